@@ -1,0 +1,301 @@
+/**
+ * The command table shared by the node and the client: every command's name,
+ * opcode, arity, flags and key positions, as plain data.
+ *
+ * Arity and key positions follow Redis's `COMMAND INFO` conventions: they count
+ * the command name as argument 0, a negative arity `-n` means "at least n",
+ * `firstKey` is 1-based (0 = the command takes no key) and `lastKey` -1 means
+ * "the last argument".
+ *
+ * @module
+ */
+
+/**
+ * A property of a command.
+ *
+ * - `readonly`: never modifies the keyspace.
+ * - `write`: may modify the keyspace.
+ * - `retry`: safe to send again after a network failure that left its fate
+ *   unknown (running it twice leaves the same state as running it once).
+ * - `connection`: about the connection or the node, not about keys.
+ * - `admin`: affects the whole node (FLUSHALL).
+ * - `random`: the reply is chosen at random (RANDOMKEY, SPOP, ...).
+ * - `unordered`: the reply holds a collection in no defined order.
+ */
+export type CommandFlag =
+  | "readonly"
+  | "write"
+  | "retry"
+  | "connection"
+  | "admin"
+  | "random"
+  | "unordered";
+
+/**
+ * How a client that spreads keys over many nodes joins the per-node replies
+ * of a multi-key command split by node.
+ *
+ * - `array`: one reply element per key, joined back in the caller's key order (MGET).
+ * - `sum`: integer replies are added (DEL, EXISTS, UNLINK).
+ * - `ok`: every part replies OK (MSET).
+ */
+export type CommandJoin = "array" | "sum" | "ok";
+
+/** Where a command's keys are among its arguments. */
+export interface KeySpec {
+  /** 1-based index of the first key (0 = no keys). */
+  readonly first: number;
+  /** Index of the last key; -1 = the last argument, -2 = the one before it. */
+  readonly last: number;
+  /** Distance between two keys (2 for MSET's key value pairs). */
+  readonly step: number;
+  /**
+   * When set, the argument at this index holds the number of keys, which
+   * start at `first` (SINTERCARD numkeys key ...).
+   */
+  readonly countAt?: number;
+}
+
+/** One row of the command table. */
+export interface CommandInfo {
+  /** Upper-case name, as Redis spells it. */
+  readonly name: string;
+  /** The opcode on the binary protocol. */
+  readonly opcode: number;
+  /** Redis-style arity: counts the name; negative means "at least". */
+  readonly arity: number;
+  /** Properties of the command. */
+  readonly flags: readonly CommandFlag[];
+  /** Key positions. */
+  readonly keys: KeySpec;
+  /** Set on multi-key commands a client may split by node. */
+  readonly join?: CommandJoin;
+}
+
+const NO_KEYS: KeySpec = Object.freeze({ first: 0, last: 0, step: 0 });
+const KEY1: KeySpec = Object.freeze({ first: 1, last: 1, step: 1 });
+const KEY12: KeySpec = Object.freeze({ first: 1, last: 2, step: 1 });
+const ALL_KEYS: KeySpec = Object.freeze({ first: 1, last: -1, step: 1 });
+
+function cmd(
+  name: string,
+  opcode: number,
+  arity: number,
+  flags: CommandFlag[],
+  keys: KeySpec = KEY1,
+  join?: CommandJoin,
+): CommandInfo {
+  const info: CommandInfo = join === undefined
+    ? { name, opcode, arity, flags: Object.freeze(flags), keys }
+    : { name, opcode, arity, flags: Object.freeze(flags), keys, join };
+  return Object.freeze(info);
+}
+
+const R: CommandFlag[] = ["readonly", "retry"];
+const W: CommandFlag[] = ["write"];
+const WR: CommandFlag[] = ["write", "retry"];
+const C: CommandFlag[] = ["connection", "retry"];
+
+/** The opcode of CALL: the first argument is the command's name. */
+export const OPCODE_CALL = 0x0000;
+
+/** Every command the protocol defines, in opcode order. */
+export const COMMANDS: readonly CommandInfo[] = Object.freeze([
+  // 0x00xx connection and server
+  cmd("HELLO", 0x0001, -1, C, NO_KEYS),
+  cmd("PING", 0x0002, -1, C, NO_KEYS),
+  cmd("ECHO", 0x0003, 2, C, NO_KEYS),
+  cmd("QUIT", 0x0004, -1, C, NO_KEYS),
+  cmd("DBSIZE", 0x0005, 1, ["readonly", "retry"], NO_KEYS),
+  cmd("FLUSHALL", 0x0006, -1, ["write", "retry", "admin"], NO_KEYS),
+  cmd("FLUSHDB", 0x0007, -1, ["write", "retry", "admin"], NO_KEYS),
+
+  // 0x01xx strings
+  cmd("GET", 0x0100, 2, R),
+  cmd("SET", 0x0101, -3, WR),
+  cmd("SETNX", 0x0102, 3, WR),
+  cmd("SETEX", 0x0103, 4, WR),
+  cmd("PSETEX", 0x0104, 4, WR),
+  cmd("GETSET", 0x0105, 3, W),
+  cmd("GETDEL", 0x0106, 2, W),
+  cmd("GETEX", 0x0107, -2, WR),
+  cmd("MGET", 0x0108, -2, R, ALL_KEYS, "array"),
+  cmd("MSET", 0x0109, -3, WR, { first: 1, last: -1, step: 2 }, "ok"),
+  cmd("MSETNX", 0x010a, -3, W, { first: 1, last: -1, step: 2 }),
+  cmd("INCR", 0x010b, 2, W),
+  cmd("DECR", 0x010c, 2, W),
+  cmd("INCRBY", 0x010d, 3, W),
+  cmd("DECRBY", 0x010e, 3, W),
+  cmd("INCRBYFLOAT", 0x010f, 3, W),
+  cmd("APPEND", 0x0110, 3, W),
+  cmd("STRLEN", 0x0111, 2, R),
+  cmd("GETRANGE", 0x0112, 4, R),
+  cmd("SETRANGE", 0x0113, 4, WR),
+
+  // 0x02xx keys of any type
+  cmd("DEL", 0x0200, -2, WR, ALL_KEYS, "sum"),
+  cmd("UNLINK", 0x0201, -2, WR, ALL_KEYS, "sum"),
+  cmd("EXISTS", 0x0202, -2, R, ALL_KEYS, "sum"),
+  cmd("TYPE", 0x0203, 2, R),
+  cmd("EXPIRE", 0x0204, -3, WR),
+  cmd("PEXPIRE", 0x0205, -3, WR),
+  cmd("EXPIREAT", 0x0206, -3, WR),
+  cmd("PEXPIREAT", 0x0207, -3, WR),
+  cmd("TTL", 0x0208, 2, R),
+  cmd("PTTL", 0x0209, 2, R),
+  cmd("EXPIRETIME", 0x020a, 2, R),
+  cmd("PEXPIRETIME", 0x020b, 2, R),
+  cmd("PERSIST", 0x020c, 2, WR),
+  cmd("RENAME", 0x020d, 3, W, KEY12),
+  cmd("RENAMENX", 0x020e, 3, W, KEY12),
+  cmd("KEYS", 0x020f, 2, ["readonly", "retry", "unordered"], NO_KEYS),
+  cmd("SCAN", 0x0210, -2, ["readonly", "retry", "unordered"], NO_KEYS),
+  cmd("RANDOMKEY", 0x0211, 1, ["readonly", "retry", "random"], NO_KEYS),
+
+  // 0x03xx hashes
+  cmd("HSET", 0x0300, -4, WR),
+  cmd("HSETNX", 0x0301, 4, WR),
+  cmd("HGET", 0x0302, 3, R),
+  cmd("HMGET", 0x0303, -3, R),
+  cmd("HGETALL", 0x0304, 2, ["readonly", "retry", "unordered"]),
+  cmd("HDEL", 0x0305, -3, WR),
+  cmd("HEXISTS", 0x0306, 3, R),
+  cmd("HLEN", 0x0307, 2, R),
+  cmd("HKEYS", 0x0308, 2, ["readonly", "retry", "unordered"]),
+  cmd("HVALS", 0x0309, 2, ["readonly", "retry", "unordered"]),
+  cmd("HINCRBY", 0x030a, 4, W),
+  cmd("HINCRBYFLOAT", 0x030b, 4, W),
+  cmd("HSTRLEN", 0x030c, 3, R),
+  cmd("HRANDFIELD", 0x030d, -2, ["readonly", "retry", "random"]),
+  cmd("HSCAN", 0x030e, -3, ["readonly", "retry", "unordered"]),
+  cmd("HMSET", 0x030f, -4, WR),
+
+  // 0x04xx lists
+  cmd("LPUSH", 0x0400, -3, W),
+  cmd("RPUSH", 0x0401, -3, W),
+  cmd("LPUSHX", 0x0402, -3, W),
+  cmd("RPUSHX", 0x0403, -3, W),
+  cmd("LPOP", 0x0404, -2, W),
+  cmd("RPOP", 0x0405, -2, W),
+  cmd("LLEN", 0x0406, 2, R),
+  cmd("LRANGE", 0x0407, 4, R),
+  cmd("LINDEX", 0x0408, 3, R),
+  cmd("LSET", 0x0409, 4, WR),
+  cmd("LREM", 0x040a, 4, W),
+  cmd("LTRIM", 0x040b, 4, W),
+  cmd("LINSERT", 0x040c, 5, W),
+  cmd("LPOS", 0x040d, -3, R),
+  cmd("LMOVE", 0x040e, 5, W, KEY12),
+  cmd("RPOPLPUSH", 0x040f, 3, W, KEY12),
+
+  // 0x05xx sets
+  cmd("SADD", 0x0500, -3, WR),
+  cmd("SREM", 0x0501, -3, WR),
+  cmd("SMEMBERS", 0x0502, 2, ["readonly", "retry", "unordered"]),
+  cmd("SISMEMBER", 0x0503, 3, R),
+  cmd("SMISMEMBER", 0x0504, -3, R),
+  cmd("SCARD", 0x0505, 2, R),
+  cmd("SPOP", 0x0506, -2, ["write", "random"]),
+  cmd("SRANDMEMBER", 0x0507, -2, ["readonly", "retry", "random"]),
+  cmd("SMOVE", 0x0508, 4, WR, KEY12),
+  cmd("SINTER", 0x0509, -2, ["readonly", "retry", "unordered"], ALL_KEYS),
+  cmd("SUNION", 0x050a, -2, ["readonly", "retry", "unordered"], ALL_KEYS),
+  cmd("SDIFF", 0x050b, -2, ["readonly", "retry", "unordered"], ALL_KEYS),
+  cmd("SINTERSTORE", 0x050c, -3, WR, ALL_KEYS),
+  cmd("SUNIONSTORE", 0x050d, -3, WR, ALL_KEYS),
+  cmd("SDIFFSTORE", 0x050e, -3, WR, ALL_KEYS),
+  cmd("SINTERCARD", 0x050f, -3, R, { first: 2, last: -1, step: 1, countAt: 1 }),
+  cmd("SSCAN", 0x0510, -3, ["readonly", "retry", "unordered"]),
+]);
+
+const BY_NAME = new Map<string, CommandInfo>(
+  COMMANDS.map((c) => [c.name, c]),
+);
+const BY_OPCODE = new Map<number, CommandInfo>(
+  COMMANDS.map((c) => [c.opcode, c]),
+);
+
+/**
+ * Looks a command up by name, in any case.
+ *
+ * @param name The command name, e.g. `"get"` or `"GET"`.
+ * @returns The command's row, or `undefined` when the protocol has no such command.
+ *
+ * @example Find GET's opcode
+ * ```ts
+ * import { commandByName } from "@cachemir/protocol";
+ * console.log(commandByName("get")?.opcode); // 256
+ * ```
+ */
+export function commandByName(name: string): CommandInfo | undefined {
+  return BY_NAME.get(name) ?? BY_NAME.get(name.toUpperCase());
+}
+
+/**
+ * Looks a command up by opcode.
+ *
+ * @param opcode The opcode from a frame header.
+ * @returns The command's row, or `undefined` for an unknown opcode.
+ *
+ * @example Name an opcode
+ * ```ts
+ * import { commandByOpcode } from "@cachemir/protocol";
+ * console.log(commandByOpcode(0x0100)?.name); // "GET"
+ * ```
+ */
+export function commandByOpcode(opcode: number): CommandInfo | undefined {
+  return BY_OPCODE.get(opcode);
+}
+
+/**
+ * Lists the positions of a command's keys among its arguments (the name not
+ * counted: position 0 is the first argument after the name).
+ *
+ * @param info The command's row.
+ * @param argc The number of arguments, the name not counted.
+ * @param countArg When `info.keys.countAt` is set, the integer value of that
+ * argument (the number of keys); ignored otherwise.
+ * @returns Positions in `args` that hold keys, in order; empty for keyless commands.
+ *
+ * @example MSET's keys
+ * ```ts
+ * import { commandByName, keyPositions } from "@cachemir/protocol";
+ * console.log(keyPositions(commandByName("MSET")!, 4)); // [0, 2]
+ * ```
+ */
+export function keyPositions(
+  info: CommandInfo,
+  argc: number,
+  countArg?: number,
+): number[] {
+  const { first, last, step, countAt } = info.keys;
+  if (first === 0) return [];
+  const out: number[] = [];
+  let end: number;
+  if (countAt !== undefined) {
+    const n = countArg ?? 0;
+    end = Math.min(first - 1 + n, argc) - 1;
+  } else {
+    end = last < 0 ? argc + last : last - 1; // argc + last: -1 → argc - 1
+  }
+  for (let i = first - 1; i <= end && i < argc; i += step) out.push(i);
+  return out;
+}
+
+/**
+ * Tells whether a command has a flag.
+ *
+ * @param info The command's row.
+ * @param flag The flag to test.
+ * @returns `true` when the command has the flag.
+ *
+ * @example Is GET safe to retry?
+ * ```ts
+ * import { commandByName, hasFlag } from "@cachemir/protocol";
+ * console.log(hasFlag(commandByName("GET")!, "retry")); // true
+ * console.log(hasFlag(commandByName("INCR")!, "retry")); // false
+ * ```
+ */
+export function hasFlag(info: CommandInfo, flag: CommandFlag): boolean {
+  return info.flags.includes(flag);
+}

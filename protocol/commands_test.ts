@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import {
+  commandByName,
+  commandByOpcode,
+  COMMANDS,
+  hasFlag,
+  keyPositions,
+} from "./commands.ts";
+
+Deno.test("COMMANDS has unique names and opcodes in their family's range", () => {
+  const names = new Set(COMMANDS.map((c) => c.name));
+  const opcodes = new Set(COMMANDS.map((c) => c.opcode));
+  assert.equal(names.size, COMMANDS.length);
+  assert.equal(opcodes.size, COMMANDS.length);
+  for (const c of COMMANDS) {
+    assert.ok(c.opcode > 0 && c.opcode <= 0x05ff, c.name);
+    assert.equal(c.name, c.name.toUpperCase());
+    assert.notEqual(c.arity, 0, c.name);
+    assert.ok(!(hasFlag(c, "readonly") && hasFlag(c, "write")), c.name);
+  }
+});
+
+Deno.test("commandByName() is case-insensitive; commandByOpcode() inverts it", () => {
+  assert.equal(commandByName("get")?.opcode, 0x0100);
+  assert.equal(commandByName("GeT")?.name, "GET");
+  assert.equal(commandByName("nope"), undefined);
+  for (const c of COMMANDS) assert.equal(commandByOpcode(c.opcode), c);
+});
+
+Deno.test("keyPositions() follows Redis key specs", () => {
+  const pos = (name: string, argc: number, count?: number) =>
+    keyPositions(commandByName(name)!, argc, count);
+  assert.deepEqual(pos("GET", 1), [0]);
+  assert.deepEqual(pos("PING", 0), []);
+  assert.deepEqual(pos("MGET", 3), [0, 1, 2]);
+  assert.deepEqual(pos("MSET", 6), [0, 2, 4]);
+  assert.deepEqual(pos("RENAME", 2), [0, 1]);
+  assert.deepEqual(pos("SET", 4), [0]);
+  assert.deepEqual(pos("SINTERSTORE", 3), [0, 1, 2]);
+  assert.deepEqual(pos("SINTERCARD", 5, 2), [1, 2]);
+  assert.deepEqual(pos("SINTERCARD", 3, 9), [1, 2]);
+  assert.deepEqual(pos("LMOVE", 4), [0, 1]);
+});
+
+Deno.test("hasFlag() marks only repeat-safe commands for retry", () => {
+  for (const name of ["GET", "SET", "DEL", "EXPIRE", "MGET", "HSET", "SADD"]) {
+    assert.ok(hasFlag(commandByName(name)!, "retry"), name);
+  }
+  for (
+    const name of [
+      "INCR",
+      "LPUSH",
+      "APPEND",
+      "INCRBYFLOAT",
+      "LPOP",
+      "SPOP",
+      "GETDEL",
+      "RENAME",
+      "LMOVE",
+    ]
+  ) {
+    assert.ok(!hasFlag(commandByName(name)!, "retry"), name);
+  }
+});

@@ -1,0 +1,62 @@
+/**
+ * What a command handler sees and returns. Handlers are pure functions of the
+ * context and the arguments: the network loops (binary and RESP) own all
+ * bytes; handlers see byte strings and return reply values.
+ *
+ * @module
+ */
+
+import type { CommandInfo, Reply } from "@cachemir/protocol";
+import type { Keyspace } from "../store/keyspace.ts";
+
+/** Which protocol a connection speaks; some replies differ (HELLO, maps on RESP2). */
+export type Dialect = "binary" | "resp2" | "resp3";
+
+/** Per-connection state a handler may read or change. */
+export interface Session {
+  /** The connection's id on this node (starts at 1). */
+  readonly id: number;
+  /** The peer's `host:port`. */
+  readonly peer: string;
+  /** The protocol the connection speaks now (HELLO may change it). */
+  dialect: Dialect;
+  /** A name set by the client (CLIENT SETNAME), "" when none. */
+  name: string;
+  /** Set by QUIT: the loop closes the connection once this reply is written. */
+  closeAfterReply: boolean;
+}
+
+/** Facts about the node that some commands report (HELLO, INFO). */
+export interface NodeInfo {
+  /** The software version, e.g. `0.1.0`. */
+  readonly version: string;
+  /** When the node started, ms since the epoch. */
+  readonly startedAt: number;
+  /** The largest frame payload accepted, in bytes. */
+  readonly maxFrameBytes: number;
+  /** The most arguments accepted in one request. */
+  readonly maxArgs: number;
+}
+
+/** Everything a handler may use. */
+export interface CommandContext {
+  /** The keyspace. */
+  readonly store: Keyspace;
+  /** The calling connection. */
+  readonly session: Session;
+  /** The node. */
+  readonly node: NodeInfo;
+}
+
+/**
+ * A command's implementation. `args` are the arguments after the command
+ * name, each a byte string (one char per byte, codes 0–255). The arity was
+ * already checked against the table.
+ */
+export type Handler = (ctx: CommandContext, args: string[]) => Reply;
+
+/** A row of the node's command table: the shared protocol row plus its handler. */
+export interface CommandSpec extends CommandInfo {
+  /** The implementation. */
+  readonly handler: Handler;
+}
