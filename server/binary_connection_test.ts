@@ -1,0 +1,251 @@
+import assert from "node:assert/strict";
+import {
+  bytes,
+  decodeReply,
+  encodeRequest,
+  type Frame,
+  FrameDecoder,
+  FrameWriter,
+  int,
+  type Reply,
+} from "@cachemir/protocol";
+import { BinaryConnection, type Execute } from "./binary_connection.ts";
+import type { Session } from "./commands/types.ts";
+
+/** A Deno.Conn stand-in: reads come from a queue, writes are recorded. */
+class FakeConn {
+  writes: Uint8Array[] = [];
+  closed = false;
+  #chunks: (Uint8Array | null)[] = [];
+  #waiting: ((n: number | null) => void) | undefined;
+  #target: Uint8Array | undefined;
+
+  feed(chunk: Uint8Array | null): void {
+    this.#chunks.push(chunk);
+    this.#deliver();
+  }
+
+  read(p: Uint8Array): Promise<number | null> {
+    if (this.closed) {
+      return Promise.reject(new Deno.errors.BadResource("closed"));
+    }
+    const { promise, resolve } = Promise.withResolvers<number | null>();
+    this.#waiting = resolve;
+    this.#target = p;
+    this.#deliver();
+    return promise;
+  }
+
+  #deliver(): void {
+    if (this.#waiting === undefined || this.#chunks.length === 0) return;
+    const chunk = this.#chunks.shift()!;
+    const resolve = this.#waiting;
+    this.#waiting = undefined;
+    if (chunk === null) return resolve(null);
+    this.#target!.set(chunk);
+    resolve(chunk.length);
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    this.writes.push(p.slice());
+    return Promise.resolve(p.length);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.#waiting) {
+      const resolve = this.#waiting;
+      this.#waiting = undefined;
+      resolve(null);
+    }
+  }
+}
+
+function session(): Session {
+  return {
+    id: 1,
+    peer: "test",
+    dialect: "binary",
+    name: "",
+    closeAfterReply: false,
+  };
+}
+
+/** GET-like executor: echoes the first argument, counts calls. */
+function echoExecute(calls: string[][]): Execute {
+  return (s, opcode, args) => {
+    calls.push(args);
+    if (opcode === 0x0004) {
+      s.closeAfterReply = true;
+      return { kind: "ok" };
+    }
+    return args.length > 0 ? bytes(args[0]) : int(opcode);
+  };
+}
+
+function replies(chunks: Uint8Array[]): { frame: Frame; reply: Reply }[] {
+  const d = new FrameDecoder();
+  const out: { frame: Frame; reply: Reply }[] = [];
+  for (const c of chunks) {
+    d.push(c);
+    for (let f = d.next(); f !== undefined; f = d.next()) {
+      assert.ok(!("kind" in f));
+      out.push({ frame: f, reply: decodeReply(f.payload) as Reply });
+    }
+  }
+  return out;
+}
+
+const limits = { maxFrameBytes: 1024, maxArgs: 16 };
+
+Deno.test("BinaryConnection.run() answers all frames of one read in one write", async () => {
+  const conn = new FakeConn();
+  const calls: string[][] = [];
+  const c = new BinaryConnection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    execute: echoExecute(calls),
+    limits,
+  });
+  const w = new FrameWriter();
+  for (let i = 0; i < 100; i++) w.writeRequest(i, 0x0100, [`k${i}`]);
+  conn.feed(w.take());
+  conn.feed(null);
+  assert.equal(await c.run(), "eof");
+  assert.equal(conn.writes.length, 1);
+  const got = replies(conn.writes);
+  assert.equal(got.length, 100);
+  got.forEach(({ frame, reply }, i) => {
+    assert.equal(frame.id, i);
+    assert.equal(frame.flags, 0x80);
+    assert.deepEqual(reply, {
+      kind: "bytes",
+      value: new TextEncoder().encode(`k${i}`),
+    });
+  });
+  assert.ok(conn.closed);
+});
+
+Deno.test("BinaryConnection.run() executes frames split one byte per read", async () => {
+  const conn = new FakeConn();
+  const calls: string[][] = [];
+  const c = new BinaryConnection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    execute: echoExecute(calls),
+    limits,
+  });
+  const bytesIn = new Uint8Array([
+    ...encodeRequest(1, 0x0100, [new Uint8Array([0, 255])]),
+    ...encodeRequest(2, 0x0100, ["second"]),
+  ]);
+  for (const b of bytesIn) conn.feed(new Uint8Array([b]));
+  conn.feed(null);
+  await c.run();
+  assert.deepEqual(calls, [["\x00\xff"], ["second"]]);
+  const got = replies(conn.writes);
+  assert.deepEqual(got.map((r) => r.frame.id), [1, 2]);
+});
+
+Deno.test("BinaryConnection.run() answers bad frames with errors and keeps going", async () => {
+  const conn = new FakeConn();
+  const calls: string[][] = [];
+  const c = new BinaryConnection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    execute: echoExecute(calls),
+    limits,
+  });
+  const flagged = encodeRequest(2, 0x0100, ["x"]);
+  flagged[1] = 0x01;
+  const tooMany = encodeRequest(
+    3,
+    0x0108,
+    Array.from({ length: 17 }, () => "a"),
+  );
+  const tooBig = encodeRequest(4, 0x0101, ["k", "v".repeat(2000)]);
+  conn.feed(
+    new Uint8Array([
+      ...encodeRequest(1, 0x0100, ["a"]),
+      ...flagged,
+      ...tooMany,
+      ...tooBig,
+      ...encodeRequest(5, 0x0100, ["b"]),
+    ]),
+  );
+  conn.feed(null);
+  await c.run();
+  const got = replies(conn.writes);
+  assert.deepEqual(got.map((r) => r.frame.id), [1, 2, 3, 4, 5]);
+  assert.deepEqual(got[1].reply, {
+    kind: "error",
+    code: "ERR",
+    message: "Protocol error: unknown flags 0x01",
+  });
+  assert.deepEqual(got[2].reply, {
+    kind: "error",
+    code: "ERR",
+    message: "Protocol error: 17 arguments exceed limit 16",
+  });
+  assert.equal(
+    (got[3].reply as { message: string }).message,
+    `Protocol error: frame length ${tooBig.length - 12} exceeds limit 1024`,
+  );
+  assert.deepEqual(calls, [["a"], ["b"]]);
+});
+
+Deno.test("BinaryConnection.run() answers an unknown version once, then closes", async () => {
+  const conn = new FakeConn();
+  const calls: string[][] = [];
+  const c = new BinaryConnection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    execute: echoExecute(calls),
+    limits,
+  });
+  conn.feed(new TextEncoder().encode("*1\r\n$4\r\nPING\r\n"));
+  assert.equal(await c.run(), "protocol");
+  assert.ok(conn.closed);
+  const [r] = replies(conn.writes);
+  assert.equal(r.reply.kind, "error");
+  assert.match(
+    (r.reply as { message: string }).message,
+    /unsupported version 0x2a/,
+  );
+  assert.deepEqual(calls, []);
+});
+
+Deno.test("BinaryConnection.run() stops after QUIT's reply, ignoring what follows", async () => {
+  const conn = new FakeConn();
+  const calls: string[][] = [];
+  const c = new BinaryConnection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    execute: echoExecute(calls),
+    limits,
+  });
+  conn.feed(
+    new Uint8Array([
+      ...encodeRequest(1, 0x0004, []),
+      ...encodeRequest(2, 0x0100, ["late"]),
+    ]),
+  );
+  assert.equal(await c.run(), "quit");
+  assert.deepEqual(replies(conn.writes).map((r) => r.reply.kind), ["ok"]);
+  assert.equal(calls.length, 1);
+});
+
+Deno.test("BinaryConnection.shutdown() closes an idle connection at once", async () => {
+  const conn = new FakeConn();
+  const c = new BinaryConnection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    execute: echoExecute([]),
+    limits,
+  });
+  const done = c.run();
+  await new Promise((r) => setTimeout(r, 0));
+  c.shutdown();
+  assert.equal(await done, "eof");
+  assert.ok(conn.closed);
+});

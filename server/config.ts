@@ -1,0 +1,127 @@
+/**
+ * The node's command-line flags, parsed and checked.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { DEFAULT_MAX_ARGS, DEFAULT_MAX_FRAME_BYTES } from "@cachemir/protocol";
+import { LOG_LEVELS, type LogLevelName } from "./log.ts";
+
+/** How a node is configured. */
+export interface NodeConfig {
+  /** Address to bind. */
+  readonly host: string;
+  /** Binary-protocol port; 0 picks a free one. */
+  readonly port: number;
+  /** Least severe level logged. */
+  readonly logLevel: LogLevelName;
+  /** Largest frame payload accepted, in bytes. */
+  readonly maxFrameBytes: number;
+  /** Most arguments in one request. */
+  readonly maxArgs: number;
+}
+
+/** The defaults of every flag. */
+export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
+  host: "127.0.0.1",
+  port: 7379,
+  logLevel: "info",
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  maxArgs: DEFAULT_MAX_ARGS,
+});
+
+/** The `--help` text. */
+export const USAGE: string = `Usage: deno run -A server/main.ts [options]
+
+Options:
+  --host <addr>             address to bind (default ${DEFAULT_CONFIG.host})
+  --port <n>                binary-protocol port, 0 = any free port (default ${DEFAULT_CONFIG.port})
+  --log-level <level>       debug | info | warn | error (default ${DEFAULT_CONFIG.logLevel})
+  --max-frame-bytes <n>     largest request payload accepted (default ${DEFAULT_CONFIG.maxFrameBytes})
+  --max-args <n>            most arguments in one request (default ${DEFAULT_CONFIG.maxArgs})
+  -h, --help                show this text
+`;
+
+/** A flag that could not be accepted. */
+export class ConfigError extends Error {
+  /**
+   * @param message What is wrong, naming the flag and the value.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(
+      `Invalid --${flag} ${
+        JSON.stringify(raw)
+      }: expected an integer from ${min} to ${max}`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Parses the node's flags.
+ *
+ * @param argv The arguments after the script name.
+ * @returns The configuration, or `"help"` when `--help` was given.
+ * @throws {ConfigError} On an unknown flag or a bad value.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./config.ts";
+ * const config = parseConfig(["--port", "7400", "--log-level", "warn"]);
+ * console.log(config !== "help" && config.port); // 7400
+ * ```
+ */
+export function parseConfig(argv: readonly string[]): NodeConfig | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        "log-level": { type: "string" },
+        "max-frame-bytes": { type: "string" },
+        "max-args": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return "help";
+  const logLevel = v["log-level"] ?? DEFAULT_CONFIG.logLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(
+      `Invalid --log-level ${JSON.stringify(logLevel)}: expected one of ${
+        LOG_LEVELS.join(", ")
+      }`,
+    );
+  }
+  const host = v.host ?? DEFAULT_CONFIG.host;
+  if (host === "") throw new ConfigError("Invalid --host: empty address");
+  return {
+    host,
+    port: v.port === undefined
+      ? DEFAULT_CONFIG.port
+      : integer("port", v.port, 0, 65535),
+    logLevel: logLevel as LogLevelName,
+    maxFrameBytes: v["max-frame-bytes"] === undefined
+      ? DEFAULT_CONFIG.maxFrameBytes
+      : integer("max-frame-bytes", v["max-frame-bytes"], 64, 2 ** 31),
+    maxArgs: v["max-args"] === undefined
+      ? DEFAULT_CONFIG.maxArgs
+      : integer("max-args", v["max-args"], 1, 2 ** 31),
+  };
+}
