@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { IndexedMap, ORDERED_MAX, SMALL_MAX } from "./_indexed_map.ts";
+import { randomInt, seededRandom } from "./_testing.ts";
+
+function assertBounded(map: IndexedMap, context: string): void {
+  const { capacity, slotCount, size } = map;
+  assert.ok(
+    capacity === 0 || (capacity & (capacity - 1)) === 0,
+    `${context}: capacity ${capacity} not 2^k`,
+  );
+  assert.ok(capacity >= slotCount, `${context}: capacity < slots`);
+  assert.ok(
+    capacity <= Math.max(2, 4 * slotCount),
+    `${context}: capacity ${capacity} for ${slotCount} slots`,
+  );
+  if (map.ordered) {
+    assert.ok(slotCount <= 2 * size, `${context}: ${slotCount} slots`);
+  } else {
+    assert.equal(slotCount, size, `${context}: tombstones while unordered`);
+  }
+}
+
+Deno.test("IndexedMap keeps capacity and tombstones bounded under random operations", () => {
+  for (const withValues of [false, true]) {
+    for (const universeSize of [40, 150, 2000]) {
+      const random = seededRandom(universeSize + (withValues ? 1 : 0));
+      const map = new IndexedMap(withValues, seededRandom(5));
+      const ref = new Map<string, string>();
+      for (let step = 0; step < 20_000; step++) {
+        const key = `k${randomInt(random, universeSize)}`;
+        const context = `${withValues} ${universeSize} step ${step}`;
+        // Phases: grow, then shrink, then churn.
+        const phase = Math.floor(step / 5000) % 3;
+        const addBias = phase === 0 ? 0.8 : phase === 1 ? 0.2 : 0.5;
+        if (random() < addBias) {
+          const value = `${step}`;
+          assert.equal(map.set(key, value), !ref.has(key), context);
+          ref.set(key, value);
+        } else if (random() < 0.5) {
+          assert.equal(map.delete(key), ref.delete(key), context);
+        } else {
+          const popped = map.popRandom();
+          if (popped === undefined) {
+            assert.equal(ref.size, 0, context);
+          } else {
+            assert.ok(ref.delete(popped), context);
+          }
+        }
+        assert.equal(map.size, ref.size, context);
+        assert.equal(
+          map.get(key),
+          ref.has(key) ? (withValues ? ref.get(key) : "") : undefined,
+          context,
+        );
+        assertBounded(map, context);
+      }
+      const keys = map.keys();
+      assert.deepEqual([...keys].sort(), [...ref.keys()].sort());
+      if (withValues) {
+        const values = map.values();
+        keys.forEach((k, i) => assert.equal(values[i], ref.get(k)));
+      }
+    }
+  }
+});
+
+Deno.test("IndexedMap switches to an index past SMALL_MAX and to unordered past ORDERED_MAX", () => {
+  const map = new IndexedMap(true);
+  for (let i = 0; i <= ORDERED_MAX; i++) {
+    assert.equal(map.set(`${i}`, `v${i}`), true);
+    for (const probe of [0, i >> 1, i]) {
+      assert.equal(map.get(`${probe}`), `v${probe}`, `at ${i}`);
+    }
+    assert.equal(map.get(`${i + 1}`), undefined);
+    assert.equal(map.ordered, i < ORDERED_MAX);
+  }
+  assert.ok(ORDERED_MAX > SMALL_MAX);
+  map.clear();
+  assert.equal(map.ordered, true);
+  assert.equal(map.capacity, 0);
+  assert.equal(map.get("1"), undefined);
+});
+
+Deno.test("IndexedMap.delete() shrinks the capacity of a big map", () => {
+  const map = new IndexedMap(false);
+  for (let i = 0; i < 10_000; i++) map.set(`${i}`, "");
+  assert.equal(map.capacity, 16_384);
+  for (let i = 0; i < 9_990; i++) map.delete(`${i}`);
+  assert.equal(map.size, 10);
+  assert.ok(map.capacity <= 64, `capacity ${map.capacity}`);
+  for (let i = 9_990; i < 10_000; i++) assert.equal(map.has(`${i}`), true);
+});
+
+Deno.test("IndexedMap.keyAt() walks slots, undefined past the end", () => {
+  const map = new IndexedMap(false);
+  map.set("a", "");
+  map.set("b", "");
+  map.set("c", "");
+  map.delete("b");
+  assert.deepEqual([0, 1, 2, 3, -1].map((s) => map.keyAt(s)), [
+    "a",
+    undefined,
+    "c",
+    undefined,
+    undefined,
+  ]);
+});
+
+Deno.test("IndexedMap.get() of a keys-only map returns an empty value", () => {
+  const map = new IndexedMap(false);
+  map.set("a", "ignored");
+  assert.equal(map.get("a"), "");
+  assert.deepEqual(map.keysAndValues(), ["a", ""]);
+  assert.deepEqual(map.values(), [""]);
+  assert.deepEqual(map.sample(-1, true), ["a", ""]);
+});
