@@ -1,0 +1,232 @@
+/**
+ * Lookup cost of {@linkcode HashRing} and {@linkcode JumpHash}, and how evenly
+ * they spread keys.
+ *
+ * ```sh
+ * deno bench client/ring_bench.ts                 # ns per lookup + spread over 10 nodes
+ * deno bench client/ring_bench.ts -- --survey     # also: 200 random address sets
+ * ```
+ *
+ * @module
+ */
+
+import { keyHash } from "./hash.ts";
+import { JumpHash } from "./jump.ts";
+import type { NodeLocator } from "./locator.ts";
+import { HashRing } from "./ring.ts";
+
+/** Deterministic 32-bit PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `count` keys of 16 ASCII bytes, `user:` and 11 random characters. */
+function makeKeys(count: number, seed: number): string[] {
+  const next = prng(seed);
+  const keys = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    let key = "user:";
+    for (let j = 0; j < 11; j++) key += ALPHABET[next() % ALPHABET.length];
+    keys[i] = key;
+  }
+  return keys;
+}
+
+const NODES = Array.from({ length: 10 }, (_, i) => `127.0.0.1:${7379 + i}`);
+const KEYS = makeKeys(4096, 1);
+const BYTE_KEYS = KEYS.map((key) => new TextEncoder().encode(key));
+const MASK = KEYS.length - 1;
+
+const ring1 = new HashRing({ nodes: NODES, probes: 1 });
+const ring2 = new HashRing({ nodes: NODES, probes: 2 });
+const ring = new HashRing({ nodes: NODES });
+const jump = new JumpHash({ nodes: NODES });
+const jumpWithHole = new JumpHash({ nodes: NODES });
+jumpWithHole.remove(NODES[3]);
+
+let sink = 0;
+let n = 0;
+
+Deno.bench("keyHash() 16-byte string", { group: "hash" }, () => {
+  sink ^= keyHash(KEYS[n++ & MASK]);
+});
+Deno.bench("keyHash() 16-byte Uint8Array", { group: "hash" }, () => {
+  sink ^= keyHash(BYTE_KEYS[n++ & MASK]);
+});
+Deno.bench("HashRing.nodeFor() probes 1, 10 × 160 points", {
+  group: "lookup",
+}, () => {
+  sink ^= ring1.nodeFor(KEYS[n++ & MASK]).length;
+});
+Deno.bench("HashRing.nodeFor() probes 2, 10 × 160 points", {
+  group: "lookup",
+}, () => {
+  sink ^= ring2.nodeFor(KEYS[n++ & MASK]).length;
+});
+Deno.bench("HashRing.nodeFor() probes 3 (default), 10 × 160 points", {
+  group: "lookup",
+  baseline: true,
+}, () => {
+  sink ^= ring.nodeFor(KEYS[n++ & MASK]).length;
+});
+Deno.bench("HashRing.nodeFor() probes 3, Uint8Array key", {
+  group: "lookup",
+}, () => {
+  sink ^= ring.nodeFor(BYTE_KEYS[n++ & MASK]).length;
+});
+Deno.bench("JumpHash.nodeFor() 10 nodes", { group: "lookup" }, () => {
+  sink ^= jump.nodeFor(KEYS[n++ & MASK]).length;
+});
+Deno.bench("JumpHash.nodeFor() 10 slots, 1 empty", { group: "lookup" }, () => {
+  sink ^= jumpWithHole.nodeFor(KEYS[n++ & MASK]).length;
+});
+Deno.bench(
+  "HashRing.find() owner down (1 of 10)",
+  { group: "failover" },
+  () => {
+    sink ^= ring.find(KEYS[n++ & MASK], (node) => node !== NODES[3])!.length;
+  },
+);
+Deno.bench(
+  "JumpHash.find() owner down (1 of 10)",
+  { group: "failover" },
+  () => {
+    sink ^= jump.find(KEYS[n++ & MASK], (node) => node !== NODES[3])!.length;
+  },
+);
+Deno.bench("HashRing.successors() 2 nodes", { group: "failover" }, () => {
+  sink ^= ring.successors(KEYS[n++ & MASK], 2).length;
+});
+Deno.bench("JumpHash.successors() 2 nodes", { group: "failover" }, () => {
+  sink ^= jump.successors(KEYS[n++ & MASK], 2).length;
+});
+Deno.bench("HashRing.add() + remove() 11th node (rebuild 1,760 points)", {
+  group: "membership",
+}, () => {
+  ring.add("127.0.0.1:7389");
+  ring.remove("127.0.0.1:7389");
+});
+
+/** Keys per node, in the order of `nodes`. */
+function counts(
+  locator: NodeLocator,
+  nodes: readonly string[],
+  keys: readonly string[],
+): number[] {
+  const index = new Map(nodes.map((node, i) => [node, i]));
+  const out = new Array<number>(nodes.length).fill(0);
+  for (const key of keys) out[index.get(locator.nodeFor(key))!]++;
+  return out;
+}
+
+function maxOverMean(perNode: number[], keys: number): number {
+  return Math.max(...perNode) / (keys / perNode.length);
+}
+
+/** Share of keys that moved when `added` joined, and whether all moved to it. */
+function moved(
+  before: NodeLocator,
+  after: NodeLocator,
+  added: string,
+  keys: readonly string[],
+): { share: number; allToNew: boolean } {
+  let count = 0;
+  let allToNew = true;
+  for (const key of keys) {
+    const was = before.nodeFor(key);
+    const now = after.nodeFor(key);
+    if (was !== now) {
+      count++;
+      if (now !== added) allToNew = false;
+    }
+  }
+  return { share: count / keys.length, allToNew };
+}
+
+function report(): void {
+  const keys = makeKeys(1_000_000, 42);
+  const eleven = [...NODES, "127.0.0.1:7389"];
+  const rows: string[] = [];
+  for (
+    const [name, make] of [
+      [
+        "ring probes 1",
+        (nodes: string[]) => new HashRing({ nodes, probes: 1 }),
+      ],
+      [
+        "ring probes 2",
+        (nodes: string[]) => new HashRing({ nodes, probes: 2 }),
+      ],
+      ["ring probes 3 (default)", (nodes: string[]) => new HashRing({ nodes })],
+      ["jump", (nodes: string[]) => new JumpHash({ nodes })],
+    ] as const
+  ) {
+    const start = performance.now();
+    const ten = make(NODES);
+    const spread = maxOverMean(counts(ten, NODES, keys), keys.length);
+    const move = moved(ten, make(eleven), eleven[10], keys);
+    const ms = (performance.now() - start) / (2 * keys.length) * 1e6;
+    rows.push(
+      `${name.padEnd(24)} max/mean ${spread.toFixed(4)}  11th node moves ${
+        (move.share * 100).toFixed(2)
+      }% (bound ${(100 / 11 + 1).toFixed(2)}%) all to it: ${move.allToNew}` +
+        `  (~${ms.toFixed(0)} ns/lookup incl. loop)`,
+    );
+  }
+  console.log(
+    `\n1,000,000 keys (16 bytes), nodes 127.0.0.1:7379..7388 (+ :7389), 160 points per node:\n${
+      rows.join("\n")
+    }\n`,
+  );
+}
+
+function survey(): void {
+  const next = prng(7);
+  const keys = makeKeys(200_000, 43);
+  const sets = 200;
+  for (const probes of [1, 2, 3]) {
+    let over = 0;
+    let worst = 0;
+    let sum = 0;
+    let moveOver = 0;
+    for (let s = 0; s < sets; s++) {
+      const nodes = Array.from(
+        { length: 11 },
+        () =>
+          `10.${next() % 256}.${next() % 256}.${next() % 256}:${
+            1024 + next() % 60000
+          }`,
+      );
+      const ten = new HashRing({ nodes: nodes.slice(0, 10), probes });
+      const spread = maxOverMean(
+        counts(ten, nodes.slice(0, 10), keys),
+        keys.length,
+      );
+      sum += spread;
+      worst = Math.max(worst, spread);
+      if (spread > 1.15) over++;
+      const move = moved(ten, new HashRing({ nodes, probes }), nodes[10], keys);
+      if (move.share > 1 / 11 + 0.01 || !move.allToNew) moveOver++;
+    }
+    console.log(
+      `probes ${probes}: ${sets} random sets of 10 addresses, 200,000 keys: ` +
+        `mean max/mean ${(sum / sets).toFixed(3)}, worst ${
+          worst.toFixed(3)
+        }, over 1.15: ${over}, 11th node over 1/11+1%: ${moveOver}`,
+    );
+  }
+}
+
+report();
+if (Deno.args.includes("--survey")) survey();
+globalThis.addEventListener("unload", () => {
+  if (sink === 0.5) console.log(sink); // keep results alive
+});

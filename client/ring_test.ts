@@ -1,0 +1,395 @@
+import assert from "node:assert/strict";
+import { fmix32, keyHash, murmurHash3String } from "./hash.ts";
+import { DEFAULT_POINTS_PER_NODE, DEFAULT_PROBES, HashRing } from "./ring.ts";
+
+/** Deterministic 32-bit PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `count` seeded random keys of 16 ASCII bytes. */
+function makeKeys(count: number, seed: number): string[] {
+  const next = prng(seed);
+  const keys = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    let key = "user:";
+    for (let j = 0; j < 11; j++) key += ALPHABET[next() % ALPHABET.length];
+    keys[i] = key;
+  }
+  return keys;
+}
+
+const NODES = Array.from({ length: 10 }, (_, i) => `127.0.0.1:${7379 + i}`);
+const ELEVENTH = "127.0.0.1:7389";
+
+/**
+ * The ring computed the slow, obvious way: every point of every node, sorted
+ * by position then address; per probe the first point at or after it
+ * (wrapping), by linear scan; the closest of those to its probe.
+ */
+function bruteForceRing(
+  nodes: readonly string[],
+  options: { pointsPerNode?: number; probes?: number } = {},
+): (key: string) => string {
+  const perNode = options.pointsPerNode ?? 160;
+  const probes = options.probes ?? 3;
+  const points: { at: number; node: string }[] = [];
+  for (const node of nodes) {
+    for (let i = 0; i < perNode; i++) {
+      points.push({ at: murmurHash3String(`${node}-${i}`), node });
+    }
+  }
+  points.sort((a, b) => a.at - b.at || (a.node < b.node ? -1 : 1));
+  return (key) => {
+    const h = keyHash(key);
+    let best = "";
+    let bestGap = Infinity;
+    for (let j = 0; j < probes; j++) {
+      const at = j === 0 ? h : fmix32(h ^ Math.imul(j, 0x9e3779b9));
+      const next = points.find((p) => p.at >= at) ?? points[0];
+      const gap = (next.at - at + 2 ** 32) % 2 ** 32;
+      if (gap < bestGap) {
+        bestGap = gap;
+        best = next.node;
+      }
+    }
+    return best;
+  };
+}
+
+/** The index in `nodes` of each key's owner. */
+function owners(
+  ring: HashRing,
+  nodes: readonly string[],
+  keys: readonly string[],
+): Uint8Array {
+  const index = new Map(nodes.map((node, i) => [node, i]));
+  const out = new Uint8Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    out[i] = index.get(ring.nodeFor(keys[i]))!;
+  }
+  return out;
+}
+
+let million: string[] | undefined;
+/** 1,000,000 seeded keys of 16 bytes, made once. */
+function millionKeys(): string[] {
+  return million ??= makeKeys(1_000_000, 42);
+}
+
+Deno.test("HashRing.nodeFor() matches a brute-force ring", () => {
+  const keys = makeKeys(3000, 1);
+  for (const probes of [1, 2, 3]) {
+    const ring = new HashRing({ nodes: NODES.slice(0, 4), probes });
+    const expected = bruteForceRing(NODES.slice(0, 4), { probes });
+    for (const key of keys) {
+      assert.equal(
+        ring.nodeFor(key),
+        expected(key),
+        `${key}, probes ${probes}`,
+      );
+    }
+  }
+});
+
+Deno.test("HashRing.nodeFor() wraps round past the last point", () => {
+  // Two points in all: most keys fall after the last one on some probe.
+  const nodes = ["a:1", "b:1"];
+  const keys = makeKeys(2000, 2);
+  for (const probes of [1, 3]) {
+    const ring = new HashRing({ nodes, pointsPerNode: 1, probes });
+    const expected = bruteForceRing(nodes, { pointsPerNode: 1, probes });
+    for (const key of keys) assert.equal(ring.nodeFor(key), expected(key));
+  }
+});
+
+Deno.test("HashRing maps keys the same whatever order nodes are added in", () => {
+  const keys = makeKeys(20_000, 3);
+  const forward = new HashRing({ nodes: NODES });
+  const backward = new HashRing();
+  for (const node of [...NODES].reverse()) backward.add(node);
+  const shuffled = new HashRing({ nodes: [ELEVENTH, ...NODES] });
+  shuffled.remove(ELEVENTH);
+  for (const key of keys) {
+    assert.equal(backward.nodeFor(key), forward.nodeFor(key));
+    assert.equal(shuffled.nodeFor(key), forward.nodeFor(key));
+  }
+});
+
+Deno.test("HashRing.nodeFor() maps a string and its UTF-8 bytes alike", () => {
+  const ring = new HashRing({ nodes: NODES });
+  const utf8 = new TextEncoder();
+  for (const key of [...makeKeys(2000, 4), "ключ", "{é}1", "😀", ""]) {
+    assert.equal(ring.nodeFor(utf8.encode(key)), ring.nodeFor(key));
+  }
+});
+
+Deno.test("HashRing.nodeFor() puts keys with the same hash tag together", () => {
+  const ring = new HashRing({ nodes: NODES });
+  assert.equal(ring.nodeFor("{user:1}:a"), ring.nodeFor("{user:1}:b"));
+  const tags = makeKeys(1000, 5);
+  const seenNodes = new Set<string>();
+  for (const tag of tags) {
+    const owner = ring.nodeFor(tag);
+    seenNodes.add(owner);
+    for (const suffix of ["name", "cart", "session", ""]) {
+      assert.equal(ring.nodeFor(`{${tag}}:${suffix}`), owner);
+      assert.equal(ring.nodeFor(`x{${tag}}${suffix}`), owner);
+    }
+  }
+  assert.equal(seenNodes.size, NODES.length); // tags still spread
+});
+
+Deno.test("HashRing spreads 1,000,000 keys over 10 nodes within 1.15× the mean", () => {
+  const keys = millionKeys();
+  const ring = new HashRing({ nodes: NODES });
+  assert.equal(ring.pointsPerNode, 160);
+  const perNode = new Array(NODES.length).fill(0);
+  for (const owner of owners(ring, NODES, keys)) perNode[owner]++;
+  const mean = keys.length / NODES.length;
+  assert.ok(
+    Math.max(...perNode) <= 1.15 * mean,
+    `busiest node holds ${Math.max(...perNode) / mean}× the mean`,
+  );
+  assert.ok(Math.min(...perNode) >= 0.85 * mean);
+});
+
+Deno.test("HashRing.add() of an 11th node moves at most 1/11 + 1% of keys, all to it", () => {
+  const keys = millionKeys();
+  const ring = new HashRing({ nodes: NODES });
+  const before = owners(ring, NODES, keys);
+  ring.add(ELEVENTH);
+  const after = owners(ring, [...NODES, ELEVENTH], keys);
+  let moved = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (before[i] !== after[i]) {
+      moved++;
+      assert.equal(after[i], NODES.length, `key ${keys[i]} moved elsewhere`);
+    }
+  }
+  assert.ok(
+    moved <= (1 / 11 + 0.01) * keys.length,
+    `${moved / keys.length} of keys moved`,
+  );
+  assert.ok(moved >= (1 / 11 - 0.02) * keys.length);
+});
+
+Deno.test("HashRing.remove() moves only the removed node's keys, to its successor", () => {
+  const keys = millionKeys().slice(0, 200_000);
+  const ring = new HashRing({ nodes: NODES });
+  const gone = NODES[4];
+  const before = keys.map((key) => ring.successors(key, 2));
+  ring.remove(gone);
+  const gained = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) {
+    const [owner, next] = before[i];
+    const now = ring.nodeFor(keys[i]);
+    if (owner === gone) {
+      assert.equal(now, next);
+      gained.set(now, (gained.get(now) ?? 0) + 1);
+    } else {
+      assert.equal(now, owner);
+    }
+  }
+  // The orphaned keys spread over all the other nodes.
+  assert.equal(gained.size, NODES.length - 1);
+});
+
+Deno.test("HashRing keeps its consistency properties with one probe", () => {
+  const keys = makeKeys(100_000, 6);
+  const ring = new HashRing({ nodes: NODES, probes: 1 });
+  const before = owners(ring, NODES, keys);
+  ring.add(ELEVENTH);
+  const after = owners(ring, [...NODES, ELEVENTH], keys);
+  for (let i = 0; i < keys.length; i++) {
+    if (before[i] !== after[i]) assert.equal(after[i], NODES.length);
+  }
+  ring.remove(ELEVENTH);
+  assert.deepEqual(owners(ring, NODES, keys), before);
+});
+
+Deno.test("HashRing.add() with weight 2 gives a node about twice the keys", () => {
+  const keys = makeKeys(200_000, 7);
+  const nodes = NODES.slice(0, 5);
+  const ring = new HashRing({ nodes: nodes.slice(1) });
+  ring.add(nodes[0], 2);
+  assert.equal(ring.weightOf(nodes[0]), 2);
+  const perNode = new Array(nodes.length).fill(0);
+  for (const owner of owners(ring, nodes, keys)) perNode[owner]++;
+  const others = (keys.length - perNode[0]) / 4;
+  const ratio = perNode[0] / others;
+  assert.ok(ratio > 1.7 && ratio < 2.3, `weight 2 got ${ratio}× the others`);
+});
+
+Deno.test("HashRing.add() of a present node changes only its weight's keys", () => {
+  const keys = makeKeys(50_000, 8);
+  const ring = new HashRing({ nodes: NODES });
+  const before = keys.map((key) => ring.nodeFor(key));
+  ring.add(NODES[0]); // same weight: nothing changes
+  assert.deepEqual(keys.map((key) => ring.nodeFor(key)), before);
+  ring.add(NODES[0], 1.5); // more points: keys only move to it
+  const raised = keys.map((key) => ring.nodeFor(key));
+  let moved = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (raised[i] !== before[i]) {
+      moved++;
+      assert.equal(raised[i], NODES[0]);
+    }
+  }
+  assert.ok(moved > 0);
+  ring.add(NODES[0], 1); // back: exactly as before
+  assert.deepEqual(keys.map((key) => ring.nodeFor(key)), before);
+  assert.equal(ring.size, NODES.length);
+  assert.deepEqual(ring.nodes(), NODES);
+});
+
+Deno.test("HashRing.successors() lists distinct nodes, the owner first", () => {
+  const ring = new HashRing({ nodes: NODES });
+  for (const key of makeKeys(2000, 9)) {
+    const all = ring.successors(key, 100);
+    assert.equal(all.length, NODES.length);
+    assert.deepEqual([...all].sort(), [...NODES].sort());
+    assert.equal(all[0], ring.nodeFor(key));
+    assert.deepEqual(ring.successors(key, 3), all.slice(0, 3));
+  }
+  assert.deepEqual(ring.successors("k", 0), []);
+  assert.deepEqual(ring.successors("k", -1), []);
+  assert.deepEqual(ring.successors("k", NaN), []);
+  assert.deepEqual(new HashRing().successors("k", 2), []);
+});
+
+Deno.test("HashRing.successors() gives the owner after each removal in turn", () => {
+  const keys = makeKeys(100, 10);
+  for (const probes of [1, 3]) {
+    const full = new HashRing({ nodes: NODES, probes });
+    for (const key of keys) {
+      const order = full.successors(key, NODES.length);
+      const ring = new HashRing({ nodes: NODES, probes });
+      for (let i = 0; i < order.length; i++) {
+        assert.equal(ring.nodeFor(key), order[i]);
+        ring.remove(order[i]);
+      }
+    }
+  }
+});
+
+Deno.test("HashRing.find() returns the first accepted node in preference order", () => {
+  const ring = new HashRing({ nodes: NODES });
+  const down = new Set([NODES[1], NODES[6]]);
+  for (const key of makeKeys(2000, 11)) {
+    const calls: string[] = [];
+    const found = ring.find(key, (node) => {
+      calls.push(node);
+      return !down.has(node);
+    });
+    const expected = ring.successors(key, NODES.length).find((node) =>
+      !down.has(node)
+    );
+    assert.equal(found, expected);
+    assert.equal(new Set(calls).size, calls.length); // once per node
+  }
+  // Down nodes' keys go where remove() would send them.
+  const removed = new HashRing({ nodes: NODES.filter((n) => !down.has(n)) });
+  for (const key of makeKeys(2000, 12)) {
+    assert.equal(
+      ring.find(key, (node) => !down.has(node)),
+      removed.nodeFor(key),
+    );
+  }
+  let calls = 0;
+  assert.equal(
+    ring.find("k", () => {
+      calls++;
+      return false;
+    }),
+    undefined,
+  );
+  assert.equal(calls, NODES.length);
+  assert.equal(new HashRing().find("k", () => true), undefined);
+});
+
+Deno.test("HashRing handles more nodes than fit in an int mask", () => {
+  const nodes = Array.from({ length: 40 }, (_, i) => `10.0.0.${i}:7379`);
+  const ring = new HashRing({ nodes, pointsPerNode: 40 });
+  for (const key of makeKeys(200, 13)) {
+    const all = ring.successors(key, 40);
+    assert.equal(new Set(all).size, 40);
+    assert.equal(all[0], ring.nodeFor(key));
+    assert.equal(ring.find(key, (node) => node !== all[0]), all[1]);
+    assert.equal(ring.find(key, (node) => node === all[39]), all[39]);
+  }
+});
+
+Deno.test("HashRing.nodeFor() throws on an empty ring", () => {
+  const ring = new HashRing({ nodes: ["a:1"] });
+  assert.equal(ring.nodeFor("k"), "a:1");
+  assert.equal(ring.remove("a:1"), true);
+  assert.equal(ring.remove("a:1"), false);
+  assert.throws(() => ring.nodeFor("k"), {
+    name: "RangeError",
+    message: "Cannot locate key: the ring has no nodes",
+  });
+  ring.add("b:1");
+  assert.equal(ring.nodeFor("k"), "b:1");
+});
+
+Deno.test("HashRing reports its nodes and settings", () => {
+  const ring = new HashRing({ nodes: ["b:1", "a:1"] });
+  assert.equal(ring.pointsPerNode, DEFAULT_POINTS_PER_NODE);
+  assert.equal(ring.probes, DEFAULT_PROBES);
+  assert.equal(ring.size, 2);
+  assert.deepEqual(ring.nodes(), ["b:1", "a:1"]);
+  assert.equal(ring.has("a:1"), true);
+  assert.equal(ring.has("c:1"), false);
+  assert.equal(ring.weightOf("a:1"), 1);
+  assert.equal(ring.weightOf("c:1"), undefined);
+  ring.add("a:1", 0.5);
+  assert.equal(ring.weightOf("a:1"), 0.5);
+});
+
+Deno.test("HashRing rejects bad options, addresses and weights", () => {
+  for (const pointsPerNode of [0, 1.5, 65537, NaN]) {
+    assert.throws(() => new HashRing({ pointsPerNode }), {
+      name: "RangeError",
+      message:
+        `Cannot make ring: pointsPerNode must be an integer from 1 to 65536, got ${pointsPerNode}`,
+    });
+  }
+  for (const probes of [0, 9, 2.5]) {
+    assert.throws(() => new HashRing({ probes }), {
+      name: "RangeError",
+      message:
+        `Cannot make ring: probes must be an integer from 1 to 8, got ${probes}`,
+    });
+  }
+  const ring = new HashRing();
+  assert.throws(() => ring.add(""), {
+    name: "TypeError",
+    message: 'Cannot add node: address must be a non-empty string, got ""',
+  });
+  assert.throws(() => ring.add(7 as unknown as string), {
+    name: "TypeError",
+    message: "Cannot add node: address must be a non-empty string, got number",
+  });
+  for (const weight of [0, -1, NaN, Infinity]) {
+    assert.throws(() => ring.add("a:1", weight), {
+      name: "RangeError",
+      message:
+        `Cannot add node a:1: weight must be a positive finite number, got ${weight}`,
+    });
+  }
+  assert.throws(() => ring.add("a:1", 1000), {
+    name: "RangeError",
+    message:
+      "Cannot add node a:1: weight 1000 gives 160000 points, more than 65536",
+  });
+  assert.equal(ring.size, 0);
+});
