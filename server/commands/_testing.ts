@@ -1,0 +1,148 @@
+/**
+ * Helpers for the command tests (private): a context with a fake clock, and
+ * a `run()` that executes a command line through the table.
+ *
+ * @module
+ */
+
+import { errorText, type Reply } from "@cachemir/protocol";
+import { Keyspace } from "../store/keyspace.ts";
+import { CommandTable } from "./table.ts";
+import type { CommandContext, Dialect } from "./types.ts";
+
+/** A test harness: a keyspace with a settable clock and a command table. */
+export interface Harness {
+  /** The context passed to handlers. */
+  readonly ctx: CommandContext;
+  /** The keyspace. */
+  readonly store: Keyspace;
+  /** The table. */
+  readonly table: CommandTable;
+  /** Runs `name args...` and returns the raw reply. */
+  run(name: string, ...args: string[]): Reply;
+  /** Runs a command and returns its reply as plain data (see {@linkcode plain}). */
+  call(name: string, ...args: string[]): unknown;
+  /** The fake time, ms since the epoch. */
+  now: number;
+}
+
+/**
+ * Makes a harness.
+ *
+ * @param options The dialect of the session and the start time.
+ * @returns The harness.
+ *
+ * @example Run a command
+ * ```ts
+ * import { harness } from "./_testing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const h = harness();
+ * assert.equal(h.call("SET", "k", "v"), "OK");
+ * ```
+ */
+export function harness(
+  options: { dialect?: Dialect; now?: number } = {},
+): Harness {
+  const h = {
+    now: options.now ?? 1_700_000_000_000,
+  } as Harness;
+  const store = new Keyspace({ now: () => h.now });
+  const table = new CommandTable();
+  const ctx: CommandContext = {
+    store,
+    session: {
+      id: 7,
+      peer: "127.0.0.1:1",
+      dialect: options.dialect ?? "binary",
+      name: "",
+      closeAfterReply: false,
+    },
+    node: {
+      version: "0.1.0",
+      startedAt: 0,
+      maxFrameBytes: 16 * 1024 * 1024,
+      maxArgs: 1024 * 1024,
+    },
+  };
+  Object.assign(h, {
+    ctx,
+    store,
+    table,
+    run: (name: string, ...args: string[]): Reply =>
+      table.execute(ctx, name, args),
+    call: (name: string, ...args: string[]): unknown =>
+      plain(table.execute(ctx, name, args)),
+  });
+  return h;
+}
+
+/**
+ * A reply as plain data, as redis-cli would show it: OK and status replies
+ * are their text, NULL is `null`, integers are numbers (bigints beyond the
+ * safe range), bytes are byte strings, errors are `{ error: text }`,
+ * arrays/sets are arrays, maps are arrays of pairs.
+ *
+ * @param reply The reply.
+ * @returns Plain data.
+ *
+ * @example Flatten a reply
+ * ```ts
+ * import { plain } from "./_testing.ts";
+ * import { int } from "@cachemir/protocol";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(plain(int(3)), 3);
+ * ```
+ */
+export function plain(reply: Reply): unknown {
+  switch (reply.kind) {
+    case "ok":
+      return "OK";
+    case "status":
+      return reply.value;
+    case "null":
+      return null;
+    case "int":
+      return reply.value;
+    case "float":
+      return reply.value;
+    case "bytes":
+      return typeof reply.value === "string"
+        ? reply.value
+        : String.fromCharCode(...reply.value);
+    case "array":
+    case "set":
+      return reply.value.map(plain);
+    case "map":
+      return reply.value.map(([k, v]) => [plain(k), plain(v)]);
+    case "error":
+      return { error: errorText(reply) };
+  }
+}
+
+/**
+ * Shorthand for an expected error reply in {@linkcode plain} form.
+ *
+ * @param text The full error text.
+ * @returns `{ error: text }`.
+ *
+ * @example Expect an error
+ * ```ts
+ * import { err } from "./_testing.ts";
+ * console.log(err("ERR syntax error"));
+ * ```
+ */
+export function err(text: string): { error: string } {
+  return { error: text };
+}
+
+/** `WRONGTYPE ...` in {@linkcode plain} form. */
+export const WRONGTYPE_ERR: { error: string } = err(
+  "WRONGTYPE Operation against a key holding the wrong kind of value",
+);
+
+/** Every byte 0x00–0xFF once, as a byte string. */
+export const ALL_BYTES: string = String.fromCharCode(
+  ...Array.from({ length: 256 }, (_, i) => i),
+);

@@ -1,0 +1,309 @@
+/**
+ * What command handlers share: Redis's error replies (exact texts), option
+ * keyword matching without allocation, and integer replies of int64 values.
+ *
+ * @module
+ */
+
+import { error, type ErrorReply, int, type IntReply } from "@cachemir/protocol";
+import { narrow, parseInt64 } from "./numbers.ts";
+
+/** `WRONGTYPE Operation against a key holding the wrong kind of value`. */
+export const WRONGTYPE: ErrorReply = Object.freeze(
+  error("WRONGTYPE Operation against a key holding the wrong kind of value"),
+);
+
+/** `ERR syntax error`. */
+export const SYNTAX_ERROR: ErrorReply = Object.freeze(
+  error("ERR syntax error"),
+);
+
+/** `ERR value is not an integer or out of range`. */
+export const NOT_INTEGER: ErrorReply = Object.freeze(
+  error("ERR value is not an integer or out of range"),
+);
+
+/** `ERR value is not a valid float`. */
+export const NOT_FLOAT: ErrorReply = Object.freeze(
+  error("ERR value is not a valid float"),
+);
+
+/** `ERR increment or decrement would overflow`. */
+export const OVERFLOW: ErrorReply = Object.freeze(
+  error("ERR increment or decrement would overflow"),
+);
+
+/** `ERR increment would produce NaN or Infinity`. */
+export const NAN_OR_INFINITY: ErrorReply = Object.freeze(
+  error("ERR increment would produce NaN or Infinity"),
+);
+
+/** `ERR no such key`. */
+export const NO_SUCH_KEY: ErrorReply = Object.freeze(
+  error("ERR no such key"),
+);
+
+/** `ERR string exceeds maximum allowed size (proto-max-bulk-len)`. */
+export const STRING_TOO_LONG: ErrorReply = Object.freeze(
+  error("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),
+);
+
+/**
+ * The longest string value: Redis's `proto-max-bulk-len` (512 MiB), capped
+ * by the longest string V8 can hold (2^29 − 24 chars). Redis accepts up to
+ * 536870912 bytes; CacheMir up to 536870888, with the same error beyond.
+ */
+export const MAX_STRING_LENGTH: number = Math.min(
+  512 * 1024 * 1024,
+  (1 << 29) - 24,
+);
+
+const invalidExpireCache = new Map<string, ErrorReply>();
+
+/**
+ * `ERR invalid expire time in '<command>' command`.
+ *
+ * @param command The command's name in lower case, e.g. `"set"`.
+ * @returns The shared error reply.
+ *
+ * @example Name the command
+ * ```ts
+ * import { invalidExpireTime } from "./common.ts";
+ * import { errorText } from "@cachemir/protocol";
+ *
+ * console.log(errorText(invalidExpireTime("set"))); // ERR invalid expire time in 'set' command
+ * ```
+ */
+export function invalidExpireTime(command: string): ErrorReply {
+  let e = invalidExpireCache.get(command);
+  if (e === undefined) {
+    e = Object.freeze(
+      error(`ERR invalid expire time in '${command}' command`),
+    );
+    invalidExpireCache.set(command, e);
+  }
+  return e;
+}
+
+/**
+ * Compares an argument with an option keyword, ASCII case-insensitively,
+ * without allocating (Redis's `strcasecmp`).
+ *
+ * @param arg The argument, a byte string.
+ * @param word The keyword in lower case ASCII letters, e.g. `"nx"`.
+ * @returns `true` when they are equal ignoring case.
+ *
+ * @example Match an option
+ * ```ts
+ * import { isWord } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isWord("Nx", "nx"), true);
+ * assert.equal(isWord("nxx", "nx"), false);
+ * ```
+ */
+export function isWord(arg: string, word: string): boolean {
+  const n = word.length;
+  if (arg.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    if ((arg.charCodeAt(i) | 0x20) !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Upper-cases the ASCII letters of a byte string and nothing else (unlike
+ * `String.prototype.toUpperCase`, which turns `ß` into `SS`).
+ *
+ * @param s A byte string.
+ * @returns The string with a–z turned into A–Z.
+ *
+ * @example Upper-case a command name
+ * ```ts
+ * import { asciiUpper } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(asciiUpper("get\xdf"), "GET\xdf");
+ * ```
+ */
+export function asciiUpper(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) {
+      let out = s.slice(0, i);
+      for (let j = i; j < s.length; j++) {
+        const d = s.charCodeAt(j);
+        out += String.fromCharCode(d >= 0x61 && d <= 0x7a ? d - 0x20 : d);
+      }
+      return out;
+    }
+  }
+  return s;
+}
+
+/**
+ * Makes an integer reply from an int64 (a `bigint` only outside the safe
+ * range, as {@linkcode IntReply} wants).
+ *
+ * @param v The integer.
+ * @returns The reply.
+ *
+ * @example Reply a big integer
+ * ```ts
+ * import { intReply } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(intReply(3n).value, 3);
+ * ```
+ */
+export function intReply(v: number | bigint): IntReply {
+  return int(narrow(v));
+}
+
+/**
+ * Reads an int64 argument (Redis's `getLongLongFromObjectOrReply`).
+ *
+ * @param arg The argument.
+ * @returns The integer, or `undefined` when it is not one (reply
+ * {@linkcode NOT_INTEGER}).
+ *
+ * @example Read a count
+ * ```ts
+ * import { intArg } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(intArg("10"), 10);
+ * assert.equal(intArg("ten"), undefined);
+ * ```
+ */
+export function intArg(arg: string): number | bigint | undefined {
+  return parseInt64(arg);
+}
+
+/**
+ * Formats an int64 as Redis writes it into a string value.
+ *
+ * @param v The integer.
+ * @returns Its decimal ASCII text.
+ *
+ * @example Format
+ * ```ts
+ * import { formatInt } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatInt(-7), "-7");
+ * ```
+ */
+export function formatInt(v: number | bigint): string {
+  return typeof v === "number" ? String(v) : v.toString();
+}
+
+/** Below this, seconds × 1000 + now stays a safe integer. */
+const SAFE_SECONDS = 2 ** 52 / 1000;
+const LLONG_MAX_DIV_1000 = 9223372036854775n;
+const LLONG_MAX = 9223372036854775807n;
+
+/**
+ * Turns the time argument of SET/GETEX/SETEX/PSETEX (EX PX EXAT PXAT) into
+ * an absolute expiry time in ms, with Redis's checks
+ * (`getExpireMillisecondsOrReply`): the number must be an integer greater
+ * than 0, and the time in ms must fit int64.
+ *
+ * @param arg The argument.
+ * @param seconds `true` for EX/EXAT/SETEX, `false` for PX/PXAT/PSETEX.
+ * @param relative `true` for EX/PX/SETEX/PSETEX (added to `now`).
+ * @param now The time now, in ms.
+ * @returns The absolute time, or `"integer"` (reply
+ * {@linkcode NOT_INTEGER}) or `"invalid"` (reply {@linkcode invalidExpireTime}).
+ *
+ * @example EX 10
+ * ```ts
+ * import { setExpireTime } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(setExpireTime("10", true, true, 1000), 11000);
+ * assert.equal(setExpireTime("0", true, true, 1000), "invalid");
+ * ```
+ */
+export function setExpireTime(
+  arg: string,
+  seconds: boolean,
+  relative: boolean,
+  now: number,
+): number | bigint | "integer" | "invalid" {
+  const v = parseInt64(arg);
+  if (v === undefined) return "integer";
+  if (v <= 0) return "invalid";
+  if (typeof v === "number" && v < SAFE_SECONDS) {
+    return (seconds ? v * 1000 : v) + (relative ? now : 0);
+  }
+  let ms = BigInt(v);
+  if (seconds) {
+    if (ms > LLONG_MAX_DIV_1000) return "invalid";
+    ms *= 1000n;
+  }
+  if (relative) {
+    ms += BigInt(now);
+    if (ms > LLONG_MAX) return "invalid";
+  }
+  return narrow(ms);
+}
+
+/**
+ * Turns the time argument of EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT into an
+ * absolute expiry time in ms, with Redis's checks (`expireGenericCommand`):
+ * any int64, but the time in ms must fit int64. Times in the past are valid
+ * (the key is then deleted).
+ *
+ * @param when The parsed integer argument.
+ * @param seconds `true` for EXPIRE/EXPIREAT.
+ * @param base `now` for EXPIRE/PEXPIRE, 0 for the `AT` forms.
+ * @returns The absolute time, or `undefined` when it overflows (reply
+ * {@linkcode invalidExpireTime}).
+ *
+ * @example EXPIRE 10
+ * ```ts
+ * import { expireTime } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(expireTime(10, true, 1000), 11000);
+ * assert.equal(expireTime(9223372036854775807n, true, 0), undefined);
+ * ```
+ */
+export function expireTime(
+  when: number | bigint,
+  seconds: boolean,
+  base: number,
+): number | bigint | undefined {
+  if (typeof when === "number" && Math.abs(when) < SAFE_SECONDS) {
+    return (seconds ? when * 1000 : when) + base;
+  }
+  let ms = BigInt(when);
+  if (seconds) {
+    if (ms > LLONG_MAX_DIV_1000 || ms < -LLONG_MAX_DIV_1000) return undefined;
+    ms *= 1000n;
+  }
+  if (ms > LLONG_MAX - BigInt(base)) return undefined;
+  return narrow(ms + BigInt(base));
+}
+
+/**
+ * An argument as Redis's `%s` prints it inside an error: up to the first
+ * NUL byte, with CR and LF turned into spaces (an error reply is one line).
+ *
+ * @param arg The argument, a byte string.
+ * @returns The printable part.
+ *
+ * @example Print an argument
+ * ```ts
+ * import { printable } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(printable("a\nb\0c"), "a b");
+ * ```
+ */
+export function printable(arg: string): string {
+  const nul = arg.indexOf("\0");
+  const s = nul < 0 ? arg : arg.slice(0, nul);
+  return s.replace(/[\r\n]/g, " ");
+}

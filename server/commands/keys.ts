@@ -1,0 +1,312 @@
+/**
+ * The commands on keys of any type, with Redis 7's semantics and error
+ * texts: DEL, UNLINK, EXISTS, TYPE, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
+ * (NX XX GT LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST, RENAME,
+ * RENAMENX, KEYS, SCAN, RANDOMKEY.
+ *
+ * Deviation from Redis: SCAN cursors are ids of live iterators, not
+ * positions (see {@linkcode Keyspace.scan}); an unknown cursor restarts the
+ * scan instead of resuming at a position.
+ *
+ * @module
+ */
+
+import {
+  array,
+  bytes,
+  error,
+  type ErrorReply,
+  int,
+  NULL,
+  OK,
+  type Reply,
+  status,
+  type StatusReply,
+} from "@cachemir/protocol";
+import type { CommandContext, Handler } from "./types.ts";
+import {
+  expireTime,
+  intReply,
+  invalidExpireTime,
+  isWord,
+  NO_SUCH_KEY,
+  NOT_INTEGER,
+  printable,
+  SYNTAX_ERROR,
+} from "./common.ts";
+import { parseInt64 } from "./numbers.ts";
+import { Glob } from "../store/glob.ts";
+import { typeOf, type Value, type ValueType } from "../store/keyspace.ts";
+
+/** DEL key [key ...] (UNLINK is the same: values are freed by the GC). */
+function delCommand(ctx: CommandContext, args: string[]): Reply {
+  let n = 0;
+  for (let i = 0; i < args.length; i++) {
+    if (ctx.store.delete(args[i])) n++;
+  }
+  return int(n);
+}
+
+/** EXISTS key [key ...]: a key named twice counts twice. */
+function existsCommand(ctx: CommandContext, args: string[]): Reply {
+  let n = 0;
+  for (let i = 0; i < args.length; i++) {
+    if (ctx.store.has(args[i])) n++;
+  }
+  return int(n);
+}
+
+const TYPE_REPLIES: Readonly<Record<ValueType | "none", StatusReply>> = Object
+  .freeze({
+    string: Object.freeze(status("string")),
+    hash: Object.freeze(status("hash")),
+    list: Object.freeze(status("list")),
+    set: Object.freeze(status("set")),
+    none: Object.freeze(status("none")),
+  });
+
+/** TYPE key */
+function typeCommand(ctx: CommandContext, args: string[]): Reply {
+  const v = ctx.store.get(args[0]);
+  return TYPE_REPLIES[v === undefined ? "none" : typeOf(v)];
+}
+
+const EXPIRE_NX = 1;
+const EXPIRE_XX = 2;
+const EXPIRE_GT = 4;
+const EXPIRE_LT = 8;
+const NX_CONFLICT: ErrorReply = Object.freeze(
+  error("ERR NX and XX, GT or LT options at the same time are not compatible"),
+);
+const GT_LT_CONFLICT: ErrorReply = Object.freeze(
+  error("ERR GT and LT options at the same time are not compatible"),
+);
+
+/** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT key time [NX | XX | GT | LT] */
+function expireGeneric(
+  ctx: CommandContext,
+  args: string[],
+  seconds: boolean,
+  relative: boolean,
+  command: string,
+): Reply {
+  const store = ctx.store;
+  let flags = 0;
+  for (let j = 2; j < args.length; j++) {
+    const opt = args[j];
+    if (isWord(opt, "nx")) flags |= EXPIRE_NX;
+    else if (isWord(opt, "xx")) flags |= EXPIRE_XX;
+    else if (isWord(opt, "gt")) flags |= EXPIRE_GT;
+    else if (isWord(opt, "lt")) flags |= EXPIRE_LT;
+    else return error(`ERR Unsupported option ${printable(opt)}`);
+  }
+  if ((flags & EXPIRE_NX) && (flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT))) {
+    return NX_CONFLICT;
+  }
+  if ((flags & EXPIRE_GT) && (flags & EXPIRE_LT)) return GT_LT_CONFLICT;
+  const when = parseInt64(args[1]);
+  if (when === undefined) return NOT_INTEGER;
+  const now = store.now();
+  const at = expireTime(when, seconds, relative ? now : 0);
+  if (at === undefined) return invalidExpireTime(command);
+  const key = args[0];
+  if (!store.has(key)) return int(0);
+  if (flags !== 0) {
+    const current = store.getExpire(key);
+    if ((flags & EXPIRE_NX) && current !== undefined) return int(0);
+    if ((flags & EXPIRE_XX) && current === undefined) return int(0);
+    // No expiry counts as an infinite TTL.
+    if ((flags & EXPIRE_GT) && (current === undefined || at <= current)) {
+      return int(0);
+    }
+    if ((flags & EXPIRE_LT) && current !== undefined && at >= current) {
+      return int(0);
+    }
+  }
+  if (at <= now) store.delete(key);
+  else store.setExpire(key, at);
+  return int(1);
+}
+
+/** EXPIRE key seconds [NX | XX | GT | LT] */
+function expireCommand(ctx: CommandContext, args: string[]): Reply {
+  return expireGeneric(ctx, args, true, true, "expire");
+}
+
+/** PEXPIRE key milliseconds [NX | XX | GT | LT] */
+function pexpireCommand(ctx: CommandContext, args: string[]): Reply {
+  return expireGeneric(ctx, args, false, true, "pexpire");
+}
+
+/** EXPIREAT key unix-time-seconds [NX | XX | GT | LT] */
+function expireatCommand(ctx: CommandContext, args: string[]): Reply {
+  return expireGeneric(ctx, args, true, false, "expireat");
+}
+
+/** PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT] */
+function pexpireatCommand(ctx: CommandContext, args: string[]): Reply {
+  return expireGeneric(ctx, args, false, false, "pexpireat");
+}
+
+/** TTL, PTTL, EXPIRETIME, PEXPIRETIME key */
+function ttlGeneric(
+  ctx: CommandContext,
+  key: string,
+  ms: boolean,
+  absolute: boolean,
+): Reply {
+  const store = ctx.store;
+  if (!store.has(key)) return int(-2);
+  const at = store.getExpire(key);
+  if (at === undefined) return int(-1);
+  if (typeof at === "number") {
+    let t = absolute ? at : at - store.now();
+    if (t < 0) t = 0;
+    return int(ms ? t : Math.floor((t + 500) / 1000));
+  }
+  let t = absolute ? at : at - BigInt(store.now());
+  if (t < 0n) t = 0n;
+  return intReply(ms ? t : (t + 500n) / 1000n);
+}
+
+/** TTL key */
+function ttlCommand(ctx: CommandContext, args: string[]): Reply {
+  return ttlGeneric(ctx, args[0], false, false);
+}
+
+/** PTTL key */
+function pttlCommand(ctx: CommandContext, args: string[]): Reply {
+  return ttlGeneric(ctx, args[0], true, false);
+}
+
+/** EXPIRETIME key */
+function expiretimeCommand(ctx: CommandContext, args: string[]): Reply {
+  return ttlGeneric(ctx, args[0], false, true);
+}
+
+/** PEXPIRETIME key */
+function pexpiretimeCommand(ctx: CommandContext, args: string[]): Reply {
+  return ttlGeneric(ctx, args[0], true, true);
+}
+
+/** PERSIST key */
+function persistCommand(ctx: CommandContext, args: string[]): Reply {
+  return int(ctx.store.persist(args[0]) ? 1 : 0);
+}
+
+/** RENAME key newkey */
+function renameCommand(ctx: CommandContext, args: string[]): Reply {
+  if (!ctx.store.rename(args[0], args[1])) return NO_SUCH_KEY;
+  return OK;
+}
+
+/** RENAMENX key newkey */
+function renamenxCommand(ctx: CommandContext, args: string[]): Reply {
+  const store = ctx.store;
+  if (!store.has(args[0])) return NO_SUCH_KEY;
+  if (args[0] === args[1] || store.has(args[1])) return int(0);
+  store.rename(args[0], args[1]);
+  return int(1);
+}
+
+function keyReplies(keys: string[]): Reply {
+  const out: Reply[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = bytes(keys[i]);
+  return array(out);
+}
+
+/** KEYS pattern */
+function keysCommand(ctx: CommandContext, args: string[]): Reply {
+  const pattern = args[0];
+  if (pattern === "*") return keyReplies(ctx.store.keys());
+  const glob = new Glob(pattern);
+  return keyReplies(ctx.store.keys((k) => glob.matches(k)));
+}
+
+const INVALID_CURSOR: ErrorReply = Object.freeze(
+  error("ERR invalid cursor"),
+);
+const TWO_64 = 1n << 64n;
+
+/**
+ * Reads a SCAN cursor as Redis does (`strtoul`, base 10): optional sign,
+ * digits, nothing else; no leading space; at most 2^64 − 1; `-n` wraps
+ * around; the empty string is 0.
+ *
+ * @returns The cursor (-1 for one too large to be ours), or `undefined`.
+ */
+function parseCursor(s: string): number | undefined {
+  if (s.length === 0) return 0;
+  let i = 0;
+  const c = s.charCodeAt(0);
+  if (c === 0x2b || c === 0x2d) i = 1;
+  if (i === s.length) return undefined;
+  for (let j = i; j < s.length; j++) {
+    const d = s.charCodeAt(j);
+    if (d < 0x30 || d > 0x39) return undefined;
+  }
+  let v = BigInt(s.slice(i));
+  if (v >= TWO_64) return undefined;
+  if (c === 0x2d && v !== 0n) v = TWO_64 - v;
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
+}
+
+/** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
+function scanCommand(ctx: CommandContext, args: string[]): Reply {
+  const cursor = parseCursor(args[0]);
+  if (cursor === undefined) return INVALID_CURSOR;
+  let count = 10;
+  let glob: Glob | undefined;
+  let type: string | undefined;
+  for (let i = 1; i < args.length; i += 2) {
+    const opt = args[i];
+    const more = args.length - i >= 2;
+    if (more && isWord(opt, "count")) {
+      const n = parseInt64(args[i + 1]);
+      if (n === undefined) return NOT_INTEGER;
+      if (n < 1) return SYNTAX_ERROR;
+      count = Number(n);
+    } else if (more && isWord(opt, "match")) {
+      glob = args[i + 1] === "*" ? undefined : new Glob(args[i + 1]);
+    } else if (more && isWord(opt, "type")) {
+      type = args[i + 1].toLowerCase();
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  const accept = glob === undefined && type === undefined
+    ? undefined
+    : (key: string, value: Value): boolean =>
+      (glob === undefined || glob.matches(key)) &&
+      (type === undefined || typeOf(value) === type);
+  const result = ctx.store.scan(cursor, count, accept);
+  return array([bytes(String(result.cursor)), keyReplies(result.keys)]);
+}
+
+/** RANDOMKEY */
+function randomkeyCommand(ctx: CommandContext, _args: string[]): Reply {
+  const key = ctx.store.randomKey();
+  return key === undefined ? NULL : bytes(key);
+}
+
+/** The key commands' handlers, by upper-case name. */
+export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
+  DEL: delCommand,
+  UNLINK: delCommand,
+  EXISTS: existsCommand,
+  TYPE: typeCommand,
+  EXPIRE: expireCommand,
+  PEXPIRE: pexpireCommand,
+  EXPIREAT: expireatCommand,
+  PEXPIREAT: pexpireatCommand,
+  TTL: ttlCommand,
+  PTTL: pttlCommand,
+  EXPIRETIME: expiretimeCommand,
+  PEXPIRETIME: pexpiretimeCommand,
+  PERSIST: persistCommand,
+  RENAME: renameCommand,
+  RENAMENX: renamenxCommand,
+  KEYS: keysCommand,
+  SCAN: scanCommand,
+  RANDOMKEY: randomkeyCommand,
+});

@@ -1,0 +1,327 @@
+import assert from "node:assert/strict";
+import { ALL_BYTES, err, harness } from "./_testing.ts";
+import { ActiveExpiry } from "../store/expiry.ts";
+
+const NOT_INT = err("ERR value is not an integer or out of range");
+const SYNTAX = err("ERR syntax error");
+
+Deno.test("DEL and UNLINK count the keys they delete", () => {
+  const h = harness();
+  h.call("MSET", "a", "1", "b", "2");
+  h.store.set("l", { type: "list" });
+  assert.equal(h.call("DEL", "a", "a", "nokey"), 1);
+  assert.equal(h.call("UNLINK", "b", "l", "a"), 2);
+  assert.equal(h.call("DBSIZE"), 0);
+  assert.deepEqual(
+    h.call("DEL"),
+    err("ERR wrong number of arguments for 'del' command"),
+  );
+});
+
+Deno.test("EXISTS counts a key named twice twice", () => {
+  const h = harness();
+  h.call("SET", "a", "1");
+  assert.equal(h.call("EXISTS", "a", "a", "a", "nokey"), 3);
+  assert.equal(h.call("EXISTS", "nokey"), 0);
+});
+
+Deno.test("TYPE answers a status word for every type", () => {
+  const h = harness();
+  h.call("SET", "s", "v");
+  for (const type of ["hash", "list", "set"] as const) {
+    h.store.set(type, { type });
+  }
+  assert.equal(h.call("TYPE", "s"), "string");
+  assert.equal(h.call("TYPE", "hash"), "hash");
+  assert.equal(h.call("TYPE", "list"), "list");
+  assert.equal(h.call("TYPE", "set"), "set");
+  assert.equal(h.call("TYPE", "nokey"), "none");
+  assert.equal(h.run("TYPE", "s").kind, "status");
+});
+
+Deno.test("EXPIRE family: set, read back, relative and absolute", () => {
+  const h = harness();
+  const now = h.now;
+  h.call("SET", "k", "v");
+  assert.equal(h.call("EXPIRE", "k", "100"), 1);
+  assert.equal(h.call("TTL", "k"), 100);
+  assert.equal(h.call("PTTL", "k"), 100_000);
+  assert.equal(h.call("EXPIRETIME", "k"), now / 1000 + 100);
+  assert.equal(h.call("PEXPIRETIME", "k"), now + 100_000);
+  assert.equal(h.call("PEXPIRE", "k", "1500"), 1);
+  assert.equal(h.call("PTTL", "k"), 1500);
+  assert.equal(h.call("TTL", "k"), 2); // rounded to the nearest second
+  assert.equal(h.call("EXPIREAT", "k", String(now / 1000 + 30)), 1);
+  assert.equal(h.call("TTL", "k"), 30);
+  assert.equal(h.call("PEXPIREAT", "k", String(now + 40)), 1);
+  assert.equal(h.call("PTTL", "k"), 40);
+  assert.equal(h.call("TTL", "k"), 0);
+  assert.equal(h.call("EXPIRE", "nokey", "10"), 0);
+  assert.equal(h.call("TTL", "nokey"), -2);
+  assert.equal(h.call("PTTL", "nokey"), -2);
+  assert.equal(h.call("EXPIRETIME", "nokey"), -2);
+  assert.equal(h.call("PEXPIRETIME", "nokey"), -2);
+  h.call("SET", "p", "v");
+  assert.equal(h.call("TTL", "p"), -1);
+  assert.equal(h.call("PTTL", "p"), -1);
+  assert.equal(h.call("EXPIRETIME", "p"), -1);
+  assert.equal(h.call("PEXPIRETIME", "p"), -1);
+});
+
+Deno.test("EXPIRE with a time in the past or now deletes the key", () => {
+  const h = harness();
+  for (
+    const args of [
+      ["EXPIRE", "-1"],
+      ["EXPIRE", "0"],
+      ["PEXPIRE", "0"],
+      ["EXPIREAT", "1"],
+      ["PEXPIREAT", String(h.now)],
+      ["EXPIRE", "-9223372036854775"],
+      ["PEXPIRE", "-9223372036854775808"],
+      ["PEXPIREAT", "-9223372036854775808"],
+    ]
+  ) {
+    h.call("SET", "k", "v");
+    assert.equal(h.call(args[0], "k", args[1]), 1, args.join(" "));
+    assert.equal(h.call("EXISTS", "k"), 0, args.join(" "));
+  }
+});
+
+Deno.test("EXPIRE NX XX GT LT follow Redis 7's rules", () => {
+  const h = harness();
+  h.call("SET", "a", "1");
+  assert.equal(h.call("EXPIRE", "a", "100", "XX"), 0); // no TTL yet
+  assert.equal(h.call("EXPIRE", "a", "100", "GT"), 0); // none = infinite
+  assert.equal(h.call("EXPIRE", "a", "100", "LT"), 1);
+  assert.equal(h.call("EXPIRE", "a", "50", "NX"), 0);
+  assert.equal(h.call("EXPIRE", "a", "50", "xx", "gt"), 0);
+  assert.equal(h.call("EXPIRE", "a", "500", "Xx", "Gt"), 1);
+  assert.equal(h.call("TTL", "a"), 500);
+  assert.equal(h.call("EXPIRE", "a", "500", "GT"), 0); // not greater
+  assert.equal(h.call("EXPIRE", "a", "500", "LT"), 0); // not less
+  assert.equal(h.call("EXPIRE", "a", "400", "lt"), 1);
+  assert.equal(h.call("PERSIST", "a"), 1);
+  assert.equal(h.call("EXPIRE", "a", "0", "GT"), 0);
+  assert.equal(h.call("EXISTS", "a"), 1);
+  assert.equal(h.call("EXPIRE", "a", "0", "NX"), 1);
+  assert.equal(h.call("EXISTS", "a"), 0);
+  const nx = err(
+    "ERR NX and XX, GT or LT options at the same time are not compatible",
+  );
+  assert.deepEqual(h.call("EXPIRE", "a", "10", "NX", "XX"), nx);
+  assert.deepEqual(h.call("EXPIRE", "a", "10", "NX", "GT"), nx);
+  assert.deepEqual(h.call("EXPIRE", "a", "10", "LT", "NX"), nx);
+  assert.deepEqual(
+    h.call("EXPIRE", "a", "10", "GT", "LT"),
+    err("ERR GT and LT options at the same time are not compatible"),
+  );
+  assert.deepEqual(
+    h.call("EXPIRE", "a", "10", "foo"),
+    err("ERR Unsupported option foo"),
+  );
+  // Options are checked before the time.
+  assert.deepEqual(
+    h.call("EXPIRE", "a", "abc", "foo"),
+    err("ERR Unsupported option foo"),
+  );
+  assert.deepEqual(
+    h.call("EXPIRE", "a", "10", "a\r\nb\x00c"),
+    err("ERR Unsupported option a  b"),
+  );
+  assert.deepEqual(h.call("EXPIRE", "a", "abc"), NOT_INT);
+});
+
+Deno.test("EXPIRE overflow checks match Redis", () => {
+  const h = harness();
+  h.call("SET", "a", "1");
+  const cases: [string, string, string][] = [
+    ["EXPIRE", "9223372036854775807", "expire"],
+    ["EXPIRE", "9223372036854775", "expire"], // x1000 + now overflows
+    ["EXPIRE", "9223372036854774", "expire"],
+    ["EXPIRE", "-9223372036854775808", "expire"],
+    ["EXPIRE", "-9223372036854776", "expire"],
+    ["PEXPIRE", "9223372036854775807", "pexpire"],
+    ["PEXPIRE", "9223372036854775806", "pexpire"],
+    ["EXPIREAT", "9223372036854776", "expireat"],
+  ];
+  for (const [cmd, t, name] of cases) {
+    assert.deepEqual(
+      h.call(cmd, "a", t),
+      err(`ERR invalid expire time in '${name}' command`),
+      `${cmd} ${t}`,
+    );
+  }
+  assert.equal(h.call("TTL", "a"), -1);
+  assert.equal(h.call("PEXPIREAT", "a", "9223372036854775807"), 1);
+  assert.equal(h.call("PEXPIRETIME", "a"), 9223372036854775807n);
+  assert.equal(h.call("EXPIRETIME", "a"), 9223372036854776n);
+  assert.equal(h.call("PTTL", "a"), 9223372036854775807n - BigInt(h.now));
+  assert.equal(h.call("EXPIREAT", "a", "9223372036854775"), 1);
+  assert.equal(h.call("PEXPIRETIME", "a"), 9223372036854775000n);
+  assert.equal(h.call("PEXPIREAT", "a", "9223372036854775307"), 1);
+  assert.equal(h.call("EXPIRETIME", "a"), 9223372036854775n);
+  assert.equal(h.call("EXPIRE", "a", "100", "LT"), 1);
+  assert.equal(h.call("TTL", "a"), 100);
+});
+
+Deno.test("TTL keys expire lazily as the clock moves", () => {
+  const h = harness();
+  h.call("SET", "k", "v", "PX", "1000");
+  h.now += 400;
+  assert.equal(h.call("PTTL", "k"), 600);
+  assert.equal(h.call("TTL", "k"), 1);
+  h.now += 600;
+  assert.equal(h.call("PTTL", "k"), 0);
+  assert.equal(h.call("TTL", "k"), 0);
+  h.now += 1;
+  assert.equal(h.call("TTL", "k"), -2);
+  assert.equal(h.call("GET", "k"), null);
+});
+
+Deno.test("TTL keys are reclaimed by the active expire cycle", () => {
+  const h = harness();
+  for (let i = 0; i < 200; i++) h.call("SET", `k${i}`, "v", "PX", "100");
+  h.call("SET", "p", "v");
+  h.now += 101;
+  assert.equal(h.call("DBSIZE"), 201); // not reclaimed yet, as in Redis
+  new ActiveExpiry(h.store).runCycle();
+  assert.equal(h.call("DBSIZE"), 1);
+});
+
+Deno.test("PERSIST removes a TTL", () => {
+  const h = harness();
+  assert.equal(h.call("PERSIST", "nokey"), 0);
+  h.call("SET", "k", "v");
+  assert.equal(h.call("PERSIST", "k"), 0);
+  h.call("EXPIRE", "k", "10");
+  assert.equal(h.call("PERSIST", "k"), 1);
+  assert.equal(h.call("TTL", "k"), -1);
+});
+
+Deno.test("RENAME and RENAMENX", () => {
+  const h = harness();
+  const noKey = err("ERR no such key");
+  assert.deepEqual(h.call("RENAME", "nokey", "b"), noKey);
+  assert.deepEqual(h.call("RENAMENX", "nokey", "b"), noKey);
+  assert.deepEqual(h.call("RENAME", "nokey", "nokey"), noKey);
+  h.call("SET", "a", "1", "PX", "5000");
+  assert.equal(h.call("RENAME", "a", "a"), "OK");
+  assert.equal(h.call("RENAMENX", "a", "a"), 0);
+  assert.equal(h.call("RENAME", "a", "b"), "OK");
+  assert.equal(h.call("EXISTS", "a"), 0);
+  assert.equal(h.call("GET", "b"), "1");
+  assert.equal(h.call("PTTL", "b"), 5000);
+  h.call("SET", "c", "3");
+  assert.equal(h.call("RENAMENX", "b", "c"), 0);
+  assert.equal(h.call("RENAMENX", "b", "d"), 1);
+  assert.equal(h.call("PTTL", "d"), 5000);
+  assert.equal(h.call("RENAME", "c", "d"), "OK");
+  assert.equal(h.call("GET", "d"), "3");
+  assert.equal(h.call("TTL", "d"), -1);
+  h.store.set("l", { type: "list" });
+  assert.equal(h.call("RENAME", "l", "l2"), "OK");
+  assert.equal(h.call("TYPE", "l2"), "list");
+  assert.equal(h.call("RENAME", ALL_BYTES, "x") !== "OK", true);
+  h.call("SET", ALL_BYTES, "v");
+  assert.equal(h.call("RENAME", ALL_BYTES, "\x00"), "OK");
+  assert.equal(h.call("GET", "\x00"), "v");
+});
+
+Deno.test("KEYS matches Redis globs, binary-safe", () => {
+  const h = harness();
+  h.call("MSET", "", "e", "a", "1", "ab", "2", "abc", "3", "b\x00\xff", "4");
+  const keys = (p: string): unknown =>
+    (h.call("KEYS", p) as string[]).slice().sort();
+  assert.deepEqual(keys("*"), ["", "a", "ab", "abc", "b\x00\xff"]);
+  assert.deepEqual(keys("**"), ["a", "ab", "abc", "b\x00\xff"]);
+  assert.deepEqual(keys("a*"), ["a", "ab", "abc"]);
+  assert.deepEqual(keys("?"), ["a"]);
+  assert.deepEqual(keys("b?\xff"), ["b\x00\xff"]);
+  assert.deepEqual(keys("[ab]*"), ["a", "ab", "abc", "b\x00\xff"]);
+  assert.deepEqual(keys("nomatch"), []);
+  h.call("SET", "gone", "v", "PX", "1");
+  h.now += 2;
+  assert.deepEqual(keys("g*"), []);
+});
+
+function scanAll(
+  h: ReturnType<typeof harness>,
+  ...options: string[]
+): string[] {
+  const seen: string[] = [];
+  let cursor = "0";
+  for (let i = 0; i < 10_000; i++) {
+    const [next, keys] = h.call("SCAN", cursor, ...options) as [
+      string,
+      string[],
+    ];
+    seen.push(...keys);
+    cursor = next;
+    if (cursor === "0") return seen;
+  }
+  throw new Error("SCAN did not finish");
+}
+
+Deno.test("SCAN iterates every key with MATCH, COUNT and TYPE", () => {
+  const h = harness();
+  for (let i = 0; i < 100; i++) h.call("SET", `k${i}`, "v");
+  h.store.set("list", { type: "list" });
+  h.store.set("kl", { type: "list" });
+  const all = scanAll(h);
+  assert.equal(all.length, 102);
+  assert.equal(new Set(all).size, 102);
+  assert.equal(scanAll(h, "COUNT", "7").length, 102);
+  assert.equal(scanAll(h, "MATCH", "k1*").length, 11);
+  assert.equal(scanAll(h, "MATCH", "*").length, 102);
+  assert.deepEqual(scanAll(h, "TYPE", "LIST").sort(), ["kl", "list"]);
+  assert.deepEqual(scanAll(h, "TYPE", "list", "MATCH", "k*"), ["kl"]);
+  assert.deepEqual(scanAll(h, "TYPE", "hash"), []);
+  assert.deepEqual(scanAll(h, "TYPE", "nosuchtype"), []);
+  // A first page of COUNT n visits n keys.
+  const [cursor, page] = h.call("SCAN", "0", "COUNT", "5") as [
+    string,
+    string[],
+  ];
+  assert.notEqual(cursor, "0");
+  assert.equal(page.length, 5);
+  // COUNT larger than the keyspace: one page, cursor 0.
+  const [c2, p2] = h.call("SCAN", "0", "COUNT", "1000") as [string, string[]];
+  assert.equal(c2, "0");
+  assert.equal(p2.length, 102);
+});
+
+Deno.test("SCAN errors and cursors as Redis parses them", () => {
+  const h = harness();
+  h.call("SET", "k", "v");
+  const invalid = err("ERR invalid cursor");
+  for (
+    const c of ["abc", " 0", "0 ", "18446744073709551616", "-", "+", "1.5"]
+  ) {
+    assert.deepEqual(h.call("SCAN", c), invalid, JSON.stringify(c));
+  }
+  // strtoul accepts these; unknown cursors restart the scan (deviation: in
+  // Redis they are positions).
+  for (const c of ["", "+0", "-1", "18446744073709551615", "12345"]) {
+    assert.deepEqual(h.call("SCAN", c), ["0", ["k"]], JSON.stringify(c));
+  }
+  assert.deepEqual(h.call("SCAN", "0", "COUNT", "0"), SYNTAX);
+  assert.deepEqual(h.call("SCAN", "0", "COUNT", "-1"), SYNTAX);
+  assert.deepEqual(h.call("SCAN", "0", "COUNT", "abc"), NOT_INT);
+  assert.deepEqual(h.call("SCAN", "0", "TYPE"), SYNTAX);
+  assert.deepEqual(h.call("SCAN", "0", "MATCH"), SYNTAX);
+  assert.deepEqual(h.call("SCAN", "0", "foo", "bar"), SYNTAX);
+  assert.deepEqual(h.call("SCAN", "abc", "COUNT", "0"), invalid);
+  assert.equal(h.run("SCAN", "0").kind, "array");
+});
+
+Deno.test("RANDOMKEY returns a live key or NULL", () => {
+  const h = harness();
+  assert.equal(h.call("RANDOMKEY"), null);
+  h.call("MSET", "a", "1", "b", "2");
+  h.call("SET", "gone", "v", "PX", "1");
+  h.now += 2;
+  const seen = new Set<unknown>();
+  for (let i = 0; i < 200; i++) seen.add(h.call("RANDOMKEY"));
+  assert.deepEqual([...seen].sort(), ["a", "b"]);
+});

@@ -1,0 +1,417 @@
+import assert from "node:assert/strict";
+import { ALL_BYTES, err, harness, WRONGTYPE_ERR } from "./_testing.ts";
+
+const SYNTAX = err("ERR syntax error");
+const NOT_INT = err("ERR value is not an integer or out of range");
+const NOT_FLOAT = err("ERR value is not a valid float");
+
+/** A harness with a list at "lst" (a stand-in collection until issue 4). */
+function withList(): ReturnType<typeof harness> {
+  const h = harness();
+  h.store.set("lst", { type: "list" });
+  return h;
+}
+
+Deno.test("GET returns the value, NULL for a missing key", () => {
+  const h = harness();
+  assert.equal(h.call("GET", "k"), null);
+  h.call("SET", "k", "v");
+  assert.equal(h.call("GET", "k"), "v");
+  assert.equal(h.call("get", "k"), "v");
+});
+
+Deno.test("GET and SET are binary-safe for every byte in keys and values", () => {
+  const h = harness();
+  for (let b = 0; b < 256; b++) {
+    const c = String.fromCharCode(b);
+    assert.equal(h.call("SET", `k${c}`, `${c}v${c}`), "OK");
+  }
+  assert.equal(h.call("SET", ALL_BYTES, ALL_BYTES + ALL_BYTES), "OK");
+  for (let b = 0; b < 256; b++) {
+    const c = String.fromCharCode(b);
+    assert.equal(h.call("GET", `k${c}`), `${c}v${c}`);
+  }
+  assert.equal(h.call("GET", ALL_BYTES), ALL_BYTES + ALL_BYTES);
+  assert.equal(h.call("STRLEN", ALL_BYTES), 512);
+  assert.equal(h.call("DBSIZE"), 257);
+});
+
+Deno.test("SET options: NX, XX, GET and their combinations", () => {
+  const h = harness();
+  assert.equal(h.call("SET", "k", "v", "XX"), null);
+  assert.equal(h.call("SET", "k", "v", "NX"), "OK");
+  assert.equal(h.call("SET", "k", "w", "nx"), null);
+  assert.equal(h.call("GET", "k"), "v");
+  assert.equal(h.call("SET", "k", "w", "xx"), "OK");
+  assert.equal(h.call("SET", "k", "v2", "GET"), "w");
+  assert.equal(h.call("SET", "k", "v3", "nx", "get"), "v2"); // not set
+  assert.equal(h.call("GET", "k"), "v2");
+  assert.equal(h.call("SET", "k2", "v", "NX", "GET"), null); // set
+  assert.equal(h.call("GET", "k2"), "v");
+  assert.equal(h.call("SET", "k", "v4", "XX", "GET"), "v2");
+  assert.equal(h.call("SET", "missing", "v", "XX", "GET"), null);
+  assert.equal(h.call("EXISTS", "missing"), 0);
+  assert.deepEqual(h.call("SET", "k", "v", "NX", "XX"), SYNTAX);
+  assert.deepEqual(h.call("SET", "k", "v", "XX", "NX"), SYNTAX);
+  assert.deepEqual(h.call("SET", "k", "v", "foo"), SYNTAX);
+  assert.deepEqual(h.call("SET", "k", "v", "NXX"), SYNTAX);
+});
+
+Deno.test("SET options: EX PX EXAT PXAT KEEPTTL and Redis's errors", () => {
+  const h = harness();
+  const now = h.now;
+  assert.equal(h.call("SET", "k", "v", "EX", "10"), "OK");
+  assert.equal(h.call("PTTL", "k"), 10_000);
+  assert.equal(h.call("SET", "k", "v", "PX", "1500"), "OK");
+  assert.equal(h.call("PTTL", "k"), 1_500);
+  assert.equal(h.call("SET", "k", "v", "EXAT", String(now / 1000 + 20)), "OK");
+  assert.equal(h.call("PEXPIRETIME", "k"), now + 20_000);
+  assert.equal(h.call("SET", "k", "v", "PXAT", String(now + 30)), "OK");
+  assert.equal(h.call("PEXPIRETIME", "k"), now + 30);
+  assert.equal(h.call("SET", "k", "w", "KEEPTTL"), "OK");
+  assert.equal(h.call("PEXPIRETIME", "k"), now + 30);
+  assert.equal(h.call("SET", "k", "x"), "OK");
+  assert.equal(h.call("TTL", "k"), -1);
+  // The last EX wins when repeated, as in Redis.
+  assert.equal(h.call("SET", "k", "v", "EX", "10", "EX", "20"), "OK");
+  assert.equal(h.call("TTL", "k"), 20);
+  // Conflicts and missing values are syntax errors.
+  for (
+    const args of [
+      ["EX", "10", "PX", "10"],
+      ["EX", "10", "KEEPTTL"],
+      ["KEEPTTL", "EX", "10"],
+      ["EXAT", "10", "PXAT", "10"],
+      ["EX"],
+      ["PX"],
+      ["PERSIST"],
+      ["GET", "EX"],
+    ]
+  ) {
+    assert.deepEqual(h.call("SET", "k", "v", ...args), SYNTAX, args.join(" "));
+  }
+  // Times must be positive integers that fit in ms.
+  for (
+    const [opt, t] of [
+      ["EX", "0"],
+      ["EX", "-1"],
+      ["PX", "0"],
+      ["EXAT", "0"],
+      ["EX", "9223372036854775807"],
+      ["EX", "9223372036854775"],
+      ["EX", "9223372036854776"],
+      ["PX", "9223372036854775807"],
+    ]
+  ) {
+    assert.deepEqual(
+      h.call("SET", "k", "v", opt, t),
+      err("ERR invalid expire time in 'set' command"),
+      `${opt} ${t}`,
+    );
+  }
+  assert.deepEqual(h.call("SET", "k", "v", "EX", "abc"), NOT_INT);
+  assert.deepEqual(h.call("SET", "k", "v", "EX", "1.5"), NOT_INT);
+  // Far-future absolute times are fine, to the ms.
+  assert.equal(h.call("SET", "k", "v", "PXAT", "9223372036854775807"), "OK");
+  assert.equal(h.call("PEXPIRETIME", "k"), 9223372036854775807n);
+  assert.equal(h.call("SET", "k", "v", "EXAT", "9223372036854775"), "OK");
+  assert.equal(h.call("PEXPIRETIME", "k"), 9223372036854775000n);
+  // A past absolute time: OK, and the key is gone.
+  assert.equal(h.call("SET", "k", "v", "EXAT", "1"), "OK");
+  assert.equal(h.call("EXISTS", "k"), 0);
+});
+
+Deno.test("SET GET on a wrong type: WRONGTYPE and nothing is set", () => {
+  const h = withList();
+  assert.deepEqual(h.call("SET", "lst", "v", "GET"), WRONGTYPE_ERR);
+  assert.equal(h.call("TYPE", "lst"), "list");
+  // Plain SET overwrites any type.
+  assert.equal(h.call("SET", "lst", "v"), "OK");
+  assert.equal(h.call("TYPE", "lst"), "string");
+});
+
+Deno.test("SET keys expire lazily with the clock", () => {
+  const h = harness();
+  h.call("SET", "k", "v", "PX", "100");
+  h.now += 100;
+  assert.equal(h.call("GET", "k"), "v");
+  h.now += 1;
+  assert.equal(h.call("GET", "k"), null);
+  assert.equal(h.call("DBSIZE"), 0);
+});
+
+Deno.test("SETNX, SETEX, PSETEX", () => {
+  const h = harness();
+  assert.equal(h.call("SETNX", "k", "v"), 1);
+  assert.equal(h.call("SETNX", "k", "w"), 0);
+  assert.equal(h.call("GET", "k"), "v");
+  assert.equal(h.call("SETEX", "k", "10", "x"), "OK");
+  assert.equal(h.call("GET", "k"), "x");
+  assert.equal(h.call("TTL", "k"), 10);
+  assert.equal(h.call("PSETEX", "k", "1500", "y"), "OK");
+  assert.equal(h.call("PTTL", "k"), 1500);
+  assert.deepEqual(
+    h.call("SETEX", "k", "0", "v"),
+    err("ERR invalid expire time in 'setex' command"),
+  );
+  assert.deepEqual(
+    h.call("SETEX", "k", "-5", "v"),
+    err("ERR invalid expire time in 'setex' command"),
+  );
+  assert.deepEqual(
+    h.call("PSETEX", "k", "0", "v"),
+    err("ERR invalid expire time in 'psetex' command"),
+  );
+  assert.deepEqual(h.call("SETEX", "k", "abc", "v"), NOT_INT);
+  assert.deepEqual(
+    h.call("SETEX", "k", "1"),
+    err("ERR wrong number of arguments for 'setex' command"),
+  );
+  const l = withList();
+  assert.equal(l.call("SETNX", "lst", "v"), 0);
+  assert.equal(l.call("SETEX", "lst", "10", "v"), "OK"); // overwrites
+});
+
+Deno.test("GETSET returns the old value and clears the TTL", () => {
+  const h = harness();
+  assert.equal(h.call("GETSET", "k", "v"), null);
+  h.call("EXPIRE", "k", "100");
+  assert.equal(h.call("GETSET", "k", "w"), "v");
+  assert.equal(h.call("GET", "k"), "w");
+  assert.equal(h.call("TTL", "k"), -1);
+  assert.deepEqual(withList().call("GETSET", "lst", "v"), WRONGTYPE_ERR);
+});
+
+Deno.test("GETDEL returns and deletes", () => {
+  const h = withList();
+  assert.equal(h.call("GETDEL", "k"), null);
+  h.call("SET", "k", "v");
+  assert.equal(h.call("GETDEL", "k"), "v");
+  assert.equal(h.call("EXISTS", "k"), 0);
+  assert.deepEqual(h.call("GETDEL", "lst"), WRONGTYPE_ERR);
+  assert.equal(h.call("EXISTS", "lst"), 1);
+});
+
+Deno.test("GETEX sets, changes or removes the TTL", () => {
+  const h = harness();
+  assert.equal(h.call("GETEX", "k"), null);
+  h.call("SET", "k", "v");
+  assert.equal(h.call("GETEX", "k"), "v");
+  assert.equal(h.call("GETEX", "k", "EX", "10"), "v");
+  assert.equal(h.call("TTL", "k"), 10);
+  assert.equal(h.call("GETEX", "k", "PX", "2000"), "v");
+  assert.equal(h.call("PTTL", "k"), 2000);
+  assert.equal(h.call("GETEX", "k", "EXAT", String(h.now / 1000 + 50)), "v");
+  assert.equal(h.call("TTL", "k"), 50);
+  assert.equal(h.call("GETEX", "k", "PXAT", String(h.now + 70)), "v");
+  assert.equal(h.call("PTTL", "k"), 70);
+  assert.equal(h.call("GETEX", "k", "PERSIST"), "v");
+  assert.equal(h.call("TTL", "k"), -1);
+  // A past absolute time deletes the key after replying its value.
+  assert.equal(h.call("GETEX", "k", "EXAT", "1"), "v");
+  assert.equal(h.call("EXISTS", "k"), 0);
+  h.call("SET", "k", "v");
+  assert.equal(h.call("GETEX", "k", "PXAT", String(h.now)), "v");
+  assert.equal(h.call("EXISTS", "k"), 0);
+  // Errors, in Redis's order: syntax first, then missing key, then type,
+  // then the time.
+  h.call("SET", "k", "v");
+  for (
+    const args of [
+      ["PERSIST", "EX", "10"],
+      ["EX", "10", "PERSIST"],
+      ["NX"],
+      ["KEEPTTL"],
+      ["GET"],
+      ["EX"],
+    ]
+  ) {
+    assert.deepEqual(h.call("GETEX", "k", ...args), SYNTAX, args.join(" "));
+  }
+  assert.equal(h.call("GETEX", "nokey", "EX", "abc"), null);
+  assert.deepEqual(h.call("GETEX", "k", "EX", "abc"), NOT_INT);
+  assert.deepEqual(
+    h.call("GETEX", "k", "EX", "0"),
+    err("ERR invalid expire time in 'getex' command"),
+  );
+  assert.equal(h.call("TTL", "k"), -1);
+  const l = withList();
+  assert.deepEqual(l.call("GETEX", "lst", "EX", "abc"), WRONGTYPE_ERR);
+});
+
+Deno.test("MGET, MSET, MSETNX", () => {
+  const h = withList();
+  assert.equal(h.call("MSET", "a", "1", "b", "2"), "OK");
+  assert.deepEqual(h.call("MGET", "a", "lst", "nokey", "b", "a"), [
+    "1",
+    null,
+    null,
+    "2",
+    "1",
+  ]);
+  assert.deepEqual(
+    h.call("MSET", "a", "1", "b"),
+    err("ERR wrong number of arguments for 'mset' command"),
+  );
+  assert.deepEqual(
+    h.call("MSETNX", "a", "1", "b"),
+    err("ERR wrong number of arguments for 'msetnx' command"),
+  );
+  h.call("EXPIRE", "a", "100");
+  assert.equal(h.call("MSET", "a", "x"), "OK");
+  assert.equal(h.call("TTL", "a"), -1); // MSET clears TTLs
+  assert.equal(h.call("MSETNX", "c", "3", "a", "y"), 0);
+  assert.equal(h.call("EXISTS", "c"), 0);
+  assert.equal(h.call("MSETNX", "c", "3", "d", "4", "c", "5"), 1);
+  assert.deepEqual(h.call("MGET", "c", "d"), ["5", "4"]);
+  assert.equal(h.call("MSETNX", "lst", "v"), 0);
+});
+
+Deno.test("INCR, DECR, INCRBY, DECRBY with int64 limits", () => {
+  const h = harness();
+  assert.equal(h.call("INCR", "n"), 1);
+  assert.equal(h.call("INCRBY", "n", "41"), 42);
+  assert.equal(h.call("DECR", "n"), 41);
+  assert.equal(h.call("DECRBY", "n", "-9"), 50);
+  assert.equal(h.call("GET", "n"), "50");
+  assert.equal(h.call("DECR", "m"), -1);
+  h.call("SET", "n", "9223372036854775806");
+  assert.equal(h.call("INCRBY", "n", "1"), 9223372036854775807n);
+  assert.equal(h.call("GET", "n"), "9223372036854775807");
+  const overflow = err("ERR increment or decrement would overflow");
+  assert.deepEqual(h.call("INCRBY", "n", "1"), overflow);
+  assert.deepEqual(h.call("INCR", "n"), overflow);
+  assert.equal(h.call("GET", "n"), "9223372036854775807");
+  h.call("SET", "n", "-9223372036854775808");
+  assert.deepEqual(h.call("DECR", "n"), overflow);
+  assert.deepEqual(
+    h.call("DECRBY", "n", "-9223372036854775808"),
+    err("ERR decrement would overflow"),
+  );
+  assert.deepEqual(h.call("DECRBY", "n", "9223372036854775808"), NOT_INT);
+  h.call("SET", "n", "9007199254740991");
+  assert.equal(h.call("INCR", "n"), 9007199254740992n);
+  assert.equal(h.call("DECR", "n"), 9007199254740991);
+  for (const bad of [" 1", "+1", "01", "-0", "1.5", "abc", ""]) {
+    h.call("SET", "n", bad);
+    assert.deepEqual(h.call("INCR", "n"), NOT_INT, JSON.stringify(bad));
+  }
+  assert.deepEqual(h.call("INCRBY", "n", "abc"), NOT_INT);
+  // INCR keeps the TTL.
+  h.call("SET", "t", "1", "EX", "100");
+  h.call("INCR", "t");
+  assert.equal(h.call("TTL", "t"), 100);
+  const l = withList();
+  assert.deepEqual(l.call("INCR", "lst"), WRONGTYPE_ERR);
+  assert.deepEqual(l.call("DECRBY", "lst", "1"), WRONGTYPE_ERR);
+  // The increment is parsed before the key's type is checked.
+  assert.deepEqual(l.call("INCRBY", "lst", "abc"), NOT_INT);
+});
+
+Deno.test("INCRBYFLOAT uses long double arithmetic and Redis's errors", () => {
+  const h = harness();
+  h.call("SET", "f", "10.5");
+  assert.equal(h.call("INCRBYFLOAT", "f", "0.1"), "10.6");
+  assert.equal(h.call("GET", "f"), "10.6");
+  assert.equal(h.call("INCRBYFLOAT", "g", "1e-30"), "0");
+  assert.equal(h.call("INCRBYFLOAT", "g", "0x10"), "16");
+  assert.equal(h.call("INCRBYFLOAT", "g", "-16.5"), "-0.5");
+  assert.deepEqual(
+    h.call("INCRBYFLOAT", "g", "inf"),
+    err("ERR increment would produce NaN or Infinity"),
+  );
+  assert.deepEqual(h.call("INCRBYFLOAT", "g", "nan"), NOT_FLOAT);
+  assert.deepEqual(h.call("INCRBYFLOAT", "g", "1e5000"), NOT_FLOAT);
+  h.call("SET", "s", "abc");
+  assert.deepEqual(h.call("INCRBYFLOAT", "s", "1"), NOT_FLOAT);
+  h.call("SET", "t", "1", "EX", "100");
+  assert.equal(h.call("INCRBYFLOAT", "t", "1.5"), "2.5");
+  assert.equal(h.call("TTL", "t"), 100);
+  const l = withList();
+  assert.deepEqual(l.call("INCRBYFLOAT", "lst", "1"), WRONGTYPE_ERR);
+  assert.deepEqual(l.call("INCRBYFLOAT", "lst", "abc"), WRONGTYPE_ERR);
+});
+
+Deno.test("APPEND and STRLEN", () => {
+  const h = harness();
+  assert.equal(h.call("STRLEN", "k"), 0);
+  assert.equal(h.call("APPEND", "k", "ab"), 2);
+  assert.equal(h.call("APPEND", "k", "\x00\xff"), 4);
+  assert.equal(h.call("GET", "k"), "ab\x00\xff");
+  assert.equal(h.call("STRLEN", "k"), 4);
+  h.call("EXPIRE", "k", "100");
+  h.call("APPEND", "k", "c");
+  assert.equal(h.call("TTL", "k"), 100);
+  const l = withList();
+  assert.deepEqual(l.call("APPEND", "lst", "x"), WRONGTYPE_ERR);
+  assert.deepEqual(l.call("STRLEN", "lst"), WRONGTYPE_ERR);
+});
+
+Deno.test("GETRANGE with negative and out-of-range indices", () => {
+  const h = harness();
+  h.call("SET", "k", "Hello World");
+  const cases: [string, string, string][] = [
+    ["0", "4", "Hello"],
+    ["-5", "-1", "World"],
+    ["0", "-1", "Hello World"],
+    ["-100", "100", "Hello World"],
+    ["5", "3", ""],
+    ["-1", "-2", ""],
+    ["20", "30", ""],
+    ["0", "0", "H"],
+    ["-1", "-1", "d"],
+    ["-9223372036854775807", "-9223372036854775808", ""],
+    ["-9223372036854775808", "-9223372036854775807", "H"],
+    ["9223372036854775806", "9223372036854775807", ""],
+    ["0", "9223372036854775807", "Hello World"],
+  ];
+  for (const [s, e, expected] of cases) {
+    assert.equal(h.call("GETRANGE", "k", s, e), expected, `${s} ${e}`);
+  }
+  assert.equal(h.call("GETRANGE", "nokey", "0", "-1"), "");
+  h.call("SET", "e", "");
+  assert.equal(h.call("GETRANGE", "e", "0", "-1"), "");
+  assert.deepEqual(h.call("GETRANGE", "k", "abc", "1"), NOT_INT);
+  assert.deepEqual(
+    h.call("GETRANGE", "k", "0", "9223372036854775808"),
+    NOT_INT,
+  );
+  const l = withList();
+  assert.deepEqual(l.call("GETRANGE", "lst", "0", "1"), WRONGTYPE_ERR);
+  assert.deepEqual(l.call("GETRANGE", "lst", "x", "1"), NOT_INT);
+});
+
+Deno.test("SETRANGE pads with zero bytes and enforces the size limit", () => {
+  const h = harness();
+  assert.equal(h.call("SETRANGE", "k", "5", ""), 0);
+  assert.equal(h.call("EXISTS", "k"), 0);
+  assert.equal(h.call("SETRANGE", "k", "3", "ab"), 5);
+  assert.equal(h.call("GET", "k"), "\x00\x00\x00ab");
+  assert.equal(h.call("SETRANGE", "k", "1", "XYZW"), 5);
+  assert.equal(h.call("GET", "k"), "\x00XYZW");
+  assert.equal(h.call("SETRANGE", "k", "7", "!"), 8);
+  assert.equal(h.call("GET", "k"), "\x00XYZW\x00\x00!");
+  assert.equal(h.call("SETRANGE", "k", "0", "12"), 8);
+  assert.equal(h.call("GET", "k"), "12YZW\x00\x00!");
+  assert.equal(h.call("SETRANGE", "k", "100", ""), 8);
+  assert.deepEqual(
+    h.call("SETRANGE", "k", "-1", "x"),
+    err("ERR offset is out of range"),
+  );
+  assert.deepEqual(h.call("SETRANGE", "k", "abc", "x"), NOT_INT);
+  const tooLong = err(
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+  );
+  assert.deepEqual(h.call("SETRANGE", "k", "536870912", "x"), tooLong);
+  assert.deepEqual(
+    h.call("SETRANGE", "k", "9223372036854775807", "x"),
+    tooLong,
+  );
+  assert.equal(h.call("SETRANGE", "k", "9223372036854775807", ""), 8);
+  h.call("EXPIRE", "k", "100");
+  h.call("SETRANGE", "k", "0", "z");
+  assert.equal(h.call("TTL", "k"), 100);
+  const l = withList();
+  assert.deepEqual(l.call("SETRANGE", "lst", "0", "x"), WRONGTYPE_ERR);
+  assert.deepEqual(l.call("SETRANGE", "lst", "0", ""), WRONGTYPE_ERR);
+});

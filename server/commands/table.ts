@@ -1,0 +1,249 @@
+/**
+ * {@linkcode CommandTable}: the node's command table, built from the
+ * protocol's `COMMANDS` rows and the handlers, and the dispatch that checks
+ * arity and answers unknown commands with Redis's texts.
+ *
+ * Both ports use it: the binary port by opcode
+ * ({@linkcode CommandTable.executeOpcode}), the RESP port by name
+ * ({@linkcode CommandTable.execute}).
+ *
+ * @module
+ */
+
+import {
+  type CommandInfo,
+  COMMANDS,
+  error,
+  type ErrorReply,
+  OPCODE_CALL,
+  type Reply,
+} from "@cachemir/protocol";
+import type { CommandContext, CommandSpec, Handler } from "./types.ts";
+import { asciiUpper, printable } from "./common.ts";
+import { CONNECTION_HANDLERS } from "./connection.ts";
+import { KEY_HANDLERS } from "./keys.ts";
+import { STRING_HANDLERS } from "./strings.ts";
+
+/** Every handler this node has, by upper-case command name. */
+export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
+  ...CONNECTION_HANDLERS,
+  ...STRING_HANDLERS,
+  ...KEY_HANDLERS,
+});
+
+/** Options of {@linkcode CommandTable}. */
+export interface CommandTableOptions {
+  /**
+   * The command rows (name, opcode, arity...). Rows for commands without an
+   * opcode (RESP-only: COMMAND, CONFIG, INFO...) may be added with a
+   * negative opcode: they are found by name only. Opcodes must be unique.
+   * @default {COMMANDS}
+   */
+  readonly commands?: readonly CommandInfo[];
+  /**
+   * The handlers by upper-case name. A row without a handler is answered
+   * as an unknown command.
+   * @default {HANDLERS}
+   */
+  readonly handlers?: Readonly<Record<string, Handler>>;
+}
+
+/**
+ * Redis's reply to an unknown command: `ERR unknown command 'foo', with
+ * args beginning with: 'a' 'b' ` (name and arguments cut as Redis cuts
+ * them: 128 bytes, at a NUL byte, CR/LF as spaces).
+ *
+ * @param name The command name as the client sent it.
+ * @param args The arguments after the name.
+ * @returns The error reply.
+ *
+ * @example Answer an unknown command
+ * ```ts
+ * import { unknownCommand } from "./table.ts";
+ * import { errorText } from "@cachemir/protocol";
+ *
+ * console.log(errorText(unknownCommand("foo", ["a"])));
+ * // ERR unknown command 'foo', with args beginning with: 'a'
+ * ```
+ */
+export function unknownCommand(
+  name: string,
+  args: readonly string[],
+): ErrorReply {
+  let text = "";
+  for (let i = 0; i < args.length && text.length < 128; i++) {
+    text += `'${printable(args[i].slice(0, 128 - text.length))}' `;
+  }
+  return error(
+    `ERR unknown command '${
+      printable(name.slice(0, 128))
+    }', with args beginning with: ${text}`,
+  );
+}
+
+function arityError(name: string): ErrorReply {
+  return Object.freeze(
+    error(`ERR wrong number of arguments for '${name.toLowerCase()}' command`),
+  );
+}
+
+const CALL_ARITY = arityError("call");
+
+/**
+ * The command table of a node.
+ *
+ * @example Run commands without a network
+ * ```ts
+ * import { CommandTable } from "./table.ts";
+ * import { Keyspace } from "../store/keyspace.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const table = new CommandTable();
+ * const ctx = {
+ *   store: new Keyspace(),
+ *   session: { id: 1, peer: "test", dialect: "binary" as const, name: "", closeAfterReply: false },
+ *   node: { version: "0.1.0", startedAt: 0, maxFrameBytes: 1 << 24, maxArgs: 1 << 20 },
+ * };
+ * assert.deepEqual(table.execute(ctx, "set", ["k", "v"]), { kind: "ok" });
+ * assert.deepEqual(table.execute(ctx, "GET", ["k"]), { kind: "bytes", value: "v" });
+ * ```
+ */
+export class CommandTable {
+  #byOpcode: (CommandSpec | undefined)[] = [];
+  #byName = new Map<string, CommandSpec>();
+  #infoByOpcode = new Map<number, CommandInfo>();
+  #arityErrors = new Map<string, ErrorReply>();
+  #specs: CommandSpec[] = [];
+
+  /**
+   * Builds the table.
+   *
+   * @param options The rows and the handlers.
+   * @throws {Error} When a handler names no row, or two rows share an opcode.
+   */
+  constructor(options: CommandTableOptions = {}) {
+    const commands = options.commands ?? COMMANDS;
+    const handlers = options.handlers ?? HANDLERS;
+    const names = new Set<string>();
+    for (const info of commands) {
+      const hasOpcode = info.opcode >= 0;
+      if (hasOpcode && this.#infoByOpcode.has(info.opcode)) {
+        throw new Error(
+          `Cannot build the command table: opcode 0x${
+            info.opcode.toString(16)
+          } of ${info.name} is taken by ${
+            this.#infoByOpcode.get(info.opcode)!.name
+          }`,
+        );
+      }
+      if (hasOpcode) this.#infoByOpcode.set(info.opcode, info);
+      names.add(info.name);
+      const handler = handlers[info.name];
+      if (handler === undefined) continue;
+      const spec: CommandSpec = Object.freeze({ ...info, handler });
+      this.#specs.push(spec);
+      if (hasOpcode) this.#byOpcode[info.opcode] = spec;
+      this.#byName.set(info.name, spec);
+      this.#byName.set(info.name.toLowerCase(), spec);
+      this.#arityErrors.set(info.name, arityError(info.name));
+    }
+    for (const name of Object.keys(handlers)) {
+      if (!names.has(name)) {
+        throw new Error(
+          `Cannot build the command table: handler ${name} has no command row`,
+        );
+      }
+    }
+  }
+
+  /** The commands that have a handler. */
+  get specs(): readonly CommandSpec[] {
+    return this.#specs;
+  }
+
+  /**
+   * Looks a command up by name, in any case.
+   *
+   * @param name The name.
+   * @returns The command, or `undefined` when this node has no handler for it.
+   */
+  byName(name: string): CommandSpec | undefined {
+    return this.#byName.get(name) ?? this.#byName.get(asciiUpper(name));
+  }
+
+  /**
+   * Looks a command up by opcode.
+   *
+   * @param opcode The opcode.
+   * @returns The command, or `undefined` when this node has no handler for it.
+   */
+  byOpcode(opcode: number): CommandSpec | undefined {
+    return this.#byOpcode[opcode];
+  }
+
+  /**
+   * Runs a command: checks its arity, calls its handler, and turns a
+   * handler that throws into an `ERR` reply (a bug must not take the node
+   * down).
+   *
+   * @param ctx The store, session and node.
+   * @param spec The command.
+   * @param args The arguments after the name, as byte strings.
+   * @returns The reply.
+   */
+  dispatch(ctx: CommandContext, spec: CommandSpec, args: string[]): Reply {
+    const argc = args.length + 1;
+    const arity = spec.arity;
+    if (arity > 0 ? argc !== arity : argc < -arity) {
+      return this.#arityErrors.get(spec.name) ?? arityError(spec.name);
+    }
+    try {
+      return spec.handler(ctx, args);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return error(`ERR ${printable(message)}`);
+    }
+  }
+
+  /**
+   * Runs a command by name (RESP, and CALL on the binary port).
+   *
+   * @param ctx The store, session and node.
+   * @param name The command name, any case.
+   * @param args The arguments after the name.
+   * @returns The reply; Redis's unknown-command error for a name this node
+   * has no handler for.
+   */
+  execute(ctx: CommandContext, name: string, args: string[]): Reply {
+    const spec = this.byName(name);
+    if (spec === undefined) return unknownCommand(name, args);
+    return this.dispatch(ctx, spec, args);
+  }
+
+  /**
+   * Runs a command by opcode (the binary port). CALL (`0000`) runs the
+   * command named by its first argument.
+   *
+   * @param ctx The store, session and node.
+   * @param opcode The frame's opcode.
+   * @param args The frame's arguments.
+   * @returns The reply; `ERR unknown opcode 0x....` for an opcode the
+   * protocol does not define, the unknown-command error for one this node
+   * has no handler for yet.
+   */
+  executeOpcode(ctx: CommandContext, opcode: number, args: string[]): Reply {
+    const spec = this.#byOpcode[opcode];
+    if (spec !== undefined) return this.dispatch(ctx, spec, args);
+    if (opcode === OPCODE_CALL) {
+      if (args.length === 0) return CALL_ARITY;
+      return this.execute(ctx, args[0], args.slice(1));
+    }
+    const info = this.#infoByOpcode.get(opcode);
+    if (info !== undefined) {
+      return unknownCommand(info.name.toLowerCase(), args);
+    }
+    return error(
+      `ERR unknown opcode 0x${opcode.toString(16).padStart(4, "0")}`,
+    );
+  }
+}

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import {
+  commandByName,
+  COMMANDS,
+  errorText,
+  OK,
+  OPCODE_CALL,
+  type Reply,
+} from "@cachemir/protocol";
+import { CommandTable, HANDLERS, unknownCommand } from "./table.ts";
+import { err, harness, plain } from "./_testing.ts";
+import type { CommandContext } from "./types.ts";
+
+Deno.test("CommandTable.byName() finds commands in any case", () => {
+  const table = new CommandTable();
+  assert.equal(table.byName("GET")?.name, "GET");
+  assert.equal(table.byName("get")?.name, "GET");
+  assert.equal(table.byName("gEt")?.name, "GET");
+  assert.equal(table.byName("nope"), undefined);
+  // Only ASCII letters fold: "ß" does not become "SS" (SSCAN).
+  assert.equal(table.byName("\xdfcan"), undefined);
+  assert.equal(table.byOpcode(0x0100)?.name, "GET");
+  assert.equal(table.byOpcode(0x7777), undefined);
+});
+
+Deno.test("CommandTable has a handler for every command of issue 2", () => {
+  const table = new CommandTable();
+  const names = table.specs.map((s) => s.name).sort();
+  assert.deepEqual(names, Object.keys(HANDLERS).sort());
+  for (const spec of table.specs) {
+    assert.equal(spec.opcode, commandByName(spec.name)?.opcode);
+  }
+  assert.ok(names.length >= 45);
+});
+
+Deno.test("CommandTable.execute() checks arity with Redis's text", () => {
+  const h = harness();
+  assert.deepEqual(
+    h.call("get"),
+    err("ERR wrong number of arguments for 'get' command"),
+  );
+  assert.deepEqual(
+    h.call("GET", "a", "b"),
+    err("ERR wrong number of arguments for 'get' command"),
+  );
+  assert.deepEqual(
+    h.call("Set", "k"),
+    err("ERR wrong number of arguments for 'set' command"),
+  );
+  assert.deepEqual(
+    h.call("MGET"),
+    err("ERR wrong number of arguments for 'mget' command"),
+  );
+  assert.deepEqual(
+    h.call("RANDOMKEY", "x"),
+    err("ERR wrong number of arguments for 'randomkey' command"),
+  );
+});
+
+Deno.test("CommandTable.execute() answers unknown commands with Redis's text", () => {
+  const h = harness();
+  assert.deepEqual(
+    h.call("foo", "a", "b"),
+    err("ERR unknown command 'foo', with args beginning with: 'a' 'b' "),
+  );
+  assert.deepEqual(
+    h.call("foo"),
+    err("ERR unknown command 'foo', with args beginning with: "),
+  );
+  // Cut as Redis cuts: args up to 128 bytes, each at a NUL, CR/LF as spaces.
+  assert.deepEqual(
+    h.call("foo\x00bar", "a\nb", "c\x00d"),
+    err("ERR unknown command 'foo', with args beginning with: 'a b' 'c' "),
+  );
+  assert.deepEqual(
+    h.call("foo", "a".repeat(95), "b".repeat(100), "c".repeat(18)),
+    err(
+      `ERR unknown command 'foo', with args beginning with: '${
+        "a".repeat(95)
+      }' '${"b".repeat(30)}' `,
+    ),
+  );
+  assert.equal(
+    errorText(unknownCommand("x".repeat(200), [])),
+    `ERR unknown command '${"x".repeat(128)}', with args beginning with: `,
+  );
+});
+
+Deno.test("CommandTable answers protocol commands without a handler as unknown", () => {
+  const h = harness();
+  assert.deepEqual(
+    h.call("HSET", "h", "f", "v"),
+    err("ERR unknown command 'HSET', with args beginning with: 'h' 'f' 'v' "),
+  );
+  const hset = commandByName("HSET")!;
+  assert.deepEqual(
+    plain(h.table.executeOpcode(h.ctx, hset.opcode, ["h"])),
+    err("ERR unknown command 'hset', with args beginning with: 'h' "),
+  );
+  // Every protocol command answers something without throwing.
+  for (const info of COMMANDS) {
+    const args = Array.from({ length: Math.abs(info.arity) - 1 }, () => "1");
+    const reply = h.table.executeOpcode(h.ctx, info.opcode, args);
+    assert.ok(typeof reply.kind === "string", info.name);
+  }
+});
+
+Deno.test("CommandTable.executeOpcode() runs opcodes, CALL, and refuses unknown opcodes", () => {
+  const h = harness();
+  const run = (op: number, ...args: string[]): unknown =>
+    plain(h.table.executeOpcode(h.ctx, op, args));
+  assert.equal(run(commandByName("SET")!.opcode, "k", "v"), "OK");
+  assert.equal(run(commandByName("GET")!.opcode, "k"), "v");
+  assert.equal(run(OPCODE_CALL, "echo", "hi"), "hi");
+  assert.equal(run(OPCODE_CALL, "GET", "k"), "v");
+  assert.deepEqual(
+    run(OPCODE_CALL),
+    err("ERR wrong number of arguments for 'call' command"),
+  );
+  assert.deepEqual(
+    run(OPCODE_CALL, "nope", "x"),
+    err("ERR unknown command 'nope', with args beginning with: 'x' "),
+  );
+  assert.deepEqual(run(0x7777), err("ERR unknown opcode 0x7777"));
+  assert.deepEqual(run(0x00ff), err("ERR unknown opcode 0x00ff"));
+  assert.deepEqual(
+    run(commandByName("GET")!.opcode),
+    err("ERR wrong number of arguments for 'get' command"),
+  );
+});
+
+Deno.test("CommandTable.dispatch() turns a throwing handler into an error reply", () => {
+  const boom = (_ctx: CommandContext, _args: string[]): Reply => {
+    throw new TypeError("Cannot read properties of undefined\r\n(oops)");
+  };
+  const table = new CommandTable({ handlers: { ...HANDLERS, GET: boom } });
+  const h = harness();
+  const reply = table.execute(h.ctx, "GET", ["k"]);
+  assert.deepEqual(
+    plain(reply),
+    err("ERR Cannot read properties of undefined  (oops)"),
+  );
+  // The table still works afterwards.
+  assert.equal(table.execute(h.ctx, "SET", ["k", "v"]), OK);
+});
+
+Deno.test("CommandTable() refuses a handler without a command row", () => {
+  assert.throws(
+    () => new CommandTable({ handlers: { NOPE: () => OK } }),
+    /handler NOPE has no command row/,
+  );
+  assert.throws(
+    () =>
+      new CommandTable({
+        commands: [COMMANDS[0], { ...COMMANDS[1], opcode: COMMANDS[0].opcode }],
+        handlers: {},
+      }),
+    /opcode 0x1 of PING is taken by HELLO/,
+  );
+});
+
+Deno.test("CommandTable() takes name-only rows with a negative opcode", () => {
+  const info = { ...commandByName("PING")!, name: "XPING", opcode: -1 };
+  const table = new CommandTable({
+    commands: [...COMMANDS, info, { ...info, name: "YPING" }],
+    handlers: { ...HANDLERS, XPING: () => OK, YPING: () => OK },
+  });
+  const h = harness();
+  assert.equal(table.execute(h.ctx, "xping", []), OK);
+  assert.equal(table.execute(h.ctx, "YPING", []), OK);
+  assert.equal(table.byOpcode(-1), undefined);
+});

@@ -1,0 +1,292 @@
+import assert from "node:assert/strict";
+import { type CollectionValue, Keyspace, typeOf } from "./keyspace.ts";
+import { seededRandom } from "./_testing.ts";
+
+function clocked(start = 1_000): { ks: Keyspace; clock: { now: number } } {
+  const clock = { now: start };
+  return { ks: new Keyspace({ now: () => clock.now }), clock };
+}
+
+const LIST: CollectionValue = { type: "list" };
+
+Deno.test("typeOf() names strings and collections", () => {
+  assert.equal(typeOf("v"), "string");
+  assert.equal(typeOf(""), "string");
+  assert.equal(typeOf(LIST), "list");
+  assert.equal(typeOf({ type: "hash" }), "hash");
+});
+
+Deno.test("Keyspace.get() and set() round-trip every byte value", () => {
+  const { ks } = clocked();
+  const all = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+  for (let b = 0; b < 256; b++) {
+    ks.set(String.fromCharCode(b), all.slice(b) + all.slice(0, b));
+  }
+  ks.set(all, all);
+  assert.equal(ks.size, 257);
+  for (let b = 0; b < 256; b++) {
+    assert.equal(
+      ks.get(String.fromCharCode(b)),
+      all.slice(b) + all.slice(0, b),
+    );
+  }
+  assert.equal(ks.get(all), all);
+  assert.equal(ks.get("missing"), undefined);
+});
+
+Deno.test("Keyspace.set() clears the TTL unless one is given; replace() keeps it", () => {
+  const { ks } = clocked();
+  ks.set("k", "v", 5_000);
+  assert.equal(ks.getExpire("k"), 5_000);
+  ks.replace("k", "w");
+  assert.equal(ks.getExpire("k"), 5_000);
+  assert.equal(ks.get("k"), "w");
+  ks.set("k", "x");
+  assert.equal(ks.getExpire("k"), undefined);
+  assert.equal(ks.volatileSize, 0);
+  ks.replace("new", "v");
+  assert.equal(ks.get("new"), "v");
+  assert.equal(ks.getExpire("new"), undefined);
+});
+
+Deno.test("Keyspace expires lazily: an expired key is never returned", () => {
+  const { ks, clock } = clocked();
+  ks.set("k", "v", 2_000);
+  ks.set("p", "v");
+  clock.now = 2_000; // alive while now <= t (Redis's rule)
+  assert.equal(ks.get("k"), "v");
+  assert.equal(ks.has("k"), true);
+  clock.now = 2_001;
+  assert.equal(ks.has("k"), false);
+  assert.equal(ks.get("k"), undefined);
+  assert.equal(ks.size, 1);
+  assert.equal(ks.expiredKeys, 1);
+
+  for (const probe of ["get", "delete", "getExpire", "persist", "rename"]) {
+    ks.set("e", "v", 3_000);
+    clock.now = 3_001;
+    switch (probe) {
+      case "get":
+        assert.equal(ks.get("e"), undefined);
+        break;
+      case "delete":
+        assert.equal(ks.delete("e"), false);
+        break;
+      case "getExpire":
+        assert.equal(ks.getExpire("e"), undefined);
+        break;
+      case "persist":
+        assert.equal(ks.persist("e"), false);
+        break;
+      case "rename":
+        assert.equal(ks.rename("e", "f"), false);
+        break;
+    }
+    assert.equal(ks.has("e"), false, probe);
+    clock.now = 1_000;
+  }
+  ks.set("e", "v", 3_000);
+  clock.now = 3_001;
+  assert.deepEqual(ks.keys(), ["p"]);
+  assert.equal(ks.setExpire("e", 9_000), false);
+});
+
+Deno.test("Keyspace.replace() on an expired key creates it persistent", () => {
+  const { ks, clock } = clocked();
+  ks.set("k", "old", 1_500);
+  clock.now = 1_501;
+  ks.replace("k", "new");
+  assert.equal(ks.get("k"), "new");
+  assert.equal(ks.getExpire("k"), undefined);
+});
+
+Deno.test("Keyspace.delete() reports whether a live key was removed", () => {
+  const { ks } = clocked();
+  ks.set("k", "v", 9_000);
+  assert.equal(ks.delete("k"), true);
+  assert.equal(ks.delete("k"), false);
+  assert.equal(ks.volatileSize, 0);
+  assert.equal(ks.size, 0);
+});
+
+Deno.test("Keyspace.setExpire() / persist() / getExpire() manage TTLs", () => {
+  const { ks } = clocked();
+  assert.equal(ks.setExpire("missing", 5_000), false);
+  ks.set("k", "v");
+  assert.equal(ks.persist("k"), false);
+  assert.equal(ks.setExpire("k", 5_000), true);
+  assert.equal(ks.getExpire("k"), 5_000);
+  assert.equal(ks.setExpire("k", 9223372036854775807n), true);
+  assert.equal(ks.getExpire("k"), 9223372036854775807n);
+  assert.equal(ks.get("k"), "v");
+  assert.equal(ks.persist("k"), true);
+  assert.equal(ks.getExpire("k"), undefined);
+  assert.equal(ks.volatileSize, 0);
+});
+
+Deno.test("Keyspace.rename() moves the value and TTL and replaces the target", () => {
+  const { ks } = clocked();
+  ks.set("a", "1", 5_000);
+  ks.set("b", "2", 7_000);
+  assert.equal(ks.rename("a", "b"), true);
+  assert.equal(ks.get("a"), undefined);
+  assert.equal(ks.get("b"), "1");
+  assert.equal(ks.getExpire("b"), 5_000);
+  assert.equal(ks.volatileSize, 1);
+  ks.set("c", "3");
+  assert.equal(ks.rename("c", "b"), true);
+  assert.equal(ks.getExpire("b"), undefined);
+  assert.equal(ks.rename("b", "b"), true);
+  assert.equal(ks.get("b"), "3");
+  assert.equal(ks.rename("nope", "x"), false);
+  ks.set("l", LIST);
+  assert.equal(ks.rename("l", "m"), true);
+  assert.equal(ks.get("m"), LIST);
+});
+
+Deno.test("Keyspace.flush() empties keys, TTLs and cursors", () => {
+  const { ks } = clocked();
+  for (let i = 0; i < 100; i++) ks.set(`k${i}`, "v", i % 2 ? 9_000 : undefined);
+  const step = ks.scan(0, 10);
+  assert.notEqual(step.cursor, 0);
+  assert.equal(ks.scanCursors, 1);
+  ks.flush();
+  assert.equal(ks.size, 0);
+  assert.equal(ks.volatileSize, 0);
+  assert.equal(ks.scanCursors, 0);
+  assert.equal(ks.randomKey(), undefined);
+  ks.set("after", "v");
+  assert.deepEqual(ks.scan(step.cursor, 10).keys, ["after"]);
+});
+
+Deno.test("Keyspace.keys() filters and skips expired keys", () => {
+  const { ks, clock } = clocked();
+  ks.set("a1", "v");
+  ks.set("a2", "v", 1_500);
+  ks.set("b1", "v");
+  assert.deepEqual(ks.keys((k) => k.startsWith("a")), ["a1", "a2"]);
+  clock.now = 2_000;
+  assert.deepEqual(ks.keys(), ["a1", "b1"]);
+  assert.equal(ks.size, 2);
+});
+
+Deno.test("Keyspace.randomKey() returns live keys and eventually every key", () => {
+  const clock = { now: 1_000 };
+  const ks = new Keyspace({ now: () => clock.now, random: seededRandom(3) });
+  assert.equal(ks.randomKey(), undefined);
+  for (let i = 0; i < 50; i++) ks.set(`k${i}`, "v");
+  for (let i = 0; i < 50; i++) ks.set(`e${i}`, "v", 1_500);
+  clock.now = 2_000;
+  const seen = new Set<string>();
+  for (let i = 0; i < 2_000; i++) {
+    const k = ks.randomKey();
+    assert.ok(k !== undefined && k.startsWith("k"), `got ${k}`);
+    seen.add(k);
+  }
+  assert.equal(seen.size, 50);
+  for (let i = 0; i < 50; i++) ks.set(`x${i}`, "v", 2_500);
+  for (let i = 0; i < 50; i++) ks.delete(`k${i}`);
+  clock.now = 3_000;
+  assert.equal(ks.randomKey(), undefined); // every key was expired
+  assert.equal(ks.size, 0);
+});
+
+Deno.test("Keyspace.scan() returns every key present for the whole scan, and ends under churn", () => {
+  const random = seededRandom(42);
+  const { ks } = clocked();
+  const stable = new Set<string>();
+  for (let i = 0; i < 1_000; i++) {
+    ks.set(`stable${i}`, "v");
+    stable.add(`stable${i}`);
+  }
+  for (let i = 0; i < 500; i++) ks.set(`churn${i}`, "v");
+  const seen = new Set<string>();
+  let cursor = 0;
+  let steps = 0;
+  do {
+    const r = ks.scan(cursor, 1 + Math.floor(random() * 20));
+    for (const k of r.keys) seen.add(k);
+    cursor = r.cursor;
+    // Churn between steps: delete, re-add and add keys, faster than the
+    // scan reads them.
+    for (let j = 0; j < 20; j++) {
+      const n = Math.floor(random() * 500);
+      if (random() < 0.5) ks.delete(`churn${n}`);
+      else ks.set(`churn${n}`, "w");
+      ks.set(`new${steps}_${j}`, "v");
+    }
+    steps++;
+  } while (cursor !== 0);
+  for (const k of stable) assert.ok(seen.has(k), `missing ${k}`);
+  assert.ok(steps <= 1_500, `${steps} steps`);
+  assert.equal(ks.scanCursors, 0);
+});
+
+Deno.test("Keyspace.scan() applies the filter after counting visited keys", () => {
+  const { ks } = clocked();
+  for (let i = 0; i < 10; i++) ks.set(`k${i}`, "v");
+  ks.set("l", LIST);
+  const r = ks.scan(0, 5, (k) => k === "k1" || k === "k7");
+  assert.deepEqual(r.keys, ["k1"]);
+  const r2 = ks.scan(r.cursor, 100, (_k, v) => typeof v !== "string");
+  assert.deepEqual(r2.keys, ["l"]);
+  assert.equal(r2.cursor, 0);
+});
+
+Deno.test("Keyspace.scan() restarts on an unknown cursor and bounds live cursors", () => {
+  const clock = { now: 0 };
+  const ks = new Keyspace({
+    now: () => clock.now,
+    maxScanCursors: 3,
+    scanCursorIdleMs: 1_000,
+  });
+  for (let i = 0; i < 10; i++) ks.set(`k${i}`, "v");
+  assert.deepEqual(ks.scan(123456, 100).keys.length, 10);
+  const cursors = [1, 2, 3, 4].map(() => ks.scan(0, 1).cursor);
+  assert.equal(ks.scanCursors, 3);
+  // The oldest was dropped: its scan restarts from the first key.
+  assert.deepEqual(ks.scan(cursors[0], 1).keys, ["k0"]);
+  // A recent one resumes.
+  assert.deepEqual(ks.scan(cursors[3], 1).keys, ["k1"]);
+  clock.now = 5_000;
+  ks.scan(0, 1); // pruning drops the idle ones
+  assert.equal(ks.scanCursors, 1);
+});
+
+Deno.test("Keyspace.scan() skips and deletes expired keys", () => {
+  const { ks, clock } = clocked();
+  ks.set("a", "v", 1_500);
+  ks.set("b", "v");
+  clock.now = 2_000;
+  assert.deepEqual(ks.scan(0, 10).keys, ["b"]);
+  assert.equal(ks.size, 1);
+});
+
+Deno.test("Keyspace.expireSome() samples volatile keys round-robin", () => {
+  const { ks, clock } = clocked();
+  for (let i = 0; i < 100; i++) ks.set(`p${i}`, "v");
+  for (let i = 0; i < 100; i++) ks.set(`v${i}`, "v", i < 50 ? 1_500 : 9_000);
+  clock.now = 2_000;
+  let expired = 0;
+  for (let i = 0; i < 5; i++) {
+    const s = ks.expireSome(20);
+    assert.equal(s.sampled, 20);
+    expired += s.expired;
+  }
+  assert.equal(expired, 50);
+  assert.equal(ks.size, 150);
+  assert.equal(ks.volatileSize, 50);
+  assert.equal(ks.expiredKeys, 50);
+  // At most one pass per call.
+  assert.deepEqual(ks.expireSome(1_000), { sampled: 50, expired: 0 });
+  ks.flush();
+  assert.deepEqual(ks.expireSome(20), { sampled: 0, expired: 0 });
+});
+
+Deno.test("Keyspace collections are stored as is and keep their identity", () => {
+  const { ks } = clocked();
+  const set: CollectionValue = { type: "set" };
+  ks.set("s", set);
+  assert.equal(ks.get("s"), set);
+  assert.equal(typeOf(ks.get("s")!), "set");
+});
