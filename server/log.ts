@@ -45,7 +45,10 @@ export function setupLogging(
   level: LogLevelName,
   write: (line: string) => void = writeStderr,
 ): void {
-  const format = getTextFormatter();
+  // Strings print as they are (logtape's default quotes them).
+  const format = getTextFormatter({
+    value: (v: unknown) => typeof v === "string" ? v : Deno.inspect(v),
+  });
   resetSync();
   configureSync({
     reset: true,

@@ -55,7 +55,7 @@ export async function startNodeProcess(
   })();
   // Drain stdout so the child never blocks on a full pipe.
   const drainOut = child.stdout.pipeTo(new WritableStream());
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
