@@ -1,0 +1,806 @@
+/**
+ * One TCP connection to one CacheMir node, with pipelining.
+ *
+ * @module
+ */
+
+import {
+  commandByOpcode,
+  decodeReply,
+  decodeUtf8,
+  FLAG_REPLY,
+  type Frame,
+  FrameDecoder,
+  type FrameError,
+  FrameWriter,
+  type Reply,
+} from "@cachemir/protocol";
+import {
+  ConnectionError,
+  ProtocolError,
+  ReplyError,
+  TimeoutError,
+} from "./errors.ts";
+import { kindName } from "./_replies.ts";
+
+/** A command argument: text (sent as UTF-8) or raw bytes. */
+export type Arg = string | Uint8Array;
+
+/**
+ * Turns a reply value into the value a command resolves with. Error replies
+ * never reach it: they reject with a {@linkcode ReplyError}. It throws (a
+ * {@linkcode ProtocolError}, typically) when the reply has a type the command
+ * never answers with; the command then rejects with that error.
+ */
+export type ReplyTransform<T> = ((reply: Reply) => T) & {
+  /**
+   * Optional fast path for a BYTES reply: called with the frame's payload
+   * and the span of the bytes, instead of decoding a {@linkcode Reply}
+   * first. It must copy or decode the span before returning: the payload is
+   * reused after the call.
+   */
+  readonly fromBytes?: (payload: Uint8Array, start: number, end: number) => T;
+};
+
+const TAG_BYTES = 0x04;
+
+/** Start of the bytes when `payload` is exactly one well-formed BYTES value, else -1. */
+function bytesStart(payload: Uint8Array): number {
+  if (payload.length < 2 || payload[0] !== TAG_BYTES) return -1;
+  let length = 0;
+  let scale = 1;
+  for (let i = 1; i < 6 && i < payload.length; i++) {
+    const b = payload[i];
+    length += (b & 0x7f) * scale;
+    if (b < 0x80) return i + 1 + length === payload.length ? i + 1 : -1;
+    scale *= 128;
+  }
+  return -1;
+}
+
+/** What a node says about itself in its HELLO reply. */
+export interface HelloInfo {
+  /** The server's name: `"cachemir"`. */
+  readonly server: string;
+  /** The node's software version, e.g. `"0.1.0"`. */
+  readonly version: string;
+  /** The protocol version chosen for this connection. */
+  readonly proto: number;
+  /** Every protocol version the node speaks. */
+  readonly protos: readonly number[];
+  /** The connection's id on the node. */
+  readonly id: number;
+  /** Optional capabilities, e.g. `"call"`. */
+  readonly features: readonly string[];
+  /** The largest request payload the node accepts, in bytes. */
+  readonly maxFrameBytes: number;
+  /** The most arguments the node accepts in one request. */
+  readonly maxArgs: number;
+}
+
+/** Options of {@linkcode Connection.connect} and the constructor. */
+export interface ConnectionOptions {
+  /**
+   * Time allowed to open the TCP connection and, when `hello` is on, to
+   * complete the HELLO exchange.
+   * @default {5000}
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Time a command may wait for its reply. Every command of a connection has
+   * the same timeout, so the oldest unanswered command is always the first
+   * to time out and a single timer serves them all.
+   * @default {5000}
+   */
+  readonly commandTimeoutMs?: number;
+  /**
+   * Send HELLO on connect: checks that the peer is a CacheMir node speaking
+   * protocol version 1 and learns its limits ({@linkcode Connection.hello}).
+   * Only used by {@linkcode Connection.connect}.
+   * @default {true}
+   */
+  readonly hello?: boolean;
+  /**
+   * The largest reply payload accepted, in bytes. A larger reply rejects its
+   * command with a {@linkcode ProtocolError} and is skipped without being
+   * buffered; the connection stays open.
+   * @default {536870912}
+   */
+  readonly maxReplyBytes?: number;
+  /**
+   * Called once when the connection closes, for any reason, with the error
+   * its in-flight commands were rejected with.
+   */
+  readonly onClose?: (error: ConnectionError) => void;
+}
+
+/** Where a connection goes: a host name or IP address, and a port. */
+export interface ConnectionTarget {
+  /** Host name or IP address (IPv6 without brackets). */
+  readonly hostname: string;
+  /** TCP port. */
+  readonly port: number;
+}
+
+/** Default of {@linkcode ConnectionOptions.connectTimeoutMs}. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+/** Default of {@linkcode ConnectionOptions.commandTimeoutMs}. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
+/** Default of {@linkcode ConnectionOptions.maxReplyBytes}: 512 MiB. */
+export const DEFAULT_MAX_REPLY_BYTES = 512 * 1024 * 1024;
+
+const OPCODE_HELLO = 0x0001;
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/** One command awaiting its reply. */
+interface Pending {
+  readonly id: number;
+  readonly opcode: number;
+  readonly deadline: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly transform: ReplyTransform<unknown>;
+}
+
+/**
+ * Formats a target as `host:port` (`[::1]:7379` for IPv6).
+ *
+ * @param target The host and port.
+ * @returns The address text used in errors and as the node's name.
+ *
+ * @example
+ * ```ts
+ * import { formatAddress } from "@cachemir/client";
+ * console.log(formatAddress({ hostname: "::1", port: 7379 })); // "[::1]:7379"
+ * ```
+ */
+export function formatAddress(target: ConnectionTarget): string {
+  return target.hostname.includes(":")
+    ? `[${target.hostname}]:${target.port}`
+    : `${target.hostname}:${target.port}`;
+}
+
+function commandName(opcode: number): string {
+  return opcode === 0 ? "CALL" : commandByOpcode(opcode)?.name ??
+    `opcode 0x${opcode.toString(16).padStart(4, "0")}`;
+}
+
+function plural(n: number): string {
+  return n === 1 ? "1 request" : `${n} requests`;
+}
+
+/**
+ * One TCP connection to one node. Commands are pipelined: any number may be
+ * in flight; all commands sent in the same tick leave in one write, and while
+ * a write is in progress new commands queue behind it. Replies come back in
+ * order and are matched to their commands by request id.
+ *
+ * Since replies come back in order, commands awaiting replies are kept in a
+ * FIFO, and a reply must carry the id (and opcode) of the oldest one.
+ *
+ * Timeouts: each command rejects with a {@linkcode TimeoutError} when its
+ * reply has not arrived `commandTimeoutMs` after it was sent (measured from
+ * the start of the tick it was sent in: commands of one tick share one clock
+ * reading); the connection stays open and a late reply is discarded. A node
+ * that leaves a command unanswered for twice the command timeout is deemed
+ * hung and the connection is closed.
+ *
+ * Failures: when the connection closes, is lost, or receives a reply it
+ * cannot match (an unknown id) or decode, it closes and every command in
+ * flight rejects with one {@linkcode ConnectionError} naming the node and
+ * the number of commands in flight. A closed connection is never reused:
+ * open a new one.
+ *
+ * @example Send a GET and decode its reply
+ * ```ts ignore
+ * // Needs a node on 127.0.0.1:7379.
+ * import { Connection } from "@cachemir/client";
+ * const conn = await Connection.connect({ hostname: "127.0.0.1", port: 7379 });
+ * const reply = await conn.send(0x0100, ["greeting"], (r) => r.kind);
+ * console.log(reply); // "bytes" or "null"
+ * await conn.close();
+ * ```
+ */
+export class Connection {
+  /** The node's address, `host:port`. */
+  readonly address: string;
+  #conn: Deno.Conn;
+  #timeoutMs: number;
+  #onClose: ((error: ConnectionError) => void) | undefined;
+  #decoder: FrameDecoder;
+  #writer = new FrameWriter();
+  #nextId = 1;
+  #hello: HelloInfo | undefined;
+
+  // FIFO of commands awaiting replies: a ring buffer. The first `#abandoned`
+  // entries have timed out (deadlines grow along the queue, so timed-out
+  // entries are always a prefix); their replies are discarded on arrival.
+  #queue: (Pending | undefined)[] = new Array(64);
+  #mask = 63;
+  #head = 0;
+  #count = 0;
+  #abandoned = 0;
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  // One microtask per tick: it ends the tick (commands sent from now on get
+  // a fresh timestamp) and starts a write unless one is in progress (the
+  // write loop then picks the new commands up when it finishes).
+  #tickScheduled = false;
+  #tickNow = 0;
+  #writing = false;
+  #closed: ConnectionError | undefined;
+  #readDone: Promise<void>;
+  #writeDone: Promise<void> = Promise.resolve();
+  #onTick = (): void => {
+    this.#tickScheduled = false;
+    if (
+      !this.#writing && this.#closed === undefined && this.#writer.length > 0
+    ) {
+      this.#writeDone = this.#writeLoop();
+    }
+  };
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#expire();
+  };
+
+  /**
+   * Wraps an open stream. Prefer {@linkcode Connection.connect}, which also
+   * applies the connect timeout and the HELLO exchange.
+   *
+   * @param conn An open connection to a node; this object owns it from now on.
+   * @param address The node's address, used in errors.
+   * @param options Timeouts, reply limit and close callback.
+   */
+  constructor(
+    conn: Deno.Conn,
+    address: string,
+    options: ConnectionOptions = {},
+  ) {
+    this.#conn = conn;
+    this.address = address;
+    this.#timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.#onClose = options.onClose;
+    this.#decoder = new FrameDecoder({
+      maxFrameBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
+    });
+    this.#readDone = this.#readLoop();
+  }
+
+  /**
+   * Opens a connection: TCP connect, then (unless `hello` is `false`) HELLO
+   * negotiating protocol version 1, all within `connectTimeoutMs`.
+   *
+   * @param target The node's host and port.
+   * @param options Timeouts, HELLO, reply limit and close callback.
+   * @returns The open connection.
+   * @throws {TimeoutError} When connecting (and HELLO) took longer than `connectTimeoutMs`.
+   * @throws {ConnectionError} When the node cannot be reached or its HELLO
+   * reply shows it is not a CacheMir node speaking version 1.
+   *
+   * @example
+   * ```ts ignore
+   * // Needs a node on 127.0.0.1:7379.
+   * import { Connection } from "@cachemir/client";
+   * const conn = await Connection.connect(
+   *   { hostname: "127.0.0.1", port: 7379 },
+   *   { connectTimeoutMs: 1000 },
+   * );
+   * console.log(conn.hello?.maxFrameBytes); // 16777216
+   * await conn.close();
+   * ```
+   */
+  static async connect(
+    target: ConnectionTarget,
+    options: ConnectionOptions = {},
+  ): Promise<Connection> {
+    const address = formatAddress(target);
+    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const started = performance.now();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let tcp: Deno.TcpConn;
+    try {
+      tcp = await Deno.connect({
+        hostname: target.hostname,
+        port: target.port,
+        signal: abort.signal,
+      });
+    } catch (e) {
+      if (abort.signal.aborted) {
+        throw new TimeoutError(address, "connect", timeoutMs);
+      }
+      throw new ConnectionError(
+        address,
+        `Cannot connect to ${address}: ${(e as Error).message}`,
+        { cause: e },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    tcp.setNoDelay(true);
+    const conn = new Connection(tcp, address, options);
+    if (options.hello === false) return conn;
+
+    const left = Math.max(1, timeoutMs - (performance.now() - started));
+    let helloTimer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      helloTimer = setTimeout(() => resolve("timeout"), left);
+    });
+    try {
+      const hello = conn.send(OPCODE_HELLO, ["1"], parseHello);
+      const result = await Promise.race([hello, timedOut]);
+      if (result === "timeout") {
+        hello.catch(() => {});
+        throw new TimeoutError(address, "connect", timeoutMs);
+      }
+      if (result.proto !== 1) {
+        throw new ConnectionError(
+          address,
+          `Cannot connect to ${address}: HELLO chose protocol version ${result.proto}, this client speaks 1`,
+        );
+      }
+      conn.#hello = result;
+      return conn;
+    } catch (e) {
+      await conn.close();
+      if (e instanceof TimeoutError) throw e;
+      throw new ConnectionError(
+        address,
+        `Cannot connect to ${address}: HELLO failed: ${(e as Error).message}`,
+        { cause: e },
+      );
+    } finally {
+      clearTimeout(helloTimer);
+    }
+  }
+
+  /** The node's HELLO reply, when HELLO was exchanged on connect. */
+  get hello(): HelloInfo | undefined {
+    return this.#hello;
+  }
+
+  /** Commands sent and neither answered nor timed out. */
+  get inFlight(): number {
+    return this.#count - this.#abandoned;
+  }
+
+  /** `true` once the connection has closed, for any reason. */
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  /**
+   * Sends a command. It leaves in the next write, together with every other
+   * command sent in the same tick.
+   *
+   * @param opcode The command's opcode (`0` for CALL, with the name first in `args`).
+   * @param args The arguments, the command name not included.
+   * @param transform Turns the reply into the resolved value; may throw.
+   * @returns The transformed reply.
+   * @throws {ReplyError} When the node answers with an error.
+   * @throws {TimeoutError} When no reply came within `commandTimeoutMs`.
+   * @throws {ConnectionError} When the connection is or becomes closed before the reply.
+   *
+   * @example PING
+   * ```ts ignore
+   * // Needs a node on 127.0.0.1:7379.
+   * import { Connection } from "@cachemir/client";
+   * const conn = await Connection.connect({ hostname: "127.0.0.1", port: 7379 });
+   * console.log(await conn.send(0x0002, [], (r) => r)); // { kind: "status", value: "PONG" }
+   * await conn.close();
+   * ```
+   */
+  send<T>(
+    opcode: number,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    if (this.#closed !== undefined) {
+      return Promise.reject(
+        new ConnectionError(
+          this.address,
+          `Cannot send ${
+            commandName(opcode)
+          }: connection to ${this.address} is closed`,
+          { cause: this.#closed },
+        ),
+      );
+    }
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (typeof a !== "string" && !(a instanceof Uint8Array)) {
+        return Promise.reject(
+          new TypeError(
+            `Cannot send ${commandName(opcode)}: argument ${i} is ${
+              a === null ? "null" : typeof a
+            }, expected a string or a Uint8Array`,
+          ),
+        );
+      }
+    }
+    const id = this.#nextId;
+    this.#nextId = (id + 1) >>> 0;
+    try {
+      this.#writer.writeRequest(id, opcode, args);
+    } catch (e) {
+      // The writer may hold part of a frame: the stream cannot be trusted.
+      this.#fail(
+        `after failing to encode ${commandName(opcode)} (${
+          (e as Error).message
+        })`,
+        e,
+      );
+      return Promise.reject(e);
+    }
+    if (this.#timer === undefined) {
+      // (Armed before queueing the tick's microtask: the runtime's first
+      // setTimeout call loads a module and runs pending microtasks.)
+      this.#timer = setTimeout(this.#onTimer, this.#timeoutMs);
+    }
+    if (!this.#tickScheduled) {
+      // Commands of one tick share a timestamp: reading the clock is an op
+      // call, too costly to make per command. Their deadlines are then at
+      // most the tick's duration early, never late.
+      this.#tickScheduled = true;
+      this.#tickNow = performance.now();
+      queueMicrotask(this.#onTick);
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    this.#push({
+      id,
+      opcode,
+      deadline: this.#tickNow + this.#timeoutMs,
+      resolve: resolve as (value: unknown) => void,
+      reject,
+      transform,
+    });
+    return promise;
+  }
+
+  /**
+   * Closes the connection. Commands in flight reject with a
+   * {@linkcode ConnectionError}. Idempotent.
+   *
+   * @returns A promise that settles once the socket's reads and writes have stopped.
+   *
+   * @example
+   * ```ts ignore
+   * // Needs a node on 127.0.0.1:7379.
+   * import { Connection } from "@cachemir/client";
+   * const conn = await Connection.connect({ hostname: "127.0.0.1", port: 7379 });
+   * await conn.close();
+   * console.log(conn.closed); // true
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#fail("by the client");
+    await Promise.allSettled([this.#readDone, this.#writeDone]);
+  }
+
+  #push(entry: Pending): void {
+    if (this.#count > this.#mask) {
+      // Full: double, unrolling the ring so that the head is at 0.
+      const old = this.#queue;
+      const grown = new Array<Pending | undefined>(old.length * 2);
+      for (let i = 0; i < this.#count; i++) {
+        grown[i] = old[(this.#head + i) & this.#mask];
+      }
+      this.#queue = grown;
+      this.#mask = grown.length - 1;
+      this.#head = 0;
+    }
+    this.#queue[(this.#head + this.#count) & this.#mask] = entry;
+    this.#count++;
+  }
+
+  #shift(): Pending {
+    const entry = this.#queue[this.#head]!;
+    this.#queue[this.#head] = undefined;
+    this.#head = (this.#head + 1) & this.#mask;
+    this.#count--;
+    return entry;
+  }
+
+  /** Rejects timed-out commands, detects a hung node, re-arms the timer. */
+  #expire(): void {
+    if (this.#closed !== undefined || this.#count === 0) return;
+    const now = performance.now();
+    while (this.#abandoned < this.#count) {
+      const entry = this.#queue[(this.#head + this.#abandoned) & this.#mask]!;
+      if (entry.deadline > now) break;
+      this.#abandoned++;
+      entry.reject(
+        new TimeoutError(
+          this.address,
+          commandName(entry.opcode),
+          this.#timeoutMs,
+        ),
+      );
+    }
+    const oldest = this.#queue[this.#head]!;
+    const hungAt = oldest.deadline + this.#timeoutMs;
+    if (hungAt <= now) {
+      this.#fail(`after no reply for ${2 * this.#timeoutMs} ms`);
+      return;
+    }
+    let next = hungAt;
+    if (this.#abandoned < this.#count) {
+      const live = this.#queue[(this.#head + this.#abandoned) & this.#mask]!;
+      next = Math.min(next, live.deadline);
+    }
+    this.#timer = setTimeout(this.#onTimer, Math.max(0, Math.ceil(next - now)));
+  }
+
+  async #writeLoop(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#writer.length > 0 && this.#closed === undefined) {
+        const bytes = this.#writer.take();
+        let done = 0;
+        while (done < bytes.length) {
+          done += await this.#conn.write(
+            done === 0 ? bytes : bytes.subarray(done),
+          );
+        }
+      }
+    } catch (e) {
+      this.#fail(`after a write error (${(e as Error).message})`, e);
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  async #readLoop(): Promise<void> {
+    const buf = new Uint8Array(READ_BUFFER_BYTES);
+    const decoder = this.#decoder;
+    try {
+      while (this.#closed === undefined) {
+        const n = await this.#conn.read(buf);
+        if (n === null) {
+          this.#fail("by the node");
+          return;
+        }
+        decoder.push(buf.subarray(0, n));
+        for (;;) {
+          const frame = decoder.next();
+          if (frame === undefined) break;
+          if (!this.#onFrame(frame)) return;
+        }
+      }
+    } catch (e) {
+      this.#fail(`after a read error (${(e as Error).message})`, e);
+    }
+  }
+
+  /** Settles the oldest command with a frame; `false` when the connection failed. */
+  #onFrame(frame: Frame | FrameError): boolean {
+    if (this.#count === 0) {
+      this.#fail(`after an unexpected reply (id ${frame.id}, none in flight)`);
+      return false;
+    }
+    if ("kind" in frame && frame.fatal) {
+      this.#fail(`after an undecodable reply (${frame.message})`);
+      return false;
+    }
+    const entry = this.#queue[this.#head]!;
+    if (frame.id !== entry.id || frame.opcode !== entry.opcode) {
+      this.#fail(
+        `after a reply with id ${frame.id} and opcode 0x${
+          frame.opcode.toString(16).padStart(4, "0")
+        } to the command with id ${entry.id} and opcode 0x${
+          entry.opcode.toString(16).padStart(4, "0")
+        }`,
+      );
+      return false;
+    }
+    if ("kind" in frame) {
+      // Too large: skipped by the decoder, the stream is still in sync.
+      this.#settleError(
+        new ProtocolError(
+          `Cannot accept the reply to ${
+            commandName(entry.opcode)
+          } from ${this.address}: ${
+            frame.message.replace(/^ERR Protocol error: /, "")
+          }`,
+        ),
+      );
+      return true;
+    }
+    if ((frame.flags & FLAG_REPLY) === 0) {
+      this.#fail(`after a frame without the REPLY flag (id ${frame.id})`);
+      return false;
+    }
+    if (this.#abandoned > 0) {
+      // The command timed out: drop its late reply without decoding it.
+      this.#shift();
+      this.#abandoned--;
+      return true;
+    }
+    const fromBytes = entry.transform.fromBytes;
+    if (fromBytes !== undefined) {
+      const payload = frame.payload;
+      const start = bytesStart(payload);
+      if (start > 0) {
+        this.#shift();
+        let value: unknown;
+        try {
+          value = fromBytes(payload, start, payload.length);
+        } catch (e) {
+          entry.reject(e as Error);
+          return true;
+        }
+        entry.resolve(value);
+        return true;
+      }
+    }
+    const reply = decodeReply(frame.payload);
+    if (reply.kind === "decode-error") {
+      this.#fail(
+        `after an undecodable reply to ${
+          commandName(entry.opcode)
+        } (${reply.message})`,
+      );
+      return false;
+    }
+    this.#shift();
+    if (reply.kind === "error") {
+      entry.reject(new ReplyError(reply.code, reply.message));
+      return true;
+    }
+    let value: unknown;
+    try {
+      value = entry.transform(reply);
+    } catch (e) {
+      entry.reject(e as Error);
+      return true;
+    }
+    entry.resolve(value);
+    return true;
+  }
+
+  #settleError(error: Error): void {
+    const entry = this.#shift();
+    if (this.#abandoned > 0) this.#abandoned--;
+    else entry.reject(error);
+  }
+
+  /** Closes the socket and rejects everything in flight; idempotent. */
+  #fail(how: string, cause?: unknown): void {
+    if (this.#closed !== undefined) return;
+    const live = this.#count - this.#abandoned;
+    const error = new ConnectionError(
+      this.address,
+      `Connection to ${this.address} closed ${how} with ${
+        plural(live)
+      } in flight`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.#closed = error;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by the runtime.
+    }
+    for (let i = 0; i < this.#count; i++) {
+      const at = (this.#head + i) & this.#mask;
+      const entry = this.#queue[at]!;
+      this.#queue[at] = undefined;
+      if (i >= this.#abandoned) entry.reject(error);
+    }
+    this.#count = 0;
+    this.#abandoned = 0;
+    this.#head = 0;
+    this.#writer.take();
+    this.#onClose?.(error);
+  }
+}
+
+function text(reply: Reply): string {
+  switch (reply.kind) {
+    case "bytes":
+      return typeof reply.value === "string"
+        ? reply.value
+        : decodeUtf8(reply.value);
+    case "status":
+      return reply.value;
+    case "int":
+    case "float":
+      return String(reply.value);
+    default:
+      throw new ProtocolError(
+        `Unexpected ${kindName(reply)} in a HELLO reply`,
+      );
+  }
+}
+
+function integer(reply: Reply): number {
+  if (reply.kind !== "int") {
+    throw new ProtocolError(
+      `Unexpected ${kindName(reply)} where HELLO has an integer`,
+    );
+  }
+  return Number(reply.value);
+}
+
+function list(reply: Reply): readonly Reply[] {
+  if (reply.kind !== "array" && reply.kind !== "set") {
+    throw new ProtocolError(
+      `Unexpected ${kindName(reply)} where HELLO has an array`,
+    );
+  }
+  return reply.value;
+}
+
+/**
+ * Reads a HELLO reply map; unknown keys are ignored, missing ones default.
+ *
+ * @param reply The reply to HELLO.
+ * @returns What the node said about itself.
+ * @throws {ProtocolError} When the reply is not a map of the expected types.
+ *
+ * @example
+ * ```ts
+ * import { parseHello } from "@cachemir/client";
+ * import { bytes, int, map } from "@cachemir/protocol";
+ * const info = parseHello(map([[bytes("proto"), int(1)]]));
+ * console.log(info.proto); // 1
+ * ```
+ */
+export function parseHello(reply: Reply): HelloInfo {
+  if (reply.kind !== "map") {
+    throw new ProtocolError(
+      `Unexpected ${kindName(reply)} reply to HELLO, expected a MAP`,
+    );
+  }
+  let server = "";
+  let version = "";
+  let proto = 1;
+  let protos: number[] = [1];
+  let id = 0;
+  let features: string[] = [];
+  let maxFrameBytes = 0;
+  let maxArgs = 0;
+  for (const [k, v] of reply.value) {
+    switch (text(k)) {
+      case "server":
+        server = text(v);
+        break;
+      case "version":
+        version = text(v);
+        break;
+      case "proto":
+        proto = integer(v);
+        break;
+      case "protos":
+        protos = list(v).map(integer);
+        break;
+      case "id":
+        id = integer(v);
+        break;
+      case "features":
+        features = list(v).map(text);
+        break;
+      case "max-frame-bytes":
+        maxFrameBytes = integer(v);
+        break;
+      case "max-args":
+        maxArgs = integer(v);
+        break;
+    }
+  }
+  return {
+    server,
+    version,
+    proto,
+    protos,
+    id,
+    features,
+    maxFrameBytes,
+    maxArgs,
+  };
+}
