@@ -109,6 +109,13 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("DBSIZE", 0x0005, 1, ["readonly", "retry"], NO_KEYS),
   cmd("FLUSHALL", 0x0006, -1, ["write", "retry", "admin"], NO_KEYS),
   cmd("FLUSHDB", 0x0007, -1, ["write", "retry", "admin"], NO_KEYS),
+  cmd("COMMAND", 0x0008, -1, C, NO_KEYS),
+  cmd("CONFIG", 0x0009, -2, ["connection", "admin"], NO_KEYS),
+  cmd("CLIENT", 0x000a, -2, C, NO_KEYS),
+  cmd("SELECT", 0x000b, 2, C, NO_KEYS),
+  cmd("INFO", 0x000c, -1, C, NO_KEYS),
+  cmd("TIME", 0x000d, 1, C, NO_KEYS),
+  cmd("RESET", 0x000e, 1, C, NO_KEYS),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),
@@ -203,7 +210,8 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("SDIFF", 0x050b, -2, ["readonly", "retry", "unordered"], ALL_KEYS),
   cmd("SINTERSTORE", 0x050c, -3, WR, ALL_KEYS),
   cmd("SUNIONSTORE", 0x050d, -3, WR, ALL_KEYS),
-  cmd("SDIFFSTORE", 0x050e, -3, WR, ALL_KEYS),
+  // Not "retry": SDIFFSTORE a b a run twice stores b − (b − a), not b − a.
+  cmd("SDIFFSTORE", 0x050e, -3, W, ALL_KEYS),
   cmd("SINTERCARD", 0x050f, -3, R, { first: 2, last: -1, step: 1, countAt: 1 }),
   cmd("SSCAN", 0x0510, -3, ["readonly", "retry", "unordered"]),
 ]);

@@ -57,6 +57,7 @@ Deno.test("hasFlag() marks only repeat-safe commands for retry", () => {
       "GETDEL",
       "RENAME",
       "LMOVE",
+      "SDIFFSTORE",
     ]
   ) {
     assert.ok(!hasFlag(commandByName(name)!, "retry"), name);

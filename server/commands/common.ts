@@ -7,6 +7,7 @@
 
 import { error, type ErrorReply, int, type IntReply } from "@cachemir/protocol";
 import { narrow, parseInt64 } from "./numbers.ts";
+import { Glob } from "../store/glob.ts";
 
 /** `WRONGTYPE Operation against a key holding the wrong kind of value`. */
 export const WRONGTYPE: ErrorReply = Object.freeze(
@@ -306,4 +307,102 @@ export function printable(arg: string): string {
   const nul = arg.indexOf("\0");
   const s = nul < 0 ? arg : arg.slice(0, nul);
   return s.replace(/[\r\n]/g, " ");
+}
+
+/** `ERR invalid cursor`. */
+export const INVALID_CURSOR: ErrorReply = Object.freeze(
+  error("ERR invalid cursor"),
+);
+
+const TWO_64 = 1n << 64n;
+
+/**
+ * Reads a SCAN / HSCAN / SSCAN cursor as Redis does (`strtoul`, base 10):
+ * optional sign, digits, nothing else; no leading space; at most
+ * 2^64 − 1; `-n` wraps around; the empty string is 0.
+ *
+ * @param s The argument.
+ * @returns The cursor (-1 for one beyond the safe-integer range, which no
+ * CacheMir cursor reaches), or `undefined` (reply
+ * {@linkcode INVALID_CURSOR}).
+ *
+ * @example Read cursors
+ * ```ts
+ * import { parseScanCursor } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(parseScanCursor("17"), 17);
+ * assert.equal(parseScanCursor("-1"), -1);
+ * assert.equal(parseScanCursor(" 1"), undefined);
+ * ```
+ */
+export function parseScanCursor(s: string): number | undefined {
+  if (s.length === 0) return 0;
+  let i = 0;
+  const c = s.charCodeAt(0);
+  if (c === 0x2b || c === 0x2d) i = 1;
+  if (i === s.length) return undefined;
+  for (let j = i; j < s.length; j++) {
+    const d = s.charCodeAt(j);
+    if (d < 0x30 || d > 0x39) return undefined;
+  }
+  if (s.length - i <= 15 && c !== 0x2d) return Number(s.slice(i));
+  let v = BigInt(s.slice(i));
+  if (v >= TWO_64) return undefined;
+  if (c === 0x2d && v !== 0n) v = TWO_64 - v;
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
+}
+
+/** The options of HSCAN and SSCAN. */
+export interface CollectionScanOptions {
+  /** COUNT: how many elements to visit (at least 1). */
+  readonly count: number;
+  /** MATCH: the pattern elements must match; `undefined` for none or `*`. */
+  readonly match: Glob | undefined;
+}
+
+/**
+ * Parses the options of HSCAN / SSCAN (`MATCH pattern`, `COUNT count`, each
+ * possibly repeated, the last one winning) with the rules of Redis's
+ * `scanGenericCommand`: COUNT must be an integer (else
+ * {@linkcode NOT_INTEGER}) of at least 1 (else {@linkcode SYNTAX_ERROR});
+ * anything else, TYPE included, is a syntax error. Redis parses these after
+ * the key's lookup: a missing key answers an empty scan whatever the
+ * options, and a key of the wrong type WRONGTYPE.
+ *
+ * @param args The command's arguments.
+ * @param start The index of the first option.
+ * @returns The options, or the error to reply.
+ *
+ * @example Parse options
+ * ```ts
+ * import { parseCollectionScanOptions } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options = parseCollectionScanOptions(["k", "0", "COUNT", "5"], 2);
+ * assert.equal("count" in options && options.count, 5);
+ * ```
+ */
+export function parseCollectionScanOptions(
+  args: readonly string[],
+  start: number,
+): CollectionScanOptions | ErrorReply {
+  let count = 10;
+  let match: Glob | undefined;
+  for (let i = start; i < args.length; i += 2) {
+    const opt = args[i];
+    if (i + 1 >= args.length) return SYNTAX_ERROR;
+    if (isWord(opt, "count")) {
+      const n = parseInt64(args[i + 1]);
+      if (n === undefined) return NOT_INTEGER;
+      if (n < 1) return SYNTAX_ERROR;
+      count = Number(n);
+    } else if (isWord(opt, "match")) {
+      const pattern = args[i + 1];
+      match = pattern === "*" ? undefined : new Glob(pattern);
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  return { count, match };
 }

@@ -27,10 +27,12 @@ import type { CommandContext, Handler } from "./types.ts";
 import {
   expireTime,
   intReply,
+  INVALID_CURSOR,
   invalidExpireTime,
   isWord,
   NO_SUCH_KEY,
   NOT_INTEGER,
+  parseScanCursor,
   printable,
   SYNTAX_ERROR,
 } from "./common.ts";
@@ -223,37 +225,9 @@ function keysCommand(ctx: CommandContext, args: string[]): Reply {
   return keyReplies(ctx.store.keys((k) => glob.matches(k)));
 }
 
-const INVALID_CURSOR: ErrorReply = Object.freeze(
-  error("ERR invalid cursor"),
-);
-const TWO_64 = 1n << 64n;
-
-/**
- * Reads a SCAN cursor as Redis does (`strtoul`, base 10): optional sign,
- * digits, nothing else; no leading space; at most 2^64 − 1; `-n` wraps
- * around; the empty string is 0.
- *
- * @returns The cursor (-1 for one too large to be ours), or `undefined`.
- */
-function parseCursor(s: string): number | undefined {
-  if (s.length === 0) return 0;
-  let i = 0;
-  const c = s.charCodeAt(0);
-  if (c === 0x2b || c === 0x2d) i = 1;
-  if (i === s.length) return undefined;
-  for (let j = i; j < s.length; j++) {
-    const d = s.charCodeAt(j);
-    if (d < 0x30 || d > 0x39) return undefined;
-  }
-  let v = BigInt(s.slice(i));
-  if (v >= TWO_64) return undefined;
-  if (c === 0x2d && v !== 0n) v = TWO_64 - v;
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
-}
-
 /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
 function scanCommand(ctx: CommandContext, args: string[]): Reply {
-  const cursor = parseCursor(args[0]);
+  const cursor = parseScanCursor(args[0]);
   if (cursor === undefined) return INVALID_CURSOR;
   let count = 10;
   let glob: Glob | undefined;

@@ -8,7 +8,7 @@ const SYNTAX = err("ERR syntax error");
 Deno.test("DEL and UNLINK count the keys they delete", () => {
   const h = harness();
   h.call("MSET", "a", "1", "b", "2");
-  h.store.set("l", { type: "list" });
+  h.call("RPUSH", "l", "x");
   assert.equal(h.call("DEL", "a", "a", "nokey"), 1);
   assert.equal(h.call("UNLINK", "b", "l", "a"), 2);
   assert.equal(h.call("DBSIZE"), 0);
@@ -28,9 +28,9 @@ Deno.test("EXISTS counts a key named twice twice", () => {
 Deno.test("TYPE answers a status word for every type", () => {
   const h = harness();
   h.call("SET", "s", "v");
-  for (const type of ["hash", "list", "set"] as const) {
-    h.store.set(type, { type });
-  }
+  h.call("HSET", "hash", "f", "v");
+  h.call("RPUSH", "list", "x");
+  h.call("SADD", "set", "m");
   assert.equal(h.call("TYPE", "s"), "string");
   assert.equal(h.call("TYPE", "hash"), "hash");
   assert.equal(h.call("TYPE", "list"), "list");
@@ -219,7 +219,7 @@ Deno.test("RENAME and RENAMENX", () => {
   assert.equal(h.call("RENAME", "c", "d"), "OK");
   assert.equal(h.call("GET", "d"), "3");
   assert.equal(h.call("TTL", "d"), -1);
-  h.store.set("l", { type: "list" });
+  h.call("RPUSH", "l", "x");
   assert.equal(h.call("RENAME", "l", "l2"), "OK");
   assert.equal(h.call("TYPE", "l2"), "list");
   assert.equal(h.call("RENAME", ALL_BYTES, "x") !== "OK", true);
@@ -266,8 +266,8 @@ function scanAll(
 Deno.test("SCAN iterates every key with MATCH, COUNT and TYPE", () => {
   const h = harness();
   for (let i = 0; i < 100; i++) h.call("SET", `k${i}`, "v");
-  h.store.set("list", { type: "list" });
-  h.store.set("kl", { type: "list" });
+  h.call("RPUSH", "list", "x");
+  h.call("RPUSH", "kl", "x");
   const all = scanAll(h);
   assert.equal(all.length, 102);
   assert.equal(new Set(all).size, 102);
@@ -324,4 +324,60 @@ Deno.test("RANDOMKEY returns a live key or NULL", () => {
   const seen = new Set<unknown>();
   for (let i = 0; i < 200; i++) seen.add(h.call("RANDOMKEY"));
   assert.deepEqual([...seen].sort(), ["a", "b"]);
+});
+
+Deno.test("Key commands work on hashes, lists and sets", () => {
+  const h = harness();
+  const now = h.now;
+  const make = (): void => {
+    h.call("SET", "str", "v");
+    h.call("HSET", "hash", "f", "v");
+    h.call("RPUSH", "list", "a", "b");
+    h.call("SADD", "set", "m", "n");
+  };
+  make();
+  const all = ["str", "hash", "list", "set"];
+  assert.equal(h.call("EXISTS", ...all, "nokey"), 4);
+  assert.deepEqual((h.call("KEYS", "*") as string[]).sort(), all.sort());
+  for (const type of ["string", "hash", "list", "set"]) {
+    const key = type === "string" ? "str" : type;
+    assert.equal(h.call("TYPE", key), type);
+    assert.deepEqual(scanAll(h, "TYPE", type), [key]);
+    // Expiry: set, read back, persist, and lazy deletion.
+    assert.equal(h.call("EXPIRE", key, "10"), 1);
+    assert.equal(h.call("TTL", key), 10);
+    assert.equal(h.call("PEXPIRETIME", key), now + 10_000);
+    assert.equal(h.call("PERSIST", key), 1);
+    assert.equal(h.call("TTL", key), -1);
+    assert.equal(h.call("PEXPIRE", key, "5"), 1);
+  }
+  h.now += 6;
+  assert.equal(h.call("DBSIZE"), 4); // not reclaimed yet, as in Redis
+  assert.equal(h.call("EXISTS", ...all), 0);
+  assert.equal(h.call("DBSIZE"), 0);
+  assert.equal(h.call("HGET", "hash", "f"), null);
+  assert.equal(h.call("LLEN", "list"), 0);
+  assert.equal(h.call("SCARD", "set"), 0);
+  assert.equal(h.call("RANDOMKEY"), null);
+  // A collection renamed keeps its value and its TTL; it replaces any type.
+  make();
+  h.call("EXPIRE", "list", "100");
+  assert.equal(h.call("RENAME", "list", "str"), "OK");
+  assert.equal(h.call("TYPE", "str"), "list");
+  assert.deepEqual(h.call("LRANGE", "str", "0", "-1"), ["a", "b"]);
+  assert.equal(h.call("TTL", "str"), 100);
+  assert.equal(h.call("RENAMENX", "hash", "set"), 0);
+  assert.equal(h.call("RENAMENX", "hash", "hash2"), 1);
+  assert.deepEqual(h.call("HGETALL", "hash2"), [["f", "v"]]);
+  assert.equal(h.call("RANDOMKEY") !== null, true);
+  assert.equal(h.call("DEL", "str", "hash2", "set", "nokey"), 3);
+  assert.equal(h.call("DBSIZE"), 0);
+  // SET and the STORE commands replace a collection and its TTL.
+  make();
+  h.call("EXPIRE", "hash", "100");
+  assert.equal(h.call("SET", "hash", "x"), "OK");
+  assert.equal(h.call("TYPE", "hash"), "string");
+  assert.equal(h.call("TTL", "hash"), -1);
+  assert.equal(h.call("FLUSHALL"), "OK");
+  assert.equal(h.call("DBSIZE"), 0);
 });

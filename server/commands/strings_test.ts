@@ -5,10 +5,10 @@ const SYNTAX = err("ERR syntax error");
 const NOT_INT = err("ERR value is not an integer or out of range");
 const NOT_FLOAT = err("ERR value is not a valid float");
 
-/** A harness with a list at "lst" (a stand-in collection until issue 4). */
+/** A harness with a list at "lst". */
 function withList(): ReturnType<typeof harness> {
   const h = harness();
-  h.store.set("lst", { type: "list" });
+  h.call("RPUSH", "lst", "a", "b");
   return h;
 }
 
@@ -414,4 +414,59 @@ Deno.test("SETRANGE pads with zero bytes and enforces the size limit", () => {
   const l = withList();
   assert.deepEqual(l.call("SETRANGE", "lst", "0", "x"), WRONGTYPE_ERR);
   assert.deepEqual(l.call("SETRANGE", "lst", "0", ""), WRONGTYPE_ERR);
+});
+
+Deno.test("String commands answer WRONGTYPE on hashes, lists and sets and change nothing", () => {
+  const h = harness();
+  h.call("HSET", "hash", "f", "v");
+  h.call("RPUSH", "list", "a", "b");
+  h.call("SADD", "set", "m");
+  const reads: string[][] = [
+    ["GET"],
+    ["GETDEL"],
+    ["GETEX"],
+    ["GETEX", "EX", "10"],
+    ["GETEX", "PERSIST"],
+    ["GETSET", "v"],
+    ["SET", "v", "GET"],
+    ["SET", "v", "NX", "GET"],
+    ["INCR"],
+    ["DECR"],
+    ["INCRBY", "1"],
+    ["DECRBY", "1"],
+    ["INCRBYFLOAT", "1.5"],
+    ["APPEND", "x"],
+    ["STRLEN"],
+    ["GETRANGE", "0", "-1"],
+    ["SETRANGE", "0", "x"],
+    ["SETRANGE", "1", ""],
+  ];
+  for (const key of ["hash", "list", "set"]) {
+    h.call("EXPIRE", key, "100");
+    for (const [name, ...rest] of reads) {
+      assert.deepEqual(
+        h.call(name, key, ...rest),
+        WRONGTYPE_ERR,
+        `${name} ${key} ${rest.join(" ")}`,
+      );
+    }
+    assert.equal(h.call("TYPE", key), key);
+    assert.equal(h.call("TTL", key), 100);
+    // Commands that do not read the value: MGET, SETNX, MSETNX, SET NX/XX.
+    assert.deepEqual(h.call("MGET", key, "nokey"), [null, null]);
+    assert.equal(h.call("SETNX", key, "v"), 0);
+    assert.equal(h.call("MSETNX", key, "v", "other", "v"), 0);
+    assert.equal(h.call("SET", key, "v", "NX"), null);
+    assert.equal(h.call("TYPE", key), key);
+  }
+  assert.deepEqual(h.call("HGETALL", "hash"), [["f", "v"]]);
+  assert.deepEqual(h.call("LRANGE", "list", "0", "-1"), ["a", "b"]);
+  assert.deepEqual(h.call("SMEMBERS", "set"), ["m"]);
+  // SET without GET, SETEX, PSETEX and MSET replace any type.
+  assert.equal(h.call("SET", "hash", "1", "XX"), "OK");
+  assert.equal(h.call("SETEX", "list", "10", "2"), "OK");
+  assert.equal(h.call("MSET", "set", "3"), "OK");
+  assert.deepEqual(h.call("MGET", "hash", "list", "set"), ["1", "2", "3"]);
+  assert.equal(h.call("TTL", "hash"), -1);
+  assert.equal(h.call("TTL", "list"), 10);
 });

@@ -21,14 +21,22 @@ import {
 import type { CommandContext, CommandSpec, Handler } from "./types.ts";
 import { asciiUpper, printable } from "./common.ts";
 import { CONNECTION_HANDLERS } from "./connection.ts";
+import { SERVER_HANDLERS } from "./server.ts";
 import { KEY_HANDLERS } from "./keys.ts";
 import { STRING_HANDLERS } from "./strings.ts";
+import { HASH_HANDLERS } from "./hashes.ts";
+import { LIST_HANDLERS } from "./lists.ts";
+import { SET_HANDLERS } from "./sets.ts";
 
 /** Every handler this node has, by upper-case command name. */
 export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   ...CONNECTION_HANDLERS,
+  ...SERVER_HANDLERS,
   ...STRING_HANDLERS,
   ...KEY_HANDLERS,
+  ...HASH_HANDLERS,
+  ...LIST_HANDLERS,
+  ...SET_HANDLERS,
 });
 
 /** Options of {@linkcode CommandTable}. */
@@ -197,6 +205,7 @@ export class CommandTable {
     if (arity > 0 ? argc !== arity : argc < -arity) {
       return this.#arityErrors.get(spec.name) ?? arityError(spec.name);
     }
+    ctx.session.lastCommand = spec.name;
     try {
       return spec.handler(ctx, args);
     } catch (e) {

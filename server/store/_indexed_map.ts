@@ -14,7 +14,9 @@
  * quarter is used, so dead capacity is bounded. A `Map<key, slot>` finds a
  * key's slot; it is only built once the map holds more than
  * {@linkcode SMALL_MAX} keys (a small map finds keys by a linear scan of its
- * few slots and saves the Map's memory).
+ * few slots and saves the Map's memory). A deleted key keeps its entry in
+ * that Map, marked -1, until an incremental sweep removes it: V8's Map slows
+ * down badly when the same keys are deleted and re-added (see `#unindex`).
  *
  * Deletes work in one of two ways, like Redis's two encodings:
  *
@@ -71,6 +73,12 @@ export const SMALL_MAX = 16;
  */
 export const ORDERED_MAX = 128;
 
+/** Dead index entries tolerated beyond a quarter of the live keys. */
+const SWEEP_SLACK = 16;
+
+/** Index entries looked at per delete while dead ones are being swept. */
+const SWEEP_STEP = 8;
+
 /** The fewest slots allocated once a map holds a key. */
 const MIN_CAPACITY = 2;
 
@@ -103,7 +111,10 @@ export class IndexedMap {
   /** Slots in use, live or tombstones. */
   #slots = 0;
   #size = 0;
+  /** Key to slot; -1 for a deleted key not swept yet (see `#unindex`). */
   #index: Map<string, number> | undefined = undefined;
+  /** Where the sweep of deleted keys out of `#index` resumes. */
+  #sweeper: Iterator<string> | undefined = undefined;
   #ordered = true;
   #random: () => number;
 
@@ -321,8 +332,8 @@ export class IndexedMap {
   delete(key: string): boolean {
     const slot = this.#slotOf(key);
     if (slot < 0) return false;
-    this.#index?.delete(key);
     this.#removeSlot(slot);
+    this.#unindex(key);
     return true;
   }
 
@@ -345,6 +356,7 @@ export class IndexedMap {
     this.#slots = 0;
     this.#size = 0;
     this.#index = undefined;
+    this.#sweeper = undefined;
     this.#ordered = true;
   }
 
@@ -612,8 +624,8 @@ export class IndexedMap {
     if (this.#size === 0) return undefined;
     const slot = this.#randomSlot();
     const key = this.#entries[slot << this.#shift] as string;
-    this.#index?.delete(key);
     this.#removeSlot(slot);
+    this.#unindex(key);
     return key;
   }
 
@@ -748,7 +760,35 @@ export class IndexedMap {
     }
   }
 
-  /** Frees a slot whose key was already taken out of the index. */
+  /**
+   * Marks a deleted key in the index (after `#removeSlot`). A V8 `Map`
+   * degrades when the same keys are deleted and added again and again: each
+   * delete leaves a dead entry in the key's hash chain until the table is
+   * next rehashed, so lookups walk ever longer chains (measured at 1M keys:
+   * an HSET + HDEL of the same 10 fields cost ~15 µs per command instead of
+   * ~0.1 µs). So a deleted key keeps its entry with the value -1 — adding it
+   * again updates the entry in place — and dead entries are swept out a few
+   * at a time once they outnumber a quarter of the live keys: amortized
+   * O(1), no pause, at most about 1.25 index entries per live key.
+   */
+  #unindex(key: string): void {
+    const index = this.#index;
+    if (index === undefined) return;
+    index.set(key, -1);
+    if (index.size - this.#size <= (this.#size >>> 2) + SWEEP_SLACK) return;
+    const keys = this.#sweeper ?? index.keys();
+    this.#sweeper = keys;
+    for (let n = 0; n < SWEEP_STEP; n++) {
+      const next = keys.next();
+      if (next.done) {
+        this.#sweeper = undefined;
+        return;
+      }
+      if (index.get(next.value) === -1) index.delete(next.value);
+    }
+  }
+
+  /** Frees a slot whose key is taken out of the index next (`#unindex`). */
   #removeSlot(slot: number): void {
     const entries = this.#entries;
     const shift = this.#shift;

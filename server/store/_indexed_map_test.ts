@@ -114,3 +114,39 @@ Deno.test("IndexedMap.get() of a keys-only map returns an empty value", () => {
   assert.deepEqual(map.values(), [""]);
   assert.deepEqual(map.sample(-1, true), ["a", ""]);
 });
+
+Deno.test("IndexedMap.delete() of keys that come back, during and after the index sweep", () => {
+  const map = new IndexedMap(true, seededRandom(9));
+  const n = 5000;
+  for (let i = 0; i < n; i++) map.set(`k${i}`, `${i}`);
+  // Delete most keys (dead index entries are swept meanwhile), re-adding
+  // every tenth one right away and every seventh one later.
+  for (let i = 0; i < n - 100; i++) {
+    assert.equal(map.delete(`k${i}`), true);
+    if (i % 10 === 0) assert.equal(map.set(`k${i}`, "back"), true);
+  }
+  for (let i = 0; i < n - 100; i += 7) map.set(`k${i}`, "later");
+  for (let i = 0; i < n; i++) {
+    const expected = i >= n - 100
+      ? `${i}`
+      : i % 7 === 0
+      ? "later"
+      : i % 10 === 0
+      ? "back"
+      : undefined;
+    assert.equal(map.get(`k${i}`), expected, `k${i}`);
+    assert.equal(map.has(`k${i}`), expected !== undefined, `k${i}`);
+  }
+  // The same few keys deleted and added over and over.
+  for (let round = 0; round < 10_000; round++) {
+    const key = `churn${round % 10}`;
+    assert.equal(map.set(key, `${round}`), true);
+    assert.equal(map.delete(key), true);
+  }
+  assert.equal(map.has("churn3"), false);
+  assert.equal(
+    map.size,
+    100 + Math.ceil((n - 100) / 7) + Math.ceil((n - 100) / 10) -
+      Math.ceil((n - 100) / 70),
+  );
+});

@@ -104,6 +104,23 @@ export class ByteHash {
   }
 
   /**
+   * The type TYPE reports for a hash key: always `"hash"` (the keyspace's
+   * `CollectionValue` contract in `keyspace.ts`; a prototype getter, so it costs
+   * no memory per value).
+   *
+   * @example Read the type
+   * ```ts
+   * import { ByteHash } from "./hash.ts";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new ByteHash().type, "hash");
+   * ```
+   */
+  get type(): "hash" {
+    return "hash";
+  }
+
+  /**
    * The number of fields (HLEN).
    *
    * @example Count fields

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { TombstoneMap } from "./_tombstone_map.ts";
+
 /** The type of a value, as TYPE names it. */
 export type ValueType = "string" | "hash" | "list" | "set";
 
@@ -115,7 +117,7 @@ export interface ExpireSample {
 
 interface ScanCursor {
   readonly iterator: Iterator<string>;
-  /** Entries left to visit: the keyspace's size when the scan began, minus those visited. */
+  /** Entries left to visit: the entries (live or dead) when the scan began, minus those visited. */
   remaining: number;
   lastUsed: number;
 }
@@ -140,8 +142,10 @@ interface ScanCursor {
  * ```
  */
 export class Keyspace {
-  #data = new Map<string, Value>();
-  #expires = new Map<string, ExpireTime>();
+  // Not plain Maps: deleting and re-adding the same key must stay O(1)
+  // (see `_tombstone_map.ts`).
+  #data = new TombstoneMap<Value>();
+  #expires = new TombstoneMap<ExpireTime>();
   #now: () => number;
   #random: () => number;
   #expiredKeys = 0;
@@ -334,8 +338,8 @@ export class Keyspace {
   flush(): void {
     // New maps rather than clear(): live iterators would keep the old
     // tables reachable.
-    this.#data = new Map();
-    this.#expires = new Map();
+    this.#data = new TombstoneMap();
+    this.#expires = new TombstoneMap();
     this.#cursors.clear();
     this.#volatileIterator = undefined;
     this.#randomIterator = undefined;
@@ -392,9 +396,10 @@ export class Keyspace {
    * the whole scan is returned at least once (an iterator visits every
    * entry present when it reaches it; entries added meanwhile may or may not
    * be returned, and a key deleted and re-added can come twice). A scan
-   * visits at most as many entries as the keyspace held when it began: the
-   * entries present at the start come first in a `Map`'s order, so they
-   * are all visited by then, and the scan ends even while keys are added
+   * visits at most as many entries as the keyspace held when it began
+   * (counting the entries of deleted keys not swept yet, which a re-added
+   * key revives in place): the entries present at the start come first in
+   * a `Map`'s order, so they are all visited by then, and the scan ends even while keys are added
    * faster than it reads them (Redis's scan ends too). Deviation
    * from Redis: cursors are not positions. At most `maxScanCursors` cursors
    * live at once and an unused one is dropped after `scanCursorIdleMs`; an
@@ -417,8 +422,8 @@ export class Keyspace {
     let id = cursor;
     if (entry === undefined) {
       entry = {
-        iterator: this.#data.keys(),
-        remaining: this.#data.size,
+        iterator: this.#data.rawKeys(),
+        remaining: this.#data.rawSize,
         lastUsed: now,
       };
       id = 0;
@@ -441,10 +446,10 @@ export class Keyspace {
       }
       entry.remaining--;
       const key = next.value;
+      const value = this.#data.get(key);
+      if (value === undefined) continue; // a deleted key's entry
       if (volatile && this.#expireIfNeeded(key)) continue;
-      if (accept === undefined || accept(key, this.#data.get(key)!)) {
-        keys.push(key);
-      }
+      if (accept === undefined || accept(key, value)) keys.push(key);
     }
     if (entry.remaining === 0) done = true;
     if (done) return { cursor: 0, keys };

@@ -108,6 +108,23 @@ export class ByteList {
   }
 
   /**
+   * The type TYPE reports for a list key: always `"list"` (the keyspace's
+   * `CollectionValue` contract in `keyspace.ts`; a prototype getter, so it costs
+   * no memory per value).
+   *
+   * @example Read the type
+   * ```ts
+   * import { ByteList } from "./list.ts";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new ByteList().type, "list");
+   * ```
+   */
+  get type(): "list" {
+    return "list";
+  }
+
+  /**
    * The number of elements (LLEN).
    *
    * @example Read the length

@@ -102,6 +102,23 @@ export class ByteSet {
   }
 
   /**
+   * The type TYPE reports for a set key: always `"set"` (the keyspace's
+   * `CollectionValue` contract in `keyspace.ts`; a prototype getter, so it costs
+   * no memory per value).
+   *
+   * @example Read the type
+   * ```ts
+   * import { ByteSet } from "./set.ts";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(new ByteSet().type, "set");
+   * ```
+   */
+  get type(): "set" {
+    return "set";
+  }
+
+  /**
    * The number of members (SCARD).
    *
    * @example Count members

@@ -1,0 +1,362 @@
+/**
+ * The list commands, with Redis 7.0's semantics and error texts: LPUSH,
+ * RPUSH, LPUSHX, RPUSHX, LPOP, RPOP (with a count), LLEN, LRANGE, LINDEX,
+ * LSET, LREM, LTRIM, LINSERT, LPOS (RANK COUNT MAXLEN), LMOVE, RPOPLPUSH.
+ *
+ * A list key holds a {@linkcode ByteList}, changed in place: writes keep the
+ * key's TTL, and a list emptied by a pop, LREM, LTRIM or LMOVE deletes its
+ * key. Pushes and pops at either end are O(1) at any length. Arguments are
+ * checked in Redis's order: some commands check their numbers before the
+ * key's type (LRANGE, LTRIM, LREM, LPOP's count), others after it (LINDEX,
+ * LSET).
+ *
+ * @module
+ */
+
+import {
+  array,
+  bytes,
+  EMPTY_ARRAY,
+  error,
+  type ErrorReply,
+  int,
+  NULL,
+  NULL_ARRAY,
+  OK,
+  type Reply,
+} from "@cachemir/protocol";
+import type { CommandContext, Handler } from "./types.ts";
+import {
+  isWord,
+  NO_SUCH_KEY,
+  NOT_INTEGER,
+  SYNTAX_ERROR,
+  WRONGTYPE,
+} from "./common.ts";
+import { MUST_BE_POSITIVE, parsePositiveCount } from "./_collections.ts";
+import { INT64_MIN, parseInt64 } from "./numbers.ts";
+import { ByteList } from "../store/list.ts";
+
+const LPOP_ARITY: ErrorReply = Object.freeze(
+  error("ERR wrong number of arguments for 'lpop' command"),
+);
+const RPOP_ARITY: ErrorReply = Object.freeze(
+  error("ERR wrong number of arguments for 'rpop' command"),
+);
+const INDEX_OUT_OF_RANGE: ErrorReply = Object.freeze(
+  error("ERR index out of range"),
+);
+const RANK_ZERO: ErrorReply = Object.freeze(
+  error(
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  ),
+);
+const COUNT_NEGATIVE: ErrorReply = Object.freeze(
+  error("ERR COUNT can't be negative"),
+);
+const MAXLEN_NEGATIVE: ErrorReply = Object.freeze(
+  error("ERR MAXLEN can't be negative"),
+);
+
+/**
+ * The list at `key`: the list, `undefined` when the key is missing, or
+ * WRONGTYPE.
+ */
+function lookup(
+  ctx: CommandContext,
+  key: string,
+): ByteList | undefined | ErrorReply {
+  const v = ctx.store.get(key);
+  if (v === undefined || v instanceof ByteList) return v;
+  return WRONGTYPE;
+}
+
+/** LPUSH, RPUSH, LPUSHX, RPUSHX key element [element ...] */
+function push(
+  ctx: CommandContext,
+  args: string[],
+  left: boolean,
+  onlyIfExists: boolean,
+): Reply {
+  const store = ctx.store;
+  const found = store.get(args[0]);
+  let list: ByteList;
+  if (found === undefined) {
+    if (onlyIfExists) return int(0);
+    list = new ByteList();
+    store.set(args[0], list);
+  } else if (found instanceof ByteList) {
+    list = found;
+  } else {
+    return WRONGTYPE;
+  }
+  let length = list.length;
+  if (left) {
+    for (let i = 1; i < args.length; i++) length = list.pushLeft(args[i]);
+  } else {
+    for (let i = 1; i < args.length; i++) length = list.pushRight(args[i]);
+  }
+  return int(length);
+}
+
+/** LPUSH key element [element ...] */
+function lpushCommand(ctx: CommandContext, args: string[]): Reply {
+  return push(ctx, args, true, false);
+}
+
+/** RPUSH key element [element ...] */
+function rpushCommand(ctx: CommandContext, args: string[]): Reply {
+  return push(ctx, args, false, false);
+}
+
+/** LPUSHX key element [element ...] */
+function lpushxCommand(ctx: CommandContext, args: string[]): Reply {
+  return push(ctx, args, true, true);
+}
+
+/** RPUSHX key element [element ...] */
+function rpushxCommand(ctx: CommandContext, args: string[]): Reply {
+  return push(ctx, args, false, true);
+}
+
+/** LPOP, RPOP key [count] */
+function pop(ctx: CommandContext, args: string[], left: boolean): Reply {
+  if (args.length > 2) return left ? LPOP_ARITY : RPOP_ARITY;
+  const hasCount = args.length === 2;
+  let count = 0;
+  if (hasCount) {
+    count = parsePositiveCount(args[1]);
+    if (count < 0) return MUST_BE_POSITIVE;
+  }
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return hasCount ? NULL_ARRAY : NULL;
+  if (!(list instanceof ByteList)) return list;
+  if (!hasCount) {
+    const value = (left ? list.popLeft() : list.popRight()) as string;
+    if (list.length === 0) ctx.store.delete(args[0]);
+    return bytes(value);
+  }
+  const n = Math.min(count, list.length);
+  const out: Reply[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = bytes((left ? list.popLeft() : list.popRight()) as string);
+  }
+  if (list.length === 0) ctx.store.delete(args[0]);
+  return n === 0 ? EMPTY_ARRAY : array(out);
+}
+
+/** LPOP key [count] */
+function lpopCommand(ctx: CommandContext, args: string[]): Reply {
+  return pop(ctx, args, true);
+}
+
+/** RPOP key [count] */
+function rpopCommand(ctx: CommandContext, args: string[]): Reply {
+  return pop(ctx, args, false);
+}
+
+/** LLEN key */
+function llenCommand(ctx: CommandContext, args: string[]): Reply {
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return int(0);
+  if (!(list instanceof ByteList)) return list;
+  return int(list.length);
+}
+
+/** LRANGE key start stop */
+function lrangeCommand(ctx: CommandContext, args: string[]): Reply {
+  const s = parseInt64(args[1]);
+  if (s === undefined) return NOT_INTEGER;
+  const e = parseInt64(args[2]);
+  if (e === undefined) return NOT_INTEGER;
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return EMPTY_ARRAY;
+  if (!(list instanceof ByteList)) return list;
+  // Only comparisons with the length remain: an int64 as a double will do.
+  const length = list.length;
+  let start = Number(s);
+  let stop = Number(e);
+  if (start < 0) start += length;
+  if (stop < 0) stop += length;
+  if (start < 0) start = 0;
+  if (stop >= length) stop = length - 1;
+  if (start > stop) return EMPTY_ARRAY;
+  const out: Reply[] = new Array(stop - start + 1);
+  for (let i = start; i <= stop; i++) {
+    out[i - start] = bytes(list.index(i) as string);
+  }
+  return array(out);
+}
+
+/** LINDEX key index */
+function lindexCommand(ctx: CommandContext, args: string[]): Reply {
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return NULL;
+  if (!(list instanceof ByteList)) return list;
+  const index = parseInt64(args[1]);
+  if (index === undefined) return NOT_INTEGER;
+  const value = list.index(Number(index));
+  return value === undefined ? NULL : bytes(value);
+}
+
+/** LSET key index element */
+function lsetCommand(ctx: CommandContext, args: string[]): Reply {
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return NO_SUCH_KEY;
+  if (!(list instanceof ByteList)) return list;
+  const index = parseInt64(args[1]);
+  if (index === undefined) return NOT_INTEGER;
+  return list.set(Number(index), args[2]) ? OK : INDEX_OUT_OF_RANGE;
+}
+
+/** LREM key count element */
+function lremCommand(ctx: CommandContext, args: string[]): Reply {
+  const count = parseInt64(args[1]);
+  if (count === undefined) return NOT_INTEGER;
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return int(0);
+  if (!(list instanceof ByteList)) return list;
+  // -INT64_MIN overflows in Redis and removes every match: so does a
+  // count beyond any length.
+  const removed = list.remove(Number(count), args[2]);
+  if (list.length === 0) ctx.store.delete(args[0]);
+  return int(removed);
+}
+
+/** LTRIM key start stop */
+function ltrimCommand(ctx: CommandContext, args: string[]): Reply {
+  const start = parseInt64(args[1]);
+  if (start === undefined) return NOT_INTEGER;
+  const stop = parseInt64(args[2]);
+  if (stop === undefined) return NOT_INTEGER;
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return OK;
+  if (!(list instanceof ByteList)) return list;
+  list.trim(Number(start), Number(stop));
+  if (list.length === 0) ctx.store.delete(args[0]);
+  return OK;
+}
+
+/** LINSERT key BEFORE | AFTER pivot element */
+function linsertCommand(ctx: CommandContext, args: string[]): Reply {
+  let after: boolean;
+  if (isWord(args[1], "after")) after = true;
+  else if (isWord(args[1], "before")) after = false;
+  else return SYNTAX_ERROR;
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return int(0);
+  if (!(list instanceof ByteList)) return list;
+  return int(list.insert(args[2], args[3], after));
+}
+
+/** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
+function lposCommand(ctx: CommandContext, args: string[]): Reply {
+  let rank = 1;
+  let count = -1; // -1: no COUNT option, reply one index or NULL
+  let maxLen = 0;
+  for (let j = 2; j < args.length; j++) {
+    const opt = args[j];
+    const more = j < args.length - 1;
+    if (more && isWord(opt, "rank")) {
+      const n = parseInt64(args[++j]);
+      if (n === undefined) return NOT_INTEGER;
+      if (n === 0) return RANK_ZERO;
+      // Redis negates INT64_MIN into itself: it then matches from the
+      // first match at the tail and never reaches a COUNT (see below).
+      rank = n === INT64_MIN ? -Infinity : Number(n);
+    } else if (more && isWord(opt, "count")) {
+      const n = parseInt64(args[++j]);
+      if (n === undefined || n < 0) return COUNT_NEGATIVE;
+      count = Number(n);
+    } else if (more && isWord(opt, "maxlen")) {
+      const n = parseInt64(args[++j]);
+      if (n === undefined || n < 0) return MAXLEN_NEGATIVE;
+      maxLen = Number(n);
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  const list = lookup(ctx, args[0]);
+  if (list === undefined) return count < 0 ? NULL : EMPTY_ARRAY;
+  if (!(list instanceof ByteList)) return list;
+  let wanted = count < 0 ? 1 : count;
+  if (rank === -Infinity) {
+    rank = -1;
+    if (count >= 0) wanted = 0;
+  }
+  // A rank beyond the length finds nothing; keep it an integer for positions().
+  if (rank > list.length) rank = list.length + 1;
+  if (rank < -list.length) rank = -list.length - 1;
+  const found = list.positions(args[1], { rank, count: wanted, maxLen });
+  if (count < 0) return found.length === 0 ? NULL : int(found[0]);
+  const out: Reply[] = new Array(found.length);
+  for (let i = 0; i < found.length; i++) out[i] = int(found[i]);
+  return array(out);
+}
+
+/** LMOVE and RPOPLPUSH: pops from `src`, pushes to `dst`. */
+function move(
+  ctx: CommandContext,
+  src: string,
+  dst: string,
+  fromLeft: boolean,
+  toLeft: boolean,
+): Reply {
+  const store = ctx.store;
+  const source = lookup(ctx, src);
+  if (source === undefined) return NULL;
+  if (!(source instanceof ByteList)) return source;
+  // When src and dst are the same key this is the same list: a rotation.
+  let target = lookup(ctx, dst);
+  if (target !== undefined && !(target instanceof ByteList)) return target;
+  const value = (fromLeft ? source.popLeft() : source.popRight()) as string;
+  if (target === undefined) {
+    target = new ByteList();
+    store.set(dst, target);
+  }
+  if (toLeft) target.pushLeft(value);
+  else target.pushRight(value);
+  if (source.length === 0) store.delete(src);
+  return bytes(value);
+}
+
+/** Reads LEFT or RIGHT: `true` for LEFT, `undefined` for neither. */
+function side(arg: string): boolean | undefined {
+  if (isWord(arg, "left")) return true;
+  if (isWord(arg, "right")) return false;
+  return undefined;
+}
+
+/** LMOVE source destination LEFT | RIGHT LEFT | RIGHT */
+function lmoveCommand(ctx: CommandContext, args: string[]): Reply {
+  const from = side(args[2]);
+  if (from === undefined) return SYNTAX_ERROR;
+  const to = side(args[3]);
+  if (to === undefined) return SYNTAX_ERROR;
+  return move(ctx, args[0], args[1], from, to);
+}
+
+/** RPOPLPUSH source destination */
+function rpoplpushCommand(ctx: CommandContext, args: string[]): Reply {
+  return move(ctx, args[0], args[1], false, true);
+}
+
+/** The list commands' handlers, by upper-case name. */
+export const LIST_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
+  LPUSH: lpushCommand,
+  RPUSH: rpushCommand,
+  LPUSHX: lpushxCommand,
+  RPUSHX: rpushxCommand,
+  LPOP: lpopCommand,
+  RPOP: rpopCommand,
+  LLEN: llenCommand,
+  LRANGE: lrangeCommand,
+  LINDEX: lindexCommand,
+  LSET: lsetCommand,
+  LREM: lremCommand,
+  LTRIM: ltrimCommand,
+  LINSERT: linsertCommand,
+  LPOS: lposCommand,
+  LMOVE: lmoveCommand,
+  RPOPLPUSH: rpoplpushCommand,
+});
