@@ -1,7 +1,6 @@
 /**
- * The read loop of one binary-protocol connection: every read is decoded,
- * each complete frame executed in order, and all of the read's replies leave
- * in one write before the next read.
+ * The binary-protocol port's codec, and {@linkcode BinaryConnection}: the
+ * shared read loop of `connection.ts` speaking CacheMir frames.
  *
  * @module
  */
@@ -9,12 +8,14 @@
 import {
   decodeRequest,
   error,
+  type Frame,
   FrameDecoder,
   FrameWriter,
   type Limits,
   type Reply,
 } from "@cachemir/protocol";
 import type { Session } from "./commands/types.ts";
+import { type Codec, Connection } from "./connection.ts";
 
 /** Runs one command for a session: the node's command table. */
 export type Execute = (
@@ -41,118 +42,110 @@ export interface BinaryConnectionOptions {
 }
 
 /**
+ * CacheMir frames as a {@linkcode Codec}: a frame the decoder refuses is
+ * answered with an error frame (and ends the connection when fatal).
+ *
+ * @example Decode a request and encode its reply
+ * ```ts
+ * import { BinaryCodec } from "./binary_connection.ts";
+ * import { encodeRequest, OK } from "@cachemir/protocol";
+ * import assert from "node:assert/strict";
+ *
+ * const codec = new BinaryCodec();
+ * codec.push(encodeRequest(1, 0x0101, ["k", "v"]));
+ * const frame = codec.next()!;
+ * codec.writeReply(frame, OK);
+ * assert.equal(codec.take().length, 13);
+ * ```
+ */
+export class BinaryCodec implements Codec<Frame> {
+  #decoder: FrameDecoder;
+  #writer = new FrameWriter();
+  #broken = false;
+
+  /**
+   * @param limits The frame size limit.
+   */
+  constructor(limits: Limits = {}) {
+    this.#decoder = new FrameDecoder(limits);
+  }
+
+  /** `true` after a frame of an unknown version was answered. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /** Encoded bytes not yet taken. */
+  get pending(): number {
+    return this.#writer.length;
+  }
+
+  /**
+   * Adds bytes read from the socket.
+   *
+   * @param chunk The bytes.
+   */
+  push(chunk: Uint8Array): void {
+    this.#decoder.push(chunk);
+  }
+
+  /**
+   * The next frame; refused frames are answered with an error on the way.
+   *
+   * @returns A frame (its payload valid until the next `push()`), or `undefined`.
+   */
+  next(): Frame | undefined {
+    for (;;) {
+      const f = this.#decoder.next();
+      if (f === undefined || !("kind" in f)) return f;
+      this.#writer.writeReply(f.id, f.opcode, error(f.message));
+      if (f.fatal) {
+        this.#broken = true;
+        return undefined;
+      }
+    }
+  }
+
+  /**
+   * Encodes a reply frame echoing the request's id and opcode.
+   *
+   * @param frame The request.
+   * @param reply Its reply.
+   */
+  writeReply(frame: Frame, reply: Reply): void {
+    this.#writer.writeReply(frame.id, frame.opcode, reply);
+  }
+
+  /**
+   * Takes the encoded replies.
+   *
+   * @returns The bytes, owned by the caller.
+   */
+  take(): Uint8Array {
+    return this.#writer.take();
+  }
+}
+
+/**
  * One connection speaking the binary protocol. `run()` resolves when the peer
  * hangs up, a fatal protocol error or QUIT ends it, or `shutdown()` is called;
  * it never rejects.
  */
-export class BinaryConnection {
-  #conn: Deno.Conn;
-  #session: Session;
-  #execute: Execute;
-  #limits: Required<Limits>;
-  #readBuf: Uint8Array;
-  #decoder: FrameDecoder;
-  #writer = new FrameWriter();
-  #reading = false;
-  #stopping = false;
-  #closed = false;
-
+export class BinaryConnection extends Connection<Frame> {
   /**
    * @param options The connection, its session, the command table and limits.
    */
   constructor(options: BinaryConnectionOptions) {
-    this.#conn = options.conn;
-    this.#session = options.session;
-    this.#execute = options.execute;
-    this.#limits = options.limits;
-    this.#readBuf = new Uint8Array(options.readBytes ?? 64 * 1024);
-    this.#decoder = new FrameDecoder(options.limits);
-  }
-
-  /** The session of this connection. */
-  get session(): Session {
-    return this.#session;
-  }
-
-  /**
-   * Serves the connection until it ends, then closes it.
-   *
-   * @returns Why it ended: `"eof"`, `"quit"`, `"protocol"`, `"shutdown"` or `"error"`.
-   */
-  async run(): Promise<"eof" | "quit" | "protocol" | "shutdown" | "error"> {
-    try {
-      while (!this.#stopping) {
-        this.#reading = true;
-        const n = await this.#conn.read(this.#readBuf);
-        this.#reading = false;
-        if (n === null) return "eof";
-        const end = this.#handle(this.#readBuf.subarray(0, n));
-        if (this.#writer.length > 0) await this.#writeAll(this.#writer.take());
-        if (end !== undefined) return end;
-      }
-      return "shutdown";
-    } catch (e) {
-      if (this.#stopping) return "shutdown";
-      if (
-        e instanceof Deno.errors.ConnectionReset ||
-        e instanceof Deno.errors.BrokenPipe ||
-        e instanceof Deno.errors.BadResource ||
-        e instanceof Deno.errors.Interrupted
-      ) {
-        return "eof";
-      }
-      return "error";
-    } finally {
-      this.#reading = false;
-      this.close();
-    }
-  }
-
-  /** Decodes and executes every complete frame of one read. */
-  #handle(chunk: Uint8Array): "quit" | "protocol" | undefined {
-    const decoder = this.#decoder;
-    const writer = this.#writer;
-    decoder.push(chunk);
-    for (let f = decoder.next(); f !== undefined; f = decoder.next()) {
-      if ("kind" in f) {
-        writer.writeReply(f.id, f.opcode, error(f.message));
-        if (f.fatal) return "protocol";
-        continue;
-      }
-      const args = decodeRequest(f, this.#limits);
-      const reply = Array.isArray(args)
-        ? this.#execute(this.#session, f.opcode, args)
-        : args;
-      writer.writeReply(f.id, f.opcode, reply);
-      if (this.#session.closeAfterReply) return "quit";
-    }
-    return undefined;
-  }
-
-  async #writeAll(bytes: Uint8Array): Promise<void> {
-    let written = 0;
-    while (written < bytes.length) {
-      written += await this.#conn.write(bytes.subarray(written));
-    }
-  }
-
-  /**
-   * Asks the loop to stop: a connection waiting for bytes closes now; one
-   * executing or writing finishes answering what it has read, then closes.
-   */
-  shutdown(): void {
-    this.#stopping = true;
-    if (this.#reading) this.close();
-  }
-
-  /** Closes the socket now; safe to call more than once. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      this.#conn.close();
-    } catch {
-      // already closed by the peer or the runtime
-    }
+    const { session, execute, limits } = options;
+    super({
+      conn: options.conn,
+      session,
+      codec: new BinaryCodec(limits),
+      execute: (f: Frame): Reply => {
+        const args = decodeRequest(f, limits);
+        return Array.isArray(args) ? execute(session, f.opcode, args) : args;
+      },
+      readBytes: options.readBytes,
+    });
   }
 }

@@ -14,6 +14,8 @@ export interface NodeConfig {
   readonly host: string;
   /** Binary-protocol port; 0 picks a free one. */
   readonly port: number;
+  /** RESP (Redis protocol) port on the same host; 0 = no RESP listener. */
+  readonly respPort: number;
   /** Least severe level logged. */
   readonly logLevel: LogLevelName;
   /** Largest frame payload accepted, in bytes. */
@@ -26,6 +28,7 @@ export interface NodeConfig {
 export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   host: "127.0.0.1",
   port: 7379,
+  respPort: 0,
   logLevel: "info",
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
   maxArgs: DEFAULT_MAX_ARGS,
@@ -37,6 +40,7 @@ export const USAGE: string = `Usage: deno run -A server/main.ts [options]
 Options:
   --host <addr>             address to bind (default ${DEFAULT_CONFIG.host})
   --port <n>                binary-protocol port, 0 = any free port (default ${DEFAULT_CONFIG.port})
+  --resp-port <n>           also serve RESP (redis-cli, Redis clients) on this port, 0 = off (default ${DEFAULT_CONFIG.respPort})
   --log-level <level>       debug | info | warn | error (default ${DEFAULT_CONFIG.logLevel})
   --max-frame-bytes <n>     largest request payload accepted (default ${DEFAULT_CONFIG.maxFrameBytes})
   --max-args <n>            most arguments in one request (default ${DEFAULT_CONFIG.maxArgs})
@@ -90,6 +94,7 @@ export function parseConfig(argv: readonly string[]): NodeConfig | "help" {
       options: {
         host: { type: "string" },
         port: { type: "string" },
+        "resp-port": { type: "string" },
         "log-level": { type: "string" },
         "max-frame-bytes": { type: "string" },
         "max-args": { type: "string" },
@@ -116,6 +121,9 @@ export function parseConfig(argv: readonly string[]): NodeConfig | "help" {
     port: v.port === undefined
       ? DEFAULT_CONFIG.port
       : integer("port", v.port, 0, 65535),
+    respPort: v["resp-port"] === undefined
+      ? DEFAULT_CONFIG.respPort
+      : integer("resp-port", v["resp-port"], 0, 65535),
     logLevel: logLevel as LogLevelName,
     maxFrameBytes: v["max-frame-bytes"] === undefined
       ? DEFAULT_CONFIG.maxFrameBytes

@@ -8,7 +8,14 @@
 
 import { DEFAULT_CONFIG, type NodeConfig } from "./config.ts";
 import { BinaryConnection } from "./binary_connection.ts";
-import type { NodeInfo, Session } from "./commands/types.ts";
+import { RespConnection } from "./resp_connection.ts";
+import type { Connection } from "./connection.ts";
+import type {
+  CommandContext,
+  NodeInfo,
+  NodeStats,
+  Session,
+} from "./commands/types.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { ActiveExpiry } from "./store/expiry.ts";
 import { CommandTable } from "./commands/table.ts";
@@ -22,9 +29,14 @@ const log = logger("node");
 /** How long a graceful shutdown waits for connections to finish. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
+/** Which protocol a listener speaks. */
+type Port = "binary" | "resp";
+
 /**
  * A running node. Create it, `await start()`, and `await close()` to stop
  * gracefully (stop accepting, answer what was received, close connections).
+ * With `respPort` set, a second listener on the same host speaks RESP over
+ * the same command table and keyspace.
  *
  * @example Start a node on a free port and stop it
  * ```ts ignore
@@ -42,11 +54,13 @@ export class CacheNode {
   #table: CommandTable;
   #info: NodeInfo;
   #listener: Deno.TcpListener | undefined;
-  #connections = new Set<BinaryConnection>();
+  #respListener: Deno.TcpListener | undefined;
+  #connections = new Set<Connection<unknown>>();
   #running = new Set<Promise<unknown>>();
   #nextSessionId = 1;
   #closing: Promise<void> | undefined;
-  #acceptLoop: Promise<void> | undefined;
+  #acceptLoops: Promise<void>[] = [];
+  #stats: NodeStats = { connectionsReceived: 0, commandsProcessed: 0 };
 
   /**
    * @param config Any subset of the configuration; the rest takes defaults.
@@ -56,11 +70,27 @@ export class CacheNode {
     this.#keyspace = new Keyspace();
     this.#expiry = new ActiveExpiry(this.#keyspace);
     this.#table = new CommandTable();
+    const connections = this.#connections;
+    const binaryPort = (): number =>
+      this.#listener === undefined ? 0 : this.port;
+    const respPort = (): number => this.respPort;
     this.#info = {
       version: VERSION,
       startedAt: Date.now(),
       maxFrameBytes: this.#config.maxFrameBytes,
       maxArgs: this.#config.maxArgs,
+      host: this.#config.host,
+      get port(): number {
+        return binaryPort();
+      },
+      get respPort(): number {
+        return respPort();
+      },
+      stats: this.#stats,
+      commands: this.#table.specs,
+      clients: function* (): Iterable<Session> {
+        for (const c of connections) yield c.session;
+      },
     };
   }
 
@@ -85,41 +115,73 @@ export class CacheNode {
     return (this.#listener!.addr as Deno.NetAddr).port;
   }
 
+  /** The RESP port's bound port number; 0 when the node has no RESP port. */
+  get respPort(): number {
+    const addr = this.#respListener?.addr as Deno.NetAddr | undefined;
+    return addr?.port ?? 0;
+  }
+
+  /** The node's counters. */
+  get stats(): Readonly<NodeStats> {
+    return this.#stats;
+  }
+
   /** Open connections. */
   get connectionCount(): number {
     return this.#connections.size;
   }
 
   /**
-   * Binds the listener and starts serving and the expiry cycle.
+   * Binds the listeners and starts serving and the expiry cycle.
    *
-   * @throws {Deno.errors.AddrInUse} When the port is taken.
+   * @throws {Deno.errors.AddrInUse} When a port is taken (no listener is
+   * left open then).
    */
   start(): Promise<void> {
     if (this.#listener !== undefined) {
       return Promise.reject(new Error("CacheNode is already started"));
     }
-    this.#listener = Deno.listen({
+    const listener = Deno.listen({
       hostname: this.#config.host,
       port: this.#config.port,
       transport: "tcp",
     });
+    if (this.#config.respPort !== 0) {
+      try {
+        this.#respListener = Deno.listen({
+          hostname: this.#config.host,
+          port: this.#config.respPort,
+          transport: "tcp",
+        });
+      } catch (e) {
+        listener.close();
+        return Promise.reject(e);
+      }
+    }
+    this.#listener = listener;
     this.#expiry.start();
-    this.#acceptLoop = this.#accept(this.#listener);
+    this.#acceptLoops.push(this.#accept(listener, "binary"));
     log.info("Listening on {address} (binary protocol)", {
       address: this.address,
     });
+    if (this.#respListener !== undefined) {
+      this.#acceptLoops.push(this.#accept(this.#respListener, "resp"));
+      log.info("Listening on {host}:{port} (RESP)", {
+        host: (this.#respListener.addr as Deno.NetAddr).hostname,
+        port: this.respPort,
+      });
+    }
     return Promise.resolve();
   }
 
-  async #accept(listener: Deno.TcpListener): Promise<void> {
+  async #accept(listener: Deno.TcpListener, port: Port): Promise<void> {
     try {
       for await (const conn of listener) {
         if (this.#closing !== undefined) {
           conn.close();
           continue;
         }
-        this.#serve(conn);
+        this.#serve(conn, port);
       }
     } catch (e) {
       if (this.#closing === undefined) {
@@ -128,34 +190,66 @@ export class CacheNode {
     }
   }
 
-  #serve(conn: Deno.TcpConn): void {
+  #serve(conn: Deno.TcpConn, port: Port): void {
     try {
       conn.setNoDelay(true);
     } catch {
       // not every transport supports it
     }
     const peer = conn.remoteAddr as Deno.NetAddr;
+    const local = conn.localAddr as Deno.NetAddr;
+    const now = Date.now();
     const session: Session = {
       id: this.#nextSessionId++,
       peer: `${peer.hostname}:${peer.port}`,
-      dialect: "binary",
+      dialect: port === "binary" ? "binary" : "resp2",
       name: "",
       closeAfterReply: false,
+      local: `${local.hostname}:${local.port}`,
+      createdAt: now,
+      lastActive: now,
+      lastCommand: "",
+      libName: "",
+      libVersion: "",
     };
-    const connection = new BinaryConnection({
-      conn,
+    this.#stats.connectionsReceived++;
+    // One context per connection: nothing is allocated per command.
+    const ctx: CommandContext = {
+      store: this.#keyspace,
       session,
-      execute: (s, opcode, args) =>
-        this.#table.executeOpcode(
-          { store: this.#keyspace, session: s, node: this.#info },
-          opcode,
-          args,
-        ),
-      limits: {
-        maxFrameBytes: this.#config.maxFrameBytes,
-        maxArgs: this.#config.maxArgs,
-      },
-    });
+      node: this.#info,
+    };
+    const table = this.#table;
+    const stats = this.#stats;
+    const config = this.#config;
+    const connection: Connection<unknown> = port === "binary"
+      ? new BinaryConnection({
+        conn,
+        session,
+        execute: (_s, opcode, args) => {
+          stats.commandsProcessed++;
+          return table.executeOpcode(ctx, opcode, args);
+        },
+        limits: {
+          maxFrameBytes: config.maxFrameBytes,
+          maxArgs: config.maxArgs,
+        },
+      }) as Connection<unknown>
+      : new RespConnection({
+        conn,
+        session,
+        execute: (_s, name, args) => {
+          stats.commandsProcessed++;
+          return table.execute(ctx, name, args);
+        },
+        limits: {
+          // The same bounds as a binary frame: one argument, and all of a
+          // request's arguments together, fit in --max-frame-bytes.
+          maxBulkBytes: config.maxFrameBytes,
+          maxRequestBytes: config.maxFrameBytes,
+          maxArgs: config.maxArgs,
+        },
+      }) as Connection<unknown>;
     this.#connections.add(connection);
     log.debug("Client {id} connected from {peer}", { ...session });
     const done = connection.run().then((why) => {
@@ -180,12 +274,14 @@ export class CacheNode {
     log.info("Shutting down: {connections} open connections", {
       connections: this.#connections.size,
     });
-    try {
-      this.#listener?.close();
-    } catch {
-      // already closed
+    for (const listener of [this.#listener, this.#respListener]) {
+      try {
+        listener?.close();
+      } catch {
+        // already closed
+      }
     }
-    await this.#acceptLoop;
+    await Promise.all(this.#acceptLoops);
     for (const c of this.#connections) c.shutdown();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 /**
  * Connection and server commands: PING, ECHO, HELLO, QUIT, DBSIZE,
- * FLUSHALL, FLUSHDB.
+ * FLUSHALL, FLUSHDB, CLIENT, SELECT, RESET.
  *
  * HELLO has two dialects. On the binary port its arguments are the protocol
  * versions the client speaks and its reply is the map of protocol/README.md
@@ -20,6 +20,7 @@ import {
   type ErrorReply,
   int,
   map,
+  NULL,
   OK,
   PROTOCOL_VERSION,
   PROTOCOL_VERSIONS,
@@ -27,9 +28,10 @@ import {
   status,
   type StatusReply,
 } from "@cachemir/protocol";
-import type { CommandContext, Handler } from "./types.ts";
-import { isWord, printable, SYNTAX_ERROR } from "./common.ts";
+import type { CommandContext, Handler, Session } from "./types.ts";
+import { isWord, NOT_INTEGER, printable, SYNTAX_ERROR } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
+import { containerHandler, type Subcommand } from "./_subcommands.ts";
 
 const PONG: StatusReply = Object.freeze(status("PONG"));
 const PING_ARITY: ErrorReply = Object.freeze(
@@ -125,6 +127,15 @@ const BAD_CLIENT_NAME: ErrorReply = Object.freeze(
   ),
 );
 
+/** Redis's `validateClientAttr`: only printable ASCII other than space. */
+function isValidClientAttr(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 /**
  * HELLO on a RESP connection, as Redis 7 answers it. CacheMir has no users:
  * `AUTH default <any password>` succeeds (Redis's default `nopass` user),
@@ -149,10 +160,7 @@ function helloResp(ctx: CommandContext, args: string[]): Reply {
       j += 2;
     } else if (isWord(opt, "setname") && more >= 1) {
       const name = args[j + 1];
-      for (let i = 0; i < name.length; i++) {
-        const c = name.charCodeAt(i);
-        if (c < 0x21 || c > 0x7e) return BAD_CLIENT_NAME;
-      }
+      if (!isValidClientAttr(name)) return BAD_CLIENT_NAME;
       session.name = name;
       j++;
     } else {
@@ -178,6 +186,179 @@ function helloCommand(ctx: CommandContext, args: string[]): Reply {
     : helloResp(ctx, args);
 }
 
+/**
+ * One line of CLIENT LIST / CLIENT INFO, with Redis 7.2's fields in Redis's
+ * order. Fields CacheMir has no notion of are reported as a Redis client
+ * with nothing pending would show them; `fd` is -1, `resp` is 0 for a
+ * binary-protocol connection.
+ *
+ * @param session The connection.
+ * @param now The time now, ms since the epoch.
+ * @returns The line, without its trailing newline.
+ */
+export function clientInfoLine(session: Session, now: number): string {
+  const age = Math.max(
+    0,
+    Math.floor((now - (session.createdAt ?? now)) / 1000),
+  );
+  const idle = Math.max(
+    0,
+    Math.floor((now - (session.lastActive ?? now)) / 1000),
+  );
+  const resp = session.dialect === "resp3"
+    ? 3
+    : session.dialect === "resp2"
+    ? 2
+    : 0;
+  const cmd = session.lastCommand ? session.lastCommand.toLowerCase() : "NULL";
+  return `id=${session.id} addr=${session.peer} laddr=${
+    session.local ?? ""
+  } fd=-1 name=${session.name} age=${age} idle=${idle} flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${cmd} user=default redir=-1 resp=${resp} lib-name=${
+    session.libName ?? ""
+  } lib-ver=${session.libVersion ?? ""}`;
+}
+
+const CLIENT_HELP: Reply = array(
+  [
+    "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
+    "LIST [TYPE <normal|master|replica|pubsub>]",
+    "LIST [ID <id> [<id> ...]]",
+    "    Return information about client connections.",
+    "SETINFO <option> <value>",
+    "    Set client meta attr. Options are:",
+    "    * LIB-NAME: the client lib name.",
+    "    * LIB-VER: the client lib version.",
+    "SETNAME <name>",
+    "    Assign the name <name> to the current connection.",
+    "HELP",
+    "    Print this help.",
+  ].map((line) => status(line)),
+);
+
+function clientList(ctx: CommandContext, args: string[]): Reply {
+  let ids: Set<number> | undefined;
+  let normal = true;
+  if (args.length > 1) {
+    if (args.length === 3 && isWord(args[1], "type")) {
+      const type = args[2].toLowerCase();
+      if (!["normal", "master", "replica", "slave", "pubsub"].includes(type)) {
+        return error(`ERR Unknown client type '${printable(args[2])}'`);
+      }
+      normal = type === "normal";
+    } else if (args.length > 2 && isWord(args[1], "id")) {
+      ids = new Set();
+      for (let i = 2; i < args.length; i++) {
+        const id = parseInt64(args[i]);
+        if (id === undefined || id <= 0) {
+          return error("ERR Invalid client ID");
+        }
+        ids.add(Number(id));
+      }
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  const now = Date.now();
+  let text = "";
+  const sessions = ctx.node.clients?.() ?? [ctx.session];
+  if (normal) {
+    for (const s of sessions) {
+      if (ids === undefined || ids.has(s.id)) {
+        text += clientInfoLine(s, now) + "\n";
+      }
+    }
+  }
+  return bytes(text);
+}
+
+function clientSetinfo(ctx: CommandContext, args: string[]): Reply {
+  const attr = args[1];
+  const lib = isWord(attr, "lib-name")
+    ? "libName"
+    : isWord(attr, "lib-ver")
+    ? "libVersion"
+    : undefined;
+  if (lib === undefined) {
+    return error(`ERR Unrecognized option '${printable(attr)}'`);
+  }
+  if (!isValidClientAttr(args[2])) {
+    return error(
+      `ERR ${
+        printable(attr)
+      } cannot contain spaces, newlines or special characters.`,
+    );
+  }
+  ctx.session[lib] = args[2];
+  return OK;
+}
+
+const CLIENT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
+  {
+    ID: { arity: 2, run: (ctx) => int(ctx.session.id) },
+    GETNAME: {
+      arity: 2,
+      run: (ctx) => ctx.session.name === "" ? NULL : bytes(ctx.session.name),
+    },
+    SETNAME: {
+      arity: 3,
+      run: (ctx, args) => {
+        if (!isValidClientAttr(args[1])) return BAD_CLIENT_NAME;
+        ctx.session.name = args[1];
+        return OK;
+      },
+    },
+    SETINFO: { arity: 4, run: clientSetinfo },
+    INFO: {
+      arity: 2,
+      run: (ctx) => bytes(clientInfoLine(ctx.session, Date.now()) + "\n"),
+    },
+    LIST: { arity: -2, run: clientList },
+    HELP: { arity: 2, run: () => CLIENT_HELP },
+  },
+);
+
+/** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | HELP */
+const clientCommand: Handler = containerHandler("CLIENT", CLIENT_SUBCOMMANDS);
+
+const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
+  error("ERR DB index is out of range"),
+);
+const NOT_INT32: ErrorReply = Object.freeze(
+  error(
+    "ERR value is out of range, value must between -2147483648 and 2147483647",
+  ),
+);
+
+/**
+ * SELECT index: a node has one database, 0. Deviation from Redis (16
+ * databases by default): any other index is out of range.
+ */
+function selectCommand(_ctx: CommandContext, args: string[]): Reply {
+  const index = parseInt64(args[0]);
+  if (index === undefined) return NOT_INTEGER;
+  // Redis reads an int (getIntFromObjectOrReply).
+  if (index > 2147483647 || index < -2147483648) return NOT_INT32;
+  return index === 0 ? OK : DB_OUT_OF_RANGE;
+}
+
+const RESET_REPLY: StatusReply = Object.freeze(status("RESET"));
+
+/** RESET: back to a fresh connection's state (RESP2, no name), replies RESET. */
+function resetCommand(ctx: CommandContext, _args: string[]): Reply {
+  const session = ctx.session;
+  if (session.dialect !== "binary") session.dialect = "resp2";
+  session.name = "";
+  session.libName = "";
+  session.libVersion = "";
+  return RESET_REPLY;
+}
+
 /** The connection commands' handlers, by upper-case name. */
 export const CONNECTION_HANDLERS: Readonly<Record<string, Handler>> = Object
   .freeze({
@@ -188,4 +369,7 @@ export const CONNECTION_HANDLERS: Readonly<Record<string, Handler>> = Object
     DBSIZE: dbsizeCommand,
     FLUSHALL: flushCommand,
     FLUSHDB: flushCommand,
+    CLIENT: clientCommand,
+    SELECT: selectCommand,
+    RESET: resetCommand,
   });

@@ -127,3 +127,81 @@ Deno.test("HELLO on a RESP connection is Redis's HELLO", () => {
     err("ERR Syntax error in HELLO option 'AUTH'"),
   );
 });
+
+Deno.test("CLIENT SETNAME, GETNAME, ID, SETINFO, INFO and LIST", () => {
+  const h = harness({ dialect: "resp2" });
+  assert.equal(h.call("CLIENT", "GETNAME"), null);
+  assert.equal(h.call("CLIENT", "SETNAME", "app-1"), "OK");
+  assert.equal(h.call("client", "getname"), "app-1");
+  assert.deepEqual(
+    h.call("CLIENT", "SETNAME", "a b"),
+    err(
+      "ERR Client names cannot contain spaces, newlines or special characters.",
+    ),
+  );
+  assert.equal(h.call("CLIENT", "ID"), 7);
+  assert.equal(h.call("CLIENT", "SETINFO", "lib-name", "ioredis"), "OK");
+  assert.equal(h.call("CLIENT", "SETINFO", "LIB-VER", "6.0.0"), "OK");
+  assert.deepEqual(
+    h.call("CLIENT", "SETINFO", "lib-name", "a b"),
+    err("ERR lib-name cannot contain spaces, newlines or special characters."),
+  );
+  assert.deepEqual(
+    h.call("CLIENT", "SETINFO", "foo", "x"),
+    err("ERR Unrecognized option 'foo'"),
+  );
+  const info = h.call("CLIENT", "INFO") as string;
+  assert.match(
+    info,
+    /^id=7 addr=127\.0\.0\.1:1 laddr= fd=-1 name=app-1 age=0 idle=0 flags=N db=0 .* cmd=client user=default redir=-1 resp=2 lib-name=ioredis lib-ver=6\.0\.0\n$/,
+  );
+  assert.equal(h.call("CLIENT", "LIST"), info);
+  assert.equal(h.call("CLIENT", "LIST", "ID", "7", "8"), info);
+  assert.equal(h.call("CLIENT", "LIST", "ID", "8"), "");
+  assert.equal(h.call("CLIENT", "LIST", "TYPE", "pubsub"), "");
+  assert.deepEqual(
+    h.call("CLIENT", "LIST", "TYPE", "x"),
+    err("ERR Unknown client type 'x'"),
+  );
+  assert.deepEqual(
+    h.call("CLIENT", "SETNAME"),
+    err("ERR wrong number of arguments for 'client|setname' command"),
+  );
+  assert.deepEqual(
+    h.call("CLIENT", "kill"),
+    err("ERR unknown subcommand 'kill'. Try CLIENT HELP."),
+  );
+});
+
+Deno.test("SELECT accepts database 0 only", () => {
+  const h = harness({ dialect: "resp2" });
+  assert.equal(h.call("SELECT", "0"), "OK");
+  for (const index of ["1", "15", "16", "-1"]) {
+    assert.deepEqual(
+      h.call("SELECT", index),
+      err("ERR DB index is out of range"),
+    );
+  }
+  assert.deepEqual(
+    h.call("SELECT", "abc"),
+    err("ERR value is not an integer or out of range"),
+  );
+  assert.deepEqual(
+    h.call("SELECT", "2147483648"),
+    err(
+      "ERR value is out of range, value must between -2147483648 and 2147483647",
+    ),
+  );
+});
+
+Deno.test("RESET returns the connection to RESP2 without a name", () => {
+  const h = harness({ dialect: "resp2" });
+  h.call("HELLO", "3", "SETNAME", "x");
+  assert.equal(h.ctx.session.dialect, "resp3");
+  assert.equal(h.call("RESET"), "RESET");
+  assert.equal(h.ctx.session.dialect, "resp2");
+  assert.equal(h.ctx.session.name, "");
+  const b = harness();
+  b.call("RESET");
+  assert.equal(b.ctx.session.dialect, "binary");
+});

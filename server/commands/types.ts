@@ -24,6 +24,26 @@ export interface Session {
   name: string;
   /** Set by QUIT: the loop closes the connection once this reply is written. */
   closeAfterReply: boolean;
+  /** The address `host:port` the client connected to (CLIENT LIST's `laddr`). */
+  readonly local?: string;
+  /** When the connection was accepted, ms since the epoch. */
+  readonly createdAt?: number;
+  /** When the connection last sent bytes, ms since the epoch. */
+  lastActive?: number;
+  /** The name of the last command run, upper case (CLIENT LIST's `cmd`). */
+  lastCommand?: string;
+  /** The client library's name (CLIENT SETINFO LIB-NAME), "" when none. */
+  libName?: string;
+  /** The client library's version (CLIENT SETINFO LIB-VER), "" when none. */
+  libVersion?: string;
+}
+
+/** Counters of a node, for INFO. */
+export interface NodeStats {
+  /** Connections accepted on any port. */
+  connectionsReceived: number;
+  /** Commands run on any port (Redis's `total_commands_processed`). */
+  commandsProcessed: number;
 }
 
 /** Facts about the node that some commands report (HELLO, INFO). */
@@ -36,6 +56,18 @@ export interface NodeInfo {
   readonly maxFrameBytes: number;
   /** The most arguments accepted in one request. */
   readonly maxArgs: number;
+  /** The address the node binds. */
+  readonly host?: string;
+  /** The binary port's number (0 before it listens). */
+  readonly port?: number;
+  /** The RESP port's number (0 when off). */
+  readonly respPort?: number;
+  /** The node's counters. */
+  readonly stats?: NodeStats;
+  /** The open connections' sessions, on every port (CLIENT LIST). */
+  readonly clients?: () => Iterable<Session>;
+  /** The commands the node implements (COMMAND); the protocol's table when absent. */
+  readonly commands?: readonly CommandInfo[];
 }
 
 /** Everything a handler may use. */

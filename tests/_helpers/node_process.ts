@@ -11,6 +11,8 @@ const MAIN = new URL("../../server/main.ts", import.meta.url).pathname;
 export interface NodeProcess {
   /** The bound port of the binary protocol. */
   readonly port: number;
+  /** The bound RESP port; 0 when the node was started without `--resp-port`. */
+  readonly respPort: number;
   /** `127.0.0.1:port`. */
   readonly address: string;
   /** The child process. */
@@ -22,7 +24,22 @@ export interface NodeProcess {
 }
 
 /**
- * Starts a node and waits until it listens.
+ * Finds a port that is free on 127.0.0.1 now (binds port 0 and lets it go).
+ * Another process may take it before it is used: callers retry on
+ * `AddrInUse`.
+ *
+ * @returns The port number.
+ */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/**
+ * Starts a node and waits until it listens (on every port it was asked to
+ * open: `--resp-port` adds the RESP listener's line).
  *
  * @param args Extra flags for server/main.ts.
  * @param timeoutMs How long to wait for the listening line.
@@ -42,6 +59,8 @@ export async function startNodeProcess(
   let text = "";
   const decoder = new TextDecoder();
   const ready = Promise.withResolvers<Map<string, number>>();
+  const respAt = args.indexOf("--resp-port");
+  const wantsResp = respAt >= 0 && args[respAt + 1] !== "0";
   const ports = new Map<string, number>();
   const pump = (async () => {
     for await (const chunk of child.stderr) {
@@ -49,7 +68,9 @@ export async function startNodeProcess(
       for (const m of text.matchAll(/Listening on \S+?:(\d+) \((\w+)/g)) {
         ports.set(m[2], Number(m[1]));
       }
-      if (ports.has("binary")) ready.resolve(ports);
+      if (ports.has("binary") && (!wantsResp || ports.has("RESP"))) {
+        ready.resolve(ports);
+      }
     }
     ready.reject(new Error(`node exited before listening:\n${text}`));
   })();
@@ -80,6 +101,7 @@ export async function startNodeProcess(
   const port = ports.get("binary")!;
   return {
     port,
+    respPort: ports.get("RESP") ?? 0,
     address: `127.0.0.1:${port}`,
     child,
     log: () => text,

@@ -1,0 +1,59 @@
+/**
+ * Container commands (CLIENT, CONFIG, COMMAND): a subcommand table with
+ * Redis's arities and error texts (private).
+ *
+ * @module
+ */
+
+import { error, type ErrorReply, type Reply } from "@cachemir/protocol";
+import type { CommandContext, Handler } from "./types.ts";
+import { asciiUpper, printable } from "./common.ts";
+
+/** One subcommand: its Redis arity (counting the container and the subcommand) and its handler. */
+export interface Subcommand {
+  /** Redis-style arity of `container|sub`; negative means "at least". */
+  readonly arity: number;
+  /** Runs it: `args[0]` is the subcommand's name. */
+  readonly run: Handler;
+}
+
+/**
+ * Makes the handler of a container command.
+ *
+ * @param container The container's name, upper case (`"CLIENT"`).
+ * @param subs The subcommands by upper-case name.
+ * @returns A handler answering `ERR unknown subcommand 'x'. Try CLIENT HELP.`
+ * and `ERR wrong number of arguments for 'client|setname' command` as Redis.
+ */
+export function containerHandler(
+  container: string,
+  subs: Readonly<Record<string, Subcommand>>,
+): Handler {
+  const arityErrors = new Map<string, ErrorReply>();
+  for (const name of Object.keys(subs)) {
+    arityErrors.set(
+      name,
+      Object.freeze(
+        error(
+          `ERR wrong number of arguments for '${container.toLowerCase()}|${name.toLowerCase()}' command`,
+        ),
+      ),
+    );
+  }
+  return (ctx: CommandContext, args: string[]): Reply => {
+    const name = asciiUpper(args[0]);
+    const sub = Object.hasOwn(subs, name) ? subs[name] : undefined;
+    if (sub === undefined) {
+      return error(
+        `ERR unknown subcommand '${
+          printable(args[0].slice(0, 128))
+        }'. Try ${container} HELP.`,
+      );
+    }
+    const argc = args.length + 1;
+    if (sub.arity > 0 ? argc !== sub.arity : argc < -sub.arity) {
+      return arityErrors.get(name)!;
+    }
+    return sub.run(ctx, args);
+  };
+}

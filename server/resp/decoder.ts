@@ -1,0 +1,395 @@
+/**
+ * {@linkcode RespDecoder}: the incremental RESP request parser. Bytes in, in
+ * any split; commands out. It follows Redis 7's `processMultibulkBuffer` and
+ * `processInlineBuffer` (networking.c) byte for byte, error texts included,
+ * and never throws on what it is given.
+ *
+ * @module
+ */
+
+import { parseInt64 } from "../commands/numbers.ts";
+import { toByteString } from "@cachemir/protocol";
+import { splitArgs } from "./split_args.ts";
+
+/** One command read from the stream. */
+export interface RespCommand {
+  /** The command's name as sent (any case), a byte string. */
+  readonly name: string;
+  /** The arguments after the name, as byte strings. */
+  readonly args: string[];
+}
+
+/**
+ * Input the decoder refused. The connection must be answered with
+ * `-<message>` and closed: RESP has no way to find the next request.
+ */
+export interface RespError {
+  /** Discriminant. */
+  readonly kind: "resp-error";
+  /** Redis's text, e.g. `ERR Protocol error: invalid multibulk length`. */
+  readonly message: string;
+}
+
+/** Limits of {@linkcode RespDecoder}. */
+export interface RespLimits {
+  /**
+   * Longest bulk string accepted (Redis's `proto-max-bulk-len`).
+   * @default {536870912}
+   */
+  readonly maxBulkBytes?: number;
+  /**
+   * Most bulk strings in one multibulk request, the name included (Redis:
+   * `INT_MAX`).
+   * @default {2147483647}
+   */
+  readonly maxArgs?: number;
+  /**
+   * Most bytes of bulk strings in one request, all arguments together (Redis
+   * bounds this with `client-query-buffer-limit`, 1 GiB).
+   * @default {1073741824}
+   */
+  readonly maxRequestBytes?: number;
+}
+
+/** Redis's `PROTO_INLINE_MAX_SIZE`: longest inline line or header line. */
+export const INLINE_MAX_BYTES = 64 * 1024;
+
+const INITIAL_BYTES = 16 * 1024;
+const KEEP_BYTES = 64 * 1024;
+const CR = 0x0d;
+const LF = 0x0a;
+const INT_MAX = 2147483647;
+const RESERVE_AHEAD_BYTES = 1024 * 1024;
+
+/**
+ * Below this length a JS loop makes a byte string faster than the native
+ * latin1 slice (measured: 15–20 ns against 55 ns for command names).
+ */
+const SHORT_BYTES = 8;
+
+function shortString(buf: Uint8Array, pos: number, len: number): string {
+  let s = "";
+  for (let i = pos; i < pos + len; i++) s += String.fromCharCode(buf[i]);
+  return s;
+}
+
+function protocolError(what: string): RespError {
+  return Object.freeze({
+    kind: "resp-error",
+    message: `ERR Protocol error: ${what}`,
+  });
+}
+
+const INVALID_MULTIBULK = protocolError("invalid multibulk length");
+const INVALID_BULK = protocolError("invalid bulk length");
+const UNBALANCED = protocolError("unbalanced quotes in request");
+const BIG_INLINE = protocolError("too big inline request");
+const BIG_MBULK = protocolError("too big mbulk count string");
+const BIG_BULK = protocolError("too big bulk count string");
+
+/**
+ * Splits a RESP byte stream into commands: multibulk requests
+ * (`*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`) and inline ones (`GET k\r\n`), as
+ * Redis accepts them: a `\r` in a header line may be followed by any byte,
+ * the two bytes after a bulk string are skipped unread, a count ≤ 0 is an
+ * empty request, a NUL byte hides a line ending from the search (a C string
+ * ends there).
+ *
+ * `push()` may keep a reference to the pushed chunk until `next()` returns
+ * `undefined`; do not reuse the chunk's memory before then. Only the bulk
+ * string being read stays buffered: the arguments before it are already
+ * strings.
+ *
+ * @example Decode a request pushed one byte at a time
+ * ```ts
+ * import { RespDecoder } from "./decoder.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const d = new RespDecoder();
+ * for (const b of new TextEncoder().encode("*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\n")) {
+ *   d.push(new Uint8Array([b]));
+ * }
+ * assert.deepEqual(d.next(), { name: "GET", args: ["k"] });
+ * assert.deepEqual(d.next(), { name: "PING", args: [] });
+ * assert.equal(d.next(), undefined);
+ * ```
+ */
+export class RespDecoder {
+  #maxBulk: number;
+  #maxArgs: number;
+  #maxRequest: number;
+  /** Either the caller's chunk (while `#borrowed`) or our own buffer. */
+  #buf: Uint8Array = new Uint8Array(0);
+  #own: Uint8Array | undefined;
+  #borrowed = false;
+  #pos = 0;
+  #end = 0;
+  #failed = false;
+  /** Bulk strings still to read in the current multibulk request (0 = none). */
+  #remaining = 0;
+  /** Length of the bulk string being read; -1 before its header. */
+  #bulkLen = -1;
+  #name: string | undefined;
+  #args: string[] = [];
+  #requestBytes = 0;
+
+  /**
+   * Makes a decoder.
+   *
+   * @param limits Bulk, argument and request size limits.
+   */
+  constructor(limits: RespLimits = {}) {
+    this.#maxBulk = limits.maxBulkBytes ?? 512 * 1024 * 1024;
+    this.#maxArgs = Math.min(limits.maxArgs ?? INT_MAX, INT_MAX);
+    this.#maxRequest = limits.maxRequestBytes ?? 1024 * 1024 * 1024;
+  }
+
+  /** Bytes received and not yet decoded. */
+  get buffered(): number {
+    return this.#end - this.#pos;
+  }
+
+  /**
+   * Adds bytes from the stream. Ignored after an error.
+   *
+   * @param chunk The next bytes, any length.
+   */
+  push(chunk: Uint8Array): void {
+    if (this.#failed || chunk.length === 0) return;
+    if (this.#pos === this.#end) {
+      this.#buf = chunk;
+      this.#pos = 0;
+      this.#end = chunk.length;
+      this.#borrowed = true;
+      return;
+    }
+    this.#adopt(chunk.length);
+    this.#buf.set(chunk, this.#end);
+    this.#end += chunk.length;
+  }
+
+  /**
+   * Returns the next complete command, if any.
+   *
+   * @returns A command; a {@linkcode RespError} (after which the decoder
+   * drops all input); or `undefined` when more bytes are needed.
+   */
+  next(): RespCommand | RespError | undefined {
+    if (this.#failed) return undefined;
+    for (;;) {
+      if (this.#remaining === 0) {
+        if (this.#pos === this.#end) return this.#needMore(0);
+        if (this.#buf[this.#pos] !== 0x2a) { // not '*': inline
+          const r = this.#inline();
+          if (r === null) continue; // empty line
+          return r;
+        }
+        const cr = this.#findCr();
+        if (cr < 0) {
+          return this.#end - this.#pos > INLINE_MAX_BYTES
+            ? this.#fail(BIG_MBULK)
+            : this.#needMore(0);
+        }
+        if (cr + 1 >= this.#end) return this.#needMore(0);
+        const n = this.#readInt(this.#pos + 1, cr);
+        if (Number.isNaN(n) || n > this.#maxArgs) {
+          return this.#fail(INVALID_MULTIBULK);
+        }
+        this.#pos = cr + 2;
+        if (n <= 0) continue; // an empty request: nothing to run
+        this.#remaining = n;
+        this.#name = undefined;
+        this.#args = [];
+        this.#requestBytes = 0;
+      }
+      return this.#bulks();
+    }
+  }
+
+  /** Reads the bulk strings of the current request. */
+  #bulks(): RespCommand | RespError | undefined {
+    while (this.#remaining > 0) {
+      if (this.#bulkLen < 0) {
+        const cr = this.#findCr();
+        if (cr < 0) {
+          return this.#end - this.#pos > INLINE_MAX_BYTES
+            ? this.#fail(BIG_BULK)
+            : this.#needMore(0);
+        }
+        if (cr + 1 >= this.#end) return this.#needMore(0);
+        const c = this.#buf[this.#pos];
+        if (c !== 0x24) { // '$'
+          return this.#fail(
+            protocolError(
+              `expected '$', got '${
+                c === CR || c === LF ? " " : String.fromCharCode(c)
+              }'`,
+            ),
+          );
+        }
+        const n = this.#readInt(this.#pos + 1, cr);
+        if (Number.isNaN(n) || n < 0 || n > this.#maxBulk) {
+          return this.#fail(INVALID_BULK);
+        }
+        this.#requestBytes += n;
+        if (this.#requestBytes > this.#maxRequest) {
+          return this.#fail(
+            protocolError(
+              `request of more than ${this.#maxRequest} bytes exceeds the limit`,
+            ),
+          );
+        }
+        this.#pos = cr + 2;
+        this.#bulkLen = n;
+      }
+      const len = this.#bulkLen;
+      if (this.#end - this.#pos < len + 2) {
+        // Reserve room for the rest of the bulk, but never more than 1 MiB
+        // ahead of what has arrived: a header alone must not allocate.
+        return this.#needMore(
+          Math.min(len + 2, this.#end - this.#pos + RESERVE_AHEAD_BYTES),
+        );
+      }
+      const s = len <= SHORT_BYTES
+        ? shortString(this.#buf, this.#pos, len)
+        : toByteString(this.#buf, this.#pos, this.#pos + len);
+      if (this.#name === undefined) this.#name = s;
+      else this.#args.push(s);
+      this.#pos += len + 2;
+      this.#bulkLen = -1;
+      this.#remaining--;
+    }
+    const command: RespCommand = { name: this.#name!, args: this.#args };
+    this.#name = undefined;
+    this.#args = [];
+    return command;
+  }
+
+  /** Reads one inline command; `null` for a blank line. */
+  #inline(): RespCommand | RespError | undefined | null {
+    const buf = this.#buf;
+    const start = this.#pos;
+    const end = this.#end;
+    let nl = -1;
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c === LF) {
+        nl = i;
+        break;
+      }
+      if (c === 0) break;
+    }
+    if (nl < 0) {
+      return end - start > INLINE_MAX_BYTES
+        ? this.#fail(BIG_INLINE)
+        : this.#needMore(0);
+    }
+    const lineEnd = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+    const argv = splitArgs(buf, start, lineEnd);
+    if (argv === undefined) return this.#fail(UNBALANCED);
+    this.#pos = nl + 1;
+    if (argv.length === 0) return null;
+    const name = argv.shift()!;
+    return { name, args: argv };
+  }
+
+  /** Index of the first `\r` from `#pos`, or -1 when a NUL or the end comes first (`strchr`). */
+  #findCr(): number {
+    const buf = this.#buf;
+    const end = this.#end;
+    for (let i = this.#pos; i < end; i++) {
+      const c = buf[i];
+      if (c === CR) return i;
+      if (c === 0) return -1;
+    }
+    return -1;
+  }
+
+  /**
+   * Parses `buf[from..to)` with Redis's `string2ll` rules. Returns NaN when
+   * it is not an int64; a value beyond 2^53 is returned inexactly, which
+   * only matters for comparisons with limits far below it.
+   */
+  #readInt(from: number, to: number): number {
+    const buf = this.#buf;
+    const n = to - from;
+    if (n <= 0 || n > 20) return NaN;
+    if (n <= 15) {
+      let i = from;
+      const negative = buf[i] === 0x2d;
+      if (negative) i++;
+      if (i === to) return NaN;
+      const first = buf[i];
+      if (first === 0x30) return n === 1 ? 0 : NaN;
+      if (first < 0x31 || first > 0x39) return NaN;
+      let v = 0;
+      for (; i < to; i++) {
+        const d = buf[i] - 0x30;
+        if (d < 0 || d > 9) return NaN;
+        v = v * 10 + d;
+      }
+      return negative ? -v : v;
+    }
+    const v = parseInt64(toByteString(buf, from, to));
+    return v === undefined ? NaN : Number(v);
+  }
+
+  #fail(error: RespError): RespError {
+    this.#failed = true;
+    this.#own = undefined;
+    this.#buf = new Uint8Array(0);
+    this.#borrowed = false;
+    this.#pos = 0;
+    this.#end = 0;
+    this.#args = [];
+    return error;
+  }
+
+  /** Keeps the unread bytes in our own memory and reports "need more". */
+  #needMore(wanted: number): undefined {
+    if (this.#pos === this.#end) {
+      this.#release();
+    } else if (this.#borrowed) {
+      this.#adopt(wanted - (this.#end - this.#pos));
+    }
+    return undefined;
+  }
+
+  /**
+   * Moves pending bytes to the front of our own buffer with room for `extra`
+   * more bytes, growing it when needed.
+   */
+  #adopt(extra: number): void {
+    const pending = this.#end - this.#pos;
+    const need = pending + Math.max(extra, 0);
+    let own = this.#own;
+    if (own === undefined || own.length < need) {
+      let size = Math.max(own?.length ?? 0, INITIAL_BYTES);
+      while (size < need) size *= 2;
+      own = new Uint8Array(size);
+    } else if (!this.#borrowed && this.#pos === 0) {
+      return; // already compact, and room enough
+    }
+    if (own === this.#buf) {
+      own.copyWithin(0, this.#pos, this.#end);
+    } else {
+      own.set(this.#buf.subarray(this.#pos, this.#end), 0);
+    }
+    this.#own = own;
+    this.#buf = own;
+    this.#borrowed = false;
+    this.#pos = 0;
+    this.#end = pending;
+  }
+
+  /** Drops references once nothing is pending; frees an oversized buffer. */
+  #release(): void {
+    if (this.#own !== undefined && this.#own.length > KEEP_BYTES) {
+      this.#own = undefined;
+    }
+    this.#buf = this.#own ?? new Uint8Array(0);
+    this.#borrowed = false;
+    this.#pos = 0;
+    this.#end = 0;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The RESP port's codec, and {@linkcode RespConnection}: the shared read
+ * loop of `connection.ts` speaking Redis's protocol, RESP2 by default and
+ * RESP3 after `HELLO 3`.
+ *
+ * @module
+ */
+
+import type { Reply } from "@cachemir/protocol";
+import type { Session } from "./commands/types.ts";
+import { type Codec, Connection } from "./connection.ts";
+import {
+  type RespCommand,
+  RespDecoder,
+  type RespLimits,
+} from "./resp/decoder.ts";
+import { RespWriter } from "./resp/writer.ts";
+
+/** Runs one command by name for a session: the node's command table. */
+export type ExecuteByName = (
+  session: Session,
+  name: string,
+  args: string[],
+) => Reply;
+
+/** What a RESP connection needs from the node. */
+export interface RespConnectionOptions {
+  /** The accepted connection. */
+  readonly conn: Deno.Conn;
+  /** Per-connection state shared with the command handlers. */
+  readonly session: Session;
+  /** Runs a command by name. */
+  readonly execute: ExecuteByName;
+  /** Bulk, argument and request limits. */
+  readonly limits?: RespLimits;
+  /**
+   * Bytes read from the socket at a time.
+   * @default {65536}
+   */
+  readonly readBytes?: number;
+}
+
+/**
+ * Tells whether a command name is one Redis treats as a cross-protocol
+ * attack (`POST` or `Host:`, an HTTP request sent to the port): the
+ * connection is closed without a reply.
+ */
+function isHttp(name: string): boolean {
+  const n = name.length;
+  if (n !== 4 && n !== 5) return false;
+  const lower = name.toLowerCase();
+  return lower === "post" || lower === "host:";
+}
+
+/**
+ * RESP as a {@linkcode Codec}: a protocol error is answered with
+ * `-ERR Protocol error: ...` and breaks the connection (RESP cannot find
+ * the next request after one). Replies are RESP3 while the session's
+ * dialect is `resp3`.
+ *
+ * @example Decode a command and encode its reply
+ * ```ts
+ * import { RespCodec } from "./resp_connection.ts";
+ * import { OK } from "@cachemir/protocol";
+ * import assert from "node:assert/strict";
+ *
+ * const session = { id: 1, peer: "test", dialect: "resp2" as const, name: "", closeAfterReply: false };
+ * const codec = new RespCodec(session);
+ * codec.push(new TextEncoder().encode("SET k v\r\n"));
+ * const command = codec.next()!;
+ * assert.deepEqual(command, { name: "SET", args: ["k", "v"] });
+ * codec.writeReply(command, OK);
+ * assert.equal(new TextDecoder().decode(codec.take()), "+OK\r\n");
+ * ```
+ */
+export class RespCodec implements Codec<RespCommand> {
+  #session: Session;
+  #decoder: RespDecoder;
+  #writer = new RespWriter();
+  #broken = false;
+
+  /**
+   * @param session The connection's session (its dialect picks RESP2 or RESP3).
+   * @param limits Bulk, argument and request limits.
+   */
+  constructor(session: Session, limits: RespLimits = {}) {
+    this.#session = session;
+    this.#decoder = new RespDecoder(limits);
+  }
+
+  /** `true` after a protocol error was answered. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /** Encoded bytes not yet taken. */
+  get pending(): number {
+    return this.#writer.length;
+  }
+
+  /**
+   * Adds bytes read from the socket.
+   *
+   * @param chunk The bytes.
+   */
+  push(chunk: Uint8Array): void {
+    this.#decoder.push(chunk);
+  }
+
+  /**
+   * The next command; a protocol error is answered on the way.
+   *
+   * @returns A command, or `undefined`.
+   */
+  next(): RespCommand | undefined {
+    if (this.#broken) return undefined;
+    const r = this.#decoder.next();
+    if (r === undefined) return undefined;
+    if ("kind" in r) {
+      this.#writer.writeError(r.message);
+      this.#broken = true;
+      return undefined;
+    }
+    if (isHttp(r.name)) {
+      this.#broken = true; // no reply, as Redis
+      return undefined;
+    }
+    return r;
+  }
+
+  /**
+   * Encodes a reply, in RESP3 when the session speaks it.
+   *
+   * @param _command The command.
+   * @param reply Its reply.
+   */
+  writeReply(_command: RespCommand, reply: Reply): void {
+    this.#writer.writeReply(reply, this.#session.dialect === "resp3");
+  }
+
+  /**
+   * Takes the encoded replies.
+   *
+   * @returns The bytes; they view the codec's memory until the next reply.
+   */
+  take(): Uint8Array {
+    return this.#writer.take();
+  }
+}
+
+/**
+ * One connection speaking RESP. `run()` resolves when the peer hangs up, a
+ * protocol error or QUIT ends it, or `shutdown()` is called; it never
+ * rejects.
+ */
+export class RespConnection extends Connection<RespCommand> {
+  /**
+   * @param options The connection, its session, the command table and limits.
+   */
+  constructor(options: RespConnectionOptions) {
+    const { session, execute } = options;
+    super({
+      conn: options.conn,
+      session,
+      codec: new RespCodec(session, options.limits),
+      execute: (c: RespCommand): Reply => execute(session, c.name, c.args),
+      readBytes: options.readBytes,
+    });
+  }
+}
