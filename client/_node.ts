@@ -1,18 +1,24 @@
 /**
- * Per-node state: where a node is and how to reach it. Private to the
- * package. Today a node has one lazily opened connection; a pool of them and
- * the node's health fit here later without touching the client's methods.
+ * Per-node state: where a node is, its connection pool, its health (up or
+ * down, consecutive failures, the health check of a down node) and its
+ * counters. Private to the package.
  *
  * @module
  */
 
 import {
+  type Arg,
   Connection,
   type ConnectionOptions,
   type ConnectionTarget,
   formatAddress,
+  type ReplyTransform,
 } from "./connection.ts";
-import { ConnectionError } from "./errors.ts";
+import { NodeDownError, TimeoutError } from "./errors.ts";
+import { LatencyWindow } from "./_latency.ts";
+import { type Connector, Pool } from "./pool.ts";
+import { isNetworkError } from "./retry.ts";
+import type { NodeHealth, NodeStats } from "./stats.ts";
 
 /** The port a node listens on when an address names none. */
 export const DEFAULT_PORT = 7379;
@@ -58,79 +64,289 @@ export function parseAddress(address: string): ConnectionTarget {
   return { hostname, port };
 }
 
-/** One node the client talks to, and its connection. */
+/** How a {@linkcode NodeState} is set up and reports to its client. */
+export interface NodeOptions {
+  /** Options of each pooled connection (timeouts, HELLO, reply limit). */
+  readonly connection: ConnectionOptions;
+  /** Most connections to the node. */
+  readonly maxConnections?: number;
+  /** Most commands in flight to the node. */
+  readonly maxInFlight?: number;
+  /** Longest wait for a pool slot. */
+  readonly acquireTimeoutMs?: number;
+  /** Consecutive network failures that take the node down. */
+  readonly failureThreshold?: number;
+  /** How often a down node is sent PING. */
+  readonly healthCheckIntervalMs?: number;
+  /** The node's weight on the ring. */
+  readonly weight?: number;
+  /** Opens pooled connections (tests). */
+  readonly connect?: Connector;
+  /** Called when the node goes down. */
+  readonly onDown?: (node: NodeState, error: Error) => void;
+  /** Called when a down node answers its health check. */
+  readonly onUp?: (node: NodeState) => void;
+  /** Called with background errors (a pooled connection lost or refused). */
+  readonly onError?: (node: NodeState, error: Error) => void;
+}
+
+const OPCODE_PING = 0x0002;
+
+/**
+ * One node the client talks to: its pool, its health and its counters.
+ *
+ * A network failure ({@linkcode isNetworkError}) adds one to the node's
+ * consecutive failures and a success resets them; at `failureThreshold` the
+ * node goes down: its pool is reset (commands in flight reject, queued ones
+ * reject unsent) and, every `healthCheckIntervalMs`, a fresh connection
+ * sends it PING. The first answer puts it back up.
+ */
 export class NodeState {
   /** `host:port`, normalized. */
   readonly address: string;
   /** Host and port. */
   readonly target: ConnectionTarget;
-  #options: ConnectionOptions;
-  #conn: Connection | undefined;
-  #connecting: Promise<Connection> | undefined;
+  /** The node's weight on the ring. */
+  weight: number;
+  /** The node's connections. */
+  readonly pool: Pool;
+  #connection: ConnectionOptions;
+  #threshold: number;
+  #intervalMs: number;
+  #onDown: ((node: NodeState, error: Error) => void) | undefined;
+  #onUp: ((node: NodeState) => void) | undefined;
+  #state: NodeHealth = "up";
+  #failures = 0;
+  #requests = 0;
+  #errors = 0;
+  #timeouts = 0;
+  #retries = 0;
+  #latency = new LatencyWindow();
   #closed = false;
+  #probeTimer: ReturnType<typeof setTimeout> | undefined;
+  #probeAbort: AbortController | undefined;
+  #probeConn: Connection | undefined;
+  #probing: Promise<void> | undefined;
 
   /**
    * @param address The node's address as the user gave it.
-   * @param options Options for every connection to this node.
+   * @param options Pool limits, health settings and callbacks.
    */
-  constructor(address: string, options: ConnectionOptions) {
+  constructor(address: string, options: NodeOptions) {
     this.target = parseAddress(address);
     this.address = formatAddress(this.target);
-    this.#options = options;
+    this.weight = options.weight ?? 1;
+    this.#connection = options.connection;
+    this.#threshold = options.failureThreshold ?? 3;
+    this.#intervalMs = options.healthCheckIntervalMs ?? 1000;
+    this.#onDown = options.onDown;
+    this.#onUp = options.onUp;
+    const onError = options.onError;
+    this.pool = new Pool(this.target, {
+      connection: options.connection,
+      maxConnections: options.maxConnections,
+      maxInFlight: options.maxInFlight,
+      acquireTimeoutMs: options.acquireTimeoutMs,
+      connect: options.connect,
+      onSettle: this.#onSettle,
+      onConnectionError: onError === undefined
+        ? undefined
+        : (e) => onError(this, e),
+    });
   }
 
-  /** The open connection, if there is one. */
-  get connection(): Connection | undefined {
-    const conn = this.#conn;
-    return conn !== undefined && !conn.closed ? conn : undefined;
+  /** `true` while the node serves its keys. */
+  get up(): boolean {
+    return this.#state === "up";
   }
 
-  /**
-   * Opens a connection unless one is open or opening; concurrent callers
-   * share one attempt. A failed attempt is not retried here.
-   *
-   * @returns The open connection.
-   */
-  connect(): Promise<Connection> {
-    const open = this.connection;
-    if (open !== undefined) return Promise.resolve(open);
-    if (this.#closed) return Promise.reject(this.#closedError());
-    this.#connecting ??= Connection.connect(this.target, this.#options).then(
-      async (conn) => {
-        this.#connecting = undefined;
-        if (this.#closed) {
-          await conn.close();
-          throw this.#closedError();
-        }
-        this.#conn = conn;
-        return conn;
-      },
-      (e) => {
-        this.#connecting = undefined;
-        throw e;
-      },
-    );
-    return this.#connecting;
+  /** `up` or `down`. */
+  get state(): NodeHealth {
+    return this.#state;
   }
 
   /**
-   * Closes the connection (commands in flight reject) and refuses new ones.
+   * Sends a command over the node's pool.
    *
-   * @returns Settles once the connection has stopped.
+   * @param opcode The command's opcode.
+   * @param args Its arguments.
+   * @param transform Turns the reply into the resolved value.
+   * @returns The transformed reply.
    */
-  async close(): Promise<void> {
-    this.#closed = true;
-    const connecting = this.#connecting;
-    await this.#conn?.close();
-    if (connecting !== undefined) {
-      await connecting.catch(() => {});
+  send<T>(
+    opcode: number,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    this.#requests++;
+    return this.pool.send(opcode, args, transform);
+  }
+
+  /**
+   * {@linkcode NodeState.send} with callbacks instead of a promise.
+   *
+   * @param opcode The command's opcode.
+   * @param args Its arguments.
+   * @param transform Turns the reply into the resolved value.
+   * @param resolve Called with the transformed reply.
+   * @param reject Called with the error.
+   */
+  sendWith<T>(
+    opcode: number,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+    resolve: (value: T) => void,
+    reject: (error: Error) => void,
+  ): void {
+    this.#requests++;
+    this.pool.sendWith(opcode, args, transform, resolve, reject);
+  }
+
+  /** Counts a command sent again after failing on this node. */
+  countRetry(): void {
+    this.#retries++;
+  }
+
+  #onSettle = (error: unknown, latencyMs: number): void => {
+    if (latencyMs >= 0) this.#latency.record(latencyMs);
+    if (error === undefined) {
+      this.#failures = 0;
+      return;
     }
+    this.#errors++;
+    if (error instanceof TimeoutError) this.#timeouts++;
+    if (
+      this.#state === "up" && !this.#closed && isNetworkError(error) &&
+      !(error instanceof NodeDownError) && ++this.#failures >= this.#threshold
+    ) {
+      this.markDown(error as Error);
+    }
+  };
+
+  /**
+   * Takes the node down now: resets its pool and starts health checks.
+   * Does nothing when it is down already.
+   *
+   * @param error The failure that takes it down.
+   */
+  markDown(error: Error): void {
+    if (this.#state === "down" || this.#closed) return;
+    const failures = this.#failures;
+    this.#state = "down";
+    this.#failures = 0;
+    const down = new NodeDownError(
+      this.address,
+      `Node ${this.address} went down after ${failures} consecutive failures (last: ${error.message})`,
+      { cause: error },
+    );
+    // In a microtask: this runs from a connection's settle hook, which must
+    // not see its connection closed under it.
+    queueMicrotask(() => {
+      this.pool.reset(down).catch(() => {});
+    });
+    this.#scheduleProbe();
+    this.#onDown?.(this, error);
   }
 
-  #closedError(): ConnectionError {
-    return new ConnectionError(
-      this.address,
-      `Cannot use ${this.address}: the client is closed`,
-    );
+  #scheduleProbe(): void {
+    if (this.#closed) return;
+    this.#probeTimer = setTimeout(() => {
+      this.#probeTimer = undefined;
+      this.#probing = this.#probe();
+    }, this.#intervalMs);
+    Deno.unrefTimer(this.#probeTimer);
+  }
+
+  /** One health check: a fresh connection, PING, close. */
+  async #probe(): Promise<void> {
+    const abort = new AbortController();
+    this.#probeAbort = abort;
+    const connectTimeoutMs = this.#connection.connectTimeoutMs ?? 5000;
+    const timer = setTimeout(() => abort.abort(), connectTimeoutMs);
+    let ok = false;
+    try {
+      const tcp = await Deno.connect({
+        hostname: this.target.hostname,
+        port: this.target.port,
+        signal: abort.signal,
+      });
+      clearTimeout(timer);
+      if (abort.signal.aborted) {
+        tcp.close();
+      } else {
+        tcp.setNoDelay(true);
+        const conn = new Connection(tcp, this.address, {
+          commandTimeoutMs: this.#connection.commandTimeoutMs,
+        });
+        this.#probeConn = conn;
+        try {
+          ok = await conn.send(
+            OPCODE_PING,
+            [],
+            (r) => r.kind === "status" || r.kind === "bytes",
+          );
+        } finally {
+          this.#probeConn = undefined;
+          await conn.close();
+        }
+      }
+    } catch {
+      ok = false;
+    } finally {
+      clearTimeout(timer);
+      this.#probeAbort = undefined;
+    }
+    if (this.#closed) return;
+    if (ok) this.#markUp();
+    else this.#scheduleProbe();
+  }
+
+  #markUp(): void {
+    if (this.#state === "up") return;
+    this.#state = "up";
+    this.#failures = 0;
+    this.#onUp?.(this);
+  }
+
+  /**
+   * The node's counters.
+   *
+   * @returns A snapshot.
+   */
+  stats(): NodeStats {
+    const [p50, p99] = this.#latency.percentiles([50, 99]);
+    return {
+      address: this.address,
+      state: this.#state,
+      weight: this.weight,
+      requests: this.#requests,
+      errors: this.#errors,
+      timeouts: this.#timeouts,
+      retries: this.#retries,
+      consecutiveFailures: this.#failures,
+      latency: { p50, p99, samples: this.#latency.count },
+      pool: this.pool.stats(),
+    };
+  }
+
+  /**
+   * Stops health checks and closes the pool (commands in flight reject);
+   * refuses new commands.
+   *
+   * @param drainMs When set, first wait up to this long for commands in
+   * flight to settle (a node removed from a live client).
+   * @returns Settles once every connection has stopped.
+   */
+  async close(drainMs?: number): Promise<void> {
+    this.#closed = true;
+    if (this.#probeTimer !== undefined) {
+      clearTimeout(this.#probeTimer);
+      this.#probeTimer = undefined;
+    }
+    this.#probeAbort?.abort();
+    this.#probeConn?.close();
+    if (drainMs === undefined) await this.pool.close();
+    else await this.pool.drain(drainMs);
+    await this.#probing;
   }
 }

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { bytes, error, status } from "@cachemir/protocol";
 import { NodeState, parseAddress } from "./_node.ts";
+import { ConnectionError, TimeoutError } from "./errors.ts";
+import { FakeNode, tick } from "./_test_utils.ts";
 
 Deno.test("parseAddress() reads host:port, [v6]:port and a bare host", () => {
   assert.deepEqual(parseAddress("127.0.0.1:7380"), {
@@ -39,13 +42,108 @@ Deno.test("parseAddress() rejects malformed addresses", () => {
   }
 });
 
-Deno.test("NodeState normalizes its address and refuses to connect once closed", async () => {
-  const node = new NodeState("[::1]", {});
+Deno.test("NodeState normalizes its address and refuses commands once closed", async () => {
+  const node = new NodeState("[::1]", { connection: {} });
   assert.equal(node.address, "[::1]:7379");
-  assert.equal(node.connection, undefined);
+  assert.equal(node.state, "up");
   await node.close();
   await assert.rejects(
-    node.connect(),
+    node.send(0x0100, ["k"], (r) => r),
     /Cannot use \[::1\]:7379: the client is closed/,
   );
+});
+
+Deno.test("NodeState goes down after failureThreshold failures in a row, up when PING answers", async () => {
+  let alive = false;
+  const fake = new FakeNode((r) =>
+    alive && r.opcode === 0x0002 ? status("PONG") : undefined
+  );
+  const events: string[] = [];
+  const node = new NodeState(fake.address, {
+    connection: { commandTimeoutMs: 40, connectTimeoutMs: 1000 },
+    failureThreshold: 2,
+    healthCheckIntervalMs: 20,
+    onDown: (n, e) => events.push(`down ${n.address} ${e.name}`),
+    onUp: (n) => events.push(`up ${n.address}`),
+  });
+  try {
+    await assert.rejects(node.send(0x0100, ["a"], (r) => r), TimeoutError);
+    assert.equal(node.state, "up");
+    assert.equal(node.stats().consecutiveFailures, 1);
+    // Timed out, or lost when the connection is deemed hung (no reply for
+    // twice the timeout): both are network failures.
+    await assert.rejects(
+      node.send(0x0100, ["b"], (r) => r),
+      (e) => e instanceof TimeoutError || e instanceof ConnectionError,
+    );
+    assert.equal(node.state, "down");
+    assert.equal(events.length, 1);
+    assert.match(events[0], new RegExp(`^down ${fake.address} `));
+    const stats = node.stats();
+    assert.equal(stats.requests, 2);
+    assert.equal(stats.errors, 2);
+    assert.ok(stats.timeouts >= 1);
+    assert.equal(stats.pool.open, 0, "the pool was reset");
+
+    await tick(150); // health checks PING, unanswered
+    assert.equal(node.state, "down");
+    const pings = fake.received.filter((r) => r.opcode === 0x0002).length;
+    assert.ok(pings >= 1, `${pings} PINGs`);
+    alive = true;
+    for (let i = 0; i < 100 && node.state === "down"; i++) await tick(10);
+    assert.equal(node.state, "up");
+    assert.equal(events.length, 2);
+    assert.equal(events[1], `up ${fake.address}`);
+  } finally {
+    await node.close();
+    await fake.close();
+  }
+});
+
+Deno.test("NodeState counts only network failures in a row", async () => {
+  let answer: "ok" | "error" | "none" = "none";
+  const fake = new FakeNode((r) =>
+    r.opcode !== 0x0100
+      ? undefined
+      : answer === "ok"
+      ? bytes("v")
+      : answer === "error"
+      ? error("ERR boom")
+      : undefined
+  );
+  const node = new NodeState(fake.address, {
+    connection: { commandTimeoutMs: 5000 },
+    failureThreshold: 3,
+  });
+  const get = () => node.send(0x0100, ["k"], (r) => r).catch((e) => e);
+  const lose = async () => {
+    answer = "none";
+    const sent = get();
+    await tick(20);
+    fake.dropConnections(); // the command fails with a ConnectionError
+    assert.ok((await sent) instanceof ConnectionError);
+  };
+  try {
+    await lose();
+    await lose();
+    assert.equal(node.stats().consecutiveFailures, 2);
+    answer = "ok";
+    await get();
+    assert.equal(node.stats().consecutiveFailures, 0, "a success resets");
+    await lose();
+    answer = "error";
+    for (let i = 0; i < 5; i++) await get();
+    assert.equal(
+      node.stats().consecutiveFailures,
+      1,
+      "error replies do not count",
+    );
+    assert.equal(node.state, "up");
+    assert.equal(node.stats().errors, 8);
+    assert.equal(node.stats().timeouts, 0);
+    assert.equal(node.stats().requests, 9);
+  } finally {
+    await node.close();
+    await fake.close();
+  }
 });

@@ -13,16 +13,16 @@ import {
 } from "@cachemir/protocol";
 import {
   type Arg,
-  type ConnectionOptions,
-  DEFAULT_COMMAND_TIMEOUT_MS,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_MAX_REPLY_BYTES,
   type HelloInfo,
   parseHello,
   type ReplyTransform,
 } from "./connection.ts";
-import { ConnectionError } from "./errors.ts";
-import { NodeState } from "./_node.ts";
+import type { Resolver } from "./discovery.ts";
+import type { CacheMirClientEventMap } from "./events.ts";
+import type { Hashing } from "./locator.ts";
+import type { RetryOptions } from "./retry.ts";
+import type { NodeStats } from "./stats.ts";
+import { Cluster } from "./_cluster.ts";
 import {
   asBigInteger,
   asBytes,
@@ -45,19 +45,117 @@ import {
   type CallBufferReply,
   type CallReply,
 } from "./_replies.ts";
+import {
+  C,
+  collectionScanArgs,
+  hashArgs,
+  keyAndValues,
+  keyList,
+  lposArgs,
+  sintercardArgs,
+  valueArg,
+} from "./_collection_args.ts";
+import {
+  asBytesArrayOrNull,
+  asFlatPairs,
+  asFlatPairsBuffer,
+  asIntegerArray,
+  asPositions,
+  asRecord,
+  asRecordBuffer,
+  asStringArrayOrNull,
+} from "./_collection_replies.ts";
+import type {
+  CollectionScanOptions,
+  HashData,
+  InsertPosition,
+  ListEnd,
+  LPosOptions,
+  SInterCardOptions,
+} from "./collections.ts";
 
 export type { Key };
 
 /** A value: text (sent as UTF-8), a number (sent as its decimal text) or raw bytes. */
 export type Value = string | number | Uint8Array;
 
+/**
+ * A node in {@linkcode CacheMirClientOptions.nodes}: `"host:port"`
+ * (`"[::1]:7379"` for IPv6; the port defaults to 7379), `"dns:name:port"` to
+ * discover nodes through DNS, or an address with a weight.
+ */
+export type NodeSpec =
+  | string
+  | {
+    /** `host:port`. */
+    readonly address: string;
+    /**
+     * The node's share of keys relative to a node of weight 1 (a whole
+     * number with `hashing: "jump"`).
+     * @default {1}
+     */
+    readonly weight?: number;
+  };
+
 /** Options of {@linkcode CacheMirClient}. */
 export interface CacheMirClientOptions {
   /**
-   * The nodes, as `host:port` (`[::1]:7379` for IPv6; the port defaults to
-   * 7379). This version talks to the first node only.
+   * The nodes: a list of {@linkcode NodeSpec}s, or one spec. A
+   * `"dns:name:port"` spec is looked up (A and AAAA records) when the client
+   * is made and every `discoveryIntervalMs`; each address found is a node
+   * on `port`. Commands issued before the first answer wait for it.
    */
-  readonly nodes: readonly string[];
+  readonly nodes: string | readonly NodeSpec[];
+  /**
+   * How keys map to nodes: a ring of virtual nodes with 3-probe lookups, or
+   * jump consistent hash (an even spread; clients must add nodes in the same
+   * order).
+   * @default {"ring"}
+   */
+  readonly hashing?: Hashing;
+  /**
+   * Points on the ring per node of weight 1 (`hashing: "ring"`).
+   * @default {160}
+   */
+  readonly pointsPerNode?: number;
+  /**
+   * How many nodes hold each key. With 2, writes go to the key's owner and
+   * the next distinct node on the ring (in parallel; the call resolves once
+   * both answered) and reads go to the first of them that is up, so losing
+   * one node loses no data. 1 to 16.
+   * @default {1}
+   */
+  readonly replicas?: number;
+  /**
+   * What happens to the keys of a node that is down: `"remap"` sends them to
+   * the next nodes on the ring (the node's keys are cache misses there
+   * until written again); `"fail"` rejects their commands at once with a
+   * {@linkcode NodeDownError} (replicas still serve reads and take writes).
+   * @default {"remap"}
+   */
+  readonly onNodeDown?: "remap" | "fail";
+  /**
+   * Consecutive network failures (lost or refused connections, timeouts) on
+   * one node that take it down. A success resets the count.
+   * @default {3}
+   */
+  readonly failureThreshold?: number;
+  /**
+   * How often a down node is sent PING on a fresh connection; it is up
+   * again at the first answer.
+   * @default {1000}
+   */
+  readonly healthCheckIntervalMs?: number;
+  /**
+   * Retries after a network failure, with exponential backoff and full
+   * jitter, for commands safe to repeat (the command table's `retry` flag:
+   * GET, SET, DEL, EXPIRE..., never INCR, LPUSH, APPEND) and for any command
+   * that was never sent. A retry goes where the key lives then; a command
+   * stranded on a node when the client takes that node down is sent again
+   * without counting that attempt.
+   * @default {{ attempts: 3, baseDelayMs: 50, maxDelayMs: 1000 }}
+   */
+  readonly retry?: RetryOptions;
   /**
    * Time allowed to open a connection, HELLO included.
    * @default {5000}
@@ -69,6 +167,32 @@ export interface CacheMirClientOptions {
    * @default {5000}
    */
   readonly commandTimeoutMs?: number;
+  /**
+   * The most connections to one node.
+   * @default {4}
+   */
+  readonly maxConnections?: number;
+  /**
+   * The most commands in flight to one node; more wait for a slot.
+   * @default {4096}
+   */
+  readonly maxInFlight?: number;
+  /**
+   * The longest a command waits for a slot in its node's pool before it
+   * rejects with a {@linkcode TimeoutError} (`operation` `"acquire"`).
+   * @default {5000}
+   */
+  readonly acquireTimeoutMs?: number;
+  /**
+   * How often `dns:` node specs are looked up again.
+   * @default {30000}
+   */
+  readonly discoveryIntervalMs?: number;
+  /**
+   * How `dns:` names are looked up (`Deno.resolveDns` by default, which
+   * needs `--allow-net`).
+   */
+  readonly resolver?: Resolver;
   /**
    * Exchange HELLO on connect, to check the peer is a CacheMir node speaking
    * protocol version 1.
@@ -148,7 +272,6 @@ function command(name: string): CommandInfo {
 const HELLO = command("HELLO");
 const PING = command("PING");
 const ECHO = command("ECHO");
-const QUIT = command("QUIT");
 const DBSIZE = command("DBSIZE");
 const FLUSHALL = command("FLUSHALL");
 const FLUSHDB = command("FLUSHDB");
@@ -278,23 +401,10 @@ function expireArgs(key: Key, time: number, mode?: ExpireMode): Arg[] {
   return mode === undefined ? [key, String(time)] : [key, String(time), mode];
 }
 
-function positive(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Invalid ${name}: ${value} (must be a positive finite number of milliseconds)`,
-    );
-  }
-  return value;
-}
-
 /**
- * A client for CacheMir nodes, with Redis's commands as lower-case methods
- * (as in ioredis).
+ * A client for a cluster of CacheMir nodes, with Redis's commands as
+ * lower-case methods (as in ioredis). Nodes never talk to each other: the
+ * client decides which node owns each key.
  *
  * - Keys and values go in as strings (sent as UTF-8), numbers or
  *   `Uint8Array`s; values come back as strings (UTF-8 decoded), and as
@@ -302,99 +412,102 @@ function positive(
  * - Integer replies are numbers. `incr`, `decr`, `incrby` and `decrby` give a
  *   `bigint` when the counter is outside ±(2^53 − 1); other integer replies
  *   (counts, lengths, TTLs) never get there.
- * - Commands are pipelined over one connection, opened on first use: any
- *   number may be in flight, and commands issued in the same tick leave in
- *   one write. A lost connection is reopened by the next command.
- * - Errors: a {@linkcode ReplyError} carries the node's text
- *   (`ERR value is not an integer or out of range`); a
- *   {@linkcode ConnectionError} or {@linkcode TimeoutError} means the
- *   command's fate is unknown. No command waits longer than
- *   `commandTimeoutMs` once sent.
  *
- * This version talks to the first of `nodes`; consistent hashing over all of
- * them comes next.
+ * **Routing.** A key's owner is found by consistent hashing over the nodes
+ * (`hashing: "ring"`, 160 virtual points per node, or `"jump"`); only a key's
+ * hash tag is hashed when it has one, so `{user:1}:a` and `{user:1}:b` share
+ * a node ({@linkcode CacheMirClient.nodeFor}). MGET, MSET, DEL, EXISTS and
+ * UNLINK are split by node, sent in parallel and joined in the caller's
+ * order. Other commands with several keys (RENAME, SMOVE, LMOVE,
+ * SINTERSTORE, MSETNX...) must have all their keys on one node, or reject
+ * with a {@linkcode CrossSlotError} before anything is sent. Commands without
+ * keys: DBSIZE sums every node, KEYS concatenates them, FLUSHALL and FLUSHDB
+ * go to every node (and reject if one is down), SCAN walks the nodes one
+ * after the other with a composite cursor ({@linkcode CacheMirClient.scan}),
+ * RANDOMKEY asks nodes in random order until one has a key; PING, ECHO,
+ * HELLO and commands the table does not know go to the first node that is
+ * up.
  *
- * @example Set and get
+ * **Connections.** Each node has a pool of up to `maxConnections`
+ * connections, opened on demand; commands are pipelined over them and those
+ * issued in the same tick leave in one write. A broken connection is
+ * replaced, never reused.
+ *
+ * **Failures.** A {@linkcode ReplyError} carries the node's text (`ERR value
+ * is not an integer or out of range`); a {@linkcode ConnectionError} or
+ * {@linkcode TimeoutError} means the command's fate is unknown. Commands
+ * safe to repeat are retried after network failures (`retry`). After
+ * `failureThreshold` consecutive failures a node is down: its keys go to
+ * the next nodes on the ring (`onNodeDown: "remap"`) or reject with a
+ * {@linkcode NodeDownError} (`"fail"`), and it is sent PING every
+ * `healthCheckIntervalMs` until it answers. `nodeDown`, `nodeUp`,
+ * `nodeAdded`, `nodeRemoved` and `error` events are dispatched on the client,
+ * an `EventTarget`.
+ *
+ * **Time.** No attempt waits longer than `connectTimeoutMs` +
+ * `commandTimeoutMs` (plus `acquireTimeoutMs` when the node already has
+ * `maxInFlight` commands in flight); a call makes at most `retry.attempts`
+ * attempts, each retry after a delay below `retry.maxDelayMs`.
+ *
+ * @example Set and get over three nodes
  * ```ts ignore
- * // Needs a node on 127.0.0.1:7379 (`deno task start`).
+ * // Needs nodes on 127.0.0.1:7379..7381 (`deno task cluster --nodes 3`).
  * import { CacheMirClient } from "@cachemir/client";
- * await using client = new CacheMirClient({ nodes: ["127.0.0.1:7379"] });
+ * await using client = new CacheMirClient({
+ *   nodes: ["127.0.0.1:7379", "127.0.0.1:7380", "127.0.0.1:7381"],
+ * });
+ * client.addEventListener("nodeDown", (e) => console.warn(`${e.address} is down`));
  * await client.set("greeting", "hello", { ex: 60 });
  * console.log(await client.get("greeting")); // "hello"
+ * console.log(client.nodeFor("greeting")); // e.g. "127.0.0.1:7380"
  * ```
  */
-export class CacheMirClient {
-  #nodes: NodeState[];
+export class CacheMirClient extends EventTarget {
+  #cluster: Cluster;
   #closing: Promise<void> | undefined;
 
   /**
-   * Makes a client. No connection is opened until the first command.
+   * Makes a client. No connection is opened until the first command; `dns:`
+   * names are looked up at once.
    *
-   * @param options The nodes and timeouts.
-   * @throws {TypeError} When `nodes` is empty or an address is malformed.
-   * @throws {RangeError} When a timeout is not a positive number.
+   * @param options The nodes, routing, failover and timeouts.
+   * @throws {TypeError} When `nodes` is empty, an address or `dns:` spec is
+   * malformed, or `hashing` or `onNodeDown` is not one of its values.
+   * @throws {RangeError} When a timeout, limit, weight or retry setting is
+   * out of range.
    *
    * @example
    * ```ts ignore
    * import { CacheMirClient } from "@cachemir/client";
    * const client = new CacheMirClient({
-   *   nodes: ["127.0.0.1:7379"],
+   *   nodes: ["127.0.0.1:7379", "127.0.0.1:7380"],
    *   connectTimeoutMs: 1000,
    *   commandTimeoutMs: 500,
+   *   replicas: 2,
+   *   retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 500 },
    * });
    * await client.close();
    * ```
    */
   constructor(options: CacheMirClientOptions) {
-    if (options.nodes.length === 0) {
-      throw new TypeError("Cannot create a CacheMirClient: no nodes given");
-    }
-    const connection: ConnectionOptions = {
-      connectTimeoutMs: positive(
-        "connectTimeoutMs",
-        options.connectTimeoutMs,
-        DEFAULT_CONNECT_TIMEOUT_MS,
-      ),
-      commandTimeoutMs: positive(
-        "commandTimeoutMs",
-        options.commandTimeoutMs,
-        DEFAULT_COMMAND_TIMEOUT_MS,
-      ),
-      hello: options.hello ?? true,
-      maxReplyBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
-    };
-    this.#nodes = options.nodes.map((a) => new NodeState(a, connection));
+    super();
+    this.#cluster = new Cluster(options, (event) => this.dispatchEvent(event));
   }
 
-  /** Picks the node that serves a command: the ring's seam. */
-  #route(_info: CommandInfo, _args: readonly Arg[]): NodeState {
-    return this.#nodes[0];
-  }
-
-  /** Every command goes through here. */
+  /** Every command goes through here: routing, retries, splits and joins. */
   #send<T>(
     info: CommandInfo,
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    const node = this.#route(info, args);
-    if (this.#closing !== undefined) {
-      return Promise.reject(
-        new ConnectionError(
-          node.address,
-          `Cannot send ${info.name}: the client is closed`,
-        ),
-      );
-    }
-    const conn = node.connection;
-    if (conn !== undefined) return conn.send(info.opcode, args, transform);
-    return node.connect().then((c) => c.send(info.opcode, args, transform));
+    return this.#cluster.send(info, args, transform);
   }
 
   // ---------------------------------------------------------------- connection
 
   /**
-   * PING: checks the node answers.
+   * PING: checks a node answers (the first one that is up; see
+   * {@linkcode CacheMirClient.stats} for every node's state).
    *
    * @param message Optional text to echo back.
    * @returns `"PONG"`, or `message`.
@@ -472,11 +585,7 @@ export class CacheMirClient {
    * ```
    */
   async quit(): Promise<"OK"> {
-    if (this.#closing === undefined) {
-      await Promise.allSettled(
-        this.#nodes.map((n) => n.connection?.send(QUIT.opcode, [], asOk)),
-      );
-    }
+    if (this.#closing === undefined) await this.#cluster.quit();
     await this.close();
     return "OK";
   }
@@ -745,7 +854,8 @@ export class CacheMirClient {
   }
 
   /**
-   * MGET: the values of several keys, in order.
+   * MGET: the values of several keys, in order. Keys on different nodes
+   * are asked of each node at once, in parallel, and put back in order.
    *
    * @param keys The keys, as arguments or as one array.
    * @returns One value (text) or `null` per key.
@@ -779,7 +889,8 @@ export class CacheMirClient {
   }
 
   /**
-   * MSET: sets several keys from an object or a Map.
+   * MSET: sets several keys from an object or a Map, one MSET per node,
+   * in parallel (atomic on each node, not across nodes).
    *
    * @param data Keys and values.
    * @returns `"OK"`.
@@ -808,10 +919,12 @@ export class CacheMirClient {
   }
 
   /**
-   * MSETNX: sets several keys only if none of them exists.
+   * MSETNX: sets several keys only if none of them exists. Atomic, so
+   * every key must be on one node (use a hash tag).
    *
    * @param data Keys and values.
    * @returns `1` when all were set, `0` when none was.
+   * @throws {CrossSlotError} When the keys are owned by different nodes.
    *
    * @example
    * ```ts ignore
@@ -1009,7 +1122,7 @@ export class CacheMirClient {
   // --------------------------------------------------------------------- keys
 
   /**
-   * DEL: deletes keys.
+   * DEL: deletes keys (split by node, in parallel; the counts are added).
    *
    * @param keys The keys, as arguments or as one array.
    * @returns How many existed.
@@ -1221,12 +1334,14 @@ export class CacheMirClient {
   }
 
   /**
-   * RENAME: renames a key, replacing any key of the new name.
+   * RENAME: renames a key, replacing any key of the new name. Both names
+   * must be on one node (use a hash tag: `{doc:1}:draft`, `{doc:1}:final`).
    *
    * @param key The key.
    * @param newKey Its new name.
    * @returns `"OK"`.
    * @throws {ReplyError} `ERR no such key` when `key` is missing.
+   * @throws {CrossSlotError} When the two names are owned by different nodes.
    *
    * @example
    * ```ts ignore
@@ -1254,8 +1369,9 @@ export class CacheMirClient {
   }
 
   /**
-   * KEYS: every key matching a glob-style pattern. O(n) on the node: prefer
-   * {@linkcode CacheMirClient.scanIterator} on large keyspaces.
+   * KEYS: every key matching a glob-style pattern, from every node that is
+   * up (concatenated, node by node; with `replicas`, each copy). O(n) on each
+   * node: prefer {@linkcode CacheMirClient.scanIterator} on large keyspaces.
    *
    * @param pattern E.g. `"user:*"`; `*`, `?`, `[abc]`, `[^a]`, `\` escapes.
    * @returns The keys, in no particular order.
@@ -1286,8 +1402,15 @@ export class CacheMirClient {
 
   /**
    * SCAN: one step of an incremental iteration over the keys. Start with
-   * cursor `"0"`; the iteration is over when the node returns cursor `"0"`.
-   * A key may be returned more than once.
+   * cursor `"0"`; the iteration is over when cursor `"0"` comes back. A key
+   * may be returned more than once.
+   *
+   * Over several nodes the nodes are scanned one after the other, in address
+   * order, and the cursor returned is `nodeCursor × 1024 + nodeIndex` (at
+   * most 1024 nodes); a step may return no keys. Down nodes are skipped
+   * (`onNodeDown: "remap"`) or make the step reject (`"fail"`). Adding or
+   * removing nodes during an iteration can make it miss or repeat keys. With
+   * a single node, cursors are the node's own.
    *
    * @param cursor `"0"`, or the cursor of the previous step.
    * @param options `match`, `count`, `type`.
@@ -1377,9 +1500,10 @@ export class CacheMirClient {
   }
 
   /**
-   * RANDOMKEY: a key picked at random.
+   * RANDOMKEY: a key picked at random, from nodes asked in random order
+   * until one has a key.
    *
-   * @returns A key, or `null` when the keyspace is empty.
+   * @returns A key, or `null` when every node that is up is empty.
    *
    * @example
    * ```ts ignore
@@ -1405,7 +1529,9 @@ export class CacheMirClient {
   }
 
   /**
-   * DBSIZE: the number of keys on the node.
+   * DBSIZE: the number of keys, summed over every node (with `replicas`,
+   * each copy counts). Down nodes are left out (`onNodeDown: "remap"`) or
+   * make it reject (`"fail"`).
    *
    * @returns The count.
    *
@@ -1419,10 +1545,11 @@ export class CacheMirClient {
   }
 
   /**
-   * FLUSHALL: deletes every key on the node.
+   * FLUSHALL: deletes every key on every node.
    *
    * @param mode `"ASYNC"` or `"SYNC"`.
    * @returns `"OK"`.
+   * @throws {NodeDownError} When a node is down: its keys could not be deleted.
    *
    * @example
    * ```ts ignore
@@ -1434,10 +1561,11 @@ export class CacheMirClient {
   }
 
   /**
-   * FLUSHDB: deletes every key of the node's (only) database.
+   * FLUSHDB: deletes every key of every node's (only) database.
    *
    * @param mode `"ASYNC"` or `"SYNC"`.
    * @returns `"OK"`.
+   * @throws {NodeDownError} When a node is down: its keys could not be deleted.
    *
    * @example
    * ```ts ignore
@@ -1446,6 +1574,1682 @@ export class CacheMirClient {
    */
   flushdb(mode?: "ASYNC" | "SYNC"): Promise<"OK"> {
     return this.#send(FLUSHDB, mode === undefined ? [] : [mode], asOk);
+  }
+
+  // ------------------------------------------------------------------- hashes
+
+  /**
+   * HSET: sets fields of a hash, creating it if needed.
+   *
+   * @param key The key.
+   * @param data The fields and values, as an object or a Map.
+   * @returns How many fields were new.
+   * @throws {ReplyError} `WRONGTYPE ...` when the key holds another type.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hset("user:1", { name: "Ada", born: 1815 })); // 2
+   * ```
+   */
+  hset(key: Key, data: HashData): Promise<number>;
+  /**
+   * HSET with fields and values as arguments: `hset(key, f1, v1, f2, v2)`.
+   *
+   * @param key The key.
+   * @param field The first field.
+   * @param value Its value.
+   * @param fieldsAndValues More fields, each followed by its value.
+   * @returns How many fields were new.
+   * @throws {TypeError} When a field has no value.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hset("user:1", "name", "Ada", "born", 1815)); // 2
+   * ```
+   */
+  hset(
+    key: Key,
+    field: Value,
+    value: Value,
+    ...fieldsAndValues: Value[]
+  ): Promise<number>;
+  hset(key: Key, ...input: unknown[]): Promise<number> {
+    return this.#send(C.HSET, hashArgs(key, input, "hset"), asInteger);
+  }
+
+  /**
+   * HMSET: HSET replying `"OK"` (deprecated in Redis, kept for old code).
+   *
+   * @param key The key.
+   * @param data The fields and values, as an object or a Map.
+   * @returns `"OK"`.
+   *
+   * @example
+   * ```ts ignore
+   * await client.hmset("user:1", { name: "Ada" });
+   * ```
+   */
+  hmset(key: Key, data: HashData): Promise<"OK">;
+  /**
+   * HMSET with fields and values as arguments.
+   *
+   * @param key The key.
+   * @param field The first field.
+   * @param value Its value.
+   * @param fieldsAndValues More fields, each followed by its value.
+   * @returns `"OK"`.
+   *
+   * @example
+   * ```ts ignore
+   * await client.hmset("user:1", "name", "Ada");
+   * ```
+   */
+  hmset(
+    key: Key,
+    field: Value,
+    value: Value,
+    ...fieldsAndValues: Value[]
+  ): Promise<"OK">;
+  hmset(key: Key, ...input: unknown[]): Promise<"OK"> {
+    return this.#send(C.HMSET, hashArgs(key, input, "hmset"), asOk);
+  }
+
+  /**
+   * HSETNX: sets a field only if the hash does not have it.
+   *
+   * @param key The key.
+   * @param field The field.
+   * @param value The value.
+   * @returns `1` when set, `0` when the field existed.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hsetnx("user:1", "name", "Ada")); // 1
+   * console.log(await client.hsetnx("user:1", "name", "Grace")); // 0
+   * ```
+   */
+  hsetnx(key: Key, field: Value, value: Value): Promise<number> {
+    return this.#send(
+      C.HSETNX,
+      [key, valueArg(field), valueArg(value)],
+      asInteger,
+    );
+  }
+
+  /**
+   * HGET: a field's value.
+   *
+   * @param key The key.
+   * @param field The field.
+   * @returns The value as text, or `null` when the field or key is missing.
+   * @throws {ReplyError} `WRONGTYPE ...` when the key holds another type.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hget("user:1", "name")); // "Ada"
+   * ```
+   */
+  hget(key: Key, field: Value): Promise<string | null> {
+    return this.#send(C.HGET, [key, valueArg(field)], asStringOrNull);
+  }
+
+  /**
+   * HGET, with the value as bytes.
+   *
+   * @param key The key.
+   * @param field The field.
+   * @returns The value's bytes, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const avatar = await client.hgetBuffer("user:1", "avatar");
+   * ```
+   */
+  hgetBuffer(key: Key, field: Value): Promise<Uint8Array | null> {
+    return this.#send(C.HGET, [key, valueArg(field)], asBytesOrNull);
+  }
+
+  /**
+   * HMGET: the values of several fields.
+   *
+   * @param key The key.
+   * @param fields The fields, as arguments or as one array.
+   * @returns One value or `null` per field, in order.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hmget("user:1", "name", "nope")); // [ "Ada", null ]
+   * ```
+   */
+  hmget(
+    key: Key,
+    ...fields: Value[] | [readonly Value[]]
+  ): Promise<(string | null)[]> {
+    return this.#send(
+      C.HMGET,
+      keyAndValues(key, fields),
+      asNullableStringArray,
+    );
+  }
+
+  /**
+   * HMGET, with the values as bytes.
+   *
+   * @param key The key.
+   * @param fields The fields, as arguments or as one array.
+   * @returns One value's bytes or `null` per field, in order.
+   *
+   * @example
+   * ```ts ignore
+   * const [a, b] = await client.hmgetBuffer("h", ["a", "b"]);
+   * ```
+   */
+  hmgetBuffer(
+    key: Key,
+    ...fields: Value[] | [readonly Value[]]
+  ): Promise<(Uint8Array | null)[]> {
+    return this.#send(
+      C.HMGET,
+      keyAndValues(key, fields),
+      asNullableBytesArray,
+    );
+  }
+
+  /**
+   * HGETALL: every field and value of a hash, as an object (as ioredis
+   * gives it). Field names are decoded as UTF-8: for binary field names use
+   * {@linkcode CacheMirClient.hscanBuffer}.
+   *
+   * @param key The key.
+   * @returns `{ field: value }`; `{}` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hgetall("user:1")); // { name: "Ada", born: "1815" }
+   * ```
+   */
+  hgetall(key: Key): Promise<Record<string, string>> {
+    return this.#send(C.HGETALL, [key], asRecord);
+  }
+
+  /**
+   * HGETALL, with the values as bytes (field names as UTF-8 text).
+   *
+   * @param key The key.
+   * @returns `{ field: bytes }`; `{}` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * const { avatar } = await client.hgetallBuffer("user:1");
+   * ```
+   */
+  hgetallBuffer(key: Key): Promise<Record<string, Uint8Array>> {
+    return this.#send(C.HGETALL, [key], asRecordBuffer);
+  }
+
+  /**
+   * HDEL: deletes fields; a hash left empty is deleted.
+   *
+   * @param key The key.
+   * @param fields The fields, as arguments or as one array.
+   * @returns How many fields were deleted.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hdel("user:1", "name", "nope")); // 1
+   * ```
+   */
+  hdel(key: Key, ...fields: Value[] | [readonly Value[]]): Promise<number> {
+    return this.#send(C.HDEL, keyAndValues(key, fields), asInteger);
+  }
+
+  /**
+   * HEXISTS: whether a hash has a field. Like ioredis, the reply is the
+   * node's integer: `1` or `0`.
+   *
+   * @param key The key.
+   * @param field The field.
+   * @returns `1` when the field exists, else `0`.
+   *
+   * @example
+   * ```ts ignore
+   * if (await client.hexists("user:1", "name")) console.log("named");
+   * ```
+   */
+  hexists(key: Key, field: Value): Promise<number> {
+    return this.#send(C.HEXISTS, [key, valueArg(field)], asInteger);
+  }
+
+  /**
+   * HLEN: the number of fields.
+   *
+   * @param key The key.
+   * @returns The count; `0` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hlen("user:1")); // 2
+   * ```
+   */
+  hlen(key: Key): Promise<number> {
+    return this.#send(C.HLEN, [key], asInteger);
+  }
+
+  /**
+   * HKEYS: every field of a hash.
+   *
+   * @param key The key.
+   * @returns The fields, in the order of {@linkcode CacheMirClient.hvals}.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hkeys("user:1")); // [ "name", "born" ]
+   * ```
+   */
+  hkeys(key: Key): Promise<string[]> {
+    return this.#send(C.HKEYS, [key], asStringArray);
+  }
+
+  /**
+   * HKEYS, with the fields as bytes.
+   *
+   * @param key The key.
+   * @returns The fields' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const fields = await client.hkeysBuffer("h");
+   * ```
+   */
+  hkeysBuffer(key: Key): Promise<Uint8Array[]> {
+    return this.#send(C.HKEYS, [key], asBytesArray);
+  }
+
+  /**
+   * HVALS: every value of a hash.
+   *
+   * @param key The key.
+   * @returns The values, in the order of {@linkcode CacheMirClient.hkeys}.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hvals("user:1")); // [ "Ada", "1815" ]
+   * ```
+   */
+  hvals(key: Key): Promise<string[]> {
+    return this.#send(C.HVALS, [key], asStringArray);
+  }
+
+  /**
+   * HVALS, with the values as bytes.
+   *
+   * @param key The key.
+   * @returns The values' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const values = await client.hvalsBuffer("h");
+   * ```
+   */
+  hvalsBuffer(key: Key): Promise<Uint8Array[]> {
+    return this.#send(C.HVALS, [key], asBytesArray);
+  }
+
+  /**
+   * HINCRBY: adds to the integer in a field (a missing field counts as 0).
+   *
+   * @param key The key.
+   * @param field The field.
+   * @param increment The amount, may be negative.
+   * @returns The new value: a `bigint` outside ±(2^53 − 1).
+   * @throws {ReplyError} `ERR hash value is not an integer`, or
+   * `ERR increment or decrement would overflow`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hincrby("stats", "visits", 1)); // 1
+   * ```
+   */
+  hincrby(
+    key: Key,
+    field: Value,
+    increment: number | bigint,
+  ): Promise<number | bigint> {
+    return this.#send(
+      C.HINCRBY,
+      [key, valueArg(field), String(increment)],
+      asBigInteger,
+    );
+  }
+
+  /**
+   * HINCRBYFLOAT: adds to the number in a field, in Redis's long double
+   * arithmetic.
+   *
+   * @param key The key.
+   * @param field The field.
+   * @param increment The amount, as a number or as text (`"1.5e3"`).
+   * @returns The new value as text, as Redis formats it (`"10.6"`).
+   * @throws {ReplyError} `ERR hash value is not a float`, or
+   * `ERR value is NaN or Infinity`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hincrbyfloat("prices", "tea", 0.1)); // "10.6"
+   * ```
+   */
+  hincrbyfloat(
+    key: Key,
+    field: Value,
+    increment: number | string,
+  ): Promise<string> {
+    return this.#send(
+      C.HINCRBYFLOAT,
+      [key, valueArg(field), String(increment)],
+      asFloatString,
+    );
+  }
+
+  /**
+   * HSTRLEN: the length in bytes of a field's value.
+   *
+   * @param key The key.
+   * @param field The field.
+   * @returns The length; `0` when the field or key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hstrlen("user:1", "name")); // 3
+   * ```
+   */
+  hstrlen(key: Key, field: Value): Promise<number> {
+    return this.#send(C.HSTRLEN, [key, valueArg(field)], asInteger);
+  }
+
+  /**
+   * HRANDFIELD: one field picked at random.
+   *
+   * @param key The key.
+   * @returns A field, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hrandfield("user:1")); // e.g. "born"
+   * ```
+   */
+  hrandfield(key: Key): Promise<string | null>;
+  /**
+   * HRANDFIELD with a count: `count > 0` picks that many distinct fields
+   * (the whole hash when it has fewer); `count < 0` picks `-count` fields
+   * that may repeat. With `withValues`, each field is followed by its value
+   * in one flat array, as ioredis gives it.
+   *
+   * @param key The key.
+   * @param count How many, and whether they may repeat.
+   * @param withValues Follow each field by its value (`WITHVALUES`).
+   * @default {false} for `withValues`
+   * @returns `[field, ...]`, or `[field, value, field, value, ...]`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.hrandfield("user:1", 2, true)); // [ "born", "1815", "name", "Ada" ]
+   * ```
+   */
+  hrandfield(key: Key, count: number, withValues?: boolean): Promise<string[]>;
+  hrandfield(
+    key: Key,
+    count?: number,
+    withValues?: boolean,
+  ): Promise<string | null | string[]> {
+    if (count === undefined) {
+      return this.#send(C.HRANDFIELD, [key], asStringOrNull);
+    }
+    return withValues
+      ? this.#send(
+        C.HRANDFIELD,
+        [key, String(count), "WITHVALUES"],
+        asFlatPairs,
+      )
+      : this.#send(C.HRANDFIELD, [key, String(count)], asStringArray);
+  }
+
+  /**
+   * HRANDFIELD, with the field as bytes.
+   *
+   * @param key The key.
+   * @returns A field's bytes, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * const field = await client.hrandfieldBuffer("h");
+   * ```
+   */
+  hrandfieldBuffer(key: Key): Promise<Uint8Array | null>;
+  /**
+   * HRANDFIELD with a count, as bytes.
+   *
+   * @param key The key.
+   * @param count How many, and whether they may repeat (see
+   * {@linkcode CacheMirClient.hrandfield}).
+   * @param withValues Follow each field by its value.
+   * @default {false} for `withValues`
+   * @returns The fields (and values) as bytes, flat.
+   *
+   * @example
+   * ```ts ignore
+   * const pairs = await client.hrandfieldBuffer("h", -5, true);
+   * ```
+   */
+  hrandfieldBuffer(
+    key: Key,
+    count: number,
+    withValues?: boolean,
+  ): Promise<Uint8Array[]>;
+  hrandfieldBuffer(
+    key: Key,
+    count?: number,
+    withValues?: boolean,
+  ): Promise<Uint8Array | null | Uint8Array[]> {
+    if (count === undefined) {
+      return this.#send(C.HRANDFIELD, [key], asBytesOrNull);
+    }
+    return withValues
+      ? this.#send(
+        C.HRANDFIELD,
+        [key, String(count), "WITHVALUES"],
+        asFlatPairsBuffer,
+      )
+      : this.#send(C.HRANDFIELD, [key, String(count)], asBytesArray);
+  }
+
+  /**
+   * HSCAN: one step of an incremental iteration over a hash. Start with
+   * cursor `"0"`; the iteration is over when the node returns `"0"`. A field
+   * may be returned more than once; one present for the whole iteration is
+   * returned at least once.
+   *
+   * @param key The key.
+   * @param cursor `"0"`, or the cursor of the previous step.
+   * @param options `match`, `count`.
+   * @returns `[nextCursor, [field, value, field, value, ...]]`.
+   *
+   * @example
+   * ```ts ignore
+   * const [cursor, flat] = await client.hscan("user:1", "0", { match: "n*" });
+   * ```
+   */
+  hscan(
+    key: Key,
+    cursor: string | number,
+    options?: CollectionScanOptions,
+  ): Promise<[string, string[]]> {
+    return this.#send(
+      C.HSCAN,
+      collectionScanArgs(key, cursor, options),
+      asScan,
+    );
+  }
+
+  /**
+   * HSCAN, with fields and values as bytes.
+   *
+   * @param key The key.
+   * @param cursor `"0"`, or the cursor of the previous step.
+   * @param options `match`, `count`.
+   * @returns `[nextCursor, [field, value, ...]]`.
+   *
+   * @example
+   * ```ts ignore
+   * const [cursor, flat] = await client.hscanBuffer("h", "0");
+   * ```
+   */
+  hscanBuffer(
+    key: Key,
+    cursor: string | number,
+    options?: CollectionScanOptions,
+  ): Promise<[string, Uint8Array[]]> {
+    return this.#send(
+      C.HSCAN,
+      collectionScanArgs(key, cursor, options),
+      asScanBuffer,
+    );
+  }
+
+  /**
+   * Iterates over a hash's fields with HSCAN, one step at a time.
+   *
+   * @param key The key.
+   * @param options `match`, `count`.
+   * @returns An async iterator of `[field, value]` pairs.
+   *
+   * @example
+   * ```ts ignore
+   * for await (const [field, value] of client.hscanIterator("user:1")) {
+   *   console.log(field, value);
+   * }
+   * ```
+   */
+  async *hscanIterator(
+    key: Key,
+    options?: CollectionScanOptions,
+  ): AsyncGenerator<[string, string], void, undefined> {
+    let cursor = "0";
+    do {
+      const [next, flat] = await this.hscan(key, cursor, options);
+      for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i], flat[i + 1]];
+      cursor = next;
+    } while (cursor !== "0");
+  }
+
+  /**
+   * {@linkcode CacheMirClient.hscanIterator} with fields and values as
+   * bytes.
+   *
+   * @param key The key.
+   * @param options `match`, `count`.
+   * @returns An async iterator of `[field, value]` pairs of bytes.
+   *
+   * @example
+   * ```ts ignore
+   * for await (const [field, value] of client.hscanBufferIterator("h")) {
+   *   console.log(field.length, value.length);
+   * }
+   * ```
+   */
+  async *hscanBufferIterator(
+    key: Key,
+    options?: CollectionScanOptions,
+  ): AsyncGenerator<[Uint8Array, Uint8Array], void, undefined> {
+    let cursor = "0";
+    do {
+      const [next, flat] = await this.hscanBuffer(key, cursor, options);
+      for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i], flat[i + 1]];
+      cursor = next;
+    } while (cursor !== "0");
+  }
+
+  // -------------------------------------------------------------------- lists
+
+  /**
+   * LPUSH: inserts elements at the head of a list, creating it if needed.
+   * `lpush(k, "a", "b")` leaves `b` first.
+   *
+   * @param key The key.
+   * @param elements The elements, as arguments or as one array.
+   * @returns The list's length after the push.
+   * @throws {ReplyError} `WRONGTYPE ...` when the key holds another type.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.lpush("queue", "a", "b")); // 2
+   * ```
+   */
+  lpush(key: Key, ...elements: Value[] | [readonly Value[]]): Promise<number> {
+    return this.#send(C.LPUSH, keyAndValues(key, elements), asInteger);
+  }
+
+  /**
+   * RPUSH: appends elements at the tail of a list, creating it if needed.
+   *
+   * @param key The key.
+   * @param elements The elements, as arguments or as one array.
+   * @returns The list's length after the push.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.rpush("queue", ["a", "b", "c"])); // 3
+   * ```
+   */
+  rpush(key: Key, ...elements: Value[] | [readonly Value[]]): Promise<number> {
+    return this.#send(C.RPUSH, keyAndValues(key, elements), asInteger);
+  }
+
+  /**
+   * LPUSHX: LPUSH only if the list exists.
+   *
+   * @param key The key.
+   * @param elements The elements, as arguments or as one array.
+   * @returns The length after the push; `0` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.lpushx("missing", "a")); // 0
+   * ```
+   */
+  lpushx(key: Key, ...elements: Value[] | [readonly Value[]]): Promise<number> {
+    return this.#send(C.LPUSHX, keyAndValues(key, elements), asInteger);
+  }
+
+  /**
+   * RPUSHX: RPUSH only if the list exists.
+   *
+   * @param key The key.
+   * @param elements The elements, as arguments or as one array.
+   * @returns The length after the push; `0` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.rpushx("queue", "d")); // 4
+   * ```
+   */
+  rpushx(key: Key, ...elements: Value[] | [readonly Value[]]): Promise<number> {
+    return this.#send(C.RPUSHX, keyAndValues(key, elements), asInteger);
+  }
+
+  /**
+   * LPOP: removes and returns the head of a list; a list left empty is
+   * deleted.
+   *
+   * @param key The key.
+   * @returns The element, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.lpop("queue")); // "b"
+   * ```
+   */
+  lpop(key: Key): Promise<string | null>;
+  /**
+   * LPOP with a count: removes and returns up to `count` elements from the
+   * head.
+   *
+   * @param key The key.
+   * @param count How many, >= 0.
+   * @returns The elements, head first (`[]` for a count of 0), or `null`
+   * when the key is missing.
+   * @throws {ReplyError} `ERR value is out of range, must be positive` for a
+   * negative count.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.lpop("queue", 2)); // [ "a", "b" ]
+   * ```
+   */
+  lpop(key: Key, count: number): Promise<string[] | null>;
+  lpop(key: Key, count?: number): Promise<string | string[] | null> {
+    return count === undefined
+      ? this.#send(C.LPOP, [key], asStringOrNull)
+      : this.#send(C.LPOP, [key, String(count)], asStringArrayOrNull);
+  }
+
+  /**
+   * LPOP, with the element as bytes.
+   *
+   * @param key The key.
+   * @returns The element's bytes, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const job = await client.lpopBuffer("jobs");
+   * ```
+   */
+  lpopBuffer(key: Key): Promise<Uint8Array | null>;
+  /**
+   * LPOP with a count, as bytes.
+   *
+   * @param key The key.
+   * @param count How many, >= 0.
+   * @returns The elements' bytes, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * const jobs = await client.lpopBuffer("jobs", 10);
+   * ```
+   */
+  lpopBuffer(key: Key, count: number): Promise<Uint8Array[] | null>;
+  lpopBuffer(
+    key: Key,
+    count?: number,
+  ): Promise<Uint8Array | Uint8Array[] | null> {
+    return count === undefined
+      ? this.#send(C.LPOP, [key], asBytesOrNull)
+      : this.#send(C.LPOP, [key, String(count)], asBytesArrayOrNull);
+  }
+
+  /**
+   * RPOP: removes and returns the tail of a list; a list left empty is
+   * deleted.
+   *
+   * @param key The key.
+   * @returns The element, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.rpop("queue")); // "c"
+   * ```
+   */
+  rpop(key: Key): Promise<string | null>;
+  /**
+   * RPOP with a count: removes and returns up to `count` elements from the
+   * tail, tail first.
+   *
+   * @param key The key.
+   * @param count How many, >= 0.
+   * @returns The elements, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.rpop("queue", 2)); // [ "c", "b" ]
+   * ```
+   */
+  rpop(key: Key, count: number): Promise<string[] | null>;
+  rpop(key: Key, count?: number): Promise<string | string[] | null> {
+    return count === undefined
+      ? this.#send(C.RPOP, [key], asStringOrNull)
+      : this.#send(C.RPOP, [key, String(count)], asStringArrayOrNull);
+  }
+
+  /**
+   * RPOP, with the element as bytes.
+   *
+   * @param key The key.
+   * @returns The element's bytes, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const last = await client.rpopBuffer("jobs");
+   * ```
+   */
+  rpopBuffer(key: Key): Promise<Uint8Array | null>;
+  /**
+   * RPOP with a count, as bytes.
+   *
+   * @param key The key.
+   * @param count How many, >= 0.
+   * @returns The elements' bytes, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * const last = await client.rpopBuffer("jobs", 3);
+   * ```
+   */
+  rpopBuffer(key: Key, count: number): Promise<Uint8Array[] | null>;
+  rpopBuffer(
+    key: Key,
+    count?: number,
+  ): Promise<Uint8Array | Uint8Array[] | null> {
+    return count === undefined
+      ? this.#send(C.RPOP, [key], asBytesOrNull)
+      : this.#send(C.RPOP, [key, String(count)], asBytesArrayOrNull);
+  }
+
+  /**
+   * LLEN: the length of a list.
+   *
+   * @param key The key.
+   * @returns The length; `0` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.llen("queue")); // 3
+   * ```
+   */
+  llen(key: Key): Promise<number> {
+    return this.#send(C.LLEN, [key], asInteger);
+  }
+
+  /**
+   * LRANGE: the elements from `start` to `stop`, both included; negative
+   * indexes count from the tail (-1 is the last).
+   *
+   * @param key The key.
+   * @param start The first index.
+   * @param stop The last index.
+   * @returns The elements; `[]` when the range is empty or the key missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.lrange("queue", 0, -1)); // every element
+   * ```
+   */
+  lrange(key: Key, start: number, stop: number): Promise<string[]> {
+    return this.#send(
+      C.LRANGE,
+      [key, String(start), String(stop)],
+      asStringArray,
+    );
+  }
+
+  /**
+   * LRANGE, with the elements as bytes.
+   *
+   * @param key The key.
+   * @param start The first index.
+   * @param stop The last index.
+   * @returns The elements' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const frames = await client.lrangeBuffer("frames", 0, 9);
+   * ```
+   */
+  lrangeBuffer(key: Key, start: number, stop: number): Promise<Uint8Array[]> {
+    return this.#send(
+      C.LRANGE,
+      [key, String(start), String(stop)],
+      asBytesArray,
+    );
+  }
+
+  /**
+   * LINDEX: the element at an index (negative counts from the tail).
+   *
+   * @param key The key.
+   * @param index The index.
+   * @returns The element, or `null` when out of range or the key missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.lindex("queue", -1)); // the last element
+   * ```
+   */
+  lindex(key: Key, index: number): Promise<string | null> {
+    return this.#send(C.LINDEX, [key, String(index)], asStringOrNull);
+  }
+
+  /**
+   * LINDEX, with the element as bytes.
+   *
+   * @param key The key.
+   * @param index The index.
+   * @returns The element's bytes, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const first = await client.lindexBuffer("frames", 0);
+   * ```
+   */
+  lindexBuffer(key: Key, index: number): Promise<Uint8Array | null> {
+    return this.#send(C.LINDEX, [key, String(index)], asBytesOrNull);
+  }
+
+  /**
+   * LSET: replaces the element at an index.
+   *
+   * @param key The key.
+   * @param index The index (negative counts from the tail).
+   * @param element The new element.
+   * @returns `"OK"`.
+   * @throws {ReplyError} `ERR no such key`, or `ERR index out of range`.
+   *
+   * @example
+   * ```ts ignore
+   * await client.lset("queue", 0, "first");
+   * ```
+   */
+  lset(key: Key, index: number, element: Value): Promise<"OK"> {
+    return this.#send(
+      C.LSET,
+      [key, String(index), valueArg(element)],
+      asOk,
+    );
+  }
+
+  /**
+   * LREM: removes elements equal to `element`: the first `count` from the
+   * head when `count > 0`, the first `-count` from the tail when
+   * `count < 0`, all of them when `count` is 0.
+   *
+   * @param key The key.
+   * @param count How many and from which end.
+   * @param element The element to remove.
+   * @returns How many were removed.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.lrem("queue", 0, "done")); // 2
+   * ```
+   */
+  lrem(key: Key, count: number, element: Value): Promise<number> {
+    return this.#send(
+      C.LREM,
+      [key, String(count), valueArg(element)],
+      asInteger,
+    );
+  }
+
+  /**
+   * LTRIM: keeps only the elements from `start` to `stop` (both included);
+   * a list left empty is deleted.
+   *
+   * @param key The key.
+   * @param start The first index kept.
+   * @param stop The last index kept.
+   * @returns `"OK"`.
+   *
+   * @example Keep the 100 newest entries
+   * ```ts ignore
+   * await client.lpush("log", "entry");
+   * await client.ltrim("log", 0, 99);
+   * ```
+   */
+  ltrim(key: Key, start: number, stop: number): Promise<"OK"> {
+    return this.#send(C.LTRIM, [key, String(start), String(stop)], asOk);
+  }
+
+  /**
+   * LINSERT: inserts an element before or after the first element equal to
+   * `pivot`.
+   *
+   * @param key The key.
+   * @param position `"BEFORE"` or `"AFTER"` the pivot.
+   * @param pivot The element to insert next to.
+   * @param element The element to insert.
+   * @returns The new length; `-1` when the pivot is not found; `0` when the
+   * key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.linsert("queue", "BEFORE", "c", "b")); // 3
+   * ```
+   */
+  linsert(
+    key: Key,
+    position: InsertPosition,
+    pivot: Value,
+    element: Value,
+  ): Promise<number> {
+    return this.#send(
+      C.LINSERT,
+      [key, position, valueArg(pivot), valueArg(element)],
+      asInteger,
+    );
+  }
+
+  /**
+   * LPOS: the index of an element, counted from the head.
+   *
+   * @param key The key.
+   * @param element The element to find.
+   * @param options `rank` (which match, negative from the tail) and
+   * `maxlen` (how many elements to compare).
+   * @returns The index, or `null` when there is no match.
+   * @throws {ReplyError} `ERR RANK can't be zero: ...` for `rank: 0`.
+   *
+   * @example
+   * ```ts ignore
+   * await client.rpush("l", "a", "b", "a");
+   * console.log(await client.lpos("l", "a", { rank: -1 })); // 2
+   * ```
+   */
+  lpos(
+    key: Key,
+    element: Value,
+    options?: LPosOptions & { readonly count?: undefined },
+  ): Promise<number | null>;
+  /**
+   * LPOS with `count`: the indexes of up to `count` matches (0 for all),
+   * in the order found.
+   *
+   * @param key The key.
+   * @param element The element to find.
+   * @param options `count`, and `rank` and `maxlen`.
+   * @returns The indexes; `[]` when there is none.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.lpos("l", "a", { count: 0 })); // [ 0, 2 ]
+   * ```
+   */
+  lpos(
+    key: Key,
+    element: Value,
+    options: LPosOptions & { readonly count: number },
+  ): Promise<number[]>;
+  lpos(
+    key: Key,
+    element: Value,
+    options?: LPosOptions,
+  ): Promise<number | number[] | null> {
+    return this.#send(C.LPOS, lposArgs(key, element, options), asPositions);
+  }
+
+  /**
+   * LMOVE: pops an element from one end of `source` and pushes it to one
+   * end of `destination`, atomically. The same key for both rotates the
+   * list.
+   *
+   * @param source The list to pop from.
+   * @param destination The list to push to (created if needed).
+   * @param from `"LEFT"` (head) or `"RIGHT"` (tail) of `source`.
+   * @param to `"LEFT"` or `"RIGHT"` of `destination`.
+   * @returns The element moved, or `null` when `source` is missing.
+   * @throws {ReplyError} `WRONGTYPE ...` when either key holds another type.
+   *
+   * @example A reliable queue
+   * ```ts ignore
+   * const job = await client.lmove("jobs", "jobs:working", "LEFT", "RIGHT");
+   * ```
+   */
+  lmove(
+    source: Key,
+    destination: Key,
+    from: ListEnd,
+    to: ListEnd,
+  ): Promise<string | null> {
+    return this.#send(
+      C.LMOVE,
+      [source, destination, from, to],
+      asStringOrNull,
+    );
+  }
+
+  /**
+   * LMOVE, with the element as bytes.
+   *
+   * @param source The list to pop from.
+   * @param destination The list to push to.
+   * @param from `"LEFT"` or `"RIGHT"` of `source`.
+   * @param to `"LEFT"` or `"RIGHT"` of `destination`.
+   * @returns The element's bytes, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const job = await client.lmoveBuffer("jobs", "done", "LEFT", "LEFT");
+   * ```
+   */
+  lmoveBuffer(
+    source: Key,
+    destination: Key,
+    from: ListEnd,
+    to: ListEnd,
+  ): Promise<Uint8Array | null> {
+    return this.#send(
+      C.LMOVE,
+      [source, destination, from, to],
+      asBytesOrNull,
+    );
+  }
+
+  /**
+   * RPOPLPUSH: LMOVE from the tail of `source` to the head of
+   * `destination`.
+   *
+   * @param source The list to pop from.
+   * @param destination The list to push to.
+   * @returns The element moved, or `null` when `source` is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.rpoplpush("a", "b"));
+   * ```
+   */
+  rpoplpush(source: Key, destination: Key): Promise<string | null> {
+    return this.#send(C.RPOPLPUSH, [source, destination], asStringOrNull);
+  }
+
+  /**
+   * RPOPLPUSH, with the element as bytes.
+   *
+   * @param source The list to pop from.
+   * @param destination The list to push to.
+   * @returns The element's bytes, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const element = await client.rpoplpushBuffer("a", "b");
+   * ```
+   */
+  rpoplpushBuffer(source: Key, destination: Key): Promise<Uint8Array | null> {
+    return this.#send(C.RPOPLPUSH, [source, destination], asBytesOrNull);
+  }
+
+  // --------------------------------------------------------------------- sets
+
+  /**
+   * SADD: adds members to a set, creating it if needed.
+   *
+   * @param key The key.
+   * @param members The members, as arguments or as one array.
+   * @returns How many were new.
+   * @throws {ReplyError} `WRONGTYPE ...` when the key holds another type.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.sadd("tags", "a", "b", "a")); // 2
+   * ```
+   */
+  sadd(key: Key, ...members: Value[] | [readonly Value[]]): Promise<number> {
+    return this.#send(C.SADD, keyAndValues(key, members), asInteger);
+  }
+
+  /**
+   * SREM: removes members; a set left empty is deleted.
+   *
+   * @param key The key.
+   * @param members The members, as arguments or as one array.
+   * @returns How many were removed.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.srem("tags", ["a", "z"])); // 1
+   * ```
+   */
+  srem(key: Key, ...members: Value[] | [readonly Value[]]): Promise<number> {
+    return this.#send(C.SREM, keyAndValues(key, members), asInteger);
+  }
+
+  /**
+   * SMEMBERS: every member of a set, in no particular order.
+   *
+   * @param key The key.
+   * @returns The members; `[]` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.smembers("tags")); // [ "b", "a" ]
+   * ```
+   */
+  smembers(key: Key): Promise<string[]> {
+    return this.#send(C.SMEMBERS, [key], asStringArray);
+  }
+
+  /**
+   * SMEMBERS, with the members as bytes.
+   *
+   * @param key The key.
+   * @returns The members' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const members = await client.smembersBuffer("ids");
+   * ```
+   */
+  smembersBuffer(key: Key): Promise<Uint8Array[]> {
+    return this.#send(C.SMEMBERS, [key], asBytesArray);
+  }
+
+  /**
+   * SISMEMBER: whether a value is a member. Like ioredis, the reply is the
+   * node's integer: `1` or `0`.
+   *
+   * @param key The key.
+   * @param member The value.
+   * @returns `1` when it is a member, else `0`.
+   *
+   * @example
+   * ```ts ignore
+   * if (await client.sismember("tags", "a")) console.log("tagged");
+   * ```
+   */
+  sismember(key: Key, member: Value): Promise<number> {
+    return this.#send(C.SISMEMBER, [key, valueArg(member)], asInteger);
+  }
+
+  /**
+   * SMISMEMBER: whether each value is a member.
+   *
+   * @param key The key.
+   * @param members The values, as arguments or as one array.
+   * @returns `1` or `0` per value, in order.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.smismember("tags", "a", "z")); // [ 1, 0 ]
+   * ```
+   */
+  smismember(
+    key: Key,
+    ...members: Value[] | [readonly Value[]]
+  ): Promise<number[]> {
+    return this.#send(
+      C.SMISMEMBER,
+      keyAndValues(key, members),
+      asIntegerArray,
+    );
+  }
+
+  /**
+   * SCARD: the number of members.
+   *
+   * @param key The key.
+   * @returns The count; `0` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.scard("tags")); // 2
+   * ```
+   */
+  scard(key: Key): Promise<number> {
+    return this.#send(C.SCARD, [key], asInteger);
+  }
+
+  /**
+   * SPOP: removes and returns a random member; a set left empty is deleted.
+   *
+   * @param key The key.
+   * @returns The member, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.spop("deck")); // e.g. "7h"
+   * ```
+   */
+  spop(key: Key): Promise<string | null>;
+  /**
+   * SPOP with a count: removes and returns up to `count` distinct random
+   * members.
+   *
+   * @param key The key.
+   * @param count How many, >= 0.
+   * @returns The members; `[]` when the key is missing.
+   * @throws {ReplyError} `ERR value is out of range, must be positive` for a
+   * negative count.
+   *
+   * @example
+   * ```ts ignore
+   * const hand = await client.spop("deck", 5);
+   * ```
+   */
+  spop(key: Key, count: number): Promise<string[]>;
+  spop(key: Key, count?: number): Promise<string | string[] | null> {
+    return count === undefined
+      ? this.#send(C.SPOP, [key], asStringOrNull)
+      : this.#send(C.SPOP, [key, String(count)], asStringArray);
+  }
+
+  /**
+   * SPOP, with the member as bytes.
+   *
+   * @param key The key.
+   * @returns The member's bytes, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const member = await client.spopBuffer("ids");
+   * ```
+   */
+  spopBuffer(key: Key): Promise<Uint8Array | null>;
+  /**
+   * SPOP with a count, as bytes.
+   *
+   * @param key The key.
+   * @param count How many, >= 0.
+   * @returns The members' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const members = await client.spopBuffer("ids", 3);
+   * ```
+   */
+  spopBuffer(key: Key, count: number): Promise<Uint8Array[]>;
+  spopBuffer(
+    key: Key,
+    count?: number,
+  ): Promise<Uint8Array | Uint8Array[] | null> {
+    return count === undefined
+      ? this.#send(C.SPOP, [key], asBytesOrNull)
+      : this.#send(C.SPOP, [key, String(count)], asBytesArray);
+  }
+
+  /**
+   * SRANDMEMBER: a random member, left in the set.
+   *
+   * @param key The key.
+   * @returns The member, or `null` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.srandmember("deck"));
+   * ```
+   */
+  srandmember(key: Key): Promise<string | null>;
+  /**
+   * SRANDMEMBER with a count: `count > 0` returns that many distinct members
+   * (the whole set when it has fewer); `count < 0` returns `-count` members
+   * that may repeat (at most 1,048,576 of them on CacheMir).
+   *
+   * @param key The key.
+   * @param count How many, and whether they may repeat.
+   * @returns The members; `[]` when the key is missing.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.srandmember("deck", -3)); // e.g. [ "2c", "2c", "Qs" ]
+   * ```
+   */
+  srandmember(key: Key, count: number): Promise<string[]>;
+  srandmember(key: Key, count?: number): Promise<string | string[] | null> {
+    return count === undefined
+      ? this.#send(C.SRANDMEMBER, [key], asStringOrNull)
+      : this.#send(C.SRANDMEMBER, [key, String(count)], asStringArray);
+  }
+
+  /**
+   * SRANDMEMBER, with the member as bytes.
+   *
+   * @param key The key.
+   * @returns The member's bytes, or `null`.
+   *
+   * @example
+   * ```ts ignore
+   * const member = await client.srandmemberBuffer("ids");
+   * ```
+   */
+  srandmemberBuffer(key: Key): Promise<Uint8Array | null>;
+  /**
+   * SRANDMEMBER with a count, as bytes.
+   *
+   * @param key The key.
+   * @param count How many, and whether they may repeat.
+   * @returns The members' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const members = await client.srandmemberBuffer("ids", 3);
+   * ```
+   */
+  srandmemberBuffer(key: Key, count: number): Promise<Uint8Array[]>;
+  srandmemberBuffer(
+    key: Key,
+    count?: number,
+  ): Promise<Uint8Array | Uint8Array[] | null> {
+    return count === undefined
+      ? this.#send(C.SRANDMEMBER, [key], asBytesOrNull)
+      : this.#send(C.SRANDMEMBER, [key, String(count)], asBytesArray);
+  }
+
+  /**
+   * SMOVE: moves a member from one set to another, atomically.
+   *
+   * @param source The set to take it from; deleted when left empty.
+   * @param destination The set to add it to (created if needed).
+   * @param member The member.
+   * @returns `1` when moved, `0` when it was not in `source`.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.smove("todo", "done", "task1")); // 1
+   * ```
+   */
+  smove(source: Key, destination: Key, member: Value): Promise<number> {
+    return this.#send(
+      C.SMOVE,
+      [source, destination, valueArg(member)],
+      asInteger,
+    );
+  }
+
+  /**
+   * SINTER: the members in every set (a missing key is an empty set).
+   *
+   * @param keys The keys, as arguments or as one array.
+   * @returns The members, in no particular order.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.sinter("a", "b"));
+   * ```
+   */
+  sinter(...keys: Key[] | [readonly Key[]]): Promise<string[]> {
+    return this.#send(C.SINTER, keyList(keys), asStringArray);
+  }
+
+  /**
+   * SINTER, with the members as bytes.
+   *
+   * @param keys The keys, as arguments or as one array.
+   * @returns The members' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const common = await client.sinterBuffer(["a", "b"]);
+   * ```
+   */
+  sinterBuffer(...keys: Key[] | [readonly Key[]]): Promise<Uint8Array[]> {
+    return this.#send(C.SINTER, keyList(keys), asBytesArray);
+  }
+
+  /**
+   * SUNION: the members in any of the sets.
+   *
+   * @param keys The keys, as arguments or as one array.
+   * @returns The members, in no particular order.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.sunion("a", "b"));
+   * ```
+   */
+  sunion(...keys: Key[] | [readonly Key[]]): Promise<string[]> {
+    return this.#send(C.SUNION, keyList(keys), asStringArray);
+  }
+
+  /**
+   * SUNION, with the members as bytes.
+   *
+   * @param keys The keys, as arguments or as one array.
+   * @returns The members' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const all = await client.sunionBuffer("a", "b");
+   * ```
+   */
+  sunionBuffer(...keys: Key[] | [readonly Key[]]): Promise<Uint8Array[]> {
+    return this.#send(C.SUNION, keyList(keys), asBytesArray);
+  }
+
+  /**
+   * SDIFF: the members of the first set that are in none of the others.
+   *
+   * @param keys The keys, as arguments or as one array.
+   * @returns The members, in no particular order.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.sdiff("all", "done"));
+   * ```
+   */
+  sdiff(...keys: Key[] | [readonly Key[]]): Promise<string[]> {
+    return this.#send(C.SDIFF, keyList(keys), asStringArray);
+  }
+
+  /**
+   * SDIFF, with the members as bytes.
+   *
+   * @param keys The keys, as arguments or as one array.
+   * @returns The members' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const left = await client.sdiffBuffer("all", "done");
+   * ```
+   */
+  sdiffBuffer(...keys: Key[] | [readonly Key[]]): Promise<Uint8Array[]> {
+    return this.#send(C.SDIFF, keyList(keys), asBytesArray);
+  }
+
+  /**
+   * SINTERSTORE: stores the intersection of sets at `destination`,
+   * replacing its value and TTL (deleting it when the result is empty).
+   *
+   * @param destination Where to store the result.
+   * @param keys The sets, as arguments or as one array.
+   * @returns The size of the result.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.sinterstore("common", "a", "b")); // 2
+   * ```
+   */
+  sinterstore(
+    destination: Key,
+    ...keys: Key[] | [readonly Key[]]
+  ): Promise<number> {
+    return this.#send(
+      C.SINTERSTORE,
+      [destination, ...keyList(keys)],
+      asInteger,
+    );
+  }
+
+  /**
+   * SUNIONSTORE: stores the union of sets at `destination`.
+   *
+   * @param destination Where to store the result.
+   * @param keys The sets, as arguments or as one array.
+   * @returns The size of the result.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.sunionstore("all", "a", "b")); // 5
+   * ```
+   */
+  sunionstore(
+    destination: Key,
+    ...keys: Key[] | [readonly Key[]]
+  ): Promise<number> {
+    return this.#send(
+      C.SUNIONSTORE,
+      [destination, ...keyList(keys)],
+      asInteger,
+    );
+  }
+
+  /**
+   * SDIFFSTORE: stores the difference of sets at `destination`.
+   *
+   * @param destination Where to store the result.
+   * @param keys The sets, first the one to subtract from.
+   * @returns The size of the result.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.sdiffstore("left", "all", "done")); // 3
+   * ```
+   */
+  sdiffstore(
+    destination: Key,
+    ...keys: Key[] | [readonly Key[]]
+  ): Promise<number> {
+    return this.#send(
+      C.SDIFFSTORE,
+      [destination, ...keyList(keys)],
+      asInteger,
+    );
+  }
+
+  /**
+   * SINTERCARD: the size of the intersection of sets, without building it.
+   *
+   * @param keys The sets (at least one).
+   * @param options `limit`: stop counting there (0 for no limit).
+   * @returns The count.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await client.sintercard(["a", "b"], { limit: 10 })); // 2
+   * ```
+   */
+  sintercard(
+    keys: readonly Key[],
+    options?: SInterCardOptions,
+  ): Promise<number> {
+    return this.#send(C.SINTERCARD, sintercardArgs(keys, options), asInteger);
+  }
+
+  /**
+   * SSCAN: one step of an incremental iteration over a set. Start with
+   * cursor `"0"`; the iteration is over when the node returns `"0"`. A
+   * member may be returned more than once; one present for the whole
+   * iteration is returned at least once.
+   *
+   * @param key The key.
+   * @param cursor `"0"`, or the cursor of the previous step.
+   * @param options `match`, `count`.
+   * @returns `[nextCursor, members]`.
+   *
+   * @example
+   * ```ts ignore
+   * const [cursor, members] = await client.sscan("tags", "0", { count: 100 });
+   * ```
+   */
+  sscan(
+    key: Key,
+    cursor: string | number,
+    options?: CollectionScanOptions,
+  ): Promise<[string, string[]]> {
+    return this.#send(
+      C.SSCAN,
+      collectionScanArgs(key, cursor, options),
+      asScan,
+    );
+  }
+
+  /**
+   * SSCAN, with the members as bytes.
+   *
+   * @param key The key.
+   * @param cursor `"0"`, or the cursor of the previous step.
+   * @param options `match`, `count`.
+   * @returns `[nextCursor, members]`.
+   *
+   * @example
+   * ```ts ignore
+   * const [cursor, members] = await client.sscanBuffer("ids", "0");
+   * ```
+   */
+  sscanBuffer(
+    key: Key,
+    cursor: string | number,
+    options?: CollectionScanOptions,
+  ): Promise<[string, Uint8Array[]]> {
+    return this.#send(
+      C.SSCAN,
+      collectionScanArgs(key, cursor, options),
+      asScanBuffer,
+    );
+  }
+
+  /**
+   * Iterates over a set's members with SSCAN, one step at a time.
+   *
+   * @param key The key.
+   * @param options `match`, `count`.
+   * @returns An async iterator of members.
+   *
+   * @example
+   * ```ts ignore
+   * for await (const tag of client.sscanIterator("tags", { match: "a*" })) {
+   *   console.log(tag);
+   * }
+   * ```
+   */
+  async *sscanIterator(
+    key: Key,
+    options?: CollectionScanOptions,
+  ): AsyncGenerator<string, void, undefined> {
+    let cursor = "0";
+    do {
+      const [next, members] = await this.sscan(key, cursor, options);
+      yield* members;
+      cursor = next;
+    } while (cursor !== "0");
+  }
+
+  /**
+   * {@linkcode CacheMirClient.sscanIterator} with the members as bytes.
+   *
+   * @param key The key.
+   * @param options `match`, `count`.
+   * @returns An async iterator of members' bytes.
+   *
+   * @example
+   * ```ts ignore
+   * for await (const id of client.sscanBufferIterator("ids")) console.log(id);
+   * ```
+   */
+  async *sscanBufferIterator(
+    key: Key,
+    options?: CollectionScanOptions,
+  ): AsyncGenerator<Uint8Array, void, undefined> {
+    let cursor = "0";
+    do {
+      const [next, members] = await this.sscanBuffer(key, cursor, options);
+      yield* members;
+      cursor = next;
+    } while (cursor !== "0");
   }
 
   // -------------------------------------------------------------------- other
@@ -1494,6 +3298,193 @@ export class CacheMirClient {
     return this.#send(CALL, [name, ...args.map(arg)], asCallBufferReply);
   }
 
+  // ------------------------------------------------------------------ cluster
+
+  /**
+   * The node that owns a key (hash tags included), whatever its health:
+   * while it is down, with `onNodeDown: "remap"`, its keys are served by the
+   * next nodes on the ring.
+   *
+   * @param key The key.
+   * @returns The owner's address, `host:port`.
+   * @throws {RangeError} When the client has no nodes (yet).
+   *
+   * @example
+   * ```ts ignore
+   * console.log(client.nodeFor("{user:1}:name") === client.nodeFor("{user:1}:cart")); // true
+   * ```
+   */
+  nodeFor(key: Key): string {
+    return this.#cluster.nodeFor(key);
+  }
+
+  /**
+   * The nodes' addresses, in the order they were added.
+   *
+   * @returns A new array of `host:port` strings.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(client.nodes()); // [ "127.0.0.1:7379", "127.0.0.1:7380" ]
+   * ```
+   */
+  nodes(): string[] {
+    return this.#cluster.nodes();
+  }
+
+  /**
+   * Adds a node at run time, or changes the weight of one present. Only keys
+   * that the new node now owns move (to it); dispatches `nodeAdded`.
+   *
+   * @param address `host:port`.
+   * @param weight Its share of keys relative to a node of weight 1.
+   * @default {1} weight
+   * @returns The node's normalized address.
+   * @throws {TypeError} When the address is malformed.
+   * @throws {RangeError} When the weight is out of range for the hashing.
+   * @throws {ConnectionError} When the client is closed.
+   *
+   * @example
+   * ```ts ignore
+   * client.addNode("127.0.0.1:7382");
+   * ```
+   */
+  addNode(address: string, weight?: number): string {
+    return this.#cluster.addNode(address, weight);
+  }
+
+  /**
+   * Removes a node at run time: its keys move to their next nodes, no other
+   * key moves. Commands in flight to it may finish (up to
+   * `commandTimeoutMs`), then its connections close; dispatches
+   * `nodeRemoved`.
+   *
+   * @param address `host:port`.
+   * @returns Whether the node was present.
+   * @throws {TypeError} When the address is malformed.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(client.removeNode("127.0.0.1:7382")); // true
+   * ```
+   */
+  removeNode(address: string): boolean {
+    return this.#cluster.removeNode(address);
+  }
+
+  /**
+   * Looks `dns:` node specs up now instead of waiting for
+   * `discoveryIntervalMs`, and applies the answer. Does nothing without
+   * `dns:` specs.
+   *
+   * @returns Settles once the node list is updated (a failed lookup
+   * dispatches an `error` event and keeps the nodes).
+   *
+   * @example
+   * ```ts ignore
+   * await client.refreshNodes();
+   * console.log(client.nodes());
+   * ```
+   */
+  refreshNodes(): Promise<void> {
+    return this.#cluster.refresh();
+  }
+
+  /**
+   * Counters per node: state, commands, errors, timeouts, retries, latency
+   * percentiles, and pool use.
+   *
+   * @returns One entry per node, in the order they were added.
+   *
+   * @example
+   * ```ts ignore
+   * for (const s of client.stats()) {
+   *   console.log(s.address, s.state, s.requests, s.latency.p99, s.pool.inUse);
+   * }
+   * ```
+   */
+  stats(): NodeStats[] {
+    return this.#cluster.stats();
+  }
+
+  /**
+   * Listens for one of the client's events: `nodeDown`, `nodeUp`,
+   * `nodeAdded`, `nodeRemoved` ({@linkcode NodeEvent}) or `error`
+   * ({@linkcode ClientErrorEvent}).
+   *
+   * @param type The event's name.
+   * @param listener Called with the event.
+   * @param options As for `EventTarget.addEventListener`.
+   *
+   * @example
+   * ```ts ignore
+   * client.addEventListener("nodeDown", (e) => console.warn(e.address, e.error));
+   * ```
+   */
+  override addEventListener<K extends keyof CacheMirClientEventMap>(
+    type: K,
+    listener: (this: CacheMirClient, event: CacheMirClientEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /**
+   * Listens for any event, as `EventTarget.addEventListener`.
+   *
+   * @param type The event's name.
+   * @param listener Called with the event.
+   * @param options As for `EventTarget.addEventListener`.
+   */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  /**
+   * Stops listening for one of the client's events.
+   *
+   * @param type The event's name.
+   * @param listener The listener given to `addEventListener`.
+   * @param options As for `EventTarget.removeEventListener`.
+   *
+   * @example
+   * ```ts ignore
+   * const onDown = () => {};
+   * client.addEventListener("nodeDown", onDown);
+   * client.removeEventListener("nodeDown", onDown);
+   * ```
+   */
+  override removeEventListener<K extends keyof CacheMirClientEventMap>(
+    type: K,
+    listener: (this: CacheMirClient, event: CacheMirClientEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /**
+   * Stops listening for any event, as `EventTarget.removeEventListener`.
+   *
+   * @param type The event's name.
+   * @param listener The listener given to `addEventListener`.
+   * @param options As for `EventTarget.removeEventListener`.
+   */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener, options);
+  }
+
   /**
    * Closes every connection at once: commands in flight reject with a
    * {@linkcode ConnectionError}, and so do later calls. Idempotent. Use
@@ -1512,9 +3503,7 @@ export class CacheMirClient {
    * ```
    */
   close(): Promise<void> {
-    this.#closing ??= Promise.all(this.#nodes.map((n) => n.close())).then(
-      () => {},
-    );
+    this.#closing ??= this.#cluster.close();
     return this.#closing;
   }
 

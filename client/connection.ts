@@ -204,6 +204,17 @@ function plural(n: number): string {
 export class Connection {
   /** The node's address, `host:port`. */
   readonly address: string;
+  /**
+   * Called exactly once for each command sent after it is set, when the
+   * command settles: `error` is what it rejected with (`undefined` on
+   * success), `latencyMs` the time since its tick was sent, measured for one
+   * command in 8 and -1 for the others (a clock read costs about 80 ns). A
+   * timed-out command settles at its timeout; its late reply does not call
+   * this again. Pools set it to count commands in flight without wrapping
+   * each promise.
+   */
+  onSettle: ((error: Error | undefined, latencyMs: number) => void) | undefined;
+  #settled = 0;
   #conn: Deno.Conn;
   #timeoutMs: number;
   #onClose: ((error: ConnectionError) => void) | undefined;
@@ -396,8 +407,43 @@ export class Connection {
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> {
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    this.sendWith(opcode, args, transform, resolve, reject);
+    return promise;
+  }
+
+  /**
+   * {@linkcode Connection.send} with callbacks instead of a promise: exactly
+   * one of `resolve` and `reject` is called, never synchronously with a
+   * reply (a command refused at once, on a closed connection or for a bad
+   * argument, is rejected before this returns). For callers that would
+   * otherwise wrap the promise (retries): no promise is made here.
+   *
+   * @param opcode The command's opcode.
+   * @param args The arguments, the command name not included.
+   * @param transform Turns the reply into the resolved value; may throw.
+   * @param resolve Called with the transformed reply.
+   * @param reject Called with a {@linkcode ReplyError}, {@linkcode TimeoutError},
+   * {@linkcode ConnectionError}, or what the transform threw.
+   *
+   * @example
+   * ```ts ignore
+   * // Needs a node on 127.0.0.1:7379.
+   * import { Connection } from "@cachemir/client";
+   * const conn = await Connection.connect({ hostname: "127.0.0.1", port: 7379 });
+   * conn.sendWith(0x0002, [], (r) => r.kind, console.log, console.error); // "status"
+   * ```
+   */
+  sendWith<T>(
+    opcode: number,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+    resolve: (value: T) => void,
+    reject: (error: Error) => void,
+  ): void {
     if (this.#closed !== undefined) {
-      return Promise.reject(
+      return this.#refuse(
+        reject,
         new ConnectionError(
           this.address,
           `Cannot send ${
@@ -410,7 +456,8 @@ export class Connection {
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       if (typeof a !== "string" && !(a instanceof Uint8Array)) {
-        return Promise.reject(
+        return this.#refuse(
+          reject,
           new TypeError(
             `Cannot send ${commandName(opcode)}: argument ${i} is ${
               a === null ? "null" : typeof a
@@ -431,7 +478,7 @@ export class Connection {
         })`,
         e,
       );
-      return Promise.reject(e);
+      return this.#refuse(reject, e as Error);
     }
     if (this.#timer === undefined) {
       // (Armed before queueing the tick's microtask: the runtime's first
@@ -446,7 +493,6 @@ export class Connection {
       this.#tickNow = performance.now();
       queueMicrotask(this.#onTick);
     }
-    const { promise, resolve, reject } = Promise.withResolvers<T>();
     this.#push({
       id,
       opcode,
@@ -455,13 +501,32 @@ export class Connection {
       reject,
       transform,
     });
-    return promise;
+  }
+
+  /** Rejects a command that was never queued, telling `onSettle`. */
+  #refuse(reject: (error: Error) => void, error: Error): void {
+    this.onSettle?.(error, -1);
+    reject(error);
+  }
+
+  /** Tells `onSettle` that a queued command settled. */
+  #done(entry: Pending, error: Error | undefined): void {
+    const hook = this.onSettle;
+    if (hook === undefined) return;
+    hook(
+      error,
+      (++this.#settled & 7) === 0
+        ? performance.now() - (entry.deadline - this.#timeoutMs)
+        : -1,
+    );
   }
 
   /**
    * Closes the connection. Commands in flight reject with a
    * {@linkcode ConnectionError}. Idempotent.
    *
+   * @param cause Why, when the caller knows: the `cause` of the error the
+   * commands in flight reject with.
    * @returns A promise that settles once the socket's reads and writes have stopped.
    *
    * @example
@@ -473,8 +538,8 @@ export class Connection {
    * console.log(conn.closed); // true
    * ```
    */
-  async close(): Promise<void> {
-    this.#fail("by the client");
+  async close(cause?: Error): Promise<void> {
+    this.#fail("by the client", cause);
     await Promise.allSettled([this.#readDone, this.#writeDone]);
   }
 
@@ -510,13 +575,14 @@ export class Connection {
       const entry = this.#queue[(this.#head + this.#abandoned) & this.#mask]!;
       if (entry.deadline > now) break;
       this.#abandoned++;
-      entry.reject(
-        new TimeoutError(
-          this.address,
-          commandName(entry.opcode),
-          this.#timeoutMs,
-        ),
+      const error = new TimeoutError(
+        this.address,
+        commandName(entry.opcode),
+        this.#timeoutMs,
       );
+      entry.reject(error);
+      this.#done(entry, error);
+      if (this.#closed !== undefined) return; // closed by the onSettle hook
     }
     const oldest = this.#queue[this.#head]!;
     const hungAt = oldest.deadline + this.#timeoutMs;
@@ -628,9 +694,11 @@ export class Connection {
           value = fromBytes(payload, start, payload.length);
         } catch (e) {
           entry.reject(e as Error);
+          this.#done(entry, e as Error);
           return true;
         }
         entry.resolve(value);
+        this.#done(entry, undefined);
         return true;
       }
     }
@@ -645,7 +713,9 @@ export class Connection {
     }
     this.#shift();
     if (reply.kind === "error") {
-      entry.reject(new ReplyError(reply.code, reply.message));
+      const error = new ReplyError(reply.code, reply.message);
+      entry.reject(error);
+      this.#done(entry, error);
       return true;
     }
     let value: unknown;
@@ -653,16 +723,21 @@ export class Connection {
       value = entry.transform(reply);
     } catch (e) {
       entry.reject(e as Error);
+      this.#done(entry, e as Error);
       return true;
     }
     entry.resolve(value);
+    this.#done(entry, undefined);
     return true;
   }
 
   #settleError(error: Error): void {
     const entry = this.#shift();
     if (this.#abandoned > 0) this.#abandoned--;
-    else entry.reject(error);
+    else {
+      entry.reject(error);
+      this.#done(entry, error);
+    }
   }
 
   /** Closes the socket and rejects everything in flight; idempotent. */
@@ -690,7 +765,10 @@ export class Connection {
       const at = (this.#head + i) & this.#mask;
       const entry = this.#queue[at]!;
       this.#queue[at] = undefined;
-      if (i >= this.#abandoned) entry.reject(error);
+      if (i >= this.#abandoned) {
+        entry.reject(error);
+        this.#done(entry, error);
+      }
     }
     this.#count = 0;
     this.#abandoned = 0;

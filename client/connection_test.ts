@@ -452,6 +452,76 @@ Deno.test("Connection.send() leaves a malformed BYTES reply to the full decoder"
   );
 });
 
+Deno.test("Connection.onSettle is called once per command, however it settles", async () => {
+  const { fake, conn } = open({ commandTimeoutMs: 40 });
+  const settled: (string | undefined)[] = [];
+  const latencies: number[] = [];
+  conn.onSettle = (e, ms) => {
+    settled.push(e?.name);
+    latencies.push(ms);
+  };
+  // 16 successes, one error reply, one rejected by its transform.
+  const ok = Array.from(
+    { length: 16 },
+    (_, i) => conn.send(GET, [`k${i}`], text),
+  );
+  const bad = conn.send(GET, ["e"], text).catch((e) => e);
+  const thrown = conn.send(GET, ["t"], () => {
+    throw new ProtocolError("no");
+  }).catch((e) => e);
+  await tick();
+  const requests = decodeRequests(fake.written());
+  fake.feed(concat([
+    ...requests.slice(0, 16).map((r) =>
+      encodeReply(r.id, r.opcode, bytes("v"))
+    ),
+    encodeReply(requests[16].id, GET, error("ERR boom")),
+    encodeReply(requests[17].id, GET, bytes("v")),
+  ]));
+  await Promise.all(ok);
+  assert.ok((await bad) instanceof ReplyError);
+  assert.ok((await thrown) instanceof ProtocolError);
+  assert.equal(settled.length, 18);
+  assert.equal(settled.filter((n) => n === undefined).length, 16);
+  assert.deepEqual(settled.slice(16), ["ReplyError", "ProtocolError"]);
+  const measured = latencies.filter((ms) => ms >= 0);
+  assert.equal(measured.length, 2, "one command in 8 is timed");
+  assert.ok(measured.every((ms) => ms < 5000));
+
+  // A timeout settles once; its late reply does not settle it again.
+  settled.length = 0;
+  const late = conn.send(GET, ["late"], text).catch((e) => e);
+  await tick(60);
+  assert.ok((await late) instanceof TimeoutError);
+  assert.deepEqual(settled, ["TimeoutError"]);
+  const lateRequest = decodeRequests(fake.written()).at(-1)!;
+  fake.feed(encodeReply(lateRequest.id, GET, bytes("v")));
+  await tick(5);
+  assert.deepEqual(settled, ["TimeoutError"]);
+
+  // Lost with the connection; refused once closed; refused bad arguments.
+  const lost = conn.send(GET, ["x"], text).catch((e) => e);
+  await tick();
+  fake.end();
+  assert.ok((await lost) instanceof ConnectionError);
+  await assert.rejects(conn.send(GET, ["y"], text), ConnectionError);
+  assert.deepEqual(settled, [
+    "TimeoutError",
+    "ConnectionError",
+    "ConnectionError",
+  ]);
+  const other = open();
+  const refused: (string | undefined)[] = [];
+  other.conn.onSettle = (e) => refused.push(e?.name);
+  await assert.rejects(
+    other.conn.send(GET, [null as unknown as string], text),
+    TypeError,
+  );
+  assert.deepEqual(refused, ["TypeError"]);
+  await other.conn.close();
+  await conn.close();
+});
+
 Deno.test("parseHello() reads the node's map and ignores unknown keys", () => {
   const info = parseHello(helloReply());
   assert.deepEqual(info, {

@@ -127,7 +127,12 @@ export class ConnectionError extends CacheMirError {
 export class TimeoutError extends CacheMirError {
   /** The node's address, `host:port`. */
   readonly address: string;
-  /** What timed out: a command's name (`"GET"`) or `"connect"`. */
+  /**
+   * What timed out: a command's name (`"GET"`), `"connect"`, `"acquire"`
+   * (waiting for a free slot in a node's connection pool: the command was
+   * never sent), or `"discover"` (the first DNS lookup of a client with no
+   * other nodes; `address` is then the `dns:` spec).
+   */
   readonly operation: string;
   /** The timeout that expired, in milliseconds. */
   readonly timeoutMs: number;
@@ -143,6 +148,10 @@ export class TimeoutError extends CacheMirError {
     super(
       operation === "connect"
         ? `Connecting to ${address} timed out after ${timeoutMs} ms`
+        : operation === "acquire"
+        ? `Waiting for a free slot in the pool of ${address} timed out after ${timeoutMs} ms`
+        : operation === "discover"
+        ? `Discovering nodes from ${address} timed out after ${timeoutMs} ms`
         : `Command ${operation} to ${address} timed out after ${timeoutMs} ms`,
     );
     this.name = "TimeoutError";
@@ -174,5 +183,86 @@ export class ProtocolError extends CacheMirError {
   constructor(message: string) {
     super(message);
     this.name = "ProtocolError";
+  }
+}
+
+/**
+ * A command was not sent because the node that serves its key is down (it
+ * failed `failureThreshold` times in a row and has not answered a health
+ * check since), and the client cannot or may not send it elsewhere: with
+ * `onNodeDown: "fail"`, or when every node is down. Unlike its parent
+ * {@linkcode ConnectionError}, the command certainly did not run.
+ *
+ * @example Tell a down node from other failures
+ * ```ts ignore
+ * import { CacheMirClient, NodeDownError } from "@cachemir/client";
+ * await using client = new CacheMirClient({
+ *   nodes: ["127.0.0.1:7379", "127.0.0.1:7380"],
+ *   onNodeDown: "fail",
+ * });
+ * try {
+ *   await client.get("k");
+ * } catch (e) {
+ *   if (e instanceof NodeDownError) console.log(`${e.address} is down`);
+ * }
+ * ```
+ */
+export class NodeDownError extends ConnectionError {
+  /**
+   * Makes a node-down error.
+   *
+   * @param address The node's address, `host:port` (the key's owner).
+   * @param message What was refused, naming the node and why.
+   * @param options The failure that took the node down, if known.
+   */
+  constructor(address: string, message: string, options?: ErrorOptions) {
+    super(address, message, options);
+    this.name = "NodeDownError";
+  }
+}
+
+/**
+ * A command that must run on one node (RENAME, SMOVE, SINTERSTORE, MSETNX,
+ * LMOVE...) names keys that different nodes own. Raised by the client
+ * before anything is sent. Keys that share a hash tag (`{user:1}:a`,
+ * `{user:1}:b`) are always owned by the same node.
+ *
+ * @example Keep keys together with a hash tag
+ * ```ts ignore
+ * import { CacheMirClient, CrossSlotError } from "@cachemir/client";
+ * await using client = new CacheMirClient({
+ *   nodes: ["127.0.0.1:7379", "127.0.0.1:7380"],
+ * });
+ * try {
+ *   await client.rename("draft", "final");
+ * } catch (e) {
+ *   if (e instanceof CrossSlotError) console.log(e.code, e.addresses);
+ * }
+ * await client.rename("{doc:1}:draft", "{doc:1}:final"); // same node
+ * ```
+ */
+export class CrossSlotError extends CacheMirError {
+  /** Always `"CROSSSLOT"`, as Redis Cluster's error code. */
+  readonly code: "CROSSSLOT" = "CROSSSLOT";
+  /** The command's name, e.g. `"RENAME"`. */
+  readonly command: string;
+  /** The distinct owners of its keys, in key order. */
+  readonly addresses: readonly string[];
+
+  /**
+   * Makes a cross-slot error.
+   *
+   * @param command The command's name.
+   * @param addresses The distinct nodes that own its keys, in key order.
+   */
+  constructor(command: string, addresses: readonly string[]) {
+    super(
+      `CROSSSLOT Keys in request don't hash to the same node: ${command} has keys on ${
+        addresses.join(", ")
+      }; put them under one hash tag, e.g. {user:1}:a and {user:1}:b`,
+    );
+    this.name = "CrossSlotError";
+    this.command = command;
+    this.addresses = addresses;
   }
 }

@@ -1,0 +1,1066 @@
+/**
+ * {@linkcode Cluster}: the nodes of a {@linkcode CacheMirClient} and how each
+ * command reaches them — routing by key, failover, replicas, retries,
+ * multi-key splits, keyless fan-out and DNS discovery. Private to the
+ * package: the client's methods all end in {@linkcode Cluster.send}.
+ *
+ * @module
+ */
+
+import {
+  array,
+  bytes,
+  type CommandInfo,
+  hasFlag,
+  keyPositions,
+  NULL,
+  type Reply,
+  toByteString,
+} from "@cachemir/protocol";
+import type { CacheMirClientOptions, NodeSpec } from "./client.ts";
+import {
+  type Arg,
+  type ConnectionOptions,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_REPLY_BYTES,
+  formatAddress,
+  type ReplyTransform,
+} from "./connection.ts";
+import {
+  type DnsNodes,
+  parseDnsNodes,
+  resolveNodes,
+  type Resolver,
+} from "./discovery.ts";
+import {
+  ConnectionError,
+  CrossSlotError,
+  NodeDownError,
+  ReplyError,
+  TimeoutError,
+} from "./errors.ts";
+import { ClientErrorEvent, NodeEvent } from "./events.ts";
+import type { Key } from "./hash.ts";
+import { JumpHash } from "./jump.ts";
+import type { NodeLocator } from "./locator.ts";
+import { HashRing } from "./ring.ts";
+import {
+  backoffDelay,
+  canRetry,
+  isNetworkError,
+  type RetryPolicy,
+  retryPolicy,
+  wasNotSent,
+} from "./retry.ts";
+import type { NodeStats } from "./stats.ts";
+import { concatArrays, joinParts, type PartReply } from "./_join.ts";
+import { type NodeOptions, NodeState, parseAddress } from "./_node.ts";
+
+/** Keeps a reply as it is: for parts that are joined before the caller's transform. */
+const asReply: ReplyTransform<Reply> = (reply) => reply;
+
+/** SCAN cursors hold the node's index in their low bits: at most this many nodes. */
+const SCAN_NODES = 1024n;
+
+/** A split command's keys that go to the same node(s). */
+interface Group {
+  /** Where: one node, or a key's replicas for a replicated write. */
+  readonly targets: NodeState[];
+  /** Positions of the keys in the command's arguments. */
+  readonly positions: number[];
+  /** Ordinals of the keys among all the command's keys. */
+  readonly indices: number[];
+}
+
+function positiveNumber(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(
+      `Invalid ${name}: ${value} (must be a positive finite number of milliseconds)`,
+    );
+  }
+  return value;
+}
+
+function positiveInteger(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(
+      `Invalid ${name}: ${value} (must be an integer from 1 to ${max})`,
+    );
+  }
+  return value;
+}
+
+function text(arg: Arg | Reply): string {
+  if (typeof arg === "string") return arg;
+  if (arg instanceof Uint8Array) return toByteString(arg);
+  if (arg.kind === "bytes" || arg.kind === "status") {
+    const v = arg.value;
+    return typeof v === "string" ? v : toByteString(v);
+  }
+  if (arg.kind === "int") return String(arg.value);
+  return "";
+}
+
+/**
+ * The nodes of a client and the routing of its commands. See
+ * {@linkcode CacheMirClient} for the behaviour; this class implements it.
+ */
+export class Cluster {
+  #nodes = new Map<string, NodeState>();
+  /** The node when there is exactly one: no hashing needed. */
+  #only: NodeState | undefined;
+  #locator: NodeLocator;
+  #remap: boolean;
+  #replicas: number;
+  #retry: RetryPolicy;
+  #nodeOptions: NodeOptions;
+  #drainMs: number;
+  #emit: (event: Event) => void;
+  #closing: Promise<void> | undefined;
+  #sleeps = new Map<ReturnType<typeof setTimeout>, () => void>();
+  #removing = new Set<Promise<void>>();
+  #isUp = (address: string): boolean => this.#nodes.get(address)?.up === true;
+  // Discovery
+  #dns: DnsNodes[] = [];
+  #resolver: Resolver | undefined;
+  #discoveryMs: number;
+  #discovered = new Set<string>();
+  #discovering: Promise<void> | undefined;
+  #discoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  #discoveryError: Error | undefined;
+
+  /**
+   * @param options The client's options.
+   * @param emit Dispatches an event on the client.
+   */
+  constructor(options: CacheMirClientOptions, emit: (event: Event) => void) {
+    this.#emit = emit;
+    const specs: readonly NodeSpec[] = typeof options.nodes === "string"
+      ? [options.nodes]
+      : options.nodes;
+    if (!Array.isArray(specs) || specs.length === 0) {
+      throw new TypeError("Cannot create a CacheMirClient: no nodes given");
+    }
+    const connection: ConnectionOptions = {
+      connectTimeoutMs: positiveNumber(
+        "connectTimeoutMs",
+        options.connectTimeoutMs,
+        DEFAULT_CONNECT_TIMEOUT_MS,
+      ),
+      commandTimeoutMs: positiveNumber(
+        "commandTimeoutMs",
+        options.commandTimeoutMs,
+        DEFAULT_COMMAND_TIMEOUT_MS,
+      ),
+      hello: options.hello ?? true,
+      maxReplyBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
+    };
+    this.#drainMs = connection.commandTimeoutMs!;
+    this.#nodeOptions = {
+      connection,
+      maxConnections: positiveInteger(
+        "maxConnections",
+        options.maxConnections,
+        4,
+      ),
+      maxInFlight: positiveInteger("maxInFlight", options.maxInFlight, 4096),
+      acquireTimeoutMs: positiveNumber(
+        "acquireTimeoutMs",
+        options.acquireTimeoutMs,
+        5000,
+      ),
+      failureThreshold: positiveInteger(
+        "failureThreshold",
+        options.failureThreshold,
+        3,
+      ),
+      healthCheckIntervalMs: positiveNumber(
+        "healthCheckIntervalMs",
+        options.healthCheckIntervalMs,
+        1000,
+      ),
+      onDown: (node, error) => {
+        if (this.#nodes.get(node.address) === node) {
+          this.#emit(new NodeEvent("nodeDown", node.address, error));
+        }
+      },
+      onUp: (node) => {
+        if (this.#nodes.get(node.address) === node) {
+          this.#emit(new NodeEvent("nodeUp", node.address));
+        }
+      },
+      onError: (node, error) => {
+        if (this.#nodes.get(node.address) === node) {
+          this.#emit(new ClientErrorEvent(error, node.address));
+        }
+      },
+    };
+    this.#retry = retryPolicy(options.retry);
+    this.#replicas = positiveInteger("replicas", options.replicas, 1, 16);
+    const onNodeDown = options.onNodeDown ?? "remap";
+    if (onNodeDown !== "remap" && onNodeDown !== "fail") {
+      throw new TypeError(
+        `Invalid onNodeDown: ${
+          JSON.stringify(onNodeDown)
+        } (must be "remap" or "fail")`,
+      );
+    }
+    this.#remap = onNodeDown === "remap";
+    const hashing = options.hashing ?? "ring";
+    if (hashing === "ring") {
+      this.#locator = new HashRing({ pointsPerNode: options.pointsPerNode });
+    } else if (hashing === "jump") {
+      this.#locator = new JumpHash();
+    } else {
+      throw new TypeError(
+        `Invalid hashing: ${
+          JSON.stringify(hashing)
+        } (must be "ring" or "jump")`,
+      );
+    }
+    this.#discoveryMs = positiveNumber(
+      "discoveryIntervalMs",
+      options.discoveryIntervalMs,
+      30_000,
+    );
+    for (const spec of specs) {
+      const address = typeof spec === "string" ? spec : spec?.address;
+      if (typeof address !== "string") {
+        throw new TypeError(
+          `Invalid node spec ${
+            JSON.stringify(spec)
+          }: expected "host:port", "dns:name:port" or { address, weight }`,
+        );
+      }
+      const dns = parseDnsNodes(address);
+      if (dns !== undefined) {
+        this.#dns.push(dns);
+        continue;
+      }
+      this.#add(
+        address,
+        typeof spec === "string" ? undefined : spec.weight,
+        false,
+      );
+    }
+    if (this.#dns.length > 0) {
+      this.#resolver = options.resolver;
+      this.#discovering = this.#discover();
+    }
+  }
+
+  // ------------------------------------------------------------ membership
+
+  /**
+   * Adds a node, or changes the weight of one already present.
+   *
+   * @param address `host:port`.
+   * @param weight Its weight; 1 for a new node, unchanged for a present one.
+   * @param announce Dispatch `nodeAdded`.
+   * @returns The node's normalized address.
+   */
+  #add(address: string, weight: number | undefined, announce: boolean): string {
+    const normalized = formatAddress(parseAddress(address));
+    const present = this.#nodes.get(normalized);
+    if (present !== undefined) {
+      if (weight !== undefined && weight !== present.weight) {
+        this.#locator.add(normalized, weight);
+        present.weight = weight;
+      }
+      return normalized;
+    }
+    this.#locator.add(normalized, weight ?? 1); // validates the weight
+    this.#nodes.set(
+      normalized,
+      new NodeState(normalized, { ...this.#nodeOptions, weight: weight ?? 1 }),
+    );
+    this.#onMembership();
+    if (announce) this.#emit(new NodeEvent("nodeAdded", normalized));
+    return normalized;
+  }
+
+  #onMembership(): void {
+    this.#only = this.#nodes.size === 1
+      ? this.#nodes.values().next().value
+      : undefined;
+  }
+
+  /**
+   * Adds a node at run time (see {@linkcode CacheMirClient.addNode}).
+   *
+   * @param address `host:port`.
+   * @param weight Its weight.
+   * @returns The normalized address.
+   */
+  addNode(address: string, weight?: number): string {
+    if (this.#closing !== undefined) {
+      throw new ConnectionError(
+        address,
+        `Cannot add node ${address}: the client is closed`,
+      );
+    }
+    return this.#add(address, weight, true);
+  }
+
+  /**
+   * Removes a node at run time (see {@linkcode CacheMirClient.removeNode}).
+   *
+   * @param address `host:port`.
+   * @returns Whether it was present.
+   */
+  removeNode(address: string): boolean {
+    const normalized = formatAddress(parseAddress(address));
+    const node = this.#nodes.get(normalized);
+    if (node === undefined) return false;
+    this.#nodes.delete(normalized);
+    this.#locator.remove(normalized);
+    this.#discovered.delete(normalized);
+    this.#onMembership();
+    const closing = node.close(this.#drainMs).catch(() => {});
+    this.#removing.add(closing);
+    closing.then(() => this.#removing.delete(closing));
+    this.#emit(new NodeEvent("nodeRemoved", normalized));
+    return true;
+  }
+
+  /**
+   * The node that owns a key.
+   *
+   * @param key The key.
+   * @returns Its address.
+   */
+  nodeFor(key: Key): string {
+    return this.#locator.nodeFor(key);
+  }
+
+  /**
+   * The nodes' addresses, in the order they were added.
+   *
+   * @returns A new array.
+   */
+  nodes(): string[] {
+    return [...this.#nodes.keys()];
+  }
+
+  /**
+   * Every node's counters.
+   *
+   * @returns One entry per node, in the order they were added.
+   */
+  stats(): NodeStats[] {
+    return [...this.#nodes.values()].map((n) => n.stats());
+  }
+
+  // ------------------------------------------------------------- discovery
+
+  async #discover(): Promise<void> {
+    const results = await Promise.allSettled(
+      this.#dns.map((d) => resolveNodes(d, this.#resolver)),
+    );
+    if (this.#closing !== undefined) return;
+    const found = new Set<string>();
+    let failed = false;
+    for (const result of results) {
+      if (result.status === "fulfilled") {
+        for (const a of result.value) found.add(a);
+      } else {
+        failed = true;
+        this.#discoveryError = result.reason as Error;
+        this.#emit(new ClientErrorEvent(result.reason as Error));
+      }
+    }
+    if (!failed) {
+      this.#discoveryError = undefined;
+      // Only a complete answer removes nodes: a failed lookup keeps them.
+      for (const address of [...this.#discovered]) {
+        if (!found.has(address)) this.removeNode(address);
+      }
+    }
+    for (const address of [...found].sort()) {
+      if (this.#nodes.has(address)) continue;
+      try {
+        this.#discovered.add(this.#add(address, undefined, true));
+      } catch (e) {
+        // A resolver answer that is no address: report it, keep going.
+        this.#emit(new ClientErrorEvent(e as Error, address));
+      }
+    }
+    this.#discoveryTimer = setTimeout(() => {
+      this.#discoveryTimer = undefined;
+      this.#discovering = this.#discover();
+    }, this.#discoveryMs);
+    Deno.unrefTimer(this.#discoveryTimer);
+  }
+
+  /**
+   * Looks the DNS names up now (as the timer does every
+   * `discoveryIntervalMs`), and waits for the answer.
+   *
+   * @returns Settles once the nodes are updated.
+   */
+  async refresh(): Promise<void> {
+    if (this.#dns.length === 0 || this.#closing !== undefined) return;
+    await this.#discovering;
+    if (this.#discoveryTimer !== undefined) {
+      clearTimeout(this.#discoveryTimer);
+      this.#discoveryTimer = undefined;
+    }
+    if (this.#closing !== undefined) return;
+    this.#discovering = this.#discover();
+    await this.#discovering;
+  }
+
+  // --------------------------------------------------------------- sending
+
+  /**
+   * Sends a command to the node(s) its keys map to (see
+   * {@linkcode CacheMirClient} for the rules).
+   *
+   * @param info The command's row in the command table.
+   * @param args Its arguments.
+   * @param transform Turns the (joined) reply into the resolved value.
+   * @returns The transformed reply.
+   */
+  send<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    if (this.#closing !== undefined) {
+      return Promise.reject(
+        new ConnectionError(
+          this.#anyAddress(),
+          `Cannot send ${info.name}: the client is closed`,
+        ),
+      );
+    }
+    if (this.#nodes.size === 0) return this.#whenNodes(info, args, transform);
+    const keys = info.keys;
+    if (keys.first === 1 && keys.last === 1) {
+      if (args.length === 0) return this.#anyNode(info, args, transform);
+      return this.#keyed(info, args, args[0], transform);
+    }
+    if (keys.first === 0) return this.#keyless(info, args, transform);
+    return this.#multiKey(info, args, transform);
+  }
+
+  #anyAddress(): string {
+    for (const address of this.#nodes.keys()) return address;
+    return "";
+  }
+
+  /** No nodes yet: wait for the first discovery, or fail. */
+  #whenNodes<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    const fail = (): Promise<T> =>
+      Promise.reject(
+        new ConnectionError(
+          "",
+          `Cannot send ${info.name}: the client has no nodes${
+            this.#discoveryError === undefined
+              ? ""
+              : ` (${this.#discoveryError.message})`
+          }`,
+          { cause: this.#discoveryError },
+        ),
+      );
+    const discovering = this.#discovering;
+    if (discovering === undefined) return fail();
+    // Bounded like a connect: a lookup that never answers fails the command.
+    const waitMs = this.#nodeOptions.connection.connectTimeoutMs!;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), waitMs);
+    });
+    return Promise.race([discovering.then(() => false), timedOut]).then(
+      (late) => {
+        clearTimeout(timer);
+        if (late && this.#nodes.size === 0) {
+          return Promise.reject(
+            new TimeoutError(
+              this.#dns.map((d) => `dns:${d.hostname}:${d.port}`).join(", "),
+              "discover",
+              waitMs,
+            ),
+          );
+        }
+        return this.#nodes.size === 0 || this.#closing !== undefined
+          ? fail()
+          : this.send(info, args, transform);
+      },
+    );
+  }
+
+  /**
+   * A command on one key, with retries. On the common path (one node, no
+   * replicas) the node settles the caller's promise through callbacks: a
+   * retry costs nothing until a command fails.
+   */
+  #keyed<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    key: Key,
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    if (this.#retry.attempts === 1) {
+      return this.#keyedOnce(info, args, key, transform);
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    const retry = (error: unknown): void => {
+      this.#retrying(
+        info,
+        error,
+        () => this.#keyedOnce(info, args, key, transform),
+      ).then(resolve, reject);
+    };
+    if (this.#replicas > 1 && hasFlag(info, "write")) {
+      this.#keyedOnce(info, args, key, transform).then(resolve, retry);
+      return promise;
+    }
+    const only = this.#only;
+    const node = only !== undefined && only.up ? only : this.#target(info, key);
+    if (node instanceof Error) retry(node);
+    else node.sendWith(info.opcode, args, transform, resolve, retry);
+    return promise;
+  }
+
+  #keyedOnce<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    key: Key,
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    if (this.#replicas > 1 && hasFlag(info, "write")) {
+      const targets = this.#writeTargets(info, key);
+      if (targets instanceof Error) return Promise.reject(targets);
+      return this.#sendAll(targets, info, args, transform);
+    }
+    const only = this.#only;
+    const node = only !== undefined && only.up ? only : this.#target(info, key);
+    if (node instanceof Error) return Promise.reject(node);
+    return node.send(info.opcode, args, transform);
+  }
+
+  /** The node that serves a key now: its owner, or where failover sends it. */
+  #target(info: CommandInfo, key: Key): NodeState | NodeDownError {
+    const owner = this.#nodes.get(this.#locator.nodeFor(key))!;
+    if (owner.up) return owner;
+    if (this.#remap) {
+      const found = this.#locator.find(key, this.#isUp);
+      return found === undefined
+        ? this.#allDown(info, owner)
+        : this.#nodes.get(found)!;
+    }
+    if (this.#replicas > 1) {
+      // Reads may come from any replica: they hold the same data.
+      for (const address of this.#locator.successors(key, this.#replicas)) {
+        const node = this.#nodes.get(address)!;
+        if (node.up) return node;
+      }
+    }
+    return new NodeDownError(
+      owner.address,
+      `Cannot send ${info.name}: node ${owner.address}, which owns the key, is down (onNodeDown is "fail")`,
+    );
+  }
+
+  /** Where a write goes with replicas: the key's first `replicas` nodes that are up. */
+  #writeTargets(info: CommandInfo, key: Key): NodeState[] | NodeDownError {
+    const set = this.#locator.successors(key, this.#replicas);
+    const out: NodeState[] = [];
+    for (const address of set) {
+      const node = this.#nodes.get(address)!;
+      if (node.up) out.push(node);
+    }
+    if (out.length === set.length) return out;
+    if (this.#remap) {
+      out.length = 0;
+      for (const address of this.#locator.successors(key, this.#nodes.size)) {
+        const node = this.#nodes.get(address)!;
+        if (node.up && out.push(node) === this.#replicas) break;
+      }
+    }
+    if (out.length > 0) return out;
+    const owner = this.#nodes.get(set[0])!;
+    return this.#remap ? this.#allDown(info, owner) : new NodeDownError(
+      owner.address,
+      `Cannot send ${info.name}: every replica of the key (${
+        set.join(", ")
+      }) is down (onNodeDown is "fail")`,
+    );
+  }
+
+  #allDown(info: CommandInfo, owner: NodeState): NodeDownError {
+    return new NodeDownError(
+      owner.address,
+      `Cannot send ${info.name}: every node is down (${this.#nodes.size} ${
+        this.#nodes.size === 1 ? "node" : "nodes"
+      })`,
+    );
+  }
+
+  /**
+   * A write to every replica at once. Resolves with the first replica's
+   * reply; when it failed on the network, with the next one that answered.
+   * Waits for every replica, so that a resolved write is on all of them.
+   */
+  #sendAll<T>(
+    targets: readonly NodeState[],
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    if (targets.length === 1) {
+      return targets[0].send(info.opcode, args, transform);
+    }
+    return Promise.allSettled(
+      targets.map((n) => n.send(info.opcode, args, transform)),
+    ).then((results) => {
+      const first = results[0];
+      if (first.status === "fulfilled") return first.value;
+      if (isNetworkError(first.reason)) {
+        for (const r of results) if (r.status === "fulfilled") return r.value;
+      }
+      throw first.reason;
+    });
+  }
+
+  /**
+   * Sends again after `error` while the policy allows: `run` re-routes, so a
+   * retry goes where the key lives now. Rejects with the last error.
+   */
+  async #retrying<T>(
+    info: CommandInfo,
+    error: unknown,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    let spent = 0;
+    let free = 0;
+    for (;;) {
+      if (this.#lostToDown(error) && free < this.#nodes.size) free++;
+      else spent++;
+      await this.#backoff(info, error, spent);
+      try {
+        return await run();
+      } catch (e) {
+        error = e;
+      }
+    }
+  }
+
+  /**
+   * Whether a command failed only because its node was taken down while it
+   * waited or was in flight: its retry does not count as an attempt (at
+   * most once per node), so that the node's own ejection does not use up
+   * the retries of the commands it strands.
+   */
+  #lostToDown(error: unknown): boolean {
+    if (this.#retry.attempts === 1) return false; // retries are off
+    return error instanceof NodeDownError
+      ? wasNotSent(error)
+      : error instanceof ConnectionError &&
+        error.cause instanceof NodeDownError;
+  }
+
+  /**
+   * Waits before a retry, `spent` attempts having counted so far, or
+   * rejects with `error` when there is none.
+   */
+  #backoff(info: CommandInfo, error: unknown, spent: number): Promise<void> {
+    if (
+      spent >= this.#retry.attempts || this.#closing !== undefined ||
+      !this.#mayRetry(info, error)
+    ) {
+      return Promise.reject(error);
+    }
+    this.#nodes.get((error as ConnectionError).address)?.countRetry();
+    return this.#sleep(backoffDelay(spent, this.#retry)).then(() => {
+      if (this.#closing !== undefined) throw error;
+    });
+  }
+
+  #mayRetry(info: CommandInfo, error: unknown): boolean {
+    if (error instanceof NodeDownError) {
+      // Refused by routing: fail fast. Queued on a node that went down:
+      // never sent, so send it where the key lives now (remap only).
+      return this.#remap && wasNotSent(error);
+    }
+    return canRetry(info, error);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#sleeps.delete(timer);
+        resolve();
+      }, ms);
+      this.#sleeps.set(timer, resolve);
+    });
+  }
+
+  /** Key positions, reading SINTERCARD's numkeys. */
+  #positions(info: CommandInfo, args: readonly Arg[]): number[] {
+    const countAt = info.keys.countAt;
+    const count = countAt === undefined ? undefined : Number(
+      text(args[countAt - 1] ?? ""),
+    );
+    return keyPositions(
+      info,
+      args.length,
+      count !== undefined && Number.isInteger(count) ? count : 0,
+    );
+  }
+
+  #multiKey<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    const positions = this.#positions(info, args);
+    if (positions.length === 0) return this.#anyNode(info, args, transform);
+    if (positions.length === 1) {
+      return this.#keyed(info, args, args[positions[0]], transform);
+    }
+    if (info.join === undefined) {
+      const crossed = this.#crossSlot(info, args, positions);
+      if (crossed !== undefined) return Promise.reject(crossed);
+      return this.#keyed(info, args, args[positions[0]], transform);
+    }
+    return this.#split(info, args).then(transform);
+  }
+
+  /** Where a key is placed: its owner, or its replica set. */
+  #placement(key: Key): string {
+    return this.#replicas > 1
+      ? this.#locator.successors(key, this.#replicas).join("+")
+      : this.#locator.nodeFor(key);
+  }
+
+  /** A CrossSlotError when the keys are not all placed alike. */
+  #crossSlot(
+    info: CommandInfo,
+    args: readonly Arg[],
+    positions: readonly number[],
+  ): CrossSlotError | undefined {
+    const first = this.#placement(args[positions[0]]);
+    let seen: string[] | undefined;
+    for (let i = 1; i < positions.length; i++) {
+      const placement = this.#placement(args[positions[i]]);
+      if (placement === first) continue;
+      seen ??= [first];
+      if (!seen.includes(placement)) seen.push(placement);
+    }
+    return seen === undefined ? undefined : new CrossSlotError(info.name, seen);
+  }
+
+  /** Groups a multi-key command's keys by the node(s) they go to now. */
+  #plan(info: CommandInfo, args: readonly Arg[]): Group[] | NodeDownError {
+    const positions = this.#positions(info, args);
+    const replicated = this.#replicas > 1 && hasFlag(info, "write");
+    const groups = new Map<string, Group>();
+    for (let i = 0; i < positions.length; i++) {
+      const key = args[positions[i]];
+      let targets: NodeState[];
+      let id: string;
+      if (replicated) {
+        const t = this.#writeTargets(info, key);
+        if (t instanceof Error) return t;
+        targets = t;
+        id = t.map((n) => n.address).join("+");
+      } else {
+        const node = this.#target(info, key);
+        if (node instanceof Error) return node;
+        targets = [node];
+        id = node.address;
+      }
+      let group = groups.get(id);
+      if (group === undefined) {
+        group = { targets, positions: [], indices: [] };
+        groups.set(id, group);
+      }
+      group.positions.push(positions[i]);
+      group.indices.push(i);
+    }
+    return [...groups.values()];
+  }
+
+  /**
+   * A command whose keys may be split by node (MGET, MSET, DEL, EXISTS,
+   * UNLINK): one part per node, in parallel, joined in the caller's order.
+   * Each part is retried on its own, re-planned where its keys live then.
+   *
+   * @param planned Where a part goes on its first attempt (already planned
+   * with the whole command).
+   */
+  async #split(
+    info: CommandInfo,
+    args: readonly Arg[],
+    planned?: Group,
+  ): Promise<Reply> {
+    const step = info.keys.step;
+    let spent = 0;
+    let free = 0;
+    for (let first = true;; first = false) {
+      const plan = first && planned !== undefined
+        ? [planned]
+        : this.#plan(info, args);
+      if (plan instanceof Error) throw plan;
+      if (plan.length > 1) {
+        const keys = plan.reduce((n, g) => n + g.indices.length, 0);
+        const parts = await Promise.all(
+          plan.map(async (group): Promise<PartReply> => {
+            const part: Arg[] = [];
+            for (const at of group.positions) {
+              for (let j = 0; j < step; j++) part.push(args[at + j]);
+            }
+            return {
+              indices: group.indices,
+              reply: await this.#split(info, part, group),
+            };
+          }),
+        );
+        return joinParts(info.join!, parts, keys, info.name);
+      }
+      try {
+        return await this.#sendAll(plan[0].targets, info, args, asReply);
+      } catch (e) {
+        if (this.#lostToDown(e) && free < this.#nodes.size) free++;
+        else spent++;
+        await this.#backoff(info, e, spent);
+      }
+    }
+  }
+
+  // -------------------------------------------------------------- keyless
+
+  #keyless<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    switch (info.name) {
+      case "DBSIZE":
+        return this.#fanOut(info, args, false).then((replies) =>
+          transform(
+            joinParts("sum", replies.map(part), replies.length, info.name),
+          )
+        );
+      case "KEYS":
+        return this.#fanOut(info, args, false).then((replies) =>
+          transform(concatArrays(replies))
+        );
+      case "FLUSHALL":
+      case "FLUSHDB":
+        return this.#fanOut(info, args, true).then((replies) =>
+          transform(
+            joinParts("ok", replies.map(part), replies.length, info.name),
+          )
+        );
+      case "SCAN":
+        return this.#scan(info, args).then(transform);
+      case "RANDOMKEY":
+        return this.#randomKey(info, args).then(transform);
+      default:
+        return this.#anyNode(info, args, transform);
+    }
+  }
+
+  /** A command for any one node: the first that is up, in the order nodes were added. */
+  #anyNode<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    const run = (): Promise<T> => {
+      for (const node of this.#nodes.values()) {
+        if (node.up) return node.send(info.opcode, args, transform);
+      }
+      const first = this.#nodes.values().next().value;
+      return Promise.reject(
+        first === undefined
+          ? new ConnectionError(
+            "",
+            `Cannot send ${info.name}: the client has no nodes`,
+          )
+          : this.#allDown(info, first),
+      );
+    };
+    const sent = run();
+    if (this.#retry.attempts === 1) return sent;
+    return sent.catch((error) => this.#retrying(info, error, run));
+  }
+
+  /** Sends to one given node, retrying there. */
+  #onNode<T>(
+    node: NodeState,
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    const run = (): Promise<T> =>
+      node.up && this.#nodes.get(node.address) === node
+        ? node.send(info.opcode, args, transform)
+        : Promise.reject(
+          new NodeDownError(
+            node.address,
+            `Cannot send ${info.name} to ${node.address}: the node is down`,
+          ),
+        );
+    const sent = run();
+    if (this.#retry.attempts === 1) return sent;
+    return sent.catch((error) => this.#retrying(info, error, run));
+  }
+
+  /**
+   * Sends to every node that is up. With `all`, or with `onNodeDown:
+   * "fail"`, a down node rejects the whole command instead of being skipped.
+   */
+  #fanOut(
+    info: CommandInfo,
+    args: readonly Arg[],
+    all: boolean,
+  ): Promise<Reply[]> {
+    const nodes = [...this.#nodes.values()];
+    const down = nodes.filter((n) => !n.up);
+    if (
+      down.length > 0 &&
+      (down.length === nodes.length || all || !this.#remap)
+    ) {
+      return Promise.reject(
+        new NodeDownError(
+          down[0].address,
+          `Cannot send ${info.name} to every node: ${
+            down.map((n) => n.address).join(", ")
+          } ${down.length === 1 ? "is" : "are"} down`,
+        ),
+      );
+    }
+    return Promise.all(
+      nodes.filter((n) => n.up).map((n) =>
+        this.#onNode(n, info, args, asReply)
+      ),
+    );
+  }
+
+  /**
+   * SCAN over every node in turn, by address order. The cursor given to the
+   * caller is `nodeCursor × 1024 + nodeIndex`: `0` starts at the first node,
+   * a node's cursor `0` moves on to the next node, and `0` comes back after
+   * the last. Down nodes are skipped (`"remap"`) or reject (`"fail"`). With
+   * a single node, its cursors pass through unchanged.
+   */
+  async #scan(info: CommandInfo, args: readonly Arg[]): Promise<Reply> {
+    if (this.#nodes.size === 1) {
+      // One node: its own cursors, exactly as a single Redis gives them.
+      const node = this.#nodes.values().next().value!;
+      if (node.up || this.#remap) {
+        return this.#onNode(node, info, args, asReply);
+      }
+    }
+    const raw = text(args[0] ?? "");
+    if (!/^[0-9]+$/.test(raw)) throw new ReplyError("ERR", "invalid cursor");
+    const composite = BigInt(raw);
+    const order = [...this.#nodes.keys()].sort();
+    let index = Number(composite % SCAN_NODES);
+    let cursor = composite / SCAN_NODES;
+    const rest = args.slice(1);
+    for (; index < order.length; index++, cursor = 0n) {
+      const node = this.#nodes.get(order[index])!;
+      if (!node.up) {
+        if (this.#remap) continue;
+        throw new NodeDownError(
+          node.address,
+          `Cannot send ${info.name} to ${node.address}: the node is down (onNodeDown is "fail")`,
+        );
+      }
+      const reply = await this.#onNode(
+        node,
+        info,
+        [String(cursor), ...rest],
+        asReply,
+      );
+      if (reply.kind !== "array" || reply.value.length !== 2) return reply;
+      const next = BigInt(text(reply.value[0]) || "0");
+      const out = next !== 0n
+        ? next * SCAN_NODES + BigInt(index)
+        : index + 1 < order.length
+        ? BigInt(index + 1)
+        : 0n;
+      return array([bytes(String(out)), reply.value[1]]);
+    }
+    return array([bytes("0"), array([])]);
+  }
+
+  /** RANDOMKEY from nodes in random order until one has a key. */
+  async #randomKey(info: CommandInfo, args: readonly Arg[]): Promise<Reply> {
+    const nodes = [...this.#nodes.values()].filter((n) => n.up);
+    if (nodes.length === 0) {
+      const first = this.#nodes.values().next().value!;
+      throw this.#allDown(info, first);
+    }
+    for (let i = nodes.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [nodes[i], nodes[j]] = [nodes[j], nodes[i]];
+    }
+    for (const node of nodes) {
+      const reply = await this.#onNode(node, info, args, asReply);
+      if (reply.kind !== "null") return reply;
+    }
+    return NULL;
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  /**
+   * Sends QUIT on every open connection.
+   *
+   * @returns Settles once every QUIT is answered or failed.
+   */
+  async quit(): Promise<void> {
+    await Promise.all([...this.#nodes.values()].map((n) => n.pool.quit()));
+  }
+
+  /**
+   * Closes every node, stops discovery and health checks, and wakes
+   * commands waiting to retry (they reject); idempotent.
+   *
+   * @returns Settles once every connection has stopped.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#discoveryTimer !== undefined) {
+        clearTimeout(this.#discoveryTimer);
+        this.#discoveryTimer = undefined;
+      }
+      for (const [timer, wake] of this.#sleeps) {
+        clearTimeout(timer);
+        wake();
+      }
+      this.#sleeps.clear();
+      await Promise.all([
+        ...[...this.#nodes.values()].map((n) => n.close()),
+        ...this.#removing,
+      ]);
+    })();
+    return this.#closing;
+  }
+}
+
+function part(reply: Reply): PartReply {
+  return { indices: [], reply };
+}
