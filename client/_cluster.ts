@@ -20,7 +20,6 @@ import {
 import type { CacheMirClientOptions, NodeSpec } from "./client.ts";
 import {
   type Arg,
-  type ConnectionOptions,
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_REPLY_BYTES,
@@ -28,6 +27,7 @@ import {
   type ReplyTransform,
 } from "./connection.ts";
 import {
+  DEFAULT_DISCOVERY_INTERVAL_MS,
   type DnsNodes,
   parseDnsNodes,
   resolveNodes,
@@ -44,6 +44,11 @@ import { ClientErrorEvent, NodeEvent } from "./events.ts";
 import type { Key } from "./hash.ts";
 import { JumpHash } from "./jump.ts";
 import type { NodeLocator } from "./locator.ts";
+import {
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_IN_FLIGHT,
+} from "./pool.ts";
 import { HashRing } from "./ring.ts";
 import {
   backoffDelay,
@@ -55,7 +60,15 @@ import {
 } from "./retry.ts";
 import type { NodeStats } from "./stats.ts";
 import { concatArrays, joinParts, type PartReply } from "./_join.ts";
-import { type NodeOptions, NodeState, parseAddress } from "./_node.ts";
+import {
+  DEFAULT_FAILURE_THRESHOLD,
+  DEFAULT_HEALTH_CHECK_INTERVAL_MS,
+  type NodeOptions,
+  NodeState,
+  parseAddress,
+} from "./_node.ts";
+import { positiveInteger, positiveMs } from "./_options.ts";
+import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 
 /** Keeps a reply as it is: for parts that are joined before the caller's transform. */
 const asReply: ReplyTransform<Reply> = (reply) => reply;
@@ -73,33 +86,12 @@ interface Group {
   readonly indices: number[];
 }
 
-function positiveNumber(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback;
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Invalid ${name}: ${value} (must be a positive finite number of milliseconds)`,
-    );
-  }
-  return value;
-}
-
-function positiveInteger(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new RangeError(
-      `Invalid ${name}: ${value} (must be an integer from 1 to ${max})`,
-    );
-  }
-  return value;
+/** Attempts of one command so far: those that counted, and those that did not. */
+interface Tally {
+  /** Attempts that count against `retry.attempts`. */
+  spent: number;
+  /** Attempts lost to their node being taken down (at most one per node). */
+  free: number;
 }
 
 function text(arg: Arg | Reply): string {
@@ -153,58 +145,62 @@ export class Cluster {
     if (!Array.isArray(specs) || specs.length === 0) {
       throw new TypeError("Cannot create a CacheMirClient: no nodes given");
     }
-    const connection: ConnectionOptions = {
-      connectTimeoutMs: positiveNumber(
-        "connectTimeoutMs",
-        options.connectTimeoutMs,
-        DEFAULT_CONNECT_TIMEOUT_MS,
-      ),
-      commandTimeoutMs: positiveNumber(
-        "commandTimeoutMs",
-        options.commandTimeoutMs,
-        DEFAULT_COMMAND_TIMEOUT_MS,
-      ),
-      hello: options.hello ?? true,
-      maxReplyBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
-    };
-    this.#drainMs = connection.commandTimeoutMs!;
+    const connectTimeoutMs = positiveMs(
+      "connectTimeoutMs",
+      options.connectTimeoutMs,
+      DEFAULT_CONNECT_TIMEOUT_MS,
+    );
+    const commandTimeoutMs = positiveMs(
+      "commandTimeoutMs",
+      options.commandTimeoutMs,
+      DEFAULT_COMMAND_TIMEOUT_MS,
+    );
+    this.#drainMs = commandTimeoutMs;
+    // A node's callbacks speak only while it is a member: not once removed.
+    const member = (node: NodeState): boolean =>
+      this.#nodes.get(node.address) === node;
     this.#nodeOptions = {
-      connection,
+      connection: {
+        connectTimeoutMs,
+        commandTimeoutMs,
+        hello: options.hello ?? true,
+        maxReplyBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
+      },
       maxConnections: positiveInteger(
         "maxConnections",
         options.maxConnections,
-        4,
+        DEFAULT_MAX_CONNECTIONS,
       ),
-      maxInFlight: positiveInteger("maxInFlight", options.maxInFlight, 4096),
-      acquireTimeoutMs: positiveNumber(
+      maxInFlight: positiveInteger(
+        "maxInFlight",
+        options.maxInFlight,
+        DEFAULT_MAX_IN_FLIGHT,
+      ),
+      acquireTimeoutMs: positiveMs(
         "acquireTimeoutMs",
         options.acquireTimeoutMs,
-        5000,
+        DEFAULT_ACQUIRE_TIMEOUT_MS,
       ),
       failureThreshold: positiveInteger(
         "failureThreshold",
         options.failureThreshold,
-        3,
+        DEFAULT_FAILURE_THRESHOLD,
       ),
-      healthCheckIntervalMs: positiveNumber(
+      healthCheckIntervalMs: positiveMs(
         "healthCheckIntervalMs",
         options.healthCheckIntervalMs,
-        1000,
+        DEFAULT_HEALTH_CHECK_INTERVAL_MS,
       ),
       onDown: (node, error) => {
-        if (this.#nodes.get(node.address) === node) {
+        if (member(node)) {
           this.#emit(new NodeEvent("nodeDown", node.address, error));
         }
       },
       onUp: (node) => {
-        if (this.#nodes.get(node.address) === node) {
-          this.#emit(new NodeEvent("nodeUp", node.address));
-        }
+        if (member(node)) this.#emit(new NodeEvent("nodeUp", node.address));
       },
       onError: (node, error) => {
-        if (this.#nodes.get(node.address) === node) {
-          this.#emit(new ClientErrorEvent(error, node.address));
-        }
+        if (member(node)) this.#emit(new ClientErrorEvent(error, node.address));
       },
     };
     this.#retry = retryPolicy(options.retry);
@@ -230,10 +226,10 @@ export class Cluster {
         } (must be "ring" or "jump")`,
       );
     }
-    this.#discoveryMs = positiveNumber(
+    this.#discoveryMs = positiveMs(
       "discoveryIntervalMs",
       options.discoveryIntervalMs,
-      30_000,
+      DEFAULT_DISCOVERY_INTERVAL_MS,
     );
     for (const spec of specs) {
       const address = typeof spec === "string" ? spec : spec?.address;
@@ -483,33 +479,26 @@ export class Cluster {
     if (discovering === undefined) return fail();
     // Bounded like a connect: a lookup that never answers fails the command.
     const waitMs = this.#nodeOptions.connection.connectTimeoutMs!;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), waitMs);
+    return withTimeout(discovering, waitMs).then((done) => {
+      if (done === TIMED_OUT && this.#nodes.size === 0) {
+        return Promise.reject(
+          new TimeoutError(
+            this.#dns.map((d) => `dns:${d.hostname}:${d.port}`).join(", "),
+            "discover",
+            waitMs,
+          ),
+        );
+      }
+      return this.#nodes.size === 0 || this.#closing !== undefined
+        ? fail()
+        : this.send(info, args, transform);
     });
-    return Promise.race([discovering.then(() => false), timedOut]).then(
-      (late) => {
-        clearTimeout(timer);
-        if (late && this.#nodes.size === 0) {
-          return Promise.reject(
-            new TimeoutError(
-              this.#dns.map((d) => `dns:${d.hostname}:${d.port}`).join(", "),
-              "discover",
-              waitMs,
-            ),
-          );
-        }
-        return this.#nodes.size === 0 || this.#closing !== undefined
-          ? fail()
-          : this.send(info, args, transform);
-      },
-    );
   }
 
   /**
-   * A command on one key, with retries. On the common path (one node, no
-   * replicas) the node settles the caller's promise through callbacks: a
-   * retry costs nothing until a command fails.
+   * A command on one key, with retries. Off the replicated-write path the
+   * node settles the caller's promise through callbacks: a retry costs
+   * nothing until a command fails.
    */
   #keyed<T>(
     info: CommandInfo,
@@ -517,47 +506,54 @@ export class Cluster {
     key: Key,
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    if (this.#retry.attempts === 1) {
-      return this.#keyedOnce(info, args, key, transform);
+    if (this.#replicas > 1 && hasFlag(info, "write")) {
+      return this.#withRetries(
+        info,
+        () => this.#replicatedWrite(info, args, key, transform),
+      );
     }
     const { promise, resolve, reject } = Promise.withResolvers<T>();
-    const retry = (error: unknown): void => {
+    const fail = this.#retry.attempts === 1 ? reject : (error: Error): void => {
       this.#retrying(
         info,
         error,
         () => this.#keyedOnce(info, args, key, transform),
       ).then(resolve, reject);
     };
-    if (this.#replicas > 1 && hasFlag(info, "write")) {
-      this.#keyedOnce(info, args, key, transform).then(resolve, retry);
-      return promise;
-    }
-    const only = this.#only;
-    const node = only !== undefined && only.up ? only : this.#target(info, key);
-    if (node instanceof Error) retry(node);
-    else node.sendWith(info.opcode, args, transform, resolve, retry);
+    const node = this.#target(info, key);
+    if (node instanceof Error) fail(node);
+    else node.sendWith(info.opcode, args, transform, resolve, fail);
     return promise;
   }
 
+  /** One attempt of a keyed command (not a replicated write), routed now. */
   #keyedOnce<T>(
     info: CommandInfo,
     args: readonly Arg[],
     key: Key,
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    if (this.#replicas > 1 && hasFlag(info, "write")) {
-      const targets = this.#writeTargets(info, key);
-      if (targets instanceof Error) return Promise.reject(targets);
-      return this.#sendAll(targets, info, args, transform);
-    }
-    const only = this.#only;
-    const node = only !== undefined && only.up ? only : this.#target(info, key);
+    const node = this.#target(info, key);
     if (node instanceof Error) return Promise.reject(node);
     return node.send(info.opcode, args, transform);
   }
 
+  /** One attempt of a write to the key's replicas, routed now. */
+  #replicatedWrite<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    key: Key,
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    const targets = this.#writeTargets(info, key);
+    if (targets instanceof Error) return Promise.reject(targets);
+    return this.#sendAll(targets, info, args, transform);
+  }
+
   /** The node that serves a key now: its owner, or where failover sends it. */
   #target(info: CommandInfo, key: Key): NodeState | NodeDownError {
+    const only = this.#only;
+    if (only !== undefined && only.up) return only; // no hashing needed
     const owner = this.#nodes.get(this.#locator.nodeFor(key))!;
     if (owner.up) return owner;
     if (this.#remap) {
@@ -640,6 +636,13 @@ export class Cluster {
     });
   }
 
+  /** `run()`, and again while the retry policy allows after it fails. */
+  #withRetries<T>(info: CommandInfo, run: () => Promise<T>): Promise<T> {
+    const sent = run();
+    if (this.#retry.attempts === 1) return sent;
+    return sent.catch((error) => this.#retrying(info, error, run));
+  }
+
   /**
    * Sends again after `error` while the policy allows: `run` re-routes, so a
    * retry goes where the key lives now. Rejects with the last error.
@@ -649,12 +652,9 @@ export class Cluster {
     error: unknown,
     run: () => Promise<T>,
   ): Promise<T> {
-    let spent = 0;
-    let free = 0;
+    const tally: Tally = { spent: 0, free: 0 };
     for (;;) {
-      if (this.#lostToDown(error) && free < this.#nodes.size) free++;
-      else spent++;
-      await this.#backoff(info, error, spent);
+      await this.#backoff(info, error, tally);
       try {
         return await run();
       } catch (e) {
@@ -678,18 +678,20 @@ export class Cluster {
   }
 
   /**
-   * Waits before a retry, `spent` attempts having counted so far, or
-   * rejects with `error` when there is none.
+   * Counts the attempt that failed with `error` in `tally`, then waits before
+   * the next one, or rejects with `error` when there is none.
    */
-  #backoff(info: CommandInfo, error: unknown, spent: number): Promise<void> {
+  #backoff(info: CommandInfo, error: unknown, tally: Tally): Promise<void> {
+    if (this.#lostToDown(error) && tally.free < this.#nodes.size) tally.free++;
+    else tally.spent++;
     if (
-      spent >= this.#retry.attempts || this.#closing !== undefined ||
+      tally.spent >= this.#retry.attempts || this.#closing !== undefined ||
       !this.#mayRetry(info, error)
     ) {
       return Promise.reject(error);
     }
     this.#nodes.get((error as ConnectionError).address)?.countRetry();
-    return this.#sleep(backoffDelay(spent, this.#retry)).then(() => {
+    return this.#sleep(backoffDelay(tally.spent, this.#retry)).then(() => {
       if (this.#closing !== undefined) throw error;
     });
   }
@@ -812,38 +814,42 @@ export class Cluster {
     args: readonly Arg[],
     planned?: Group,
   ): Promise<Reply> {
-    const step = info.keys.step;
-    let spent = 0;
-    let free = 0;
-    for (let first = true;; first = false) {
-      const plan = first && planned !== undefined
-        ? [planned]
-        : this.#plan(info, args);
+    const tally: Tally = { spent: 0, free: 0 };
+    let plan = planned === undefined ? this.#plan(info, args) : [planned];
+    for (;;) {
       if (plan instanceof Error) throw plan;
-      if (plan.length > 1) {
-        const keys = plan.reduce((n, g) => n + g.indices.length, 0);
-        const parts = await Promise.all(
-          plan.map(async (group): Promise<PartReply> => {
-            const part: Arg[] = [];
-            for (const at of group.positions) {
-              for (let j = 0; j < step; j++) part.push(args[at + j]);
-            }
-            return {
-              indices: group.indices,
-              reply: await this.#split(info, part, group),
-            };
-          }),
-        );
-        return joinParts(info.join!, parts, keys, info.name);
-      }
+      if (plan.length > 1) return this.#splitParts(info, args, plan);
       try {
         return await this.#sendAll(plan[0].targets, info, args, asReply);
       } catch (e) {
-        if (this.#lostToDown(e) && free < this.#nodes.size) free++;
-        else spent++;
-        await this.#backoff(info, e, spent);
+        await this.#backoff(info, e, tally);
       }
+      plan = this.#plan(info, args);
     }
+  }
+
+  /** Sends each group's keys as a command of its own and joins the replies. */
+  async #splitParts(
+    info: CommandInfo,
+    args: readonly Arg[],
+    plan: readonly Group[],
+  ): Promise<Reply> {
+    const step = info.keys.step;
+    let keys = 0;
+    for (const group of plan) keys += group.indices.length;
+    const parts = await Promise.all(
+      plan.map(async (group): Promise<PartReply> => {
+        const part: Arg[] = [];
+        for (const at of group.positions) {
+          for (let j = 0; j < step; j++) part.push(args[at + j]);
+        }
+        return {
+          indices: group.indices,
+          reply: await this.#split(info, part, group),
+        };
+      }),
+    );
+    return joinParts(info.join!, parts, keys, info.name);
   }
 
   // -------------------------------------------------------------- keyless
@@ -886,7 +892,7 @@ export class Cluster {
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    const run = (): Promise<T> => {
+    return this.#withRetries(info, () => {
       for (const node of this.#nodes.values()) {
         if (node.up) return node.send(info.opcode, args, transform);
       }
@@ -899,10 +905,7 @@ export class Cluster {
           )
           : this.#allDown(info, first),
       );
-    };
-    const sent = run();
-    if (this.#retry.attempts === 1) return sent;
-    return sent.catch((error) => this.#retrying(info, error, run));
+    });
   }
 
   /** Sends to one given node, retrying there. */
@@ -912,18 +915,18 @@ export class Cluster {
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    const run = (): Promise<T> =>
-      node.up && this.#nodes.get(node.address) === node
-        ? node.send(info.opcode, args, transform)
-        : Promise.reject(
-          new NodeDownError(
-            node.address,
-            `Cannot send ${info.name} to ${node.address}: the node is down`,
+    return this.#withRetries(
+      info,
+      () =>
+        node.up && this.#nodes.get(node.address) === node
+          ? node.send(info.opcode, args, transform)
+          : Promise.reject(
+            new NodeDownError(
+              node.address,
+              `Cannot send ${info.name} to ${node.address}: the node is down`,
+            ),
           ),
-        );
-    const sent = run();
-    if (this.#retry.attempts === 1) return sent;
-    return sent.catch((error) => this.#retrying(info, error, run));
+    );
   }
 
   /**
@@ -1025,6 +1028,11 @@ export class Cluster {
   }
 
   // ---------------------------------------------------------------- closing
+
+  /** `true` once {@linkcode Cluster.close} was called. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
 
   /**
    * Sends QUIT on every open connection.

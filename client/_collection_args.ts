@@ -5,23 +5,12 @@
  * @module
  */
 
-import { commandByName, type CommandInfo } from "@cachemir/protocol";
+import type { CommandInfo } from "@cachemir/protocol";
 import type { Value } from "./client.ts";
-import type {
-  CollectionScanOptions,
-  LPosOptions,
-  SInterCardOptions,
-} from "./collections.ts";
+import type { LPosOptions, SInterCardOptions } from "./collections.ts";
 import type { Arg } from "./connection.ts";
 import type { Key } from "./hash.ts";
-
-function command(name: string): CommandInfo {
-  const info = commandByName(name);
-  if (info === undefined) {
-    throw new Error(`Command table has no ${name}: protocol package mismatch`);
-  }
-  return info;
-}
+import { command, flat, pushPairs, valueArg } from "./_args.ts";
 
 /** The rows of the collection commands, by name. */
 export const C: Readonly<Record<string, CommandInfo>> = Object.freeze(
@@ -80,13 +69,6 @@ export const C: Readonly<Record<string, CommandInfo>> = Object.freeze(
   ),
 );
 
-/** A value as an argument: numbers and bigints as their decimal text. */
-export function valueArg(value: Value | bigint): Arg {
-  return typeof value === "string" || value instanceof Uint8Array
-    ? value
-    : String(value);
-}
-
 /**
  * `key` followed by values given as arguments or as one array:
  * `sadd("k", "a", "b")` and `sadd("k", ["a", "b"])` alike.
@@ -95,9 +77,7 @@ export function keyAndValues(
   key: Key,
   values: readonly Value[] | [readonly Value[]],
 ): Arg[] {
-  const list = values.length === 1 && Array.isArray(values[0])
-    ? values[0] as readonly Value[]
-    : values as readonly Value[];
+  const list = flat(values);
   const out: Arg[] = new Array(list.length + 1);
   out[0] = key;
   for (let i = 0; i < list.length; i++) out[i + 1] = valueArg(list[i]);
@@ -106,9 +86,7 @@ export function keyAndValues(
 
 /** Keys given as arguments or as one array. */
 export function keyList(keys: readonly Key[] | [readonly Key[]]): Key[] {
-  return keys.length === 1 && Array.isArray(keys[0])
-    ? [...keys[0] as readonly Key[]]
-    : [...keys as readonly Key[]];
+  return [...flat(keys)];
 }
 
 /**
@@ -121,40 +99,14 @@ export function hashArgs(
   input: readonly unknown[],
   method: string,
 ): Arg[] {
-  const first = input[0];
   const out: Arg[] = [key];
-  if (
-    input.length === 1 && typeof first === "object" && first !== null &&
-    !(first instanceof Uint8Array)
-  ) {
-    if (first instanceof Map) {
-      for (const [f, v] of first as ReadonlyMap<Key, Value>) {
-        out.push(f, valueArg(v));
-      }
-    } else {
-      const data = first as Readonly<Record<string, Value>>;
-      for (const f of Object.keys(data)) out.push(f, valueArg(data[f]));
-    }
-  } else {
-    if (input.length % 2 !== 0) {
-      throw new TypeError(
-        `Cannot call ${method}(): ${input.length} field and value arguments, expected pairs`,
-      );
-    }
-    for (const v of input as readonly Value[]) out.push(valueArg(v));
+  if (pushPairs(out, input)) return out;
+  if (input.length % 2 !== 0) {
+    throw new TypeError(
+      `Cannot call ${method}(): ${input.length} field and value arguments, expected pairs`,
+    );
   }
-  return out;
-}
-
-/** HSCAN / SSCAN arguments. */
-export function collectionScanArgs(
-  key: Key,
-  cursor: string | number,
-  options?: CollectionScanOptions,
-): Arg[] {
-  const out: Arg[] = [key, String(cursor)];
-  if (options?.match !== undefined) out.push("MATCH", options.match);
-  if (options?.count !== undefined) out.push("COUNT", String(options.count));
+  for (const v of input as readonly Value[]) out.push(valueArg(v));
   return out;
 }
 

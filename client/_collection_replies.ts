@@ -113,7 +113,7 @@ export function asIntegerArray(reply: Reply): number[] {
 }
 
 /** INTEGER or NULL → a number or `null` (LPOS without COUNT). */
-export function asIntegerOrNull(reply: Reply): number | null {
+function asIntegerOrNull(reply: Reply): number | null {
   return reply.kind === "null" ? null : asInteger(reply);
 }
 

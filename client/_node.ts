@@ -11,17 +11,23 @@ import {
   Connection,
   type ConnectionOptions,
   type ConnectionTarget,
+  DEFAULT_CONNECT_TIMEOUT_MS,
   formatAddress,
   type ReplyTransform,
 } from "./connection.ts";
 import { NodeDownError, TimeoutError } from "./errors.ts";
 import { LatencyWindow } from "./_latency.ts";
-import { type Connector, Pool } from "./pool.ts";
+import { Pool, type PoolOptions } from "./pool.ts";
 import { isNetworkError } from "./retry.ts";
+import { sendPromise } from "./_send.ts";
 import type { NodeHealth, NodeStats } from "./stats.ts";
 
 /** The port a node listens on when an address names none. */
 export const DEFAULT_PORT = 7379;
+/** Default of {@linkcode NodeOptions.failureThreshold}. */
+export const DEFAULT_FAILURE_THRESHOLD = 3;
+/** Default of {@linkcode NodeOptions.healthCheckIntervalMs}. */
+export const DEFAULT_HEALTH_CHECK_INTERVAL_MS = 1000;
 
 /**
  * Parses `host:port`, `[v6]:port`, `host` or `[v6]` (default port 7379).
@@ -64,24 +70,24 @@ export function parseAddress(address: string): ConnectionTarget {
   return { hostname, port };
 }
 
-/** How a {@linkcode NodeState} is set up and reports to its client. */
-export interface NodeOptions {
+/**
+ * How a {@linkcode NodeState} is set up and reports to its client: its
+ * pool's limits and connector, as {@linkcode PoolOptions} has them, and its
+ * health settings and callbacks.
+ */
+export interface NodeOptions extends
+  Pick<
+    PoolOptions,
+    "maxConnections" | "maxInFlight" | "acquireTimeoutMs" | "connect"
+  > {
   /** Options of each pooled connection (timeouts, HELLO, reply limit). */
   readonly connection: ConnectionOptions;
-  /** Most connections to the node. */
-  readonly maxConnections?: number;
-  /** Most commands in flight to the node. */
-  readonly maxInFlight?: number;
-  /** Longest wait for a pool slot. */
-  readonly acquireTimeoutMs?: number;
   /** Consecutive network failures that take the node down. */
   readonly failureThreshold?: number;
   /** How often a down node is sent PING. */
   readonly healthCheckIntervalMs?: number;
   /** The node's weight on the ring. */
   readonly weight?: number;
-  /** Opens pooled connections (tests). */
-  readonly connect?: Connector;
   /** Called when the node goes down. */
   readonly onDown?: (node: NodeState, error: Error) => void;
   /** Called when a down node answers its health check. */
@@ -137,8 +143,9 @@ export class NodeState {
     this.address = formatAddress(this.target);
     this.weight = options.weight ?? 1;
     this.#connection = options.connection;
-    this.#threshold = options.failureThreshold ?? 3;
-    this.#intervalMs = options.healthCheckIntervalMs ?? 1000;
+    this.#threshold = options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
+    this.#intervalMs = options.healthCheckIntervalMs ??
+      DEFAULT_HEALTH_CHECK_INTERVAL_MS;
     this.#onDown = options.onDown;
     this.#onUp = options.onUp;
     const onError = options.onError;
@@ -178,8 +185,7 @@ export class NodeState {
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    this.#requests++;
-    return this.pool.send(opcode, args, transform);
+    return sendPromise(this, opcode, args, transform);
   }
 
   /**
@@ -261,7 +267,8 @@ export class NodeState {
   async #probe(): Promise<void> {
     const abort = new AbortController();
     this.#probeAbort = abort;
-    const connectTimeoutMs = this.#connection.connectTimeoutMs ?? 5000;
+    const connectTimeoutMs = this.#connection.connectTimeoutMs ??
+      DEFAULT_CONNECT_TIMEOUT_MS;
     const timer = setTimeout(() => abort.abort(), connectTimeoutMs);
     let ok = false;
     try {

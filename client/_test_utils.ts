@@ -1,7 +1,8 @@
 /**
- * Test doubles for the client's unit tests: an in-memory stream standing in
- * for a `Deno.Conn`, and a fake node on real TCP that answers from a
- * handler. Private to the package's tests.
+ * Test doubles for the client's unit tests and benches: an in-memory stream
+ * standing in for a `Deno.Conn`, a fake node on real TCP that answers from a
+ * handler, and seeded keys and node addresses for the locators. Private to
+ * the package's tests.
  *
  * @module
  */
@@ -27,18 +28,25 @@ export interface Received {
   readonly args: string[];
 }
 
+/** The next whole request in `decoder`; throws on a bad frame or payload. */
+function nextRequest(decoder: FrameDecoder): Received | undefined {
+  const frame = decoder.next();
+  if (frame === undefined) return undefined;
+  if ("kind" in frame) throw new Error(frame.message);
+  const args = decodeRequestArgs(frame.payload);
+  if (!Array.isArray(args)) throw new Error(args.message);
+  return { id: frame.id, opcode: frame.opcode, args };
+}
+
 /** Decodes every request frame in `data`. */
 export function decodeRequests(data: Uint8Array): Received[] {
   const decoder = new FrameDecoder();
   decoder.push(data);
   const out: Received[] = [];
   for (;;) {
-    const frame = decoder.next();
-    if (frame === undefined) break;
-    if ("kind" in frame) throw new Error(frame.message);
-    const args = decodeRequestArgs(frame.payload);
-    if (!Array.isArray(args)) throw new Error(args.message);
-    out.push({ id: frame.id, opcode: frame.opcode, args });
+    const request = nextRequest(decoder);
+    if (request === undefined) break;
+    out.push(request);
   }
   if (decoder.buffered !== 0) {
     throw new Error(`${decoder.buffered} bytes of a partial frame left over`);
@@ -210,17 +218,13 @@ export class FakeNode {
         if (n === null) break;
         decoder.push(buf.subarray(0, n));
         for (;;) {
-          const frame = decoder.next();
-          if (frame === undefined) break;
-          if ("kind" in frame) throw new Error(frame.message);
-          const args = decodeRequestArgs(frame.payload);
-          if (!Array.isArray(args)) throw new Error(args.message);
-          const request = { id: frame.id, opcode: frame.opcode, args };
+          const request = nextRequest(decoder);
+          if (request === undefined) break;
           this.received.push(request);
           const reply = this.#handler(request) ??
-            (frame.opcode === 1 ? helloReply() : undefined);
+            (request.opcode === 1 ? helloReply() : undefined);
           if (reply !== undefined) {
-            writer.writeReply(frame.id, frame.opcode, reply);
+            writer.writeReply(request.id, request.opcode, reply);
           }
         }
         if (writer.length > 0) {
@@ -262,3 +266,42 @@ export class FakeNode {
     await Promise.allSettled(this.#tasks);
   }
 }
+
+/** Deterministic 32-bit PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `count` seeded keys of 16 ASCII bytes: `user:` and 11 random characters. */
+export function makeKeys(count: number, seed: number): string[] {
+  const next = prng(seed);
+  const keys = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    let key = "user:";
+    for (let j = 0; j < 11; j++) key += ALPHABET[next() % ALPHABET.length];
+    keys[i] = key;
+  }
+  return keys;
+}
+
+let million: string[] | undefined;
+/** 1,000,000 seeded keys of 16 bytes (`makeKeys(1_000_000, 42)`), made once. */
+export function millionKeys(): string[] {
+  return million ??= makeKeys(1_000_000, 42);
+}
+
+/** Ten node addresses, `127.0.0.1:7379` to `127.0.0.1:7388`. */
+export const NODES: readonly string[] = Array.from(
+  { length: 10 },
+  (_, i) => `127.0.0.1:${7379 + i}`,
+);
+/** The address after the last of {@linkcode NODES}. */
+export const ELEVENTH = "127.0.0.1:7389";

@@ -45,15 +45,14 @@ import {
   type CallBufferReply,
   type CallReply,
 } from "./_replies.ts";
+import { command, flat, pushPairs, scanArgs, valueArg } from "./_args.ts";
 import {
   C,
-  collectionScanArgs,
   hashArgs,
   keyAndValues,
   keyList,
   lposArgs,
   sintercardArgs,
-  valueArg,
 } from "./_collection_args.ts";
 import {
   asBytesArrayOrNull,
@@ -261,14 +260,6 @@ export type MSetData =
 
 export type { CallBufferReply, CallReply };
 
-function command(name: string): CommandInfo {
-  const info = commandByName(name);
-  if (info === undefined) {
-    throw new Error(`Command table has no ${name}: protocol package mismatch`);
-  }
-  return info;
-}
-
 const HELLO = command("HELLO");
 const PING = command("PING");
 const ECHO = command("ECHO");
@@ -323,37 +314,12 @@ const CALL: CommandInfo = Object.freeze({
   keys: Object.freeze({ first: 0, last: 0, step: 0 }),
 });
 
-function arg(value: Value | bigint): Arg {
-  return typeof value === "string" || value instanceof Uint8Array
-    ? value
-    : String(value);
-}
-
-/** `mget("a", "b")` and `mget(["a", "b"])` alike. */
-function flat(keys: readonly Key[] | [readonly Key[]]): readonly Key[] {
-  return keys.length === 1 && Array.isArray(keys[0])
-    ? keys[0] as readonly Key[]
-    : keys as readonly Key[];
-}
-
+/** MSET / MSETNX arguments from `(data)` or `(key, value, ...)`. */
 function msetArgs(input: readonly unknown[]): Arg[] {
-  const first = input[0];
-  if (
-    input.length === 1 && typeof first === "object" && first !== null &&
-    !(first instanceof Uint8Array)
-  ) {
-    const out: Arg[] = [];
-    if (first instanceof Map) {
-      for (const [k, v] of first as ReadonlyMap<Key, Value>) {
-        out.push(k, arg(v));
-      }
-    } else {
-      const data = first as Readonly<Record<string, Value>>;
-      for (const k of Object.keys(data)) out.push(k, arg(data[k]));
-    }
-    return out;
-  }
-  return (input as readonly Value[]).map(arg);
+  const out: Arg[] = [];
+  return pushPairs(out, input)
+    ? out
+    : (input as readonly Value[]).map(valueArg);
 }
 
 function expiryArgs(
@@ -367,7 +333,7 @@ function expiryArgs(
 }
 
 function setArgs(key: Key, value: Value, options?: SetOptions): Arg[] {
-  const args: Arg[] = [key, arg(value)];
+  const args: Arg[] = [key, valueArg(value)];
   if (options !== undefined) {
     if (options.nx) args.push("NX");
     if (options.xx) args.push("XX");
@@ -383,16 +349,6 @@ function getexArgs(key: Key, options?: GetExOptions): Arg[] {
   if (options !== undefined) {
     expiryArgs(args, options);
     if (options.persist) args.push("PERSIST");
-  }
-  return args;
-}
-
-function scanArgs(cursor: string | number, options?: ScanOptions): Arg[] {
-  const args: Arg[] = [String(cursor)];
-  if (options !== undefined) {
-    if (options.match !== undefined) args.push("MATCH", options.match);
-    if (options.count !== undefined) args.push("COUNT", String(options.count));
-    if (options.type !== undefined) args.push("TYPE", options.type);
   }
   return args;
 }
@@ -464,7 +420,6 @@ function expireArgs(key: Key, time: number, mode?: ExpireMode): Arg[] {
  */
 export class CacheMirClient extends EventTarget {
   #cluster: Cluster;
-  #closing: Promise<void> | undefined;
 
   /**
    * Makes a client. No connection is opened until the first command; `dns:`
@@ -520,7 +475,7 @@ export class CacheMirClient extends EventTarget {
   ping(message?: Value): Promise<string> {
     return this.#send(
       PING,
-      message === undefined ? [] : [arg(message)],
+      message === undefined ? [] : [valueArg(message)],
       asString,
     );
   }
@@ -537,7 +492,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   echo(message: Value): Promise<string> {
-    return this.#send(ECHO, [arg(message)], asString);
+    return this.#send(ECHO, [valueArg(message)], asString);
   }
 
   /**
@@ -552,7 +507,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   echoBuffer(message: Value): Promise<Uint8Array> {
-    return this.#send(ECHO, [arg(message)], asBytes);
+    return this.#send(ECHO, [valueArg(message)], asBytes);
   }
 
   /**
@@ -585,7 +540,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   async quit(): Promise<"OK"> {
-    if (this.#closing === undefined) await this.#cluster.quit();
+    if (!this.#cluster.closed) await this.#cluster.quit();
     await this.close();
     return "OK";
   }
@@ -719,7 +674,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   setnx(key: Key, value: Value): Promise<number> {
-    return this.#send(SETNX, [key, arg(value)], asInteger);
+    return this.#send(SETNX, [key, valueArg(value)], asInteger);
   }
 
   /**
@@ -737,7 +692,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   setex(key: Key, seconds: number, value: Value): Promise<"OK"> {
-    return this.#send(SETEX, [key, String(seconds), arg(value)], asOk);
+    return this.#send(SETEX, [key, String(seconds), valueArg(value)], asOk);
   }
 
   /**
@@ -754,7 +709,11 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   psetex(key: Key, milliseconds: number, value: Value): Promise<"OK"> {
-    return this.#send(PSETEX, [key, String(milliseconds), arg(value)], asOk);
+    return this.#send(
+      PSETEX,
+      [key, String(milliseconds), valueArg(value)],
+      asOk,
+    );
   }
 
   /**
@@ -770,7 +729,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   getset(key: Key, value: Value): Promise<string | null> {
-    return this.#send(GETSET, [key, arg(value)], asStringOrNull);
+    return this.#send(GETSET, [key, valueArg(value)], asStringOrNull);
   }
 
   /**
@@ -786,7 +745,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   getsetBuffer(key: Key, value: Value): Promise<Uint8Array | null> {
-    return this.#send(GETSET, [key, arg(value)], asBytesOrNull);
+    return this.#send(GETSET, [key, valueArg(value)], asBytesOrNull);
   }
 
   /**
@@ -1044,7 +1003,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   append(key: Key, value: Value): Promise<number> {
-    return this.#send(APPEND, [key, arg(value)], asInteger);
+    return this.#send(APPEND, [key, valueArg(value)], asInteger);
   }
 
   /**
@@ -1116,7 +1075,11 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   setrange(key: Key, offset: number, value: Value): Promise<number> {
-    return this.#send(SETRANGE, [key, String(offset), arg(value)], asInteger);
+    return this.#send(
+      SETRANGE,
+      [key, String(offset), valueArg(value)],
+      asInteger,
+    );
   }
 
   // --------------------------------------------------------------------- keys
@@ -1430,7 +1393,7 @@ export class CacheMirClient extends EventTarget {
     cursor: string | number,
     options?: ScanOptions,
   ): Promise<[string, string[]]> {
-    return this.#send(SCAN, scanArgs(cursor, options), asScan);
+    return this.#send(SCAN, scanArgs(undefined, cursor, options), asScan);
   }
 
   /**
@@ -1449,7 +1412,7 @@ export class CacheMirClient extends EventTarget {
     cursor: string | number,
     options?: ScanOptions,
   ): Promise<[string, Uint8Array[]]> {
-    return this.#send(SCAN, scanArgs(cursor, options), asScanBuffer);
+    return this.#send(SCAN, scanArgs(undefined, cursor, options), asScanBuffer);
   }
 
   /**
@@ -2085,7 +2048,7 @@ export class CacheMirClient extends EventTarget {
   ): Promise<[string, string[]]> {
     return this.#send(
       C.HSCAN,
-      collectionScanArgs(key, cursor, options),
+      scanArgs(key, cursor, options),
       asScan,
     );
   }
@@ -2110,7 +2073,7 @@ export class CacheMirClient extends EventTarget {
   ): Promise<[string, Uint8Array[]]> {
     return this.#send(
       C.HSCAN,
-      collectionScanArgs(key, cursor, options),
+      scanArgs(key, cursor, options),
       asScanBuffer,
     );
   }
@@ -3172,7 +3135,7 @@ export class CacheMirClient extends EventTarget {
   ): Promise<[string, string[]]> {
     return this.#send(
       C.SSCAN,
-      collectionScanArgs(key, cursor, options),
+      scanArgs(key, cursor, options),
       asScan,
     );
   }
@@ -3197,7 +3160,7 @@ export class CacheMirClient extends EventTarget {
   ): Promise<[string, Uint8Array[]]> {
     return this.#send(
       C.SSCAN,
-      collectionScanArgs(key, cursor, options),
+      scanArgs(key, cursor, options),
       asScanBuffer,
     );
   }
@@ -3271,11 +3234,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   call(name: string, ...args: Value[]): Promise<CallReply> {
-    const info = commandByName(name);
-    if (info !== undefined) {
-      return this.#send(info, args.map(arg), asCallReply);
-    }
-    return this.#send(CALL, [name, ...args.map(arg)], asCallReply);
+    return this.#call(name, args, asCallReply);
   }
 
   /**
@@ -3291,11 +3250,20 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   callBuffer(name: string, ...args: Value[]): Promise<CallBufferReply> {
+    return this.#call(name, args, asCallBufferReply);
+  }
+
+  /** A command by name: with its opcode when the table knows it, else CALL. */
+  #call<T>(
+    name: string,
+    args: readonly Value[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    const values = args.map(valueArg);
     const info = commandByName(name);
-    if (info !== undefined) {
-      return this.#send(info, args.map(arg), asCallBufferReply);
-    }
-    return this.#send(CALL, [name, ...args.map(arg)], asCallBufferReply);
+    return info === undefined
+      ? this.#send(CALL, [name, ...values], transform)
+      : this.#send(info, values, transform);
   }
 
   // ------------------------------------------------------------------ cluster
@@ -3503,8 +3471,7 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   close(): Promise<void> {
-    this.#closing ??= this.#cluster.close();
-    return this.#closing;
+    return this.#cluster.close();
   }
 
   /**

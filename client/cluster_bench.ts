@@ -5,63 +5,17 @@
 // nodes + 1, the nodes share cores with each other and with the client.
 // Skipped (with a message) when the nodes cannot be started.
 import { CacheMirClient } from "./mod.ts";
+import { startBenchNodes } from "./_bench_nodes.ts";
 
 const DEPTH = 1000;
 const VALUE = "x".repeat(32);
 
-async function startNode(): Promise<
-  { address: string; child: Deno.ChildProcess } | undefined
-> {
-  const main = new URL("../server/main.ts", import.meta.url);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main.pathname, "--port", "0"],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const decoder = new TextDecoder();
-  let text = "";
-  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  try {
-    for await (const chunk of child.stderr) {
-      text += decoder.decode(chunk, { stream: true });
-      const m = text.match(/Listening on \S+?:(\d+) \(binary/);
-      if (m) {
-        child.stderr.pipeTo(new WritableStream()).catch(() => {});
-        return { address: `127.0.0.1:${m[1]}`, child };
-      }
-    }
-  } catch {
-    // stream ended
-  } finally {
-    clearTimeout(timer);
-  }
-  try {
-    child.kill("SIGKILL");
-  } catch {
-    // gone
-  }
-  console.error(`cluster_bench: cannot start a node, skipping:\n${text}`);
-  return undefined;
-}
-
-const started = await Promise.all([startNode(), startNode(), startNode()]);
-const nodes = started.flatMap((n) => n === undefined ? [] : [n]);
-globalThis.addEventListener("unload", () => {
-  for (const n of nodes) {
-    try {
-      n.child.kill("SIGKILL");
-    } catch {
-      // gone
-    }
-  }
-});
-const ignore = nodes.length < 3;
+const nodes = await startBenchNodes(3, "cluster_bench");
+const ignore = nodes === undefined;
 const keys = Array.from({ length: DEPTH }, (_, i) => `bench:${i}`);
 let one: CacheMirClient | undefined;
 let three: CacheMirClient | undefined;
-if (!ignore) {
+if (nodes !== undefined) {
   one = new CacheMirClient({ nodes: [nodes[0].address] });
   three = new CacheMirClient({ nodes: nodes.map((n) => n.address) });
   const data = Object.fromEntries(keys.map((k) => [k, VALUE]));

@@ -22,6 +22,8 @@ import {
   TimeoutError,
 } from "./errors.ts";
 import { kindName } from "./_replies.ts";
+import { sendPromise } from "./_send.ts";
+import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 
 /** A command argument: text (sent as UTF-8) or raw bytes. */
 export type Arg = string | Uint8Array;
@@ -160,9 +162,14 @@ export function formatAddress(target: ConnectionTarget): string {
     : `${target.hostname}:${target.port}`;
 }
 
+/** `0x0100` for GET's opcode. */
+function hex(opcode: number): string {
+  return `0x${opcode.toString(16).padStart(4, "0")}`;
+}
+
 function commandName(opcode: number): string {
   return opcode === 0 ? "CALL" : commandByOpcode(opcode)?.name ??
-    `opcode 0x${opcode.toString(16).padStart(4, "0")}`;
+    `opcode ${hex(opcode)}`;
 }
 
 function plural(n: number): string {
@@ -334,14 +341,10 @@ export class Connection {
     if (options.hello === false) return conn;
 
     const left = Math.max(1, timeoutMs - (performance.now() - started));
-    let helloTimer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      helloTimer = setTimeout(() => resolve("timeout"), left);
-    });
     try {
       const hello = conn.send(OPCODE_HELLO, ["1"], parseHello);
-      const result = await Promise.race([hello, timedOut]);
-      if (result === "timeout") {
+      const result = await withTimeout(hello, left);
+      if (result === TIMED_OUT) {
         hello.catch(() => {});
         throw new TimeoutError(address, "connect", timeoutMs);
       }
@@ -361,8 +364,6 @@ export class Connection {
         `Cannot connect to ${address}: HELLO failed: ${(e as Error).message}`,
         { cause: e },
       );
-    } finally {
-      clearTimeout(helloTimer);
     }
   }
 
@@ -407,9 +408,7 @@ export class Connection {
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    const { promise, resolve, reject } = Promise.withResolvers<T>();
-    this.sendWith(opcode, args, transform, resolve, reject);
-    return promise;
+    return sendPromise(this, opcode, args, transform);
   }
 
   /**
@@ -509,6 +508,18 @@ export class Connection {
     reject(error);
   }
 
+  /** Resolves a command taken off the queue, and tells `onSettle`. */
+  #resolve(entry: Pending, value: unknown): void {
+    entry.resolve(value);
+    this.#done(entry, undefined);
+  }
+
+  /** Rejects a command taken off (or dropped from) the queue, and tells `onSettle`. */
+  #reject(entry: Pending, error: Error): void {
+    entry.reject(error);
+    this.#done(entry, error);
+  }
+
   /** Tells `onSettle` that a queued command settled. */
   #done(entry: Pending, error: Error | undefined): void {
     const hook = this.onSettle;
@@ -575,13 +586,14 @@ export class Connection {
       const entry = this.#queue[(this.#head + this.#abandoned) & this.#mask]!;
       if (entry.deadline > now) break;
       this.#abandoned++;
-      const error = new TimeoutError(
-        this.address,
-        commandName(entry.opcode),
-        this.#timeoutMs,
+      this.#reject(
+        entry,
+        new TimeoutError(
+          this.address,
+          commandName(entry.opcode),
+          this.#timeoutMs,
+        ),
       );
-      entry.reject(error);
-      this.#done(entry, error);
       if (this.#closed !== undefined) return; // closed by the onSettle hook
     }
     const oldest = this.#queue[this.#head]!;
@@ -652,11 +664,9 @@ export class Connection {
     const entry = this.#queue[this.#head]!;
     if (frame.id !== entry.id || frame.opcode !== entry.opcode) {
       this.#fail(
-        `after a reply with id ${frame.id} and opcode 0x${
-          frame.opcode.toString(16).padStart(4, "0")
-        } to the command with id ${entry.id} and opcode 0x${
-          entry.opcode.toString(16).padStart(4, "0")
-        }`,
+        `after a reply with id ${frame.id} and opcode ${
+          hex(frame.opcode)
+        } to the command with id ${entry.id} and opcode ${hex(entry.opcode)}`,
       );
       return false;
     }
@@ -683,61 +693,46 @@ export class Connection {
       this.#abandoned--;
       return true;
     }
+    // A reply that is one BYTES value goes to the command's fast path, if it
+    // has one, without being decoded into a Reply first.
+    const payload = frame.payload;
     const fromBytes = entry.transform.fromBytes;
-    if (fromBytes !== undefined) {
-      const payload = frame.payload;
-      const start = bytesStart(payload);
-      if (start > 0) {
-        this.#shift();
-        let value: unknown;
-        try {
-          value = fromBytes(payload, start, payload.length);
-        } catch (e) {
-          entry.reject(e as Error);
-          this.#done(entry, e as Error);
-          return true;
-        }
-        entry.resolve(value);
-        this.#done(entry, undefined);
-        return true;
+    const start = fromBytes === undefined ? -1 : bytesStart(payload);
+    let reply: Reply | undefined;
+    if (start < 0) {
+      const decoded = decodeReply(payload);
+      if (decoded.kind === "decode-error") {
+        this.#fail(
+          `after an undecodable reply to ${
+            commandName(entry.opcode)
+          } (${decoded.message})`,
+        );
+        return false;
       }
-    }
-    const reply = decodeReply(frame.payload);
-    if (reply.kind === "decode-error") {
-      this.#fail(
-        `after an undecodable reply to ${
-          commandName(entry.opcode)
-        } (${reply.message})`,
-      );
-      return false;
+      reply = decoded;
     }
     this.#shift();
-    if (reply.kind === "error") {
-      const error = new ReplyError(reply.code, reply.message);
-      entry.reject(error);
-      this.#done(entry, error);
+    if (reply?.kind === "error") {
+      this.#reject(entry, new ReplyError(reply.code, reply.message));
       return true;
     }
     let value: unknown;
     try {
-      value = entry.transform(reply);
+      value = reply === undefined
+        ? fromBytes!(payload, start, payload.length)
+        : entry.transform(reply);
     } catch (e) {
-      entry.reject(e as Error);
-      this.#done(entry, e as Error);
+      this.#reject(entry, e as Error);
       return true;
     }
-    entry.resolve(value);
-    this.#done(entry, undefined);
+    this.#resolve(entry, value);
     return true;
   }
 
   #settleError(error: Error): void {
     const entry = this.#shift();
     if (this.#abandoned > 0) this.#abandoned--;
-    else {
-      entry.reject(error);
-      this.#done(entry, error);
-    }
+    else this.#reject(entry, error);
   }
 
   /** Closes the socket and rejects everything in flight; idempotent. */
@@ -765,10 +760,7 @@ export class Connection {
       const at = (this.#head + i) & this.#mask;
       const entry = this.#queue[at]!;
       this.#queue[at] = undefined;
-      if (i >= this.#abandoned) {
-        entry.reject(error);
-        this.#done(entry, error);
-      }
+      if (i >= this.#abandoned) this.#reject(entry, error);
     }
     this.#count = 0;
     this.#abandoned = 0;

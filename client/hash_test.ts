@@ -6,19 +6,9 @@ import {
   murmurHash3,
   murmurHash3String,
 } from "./hash.ts";
+import { prng } from "./_test_utils.ts";
 
 const utf8 = new TextEncoder();
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** A random string of `length` UTF-16 code units: ASCII, `{`/`}`, 2- and 3-byte chars, pairs and lone surrogates. */
 function randomText(next: () => number, length: number): string {

@@ -32,6 +32,7 @@
 
 import { fmix32, type Key, keyHash } from "./hash.ts";
 import type { NodeLocator } from "./locator.ts";
+import { checkNodeAddress, firstAccepted, firstNodes } from "./_walk.ts";
 
 /** The low and high 32 bits of the LCG multiplier 2862933555777941757. */
 const MUL_LO = 0x87b0b0fd;
@@ -291,17 +292,11 @@ export class JumpHash implements NodeLocator {
       if (accept(first)) return first;
       skipOwner = true;
     }
-    let found: string | undefined;
-    this.#walk(hi, lo, (node) => {
-      if (skipOwner) {
-        skipOwner = false;
-        return true;
-      }
-      if (!accept(node)) return true;
-      found = node;
-      return false;
-    });
-    return found;
+    return firstAccepted(
+      (visit) => this.#walk(hi, lo, visit),
+      accept,
+      skipOwner,
+    );
   }
 
   /**
@@ -313,15 +308,11 @@ export class JumpHash implements NodeLocator {
    * @returns `min(count, size)` distinct addresses, the owner first.
    */
   successors(key: Key, count: number): string[] {
-    const out: string[] = [];
     const want = Math.min(count, this.#live.length);
-    if (!(want > 0)) return out;
+    if (!(want > 0)) return [];
     const lo = keyHash(key);
-    this.#walk(fmix32(lo ^ HIGH_SALT), lo, (node) => {
-      out.push(node);
-      return out.length < want;
-    });
-    return out;
+    const hi = fmix32(lo ^ HIGH_SALT);
+    return firstNodes((visit) => this.#walk(hi, lo, visit), want);
   }
 
   /**
@@ -364,13 +355,7 @@ export class JumpHash implements NodeLocator {
 
   /** Records a node; returns whether the slots changed. */
   #put(node: string, weight: number): boolean {
-    if (typeof node !== "string" || node.length === 0) {
-      throw new TypeError(
-        `Cannot add node: address must be a non-empty string, got ${
-          typeof node === "string" ? '""' : typeof node
-        }`,
-      );
-    }
+    checkNodeAddress(node);
     if (!Number.isInteger(weight) || weight < 1 || weight > MAX_WEIGHT) {
       throw new RangeError(
         `Cannot add node ${node}: jump hashing needs a whole-number weight from 1 to ${MAX_WEIGHT}, got ${weight}`,

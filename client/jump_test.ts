@@ -1,33 +1,6 @@
 import assert from "node:assert/strict";
 import { jumpConsistentHash, JumpHash } from "./jump.ts";
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
-/** `count` seeded random keys of 16 ASCII bytes. */
-function makeKeys(count: number, seed: number): string[] {
-  const next = prng(seed);
-  const keys = new Array<string>(count);
-  for (let i = 0; i < count; i++) {
-    let key = "user:";
-    for (let j = 0; j < 11; j++) key += ALPHABET[next() % ALPHABET.length];
-    keys[i] = key;
-  }
-  return keys;
-}
-
-const NODES = Array.from({ length: 10 }, (_, i) => `127.0.0.1:${7379 + i}`);
-const ELEVENTH = "127.0.0.1:7389";
+import { ELEVENTH, makeKeys, millionKeys, NODES, prng } from "./_test_utils.ts";
 
 /** Each key's owner. */
 function owners(jump: JumpHash, keys: readonly string[]): string[] {
@@ -46,12 +19,6 @@ function maxOverMean(
     perNode.set(owner, perNode.get(owner)! + 1);
   }
   return Math.max(...perNode.values()) / (keys.length / nodes.length);
-}
-
-let million: string[] | undefined;
-/** 1,000,000 seeded keys of 16 bytes, made once. */
-function millionKeys(): string[] {
-  return million ??= makeKeys(1_000_000, 42);
 }
 
 Deno.test("jumpConsistentHash() matches the reference implementation", () => {

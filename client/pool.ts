@@ -16,6 +16,9 @@ import {
 import { ConnectionError, TimeoutError } from "./errors.ts";
 import { markNotSent } from "./retry.ts";
 import { Semaphore } from "./semaphore.ts";
+import { positiveInteger, positiveMs } from "./_options.ts";
+import { sendPromise } from "./_send.ts";
+import { withTimeout } from "./_timeout.ts";
 
 /** Default of {@linkcode PoolOptions.maxConnections}. */
 export const DEFAULT_MAX_CONNECTIONS = 4;
@@ -89,15 +92,6 @@ export interface PoolStats {
   readonly maxConnections: number;
 }
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(
-      `Invalid ${name}: ${value} (must be a positive integer)`,
-    );
-  }
-  return value;
-}
-
 /**
  * The connections to one node: at most `maxConnections`, opened when needed,
  * with commands pipelined over them. Each command is lent a slot under a
@@ -160,19 +154,19 @@ export class Pool {
     this.address = formatAddress(target);
     this.#maxConnections = positiveInteger(
       "maxConnections",
-      options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      options.maxConnections,
+      DEFAULT_MAX_CONNECTIONS,
     );
     const maxInFlight = positiveInteger(
       "maxInFlight",
-      options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      options.maxInFlight,
+      DEFAULT_MAX_IN_FLIGHT,
     );
-    const acquire = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
-    if (!(acquire > 0) || !Number.isFinite(acquire)) {
-      throw new RangeError(
-        `Invalid acquireTimeoutMs: ${acquire} (must be a positive finite number of milliseconds)`,
-      );
-    }
-    this.#acquireTimeoutMs = acquire;
+    this.#acquireTimeoutMs = positiveMs(
+      "acquireTimeoutMs",
+      options.acquireTimeoutMs,
+      DEFAULT_ACQUIRE_TIMEOUT_MS,
+    );
     this.#connectionOptions = options.connection ?? {};
     this.#connector = options.connect ?? Connection.connect;
     this.#onSettle = options.onSettle;
@@ -209,9 +203,7 @@ export class Pool {
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    const { promise, resolve, reject } = Promise.withResolvers<T>();
-    this.sendWith(opcode, args, transform, resolve, reject);
-    return promise;
+    return sendPromise(this, opcode, args, transform);
   }
 
   /**
@@ -418,14 +410,7 @@ export class Pool {
     this.#closed ??= this.#closedError("the node was removed from the client");
     if (this.#inFlight() > 0) {
       this.#idle ??= Promise.withResolvers<void>();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        this.#idle.promise,
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
+      await withTimeout(this.#idle.promise, timeoutMs);
     }
     await this.close();
   }

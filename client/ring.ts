@@ -32,6 +32,7 @@
 
 import { fmix32, type Key, keyHash, murmurHash3String } from "./hash.ts";
 import type { NodeLocator } from "./locator.ts";
+import { checkNodeAddress, firstAccepted, firstNodes } from "./_walk.ts";
 
 /**
  * How many points a node of weight 1 puts on the ring unless told otherwise
@@ -295,18 +296,9 @@ export class HashRing implements NodeLocator {
     if (this.#points.length === 0) return undefined;
     const owner = this.nodeFor(key);
     if (accept(owner)) return owner;
-    let found: string | undefined;
-    let skipOwner = true;
-    this.#walk(keyHash(key), (node) => {
-      if (skipOwner) {
-        skipOwner = false; // the walk starts with the owner
-        return true;
-      }
-      if (!accept(node)) return true;
-      found = node;
-      return false;
-    });
-    return found;
+    const h = keyHash(key);
+    // The walk starts with the owner, refused already.
+    return firstAccepted((visit) => this.#walk(h, visit), accept, true);
   }
 
   /**
@@ -319,14 +311,10 @@ export class HashRing implements NodeLocator {
    * @returns `min(count, size)` distinct addresses, the owner first.
    */
   successors(key: Key, count: number): string[] {
-    const out: string[] = [];
     const want = Math.min(count, this.#ranked.length);
-    if (!(want > 0)) return out;
-    this.#walk(keyHash(key), (node) => {
-      out.push(node);
-      return out.length < want;
-    });
-    return out;
+    if (!(want > 0)) return [];
+    const h = keyHash(key);
+    return firstNodes((visit) => this.#walk(h, visit), want);
   }
 
   /**
@@ -404,13 +392,7 @@ export class HashRing implements NodeLocator {
 
   /** Records a node; returns whether the ring changed. */
   #put(node: string, weight: number): boolean {
-    if (typeof node !== "string" || node.length === 0) {
-      throw new TypeError(
-        `Cannot add node: address must be a non-empty string, got ${
-          typeof node === "string" ? '""' : typeof node
-        }`,
-      );
-    }
+    checkNodeAddress(node);
     if (typeof weight !== "number" || !(weight > 0) || weight === Infinity) {
       throw new RangeError(
         `Cannot add node ${node}: weight must be a positive finite number, got ${weight}`,

@@ -14,33 +14,8 @@ import { keyHash } from "./hash.ts";
 import { JumpHash } from "./jump.ts";
 import type { NodeLocator } from "./locator.ts";
 import { HashRing } from "./ring.ts";
+import { ELEVENTH, makeKeys, millionKeys, NODES, prng } from "./_test_utils.ts";
 
-/** Deterministic 32-bit PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
-/** `count` keys of 16 ASCII bytes, `user:` and 11 random characters. */
-function makeKeys(count: number, seed: number): string[] {
-  const next = prng(seed);
-  const keys = new Array<string>(count);
-  for (let i = 0; i < count; i++) {
-    let key = "user:";
-    for (let j = 0; j < 11; j++) key += ALPHABET[next() % ALPHABET.length];
-    keys[i] = key;
-  }
-  return keys;
-}
-
-const NODES = Array.from({ length: 10 }, (_, i) => `127.0.0.1:${7379 + i}`);
 const KEYS = makeKeys(4096, 1);
 const BYTE_KEYS = KEYS.map((key) => new TextEncoder().encode(key));
 const MASK = KEYS.length - 1;
@@ -111,8 +86,8 @@ Deno.bench("JumpHash.successors() 2 nodes", { group: "failover" }, () => {
 Deno.bench("HashRing.add() + remove() 11th node (rebuild 1,760 points)", {
   group: "membership",
 }, () => {
-  ring.add("127.0.0.1:7389");
-  ring.remove("127.0.0.1:7389");
+  ring.add(ELEVENTH);
+  ring.remove(ELEVENTH);
 });
 
 /** Keys per node, in the order of `nodes`. */
@@ -152,21 +127,24 @@ function moved(
 }
 
 function report(): void {
-  const keys = makeKeys(1_000_000, 42);
-  const eleven = [...NODES, "127.0.0.1:7389"];
+  const keys = millionKeys();
+  const eleven = [...NODES, ELEVENTH];
   const rows: string[] = [];
   for (
     const [name, make] of [
       [
         "ring probes 1",
-        (nodes: string[]) => new HashRing({ nodes, probes: 1 }),
+        (nodes: readonly string[]) => new HashRing({ nodes, probes: 1 }),
       ],
       [
         "ring probes 2",
-        (nodes: string[]) => new HashRing({ nodes, probes: 2 }),
+        (nodes: readonly string[]) => new HashRing({ nodes, probes: 2 }),
       ],
-      ["ring probes 3 (default)", (nodes: string[]) => new HashRing({ nodes })],
-      ["jump", (nodes: string[]) => new JumpHash({ nodes })],
+      [
+        "ring probes 3 (default)",
+        (nodes: readonly string[]) => new HashRing({ nodes }),
+      ],
+      ["jump", (nodes: readonly string[]) => new JumpHash({ nodes })],
     ] as const
   ) {
     const start = performance.now();

@@ -1,34 +1,7 @@
 import assert from "node:assert/strict";
 import { fmix32, keyHash, murmurHash3String } from "./hash.ts";
 import { DEFAULT_POINTS_PER_NODE, DEFAULT_PROBES, HashRing } from "./ring.ts";
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
-/** `count` seeded random keys of 16 ASCII bytes. */
-function makeKeys(count: number, seed: number): string[] {
-  const next = prng(seed);
-  const keys = new Array<string>(count);
-  for (let i = 0; i < count; i++) {
-    let key = "user:";
-    for (let j = 0; j < 11; j++) key += ALPHABET[next() % ALPHABET.length];
-    keys[i] = key;
-  }
-  return keys;
-}
-
-const NODES = Array.from({ length: 10 }, (_, i) => `127.0.0.1:${7379 + i}`);
-const ELEVENTH = "127.0.0.1:7389";
+import { ELEVENTH, makeKeys, millionKeys, NODES } from "./_test_utils.ts";
 
 /**
  * The ring computed the slow, obvious way: every point of every node, sorted
@@ -77,12 +50,6 @@ function owners(
     out[i] = index.get(ring.nodeFor(keys[i]))!;
   }
   return out;
-}
-
-let million: string[] | undefined;
-/** 1,000,000 seeded keys of 16 bytes, made once. */
-function millionKeys(): string[] {
-  return million ??= makeKeys(1_000_000, 42);
 }
 
 Deno.test("HashRing.nodeFor() matches a brute-force ring", () => {

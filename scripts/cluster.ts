@@ -18,6 +18,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { formatAddress } from "@cachemir/client";
 
 const MAIN = new URL("../server/main.ts", import.meta.url).pathname;
 const USAGE = `Usage: deno task cluster [options] [-- node flags]
@@ -112,15 +113,18 @@ function start(port: number, host: string, flags: string[]): Node {
   return node;
 }
 
-async function stopAll(nodes: readonly Node[]): Promise<void> {
-  for (const node of nodes) {
-    if (node.exited) continue;
-    try {
-      node.child.kill("SIGTERM");
-    } catch {
-      // already gone
-    }
+/** Sends a signal to a node that has not exited. */
+function kill(node: Node, signal: Deno.Signal): void {
+  if (node.exited) return;
+  try {
+    node.child.kill(signal);
+  } catch {
+    // already gone
   }
+}
+
+async function stopAll(nodes: readonly Node[]): Promise<void> {
+  for (const node of nodes) kill(node, "SIGTERM");
   let timer: ReturnType<typeof setTimeout> | undefined;
   const all = Promise.all(nodes.map((n) => n.done));
   const late = await Promise.race([
@@ -136,11 +140,7 @@ async function stopAll(nodes: readonly Node[]): Promise<void> {
       console.error(
         `node on port ${node.port} did not stop in ${STOP_TIMEOUT_MS} ms: killing it`,
       );
-      try {
-        node.child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
+      kill(node, "SIGKILL");
     }
     await all;
   }
@@ -211,7 +211,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const addresses = nodes.map((n) =>
-    host.includes(":") ? `[${host}]:${n.port}` : `${host}:${n.port}`
+    formatAddress({ hostname: host, port: n.port })
   );
   console.log(
     `CacheMir cluster: ${count} ${count === 1 ? "node" : "nodes"} on ${

@@ -8,15 +8,12 @@ import {
   TimeoutError,
 } from "@cachemir/client";
 import { startNodeProcess } from "./_helpers/node_process.ts";
+import { sleep, withNodeClient } from "./_helpers/node_client.ts";
 
-const sleep = (ms: number): Promise<void> =>
-  new Promise((r) => setTimeout(r, ms));
 const ALL_BYTES = new Uint8Array(256).map((_, i) => i);
 
-Deno.test("CacheMirClient on a node process", async (t) => {
-  const node = await startNodeProcess();
-  const client = new CacheMirClient({ nodes: [node.address] });
-  try {
+Deno.test("CacheMirClient on a node process", (t) =>
+  withNodeClient(async (client, node) => {
     await t.step("CacheMirClient.ping(), echo(), hello()", async () => {
       assert.equal(await client.ping(), "PONG");
       assert.equal(await client.ping("hi"), "hi");
@@ -225,11 +222,7 @@ Deno.test("CacheMirClient on a node process", async (t) => {
         await assert.rejects(q.get("q:k"), ConnectionError);
       },
     );
-  } finally {
-    await client.close();
-    await node.stop();
-  }
-});
+  }));
 
 Deno.test("CacheMirClient rejects commands in flight when the node dies", async () => {
   const node = await startNodeProcess();

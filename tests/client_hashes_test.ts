@@ -1,24 +1,14 @@
 // CacheMirClient's hash commands against a real node process on 127.0.0.1.
 import assert from "node:assert/strict";
-import { CacheMirClient, ReplyError } from "@cachemir/client";
-import { startNodeProcess } from "./_helpers/node_process.ts";
+import {
+  enc,
+  rejectsWith,
+  withNodeClient,
+  WRONGTYPE,
+} from "./_helpers/node_client.ts";
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const WRONGTYPE =
-  "WRONGTYPE Operation against a key holding the wrong kind of value";
-
-async function rejectsWith(p: Promise<unknown>, text: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof ReplyError, `expected ReplyError, got ${e}`);
-    assert.equal(e.message, text);
-    return true;
-  });
-}
-
-Deno.test("CacheMirClient hash commands on a node process", async (t) => {
-  const node = await startNodeProcess();
-  const client = new CacheMirClient({ nodes: [node.address] });
-  try {
+Deno.test("CacheMirClient hash commands on a node process", (t) =>
+  withNodeClient(async (client) => {
     await t.step("CacheMirClient.hset() forms, hmset(), hsetnx()", async () => {
       assert.equal(await client.hset("h:1", { name: "Ada", born: 1815 }), 2);
       assert.equal(await client.hset("h:1", "name", "Grace", "lang", "en"), 1);
@@ -247,8 +237,4 @@ Deno.test("CacheMirClient hash commands on a node process", async (t) => {
       await rejectsWith(client.get("h:1"), WRONGTYPE);
       assert.equal(await client.get("h:str"), "v");
     });
-  } finally {
-    await client.close();
-    await node.stop();
-  }
-});
+  }));

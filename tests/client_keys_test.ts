@@ -1,16 +1,10 @@
 // CacheMirClient's key commands, and expiry, against a real node process.
 import assert from "node:assert/strict";
-import { CacheMirClient, ReplyError } from "@cachemir/client";
-import { startNodeProcess } from "./_helpers/node_process.ts";
+import { ReplyError } from "@cachemir/client";
+import { enc, sleep, withNodeClient } from "./_helpers/node_client.ts";
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const sleep = (ms: number): Promise<void> =>
-  new Promise((r) => setTimeout(r, ms));
-
-Deno.test("CacheMirClient key commands on a node process", async (t) => {
-  const node = await startNodeProcess();
-  const client = new CacheMirClient({ nodes: [node.address] });
-  try {
+Deno.test("CacheMirClient key commands on a node process", (t) =>
+  withNodeClient(async (client) => {
     await t.step("CacheMirClient.del(), unlink(), exists()", async () => {
       await client.mset({ "k:a": "1", "k:b": "2", "k:c": "3", "k:d": "4" });
       assert.equal(await client.exists("k:a", "k:a", "k:missing"), 2);
@@ -197,8 +191,4 @@ Deno.test("CacheMirClient key commands on a node process", async (t) => {
         assert.equal(size, 1, "every expired key was reclaimed without access");
       },
     );
-  } finally {
-    await client.close();
-    await node.stop();
-  }
-});
+  }));

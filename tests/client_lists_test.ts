@@ -1,24 +1,14 @@
 // CacheMirClient's list commands against a real node process on 127.0.0.1.
 import assert from "node:assert/strict";
-import { CacheMirClient, ReplyError } from "@cachemir/client";
-import { startNodeProcess } from "./_helpers/node_process.ts";
+import {
+  enc,
+  rejectsWith,
+  withNodeClient,
+  WRONGTYPE,
+} from "./_helpers/node_client.ts";
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const WRONGTYPE =
-  "WRONGTYPE Operation against a key holding the wrong kind of value";
-
-async function rejectsWith(p: Promise<unknown>, text: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof ReplyError, `expected ReplyError, got ${e}`);
-    assert.equal(e.message, text);
-    return true;
-  });
-}
-
-Deno.test("CacheMirClient list commands on a node process", async (t) => {
-  const node = await startNodeProcess();
-  const client = new CacheMirClient({ nodes: [node.address] });
-  try {
+Deno.test("CacheMirClient list commands on a node process", (t) =>
+  withNodeClient(async (client) => {
     await t.step(
       "CacheMirClient.lpush(), rpush(), lpushx(), rpushx(), llen()",
       async () => {
@@ -217,8 +207,4 @@ Deno.test("CacheMirClient list commands on a node process", async (t) => {
       }
       assert.deepEqual(await client.lrange("l:ok", 0, -1), ["a"]);
     });
-  } finally {
-    await client.close();
-    await node.stop();
-  }
-});
+  }));

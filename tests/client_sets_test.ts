@@ -1,27 +1,18 @@
 // CacheMirClient's set commands against a real node process on 127.0.0.1.
 import assert from "node:assert/strict";
-import { CacheMirClient, ReplyError } from "@cachemir/client";
-import { startNodeProcess } from "./_helpers/node_process.ts";
+import {
+  enc,
+  rejectsWith,
+  withNodeClient,
+  WRONGTYPE,
+} from "./_helpers/node_client.ts";
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
-const WRONGTYPE =
-  "WRONGTYPE Operation against a key holding the wrong kind of value";
-
-async function rejectsWith(p: Promise<unknown>, text: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof ReplyError, `expected ReplyError, got ${e}`);
-    assert.equal(e.message, text);
-    return true;
-  });
-}
 
 const sorted = (a: string[]): string[] => [...a].sort();
 
-Deno.test("CacheMirClient set commands on a node process", async (t) => {
-  const node = await startNodeProcess();
-  const client = new CacheMirClient({ nodes: [node.address] });
-  try {
+Deno.test("CacheMirClient set commands on a node process", (t) =>
+  withNodeClient(async (client) => {
     await t.step(
       "CacheMirClient.sadd(), srem(), scard(), smembers()",
       async () => {
@@ -210,8 +201,4 @@ Deno.test("CacheMirClient set commands on a node process", async (t) => {
       assert.equal(await client.exists("s:x"), 0);
       assert.equal(await client.scard("s:a"), 4);
     });
-  } finally {
-    await client.close();
-    await node.stop();
-  }
-});
+  }));

@@ -1,23 +1,9 @@
 // CacheMirClient's string commands against a real node process on 127.0.0.1.
 import assert from "node:assert/strict";
-import { CacheMirClient, ReplyError } from "@cachemir/client";
-import { startNodeProcess } from "./_helpers/node_process.ts";
+import { enc, rejectsWith, withNodeClient } from "./_helpers/node_client.ts";
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-async function rejectsWith(p: Promise<unknown>, text: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof ReplyError, `expected ReplyError, got ${e}`);
-    assert.equal(e.message, text);
-    assert.equal(e.code, text.split(" ")[0]);
-    return true;
-  });
-}
-
-Deno.test("CacheMirClient string commands on a node process", async (t) => {
-  const node = await startNodeProcess();
-  const client = new CacheMirClient({ nodes: [node.address] });
-  try {
+Deno.test("CacheMirClient string commands on a node process", (t) =>
+  withNodeClient(async (client) => {
     await t.step("CacheMirClient.get() and set()", async () => {
       assert.equal(await client.get("s:missing"), null);
       assert.equal(await client.set("s:k", "v"), "OK");
@@ -217,8 +203,4 @@ Deno.test("CacheMirClient string commands on a node process", async (t) => {
         );
       },
     );
-  } finally {
-    await client.close();
-    await node.stop();
-  }
-});
+  }));

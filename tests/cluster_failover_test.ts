@@ -3,32 +3,34 @@
 import assert from "node:assert/strict";
 import { CacheMirClient, NodeEvent } from "@cachemir/client";
 import {
-  nextEvent,
+  callBoundMs,
+  nodeEvent,
   type NodeProcess,
+  nodeStats,
   restartNode,
   runLoad,
   sleep,
+  slowest,
   startNodes,
   stopNodes,
 } from "./_helpers/cluster.ts";
 
-const CONNECT_MS = 500;
-const COMMAND_MS = 500;
-const RETRY = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
-/** The longest a call may take: every attempt's timeouts, and the delays between them. */
-const BOUND_MS = RETRY.attempts * (CONNECT_MS + COMMAND_MS) +
-  (RETRY.attempts - 1) * RETRY.maxDelayMs;
+const OPTIONS = {
+  connectTimeoutMs: 500,
+  commandTimeoutMs: 500,
+  failureThreshold: 3,
+  healthCheckIntervalMs: 100,
+  retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
+};
+const COMMAND_MS = OPTIONS.commandTimeoutMs;
+const BOUND_MS = callBoundMs(OPTIONS);
 const KEYS = Array.from({ length: 300 }, (_, i) => `k:${i}`);
 
 Deno.test("CacheMirClient survives kill -9 of a node under load, and takes it back after restart", async () => {
   const nodes: NodeProcess[] = await startNodes(3);
   const client = new CacheMirClient({
     nodes: nodes.map((n) => n.address),
-    connectTimeoutMs: CONNECT_MS,
-    commandTimeoutMs: COMMAND_MS,
-    failureThreshold: 3,
-    healthCheckIntervalMs: 100,
-    retry: RETRY,
+    ...OPTIONS,
   });
   const events: string[] = [];
   for (const type of ["nodeDown", "nodeUp"]) {
@@ -50,12 +52,7 @@ Deno.test("CacheMirClient survives kill -9 of a node under load, and takes it ba
     const ops = ["get", "set", "incr"] as const;
     const stop = sleep(1200);
     let killedAt = 0;
-    const downEvent = nextEvent<NodeEvent>(
-      client,
-      "nodeDown",
-      (e) => e.address === victim.address,
-      5000,
-    ).then((event) => ({ event, at: performance.now() }));
+    const downEvent = nodeEvent(client, "nodeDown", victim.address, 5000);
     const killing = sleep(300).then(async () => {
       killedAt = performance.now();
       await victim.stop("SIGKILL");
@@ -82,8 +79,8 @@ Deno.test("CacheMirClient survives kill -9 of a node under load, and takes it ba
 
     // Every call settled, within its bound.
     assert.ok(records.length > 500, `${records.length} calls`);
-    const slowest = records.reduce((m, r) => Math.max(m, r.ms), 0);
-    assert.ok(slowest < BOUND_MS, `slowest call ${slowest} ms >= ${BOUND_MS}`);
+    const slow = slowest(records);
+    assert.ok(slow < BOUND_MS, `slowest call ${slow} ms >= ${BOUND_MS}`);
     // Calls that failed are few, near the kill, and never retried writes
     // that were not safe to repeat.
     const failed = records.filter((r) => r.error !== undefined);
@@ -106,8 +103,7 @@ Deno.test("CacheMirClient survives kill -9 of a node under load, and takes it ba
       }`,
     );
     // Once the node is down, calls for its keys succeed on the others.
-    const state = client.stats().find((s) => s.address === victim.address)!;
-    assert.equal(state.state, "down");
+    assert.equal(nodeStats(client, victim.address).state, "down");
     for (const k of victimKeys.slice(0, 20)) {
       assert.equal(await client.set(k, "after"), "OK");
       assert.equal(await client.get(k), "after");
@@ -116,21 +112,12 @@ Deno.test("CacheMirClient survives kill -9 of a node under load, and takes it ba
     assert.ok(events.includes(`nodeDown ${victim.address}`));
 
     // Restart on the same port: the health check brings it back.
-    const upEvent = nextEvent<NodeEvent>(
-      client,
-      "nodeUp",
-      (e) => e.address === victim.address,
-      10_000,
-    );
+    const upEvent = nodeEvent(client, "nodeUp", victim.address, 10_000);
     nodes[1] = await restartNode(victim.port);
     await upEvent;
-    assert.equal(
-      client.stats().find((s) => s.address === victim.address)!.state,
-      "up",
-    );
+    assert.equal(nodeStats(client, victim.address).state, "up");
     // Its keys are served by it again: empty after the restart.
-    const before = client.stats().find((s) => s.address === victim.address)!
-      .requests;
+    const before = nodeStats(client, victim.address).requests;
     assert.equal(
       await client.get(victimKeys[0]),
       null,
@@ -138,8 +125,7 @@ Deno.test("CacheMirClient survives kill -9 of a node under load, and takes it ba
     );
     await client.set(victimKeys[0], "back");
     assert.equal(await client.get(victimKeys[0]), "back");
-    const after = client.stats().find((s) => s.address === victim.address)!
-      .requests;
+    const after = nodeStats(client, victim.address).requests;
     assert.equal(after - before, 3);
     assert.deepEqual(events, [
       `nodeDown ${victim.address}`,

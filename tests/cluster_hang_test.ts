@@ -1,31 +1,34 @@
 // CacheMirClient over 3 real node processes while one hangs (SIGSTOP: alive,
 // connected, silent): commands time out, then the node is taken out.
 import assert from "node:assert/strict";
-import { CacheMirClient, NodeEvent, TimeoutError } from "@cachemir/client";
+import { CacheMirClient, TimeoutError } from "@cachemir/client";
 import {
-  nextEvent,
+  callBoundMs,
+  nodeEvent,
+  nodeStats,
   runLoad,
   sleep,
+  slowest,
   startNodes,
   stopNodes,
 } from "./_helpers/cluster.ts";
 
-const CONNECT_MS = 300;
-const COMMAND_MS = 200;
-const RETRY = { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 };
-const BOUND_MS = RETRY.attempts * (CONNECT_MS + COMMAND_MS) +
-  (RETRY.attempts - 1) * RETRY.maxDelayMs;
+const OPTIONS = {
+  connectTimeoutMs: 300,
+  commandTimeoutMs: 200,
+  failureThreshold: 3,
+  healthCheckIntervalMs: 100,
+  retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
+};
+const COMMAND_MS = OPTIONS.commandTimeoutMs;
+const BOUND_MS = callBoundMs(OPTIONS);
 const KEYS = Array.from({ length: 200 }, (_, i) => `h:${i}`);
 
 Deno.test("CacheMirClient times out on a hung (SIGSTOPped) node, then routes around it", async () => {
   const nodes = await startNodes(3);
   const client = new CacheMirClient({
     nodes: nodes.map((n) => n.address),
-    connectTimeoutMs: CONNECT_MS,
-    commandTimeoutMs: COMMAND_MS,
-    failureThreshold: 3,
-    healthCheckIntervalMs: 100,
-    retry: RETRY,
+    ...OPTIONS,
   });
   const hung = nodes[2];
   try {
@@ -33,12 +36,7 @@ Deno.test("CacheMirClient times out on a hung (SIGSTOPped) node, then routes aro
     const hungKeys = KEYS.filter((k) => client.nodeFor(k) === hung.address);
     assert.ok(hungKeys.length > 30);
 
-    const downEvent = nextEvent<NodeEvent>(
-      client,
-      "nodeDown",
-      (e) => e.address === hung.address,
-      5000,
-    ).then((event) => ({ event, at: performance.now() }));
+    const downEvent = nodeEvent(client, "nodeDown", hung.address, 5000);
     hung.child.kill("SIGSTOP");
     const stoppedAt = performance.now();
 
@@ -57,13 +55,13 @@ Deno.test("CacheMirClient times out on a hung (SIGSTOPped) node, then routes aro
       downAfter >= COMMAND_MS * 0.9 && downAfter < 3 * COMMAND_MS + 500,
       `down ${downAfter} ms after SIGSTOP`,
     );
-    const stats = client.stats().find((s) => s.address === hung.address)!;
+    const stats = nodeStats(client, hung.address);
     assert.equal(stats.state, "down");
     assert.ok(stats.timeouts >= 3, `${stats.timeouts} timeouts`);
 
     // No call waited past its bound; GET is retried, so none failed.
-    const slowest = records.reduce((m, r) => Math.max(m, r.ms), 0);
-    assert.ok(slowest < BOUND_MS, `slowest ${slowest} ms >= ${BOUND_MS}`);
+    const slow = slowest(records);
+    assert.ok(slow < BOUND_MS, `slowest ${slow} ms >= ${BOUND_MS}`);
     const failed = records.filter((r) => r.error !== undefined);
     assert.deepEqual(failed.map((r) => `${r.key}: ${r.error}`), []);
     // After the ejection, the hung node's keys are answered fast elsewhere.
@@ -78,12 +76,7 @@ Deno.test("CacheMirClient times out on a hung (SIGSTOPped) node, then routes aro
     );
 
     // Resumed, it answers its health check and comes back.
-    const upEvent = nextEvent<NodeEvent>(
-      client,
-      "nodeUp",
-      (e) => e.address === hung.address,
-      5000,
-    );
+    const upEvent = nodeEvent(client, "nodeUp", hung.address, 5000);
     hung.child.kill("SIGCONT");
     await upEvent;
     assert.deepEqual(

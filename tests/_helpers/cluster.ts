@@ -1,14 +1,22 @@
 /**
  * Helpers for tests with several node processes: start and stop them, wait
- * for a client's events, and run a bounded load while recording how every
- * call settled.
+ * for a client's node events, read a node's counters, and run a bounded load
+ * while recording how every call settled (and the bound it must keep).
  *
  * @module
  */
 
+import type {
+  CacheMirClient,
+  NodeEvent,
+  NodeEventType,
+  NodeStats,
+} from "@cachemir/client";
+import { sleep } from "./node_client.ts";
 import { type NodeProcess, startNodeProcess } from "./node_process.ts";
 
 export type { NodeProcess };
+export { sleep };
 
 /**
  * Starts `n` node processes on free ports, in parallel.
@@ -64,33 +72,71 @@ export async function stopNodes(nodes: readonly NodeProcess[]): Promise<void> {
 }
 
 /**
- * Waits for an event, at most `timeoutMs`.
+ * Waits for a node's event (`nodeDown`, `nodeUp`...), at most `timeoutMs`.
  *
- * @param target Where it is dispatched.
+ * @param client Where it is dispatched.
  * @param type Its name.
- * @param accept Which event is awaited.
+ * @param address The node it is about.
  * @param timeoutMs The longest wait.
- * @returns The event.
+ * @returns The event, and when it came (`performance.now()`).
  */
-export function nextEvent<E extends Event>(
-  target: EventTarget,
-  type: string,
-  accept: (event: E) => boolean,
+export function nodeEvent(
+  client: CacheMirClient,
+  type: NodeEventType,
+  address: string,
   timeoutMs: number,
-): Promise<E> {
+): Promise<{ event: NodeEvent; at: number }> {
   return new Promise((resolve, reject) => {
-    const listener = (event: Event) => {
-      if (!accept(event as E)) return;
+    const listener = (event: NodeEvent) => {
+      if (event.address !== address) return;
       clearTimeout(timer);
-      target.removeEventListener(type, listener);
-      resolve(event as E);
+      client.removeEventListener(type, listener);
+      resolve({ event, at: performance.now() });
     };
     const timer = setTimeout(() => {
-      target.removeEventListener(type, listener);
-      reject(new Error(`no ${type} event within ${timeoutMs} ms`));
+      client.removeEventListener(type, listener);
+      reject(
+        new Error(`no ${type} event for ${address} within ${timeoutMs} ms`),
+      );
     }, timeoutMs);
-    target.addEventListener(type, listener);
+    client.addEventListener(type, listener);
   });
+}
+
+/**
+ * A node's counters, as the client reports them.
+ *
+ * @param client The client.
+ * @param address The node.
+ * @returns Its entry in `client.stats()`.
+ */
+export function nodeStats(client: CacheMirClient, address: string): NodeStats {
+  const stats = client.stats().find((s) => s.address === address);
+  if (stats === undefined) throw new Error(`the client has no node ${address}`);
+  return stats;
+}
+
+/** The client options a call's time bound depends on. */
+export interface TimeoutOptions {
+  /** As the client's option. */
+  readonly connectTimeoutMs: number;
+  /** As the client's option. */
+  readonly commandTimeoutMs: number;
+  /** As the client's option. */
+  readonly retry: { readonly attempts: number; readonly maxDelayMs: number };
+}
+
+/**
+ * The longest a call may take (with no wait for a pool slot): every
+ * attempt's connect and command timeouts, and the delays between them.
+ *
+ * @param options The client's timeouts and retries.
+ * @returns The bound in ms.
+ */
+export function callBoundMs(options: TimeoutOptions): number {
+  const { attempts, maxDelayMs } = options.retry;
+  return attempts * (options.connectTimeoutMs + options.commandTimeoutMs) +
+    (attempts - 1) * maxDelayMs;
 }
 
 /** How one call of a load settled. */
@@ -148,11 +194,11 @@ export async function runLoad(
 }
 
 /**
- * Resolves after `ms`.
+ * The slowest call of a load.
  *
- * @param ms Milliseconds.
- * @returns A promise.
+ * @param records Every call's record.
+ * @returns Its time to settle, in ms; 0 for no calls.
  */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+export function slowest(records: readonly CallRecord[]): number {
+  return records.reduce((m, r) => Math.max(m, r.ms), 0);
 }
