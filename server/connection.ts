@@ -2,7 +2,8 @@
  * {@linkcode Connection}: the one read loop both ports share. Every read is
  * decoded by the port's {@linkcode Codec}, each complete request executed in
  * order, and all of the read's replies leave in one write before the next
- * read. The binary port (`binary_connection.ts`) and the RESP port
+ * read (in several writes when they pass 1 MiB: output held per connection
+ * is bounded). The binary port (`binary_connection.ts`) and the RESP port
  * (`resp_connection.ts`) differ only in their codec.
  *
  * @module
@@ -45,6 +46,139 @@ export interface Codec<Request> {
    * @returns The encoded replies.
    */
   take(): Uint8Array;
+}
+
+/**
+ * Most bytes of replies a connection holds before writing them out: a read
+ * of small requests asking for big replies (64 KiB of `GET big`) is answered
+ * in several writes, and a peer that does not read stops the loop (TCP
+ * back-pressure) instead of growing memory.
+ */
+const MAX_PENDING_OUTPUT = 1024 * 1024;
+
+/** What {@linkcode StreamCodec} reads requests from: a port's decoder. */
+export interface CodecInput {
+  /** Adds bytes read from the socket. */
+  push(chunk: Uint8Array): void;
+}
+
+/** What {@linkcode StreamCodec} writes replies into: a port's writer. */
+export interface CodecOutput {
+  /** Bytes written and not taken yet. */
+  readonly length: number;
+  /** Takes the bytes written, as a view valid until more are written. */
+  takeView(): Uint8Array;
+}
+
+/**
+ * What the ports' codecs share: bytes in go to a decoder, replies go out of
+ * a writer, and the stream breaks once. A port adds how requests are read
+ * (`next()`) and how replies are written (`writeReply()`).
+ *
+ * @example A codec of newline-separated commands
+ * ```ts
+ * import { StreamCodec } from "./connection.ts";
+ * import { OK, OutputBuffer, type Reply, StreamBuffer } from "@cachemir/protocol";
+ * import assert from "node:assert/strict";
+ *
+ * class LineCodec extends StreamCodec<string> {
+ *   #input: StreamBuffer;
+ *   #output: OutputBuffer;
+ *   constructor() {
+ *     const input = new StreamBuffer();
+ *     const output = new OutputBuffer();
+ *     super(input, output);
+ *     this.#input = input;
+ *     this.#output = output;
+ *   }
+ *   next(): string | undefined {
+ *     const input = this.#input;
+ *     const line = input.bytes.subarray(input.start, input.end);
+ *     const nl = line.indexOf(0x0a);
+ *     if (nl < 0) {
+ *       input.keep();
+ *       return undefined;
+ *     }
+ *     input.advance(nl + 1);
+ *     return new TextDecoder().decode(line.subarray(0, nl));
+ *   }
+ *   writeReply(_line: string, reply: Reply): void {
+ *     this.#output.writeByteString(`${reply.kind}\n`);
+ *   }
+ * }
+ *
+ * const codec = new LineCodec();
+ * codec.push(new TextEncoder().encode("PING\nECHO"));
+ * const line = codec.next()!;
+ * assert.equal(line, "PING");
+ * assert.equal(codec.next(), undefined);
+ * codec.writeReply(line, OK);
+ * assert.equal(new TextDecoder().decode(codec.take()), "ok\n");
+ * ```
+ */
+export abstract class StreamCodec<Request> implements Codec<Request> {
+  #input: CodecInput;
+  #output: CodecOutput;
+  #broken = false;
+
+  /**
+   * @param input The port's decoder.
+   * @param output The port's writer.
+   */
+  constructor(input: CodecInput, output: CodecOutput) {
+    this.#input = input;
+    this.#output = output;
+  }
+
+  /** `true` once a protocol error was answered and the connection must close. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /** Encoded bytes not yet taken. */
+  get pending(): number {
+    return this.#output.length;
+  }
+
+  /**
+   * Adds bytes read from the socket (see the decoders' rules on reuse).
+   *
+   * @param chunk The bytes.
+   */
+  push(chunk: Uint8Array): void {
+    this.#input.push(chunk);
+  }
+
+  /**
+   * Takes the encoded replies, without copying them.
+   *
+   * @returns The bytes; they view the codec's memory: write them out
+   * before encoding more replies.
+   */
+  take(): Uint8Array {
+    return this.#output.takeView();
+  }
+
+  /** Marks the stream out of sync: the connection writes what is pending and closes. */
+  protected breakStream(): void {
+    this.#broken = true;
+  }
+
+  /**
+   * The next complete request.
+   *
+   * @returns The request, or `undefined` when more bytes are needed or the
+   * stream is broken.
+   */
+  abstract next(): Request | undefined;
+
+  /**
+   * Encodes the reply to a request.
+   *
+   * @param request The request, as `next()` returned it.
+   * @param reply Its reply.
+   */
+  abstract writeReply(request: Request, reply: Reply): void;
 }
 
 /** How a connection ended. */
@@ -118,7 +252,13 @@ export class Connection<Request> {
         this.#reading = false;
         if (n === null) return "eof";
         this.#session.lastActive = Date.now();
-        const end = this.#handle(this.#readBuf.subarray(0, n));
+        codec.push(this.#readBuf.subarray(0, n));
+        let end = this.#handle();
+        while (end === "flush") {
+          // Output past the bound leaves before more of this read runs.
+          await this.#writeAll(codec.take());
+          end = this.#handle();
+        }
         if (codec.pending > 0) await this.#writeAll(codec.take());
         if (end !== undefined) return end;
       }
@@ -140,14 +280,17 @@ export class Connection<Request> {
     }
   }
 
-  /** Decodes and executes every complete request of one read. */
-  #handle(chunk: Uint8Array): "quit" | "protocol" | undefined {
+  /**
+   * Decodes and executes the complete requests pushed, in order; stops
+   * early with `"flush"` once `MAX_PENDING_OUTPUT` bytes of replies wait.
+   */
+  #handle(): "quit" | "protocol" | "flush" | undefined {
     const codec = this.#codec;
     const session = this.#session;
-    codec.push(chunk);
     for (let r = codec.next(); r !== undefined; r = codec.next()) {
       codec.writeReply(r, this.#execute(r));
       if (session.closeAfterReply) return "quit";
+      if (codec.pending >= MAX_PENDING_OUTPUT) return "flush";
     }
     return codec.broken ? "protocol" : undefined;
   }

@@ -29,6 +29,9 @@ const log = logger("node");
 /** How long a graceful shutdown waits for connections to finish. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
+/** Longest pause before accepting again after `accept()` failed. */
+const ACCEPT_RETRY_MAX_MS = 250;
+
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
 
@@ -175,18 +178,45 @@ export class CacheNode {
   }
 
   async #accept(listener: Deno.TcpListener, port: Port): Promise<void> {
-    try {
-      for await (const conn of listener) {
-        if (this.#closing !== undefined) {
-          conn.close();
-          continue;
+    let failures = 0;
+    for (;;) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await listener.accept();
+      } catch (e) {
+        if (this.#closing !== undefined) return;
+        if (e instanceof Deno.errors.BadResource) {
+          log.error("Accept loop failed: {error}", { error: String(e) });
+          return;
         }
-        this.#serve(conn, port);
+        // Out of file descriptors (EMFILE) and the like pass when clients
+        // leave: keep the port alive, and retry with a growing pause.
+        if (failures++ === 0) {
+          log.warn("Cannot accept a connection on the {port} port: {error}", {
+            port,
+            error: String(e),
+          });
+        }
+        await new Promise((r) =>
+          setTimeout(r, Math.min(ACCEPT_RETRY_MAX_MS, 5 * 2 ** failures))
+        );
+        continue;
       }
-    } catch (e) {
-      if (this.#closing === undefined) {
-        log.error("Accept loop failed: {error}", { error: String(e) });
+      if (failures > 0) {
+        log.warn(
+          "Accepting on the {port} port again after {failures} failures",
+          {
+            port,
+            failures,
+          },
+        );
+        failures = 0;
       }
+      if (this.#closing !== undefined) {
+        conn.close();
+        continue;
+      }
+      this.#serve(conn, port);
     }
   }
 

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { bytes, type Reply } from "@cachemir/protocol";
+import { type Codec, Connection } from "./connection.ts";
+import type { Session } from "./commands/types.ts";
+
+/** Requests are ASCII lines holding a reply size; a reply is that many bytes. */
+class SizeCodec implements Codec<number> {
+  #pending = "";
+  #out: Uint8Array[] = [];
+  #outBytes = 0;
+  broken = false;
+
+  push(chunk: Uint8Array): void {
+    this.#pending += String.fromCharCode(...chunk);
+  }
+
+  next(): number | undefined {
+    const nl = this.#pending.indexOf("\n");
+    if (nl < 0) return undefined;
+    const n = Number(this.#pending.slice(0, nl));
+    this.#pending = this.#pending.slice(nl + 1);
+    return n;
+  }
+
+  writeReply(_request: number, reply: Reply): void {
+    const v = (reply as { value: string }).value;
+    this.#out.push(Uint8Array.from(v, (c) => c.charCodeAt(0)));
+    this.#outBytes += v.length;
+  }
+
+  get pending(): number {
+    return this.#outBytes;
+  }
+
+  take(): Uint8Array {
+    const all = new Uint8Array(this.#outBytes);
+    let p = 0;
+    for (const b of this.#out) {
+      all.set(b, p);
+      p += b.length;
+    }
+    this.#out = [];
+    this.#outBytes = 0;
+    return all;
+  }
+}
+
+/** A Deno.Conn stand-in: reads from a queue; writes wait for `release()`. */
+class SlowConn {
+  writes: number[] = [];
+  #chunks: Uint8Array[];
+  #gate = Promise.withResolvers<void>();
+
+  constructor(chunks: Uint8Array[], open: boolean) {
+    this.#chunks = chunks;
+    if (open) this.#gate.resolve();
+  }
+
+  release(): void {
+    this.#gate.resolve();
+  }
+
+  read(p: Uint8Array): Promise<number | null> {
+    const chunk = this.#chunks.shift();
+    if (chunk === undefined) return Promise.resolve(null);
+    p.set(chunk);
+    return Promise.resolve(chunk.length);
+  }
+
+  async write(p: Uint8Array): Promise<number> {
+    await this.#gate.promise;
+    this.writes.push(p.length);
+    return p.length;
+  }
+
+  close(): void {}
+}
+
+function session(): Session {
+  return {
+    id: 1,
+    peer: "test",
+    dialect: "binary",
+    name: "",
+    closeAfterReply: false,
+  };
+}
+
+const REPLY_BYTES = 64 * 1024;
+/** One read: 100 requests each asking for 64 KiB, 6.25 MiB of replies. */
+const READ = new TextEncoder().encode(`${REPLY_BYTES}\n`.repeat(100));
+
+function serve(conn: SlowConn, executed: number[]): Connection<number> {
+  return new Connection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    codec: new SizeCodec(),
+    execute: (n) => {
+      executed.push(n);
+      return bytes("x".repeat(n));
+    },
+  });
+}
+
+Deno.test("Connection.run() writes a read's big replies in pieces of about 1 MiB", async () => {
+  const conn = new SlowConn([READ], true);
+  const executed: number[] = [];
+  assert.equal(await serve(conn, executed).run(), "eof");
+  assert.equal(executed.length, 100);
+  assert.equal(
+    conn.writes.reduce((s, n) => s + n, 0),
+    100 * REPLY_BYTES,
+  );
+  assert.ok(conn.writes.length >= 6, `${conn.writes.length} writes`);
+  for (const n of conn.writes) {
+    assert.ok(n <= 1024 * 1024 + REPLY_BYTES, `a write of ${n} bytes`);
+  }
+});
+
+Deno.test("Connection.run() runs no more requests while its output cannot leave", async () => {
+  const conn = new SlowConn([READ], false);
+  const executed: number[] = [];
+  const done = serve(conn, executed).run();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  // The peer reads nothing: 1 MiB of replies waits, the rest is not run.
+  assert.equal(executed.length, 16);
+  assert.deepEqual(conn.writes, []);
+  conn.release();
+  assert.equal(await done, "eof");
+  assert.equal(executed.length, 100);
+  assert.equal(conn.writes.reduce((s, n) => s + n, 0), 100 * REPLY_BYTES);
+});
