@@ -18,6 +18,21 @@ Deno.test("toByteString() and fromByteString() round-trip all 256 byte values", 
   assert.equal(toByteString(all, 250, 253), "\xfa\xfb\xfc");
 });
 
+Deno.test("toByteString() converts every length and offset byte for byte", () => {
+  const bytes = new Uint8Array(300).map((_, i) => (i * 151 + 7) % 256);
+  for (let start = 0; start < 3; start++) {
+    for (let n = 0; n <= 64; n++) {
+      const s = toByteString(bytes, start, start + n);
+      let expected = "";
+      for (let i = start; i < start + n; i++) {
+        expected += String.fromCharCode(bytes[i]);
+      }
+      assert.equal(s, expected, `${n} bytes from ${start}`);
+    }
+  }
+  assert.equal(toByteString(bytes.subarray(5, 30)), toByteString(bytes, 5, 30));
+});
+
 Deno.test("writeByteString() writes non-ASCII long strings byte for byte", () => {
   const s = "a".repeat(40) + "\x80\xff" + "b".repeat(40);
   const buf = new Uint8Array(100);

@@ -12,9 +12,7 @@ import {
   type Limits,
   PROTOCOL_VERSIONS,
 } from "./types.ts";
-
-const INITIAL_BYTES = 16 * 1024;
-const KEEP_BYTES = 64 * 1024;
+import { StreamBuffer } from "./stream_buffer.ts";
 
 /**
  * Splits a byte stream into frames. Accepts any split of the stream (one
@@ -43,12 +41,7 @@ const KEEP_BYTES = 64 * 1024;
  */
 export class FrameDecoder {
   #maxFrameBytes: number;
-  /** Either the caller's chunk (while `#borrowed`) or our own buffer. */
-  #buf: Uint8Array;
-  #own: Uint8Array | undefined;
-  #borrowed = false;
-  #pos = 0;
-  #end = 0;
+  #input = new StreamBuffer();
   #skip = 0;
   #failed = false;
 
@@ -59,12 +52,11 @@ export class FrameDecoder {
    */
   constructor(limits: Limits = {}) {
     this.#maxFrameBytes = limits.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.#buf = new Uint8Array(0);
   }
 
   /** Bytes received and not yet returned as frames (skipped bytes not counted). */
   get buffered(): number {
-    return this.#end - this.#pos;
+    return this.#input.length;
   }
 
   /**
@@ -74,27 +66,13 @@ export class FrameDecoder {
    */
   push(chunk: Uint8Array): void {
     if (this.#failed || chunk.length === 0) return;
-    let from = 0;
     if (this.#skip > 0) {
-      from = Math.min(this.#skip, chunk.length);
+      const from = Math.min(this.#skip, chunk.length);
       this.#skip -= from;
       if (from === chunk.length) return;
+      chunk = chunk.subarray(from);
     }
-    const incoming = chunk.length - from;
-    if (this.#pos === this.#end) {
-      // Nothing pending: read straight from the caller's chunk.
-      this.#buf = chunk;
-      this.#pos = from;
-      this.#end = chunk.length;
-      this.#borrowed = true;
-      return;
-    }
-    this.#adopt(incoming);
-    this.#buf.set(
-      from === 0 ? chunk : chunk.subarray(from),
-      this.#end,
-    );
-    this.#end += incoming;
+    this.#input.push(chunk);
   }
 
   /**
@@ -105,10 +83,14 @@ export class FrameDecoder {
    */
   next(): Frame | FrameError | undefined {
     if (this.#failed) return undefined;
-    const buf = this.#buf;
-    const pos = this.#pos;
-    const available = this.#end - pos;
-    if (available < HEADER_BYTES) return this.#needMore();
+    const input = this.#input;
+    const available = input.length;
+    if (available < HEADER_BYTES) {
+      input.keep(HEADER_BYTES);
+      return undefined;
+    }
+    const buf = input.bytes;
+    const pos = input.start;
     const version = buf[pos];
     const opcode = (buf[pos + 2] << 8) | buf[pos + 3];
     const id = ((buf[pos + 4] << 24) | (buf[pos + 5] << 16) |
@@ -117,7 +99,7 @@ export class FrameDecoder {
       (buf[pos + 10] << 8) | buf[pos + 11]) >>> 0;
     if (!PROTOCOL_VERSIONS.includes(version)) {
       this.#failed = true;
-      this.#release();
+      input.clear();
       return {
         kind: "frame-error",
         id,
@@ -130,7 +112,7 @@ export class FrameDecoder {
     }
     if (length > this.#maxFrameBytes) {
       const inHand = Math.min(available - HEADER_BYTES, length);
-      this.#pos = pos + HEADER_BYTES + inHand;
+      input.advance(HEADER_BYTES + inHand);
       this.#skip = length - inHand;
       return {
         kind: "frame-error",
@@ -142,10 +124,14 @@ export class FrameDecoder {
       };
     }
     if (available < HEADER_BYTES + length) {
-      return this.#needMore(HEADER_BYTES + length);
+      // Room for the rest of the frame, but never more than 1 MiB ahead of
+      // what has arrived (the buffer's bound): a header alone must not
+      // allocate its claimed length.
+      input.keep(HEADER_BYTES + length);
+      return undefined;
     }
     const start = pos + HEADER_BYTES;
-    this.#pos = start + length;
+    input.advance(HEADER_BYTES + length);
     return {
       version,
       flags: buf[pos + 1],
@@ -153,53 +139,5 @@ export class FrameDecoder {
       id,
       payload: buf.subarray(start, start + length),
     };
-  }
-
-  /** Keeps the unread bytes in our own memory and reports "need more". */
-  #needMore(frameBytes = HEADER_BYTES): undefined {
-    if (this.#pos === this.#end) {
-      this.#release();
-    } else if (this.#borrowed) {
-      this.#adopt(frameBytes - (this.#end - this.#pos));
-    }
-    return undefined;
-  }
-
-  /**
-   * Moves pending bytes to the front of our own buffer with room for `extra`
-   * more bytes, growing it when needed.
-   */
-  #adopt(extra: number): void {
-    const pending = this.#end - this.#pos;
-    const need = pending + Math.max(extra, 0);
-    let own = this.#own;
-    if (own === undefined || own.length < need) {
-      let size = Math.max(own?.length ?? 0, INITIAL_BYTES);
-      while (size < need) size *= 2;
-      own = new Uint8Array(size);
-    } else if (!this.#borrowed && this.#pos === 0) {
-      return; // already compact, and room enough
-    }
-    if (own === this.#buf) {
-      own.copyWithin(0, this.#pos, this.#end);
-    } else {
-      own.set(this.#buf.subarray(this.#pos, this.#end), 0);
-    }
-    this.#own = own;
-    this.#buf = own;
-    this.#borrowed = false;
-    this.#pos = 0;
-    this.#end = pending;
-  }
-
-  /** Drops references once nothing is pending; frees an oversized buffer. */
-  #release(): void {
-    if (this.#own !== undefined && this.#own.length > KEEP_BYTES) {
-      this.#own = undefined;
-    }
-    this.#buf = this.#own ?? new Uint8Array(0);
-    this.#borrowed = false;
-    this.#pos = 0;
-    this.#end = 0;
   }
 }

@@ -183,3 +183,33 @@ Deno.test("FrameDecoder never throws on random bytes", () => {
     }
   }
 });
+
+Deno.test("FrameDecoder.next() does not reserve a claimed length before it arrives", () => {
+  // A 13-byte stream claiming a 16 MiB payload must not pin 16 MiB: 50 of
+  // them took 1.6 GB of ArrayBuffer memory when the claim was reserved.
+  const head = new Uint8Array(13);
+  head.set([1, 0, 0, 2, 0, 0, 0, 1]);
+  new DataView(head.buffer).setUint32(8, 16 * 1024 * 1024);
+  const decoders: FrameDecoder[] = [];
+  const before = Deno.memoryUsage().external;
+  for (let i = 0; i < 50; i++) {
+    const d = new FrameDecoder();
+    d.push(head);
+    assert.equal(d.next(), undefined);
+    assert.equal(d.buffered, 13);
+    decoders.push(d);
+  }
+  const grown = Deno.memoryUsage().external - before;
+  assert.ok(grown < 200 * 1024 * 1024, `50 headers reserved ${grown} bytes`);
+  // The frame still decodes when its payload arrives, in pieces.
+  const d = decoders[0];
+  const payload = new Uint8Array(16 * 1024 * 1024 - 1).fill(7);
+  for (let p = 0; p < payload.length; p += 1024 * 1024) {
+    d.push(payload.subarray(p, p + 1024 * 1024));
+    if (p + 1024 * 1024 < payload.length) assert.equal(d.next(), undefined);
+  }
+  const f = d.next() as Frame;
+  assert.equal(f.payload.length, 16 * 1024 * 1024);
+  assert.equal(f.payload[0], 0); // the 13th byte pushed with the header
+  assert.equal(f.payload[f.payload.length - 1], 7);
+});

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { writeByteString, writeUtf8 } from "./bytes.ts";
+import { writeUtf8 } from "./bytes.ts";
+import { OutputBuffer } from "./output_buffer.ts";
 import { MAX_VARINT_BYTES, varintSize, writeVarint } from "./_varint.ts";
 import {
   FLAG_REPLY,
@@ -15,7 +16,6 @@ import {
 } from "./types.ts";
 
 const INITIAL_BYTES = 16 * 1024;
-const KEEP_BYTES = 1024 * 1024;
 const TWO_32 = 4294967296;
 
 /** Reply tags on the wire (protocol/README.md, "Reply payload"). */
@@ -58,10 +58,9 @@ export const TAG: {
  * ```
  */
 export class FrameWriter {
-  #initial: number;
-  #buf: Uint8Array;
+  #out: OutputBuffer;
+  /** A view of `#out`'s memory for floats and int64s, remade when it grows. */
   #view: DataView;
-  #pos = 0;
 
   /**
    * Makes a writer.
@@ -70,14 +69,13 @@ export class FrameWriter {
    * @default {16384}
    */
   constructor(initialBytes: number = INITIAL_BYTES) {
-    this.#initial = Math.max(64, initialBytes);
-    this.#buf = new Uint8Array(this.#initial);
-    this.#view = new DataView(this.#buf.buffer);
+    this.#out = new OutputBuffer({ initialBytes });
+    this.#view = new DataView(this.#out.bytes.buffer);
   }
 
   /** Bytes written since the last `take()`. */
   get length(): number {
-    return this.#pos;
+    return this.#out.length;
   }
 
   /**
@@ -87,13 +85,31 @@ export class FrameWriter {
    * @returns The encoded frames.
    */
   take(): Uint8Array {
-    const out = this.#buf.slice(0, this.#pos);
-    this.#pos = 0;
-    if (this.#buf.length > KEEP_BYTES) {
-      this.#buf = new Uint8Array(this.#initial);
-      this.#view = new DataView(this.#buf.buffer);
-    }
-    return out;
+    return this.#out.take();
+  }
+
+  /**
+   * Returns the bytes written since the last take without copying them,
+   * and starts afresh: the result views the writer's memory, so write it
+   * out before writing more frames (a server answering one read at a
+   * time).
+   *
+   * @returns A view of the encoded frames.
+   *
+   * @example Answer a read without copying the replies
+   * ```ts
+   * import { FrameWriter, OK } from "@cachemir/protocol";
+   * import assert from "node:assert/strict";
+   *
+   * const w = new FrameWriter();
+   * w.writeReply(1, 0x0101, OK);
+   * const out = w.takeView();
+   * assert.equal(out.length, 13); // write `out` to the socket now
+   * assert.equal(w.length, 0);
+   * ```
+   */
+  takeView(): Uint8Array {
+    return this.#out.takeView();
   }
 
   /**
@@ -132,9 +148,9 @@ export class FrameWriter {
   }
 
   #header(flags: number, opcode: number, id: number): number {
-    this.#ensure(HEADER_BYTES);
-    const b = this.#buf;
-    const p = this.#pos;
+    const out = this.#out;
+    const b = out.ensure(HEADER_BYTES);
+    const p = out.length;
     b[p] = PROTOCOL_VERSION;
     b[p + 1] = flags;
     b[p + 2] = (opcode >>> 8) & 0xff;
@@ -143,98 +159,85 @@ export class FrameWriter {
     b[p + 5] = (id >>> 16) & 0xff;
     b[p + 6] = (id >>> 8) & 0xff;
     b[p + 7] = id & 0xff;
-    this.#pos = p + HEADER_BYTES;
+    out.length = p + HEADER_BYTES;
     return p;
   }
 
   #finish(start: number): void {
-    const length = this.#pos - start - HEADER_BYTES;
-    const b = this.#buf;
+    const out = this.#out;
+    const length = out.length - start - HEADER_BYTES;
+    const b = out.bytes;
     b[start + 8] = (length >>> 24) & 0xff;
     b[start + 9] = (length >>> 16) & 0xff;
     b[start + 10] = (length >>> 8) & 0xff;
     b[start + 11] = length & 0xff;
   }
 
-  #ensure(extra: number): void {
-    const need = this.#pos + extra;
-    if (need <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < need) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.#buf.subarray(0, this.#pos));
-    this.#buf = grown;
-    this.#view = new DataView(grown.buffer);
-  }
-
   #varint(value: number): void {
-    this.#ensure(MAX_VARINT_BYTES);
-    this.#pos = writeVarint(this.#buf, this.#pos, value);
+    const out = this.#out;
+    out.length = writeVarint(out.ensure(MAX_VARINT_BYTES), out.length, value);
   }
 
   #bytes(value: Uint8Array): void {
     this.#varint(value.length);
-    this.#ensure(value.length);
-    this.#buf.set(value, this.#pos);
-    this.#pos += value.length;
+    this.#out.writeBytes(value);
   }
 
   #byteString(value: string): void {
     this.#varint(value.length);
-    this.#ensure(value.length);
-    this.#pos = writeByteString(this.#buf, this.#pos, value);
+    this.#out.writeByteString(value);
   }
 
   #utf8(value: string): void {
+    const out = this.#out;
     const max = value.length * 3;
     const room = varintSize(max);
-    this.#ensure(room + max);
-    const at = this.#pos;
-    const end = writeUtf8(this.#buf, at + room, value);
+    const b = out.ensure(room + max);
+    const at = out.length;
+    const end = writeUtf8(b, at + room, value);
     const length = end - at - room;
     const size = varintSize(length);
     if (size !== room) {
-      this.#buf.copyWithin(at + size, at + room, end);
+      b.copyWithin(at + size, at + room, end);
     }
-    writeVarint(this.#buf, at, length);
-    this.#pos = at + size + length;
+    writeVarint(b, at, length);
+    out.length = at + size + length;
   }
 
   #value(reply: Reply): void {
     switch (reply.kind) {
       case "ok":
-        this.#tag(TAG.OK);
+        this.#out.writeByte(TAG.OK);
         return;
       case "null":
-        this.#tag(TAG.NULL);
+        this.#out.writeByte(TAG.NULL);
         return;
       case "int":
-        this.#tag(TAG.INTEGER);
+        this.#out.writeByte(TAG.INTEGER);
         this.#int64(reply.value);
         return;
       case "float":
-        this.#tag(TAG.FLOAT);
-        this.#ensure(8);
-        this.#view.setFloat64(this.#pos, reply.value);
-        this.#pos += 8;
+        this.#out.writeByte(TAG.FLOAT);
+        this.#eightBytes().setFloat64(this.#out.length, reply.value);
+        this.#out.length += 8;
         return;
       case "bytes":
-        this.#tag(TAG.BYTES);
+        this.#out.writeByte(TAG.BYTES);
         if (typeof reply.value === "string") this.#byteString(reply.value);
         else this.#bytes(reply.value);
         return;
       case "status":
-        this.#tag(TAG.STATUS);
+        this.#out.writeByte(TAG.STATUS);
         this.#byteString(reply.value);
         return;
       case "array":
       case "set":
-        this.#tag(reply.kind === "array" ? TAG.ARRAY : TAG.SET);
+        this.#out.writeByte(reply.kind === "array" ? TAG.ARRAY : TAG.SET);
         this.#varint(reply.value.length);
         for (const item of reply.value) this.#value(item);
         return;
       case "map":
-        this.#tag(TAG.MAP);
+        this.#out.writeByte(TAG.MAP);
         this.#varint(reply.value.length);
         for (const [k, v] of reply.value) {
           this.#value(k);
@@ -242,29 +245,32 @@ export class FrameWriter {
         }
         return;
       case "error":
-        this.#tag(TAG.ERROR);
+        this.#out.writeByte(TAG.ERROR);
         this.#byteString(reply.code);
         this.#byteString(reply.message);
         return;
     }
   }
 
-  #tag(tag: number): void {
-    this.#ensure(1);
-    this.#buf[this.#pos++] = tag;
+  /** Makes room for 8 bytes; returns a DataView of the memory they go in. */
+  #eightBytes(): DataView {
+    const b = this.#out.ensure(8);
+    if (this.#view.buffer !== b.buffer) this.#view = new DataView(b.buffer);
+    return this.#view;
   }
 
   #int64(value: number | bigint): void {
-    this.#ensure(8);
+    const view = this.#eightBytes();
+    const p = this.#out.length;
     if (typeof value === "bigint") {
-      this.#view.setBigInt64(this.#pos, value);
+      view.setBigInt64(p, value);
     } else {
       const hi = Math.floor(value / TWO_32);
       const lo = value - hi * TWO_32;
-      this.#view.setInt32(this.#pos, hi);
-      this.#view.setUint32(this.#pos + 4, lo);
+      view.setInt32(p, hi);
+      view.setUint32(p + 4, lo);
     }
-    this.#pos += 8;
+    this.#out.length = p + 8;
   }
 }
 

@@ -41,6 +41,8 @@ export * from "./replies.ts";
 export * from "./commands.ts";
 export * from "./bytes.ts";
 export { FrameDecoder } from "./frame_decoder.ts";
+export { StreamBuffer, type StreamBufferOptions } from "./stream_buffer.ts";
+export { OutputBuffer, type OutputBufferOptions } from "./output_buffer.ts";
 export {
   encodeReply,
   encodeRequest,

@@ -15,7 +15,7 @@ import {
   type Reply,
 } from "@cachemir/protocol";
 import type { Session } from "./commands/types.ts";
-import { type Codec, Connection } from "./connection.ts";
+import { Connection, StreamCodec } from "./connection.ts";
 
 /** Runs one command for a session: the node's command table. */
 export type Execute = (
@@ -58,35 +58,19 @@ export interface BinaryConnectionOptions {
  * assert.equal(codec.take().length, 13);
  * ```
  */
-export class BinaryCodec implements Codec<Frame> {
+export class BinaryCodec extends StreamCodec<Frame> {
   #decoder: FrameDecoder;
-  #writer = new FrameWriter();
-  #broken = false;
+  #writer: FrameWriter;
 
   /**
    * @param limits The frame size limit.
    */
   constructor(limits: Limits = {}) {
-    this.#decoder = new FrameDecoder(limits);
-  }
-
-  /** `true` after a frame of an unknown version was answered. */
-  get broken(): boolean {
-    return this.#broken;
-  }
-
-  /** Encoded bytes not yet taken. */
-  get pending(): number {
-    return this.#writer.length;
-  }
-
-  /**
-   * Adds bytes read from the socket.
-   *
-   * @param chunk The bytes.
-   */
-  push(chunk: Uint8Array): void {
-    this.#decoder.push(chunk);
+    const decoder = new FrameDecoder(limits);
+    const writer = new FrameWriter();
+    super(decoder, writer);
+    this.#decoder = decoder;
+    this.#writer = writer;
   }
 
   /**
@@ -100,7 +84,7 @@ export class BinaryCodec implements Codec<Frame> {
       if (f === undefined || !("kind" in f)) return f;
       this.#writer.writeReply(f.id, f.opcode, error(f.message));
       if (f.fatal) {
-        this.#broken = true;
+        this.breakStream();
         return undefined;
       }
     }
@@ -114,15 +98,6 @@ export class BinaryCodec implements Codec<Frame> {
    */
   writeReply(frame: Frame, reply: Reply): void {
     this.#writer.writeReply(frame.id, frame.opcode, reply);
-  }
-
-  /**
-   * Takes the encoded replies.
-   *
-   * @returns The bytes, owned by the caller.
-   */
-  take(): Uint8Array {
-    return this.#writer.take();
   }
 }
 

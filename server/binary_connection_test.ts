@@ -98,15 +98,20 @@ function replies(chunks: Uint8Array[]): { frame: Frame; reply: Reply }[] {
 
 const limits = { maxFrameBytes: 1024, maxArgs: 16 };
 
-Deno.test("BinaryConnection.run() answers all frames of one read in one write", async () => {
-  const conn = new FakeConn();
-  const calls: string[][] = [];
-  const c = new BinaryConnection({
+/** A connection over `conn` with {@linkcode echoExecute}. */
+function connection(conn: FakeConn, calls: string[][]): BinaryConnection {
+  return new BinaryConnection({
     conn: conn as unknown as Deno.Conn,
     session: session(),
     execute: echoExecute(calls),
     limits,
   });
+}
+
+Deno.test("BinaryConnection.run() answers all frames of one read in one write", async () => {
+  const conn = new FakeConn();
+  const calls: string[][] = [];
+  const c = connection(conn, calls);
   const w = new FrameWriter();
   for (let i = 0; i < 100; i++) w.writeRequest(i, 0x0100, [`k${i}`]);
   conn.feed(w.take());
@@ -129,12 +134,7 @@ Deno.test("BinaryConnection.run() answers all frames of one read in one write", 
 Deno.test("BinaryConnection.run() executes frames split one byte per read", async () => {
   const conn = new FakeConn();
   const calls: string[][] = [];
-  const c = new BinaryConnection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    execute: echoExecute(calls),
-    limits,
-  });
+  const c = connection(conn, calls);
   const bytesIn = new Uint8Array([
     ...encodeRequest(1, 0x0100, [new Uint8Array([0, 255])]),
     ...encodeRequest(2, 0x0100, ["second"]),
@@ -150,12 +150,7 @@ Deno.test("BinaryConnection.run() executes frames split one byte per read", asyn
 Deno.test("BinaryConnection.run() answers bad frames with errors and keeps going", async () => {
   const conn = new FakeConn();
   const calls: string[][] = [];
-  const c = new BinaryConnection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    execute: echoExecute(calls),
-    limits,
-  });
+  const c = connection(conn, calls);
   const flagged = encodeRequest(2, 0x0100, ["x"]);
   flagged[1] = 0x01;
   const tooMany = encodeRequest(
@@ -197,12 +192,7 @@ Deno.test("BinaryConnection.run() answers bad frames with errors and keeps going
 Deno.test("BinaryConnection.run() answers an unknown version once, then closes", async () => {
   const conn = new FakeConn();
   const calls: string[][] = [];
-  const c = new BinaryConnection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    execute: echoExecute(calls),
-    limits,
-  });
+  const c = connection(conn, calls);
   conn.feed(new TextEncoder().encode("*1\r\n$4\r\nPING\r\n"));
   assert.equal(await c.run(), "protocol");
   assert.ok(conn.closed);
@@ -218,12 +208,7 @@ Deno.test("BinaryConnection.run() answers an unknown version once, then closes",
 Deno.test("BinaryConnection.run() stops after QUIT's reply, ignoring what follows", async () => {
   const conn = new FakeConn();
   const calls: string[][] = [];
-  const c = new BinaryConnection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    execute: echoExecute(calls),
-    limits,
-  });
+  const c = connection(conn, calls);
   conn.feed(
     new Uint8Array([
       ...encodeRequest(1, 0x0004, []),
@@ -237,12 +222,7 @@ Deno.test("BinaryConnection.run() stops after QUIT's reply, ignoring what follow
 
 Deno.test("BinaryConnection.shutdown() closes an idle connection at once", async () => {
   const conn = new FakeConn();
-  const c = new BinaryConnection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    execute: echoExecute([]),
-    limits,
-  });
+  const c = connection(conn, []);
   const done = c.run();
   await new Promise((r) => setTimeout(r, 0));
   c.shutdown();

@@ -8,13 +8,14 @@
 
 import type { Reply } from "@cachemir/protocol";
 import type { Session } from "./commands/types.ts";
-import { type Codec, Connection } from "./connection.ts";
+import { Connection, StreamCodec } from "./connection.ts";
 import {
   type RespCommand,
   RespDecoder,
   type RespLimits,
 } from "./resp/decoder.ts";
 import { RespWriter } from "./resp/writer.ts";
+import { isWord } from "./commands/common.ts";
 
 /** Runs one command by name for a session: the node's command table. */
 export type ExecuteByName = (
@@ -46,10 +47,9 @@ export interface RespConnectionOptions {
  * connection is closed without a reply.
  */
 function isHttp(name: string): boolean {
-  const n = name.length;
-  if (n !== 4 && n !== 5) return false;
-  const lower = name.toLowerCase();
-  return lower === "post" || lower === "host:";
+  if (name.length === 4) return isWord(name, "post");
+  return name.length === 5 && name.charCodeAt(4) === 0x3a && // ':'
+    isWord(name.slice(0, 4), "host");
 }
 
 /**
@@ -73,38 +73,22 @@ function isHttp(name: string): boolean {
  * assert.equal(new TextDecoder().decode(codec.take()), "+OK\r\n");
  * ```
  */
-export class RespCodec implements Codec<RespCommand> {
+export class RespCodec extends StreamCodec<RespCommand> {
   #session: Session;
   #decoder: RespDecoder;
-  #writer = new RespWriter();
-  #broken = false;
+  #writer: RespWriter;
 
   /**
    * @param session The connection's session (its dialect picks RESP2 or RESP3).
    * @param limits Bulk, argument and request limits.
    */
   constructor(session: Session, limits: RespLimits = {}) {
+    const decoder = new RespDecoder(limits);
+    const writer = new RespWriter();
+    super(decoder, writer);
     this.#session = session;
-    this.#decoder = new RespDecoder(limits);
-  }
-
-  /** `true` after a protocol error was answered. */
-  get broken(): boolean {
-    return this.#broken;
-  }
-
-  /** Encoded bytes not yet taken. */
-  get pending(): number {
-    return this.#writer.length;
-  }
-
-  /**
-   * Adds bytes read from the socket.
-   *
-   * @param chunk The bytes.
-   */
-  push(chunk: Uint8Array): void {
-    this.#decoder.push(chunk);
+    this.#decoder = decoder;
+    this.#writer = writer;
   }
 
   /**
@@ -113,16 +97,16 @@ export class RespCodec implements Codec<RespCommand> {
    * @returns A command, or `undefined`.
    */
   next(): RespCommand | undefined {
-    if (this.#broken) return undefined;
+    if (this.broken) return undefined;
     const r = this.#decoder.next();
     if (r === undefined) return undefined;
     if ("kind" in r) {
       this.#writer.writeError(r.message);
-      this.#broken = true;
+      this.breakStream();
       return undefined;
     }
     if (isHttp(r.name)) {
-      this.#broken = true; // no reply, as Redis
+      this.breakStream(); // no reply, as Redis
       return undefined;
     }
     return r;
@@ -136,15 +120,6 @@ export class RespCodec implements Codec<RespCommand> {
    */
   writeReply(_command: RespCommand, reply: Reply): void {
     this.#writer.writeReply(reply, this.#session.dialect === "resp3");
-  }
-
-  /**
-   * Takes the encoded replies.
-   *
-   * @returns The bytes; they view the codec's memory until the next reply.
-   */
-  take(): Uint8Array {
-    return this.#writer.take();
   }
 }
 

@@ -7,7 +7,7 @@
 
 import { error, type ErrorReply, type Reply } from "@cachemir/protocol";
 import type { CommandContext, Handler } from "./types.ts";
-import { asciiUpper, printable } from "./common.ts";
+import { arityError, asciiUpper, printable } from "./common.ts";
 
 /** One subcommand: its Redis arity (counting the container and the subcommand) and its handler. */
 export interface Subcommand {
@@ -31,14 +31,7 @@ export function containerHandler(
 ): Handler {
   const arityErrors = new Map<string, ErrorReply>();
   for (const name of Object.keys(subs)) {
-    arityErrors.set(
-      name,
-      Object.freeze(
-        error(
-          `ERR wrong number of arguments for '${container.toLowerCase()}|${name.toLowerCase()}' command`,
-        ),
-      ),
-    );
+    arityErrors.set(name, arityError(`${container}|${name}`));
   }
   return (ctx: CommandContext, args: string[]): Reply => {
     const name = asciiUpper(args[0]);

@@ -59,6 +59,30 @@ export const MAX_STRING_LENGTH: number = Math.min(
   (1 << 29) - 24,
 );
 
+/**
+ * `ERR wrong number of arguments for '<command>' command`, frozen: make it
+ * once per command, not per call.
+ *
+ * @param command The command's name (`"mset"`, `"client|setname"`), in any
+ * case: the text has it in lower case, as Redis's.
+ * @returns The error reply.
+ *
+ * @example Name the command
+ * ```ts
+ * import { arityError } from "./common.ts";
+ * import { errorText } from "@cachemir/protocol";
+ *
+ * console.log(errorText(arityError("MSET"))); // ERR wrong number of arguments for 'mset' command
+ * ```
+ */
+export function arityError(command: string): ErrorReply {
+  return Object.freeze(
+    error(
+      `ERR wrong number of arguments for '${command.toLowerCase()}' command`,
+    ),
+  );
+}
+
 const invalidExpireCache = new Map<string, ErrorReply>();
 
 /**

@@ -29,14 +29,18 @@ import {
   type StatusReply,
 } from "@cachemir/protocol";
 import type { CommandContext, Handler, Session } from "./types.ts";
-import { isWord, NOT_INTEGER, printable, SYNTAX_ERROR } from "./common.ts";
+import {
+  arityError,
+  isWord,
+  NOT_INTEGER,
+  printable,
+  SYNTAX_ERROR,
+} from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 
 const PONG: StatusReply = Object.freeze(status("PONG"));
-const PING_ARITY: ErrorReply = Object.freeze(
-  error("ERR wrong number of arguments for 'ping' command"),
-);
+const PING_ARITY: ErrorReply = arityError("ping");
 
 /** PING [message] */
 function pingCommand(_ctx: CommandContext, args: string[]): Reply {

@@ -31,27 +31,27 @@ import {
 } from "@cachemir/protocol";
 import type { CommandContext, Handler } from "./types.ts";
 import {
+  arityError,
   formatInt,
   intReply,
-  INVALID_CURSOR,
   isWord,
   NOT_FLOAT,
   NOT_INTEGER,
   OVERFLOW,
-  parseCollectionScanOptions,
-  parseScanCursor,
   SYNTAX_ERROR,
-  WRONGTYPE,
 } from "./common.ts";
 import {
   bytesArray,
   checkReplyBytes,
-  EMPTY_SCAN,
+  hasCommand,
+  isWrongType,
+  lookup,
+  lookupOrCreate,
   parseRandomCount,
-  RANDOM_COUNT_LIMIT,
-  randomCountTooLarge,
-  scanReply,
-  SMALL_SCAN_SLOTS,
+  randomCount,
+  removeCommand,
+  scanCommand,
+  sizeCommand,
 } from "./_collections.ts";
 import {
   addInt64,
@@ -61,12 +61,8 @@ import {
 } from "./numbers.ts";
 import { ByteHash } from "../store/hash.ts";
 
-const HSET_ARITY: ErrorReply = Object.freeze(
-  error("ERR wrong number of arguments for 'hset' command"),
-);
-const HMSET_ARITY: ErrorReply = Object.freeze(
-  error("ERR wrong number of arguments for 'hmset' command"),
-);
+const HSET_ARITY: ErrorReply = arityError("hset");
+const HMSET_ARITY: ErrorReply = arityError("hmset");
 const HASH_NOT_INTEGER: ErrorReply = Object.freeze(
   error("ERR hash value is not an integer"),
 );
@@ -87,33 +83,10 @@ const EMPTY_MAP: Reply = Object.freeze(map([]));
 /** Largest |count| of HRANDFIELD WITHVALUES (Redis's `LONG_MAX / 2`). */
 const WITHVALUES_MAX = 4611686018427387903n;
 
-/**
- * The hash at `key`: the hash, `undefined` when the key is missing, or
- * WRONGTYPE.
- */
-function lookup(
-  ctx: CommandContext,
-  key: string,
-): ByteHash | undefined | ErrorReply {
-  const v = ctx.store.get(key);
-  if (v === undefined || v instanceof ByteHash) return v;
-  return WRONGTYPE;
-}
-
-/** Sets the pairs `args[1], args[2], ...` (HSET, HMSET); `undefined` for WRONGTYPE. */
-function setPairs(ctx: CommandContext, args: string[]): number | undefined {
-  const store = ctx.store;
-  const key = args[0];
-  const found = store.get(key);
-  let hash: ByteHash;
-  if (found === undefined) {
-    hash = new ByteHash();
-    store.set(key, hash);
-  } else if (found instanceof ByteHash) {
-    hash = found;
-  } else {
-    return undefined;
-  }
+/** Sets the pairs `args[1], args[2], ...` (HSET, HMSET): how many are new, or WRONGTYPE. */
+function setPairs(ctx: CommandContext, args: string[]): number | ErrorReply {
+  const hash = lookupOrCreate(ctx, args[0], ByteHash);
+  if (isWrongType(hash)) return hash;
   let added = 0;
   for (let i = 1; i < args.length; i += 2) {
     if (hash.set(args[i], args[i + 1])) added++;
@@ -125,40 +98,41 @@ function setPairs(ctx: CommandContext, args: string[]): number | undefined {
 function hsetCommand(ctx: CommandContext, args: string[]): Reply {
   if (args.length % 2 === 0) return HSET_ARITY;
   const added = setPairs(ctx, args);
-  return added === undefined ? WRONGTYPE : int(added);
+  return typeof added === "number" ? int(added) : added;
 }
 
 /** HMSET key field value [field value ...] */
 function hmsetCommand(ctx: CommandContext, args: string[]): Reply {
   if (args.length % 2 === 0) return HMSET_ARITY;
-  return setPairs(ctx, args) === undefined ? WRONGTYPE : OK;
+  const added = setPairs(ctx, args);
+  return typeof added === "number" ? OK : added;
 }
 
 /** HSETNX key field value */
 function hsetnxCommand(ctx: CommandContext, args: string[]): Reply {
   const store = ctx.store;
-  const hash = lookup(ctx, args[0]);
+  const hash = lookup(ctx, args[0], ByteHash);
   if (hash === undefined) {
     store.set(args[0], ByteHash.from([[args[1], args[2]]]));
     return int(1);
   }
-  if (!(hash instanceof ByteHash)) return hash;
+  if (isWrongType(hash)) return hash;
   return int(hash.setIfAbsent(args[1], args[2]) ? 1 : 0);
 }
 
 /** HGET key field */
 function hgetCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
+  const hash = lookup(ctx, args[0], ByteHash);
   if (hash === undefined) return NULL;
-  if (!(hash instanceof ByteHash)) return hash;
+  if (isWrongType(hash)) return hash;
   const value = hash.get(args[1]);
   return value === undefined ? NULL : bytes(value);
 }
 
 /** HMGET key field [field ...] */
 function hmgetCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
-  if (hash !== undefined && !(hash instanceof ByteHash)) return hash;
+  const hash = lookup(ctx, args[0], ByteHash);
+  if (isWrongType(hash)) return hash;
   const out: Reply[] = new Array(args.length - 1);
   for (let i = 1; i < args.length; i++) {
     const value = hash?.get(args[i]);
@@ -169,9 +143,9 @@ function hmgetCommand(ctx: CommandContext, args: string[]): Reply {
 
 /** HGETALL key: a map (RESP2 flattens it to field, value, ...). */
 function hgetallCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
+  const hash = lookup(ctx, args[0], ByteHash);
   if (hash === undefined) return EMPTY_MAP;
-  if (!(hash instanceof ByteHash)) return hash;
+  if (isWrongType(hash)) return hash;
   const flat = hash.fieldsAndValues();
   const out: [Reply, Reply][] = new Array(flat.length >>> 1);
   for (let i = 0; i < flat.length; i += 2) {
@@ -180,61 +154,27 @@ function hgetallCommand(ctx: CommandContext, args: string[]): Reply {
   return map(out);
 }
 
-/** HDEL key field [field ...] */
-function hdelCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
-  if (hash === undefined) return int(0);
-  if (!(hash instanceof ByteHash)) return hash;
-  let deleted = 0;
-  for (let i = 1; i < args.length; i++) {
-    if (hash.delete(args[i])) {
-      deleted++;
-      if (hash.size === 0) {
-        ctx.store.delete(args[0]);
-        break;
-      }
-    }
-  }
-  return int(deleted);
-}
-
-/** HEXISTS key field */
-function hexistsCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
-  if (hash === undefined) return int(0);
-  if (!(hash instanceof ByteHash)) return hash;
-  return int(hash.has(args[1]) ? 1 : 0);
-}
-
-/** HLEN key */
-function hlenCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
-  if (hash === undefined) return int(0);
-  if (!(hash instanceof ByteHash)) return hash;
-  return int(hash.size);
-}
-
 /** HKEYS key */
 function hkeysCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
+  const hash = lookup(ctx, args[0], ByteHash);
   if (hash === undefined) return EMPTY_ARRAY;
-  if (!(hash instanceof ByteHash)) return hash;
+  if (isWrongType(hash)) return hash;
   return bytesArray(hash.fields());
 }
 
 /** HVALS key */
 function hvalsCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
+  const hash = lookup(ctx, args[0], ByteHash);
   if (hash === undefined) return EMPTY_ARRAY;
-  if (!(hash instanceof ByteHash)) return hash;
+  if (isWrongType(hash)) return hash;
   return bytesArray(hash.values());
 }
 
 /** HSTRLEN key field */
 function hstrlenCommand(ctx: CommandContext, args: string[]): Reply {
-  const hash = lookup(ctx, args[0]);
+  const hash = lookup(ctx, args[0], ByteHash);
   if (hash === undefined) return int(0);
-  if (!(hash instanceof ByteHash)) return hash;
+  if (isWrongType(hash)) return hash;
   return int(hash.get(args[1])?.length ?? 0);
 }
 
@@ -242,8 +182,8 @@ function hstrlenCommand(ctx: CommandContext, args: string[]): Reply {
 function hincrbyCommand(ctx: CommandContext, args: string[]): Reply {
   const incr = parseInt64(args[2]);
   if (incr === undefined) return NOT_INTEGER;
-  const hash = lookup(ctx, args[0]);
-  if (hash !== undefined && !(hash instanceof ByteHash)) return hash;
+  const hash = lookup(ctx, args[0], ByteHash);
+  if (isWrongType(hash)) return hash;
   const old = hash?.get(args[1]);
   let current: number | bigint = 0;
   if (old !== undefined) {
@@ -267,8 +207,8 @@ function hincrbyfloatCommand(ctx: CommandContext, args: string[]): Reply {
   const incr = parseLongDouble(args[2]);
   if (incr === undefined) return NOT_FLOAT;
   if (incr.kind !== "finite") return INCR_NAN_OR_INFINITY;
-  const hash = lookup(ctx, args[0]);
-  if (hash !== undefined && !(hash instanceof ByteHash)) return hash;
+  const hash = lookup(ctx, args[0], ByteHash);
+  if (isWrongType(hash)) return hash;
   const old = hash?.get(args[1]);
   const r = incrByFloat(old, args[2]);
   if ("error" in r) {
@@ -298,9 +238,9 @@ function withValuesReply(ctx: CommandContext, flat: string[]): Reply {
 /** HRANDFIELD key [count [WITHVALUES]] */
 function hrandfieldCommand(ctx: CommandContext, args: string[]): Reply {
   if (args.length === 1) {
-    const hash = lookup(ctx, args[0]);
+    const hash = lookup(ctx, args[0], ByteHash);
     if (hash === undefined) return NULL;
-    if (!(hash instanceof ByteHash)) return hash;
+    if (isWrongType(hash)) return hash;
     return bytes(hash.randomField()!);
   }
   const n = parseRandomCount(args[1]);
@@ -314,40 +254,15 @@ function hrandfieldCommand(ctx: CommandContext, args: string[]): Reply {
   if (withValues && (n > WITHVALUES_MAX || n < -WITHVALUES_MAX)) {
     return OUT_OF_RANGE;
   }
-  const hash = lookup(ctx, args[0]);
+  const hash = lookup(ctx, args[0], ByteHash);
   if (hash === undefined) return EMPTY_ARRAY;
-  if (!(hash instanceof ByteHash)) return hash;
-  if (n === 0) return EMPTY_ARRAY;
-  if (n < -RANDOM_COUNT_LIMIT) return randomCountTooLarge("hrandfield");
-  // A positive count above the size returns the whole hash.
-  const count = n > 0 ? Math.min(Number(n), hash.size) : Number(n);
+  if (isWrongType(hash)) return hash;
+  const count = randomCount("hrandfield", n, hash.size);
+  if (typeof count !== "number") return count;
+  if (count === 0) return EMPTY_ARRAY;
   const picked = hash.randomFields(count, withValues);
-  if (n < 0) {
-    const tooLarge = checkReplyBytes("hrandfield", picked);
-    if (tooLarge !== undefined) return tooLarge;
-  }
-  return withValues ? withValuesReply(ctx, picked) : bytesArray(picked);
-}
-
-/** HSCAN key cursor [MATCH pattern] [COUNT count] */
-function hscanCommand(ctx: CommandContext, args: string[]): Reply {
-  const cursor = parseScanCursor(args[1]);
-  if (cursor === undefined) return INVALID_CURSOR;
-  const hash = lookup(ctx, args[0]);
-  if (hash === undefined) return EMPTY_SCAN;
-  if (!(hash instanceof ByteHash)) return hash;
-  const options = parseCollectionScanOptions(args, 2);
-  if ("kind" in options) return options;
-  // Small hashes come back whole, as Redis's listpack encoding does.
-  const slots = hash.slotCount;
-  const small = slots <= SMALL_SCAN_SLOTS;
-  const found: string[] = [];
-  const next = hash.scan(
-    small ? 0 : cursor,
-    small ? slots : options.count,
-    found,
-  );
-  return scanReply(next, found, true, options.match);
+  return checkReplyBytes("hrandfield", count, picked) ??
+    (withValues ? withValuesReply(ctx, picked) : bytesArray(picked));
 }
 
 /** The hash commands' handlers, by upper-case name. */
@@ -358,14 +273,14 @@ export const HASH_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   HGET: hgetCommand,
   HMGET: hmgetCommand,
   HGETALL: hgetallCommand,
-  HDEL: hdelCommand,
-  HEXISTS: hexistsCommand,
-  HLEN: hlenCommand,
+  HDEL: removeCommand(ByteHash),
+  HEXISTS: hasCommand(ByteHash),
+  HLEN: sizeCommand(ByteHash),
   HKEYS: hkeysCommand,
   HVALS: hvalsCommand,
   HSTRLEN: hstrlenCommand,
   HINCRBY: hincrbyCommand,
   HINCRBYFLOAT: hincrbyfloatCommand,
   HRANDFIELD: hrandfieldCommand,
-  HSCAN: hscanCommand,
+  HSCAN: scanCommand(ByteHash, true),
 });

@@ -27,22 +27,24 @@ import {
 } from "@cachemir/protocol";
 import type { CommandContext, Handler } from "./types.ts";
 import {
+  arityError,
   isWord,
   NO_SUCH_KEY,
   NOT_INTEGER,
   SYNTAX_ERROR,
-  WRONGTYPE,
 } from "./common.ts";
-import { MUST_BE_POSITIVE, parsePositiveCount } from "./_collections.ts";
+import {
+  isWrongType,
+  lookup,
+  lookupOrCreate,
+  MUST_BE_POSITIVE,
+  parsePositiveCount,
+} from "./_collections.ts";
 import { INT64_MIN, parseInt64 } from "./numbers.ts";
 import { ByteList } from "../store/list.ts";
 
-const LPOP_ARITY: ErrorReply = Object.freeze(
-  error("ERR wrong number of arguments for 'lpop' command"),
-);
-const RPOP_ARITY: ErrorReply = Object.freeze(
-  error("ERR wrong number of arguments for 'rpop' command"),
-);
+const LPOP_ARITY: ErrorReply = arityError("lpop");
+const RPOP_ARITY: ErrorReply = arityError("rpop");
 const INDEX_OUT_OF_RANGE: ErrorReply = Object.freeze(
   error("ERR index out of range"),
 );
@@ -58,19 +60,6 @@ const MAXLEN_NEGATIVE: ErrorReply = Object.freeze(
   error("ERR MAXLEN can't be negative"),
 );
 
-/**
- * The list at `key`: the list, `undefined` when the key is missing, or
- * WRONGTYPE.
- */
-function lookup(
-  ctx: CommandContext,
-  key: string,
-): ByteList | undefined | ErrorReply {
-  const v = ctx.store.get(key);
-  if (v === undefined || v instanceof ByteList) return v;
-  return WRONGTYPE;
-}
-
 /** LPUSH, RPUSH, LPUSHX, RPUSHX key element [element ...] */
 function push(
   ctx: CommandContext,
@@ -78,18 +67,11 @@ function push(
   left: boolean,
   onlyIfExists: boolean,
 ): Reply {
-  const store = ctx.store;
-  const found = store.get(args[0]);
-  let list: ByteList;
-  if (found === undefined) {
-    if (onlyIfExists) return int(0);
-    list = new ByteList();
-    store.set(args[0], list);
-  } else if (found instanceof ByteList) {
-    list = found;
-  } else {
-    return WRONGTYPE;
-  }
+  const list = onlyIfExists
+    ? lookup(ctx, args[0], ByteList)
+    : lookupOrCreate(ctx, args[0], ByteList);
+  if (list === undefined) return int(0);
+  if (isWrongType(list)) return list;
   let length = list.length;
   if (left) {
     for (let i = 1; i < args.length; i++) length = list.pushLeft(args[i]);
@@ -128,9 +110,9 @@ function pop(ctx: CommandContext, args: string[], left: boolean): Reply {
     count = parsePositiveCount(args[1]);
     if (count < 0) return MUST_BE_POSITIVE;
   }
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return hasCount ? NULL_ARRAY : NULL;
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   if (!hasCount) {
     const value = (left ? list.popLeft() : list.popRight()) as string;
     if (list.length === 0) ctx.store.delete(args[0]);
@@ -157,9 +139,9 @@ function rpopCommand(ctx: CommandContext, args: string[]): Reply {
 
 /** LLEN key */
 function llenCommand(ctx: CommandContext, args: string[]): Reply {
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return int(0);
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   return int(list.length);
 }
 
@@ -169,9 +151,9 @@ function lrangeCommand(ctx: CommandContext, args: string[]): Reply {
   if (s === undefined) return NOT_INTEGER;
   const e = parseInt64(args[2]);
   if (e === undefined) return NOT_INTEGER;
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return EMPTY_ARRAY;
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   // Only comparisons with the length remain: an int64 as a double will do.
   const length = list.length;
   let start = Number(s);
@@ -190,9 +172,9 @@ function lrangeCommand(ctx: CommandContext, args: string[]): Reply {
 
 /** LINDEX key index */
 function lindexCommand(ctx: CommandContext, args: string[]): Reply {
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return NULL;
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   const index = parseInt64(args[1]);
   if (index === undefined) return NOT_INTEGER;
   const value = list.index(Number(index));
@@ -201,9 +183,9 @@ function lindexCommand(ctx: CommandContext, args: string[]): Reply {
 
 /** LSET key index element */
 function lsetCommand(ctx: CommandContext, args: string[]): Reply {
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return NO_SUCH_KEY;
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   const index = parseInt64(args[1]);
   if (index === undefined) return NOT_INTEGER;
   return list.set(Number(index), args[2]) ? OK : INDEX_OUT_OF_RANGE;
@@ -213,9 +195,9 @@ function lsetCommand(ctx: CommandContext, args: string[]): Reply {
 function lremCommand(ctx: CommandContext, args: string[]): Reply {
   const count = parseInt64(args[1]);
   if (count === undefined) return NOT_INTEGER;
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return int(0);
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   // -INT64_MIN overflows in Redis and removes every match: so does a
   // count beyond any length.
   const removed = list.remove(Number(count), args[2]);
@@ -229,9 +211,9 @@ function ltrimCommand(ctx: CommandContext, args: string[]): Reply {
   if (start === undefined) return NOT_INTEGER;
   const stop = parseInt64(args[2]);
   if (stop === undefined) return NOT_INTEGER;
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return OK;
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   list.trim(Number(start), Number(stop));
   if (list.length === 0) ctx.store.delete(args[0]);
   return OK;
@@ -243,9 +225,9 @@ function linsertCommand(ctx: CommandContext, args: string[]): Reply {
   if (isWord(args[1], "after")) after = true;
   else if (isWord(args[1], "before")) after = false;
   else return SYNTAX_ERROR;
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return int(0);
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   return int(list.insert(args[2], args[3], after));
 }
 
@@ -276,9 +258,9 @@ function lposCommand(ctx: CommandContext, args: string[]): Reply {
       return SYNTAX_ERROR;
     }
   }
-  const list = lookup(ctx, args[0]);
+  const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return count < 0 ? NULL : EMPTY_ARRAY;
-  if (!(list instanceof ByteList)) return list;
+  if (isWrongType(list)) return list;
   let wanted = count < 0 ? 1 : count;
   if (rank === -Infinity) {
     rank = -1;
@@ -303,12 +285,12 @@ function move(
   toLeft: boolean,
 ): Reply {
   const store = ctx.store;
-  const source = lookup(ctx, src);
+  const source = lookup(ctx, src, ByteList);
   if (source === undefined) return NULL;
-  if (!(source instanceof ByteList)) return source;
+  if (isWrongType(source)) return source;
   // When src and dst are the same key this is the same list: a rotation.
-  let target = lookup(ctx, dst);
-  if (target !== undefined && !(target instanceof ByteList)) return target;
+  let target = lookup(ctx, dst, ByteList);
+  if (isWrongType(target)) return target;
   const value = (fromLeft ? source.popLeft() : source.popRight()) as string;
   if (target === undefined) {
     target = new ByteList();

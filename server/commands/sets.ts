@@ -33,25 +33,22 @@ import {
   set,
 } from "@cachemir/protocol";
 import type { CommandContext, Handler } from "./types.ts";
-import {
-  INVALID_CURSOR,
-  isWord,
-  parseCollectionScanOptions,
-  parseScanCursor,
-  SYNTAX_ERROR,
-  WRONGTYPE,
-} from "./common.ts";
+import { isWord, SYNTAX_ERROR } from "./common.ts";
 import {
   bytesArray,
+  bytesSet,
   checkReplyBytes,
-  EMPTY_SCAN,
+  hasCommand,
+  isWrongType,
+  lookup,
+  lookupOrCreate,
   MUST_BE_POSITIVE,
   parsePositiveCount,
   parseRandomCount,
-  RANDOM_COUNT_LIMIT,
-  randomCountTooLarge,
-  scanReply,
-  SMALL_SCAN_SLOTS,
+  randomCount,
+  removeCommand,
+  scanCommand,
+  sizeCommand,
 } from "./_collections.ts";
 import { parseInt64 } from "./numbers.ts";
 import { ByteSet } from "../store/set.ts";
@@ -67,81 +64,27 @@ const LIMIT_NEGATIVE: ErrorReply = Object.freeze(
   error("ERR LIMIT can't be negative"),
 );
 
-/**
- * The set at `key`: the set, `undefined` when the key is missing, or
- * WRONGTYPE.
- */
-function lookup(
-  ctx: CommandContext,
-  key: string,
-): ByteSet | undefined | ErrorReply {
-  const v = ctx.store.get(key);
-  if (v === undefined || v instanceof ByteSet) return v;
-  return WRONGTYPE;
-}
-
-function bytesSet(members: readonly string[]): Reply {
-  const out: Reply[] = new Array(members.length);
-  for (let i = 0; i < members.length; i++) out[i] = bytes(members[i]);
-  return set(out);
-}
-
 /** SADD key member [member ...] */
 function saddCommand(ctx: CommandContext, args: string[]): Reply {
-  const store = ctx.store;
-  const found = store.get(args[0]);
-  let target: ByteSet;
-  if (found === undefined) {
-    target = new ByteSet();
-    store.set(args[0], target);
-  } else if (found instanceof ByteSet) {
-    target = found;
-  } else {
-    return WRONGTYPE;
-  }
+  const target = lookupOrCreate(ctx, args[0], ByteSet);
+  if (isWrongType(target)) return target;
   let added = 0;
   for (let i = 1; i < args.length; i++) if (target.add(args[i])) added++;
   return int(added);
 }
 
-/** SREM key member [member ...] */
-function sremCommand(ctx: CommandContext, args: string[]): Reply {
-  const members = lookup(ctx, args[0]);
-  if (members === undefined) return int(0);
-  if (!(members instanceof ByteSet)) return members;
-  let removed = 0;
-  for (let i = 1; i < args.length; i++) {
-    if (members.delete(args[i])) {
-      removed++;
-      if (members.size === 0) {
-        ctx.store.delete(args[0]);
-        break;
-      }
-    }
-  }
-  return int(removed);
-}
-
 /** SMEMBERS key */
 function smembersCommand(ctx: CommandContext, args: string[]): Reply {
-  const members = lookup(ctx, args[0]);
+  const members = lookup(ctx, args[0], ByteSet);
   if (members === undefined) return EMPTY_SET;
-  if (!(members instanceof ByteSet)) return members;
+  if (isWrongType(members)) return members;
   return bytesSet(members.members());
-}
-
-/** SISMEMBER key member */
-function sismemberCommand(ctx: CommandContext, args: string[]): Reply {
-  const members = lookup(ctx, args[0]);
-  if (members === undefined) return int(0);
-  if (!(members instanceof ByteSet)) return members;
-  return int(members.has(args[1]) ? 1 : 0);
 }
 
 /** SMISMEMBER key member [member ...] */
 function smismemberCommand(ctx: CommandContext, args: string[]): Reply {
-  const members = lookup(ctx, args[0]);
-  if (members !== undefined && !(members instanceof ByteSet)) return members;
+  const members = lookup(ctx, args[0], ByteSet);
+  if (isWrongType(members)) return members;
   const out: Reply[] = new Array(args.length - 1);
   for (let i = 1; i < args.length; i++) {
     out[i - 1] = int(members?.has(args[i]) ? 1 : 0);
@@ -149,30 +92,22 @@ function smismemberCommand(ctx: CommandContext, args: string[]): Reply {
   return array(out);
 }
 
-/** SCARD key */
-function scardCommand(ctx: CommandContext, args: string[]): Reply {
-  const members = lookup(ctx, args[0]);
-  if (members === undefined) return int(0);
-  if (!(members instanceof ByteSet)) return members;
-  return int(members.size);
-}
-
 /** SPOP key [count] */
 function spopCommand(ctx: CommandContext, args: string[]): Reply {
   if (args.length > 2) return SYNTAX_ERROR;
   if (args.length === 1) {
-    const members = lookup(ctx, args[0]);
+    const members = lookup(ctx, args[0], ByteSet);
     if (members === undefined) return NULL;
-    if (!(members instanceof ByteSet)) return members;
+    if (isWrongType(members)) return members;
     const member = members.pop() as string;
     if (members.size === 0) ctx.store.delete(args[0]);
     return bytes(member);
   }
   const count = parsePositiveCount(args[1]);
   if (count < 0) return MUST_BE_POSITIVE;
-  const members = lookup(ctx, args[0]);
+  const members = lookup(ctx, args[0], ByteSet);
   if (members === undefined) return EMPTY_SET;
-  if (!(members instanceof ByteSet)) return members;
+  if (isWrongType(members)) return members;
   if (count === 0) return EMPTY_SET;
   const popped = members.popMany(count);
   if (members.size === 0) ctx.store.delete(args[0]);
@@ -183,36 +118,31 @@ function spopCommand(ctx: CommandContext, args: string[]): Reply {
 function srandmemberCommand(ctx: CommandContext, args: string[]): Reply {
   if (args.length > 2) return SYNTAX_ERROR;
   if (args.length === 1) {
-    const members = lookup(ctx, args[0]);
+    const members = lookup(ctx, args[0], ByteSet);
     if (members === undefined) return NULL;
-    if (!(members instanceof ByteSet)) return members;
+    if (isWrongType(members)) return members;
     return bytes(members.random() as string);
   }
   const n = parseRandomCount(args[1]);
   if (typeof n === "object") return n;
-  const members = lookup(ctx, args[0]);
+  const members = lookup(ctx, args[0], ByteSet);
   if (members === undefined) return EMPTY_ARRAY;
-  if (!(members instanceof ByteSet)) return members;
-  if (n === 0) return EMPTY_ARRAY;
-  if (n < -RANDOM_COUNT_LIMIT) return randomCountTooLarge("srandmember");
-  // A positive count above the size returns the whole set.
-  const count = n > 0 ? Math.min(Number(n), members.size) : Number(n);
+  if (isWrongType(members)) return members;
+  const count = randomCount("srandmember", n, members.size);
+  if (typeof count !== "number") return count;
+  if (count === 0) return EMPTY_ARRAY;
   const picked = members.randomMembers(count);
-  if (n < 0) {
-    const tooLarge = checkReplyBytes("srandmember", picked);
-    if (tooLarge !== undefined) return tooLarge;
-  }
-  return bytesArray(picked);
+  return checkReplyBytes("srandmember", count, picked) ?? bytesArray(picked);
 }
 
 /** SMOVE source destination member */
 function smoveCommand(ctx: CommandContext, args: string[]): Reply {
   const store = ctx.store;
-  const source = lookup(ctx, args[0]);
-  let target = lookup(ctx, args[1]);
+  const source = lookup(ctx, args[0], ByteSet);
+  let target = lookup(ctx, args[1], ByteSet);
   if (source === undefined) return int(0);
-  if (!(source instanceof ByteSet)) return source;
-  if (target !== undefined && !(target instanceof ByteSet)) return target;
+  if (isWrongType(source)) return source;
+  if (isWrongType(target)) return target;
   const member = args[2];
   if (source === target) return int(source.has(member) ? 1 : 0);
   if (!source.delete(member)) return int(0);
@@ -237,7 +167,7 @@ function lookupAll(
 ): (ByteSet | null)[] | ErrorReply {
   const out: (ByteSet | null)[] = new Array(to - from);
   for (let i = from; i < to; i++) {
-    const found = lookup(ctx, keys[i]);
+    const found = lookup(ctx, keys[i], ByteSet);
     if (found === undefined) out[i - from] = null;
     else if (found instanceof ByteSet) out[i - from] = found;
     else return found;
@@ -360,35 +290,14 @@ function sdiffstoreCommand(ctx: CommandContext, args: string[]): Reply {
   return unionOrDiff(ctx, args, 1, true);
 }
 
-/** SSCAN key cursor [MATCH pattern] [COUNT count] */
-function sscanCommand(ctx: CommandContext, args: string[]): Reply {
-  const cursor = parseScanCursor(args[1]);
-  if (cursor === undefined) return INVALID_CURSOR;
-  const members = lookup(ctx, args[0]);
-  if (members === undefined) return EMPTY_SCAN;
-  if (!(members instanceof ByteSet)) return members;
-  const options = parseCollectionScanOptions(args, 2);
-  if ("kind" in options) return options;
-  // Small sets come back whole, as Redis's compact encodings do.
-  const slots = members.slotCount;
-  const small = slots <= SMALL_SCAN_SLOTS;
-  const found: string[] = [];
-  const next = members.scan(
-    small ? 0 : cursor,
-    small ? slots : options.count,
-    found,
-  );
-  return scanReply(next, found, false, options.match);
-}
-
 /** The set commands' handlers, by upper-case name. */
 export const SET_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   SADD: saddCommand,
-  SREM: sremCommand,
+  SREM: removeCommand(ByteSet),
   SMEMBERS: smembersCommand,
-  SISMEMBER: sismemberCommand,
+  SISMEMBER: hasCommand(ByteSet),
   SMISMEMBER: smismemberCommand,
-  SCARD: scardCommand,
+  SCARD: sizeCommand(ByteSet),
   SPOP: spopCommand,
   SRANDMEMBER: srandmemberCommand,
   SMOVE: smoveCommand,
@@ -399,5 +308,5 @@ export const SET_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   SUNIONSTORE: sunionstoreCommand,
   SDIFF: sdiffCommand,
   SDIFFSTORE: sdiffstoreCommand,
-  SSCAN: sscanCommand,
+  SSCAN: scanCommand(ByteSet, false),
 });

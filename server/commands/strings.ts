@@ -22,6 +22,7 @@ import {
 } from "@cachemir/protocol";
 import type { CommandContext, Handler } from "./types.ts";
 import {
+  arityError,
   formatInt,
   intReply,
   invalidExpireTime,
@@ -279,12 +280,8 @@ function mgetCommand(ctx: CommandContext, args: string[]): Reply {
   return array(out);
 }
 
-const MSET_ARITY = Object.freeze(
-  error("ERR wrong number of arguments for 'mset' command"),
-);
-const MSETNX_ARITY = Object.freeze(
-  error("ERR wrong number of arguments for 'msetnx' command"),
-);
+const MSET_ARITY: ErrorReply = arityError("mset");
+const MSETNX_ARITY: ErrorReply = arityError("msetnx");
 
 /** MSET key value [key value ...] */
 function msetCommand(ctx: CommandContext, args: string[]): Reply {

@@ -19,7 +19,7 @@ import {
   type Reply,
 } from "@cachemir/protocol";
 import type { CommandContext, CommandSpec, Handler } from "./types.ts";
-import { asciiUpper, printable } from "./common.ts";
+import { arityError, asciiUpper, printable } from "./common.ts";
 import { CONNECTION_HANDLERS } from "./connection.ts";
 import { SERVER_HANDLERS } from "./server.ts";
 import { KEY_HANDLERS } from "./keys.ts";
@@ -86,12 +86,6 @@ export function unknownCommand(
     `ERR unknown command '${
       printable(name.slice(0, 128))
     }', with args beginning with: ${text}`,
-  );
-}
-
-function arityError(name: string): ErrorReply {
-  return Object.freeze(
-    error(`ERR wrong number of arguments for '${name.toLowerCase()}' command`),
   );
 }
 

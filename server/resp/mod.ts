@@ -16,7 +16,7 @@
  * assert.deepEqual(d.next(), { name: "SET", args: ["k", "v"] });
  * const w = new RespWriter();
  * w.writeReply(OK, false);
- * assert.equal(new TextDecoder().decode(w.take()), "+OK\r\n");
+ * assert.equal(new TextDecoder().decode(w.takeView()), "+OK\r\n");
  * ```
  *
  * @module

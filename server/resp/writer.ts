@@ -18,10 +18,9 @@
  * @module
  */
 
-import { type Reply, writeByteString } from "@cachemir/protocol";
+import { OutputBuffer, type Reply, writeByteString } from "@cachemir/protocol";
 
 const INITIAL_BYTES = 16 * 1024;
-const KEEP_BYTES = 1024 * 1024;
 
 const OK_BYTES = new Uint8Array([0x2b, 0x4f, 0x4b, 0x0d, 0x0a]); // +OK\r\n
 const NULL2 = new Uint8Array([0x24, 0x2d, 0x31, 0x0d, 0x0a]); // $-1\r\n
@@ -75,7 +74,7 @@ function trimZeros(s: string): string {
 
 /**
  * Encodes RESP replies into a buffer that grows as needed. Write any number
- * of replies, then `take()` the bytes for one write.
+ * of replies, then `takeView()` the bytes for one write.
  *
  * Strings in replies (bulk values, status words, error texts) are byte
  * strings: one byte per char. A status or error text is one line: CR and LF
@@ -90,13 +89,11 @@ function trimZeros(s: string): string {
  * const w = new RespWriter();
  * w.writeReply(OK, false);
  * w.writeReply(bytes("v"), false);
- * assert.equal(new TextDecoder().decode(w.take()), "+OK\r\n$1\r\nv\r\n");
+ * assert.equal(new TextDecoder().decode(w.takeView()), "+OK\r\n$1\r\nv\r\n");
  * ```
  */
 export class RespWriter {
-  #initial: number;
-  #buf: Uint8Array;
-  #pos = 0;
+  #out: OutputBuffer;
 
   /**
    * Makes a writer.
@@ -105,13 +102,12 @@ export class RespWriter {
    * @default {16384}
    */
   constructor(initialBytes: number = INITIAL_BYTES) {
-    this.#initial = Math.max(64, initialBytes);
-    this.#buf = new Uint8Array(this.#initial);
+    this.#out = new OutputBuffer({ initialBytes });
   }
 
-  /** Bytes written since the last `take()`. */
+  /** Bytes written since the last `takeView()`. */
   get length(): number {
-    return this.#pos;
+    return this.#out.length;
   }
 
   /**
@@ -121,13 +117,8 @@ export class RespWriter {
    *
    * @returns The encoded replies.
    */
-  take(): Uint8Array {
-    const out = this.#buf.subarray(0, this.#pos);
-    this.#pos = 0;
-    if (this.#buf.length > KEEP_BYTES) {
-      this.#buf = new Uint8Array(this.#initial); // `out` keeps the old one
-    }
-    return out;
+  takeView(): Uint8Array {
+    return this.#out.takeView();
   }
 
   /**
@@ -137,21 +128,16 @@ export class RespWriter {
    * @param resp3 `true` to write RESP3 types (after `HELLO 3`).
    */
   writeReply(reply: Reply, resp3: boolean): void {
+    const out = this.#out;
     switch (reply.kind) {
       case "ok":
-        this.#raw(OK_BYTES);
+        out.writeBytes(OK_BYTES);
         return;
       case "bytes": {
         const v = reply.value;
         this.#header(0x24, v.length);
-        if (typeof v === "string") {
-          this.#ensure(v.length + 2);
-          this.#pos = writeByteString(this.#buf, this.#pos, v);
-        } else {
-          this.#ensure(v.length + 2);
-          this.#buf.set(v, this.#pos);
-          this.#pos += v.length;
-        }
+        if (typeof v === "string") out.writeByteString(v);
+        else out.writeBytes(v);
         this.#crlf();
         return;
       }
@@ -160,7 +146,7 @@ export class RespWriter {
         else this.#line(0x3a, reply.value.toString(), false);
         return;
       case "null":
-        this.#raw(resp3 ? NULL3 : reply.array ? NULL_ARRAY2 : NULL2);
+        out.writeBytes(resp3 ? NULL3 : reply.array ? NULL_ARRAY2 : NULL2);
         return;
       case "status":
         this.#line(0x2b, reply.value, true);
@@ -192,8 +178,7 @@ export class RespWriter {
           this.#line(0x2c, text, false);
         } else {
           this.#header(0x24, text.length);
-          this.#ensure(text.length + 2);
-          this.#pos = writeByteString(this.#buf, this.#pos, text);
+          out.writeByteString(text);
           this.#crlf();
         }
         return;
@@ -210,23 +195,20 @@ export class RespWriter {
     this.#line(0x2d, text, true);
   }
 
-  #raw(bytes: Uint8Array): void {
-    this.#ensure(bytes.length);
-    this.#buf.set(bytes, this.#pos);
-    this.#pos += bytes.length;
-  }
-
   #crlf(): void {
-    this.#ensure(2);
-    this.#buf[this.#pos++] = 0x0d;
-    this.#buf[this.#pos++] = 0x0a;
+    const out = this.#out;
+    const buf = out.ensure(2);
+    const p = out.length;
+    buf[p] = 0x0d;
+    buf[p + 1] = 0x0a;
+    out.length = p + 2;
   }
 
   /** Writes `<type><integer>\r\n` without building a string. */
   #header(type: number, n: number): void {
-    this.#ensure(24);
-    const buf = this.#buf;
-    let p = this.#pos;
+    const out = this.#out;
+    const buf = out.ensure(24);
+    let p = out.length;
     buf[p++] = type;
     if (n < 0) {
       buf[p++] = 0x2d;
@@ -234,6 +216,16 @@ export class RespWriter {
     }
     if (n < 10) {
       buf[p++] = 0x30 + n;
+    } else if (n <= 0x7fffffff) {
+      // Small integer arithmetic: no division in floating point.
+      let digits = 2;
+      for (let t = (n / 100) | 0; t > 0; t = (t / 10) | 0) digits++;
+      p += digits;
+      for (let q = p; n > 0;) {
+        const next = (n / 10) | 0;
+        buf[--q] = 0x30 + n - next * 10;
+        n = next;
+      }
     } else if (n < 1e15) {
       let digits = 1;
       for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
@@ -250,31 +242,21 @@ export class RespWriter {
     }
     buf[p++] = 0x0d;
     buf[p++] = 0x0a;
-    this.#pos = p;
+    out.length = p;
   }
 
   /** Writes `<type><text>\r\n`; `oneLine` turns CR and LF into spaces. */
   #line(type: number, text: string, oneLine: boolean): void {
-    this.#ensure(text.length + 3);
-    const buf = this.#buf;
-    buf[this.#pos++] = type;
-    const start = this.#pos;
-    this.#pos = writeByteString(buf, start, text);
+    const out = this.#out;
+    out.writeByte(type);
+    const start = out.length;
+    out.writeByteString(text);
     if (oneLine) {
-      for (let i = start; i < this.#pos; i++) {
+      const buf = out.bytes;
+      for (let i = start; i < out.length; i++) {
         if (buf[i] === 0x0d || buf[i] === 0x0a) buf[i] = 0x20;
       }
     }
     this.#crlf();
-  }
-
-  #ensure(extra: number): void {
-    const need = this.#pos + extra;
-    if (need <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < need) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.#buf.subarray(0, this.#pos));
-    this.#buf = grown;
   }
 }

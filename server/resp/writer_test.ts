@@ -21,8 +21,19 @@ const text = (b: Uint8Array): string => String.fromCharCode(...b);
 function encode(reply: Reply, resp3 = false): string {
   const w = new RespWriter(64);
   w.writeReply(reply, resp3);
-  return text(w.take());
+  return text(w.takeView());
 }
+
+Deno.test("RespWriter.writeReply() writes integers at every digit count", () => {
+  for (let v = 1, digits = 1; digits <= 17; v *= 10, digits++) {
+    for (const n of [v - 1, v, v + 1, 2 * v - 1, 2 ** 31 - 1, 2 ** 31]) {
+      assert.equal(encode(int(n)), `:${n}\r\n`);
+      assert.equal(encode(int(-n)), `:${-n}\r\n`);
+      assert.equal(encode(array([int(n)])), `*1\r\n:${n}\r\n`);
+    }
+  }
+  assert.equal(encode(int(2 ** 53 - 1)), ":9007199254740991\r\n");
+});
 
 Deno.test("RespWriter.writeReply() encodes every reply kind in RESP2", () => {
   assert.equal(encode(OK), "+OK\r\n");
@@ -78,18 +89,18 @@ Deno.test("RespWriter keeps status and error texts on one line", () => {
   assert.equal(encode(bytes("a\nb")), "$3\r\na\nb\r\n");
 });
 
-Deno.test("RespWriter.take() returns all replies since the last take", () => {
+Deno.test("RespWriter.takeView() returns all replies since the last take", () => {
   const w = new RespWriter(64);
   for (let i = 0; i < 1000; i++) w.writeReply(bytes(`value-${i}`), false);
-  const first = text(w.take());
+  const first = text(w.takeView());
   assert.ok(first.startsWith("$7\r\nvalue-0\r\n$7\r\nvalue-1\r\n"));
   assert.ok(first.endsWith("$9\r\nvalue-999\r\n"));
   assert.equal(w.length, 0);
   w.writeReply(OK, false);
-  assert.equal(text(w.take()), "+OK\r\n");
+  assert.equal(text(w.takeView()), "+OK\r\n");
   const big = "x".repeat(3_000_000);
   w.writeReply(bytes(big), false);
-  const out = w.take();
+  const out = w.takeView();
   w.writeReply(OK, false); // a writer that shrank must not touch `out`
   assert.equal(out.length, big.length + 12);
   assert.equal(text(out.subarray(0, 13)), "$3000000\r\nxxx");

@@ -9,27 +9,100 @@
 import type { RespClient, RespValue } from "../_helpers/resp_client.ts";
 import type { Comparator, Step } from "./_gen.ts";
 
-function isError(v: RespValue): boolean {
+/**
+ * Tells whether a reply is an error.
+ *
+ * @param v The reply.
+ * @returns `true` for `{ error }`.
+ */
+export function isError(v: RespValue): boolean {
   return typeof v === "object" && v !== null && "error" in v;
 }
 
-function sortKey(v: RespValue): string {
+/**
+ * A reply (or a command) as text: what failure messages show, and what
+ * replies are compared and sorted by.
+ *
+ * @param v The value.
+ * @returns Its JSON, `bigint`s written `123n`.
+ */
+export function show(v: RespValue | readonly string[]): string {
   return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? `${x}n` : x);
+}
+
+/**
+ * Sorts values by their {@linkcode show} text.
+ *
+ * @param items The values.
+ * @returns A sorted copy.
+ */
+export function sortValues(items: readonly RespValue[]): RespValue[] {
+  const keyed = items.map((v) => [show(v), v] as const);
+  keyed.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return keyed.map(([, v]) => v);
+}
+
+/**
+ * Tells whether a reply is a RESP3 set.
+ *
+ * @param v The reply.
+ * @returns `true` for `{ set }`.
+ */
+export function isSet(v: RespValue): v is { readonly set: RespValue[] } {
+  return typeof v === "object" && v !== null && "set" in v;
+}
+
+/**
+ * The elements of an array or RESP3 set reply.
+ *
+ * @param v The reply.
+ * @returns The elements, or `undefined` for another kind.
+ */
+export function elements(v: RespValue): RespValue[] | undefined {
+  if (Array.isArray(v)) return v;
+  if (isSet(v)) return v.set;
+  return undefined;
+}
+
+/**
+ * Runs a SCAN-like command to completion from the step's first reply,
+ * calling it again with each cursor it returns.
+ *
+ * @param c The connection.
+ * @param reply The reply to the step (the first call).
+ * @param step The step; its arguments are those of every call.
+ * @param options Where the cursor is among the step's arguments, and
+ * arguments to add to the calls after the first.
+ * @param each Called with the elements of every call's reply.
+ * @returns `undefined` when the scan completed, else the first reply that
+ * is not `[cursor, [elements]]` (an error).
+ */
+export async function scanToEnd(
+  c: RespClient,
+  reply: RespValue,
+  step: Step,
+  options: { readonly cursorAt: number; readonly more?: readonly string[] },
+  each: (items: RespValue[]) => void,
+): Promise<RespValue | undefined> {
+  const { cursorAt, more = [] } = options;
+  let r = reply;
+  for (let rounds = 0;; rounds++) {
+    if (!Array.isArray(r) || r.length !== 2 || !Array.isArray(r[1])) return r;
+    each(r[1]);
+    if (r[0] === "0") return undefined;
+    if (rounds > 100_000) throw new Error(`${step.args[0]} does not end`);
+    const args = [...step.args];
+    args[cursorAt] = r[0] as string;
+    r = await c.call(...args, ...more);
+  }
 }
 
 /** Sorts an array reply (and a RESP3 set) so order does not matter. */
 export const SORTED: Comparator = Object.freeze({
   name: "sorted",
   normalize: (v: RespValue): RespValue => {
-    const items = Array.isArray(v)
-      ? v
-      : typeof v === "object" && v !== null && "set" in v
-      ? v.set
-      : undefined;
-    if (items === undefined) return v;
-    return [...items].sort((a, b) =>
-      sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0
-    );
+    const items = elements(v);
+    return items === undefined ? v : sortValues(items);
   },
 });
 
@@ -52,7 +125,7 @@ export function near(tolerance: number): Comparator {
         const d = BigInt(a) - BigInt(b);
         return d <= BigInt(tolerance) && d >= -BigInt(tolerance);
       }
-      return sortKey(a) === sortKey(b);
+      return show(a) === show(b);
     },
   });
 }
@@ -86,17 +159,10 @@ export const SCAN_ALL: Comparator = Object.freeze({
     step: Step,
   ): Promise<RespValue> => {
     const keys = new Set<string>();
-    let r = reply;
-    for (let rounds = 0;; rounds++) {
-      if (!Array.isArray(r) || r.length !== 2 || !Array.isArray(r[1])) {
-        return r;
-      }
-      for (const k of r[1]) keys.add(k as string);
-      if (r[0] === "0") break;
-      if (rounds > 100_000) throw new Error("SCAN does not end");
-      r = await c.call(step.args[0], r[0] as string, ...step.args.slice(2));
-    }
-    return [...keys].sort();
+    const odd = await scanToEnd(c, reply, step, { cursorAt: 1 }, (items) => {
+      for (const k of items) keys.add(k as string);
+    });
+    return odd ?? [...keys].sort();
   },
 });
 
@@ -140,5 +206,3 @@ export const HELLO: Comparator = Object.freeze({
     return v;
   },
 });
-
-export { isError };

@@ -17,30 +17,10 @@
 
 import type { RespClient, RespValue } from "../_helpers/resp_client.ts";
 import type { Comparator, Step } from "./_gen.ts";
-
-function sortKey(v: RespValue): string {
-  return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? `${x}n` : x);
-}
-
-function sortValues(items: readonly RespValue[]): RespValue[] {
-  const keyed = items.map((v) => [sortKey(v), v] as const);
-  keyed.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-  return keyed.map(([, v]) => v);
-}
-
-function isSet(v: RespValue): v is { readonly set: RespValue[] } {
-  return typeof v === "object" && v !== null && "set" in v;
-}
+import { elements, isSet, scanToEnd, show, sortValues } from "./_compare.ts";
 
 function isMap(v: RespValue): v is { readonly map: [RespValue, RespValue][] } {
   return typeof v === "object" && v !== null && "map" in v;
-}
-
-/** The elements of an array or RESP3 set reply, else `undefined`. */
-function elements(v: RespValue): RespValue[] | undefined {
-  if (Array.isArray(v)) return v;
-  if (isSet(v)) return v.set;
-  return undefined;
 }
 
 /**
@@ -62,8 +42,8 @@ function sortPairs(flat: readonly RespValue[]): RespValue[] {
     pairs.push([flat[i], flat[i + 1]]);
   }
   pairs.sort((a, b) => {
-    const ka = sortKey(a[0]);
-    const kb = sortKey(b[0]);
+    const ka = show(a[0]);
+    const kb = show(b[0]);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   return pairs.flat();
@@ -89,30 +69,24 @@ export const UNORDERED_PAIRS: Comparator = Object.freeze({
   },
 });
 
-/** Runs HSCAN / SSCAN to completion from the step's first reply. */
-async function scanToEnd(
+/**
+ * Runs HSCAN / SSCAN to completion from the step's first reply. COUNT is a
+ * hint: after the first call (whose COUNT the generator chose), it
+ * continues in big steps; the options before it still apply.
+ */
+function collectionScanToEnd(
   c: RespClient,
   reply: RespValue,
   step: Step,
   each: (items: RespValue[]) => void,
 ): Promise<RespValue | undefined> {
-  let r = reply;
-  for (let rounds = 0;; rounds++) {
-    if (!Array.isArray(r) || r.length !== 2 || !Array.isArray(r[1])) return r;
-    each(r[1]);
-    if (r[0] === "0") return undefined;
-    if (rounds > 100_000) throw new Error(`${step.args[0]} does not end`);
-    // COUNT is a hint: after the first call (whose COUNT the generator
-    // chose), continue in big steps; the options before it still apply.
-    r = await c.call(
-      step.args[0],
-      step.args[1],
-      r[0] as string,
-      ...step.args.slice(3),
-      "COUNT",
-      "1000",
-    );
-  }
+  return scanToEnd(
+    c,
+    reply,
+    step,
+    { cursorAt: 2, more: ["COUNT", "1000"] },
+    each,
+  );
 }
 
 /** SSCAN run to completion: the sorted set of members seen. */
@@ -124,7 +98,7 @@ export const SSCAN_ALL: Comparator = Object.freeze({
     step: Step,
   ): Promise<RespValue> => {
     const seen = new Set<string>();
-    const odd = await scanToEnd(c, reply, step, (items) => {
+    const odd = await collectionScanToEnd(c, reply, step, (items) => {
       for (const m of items) seen.add(m as string);
     });
     return odd ?? [...seen].sort();
@@ -140,7 +114,7 @@ export const HSCAN_ALL: Comparator = Object.freeze({
     step: Step,
   ): Promise<RespValue> => {
     const seen = new Map<string, RespValue>();
-    const odd = await scanToEnd(c, reply, step, (items) => {
+    const odd = await collectionScanToEnd(c, reply, step, (items) => {
       for (let i = 0; i + 1 < items.length; i += 2) {
         seen.set(items[i] as string, items[i + 1]);
       }
@@ -153,7 +127,7 @@ export const HSCAN_ALL: Comparator = Object.freeze({
 function kind(v: RespValue): string {
   if (Array.isArray(v)) return "array";
   if (isSet(v)) return "set";
-  return sortKey(v);
+  return show(v);
 }
 
 /** The count argument of SPOP / SRANDMEMBER / HRANDFIELD, or `undefined`. */
@@ -265,7 +239,7 @@ export const HRANDFIELD_CHECK: Comparator = Object.freeze({
       : await c.call("HMGET", key, ...fields) as RespValue[];
     const allFields = actual.every((v) => v !== null);
     const valuesMatch = values === undefined ||
-      values.every((v, i) => sortKey(v) === sortKey(actual[i]));
+      values.every((v, i) => show(v) === show(actual[i]));
     const out: RespValue[] = [
       shape,
       fields.length,

@@ -10,7 +10,8 @@ import { COMMANDS } from "@cachemir/protocol";
 import { RespClient, type RespValue } from "../_helpers/resp_client.ts";
 import { freePort } from "../_helpers/node_process.ts";
 import type { Comparator, Family, Gen, Step } from "./_gen.ts";
-import { isError, near } from "./_compare.ts";
+import { isError, near, show } from "./_compare.ts";
+import { startRespNode } from "../_helpers/resp_node.ts";
 
 /** A running redis-server. */
 export interface RedisProcess {
@@ -85,12 +86,55 @@ export async function startRedis(timeoutMs = 10_000): Promise<RedisProcess> {
   throw new Error(`redis-server did not start:\n${lastError}`);
 }
 
-function show(v: RespValue | string[]): string {
-  return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? `${x}n` : x);
-}
-
 function sameValue(a: RespValue, b: RespValue): boolean {
   return show(a) === show(b);
+}
+
+/**
+ * The seed of a differential run: `CACHEMIR_SEED` when set, else a random
+ * one (print it, so that a failure can be rerun).
+ *
+ * @returns The seed.
+ * @throws {Error} When `CACHEMIR_SEED` is not an integer.
+ */
+export function seedFromEnv(): number {
+  const env = Deno.env.get("CACHEMIR_SEED");
+  if (env !== undefined && env !== "") {
+    const n = Number(env);
+    if (!Number.isSafeInteger(n)) {
+      throw new Error(
+        `CACHEMIR_SEED must be an integer, got ${JSON.stringify(env)}`,
+      );
+    }
+    return n;
+  }
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+/**
+ * Starts a `redis-server` and an in-process CacheMir node with a RESP port,
+ * connects to both, runs `fn`, and stops everything, whatever `fn` did.
+ *
+ * @param fn The test, given a connection to each server.
+ * @returns What `fn` returns.
+ */
+export async function withServers<T>(
+  fn: (redis: RespClient, node: RespClient) => Promise<T>,
+): Promise<T> {
+  const redisProcess = await startRedis();
+  const stack = new AsyncDisposableStack();
+  stack.defer(() => redisProcess.stop());
+  try {
+    const node = await startRespNode();
+    stack.defer(() => node.close());
+    const redis = await RespClient.connect(redisProcess.port);
+    stack.defer(() => redis.close());
+    const client = await RespClient.connect(node.respPort);
+    stack.defer(() => client.close());
+    return await fn(redis, client);
+  } finally {
+    await stack.disposeAsync();
+  }
 }
 
 /** What a differential run did. */

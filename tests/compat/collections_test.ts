@@ -15,10 +15,8 @@
 
 import assert from "node:assert/strict";
 import { setupLogging } from "../../server/log.ts";
-import { RespClient } from "../_helpers/resp_client.ts";
-import { startRespNode } from "../_helpers/resp_node.ts";
 import { type Family, Gen } from "./_gen.ts";
-import { runDifferential, startRedis } from "./_harness.ts";
+import { runDifferential, seedFromEnv, withServers } from "./_harness.ts";
 import { CONNECTION } from "./gen_connection.ts";
 import { HASHES } from "./gen_hashes.ts";
 import { KEYS } from "./gen_keys.ts";
@@ -53,28 +51,10 @@ const EXTRAS: Family = Object.freeze<Family>({
   },
 });
 
-function seedFromEnv(): number {
-  const env = Deno.env.get("CACHEMIR_SEED");
-  if (env !== undefined && env !== "") {
-    const n = Number(env);
-    if (!Number.isSafeInteger(n)) {
-      throw new Error(
-        `CACHEMIR_SEED must be an integer, got ${JSON.stringify(env)}`,
-      );
-    }
-    return n;
-  }
-  return Math.floor(Math.random() * 2 ** 31);
-}
-
 Deno.test("compat: hashes, lists and sets of thousands of elements answer as Redis does", async () => {
   const seed = seedFromEnv();
   console.log(`collections seed ${seed} (rerun with CACHEMIR_SEED=${seed})`);
-  const redisProcess = await startRedis();
-  const node = await startRespNode();
-  const redis = await RespClient.connect(redisProcess.port);
-  const client = await RespClient.connect(node.respPort);
-  try {
+  await withServers(async (redis, client) => {
     // Start with big collections on both servers (the run grows and
     // shrinks them): a list, a set, an integer set and a hash past Redis's
     // compact encodings.
@@ -127,10 +107,5 @@ Deno.test("compat: hashes, lists and sets of thousands of elements answer as Red
         );
       }
     }
-  } finally {
-    redis.close();
-    client.close();
-    await node.close();
-    await redisProcess.stop();
-  }
+  });
 });

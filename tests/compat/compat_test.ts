@@ -16,29 +16,13 @@ import assert from "node:assert/strict";
 import { COMMANDS } from "@cachemir/protocol";
 import { CommandTable } from "../../server/commands/table.ts";
 import { setupLogging } from "../../server/log.ts";
-import { RespClient } from "../_helpers/resp_client.ts";
-import { startRespNode } from "../_helpers/resp_node.ts";
 import { Gen } from "./_gen.ts";
-import { runDifferential, startRedis } from "./_harness.ts";
+import { runDifferential, seedFromEnv, withServers } from "./_harness.ts";
 import { FAMILIES, NOT_COMPARED, PENDING_FAMILIES } from "./families.ts";
 
 setupLogging("error");
 
 const COMMANDS_PER_RUN = 100_000;
-
-function seedFromEnv(): number {
-  const env = Deno.env.get("CACHEMIR_SEED");
-  if (env !== undefined && env !== "") {
-    const n = Number(env);
-    if (!Number.isSafeInteger(n)) {
-      throw new Error(
-        `CACHEMIR_SEED must be an integer, got ${JSON.stringify(env)}`,
-      );
-    }
-    return n;
-  }
-  return Math.floor(Math.random() * 2 ** 31);
-}
 
 Deno.test("compat: every command the node implements has a generator", () => {
   const generated = new Set(FAMILIES.flatMap((f) => Object.keys(f.commands)));
@@ -67,11 +51,7 @@ Deno.test({
   async fn() {
     const seed = seedFromEnv();
     console.log(`compat seed ${seed} (rerun with CACHEMIR_SEED=${seed})`);
-    const redisProcess = await startRedis();
-    const node = await startRespNode();
-    const redis = await RespClient.connect(redisProcess.port);
-    const client = await RespClient.connect(node.respPort);
-    try {
+    await withServers(async (redis, client) => {
       const started = performance.now();
       const result = await runDifferential({
         gen: new Gen(seed),
@@ -93,21 +73,12 @@ Deno.test({
           `${name} never generated`,
         );
       }
-    } finally {
-      redis.close();
-      client.close();
-      await node.close();
-      await redisProcess.stop();
-    }
+    });
   },
 });
 
 Deno.test("compat: runDifferential() stops at the first difference, naming the seed", async () => {
-  const redisProcess = await startRedis();
-  const node = await startRespNode();
-  const redis = await RespClient.connect(redisProcess.port);
-  const client = await RespClient.connect(node.respPort);
-  try {
+  await withServers(async (redis, client) => {
     // Keys only the node has: some command soon sees one (a single key may
     // be overwritten on both servers before anything reads it).
     for (const key of ["k0", "k1", "k2", "k3"]) {
@@ -131,10 +102,5 @@ Deno.test("compat: runDifferential() stops at the first difference, naming the s
         return true;
       },
     );
-  } finally {
-    redis.close();
-    client.close();
-    await node.close();
-    await redisProcess.stop();
-  }
+  });
 });
