@@ -267,16 +267,8 @@ export class FakeNode {
   }
 }
 
-/** Deterministic 32-bit PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+import { mulberry32 as prng } from "../tests/_helpers/prng.ts";
+export { prng };
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seededRandom as rng } from "../tests/_helpers/prng.ts";
 import { FrameDecoder } from "./frame_decoder.ts";
 import { encodeRequest, FrameWriter } from "./frame_writer.ts";
 import { decodeRequest } from "./request_decoder.ts";
@@ -18,16 +19,6 @@ function stream(count: number): Uint8Array {
     w.writeRequest(i, 0x0101, [`key:${i}`, "v".repeat(i * 37 % 300)]);
   }
   return w.take();
-}
-
-/** A tiny seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("FrameDecoder.next() returns undefined until a header is complete", () => {

@@ -4,32 +4,7 @@
  * @module
  */
 
-/**
- * A seeded pseudo-random generator (mulberry32) of uniform numbers in
- * [0, 1), so randomized tests replay exactly.
- *
- * @param seed Any 32-bit integer.
- * @returns A function returning the next number.
- *
- * @example Replay a sequence
- * ```ts
- * import { seededRandom } from "./_testing.ts";
- * import assert from "node:assert/strict";
- *
- * const a = seededRandom(7);
- * const b = seededRandom(7);
- * assert.equal(a(), b());
- * ```
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed | 0;
-  return (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../tests/_helpers/prng.ts";
 
 /**
  * A random integer in [0, n).

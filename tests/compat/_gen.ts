@@ -7,6 +7,7 @@
  * @module
  */
 
+import { seededRandom } from "../_helpers/prng.ts";
 import type { RespClient, RespValue } from "../_helpers/resp_client.ts";
 
 /**
@@ -172,19 +173,16 @@ export const FLOATS: readonly string[] = Object.freeze([
  * ```
  */
 export class Gen {
-  #state: number;
+  #random: () => number;
 
   /** @param seed Any 32-bit integer. */
   constructor(seed: number) {
-    this.#state = seed | 0;
+    this.#random = seededRandom(seed);
   }
 
   /** A uniform number in [0, 1). */
   random(): number {
-    this.#state = (this.#state + 0x6d2b79f5) | 0;
-    let t = Math.imul(this.#state ^ (this.#state >>> 15), 1 | this.#state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#random();
   }
 
   /** An integer in [lo, hi]. */
