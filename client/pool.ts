@@ -240,7 +240,11 @@ export class Pool {
         return reject(this.#refused());
       }
       this.#dispatch(opcode, args, transform, resolve, reject);
-    }, reject);
+    }, (error: Error) => {
+      // reset() rejected the waiters: count the failure like any other.
+      this.#onSettle?.(error, -1);
+      reject(error);
+    });
   }
 
   /**

@@ -214,9 +214,11 @@ Deno.test("Pool.send() rejects unsent commands when the node refuses connections
 Deno.test("Pool.reset() fails what is queued and in flight, then reconnects", async () => {
   let answer = false;
   const node = new FakeNode((r) => (answer ? echoGet(r) : undefined));
+  const settled: unknown[] = [];
   const pool = new Pool(target(node), {
     maxInFlight: 1,
     connection: { commandTimeoutMs: 10_000 },
+    onSettle: (e) => settled.push(e),
   });
   try {
     const inFlight = pool.send(GET, ["a"], asKind).catch((e) => e);
@@ -231,6 +233,15 @@ Deno.test("Pool.reset() fails what is queued and in flight, then reconnects", as
       assert.ok(wasNotSent(e));
       return true;
     });
+    assert.equal(
+      settled.length,
+      2,
+      "onSettle saw the in-flight and the queued command",
+    );
+    assert.ok(
+      settled.includes(error),
+      "the queued command's failure is counted",
+    );
     answer = true;
     assert.equal(await pool.send(GET, ["c"], asKind), "bytes");
     assert.equal(hellos(node), 2);
