@@ -16,6 +16,11 @@
  */
 
 import { TombstoneMap } from "./_tombstone_map.ts";
+import {
+  DEFAULT_MEMORY_LIMIT,
+  type MemoryLimit,
+  type MemoryStats,
+} from "./memory_limit.ts";
 
 /** The type of a value, as TYPE names it. */
 export type ValueType = "string" | "hash" | "list" | "set";
@@ -97,6 +102,17 @@ export interface KeyspaceOptions {
    * @default {600000}
    */
   readonly scanCursorIdleMs?: number;
+  /**
+   * The memory limit and eviction policy (see `memory_limit.ts`).
+   * @default {DEFAULT_MEMORY_LIMIT}
+   */
+  readonly memory?: Partial<MemoryLimit>;
+  /**
+   * Bytes the node holds outside the keyspace that count toward the limit
+   * (connection input and output buffers), read when the limit is checked.
+   * @default {() => 0}
+   */
+  readonly externalMemory?: () => number;
 }
 
 /** One step of SCAN. */
@@ -155,6 +171,9 @@ export class Keyspace {
   #nextCursor = 1;
   #maxCursors: number;
   #cursorIdleMs: number;
+  #memory: MemoryLimit;
+  #external: () => number;
+  #evictedKeys = 0;
 
   /**
    * Makes an empty keyspace.
@@ -166,6 +185,99 @@ export class Keyspace {
     this.#random = options.random ?? Math.random;
     this.#maxCursors = Math.max(1, options.maxScanCursors ?? 1024);
     this.#cursorIdleMs = options.scanCursorIdleMs ?? 600_000;
+    this.#memory = { ...DEFAULT_MEMORY_LIMIT, ...options.memory };
+    this.#external = options.externalMemory ?? (() => 0);
+  }
+
+  // ---- memory (contract of issue 8; the Map store only estimates) --------
+
+  /** The memory limit in force. */
+  get memoryLimit(): MemoryLimit {
+    return this.#memory;
+  }
+
+  /**
+   * Changes the memory limit or policy (CONFIG SET). Lowering `maxmemory`
+   * evicts down to it at once, as far as the policy allows.
+   *
+   * @param patch The settings to change.
+   */
+  configureMemory(patch: Partial<MemoryLimit>): void {
+    this.#memory = { ...this.#memory, ...patch };
+    this.makeRoom();
+  }
+
+  /** Where the node's own bytes (connection buffers) are read from. */
+  set externalMemory(read: () => number) {
+    this.#external = read;
+  }
+
+  /** `used_memory`: what the keyspace holds plus the node's buffers, in bytes. */
+  get usedMemory(): number {
+    return this.memoryStats().used;
+  }
+
+  /**
+   * What the keyspace holds, in bytes.
+   *
+   * @returns The breakdown INFO memory reports.
+   */
+  memoryStats(): MemoryStats {
+    const records = this.#data.size * 100;
+    const external = this.#external();
+    return {
+      used: records + external,
+      records,
+      index: 0,
+      collections: 0,
+      external,
+      allocatorReserved: records,
+      allocatorLive: records,
+    };
+  }
+
+  /**
+   * Evicts keys by the policy until `usedMemory` is at most `maxmemory`
+   * (Redis's `performEvictions`).
+   *
+   * @returns `false` when the node is still over the limit (noeviction, or
+   * nothing left the policy may evict): denyoom commands get OOM then.
+   */
+  makeRoom(): boolean {
+    const max = this.#memory.maxmemory;
+    return max === 0 || this.usedMemory <= max;
+  }
+
+  /** Keys evicted to stay under `maxmemory`. */
+  get evictedKeys(): number {
+    return this.#evictedKeys;
+  }
+
+  /** Zeroes the counters INFO reports (CONFIG RESETSTAT). */
+  resetStats(): void {
+    this.#evictedKeys = 0;
+    this.#expiredKeys = 0;
+  }
+
+  /**
+   * The LFU access counter of a key (OBJECT FREQ), meaningful under an LFU
+   * policy.
+   *
+   * @param key The key.
+   * @returns The counter (0–255), or `undefined` when the key is missing.
+   */
+  objectFreq(key: string): number | undefined {
+    return this.has(key) ? 0 : undefined;
+  }
+
+  /**
+   * Seconds since a key was last read or written (OBJECT IDLETIME).
+   *
+   * @param key The key.
+   * @returns The idle time, or `undefined` when the key is missing.
+   */
+  objectIdleTime(key: string): number | undefined {
+    return this.has(key) ? 0 : undefined;
   }
 
   /**
