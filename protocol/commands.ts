@@ -15,6 +15,11 @@
  *
  * - `readonly`: never modifies the keyspace.
  * - `write`: may modify the keyspace.
+ * - `denyoom`: may grow memory, so it is refused with `OOM command not
+ *   allowed when used memory > 'maxmemory'.` while the node is over its
+ *   memory limit and cannot evict enough (Redis's `denyoom`, on the same
+ *   commands as Redis 7.0: SET, INCR, HSET, LPUSH, SADD...; not GETEX,
+ *   SMOVE or the commands that only delete).
  * - `retry`: safe to send again after a network failure that left its fate
  *   unknown (running it twice leaves the same state as running it once).
  * - `connection`: about the connection or the node, not about keys.
@@ -25,6 +30,7 @@
 export type CommandFlag =
   | "readonly"
   | "write"
+  | "denyoom"
   | "retry"
   | "connection"
   | "admin"
@@ -94,6 +100,9 @@ function cmd(
 const R: CommandFlag[] = ["readonly", "retry"];
 const W: CommandFlag[] = ["write"];
 const WR: CommandFlag[] = ["write", "retry"];
+/** Writes that may grow memory: refused with OOM over the limit. */
+const D: CommandFlag[] = ["write", "denyoom"];
+const DR: CommandFlag[] = ["write", "denyoom", "retry"];
 const C: CommandFlag[] = ["connection", "retry"];
 
 /** The opcode of CALL: the first argument is the command's name. */
@@ -119,25 +128,25 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),
-  cmd("SET", 0x0101, -3, WR),
-  cmd("SETNX", 0x0102, 3, WR),
-  cmd("SETEX", 0x0103, 4, WR),
-  cmd("PSETEX", 0x0104, 4, WR),
-  cmd("GETSET", 0x0105, 3, W),
+  cmd("SET", 0x0101, -3, DR),
+  cmd("SETNX", 0x0102, 3, DR),
+  cmd("SETEX", 0x0103, 4, DR),
+  cmd("PSETEX", 0x0104, 4, DR),
+  cmd("GETSET", 0x0105, 3, D),
   cmd("GETDEL", 0x0106, 2, W),
   cmd("GETEX", 0x0107, -2, WR),
   cmd("MGET", 0x0108, -2, R, ALL_KEYS, "array"),
-  cmd("MSET", 0x0109, -3, WR, { first: 1, last: -1, step: 2 }, "ok"),
-  cmd("MSETNX", 0x010a, -3, W, { first: 1, last: -1, step: 2 }),
-  cmd("INCR", 0x010b, 2, W),
-  cmd("DECR", 0x010c, 2, W),
-  cmd("INCRBY", 0x010d, 3, W),
-  cmd("DECRBY", 0x010e, 3, W),
-  cmd("INCRBYFLOAT", 0x010f, 3, W),
-  cmd("APPEND", 0x0110, 3, W),
+  cmd("MSET", 0x0109, -3, DR, { first: 1, last: -1, step: 2 }, "ok"),
+  cmd("MSETNX", 0x010a, -3, D, { first: 1, last: -1, step: 2 }),
+  cmd("INCR", 0x010b, 2, D),
+  cmd("DECR", 0x010c, 2, D),
+  cmd("INCRBY", 0x010d, 3, D),
+  cmd("DECRBY", 0x010e, 3, D),
+  cmd("INCRBYFLOAT", 0x010f, 3, D),
+  cmd("APPEND", 0x0110, 3, D),
   cmd("STRLEN", 0x0111, 2, R),
   cmd("GETRANGE", 0x0112, 4, R),
-  cmd("SETRANGE", 0x0113, 4, WR),
+  cmd("SETRANGE", 0x0113, 4, DR),
 
   // 0x02xx keys of any type
   cmd("DEL", 0x0200, -2, WR, ALL_KEYS, "sum"),
@@ -158,10 +167,12 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("KEYS", 0x020f, 2, ["readonly", "retry", "unordered"], NO_KEYS),
   cmd("SCAN", 0x0210, -2, ["readonly", "retry", "unordered"], NO_KEYS),
   cmd("RANDOMKEY", 0x0211, 1, ["readonly", "retry", "random"], NO_KEYS),
+  // OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT key, OBJECT HELP.
+  cmd("OBJECT", 0x0212, -2, R, { first: 2, last: 2, step: 1 }),
 
   // 0x03xx hashes
-  cmd("HSET", 0x0300, -4, WR),
-  cmd("HSETNX", 0x0301, 4, WR),
+  cmd("HSET", 0x0300, -4, DR),
+  cmd("HSETNX", 0x0301, 4, DR),
   cmd("HGET", 0x0302, 3, R),
   cmd("HMGET", 0x0303, -3, R),
   cmd("HGETALL", 0x0304, 2, ["readonly", "retry", "unordered"]),
@@ -170,33 +181,33 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("HLEN", 0x0307, 2, R),
   cmd("HKEYS", 0x0308, 2, ["readonly", "retry", "unordered"]),
   cmd("HVALS", 0x0309, 2, ["readonly", "retry", "unordered"]),
-  cmd("HINCRBY", 0x030a, 4, W),
-  cmd("HINCRBYFLOAT", 0x030b, 4, W),
+  cmd("HINCRBY", 0x030a, 4, D),
+  cmd("HINCRBYFLOAT", 0x030b, 4, D),
   cmd("HSTRLEN", 0x030c, 3, R),
   cmd("HRANDFIELD", 0x030d, -2, ["readonly", "retry", "random"]),
   cmd("HSCAN", 0x030e, -3, ["readonly", "retry", "unordered"]),
-  cmd("HMSET", 0x030f, -4, WR),
+  cmd("HMSET", 0x030f, -4, DR),
 
   // 0x04xx lists
-  cmd("LPUSH", 0x0400, -3, W),
-  cmd("RPUSH", 0x0401, -3, W),
-  cmd("LPUSHX", 0x0402, -3, W),
-  cmd("RPUSHX", 0x0403, -3, W),
+  cmd("LPUSH", 0x0400, -3, D),
+  cmd("RPUSH", 0x0401, -3, D),
+  cmd("LPUSHX", 0x0402, -3, D),
+  cmd("RPUSHX", 0x0403, -3, D),
   cmd("LPOP", 0x0404, -2, W),
   cmd("RPOP", 0x0405, -2, W),
   cmd("LLEN", 0x0406, 2, R),
   cmd("LRANGE", 0x0407, 4, R),
   cmd("LINDEX", 0x0408, 3, R),
-  cmd("LSET", 0x0409, 4, WR),
+  cmd("LSET", 0x0409, 4, DR),
   cmd("LREM", 0x040a, 4, W),
   cmd("LTRIM", 0x040b, 4, W),
-  cmd("LINSERT", 0x040c, 5, W),
+  cmd("LINSERT", 0x040c, 5, D),
   cmd("LPOS", 0x040d, -3, R),
-  cmd("LMOVE", 0x040e, 5, W, KEY12),
-  cmd("RPOPLPUSH", 0x040f, 3, W, KEY12),
+  cmd("LMOVE", 0x040e, 5, D, KEY12),
+  cmd("RPOPLPUSH", 0x040f, 3, D, KEY12),
 
   // 0x05xx sets
-  cmd("SADD", 0x0500, -3, WR),
+  cmd("SADD", 0x0500, -3, DR),
   cmd("SREM", 0x0501, -3, WR),
   cmd("SMEMBERS", 0x0502, 2, ["readonly", "retry", "unordered"]),
   cmd("SISMEMBER", 0x0503, 3, R),
@@ -208,10 +219,10 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("SINTER", 0x0509, -2, ["readonly", "retry", "unordered"], ALL_KEYS),
   cmd("SUNION", 0x050a, -2, ["readonly", "retry", "unordered"], ALL_KEYS),
   cmd("SDIFF", 0x050b, -2, ["readonly", "retry", "unordered"], ALL_KEYS),
-  cmd("SINTERSTORE", 0x050c, -3, WR, ALL_KEYS),
-  cmd("SUNIONSTORE", 0x050d, -3, WR, ALL_KEYS),
+  cmd("SINTERSTORE", 0x050c, -3, DR, ALL_KEYS),
+  cmd("SUNIONSTORE", 0x050d, -3, DR, ALL_KEYS),
   // Not "retry": SDIFFSTORE a b a run twice stores b − (b − a), not b − a.
-  cmd("SDIFFSTORE", 0x050e, -3, W, ALL_KEYS),
+  cmd("SDIFFSTORE", 0x050e, -3, D, ALL_KEYS),
   cmd("SINTERCARD", 0x050f, -3, R, { first: 2, last: -1, step: 1, countAt: 1 }),
   cmd("SSCAN", 0x0510, -3, ["readonly", "retry", "unordered"]),
 ]);

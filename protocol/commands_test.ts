@@ -63,3 +63,60 @@ Deno.test("hasFlag() marks only repeat-safe commands for retry", () => {
     assert.ok(!hasFlag(commandByName(name)!, "retry"), name);
   }
 });
+
+Deno.test("denyoom marks exactly the commands Redis 7.0.15 marks", () => {
+  // From `redis-cli COMMAND INFO <name>` against redis-server 7.0.15.
+  const expected = [
+    "SET",
+    "SETNX",
+    "SETEX",
+    "PSETEX",
+    "GETSET",
+    "MSET",
+    "MSETNX",
+    "INCR",
+    "DECR",
+    "INCRBY",
+    "DECRBY",
+    "INCRBYFLOAT",
+    "APPEND",
+    "SETRANGE",
+    "HSET",
+    "HSETNX",
+    "HINCRBY",
+    "HINCRBYFLOAT",
+    "HMSET",
+    "LPUSH",
+    "RPUSH",
+    "LPUSHX",
+    "RPUSHX",
+    "LSET",
+    "LINSERT",
+    "LMOVE",
+    "RPOPLPUSH",
+    "SADD",
+    "SINTERSTORE",
+    "SUNIONSTORE",
+    "SDIFFSTORE",
+  ];
+  const marked = COMMANDS.filter((c) => hasFlag(c, "denyoom")).map((c) =>
+    c.name
+  );
+  assert.deepEqual(marked.sort(), expected.sort());
+  for (const c of COMMANDS) {
+    if (hasFlag(c, "denyoom")) assert.ok(hasFlag(c, "write"), c.name);
+  }
+  // Not denyoom in Redis, though they write.
+  for (const name of ["GETEX", "SMOVE", "DEL", "GETDEL", "SPOP", "LPOP"]) {
+    assert.ok(!hasFlag(commandByName(name)!, "denyoom"), name);
+  }
+});
+
+Deno.test("OBJECT is a read-only command whose key is its second argument", () => {
+  const object = commandByName("object")!;
+  assert.equal(object.opcode, 0x0212);
+  assert.equal(object.arity, -2);
+  assert.ok(hasFlag(object, "readonly") && hasFlag(object, "retry"));
+  assert.deepEqual(keyPositions(object, 2), [1]);
+  assert.deepEqual(keyPositions(object, 1), []); // OBJECT HELP
+});
