@@ -19,6 +19,7 @@ import {
   type Reply,
 } from "@cachemir/protocol";
 import type { CommandContext, CommandSpec, Handler } from "./types.ts";
+import type { Keyspace } from "../store/keyspace.ts";
 import { arityError, asciiUpper, printable } from "./common.ts";
 import { CONNECTION_HANDLERS } from "./connection.ts";
 import { SERVER_HANDLERS } from "./server.ts";
@@ -92,6 +93,37 @@ export function unknownCommand(
 const CALL_ARITY = arityError("call");
 
 /**
+ * Redis's reply to a `denyoom` command while the node is over `maxmemory`
+ * and cannot evict enough.
+ */
+export const OOM_ERROR: ErrorReply = Object.freeze(
+  error("OOM command not allowed when used memory > 'maxmemory'."),
+);
+
+/**
+ * A row of this table: the spec plus what dispatch checks, decided once
+ * when the table is built (no `flags.includes()` per command).
+ */
+interface TableSpec extends CommandSpec {
+  /** A write: the store makes room (evicts) before it runs. */
+  readonly makesRoom: boolean;
+  /** Refused with OOM when the store is still over its limit. */
+  readonly denyoom: boolean;
+}
+
+/**
+ * Makes room before a write, as Redis's `processCommand` calls
+ * `performEvictions` when `maxmemory` is set: evicts by the policy, and
+ * tells whether a `denyoom` command must be refused.
+ *
+ * @returns `true` when the command may run.
+ */
+function roomFor(store: Keyspace, denyoom: boolean): boolean {
+  if (store.memoryLimit.maxmemory === 0) return true;
+  return store.makeRoom() || !denyoom;
+}
+
+/**
  * The command table of a node.
  *
  * @example Run commands without a network
@@ -142,7 +174,13 @@ export class CommandTable {
       names.add(info.name);
       const handler = handlers[info.name];
       if (handler === undefined) continue;
-      const spec: CommandSpec = Object.freeze({ ...info, handler });
+      const denyoom = info.flags.includes("denyoom");
+      const spec: TableSpec = Object.freeze({
+        ...info,
+        handler,
+        makesRoom: denyoom || info.flags.includes("write"),
+        denyoom,
+      });
       this.#specs.push(spec);
       if (hasOpcode) this.#byOpcode[info.opcode] = spec;
       this.#byName.set(info.name, spec);
@@ -184,9 +222,12 @@ export class CommandTable {
   }
 
   /**
-   * Runs a command: checks its arity, calls its handler, and turns a
-   * handler that throws into an `ERR` reply (a bug must not take the node
-   * down).
+   * Runs a command: checks its arity, makes room in memory before a write
+   * when the store has a `maxmemory` (a `denyoom` command the store cannot
+   * make room for is answered `OOM command not allowed when used memory >
+   * 'maxmemory'.`, as Redis does; other writes, DEL included, still run),
+   * calls its handler, and turns a handler that throws into an `ERR` reply
+   * (a bug must not take the node down).
    *
    * @param ctx The store, session and node.
    * @param spec The command.
@@ -200,6 +241,12 @@ export class CommandTable {
       return this.#arityErrors.get(spec.name) ?? arityError(spec.name);
     }
     ctx.session.lastCommand = spec.name;
+    if (
+      (spec as TableSpec).makesRoom &&
+      !roomFor(ctx.store, (spec as TableSpec).denyoom)
+    ) {
+      return OOM_ERROR;
+    }
     try {
       return spec.handler(ctx, args);
     } catch (e) {

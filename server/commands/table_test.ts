@@ -7,9 +7,10 @@ import {
   OPCODE_CALL,
   type Reply,
 } from "@cachemir/protocol";
-import { CommandTable, HANDLERS, unknownCommand } from "./table.ts";
+import { CommandTable, HANDLERS, OOM_ERROR, unknownCommand } from "./table.ts";
 import { err, harness, plain } from "./_testing.ts";
 import type { CommandContext } from "./types.ts";
+import { Keyspace } from "../store/keyspace.ts";
 
 Deno.test("CommandTable.byName() finds commands in any case", () => {
   const table = new CommandTable();
@@ -171,4 +172,89 @@ Deno.test("CommandTable() takes name-only rows with a negative opcode", () => {
   assert.equal(table.execute(h.ctx, "xping", []), OK);
   assert.equal(table.execute(h.ctx, "YPING", []), OK);
   assert.equal(table.byOpcode(-1), undefined);
+});
+
+/** A store whose `makeRoom()` answers what the test says, and counts calls. */
+class FakeStore extends Keyspace {
+  room = true;
+  calls = 0;
+  override makeRoom(): boolean {
+    this.calls++;
+    return this.room;
+  }
+}
+
+function oomHarness(maxmemory: number) {
+  const store = new FakeStore({ memory: { maxmemory } });
+  const h = harness();
+  const ctx: CommandContext = { ...h.ctx, store };
+  const call = (name: string, ...args: string[]): unknown =>
+    plain(h.table.execute(ctx, name, args));
+  store.calls = 0;
+  return { store, ctx, call, table: h.table };
+}
+
+const OOM = err("OOM command not allowed when used memory > 'maxmemory'.");
+
+Deno.test("CommandTable.dispatch() makes room before writes only when there is a limit", () => {
+  const none = oomHarness(0);
+  none.store.room = false;
+  assert.equal(none.call("SET", "k", "v"), "OK");
+  assert.equal(none.store.calls, 0);
+
+  const { store, call } = oomHarness(1000);
+  assert.equal(call("SET", "k", "v"), "OK");
+  assert.equal(store.calls, 1);
+  assert.equal(call("GET", "k"), "v");
+  assert.equal(call("EXISTS", "k"), 1);
+  assert.equal(store.calls, 1); // reads do not evict
+  assert.equal(call("DEL", "k"), 1);
+  assert.equal(store.calls, 2); // every write does
+});
+
+Deno.test("CommandTable.dispatch() refuses denyoom commands with Redis's OOM error", () => {
+  const { store, ctx, call, table } = oomHarness(1000);
+  assert.equal(call("SET", "k", "v"), "OK");
+  call("RPUSH", "l", "a", "b");
+  store.room = false;
+  assert.equal(errorText(OOM_ERROR), OOM.error);
+  for (
+    const line of [
+      ["SET", "k", "w"],
+      ["SETNX", "n", "1"],
+      ["MSET", "a", "1"],
+      ["INCR", "c"],
+      ["APPEND", "k", "x"],
+      ["HSET", "h", "f", "v"],
+      ["LPUSH", "l", "x"],
+      ["SADD", "s", "m"],
+      ["SUNIONSTORE", "d", "s"],
+    ]
+  ) {
+    assert.deepEqual(call(line[0], ...line.slice(1)), OOM, line.join(" "));
+  }
+  // By opcode too, and through CALL.
+  const set = commandByName("SET")!.opcode;
+  assert.deepEqual(plain(table.executeOpcode(ctx, set, ["k", "w"])), OOM);
+  assert.deepEqual(
+    plain(table.executeOpcode(ctx, OPCODE_CALL, ["set", "k", "w"])),
+    OOM,
+  );
+  assert.equal(call("GET", "k"), "v"); // nothing was written
+  // Arity is checked first, as Redis does.
+  assert.deepEqual(
+    call("SET", "k"),
+    err("ERR wrong number of arguments for 'set' command"),
+  );
+  // Reads, and writes that are not denyoom, still run.
+  assert.equal(call("GET", "k"), "v");
+  assert.deepEqual(call("LRANGE", "l", "0", "-1"), ["a", "b"]);
+  assert.equal(call("GETEX", "k", "PERSIST"), "v");
+  assert.equal(call("RPOP", "l"), "b");
+  assert.equal(call("EXPIRE", "k", "100"), 1);
+  assert.equal(call("DEL", "k"), 1);
+  assert.equal(call("FLUSHALL"), "OK");
+  assert.equal(call("PING"), "PONG");
+  store.room = true;
+  assert.equal(call("SET", "k", "v"), "OK");
 });
