@@ -2,7 +2,8 @@
  * The commands on keys of any type, with Redis 7's semantics and error
  * texts: DEL, UNLINK, EXISTS, TYPE, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
  * (NX XX GT LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST, RENAME,
- * RENAMENX, KEYS, SCAN, RANDOMKEY.
+ * RENAMENX, KEYS, SCAN, RANDOMKEY, OBJECT (ENCODING FREQ IDLETIME REFCOUNT
+ * HELP).
  *
  * Deviation from Redis: SCAN cursors are ids of live iterators, not
  * positions (see {@linkcode Keyspace.scan}); an unknown cursor restarts the
@@ -37,8 +38,12 @@ import {
   SYNTAX_ERROR,
 } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
+import { containerHandler, type Subcommand } from "./_subcommands.ts";
+import { lookup } from "./_collections.ts";
 import { Glob } from "../store/glob.ts";
 import { typeOf, type Value, type ValueType } from "../store/keyspace.ts";
+import { ByteHash } from "../store/hash.ts";
+import { ByteSet } from "../store/set.ts";
 
 /** DEL key [key ...] (UNLINK is the same: values are freed by the GC). */
 function delCommand(ctx: CommandContext, args: string[]): Reply {
@@ -250,9 +255,9 @@ function scanCommand(ctx: CommandContext, args: string[]): Reply {
   }
   const accept = glob === undefined && type === undefined
     ? undefined
-    : (key: string, value: Value): boolean =>
+    : (key: string, valueType: ValueType): boolean =>
       (glob === undefined || glob.matches(key)) &&
-      (type === undefined || typeOf(value) === type);
+      (type === undefined || valueType === type);
   const result = ctx.store.scan(cursor, count, accept);
   return array([bytes(String(result.cursor)), keyReplies(result.keys)]);
 }
@@ -262,6 +267,157 @@ function randomkeyCommand(ctx: CommandContext, _args: string[]): Reply {
   const key = ctx.store.randomKey();
   return key === undefined ? NULL : bytes(key);
 }
+
+// ---- OBJECT ----------------------------------------------------------------
+
+/**
+ * Redis 7.0.15's compact-encoding thresholds, compiled defaults (what a
+ * `redis-server` without a config file reports for `hash-max-listpack-*`
+ * and `set-max-intset-entries`; the sample redis.conf lowers the hash
+ * entries to 128).
+ */
+const HASH_MAX_LISTPACK_ENTRIES = 512;
+const HASH_MAX_LISTPACK_VALUE = 64;
+const SET_MAX_INTSET_ENTRIES = 512;
+/** Longest string Redis keeps in one allocation with its object header. */
+const EMBSTR_MAX = 44;
+
+/**
+ * The encoding Redis 7.0 would report for a value built by plain writes
+ * (OBJECT ENCODING): strings `int` (a canonical 64-bit integer), `embstr`
+ * (at most 44 bytes) or `raw`; hashes `listpack` (at most 512 fields, every
+ * field and value at most 64 bytes) or `hashtable`; lists `quicklist`; sets
+ * `intset` (at most 512 members, all integers) or `hashtable`.
+ *
+ * It is computed from the value, not from its history: Redis never converts
+ * a hashtable back to a listpack or intset when elements are removed, and
+ * reports `raw` for a string APPEND or SETRANGE made and `embstr` for an
+ * INCRBYFLOAT result, where this reports what a fresh SET would give.
+ *
+ * @param ctx The command's context.
+ * @param key The key.
+ * @returns The encoding's name, or `undefined` when the key is missing.
+ *
+ * @example Report encodings
+ * ```ts
+ * import { objectEncoding } from "./keys.ts";
+ * import { harness } from "./_testing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const h = harness();
+ * h.call("SET", "n", "12345");
+ * h.call("SET", "s", "hello");
+ * assert.equal(objectEncoding(h.ctx, "n"), "int");
+ * assert.equal(objectEncoding(h.ctx, "s"), "embstr");
+ * assert.equal(objectEncoding(h.ctx, "missing"), undefined);
+ * ```
+ */
+export function objectEncoding(
+  ctx: CommandContext,
+  key: string,
+): string | undefined {
+  const v = ctx.store.get(key);
+  if (v === undefined) return undefined;
+  if (typeof v === "string") {
+    if (parseInt64(v) !== undefined) return "int";
+    return v.length <= EMBSTR_MAX ? "embstr" : "raw";
+  }
+  switch (typeOf(v)) {
+    case "list":
+      return "quicklist";
+    case "hash": {
+      const h = lookup(ctx, key, ByteHash);
+      if (!(h instanceof ByteHash) || h.size > HASH_MAX_LISTPACK_ENTRIES) {
+        return "hashtable";
+      }
+      const short = (s: string): boolean => s.length <= HASH_MAX_LISTPACK_VALUE;
+      return h.fields().every(short) && h.values().every(short)
+        ? "listpack"
+        : "hashtable";
+    }
+    default: {
+      const set = lookup(ctx, key, ByteSet);
+      if (!(set instanceof ByteSet) || set.size > SET_MAX_INTSET_ENTRIES) {
+        return "hashtable";
+      }
+      return set.members().every((m) => parseInt64(m) !== undefined)
+        ? "intset"
+        : "hashtable";
+    }
+  }
+}
+
+const NOT_LFU: ErrorReply = Object.freeze(
+  error(
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+  ),
+);
+const IS_LFU: ErrorReply = Object.freeze(
+  error(
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+  ),
+);
+
+function isLfu(ctx: CommandContext): boolean {
+  return ctx.store.memoryLimit.policy.endsWith("-lfu");
+}
+
+const OBJECT_HELP: Reply = array([
+  "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "ENCODING <key>",
+  "    Return the kind of internal representation used in order to store the value",
+  "    associated with a <key>.",
+  "FREQ <key>",
+  "    Return the access frequency index of the <key>. The returned integer is",
+  "    proportional to the logarithm of the recent access frequency of the key.",
+  "IDLETIME <key>",
+  "    Return the idle time of the <key>, that is the approximated number of",
+  "    seconds elapsed since the last access to the key.",
+  "REFCOUNT <key>",
+  "    Return the number of references of the value associated with the specified",
+  "    <key>.",
+  "HELP",
+  "    Prints this help.",
+].map((line) => status(line)));
+
+/**
+ * OBJECT's subcommands with Redis's arities. A missing key is a null reply
+ * (checked before the policy, as Redis does); FREQ needs an LFU policy and
+ * IDLETIME one that is not; REFCOUNT is always 1 (Redis shares small
+ * integers between keys when it has no maxmemory and reports 2147483647
+ * for them).
+ */
+export const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
+  .freeze({
+    ENCODING: {
+      arity: 3,
+      run: (ctx, args) => {
+        const encoding = objectEncoding(ctx, args[1]);
+        return encoding === undefined ? NULL : bytes(encoding);
+      },
+    },
+    FREQ: {
+      arity: 3,
+      run: (ctx, args) => {
+        const freq = ctx.store.objectFreq(args[1]);
+        if (freq === undefined) return NULL;
+        return isLfu(ctx) ? int(freq) : NOT_LFU;
+      },
+    },
+    IDLETIME: {
+      arity: 3,
+      run: (ctx, args) => {
+        const idle = ctx.store.objectIdleTime(args[1]);
+        if (idle === undefined) return NULL;
+        return isLfu(ctx) ? IS_LFU : int(idle);
+      },
+    },
+    REFCOUNT: {
+      arity: 3,
+      run: (ctx, args) => ctx.store.has(args[1]) ? int(1) : NULL,
+    },
+    HELP: { arity: 2, run: () => OBJECT_HELP },
+  });
 
 /** The key commands' handlers, by upper-case name. */
 export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
@@ -283,4 +439,5 @@ export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   KEYS: keysCommand,
   SCAN: scanCommand,
   RANDOMKEY: randomkeyCommand,
+  OBJECT: containerHandler("OBJECT", OBJECT_SUBCOMMANDS),
 });

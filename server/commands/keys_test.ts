@@ -381,3 +381,106 @@ Deno.test("Key commands work on hashes, lists and sets", () => {
   assert.equal(h.call("FLUSHALL"), "OK");
   assert.equal(h.call("DBSIZE"), 0);
 });
+
+Deno.test("OBJECT ENCODING reports Redis 7.0's encodings", () => {
+  const h = harness();
+  const enc = (key: string): unknown => h.call("OBJECT", "ENCODING", key);
+  const cases: [string, string][] = [
+    ["123", "int"],
+    ["-9223372036854775808", "int"],
+    ["9223372036854775807", "int"],
+    ["9223372036854775808", "embstr"], // past int64
+    ["0123", "embstr"], // not canonical
+    ["+5", "embstr"],
+    ["-0", "embstr"],
+    [" 1", "embstr"],
+    ["1.5", "embstr"],
+    ["", "embstr"],
+    ["x".repeat(44), "embstr"],
+    ["x".repeat(45), "raw"],
+  ];
+  for (const [value, encoding] of cases) {
+    h.call("SET", "s", value);
+    assert.equal(enc("s"), encoding, JSON.stringify(value));
+  }
+  h.call("RPUSH", "l", "a");
+  assert.equal(enc("l"), "quicklist");
+  h.call("HSET", "h", "f", "v".repeat(64));
+  assert.equal(enc("h"), "listpack");
+  h.call("HSET", "h", "g", "v".repeat(65));
+  assert.equal(enc("h"), "hashtable");
+  h.call("HSET", "hk", "f".repeat(65), "v");
+  assert.equal(enc("hk"), "hashtable");
+  const fields = Array.from({ length: 512 }, (_, i) => [`f${i}`, "v"]).flat();
+  h.call("HSET", "big", ...fields);
+  assert.equal(enc("big"), "listpack");
+  h.call("HSET", "big", "one", "more");
+  assert.equal(enc("big"), "hashtable");
+  const ints = Array.from({ length: 512 }, (_, i) => String(i - 100));
+  h.call("SADD", "ints", ...ints);
+  assert.equal(enc("ints"), "intset");
+  h.call("SADD", "ints", "1000");
+  assert.equal(enc("ints"), "hashtable");
+  h.call("SADD", "words", "1", "a");
+  assert.equal(enc("words"), "hashtable");
+  h.call("SADD", "lead", "01");
+  assert.equal(enc("lead"), "hashtable");
+  assert.equal(enc("missing"), null);
+});
+
+Deno.test("OBJECT FREQ and IDLETIME depend on the policy; missing keys are null", () => {
+  const h = harness();
+  h.call("SET", "k", "v");
+  assert.deepEqual(
+    h.call("OBJECT", "FREQ", "k"),
+    err(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+    ),
+  );
+  assert.equal(h.call("OBJECT", "FREQ", "missing"), null);
+  assert.equal(typeof h.call("OBJECT", "IDLETIME", "k"), "number");
+  assert.equal(h.call("OBJECT", "IDLETIME", "missing"), null);
+  h.call("CONFIG", "SET", "maxmemory-policy", "volatile-lfu");
+  assert.equal(typeof h.call("OBJECT", "freq", "k"), "number");
+  assert.equal(h.call("OBJECT", "freq", "missing"), null);
+  assert.deepEqual(
+    h.call("OBJECT", "IDLETIME", "k"),
+    err(
+      "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+    ),
+  );
+  assert.equal(h.call("OBJECT", "IDLETIME", "missing"), null);
+});
+
+Deno.test("OBJECT REFCOUNT, HELP and errors as Redis", () => {
+  const h = harness();
+  h.call("SET", "k", "v");
+  assert.equal(h.call("OBJECT", "REFCOUNT", "k"), 1);
+  assert.equal(h.call("OBJECT", "REFCOUNT", "missing"), null);
+  const help = h.call("OBJECT", "HELP") as string[];
+  assert.equal(
+    help[0],
+    "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  );
+  assert.equal(help.length, 15);
+  assert.deepEqual(
+    h.call("OBJECT"),
+    err("ERR wrong number of arguments for 'object' command"),
+  );
+  assert.deepEqual(
+    h.call("OBJECT", "foo"),
+    err("ERR unknown subcommand 'foo'. Try OBJECT HELP."),
+  );
+  assert.deepEqual(
+    h.call("OBJECT", "encoding"),
+    err("ERR wrong number of arguments for 'object|encoding' command"),
+  );
+  assert.deepEqual(
+    h.call("OBJECT", "encoding", "a", "b"),
+    err("ERR wrong number of arguments for 'object|encoding' command"),
+  );
+  assert.deepEqual(
+    h.call("OBJECT", "help", "x"),
+    err("ERR wrong number of arguments for 'object|help' command"),
+  );
+});

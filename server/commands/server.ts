@@ -7,8 +7,10 @@
  * arity, flags, key positions, ACL categories, tips, key specs,
  * subcommands), derived from the shared protocol table. CONFIG GET reports
  * the settings a Redis tool asks about (`save` and `appendonly`: CacheMir
- * never persists), CONFIG SET accepts only the values those settings
- * already have.
+ * never persists) and the memory limit; CONFIG SET changes the memory limit
+ * (`maxmemory`, `maxmemory-policy`, `maxmemory-samples`, `lfu-log-factor`,
+ * `lfu-decay-time`) at run time and accepts only the values the other
+ * settings already have.
  *
  * @module
  */
@@ -33,7 +35,14 @@ import type { CommandContext, Handler } from "./types.ts";
 import { asciiUpper, isWord, printable, SYNTAX_ERROR } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
 import { Glob } from "../store/glob.ts";
+import {
+  EVICTION_POLICIES,
+  isEvictionPolicy,
+  type MemoryLimit,
+} from "../store/memory_limit.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
+import { OBJECT_SUBCOMMANDS } from "./keys.ts";
+import { humanBytes, parseMemorySize } from "./memory_size.ts";
 
 /** The Redis version whose semantics CacheMir follows, as INFO reports it. */
 export const REDIS_VERSION = "7.0.0";
@@ -87,7 +96,9 @@ function aclCategories(info: CommandInfo): string[] {
 function commandFlags(info: CommandInfo): Reply {
   const out: Reply[] = [];
   for (const f of info.flags) {
-    if (f === "readonly" || f === "write" || f === "admin") out.push(status(f));
+    if (f === "readonly" || f === "write" || f === "denyoom" || f === "admin") {
+      out.push(status(f));
+    }
   }
   if (info.keys.countAt !== undefined) out.push(status("movablekeys"));
   return set(out);
@@ -274,9 +285,20 @@ const NO_KEY_ARGS: ErrorReply = Object.freeze(
 );
 
 function commandGetkeys(ctx: CommandContext, args: string[]): Reply {
-  const info = findCommand(ctx, args[1]);
+  let info = findCommand(ctx, args[1]);
   if (info === undefined) return INVALID_COMMAND;
   const cmdArgs = args.slice(2);
+  const subs = SUBCOMMAND_ROWS.get(info.name);
+  if (subs !== undefined && cmdArgs.length > 0) {
+    // A container (OBJECT): Redis looks its subcommand up, whose key
+    // spec is the container's.
+    const name = asciiUpper(cmdArgs[0]);
+    const sub = subs.find((s) => s.name === name);
+    if (sub === undefined) return INVALID_COMMAND;
+    info = { ...info, arity: sub.arity };
+    if (sub.name === "HELP") return NO_KEY_ARGS;
+  }
+  if (info.keys.first === 0) return NO_KEY_ARGS;
   const argc = cmdArgs.length + 1;
   if (info.arity > 0 ? argc !== info.arity : argc < -info.arity) {
     return INVALID_ARGC;
@@ -332,19 +354,101 @@ function commandCommand(ctx: CommandContext, args: string[]): Reply {
 
 // ---- CONFIG ----------------------------------------------------------------
 
+/**
+ * A setting CONFIG SET can change: parses a value into a change of the
+ * memory limit, or returns the text Redis puts after ` - ` when it refuses
+ * the value.
+ */
+type MemorySetter = (value: string) => Partial<MemoryLimit> | string;
+
 /** One setting CONFIG GET reports. */
 interface Setting {
   readonly name: string;
   readonly value: (ctx: CommandContext) => string;
   /** `true` when Redis can change it at run time (CONFIG SET then accepts its current value only). */
   readonly mutable: boolean;
+  /** How CONFIG SET changes it, for the memory limit's settings. */
+  readonly set?: MemorySetter;
 }
+
+const INT_MAX = 2147483647;
+
+/**
+ * An integer setting of the memory limit, refused with Redis's texts.
+ * `maxmemory-samples` stops at 64 (the keyspace's bound), where Redis
+ * allows up to 2147483647.
+ */
+function intSetting(
+  min: number,
+  max: number,
+  field: "samples" | "lfuLogFactor" | "lfuDecayTime",
+): MemorySetter {
+  return (value) => {
+    const n = parseInt64(value);
+    if (n === undefined) return "argument couldn't be parsed into an integer";
+    if (n < min || n > max) {
+      return `argument must be between ${min} and ${max} inclusive`;
+    }
+    return { [field]: Number(n) };
+  };
+}
+
+const POLICY_NAMES = [
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-random",
+  "volatile-ttl",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "noeviction",
+].filter((p) => (EVICTION_POLICIES as readonly string[]).includes(p));
 
 const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
   { name: "save", value: () => "", mutable: true },
   { name: "appendonly", value: () => "no", mutable: true },
-  { name: "maxmemory", value: () => "0", mutable: true },
-  { name: "maxmemory-policy", value: () => "noeviction", mutable: true },
+  {
+    name: "maxmemory",
+    value: (ctx) => String(ctx.store.memoryLimit.maxmemory),
+    mutable: true,
+    set: (value) => {
+      const bytes = parseMemorySize(value);
+      return bytes === undefined
+        ? "argument must be a memory value"
+        : { maxmemory: bytes };
+    },
+  },
+  {
+    name: "maxmemory-policy",
+    value: (ctx) => ctx.store.memoryLimit.policy,
+    mutable: true,
+    set: (value) => {
+      const policy = value.toLowerCase();
+      return isEvictionPolicy(policy)
+        ? { policy }
+        : `argument(s) must be one of the following: ${
+          POLICY_NAMES.join(", ")
+        }`;
+    },
+  },
+  {
+    name: "maxmemory-samples",
+    value: (ctx) => String(ctx.store.memoryLimit.samples),
+    mutable: true,
+    set: intSetting(1, 64, "samples"),
+  },
+  {
+    name: "lfu-log-factor",
+    value: (ctx) => String(ctx.store.memoryLimit.lfuLogFactor),
+    mutable: true,
+    set: intSetting(0, INT_MAX, "lfuLogFactor"),
+  },
+  {
+    name: "lfu-decay-time",
+    value: (ctx) => String(ctx.store.memoryLimit.lfuDecayTime),
+    mutable: true,
+    set: intSetting(0, INT_MAX, "lfuDecayTime"),
+  },
   { name: "databases", value: () => "1", mutable: false },
   { name: "bind", value: (ctx) => ctx.node.host ?? "127.0.0.1", mutable: true },
   {
@@ -389,8 +493,21 @@ function configGet(ctx: CommandContext, args: string[]): Reply {
   return map(pairs);
 }
 
+function configSetError(name: string, why: string): ErrorReply {
+  return error(
+    `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`,
+  );
+}
+
+/**
+ * CONFIG SET name value [name value ...]: all or nothing, as Redis 7. The
+ * names are checked first (unknown, immutable, named twice), then the
+ * values in order; the memory limit changes in one step once every value
+ * was accepted (lowering `maxmemory` evicts down to it at once).
+ */
 function configSet(ctx: CommandContext, args: string[]): Reply {
   if ((args.length - 1) % 2 !== 0) return SYNTAX_ERROR;
+  const settings: Setting[] = [];
   for (let i = 1; i < args.length; i += 2) {
     const name = args[i].toLowerCase();
     const s = SETTINGS.find((x) => x.name === name);
@@ -401,17 +518,40 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
         }'`,
       );
     }
-    if (!s.mutable) {
-      return error(
-        `ERR CONFIG SET failed (possibly related to argument '${s.name}') - can't set immutable config`,
-      );
+    if (!s.mutable) return configSetError(s.name, "can't set immutable config");
+    if (settings.includes(s)) {
+      return configSetError(s.name, "duplicate parameter");
     }
-    if (args[i + 1] !== s.value(ctx)) {
-      return error(
-        `ERR CONFIG SET failed (possibly related to argument '${s.name}') - CacheMir cannot change this setting`,
-      );
+    settings.push(s);
+  }
+  let patch: Partial<MemoryLimit> | undefined;
+  for (let j = 0; j < settings.length; j++) {
+    const s = settings[j];
+    const value = args[2 + 2 * j];
+    if (s.set !== undefined) {
+      const change = s.set(value);
+      if (typeof change === "string") return configSetError(s.name, change);
+      patch = { ...patch, ...change };
+    } else if (value !== s.value(ctx)) {
+      return configSetError(s.name, "CacheMir cannot change this setting");
     }
   }
+  if (patch !== undefined) ctx.store.configureMemory(patch);
+  return OK;
+}
+
+/**
+ * CONFIG RESETSTAT: zeroes the node's and the store's counters, and starts
+ * the memory peak again from the memory used now.
+ */
+function configResetstat(ctx: CommandContext): Reply {
+  const stats = ctx.node.stats;
+  if (stats !== undefined) {
+    stats.commandsProcessed = 0;
+    stats.connectionsReceived = 0;
+    stats.peakMemory = ctx.store.usedMemory;
+  }
+  ctx.store.resetStats();
   return OK;
 }
 
@@ -433,17 +573,7 @@ const CONFIG_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
   {
     GET: { arity: -3, run: configGet },
     SET: { arity: -4, run: configSet },
-    RESETSTAT: {
-      arity: 2,
-      run: (ctx) => {
-        const stats = ctx.node.stats;
-        if (stats !== undefined) {
-          stats.commandsProcessed = 0;
-          stats.connectionsReceived = 0;
-        }
-        return OK;
-      },
-    },
+    RESETSTAT: { arity: 2, run: configResetstat },
     REWRITE: {
       arity: 2,
       run: () => error("ERR The server is running without a config file"),
@@ -457,15 +587,78 @@ const configCommand: Handler = containerHandler("CONFIG", CONFIG_SUBCOMMANDS);
 
 // ---- INFO and TIME ---------------------------------------------------------
 
-function human(n: number): string {
-  const units = ["B", "K", "M", "G", "T"];
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
+/** A ratio as Redis prints it: two decimals. */
+function ratio(a: number, b: number): string {
+  return (b > 0 ? a / b : 1).toFixed(2);
+}
+
+let systemMemory: number | undefined;
+
+/** The machine's physical memory (INFO's `total_system_memory`), read once. */
+function totalSystemMemory(): number {
+  if (systemMemory === undefined) {
+    try {
+      systemMemory = Deno.systemMemoryInfo().total;
+    } catch {
+      systemMemory = 0;
+    }
   }
-  return u === 0 ? `${n}B` : `${v.toFixed(2)}${units[u]}`;
+  return systemMemory;
+}
+
+/**
+ * INFO memory: `used_memory` is the store's count (records, index,
+ * collections, connection buffers), which `maxmemory` is compared with;
+ * RSS and V8's heap are the process's. The peak is kept up to date here
+ * and by the node's own sampling.
+ */
+function memorySection(ctx: CommandContext): string[] {
+  const store = ctx.store;
+  const m = store.memoryStats();
+  const used = m.used;
+  const stats = ctx.node.stats;
+  const peak = Math.max(stats?.peakMemory ?? 0, used);
+  if (stats !== undefined) stats.peakMemory = peak;
+  const process = Deno.memoryUsage();
+  const rss = process.rss;
+  const limit = store.memoryLimit;
+  const overhead = m.index + m.external;
+  const dataset = Math.max(0, used - overhead);
+  const system = totalSystemMemory();
+  return [
+    `used_memory:${used}`,
+    `used_memory_human:${humanBytes(used)}`,
+    `used_memory_rss:${rss}`,
+    `used_memory_rss_human:${humanBytes(rss)}`,
+    `used_memory_peak:${peak}`,
+    `used_memory_peak_human:${humanBytes(peak)}`,
+    `used_memory_peak_perc:${(peak > 0 ? used / peak * 100 : 100).toFixed(2)}%`,
+    `used_memory_overhead:${overhead}`,
+    `used_memory_dataset:${dataset}`,
+    `used_memory_dataset_perc:${
+      (used > 0 ? dataset / used * 100 : 0).toFixed(2)
+    }%`,
+    `used_memory_records:${m.records}`,
+    `used_memory_index:${m.index}`,
+    `used_memory_collections:${m.collections}`,
+    `allocator_allocated:${m.allocatorLive}`,
+    `allocator_active:${m.allocatorReserved}`,
+    `total_system_memory:${system}`,
+    `total_system_memory_human:${humanBytes(system)}`,
+    `v8_heap_used:${process.heapUsed}`,
+    `v8_heap_total:${process.heapTotal}`,
+    `maxmemory:${limit.maxmemory}`,
+    `maxmemory_human:${humanBytes(limit.maxmemory)}`,
+    `maxmemory_policy:${limit.policy}`,
+    `allocator_frag_ratio:${
+      m.allocatorLive > 0 ? ratio(m.allocatorReserved, m.allocatorLive) : "1.00"
+    }`,
+    `allocator_frag_bytes:${m.allocatorReserved - m.allocatorLive}`,
+    `mem_fragmentation_ratio:${ratio(rss, used)}`,
+    `mem_fragmentation_bytes:${rss - used}`,
+    `mem_clients_normal:${m.external}`,
+    "mem_allocator:cachemir",
+  ];
 }
 
 type Section = (ctx: CommandContext) => string[];
@@ -494,19 +687,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     for (const _ of ctx.node.clients?.() ?? [ctx.session]) n++;
     return [`connected_clients:${n}`, "blocked_clients:0"];
   },
-  memory: () => {
-    const m = Deno.memoryUsage();
-    const used = m.heapUsed + m.external;
-    return [
-      `used_memory:${used}`,
-      `used_memory_human:${human(used)}`,
-      `used_memory_rss:${m.rss}`,
-      `used_memory_rss_human:${human(m.rss)}`,
-      "maxmemory:0",
-      "maxmemory_human:0B",
-      "maxmemory_policy:noeviction",
-    ];
-  },
+  memory: memorySection,
   persistence: () => [
     "loading:0",
     "async_loading:0",
@@ -518,7 +699,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `total_connections_received:${ctx.node.stats?.connectionsReceived ?? 0}`,
     `total_commands_processed:${ctx.node.stats?.commandsProcessed ?? 0}`,
     `expired_keys:${ctx.store.expiredKeys}`,
-    "evicted_keys:0",
+    `evicted_keys:${ctx.store.evictedKeys}`,
   ],
   replication: () => ["role:master", "connected_slaves:0"],
   keyspace: (ctx) =>
@@ -584,6 +765,7 @@ function rows(subs: Readonly<Record<string, Subcommand>>): SubcommandRow[] {
 const SUBCOMMAND_ROWS = new Map<string, SubcommandRow[]>([
   ["COMMAND", rows(COMMAND_SUBCOMMANDS)],
   ["CONFIG", rows(CONFIG_SUBCOMMANDS)],
+  ["OBJECT", rows(OBJECT_SUBCOMMANDS)],
   ["CLIENT", [
     { name: "ID", arity: 2 },
     { name: "GETNAME", arity: 2 },

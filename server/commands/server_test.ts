@@ -28,7 +28,26 @@ Deno.test("COMMAND COUNT, LIST and INFO describe the command table", () => {
     [],
   ]);
   const mset = (h.call("COMMAND", "INFO", "MSET") as unknown[][])[0];
-  assert.deepEqual(mset.slice(0, 6), ["mset", -3, ["write"], 1, -1, 2]);
+  assert.deepEqual(mset.slice(0, 6), [
+    "mset",
+    -3,
+    ["write", "denyoom"],
+    1,
+    -1,
+    2,
+  ]);
+  const object = (h.call("COMMAND", "INFO", "OBJECT") as unknown[][])[0];
+  assert.deepEqual(object.slice(0, 6), ["object", -2, ["readonly"], 2, 2, 1]);
+  assert.deepEqual(
+    (object[9] as unknown[][]).map((s) => s[0]),
+    [
+      "object|encoding",
+      "object|freq",
+      "object|idletime",
+      "object|refcount",
+      "object|help",
+    ],
+  );
   const all = h.call("COMMAND") as unknown[][];
   assert.equal(all.length, COMMANDS.length);
   const config = all.find((c) => c[0] === "config")!;
@@ -79,6 +98,31 @@ Deno.test("COMMAND GETKEYS finds keys as Redis does", () => {
     h.call("COMMAND", "GETKEYS", "ping", "x"),
     err("ERR The command has no key arguments"),
   );
+  // A container's subcommand is looked up, as Redis does.
+  assert.deepEqual(h.call("COMMAND", "GETKEYS", "object", "encoding", "k"), [
+    "k",
+  ]);
+  assert.deepEqual(h.call("COMMAND", "GETKEYS", "OBJECT", "Freq", "k"), ["k"]);
+  assert.deepEqual(
+    h.call("COMMAND", "GETKEYS", "object", "k"),
+    err("ERR Invalid command specified"),
+  );
+  assert.deepEqual(
+    h.call("COMMAND", "GETKEYS", "object", "help"),
+    err("ERR The command has no key arguments"),
+  );
+  assert.deepEqual(
+    h.call("COMMAND", "GETKEYS", "object", "help", "x"),
+    err("ERR The command has no key arguments"),
+  );
+  assert.deepEqual(
+    h.call("COMMAND", "GETKEYS", "object", "encoding", "a", "b"),
+    err("ERR Invalid number of arguments specified for command"),
+  );
+  assert.deepEqual(
+    h.call("COMMAND", "GETKEYS", "randomkey", "x"),
+    err("ERR The command has no key arguments"),
+  );
   assert.deepEqual(
     h.call("COMMAND", "foo"),
     err("ERR unknown subcommand 'foo'. Try COMMAND HELP."),
@@ -95,7 +139,8 @@ Deno.test("CONFIG GET matches names as Redis does; CONFIG SET refuses changes", 
   ]);
   assert.deepEqual(h.call("CONFIG", "GET", "maxmemory*"), [
     ["maxmemory", "0"],
-    ["maxmemory-policy", "noeviction"],
+    ["maxmemory-policy", "allkeys-lru"],
+    ["maxmemory-samples", "5"],
   ]);
   assert.deepEqual(h.call("CONFIG", "GET", "nosuch"), []);
   assert.equal(h.run("CONFIG", "GET", "save").kind, "map");
@@ -164,6 +209,188 @@ Deno.test("INFO writes Redis's sections; INFO section picks some", () => {
     /^# Clients\r\nconnected_clients:1\r\n.*\r\n\r\n# Stats\r\n/s,
   );
   assert.equal(h.call("INFO", "nosuch"), "");
+});
+
+const configFailed = (name: string, why: string) =>
+  err(
+    `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`,
+  );
+
+Deno.test("CONFIG SET changes the memory limit at run time, with Redis's units", () => {
+  const h = harness();
+  assert.equal(h.call("CONFIG", "SET", "maxmemory", "100mb"), "OK");
+  assert.equal(h.store.memoryLimit.maxmemory, 100 * 1024 * 1024);
+  assert.deepEqual(h.call("CONFIG", "GET", "maxmemory"), [
+    ["maxmemory", "104857600"],
+  ]);
+  for (
+    const [value, bytes] of [
+      ["1k", 1000],
+      ["1KB", 1024],
+      ["2m", 2_000_000],
+      ["2Mb", 2 * 1024 ** 2],
+      ["3g", 3e9],
+      ["3GB", 3 * 1024 ** 3],
+      ["7b", 7],
+      ["42", 42],
+      ["kb", 0], // no digits is 0, as Redis's memtoull
+      ["0", 0],
+    ] as const
+  ) {
+    assert.equal(h.call("CONFIG", "SET", "maxmemory", value), "OK", value);
+    assert.equal(h.store.memoryLimit.maxmemory, bytes, value);
+  }
+  assert.equal(
+    h.call(
+      "CONFIG",
+      "SET",
+      "MAXMEMORY-POLICY",
+      "Volatile-TTL",
+      "maxmemory-samples",
+      "10",
+      "lfu-log-factor",
+      "0",
+      "lfu-decay-time",
+      "2147483647",
+    ),
+    "OK",
+  );
+  assert.deepEqual(h.store.memoryLimit, {
+    maxmemory: 0,
+    policy: "volatile-ttl",
+    samples: 10,
+    lfuLogFactor: 0,
+    lfuDecayTime: 2147483647,
+  });
+  assert.deepEqual(h.call("CONFIG", "GET", "lfu*", "maxmemory-*"), [
+    ["lfu-log-factor", "0"],
+    ["lfu-decay-time", "2147483647"],
+    ["maxmemory-policy", "volatile-ttl"],
+    ["maxmemory-samples", "10"],
+  ]);
+});
+
+Deno.test("CONFIG SET refuses bad memory settings with Redis's texts, changing nothing", () => {
+  const h = harness();
+  for (const value of ["12xb", "-1", "1.5mb", " 5", "5 ", "1e6", "0x10"]) {
+    assert.deepEqual(
+      h.call("CONFIG", "SET", "maxmemory", value),
+      configFailed("maxmemory", "argument must be a memory value"),
+      value,
+    );
+  }
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "maxmemory-policy", "lru"),
+    configFailed(
+      "maxmemory-policy",
+      "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction",
+    ),
+  );
+  for (const value of ["x", "1k", " 1", "+1", "01", "1.0", ""]) {
+    assert.deepEqual(
+      h.call("CONFIG", "SET", "lfu-log-factor", value),
+      configFailed(
+        "lfu-log-factor",
+        "argument couldn't be parsed into an integer",
+      ),
+      value,
+    );
+  }
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "lfu-decay-time", "-1"),
+    configFailed(
+      "lfu-decay-time",
+      "argument must be between 0 and 2147483647 inclusive",
+    ),
+  );
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "lfu-log-factor", "2147483648"),
+    configFailed(
+      "lfu-log-factor",
+      "argument must be between 0 and 2147483647 inclusive",
+    ),
+  );
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "maxmemory-samples", "0"),
+    configFailed(
+      "maxmemory-samples",
+      "argument must be between 1 and 64 inclusive",
+    ),
+  );
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "maxmemory-samples", "65"),
+    configFailed(
+      "maxmemory-samples",
+      "argument must be between 1 and 64 inclusive",
+    ),
+  );
+  // All or nothing: a bad value after a good one changes nothing.
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "maxmemory", "1mb", "maxmemory-policy", "nope"),
+    configFailed(
+      "maxmemory-policy",
+      "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction",
+    ),
+  );
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "maxmemory", "1", "MAXMEMORY", "2"),
+    configFailed("maxmemory", "duplicate parameter"),
+  );
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "maxmemory", "1mb", "appendonly", "yes"),
+    configFailed("appendonly", "CacheMir cannot change this setting"),
+  );
+  assert.equal(h.store.memoryLimit.maxmemory, 0);
+  assert.equal(h.store.memoryLimit.policy, "allkeys-lru");
+});
+
+Deno.test("CONFIG RESETSTAT zeroes the store's counters", () => {
+  const h = harness();
+  let resets = 0;
+  const resetStats = h.store.resetStats.bind(h.store);
+  h.store.resetStats = () => {
+    resets++;
+    resetStats();
+  };
+  assert.equal(h.call("CONFIG", "RESETSTAT"), "OK");
+  assert.equal(resets, 1);
+  assert.match(h.call("INFO", "stats") as string, /\r\nevicted_keys:0\r\n/);
+});
+
+Deno.test("INFO memory reports the store's memory and limit", () => {
+  const h = harness();
+  h.call(
+    "CONFIG",
+    "SET",
+    "maxmemory",
+    "64mb",
+    "maxmemory-policy",
+    "allkeys-lfu",
+  );
+  for (let i = 0; i < 100; i++) h.call("SET", `k${i}`, "v".repeat(100));
+  const text = h.call("INFO", "memory") as string;
+  const field = (name: string): string => {
+    const m = text.match(new RegExp(`\r\n${name}:([^\r]*)\r\n`));
+    assert.ok(m, `${name} in ${text}`);
+    return m[1];
+  };
+  const used = Number(field("used_memory"));
+  assert.equal(used, h.store.usedMemory);
+  assert.ok(used > 0);
+  assert.match(field("used_memory_human"), /^\d+(\.\d\d[KMGTP])?B?$/);
+  assert.ok(Number(field("used_memory_rss")) > 0);
+  assert.ok(Number(field("used_memory_peak")) >= used);
+  assert.equal(field("maxmemory"), String(64 * 1024 * 1024));
+  assert.equal(field("maxmemory_human"), "64.00M");
+  assert.equal(field("maxmemory_policy"), "allkeys-lfu");
+  assert.match(field("mem_fragmentation_ratio"), /^\d+\.\d\d$/);
+  assert.match(field("allocator_frag_ratio"), /^\d+\.\d\d$/);
+  assert.ok(Number(field("allocator_frag_ratio")) >= 1);
+  assert.equal(
+    field("mem_fragmentation_ratio"),
+    (Number(field("used_memory_rss")) / used).toFixed(2),
+  );
+  assert.match(h.call("INFO", "stats") as string, /\r\nevicted_keys:\d+\r\n/);
 });
 
 Deno.test("TIME answers seconds and microseconds", () => {

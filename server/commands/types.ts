@@ -44,6 +44,8 @@ export interface NodeStats {
   connectionsReceived: number;
   /** Commands run on any port (Redis's `total_commands_processed`). */
   commandsProcessed: number;
+  /** The most `used_memory` seen (INFO's `used_memory_peak`), in bytes. */
+  peakMemory?: number;
 }
 
 /** Facts about the node that some commands report (HELLO, INFO). */
