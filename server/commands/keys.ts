@@ -255,9 +255,9 @@ function scanCommand(ctx: CommandContext, args: string[]): Reply {
   }
   const accept = glob === undefined && type === undefined
     ? undefined
-    : (key: string, valueType: ValueType): boolean =>
+    : (key: string, value: Value): boolean =>
       (glob === undefined || glob.matches(key)) &&
-      (type === undefined || valueType === type);
+      (type === undefined || typeOf(value) === type);
   const result = ctx.store.scan(cursor, count, accept);
   return array([bytes(String(result.cursor)), keyReplies(result.keys)]);
 }
