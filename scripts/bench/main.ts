@@ -1,0 +1,181 @@
+/**
+ * The benchmark suite's entry: `deno task bench <name...> [flags]`.
+ *
+ * ```sh
+ * deno task bench memory                 # issue 8's memory benchmark, 3 rounds
+ * deno task bench memory --quick         # small sizes, a smoke run (< 2 min)
+ * deno task bench memory --rounds 5 --only 1,4
+ * ```
+ *
+ * Flags: `--quick` (small sizes, 1 round unless `--rounds` is given),
+ * `--rounds N` (default 3), `--only 1,2` (parts of a sub-benchmark),
+ * `--out <dir>` (default `bench/`). Every child process (redis-server,
+ * nodes, redis-cli, redis-benchmark) is killed on exit, on error and on
+ * Ctrl-C. The micro-benchmarks (`*_bench.ts`) run with
+ * `deno task bench:micro`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { MemoryBench } from "./memory.ts";
+import { killAll, killChildrenOnSignals, recordedCommands } from "./procs.ts";
+import { machineInfo } from "./sys.ts";
+import { clearProgress } from "./progress.ts";
+import { bytes, markdownTable } from "./stats.ts";
+
+/** Options every sub-benchmark receives. */
+export interface SuiteOptions {
+  /** Small sizes for a smoke run. */
+  readonly quick: boolean;
+  /** Rounds of fresh servers; medians are reported. */
+  readonly rounds: number;
+  /** Parts to run (numbers); empty = all. */
+  readonly only: ReadonlySet<number>;
+}
+
+/** A sub-benchmark: runs and returns its Markdown report. */
+export type SubBenchmark = (options: SuiteOptions) => Promise<string>;
+
+/** The sub-benchmarks by name. */
+export const SUB_BENCHMARKS: Readonly<Record<string, SubBenchmark>> = {
+  memory: (o) =>
+    new MemoryBench({
+      rounds: o.rounds,
+      quick: o.quick,
+      // Part 3 (50M keys) is too big for a smoke run.
+      parts: o.only.size > 0
+        ? o.only
+        : new Set(o.quick ? [1, 2, 4] : [1, 2, 3, 4]),
+    }).run(),
+};
+
+const USAGE = `Usage: deno task bench <${
+  Object.keys(SUB_BENCHMARKS).join("|")
+}>... [--quick] [--rounds N] [--only 1,2] [--out dir]`;
+
+/**
+ * Parses the command line.
+ *
+ * @param args `Deno.args`.
+ * @returns The sub-benchmarks to run, their options and the output folder.
+ * @throws {Error} On unknown names or bad numbers.
+ */
+export function parseSuiteArgs(
+  args: readonly string[],
+): { names: string[]; options: SuiteOptions; out: string } {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      quick: { type: "boolean", default: false },
+      rounds: { type: "string" },
+      only: { type: "string", default: "" },
+      out: { type: "string", default: "bench" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) throw new Error(USAGE);
+  const names = positionals.length > 0 ? positionals : ["memory"];
+  for (const n of names) {
+    if (!(n in SUB_BENCHMARKS)) {
+      throw new Error(`unknown benchmark ${n}\n${USAGE}`);
+    }
+  }
+  const rounds = values.rounds === undefined
+    ? (values.quick ? 1 : 3)
+    : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new Error(`--rounds: a positive integer, not ${values.rounds}`);
+  }
+  const only = new Set(
+    values.only.split(",").filter((s) => s !== "").map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 1) {
+        throw new Error(`--only: bad part ${s}`);
+      }
+      return n;
+    }),
+  );
+  return {
+    names,
+    options: { quick: values.quick, rounds, only },
+    out: values.out,
+  };
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseSuiteArgs(Deno.args);
+  } catch (e) {
+    console.error((e as Error).message);
+    Deno.exit(2);
+  }
+  killChildrenOnSignals();
+  const started = new Date();
+  const machine = await machineInfo();
+  for (const name of parsed.names) {
+    const t0 = performance.now();
+    const body = await SUB_BENCHMARKS[name](parsed.options);
+    const minutes = (performance.now() - t0) / 60_000;
+    const argv = [
+      "deno",
+      "task",
+      "bench",
+      ...Deno.args.filter((a) => a !== name),
+      name,
+    ];
+    const report = [
+      `# CacheMir ${name} benchmark`,
+      "",
+      `\`${argv.join(" ")}\` · started ${started.toISOString()} · ${
+        minutes.toFixed(1)
+      } min · ${parsed.options.rounds} round(s)${
+        parsed.options.quick ? " · --quick (small sizes)" : ""
+      }; figures are medians of the rounds, min–max in parentheses.`,
+      "",
+      markdownTable(["machine", ""], [
+        ["cores", String(machine.cores)],
+        ["CPU", machine.cpuModel],
+        ["memory", bytes(machine.memTotal)],
+        ["Linux", machine.kernel],
+        ["Deno", machine.deno],
+        ["Redis", machine.redis],
+      ]),
+      "",
+      body,
+      "## Command lines",
+      "",
+      "```sh",
+      ...recordedCommands(),
+      "```",
+      "",
+    ].join("\n");
+    await Deno.mkdir(parsed.out, { recursive: true });
+    const file = `${parsed.out}/results-${name}.md`;
+    await Deno.writeTextFile(file, report);
+    // Keep the file as `deno fmt` wants it (the repository checks fmt).
+    await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "-q", file],
+      stdout: "null",
+      stderr: "null",
+    }).output().catch(() => {});
+    clearProgress();
+    console.log(await Deno.readTextFile(file));
+    console.error(`written: ${file}`);
+  }
+}
+
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (e) {
+    clearProgress();
+    console.error(e);
+    killAll();
+    Deno.exit(1);
+  } finally {
+    killAll();
+  }
+}
