@@ -7,6 +7,13 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_MAX_ARGS, DEFAULT_MAX_FRAME_BYTES } from "@cachemir/protocol";
 import { LOG_LEVELS, type LogLevelName } from "./log.ts";
+import {
+  DEFAULT_MEMORY_LIMIT,
+  EVICTION_POLICIES,
+  type EvictionPolicy,
+  isEvictionPolicy,
+} from "./store/memory_limit.ts";
+import { parseMemorySize } from "./commands/memory_size.ts";
 
 /** How a node is configured. */
 export interface NodeConfig {
@@ -22,6 +29,20 @@ export interface NodeConfig {
   readonly maxFrameBytes: number;
   /** Most arguments in one request. */
   readonly maxArgs: number;
+  /**
+   * The most bytes `used_memory` may reach (0 = no limit), or `"auto"`:
+   * 75% of the memory the process may use (its cgroup's limit, else
+   * physical memory; see `memory_budget.ts`).
+   */
+  readonly maxmemory: number | "auto";
+  /** Which keys are evicted first when the limit is reached. */
+  readonly maxmemoryPolicy: EvictionPolicy;
+  /** Keys sampled per eviction, 1–64. */
+  readonly maxmemorySamples: number;
+  /** How slowly the LFU counter grows. */
+  readonly lfuLogFactor: number;
+  /** Minutes after which the LFU counter halves. */
+  readonly lfuDecayTime: number;
 }
 
 /** The defaults of every flag. */
@@ -32,6 +53,11 @@ export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
   logLevel: "info",
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
   maxArgs: DEFAULT_MAX_ARGS,
+  maxmemory: "auto",
+  maxmemoryPolicy: DEFAULT_MEMORY_LIMIT.policy,
+  maxmemorySamples: DEFAULT_MEMORY_LIMIT.samples,
+  lfuLogFactor: DEFAULT_MEMORY_LIMIT.lfuLogFactor,
+  lfuDecayTime: DEFAULT_MEMORY_LIMIT.lfuDecayTime,
 });
 
 /** The `--help` text. */
@@ -44,6 +70,18 @@ Options:
   --log-level <level>       debug | info | warn | error (default ${DEFAULT_CONFIG.logLevel})
   --max-frame-bytes <n>     largest request payload accepted (default ${DEFAULT_CONFIG.maxFrameBytes})
   --max-args <n>            most arguments in one request (default ${DEFAULT_CONFIG.maxArgs})
+  --maxmemory <size>        memory limit: bytes, or with a unit k=1000 kb=1024 m mb g gb
+                            (e.g. 256mb); 0 = no limit (default 75% of the cgroup's
+                            memory limit, else of physical memory)
+  --maxmemory-policy <p>    what to do at the limit: ${
+  EVICTION_POLICIES.slice(0, 4).join(", ")
+},
+                            ${
+  EVICTION_POLICIES.slice(4).join(", ")
+} (default ${DEFAULT_CONFIG.maxmemoryPolicy})
+  --maxmemory-samples <n>   keys sampled per eviction, 1 to 64 (default ${DEFAULT_CONFIG.maxmemorySamples})
+  --lfu-log-factor <n>      how slowly the LFU counter grows (default ${DEFAULT_CONFIG.lfuLogFactor})
+  --lfu-decay-time <n>      minutes after which the LFU counter halves (default ${DEFAULT_CONFIG.lfuDecayTime})
   -h, --help                show this text
 `;
 
@@ -68,6 +106,32 @@ function integer(flag: string, raw: string, min: number, max: number): number {
     );
   }
   return n;
+}
+
+const INT_MAX = 2147483647;
+
+function memorySize(flag: string, raw: string): number {
+  const bytes = /^\d/.test(raw) ? parseMemorySize(raw) : undefined;
+  if (bytes === undefined) {
+    throw new ConfigError(
+      `Invalid --${flag} ${
+        JSON.stringify(raw)
+      }: expected bytes or a size with a unit (k=1000, kb=1024, m, mb, g, gb; e.g. 256mb), 0 = no limit`,
+    );
+  }
+  return bytes;
+}
+
+function policy(flag: string, raw: string): EvictionPolicy {
+  const name = raw.toLowerCase();
+  if (!isEvictionPolicy(name)) {
+    throw new ConfigError(
+      `Invalid --${flag} ${JSON.stringify(raw)}: expected one of ${
+        EVICTION_POLICIES.join(", ")
+      }`,
+    );
+  }
+  return name;
 }
 
 /**
@@ -98,6 +162,11 @@ export function parseConfig(argv: readonly string[]): NodeConfig | "help" {
         "log-level": { type: "string" },
         "max-frame-bytes": { type: "string" },
         "max-args": { type: "string" },
+        maxmemory: { type: "string" },
+        "maxmemory-policy": { type: "string" },
+        "maxmemory-samples": { type: "string" },
+        "lfu-log-factor": { type: "string" },
+        "lfu-decay-time": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -131,5 +200,20 @@ export function parseConfig(argv: readonly string[]): NodeConfig | "help" {
     maxArgs: v["max-args"] === undefined
       ? DEFAULT_CONFIG.maxArgs
       : integer("max-args", v["max-args"], 1, 2 ** 31),
+    maxmemory: v.maxmemory === undefined
+      ? DEFAULT_CONFIG.maxmemory
+      : memorySize("maxmemory", v.maxmemory),
+    maxmemoryPolicy: v["maxmemory-policy"] === undefined
+      ? DEFAULT_CONFIG.maxmemoryPolicy
+      : policy("maxmemory-policy", v["maxmemory-policy"]),
+    maxmemorySamples: v["maxmemory-samples"] === undefined
+      ? DEFAULT_CONFIG.maxmemorySamples
+      : integer("maxmemory-samples", v["maxmemory-samples"], 1, 64),
+    lfuLogFactor: v["lfu-log-factor"] === undefined
+      ? DEFAULT_CONFIG.lfuLogFactor
+      : integer("lfu-log-factor", v["lfu-log-factor"], 0, INT_MAX),
+    lfuDecayTime: v["lfu-decay-time"] === undefined
+      ? DEFAULT_CONFIG.lfuDecayTime
+      : integer("lfu-decay-time", v["lfu-decay-time"], 0, INT_MAX),
   };
 }
