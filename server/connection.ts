@@ -40,6 +40,11 @@ export interface Codec<Request> {
   /** Bytes of output not yet taken. */
   readonly pending: number;
   /**
+   * Bytes of input received and not decoded yet (a request still arriving);
+   * 0 when absent.
+   */
+  readonly buffered?: number;
+  /**
    * Takes the output. The bytes may view the codec's memory: write them out
    * before encoding more replies.
    *
@@ -60,6 +65,8 @@ const MAX_PENDING_OUTPUT = 1024 * 1024;
 export interface CodecInput {
   /** Adds bytes read from the socket. */
   push(chunk: Uint8Array): void;
+  /** Bytes received and not decoded yet (0 when absent). */
+  readonly buffered?: number;
 }
 
 /** What {@linkcode StreamCodec} writes replies into: a port's writer. */
@@ -138,6 +145,11 @@ export abstract class StreamCodec<Request> implements Codec<Request> {
   /** Encoded bytes not yet taken. */
   get pending(): number {
     return this.#output.length;
+  }
+
+  /** Bytes received and not decoded yet. */
+  get buffered(): number {
+    return this.#input.buffered ?? 0;
   }
 
   /**
@@ -236,6 +248,17 @@ export class Connection<Request> {
   /** The session of this connection. */
   get session(): Session {
     return this.#session;
+  }
+
+  /**
+   * Bytes this connection holds for its client: the read buffer, input
+   * not decoded yet (a request still arriving) and replies not written
+   * yet. The node counts them in `used_memory`, as Redis counts client
+   * query and output buffers.
+   */
+  get bufferBytes(): number {
+    const codec = this.#codec;
+    return this.#readBuf.byteLength + (codec.buffered ?? 0) + codec.pending;
   }
 
   /**

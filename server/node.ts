@@ -18,8 +18,17 @@ import type {
 } from "./commands/types.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { ActiveExpiry } from "./store/expiry.ts";
+import type { MemoryLimit } from "./store/memory_limit.ts";
 import { CommandTable } from "./commands/table.ts";
 import { logger } from "./log.ts";
+import {
+  describeBudget,
+  gib,
+  type MemoryBudget,
+  memoryBudget,
+  SYSTEM_MEMORY,
+} from "./memory_budget.ts";
+import v8 from "node:v8";
 
 /** The node's software version. */
 export const VERSION = "0.1.0";
@@ -31,6 +40,9 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Longest pause before accepting again after `accept()` failed. */
 const ACCEPT_RETRY_MAX_MS = 250;
+
+/** How often the node samples `used_memory` for its peak (Redis's cron: 10 Hz). */
+const MEMORY_SAMPLE_MS = 100;
 
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
@@ -63,14 +75,43 @@ export class CacheNode {
   #nextSessionId = 1;
   #closing: Promise<void> | undefined;
   #acceptLoops: Promise<void>[] = [];
-  #stats: NodeStats = { connectionsReceived: 0, commandsProcessed: 0 };
+  #stats: NodeStats = {
+    connectionsReceived: 0,
+    commandsProcessed: 0,
+    peakMemory: 0,
+  };
+  /** Where the default maxmemory came from; `undefined` when it was given. */
+  #budget: MemoryBudget | undefined;
+  #memoryTimer: ReturnType<typeof setInterval> | undefined;
+  /** The connections' buffer bytes, summed once per turn of the event loop. */
+  #bufferBytes = -1;
+  #forgetBufferBytes = (): void => {
+    this.#bufferBytes = -1;
+  };
 
   /**
    * @param config Any subset of the configuration; the rest takes defaults.
+   * `maxmemory: "auto"` (the default) is resolved now, from the cgroup's
+   * memory limit or physical memory (see `memory_budget.ts`).
    */
   constructor(config: Partial<NodeConfig> = {}) {
     this.#config = { ...DEFAULT_CONFIG, ...config };
-    this.#keyspace = new Keyspace();
+    let maxmemory = this.#config.maxmemory;
+    if (maxmemory === "auto") {
+      this.#budget = memoryBudget(SYSTEM_MEMORY);
+      maxmemory = this.#budget.maxmemory;
+    }
+    const memory: MemoryLimit = {
+      maxmemory,
+      policy: this.#config.maxmemoryPolicy,
+      samples: this.#config.maxmemorySamples,
+      lfuLogFactor: this.#config.lfuLogFactor,
+      lfuDecayTime: this.#config.lfuDecayTime,
+    };
+    this.#keyspace = new Keyspace({
+      memory,
+      externalMemory: () => this.#connectionBufferBytes(),
+    });
     this.#expiry = new ActiveExpiry(this.#keyspace);
     this.#table = new CommandTable();
     const connections = this.#connections;
@@ -95,6 +136,57 @@ export class CacheNode {
         for (const c of connections) yield c.session;
       },
     };
+  }
+
+  /**
+   * Bytes held by the connections' buffers (read buffer, input not decoded
+   * yet, replies not written yet), counted in `used_memory`. The sum is
+   * taken once per turn of the event loop, not per command: within one read
+   * batch only the running connection's output grows, by what its replies
+   * add.
+   */
+  #connectionBufferBytes(): number {
+    if (this.#bufferBytes < 0) {
+      let n = 0;
+      for (const c of this.#connections) n += c.bufferBytes;
+      this.#bufferBytes = n;
+      queueMicrotask(this.#forgetBufferBytes);
+    }
+    return this.#bufferBytes;
+  }
+
+  #sampleMemory(): void {
+    const used = this.#keyspace.usedMemory;
+    if (used > (this.#stats.peakMemory ?? 0)) this.#stats.peakMemory = used;
+  }
+
+  /** Logs the memory limit in force and what it was derived from. */
+  #logMemoryLimit(): void {
+    const limit = this.#keyspace.memoryLimit;
+    if (this.#budget !== undefined) {
+      log.info("{message}", { message: describeBudget(this.#budget) });
+    } else if (limit.maxmemory === 0) {
+      log.info("maxmemory: no limit (--maxmemory 0)");
+    } else {
+      log.info("maxmemory {size} (--maxmemory), policy {policy}", {
+        size: gib(limit.maxmemory),
+        policy: limit.policy,
+      });
+    }
+    // Records live outside V8's heap, but big collections and connection
+    // state do not: a heap limit below maxmemory could stop the process
+    // before eviction does.
+    const heapLimit = v8.getHeapStatistics().heap_size_limit;
+    if (limit.maxmemory > heapLimit) {
+      log.warn(
+        "V8's heap limit {heap} is below maxmemory {max}: run the node with --v8-flags=--max-old-space-size={mib} (deno task start does) or lower --maxmemory",
+        {
+          heap: gib(heapLimit),
+          max: gib(limit.maxmemory),
+          mib: Math.ceil(limit.maxmemory / 2 ** 20),
+        },
+      );
+    }
   }
 
   /** The keyspace (for tests and introspection). */
@@ -163,6 +255,11 @@ export class CacheNode {
     }
     this.#listener = listener;
     this.#expiry.start();
+    this.#logMemoryLimit();
+    this.#memoryTimer = setInterval(
+      () => this.#sampleMemory(),
+      MEMORY_SAMPLE_MS,
+    );
     this.#acceptLoops.push(this.#accept(listener, "binary"));
     log.info("Listening on {address} (binary protocol)", {
       address: this.address,
@@ -324,6 +421,7 @@ export class CacheNode {
     clearTimeout(timer);
     await Promise.all(this.#running);
     this.#expiry.stop();
+    clearInterval(this.#memoryTimer);
     log.info("Shut down");
   }
 }
