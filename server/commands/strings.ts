@@ -159,11 +159,14 @@ function optionExpireTime(
   return at;
 }
 
-/** GET key */
+/**
+ * GET key. The reply views the record's bytes (no string is made): the
+ * connection copies them into its output before the next command runs.
+ */
 function getCommand(ctx: CommandContext, args: string[]): Reply {
-  const v = ctx.store.get(args[0]);
+  const v = ctx.store.getView(args[0]);
   if (v === undefined) return NULL;
-  if (typeof v !== "string") return WRONGTYPE;
+  if (!(v instanceof Uint8Array)) return WRONGTYPE;
   return bytes(v);
 }
 
@@ -274,8 +277,10 @@ function getexCommand(ctx: CommandContext, args: string[]): Reply {
 function mgetCommand(ctx: CommandContext, args: string[]): Reply {
   const out: Reply[] = new Array(args.length);
   for (let i = 0; i < args.length; i++) {
-    const v = ctx.store.get(args[i]);
-    out[i] = typeof v === "string" ? bytes(v) : NULL;
+    // Views of records: MGET writes nothing, so they stay valid until the
+    // reply is written.
+    const v = ctx.store.getView(args[i]);
+    out[i] = v instanceof Uint8Array ? bytes(v) : NULL;
   }
   return array(out);
 }

@@ -1,21 +1,44 @@
 /**
- * {@linkcode Keyspace}: the node's one keyspace, keys to typed values, with
- * TTLs kept beside it for volatile keys only.
+ * {@linkcode Keyspace}: the node's one keyspace, keys to typed values with
+ * expiry, in memory the node owns.
  *
- * Representation (chosen with the measurements of issue 2): a string value
- * is stored directly as a byte string in a `Map<string, Value>` (no wrapper
- * object), and expiry times live in a second `Map<string, number>` that
- * holds only the keys that have one. Expiry is lazy (an expired key is
- * never returned by any method: it is deleted when it is touched) and active
- * (see `expiry.ts`, which calls {@linkcode Keyspace.expireSome}).
+ * No JavaScript object per key. Every key is a record in an
+ * {@linkcode Arena} slot (size-classed `ArrayBuffer` pages) and a slot in
+ * the {@linkcode KeyIndex} (typed arrays, 256 segments that grow on their
+ * own). A record is, in 32-bit words then bytes:
  *
- * Every write and delete goes through `#write` and `#remove`: the seam for
- * memory accounting and eviction.
+ * | word | holds |
+ * |---|---|
+ * | 0 | type (bits 24–26: 1 string, 2 collection), volatile flag (bit 27), eviction clock (bits 0–23: LRU seconds, or LFU minutes << 8 \| counter) |
+ * | 1 | key length |
+ * | 2 | value length (string) or collection handle |
+ * | 3–4 | expiry, int64 ms (low, high): only when volatile |
+ * | then | key bytes, value bytes |
+ *
+ * A 16-byte key with a 32-byte value is a 60-byte record in a 60-byte slot,
+ * plus about 11–21 bytes of index: ~75 bytes a key.
+ *
+ * Collections (hashes, lists, sets) stay JavaScript structures behind a
+ * handle in the record; their {@linkcode CollectionValue.memoryBytes} count
+ * toward `used_memory`.
+ *
+ * Expiry is lazy (an expired key is never returned: it is deleted when it
+ * is touched) and active ({@linkcode Keyspace.expireSome}, driven by
+ * `expiry.ts`, walks the index). A memory limit ({@linkcode MemoryLimit})
+ * is kept by {@linkcode Keyspace.makeRoom}, with Redis's eviction policies
+ * and approximations (sampling into an eviction pool of 16; LFU's
+ * logarithmic counter with decay).
+ *
+ * Keys are byte strings (one char per byte, as handlers see them): the
+ * store hashes and compares their char codes with the record's bytes; it
+ * decodes nothing to look a key up and allocates nothing per lookup.
  *
  * @module
  */
 
-import { TombstoneMap } from "./_tombstone_map.ts";
+import { Arena } from "./arena.ts";
+import { hashBytes, hashByteString, randomHashSeed } from "./key_hash.ts";
+import { KeyIndex, MARK, SEGMENTS, storedHash } from "./key_index.ts";
 import {
   DEFAULT_MEMORY_LIMIT,
   type MemoryLimit,
@@ -32,6 +55,8 @@ export type ValueType = "string" | "hash" | "list" | "set";
 export interface CollectionValue {
   /** The type TYPE reports. */
   readonly type: "hash" | "list" | "set";
+  /** Estimated bytes the structure holds on V8's heap (kept up to date in O(1)). */
+  readonly memoryBytes?: number;
 }
 
 /** A value in the keyspace: a byte string, or a collection. */
@@ -87,21 +112,17 @@ export interface KeyspaceOptions {
    */
   readonly now?: () => number;
   /**
-   * A source of uniform numbers in [0, 1), for RANDOMKEY.
+   * A source of uniform numbers in [0, 1), for RANDOMKEY, eviction samples
+   * and the LFU counter.
    * @default {Math.random}
    */
   readonly random?: () => number;
   /**
-   * How many SCAN cursors are kept alive at once; the least recently used
-   * one is dropped beyond that.
-   * @default {1024}
+   * The seed of the key hash. Random by default, so that clients cannot
+   * choose keys that collide.
+   * @default {a random seed}
    */
-  readonly maxScanCursors?: number;
-  /**
-   * How long an unused SCAN cursor is kept, in ms.
-   * @default {600000}
-   */
-  readonly scanCursorIdleMs?: number;
+  readonly hashSeed?: number;
   /**
    * The memory limit and eviction policy (see `memory_limit.ts`).
    * @default {DEFAULT_MEMORY_LIMIT}
@@ -131,15 +152,43 @@ export interface ExpireSample {
   readonly expired: number;
 }
 
-interface ScanCursor {
-  readonly iterator: Iterator<string>;
-  /** Entries left to visit: the entries (live or dead) when the scan began, minus those visited. */
-  remaining: number;
-  lastUsed: number;
+// ---- record layout ----------------------------------------------------------
+
+const TYPE_SHIFT = 24;
+const TYPE_STRING = 1 << TYPE_SHIFT;
+const TYPE_COLLECTION = 2 << TYPE_SHIFT;
+const TYPE_MASK = 7 << TYPE_SHIFT;
+const VOLATILE = 1 << 27;
+const CLOCK_MASK = 0xffffff;
+const HEADER = 12;
+const VOLATILE_HEADER = 20;
+const TWO_32 = 2 ** 32;
+
+// ---- eviction ---------------------------------------------------------------
+
+/** Redis's EVPOOL_SIZE. */
+const POOL_SIZE = 16;
+/** Redis's LFU_INIT_VAL: a new key's LFU counter. */
+const LFU_INIT = 5;
+/** Evictions between two looks at the clock in one `makeRoom`. */
+const EVICTION_CLOCK_EVERY = 64;
+/** Most time one `makeRoom` spends evicting before it lets the command run. */
+const EVICTION_BUDGET_MS = 50;
+/** Index slots one `expireSome` may walk per volatile key it may sample. */
+const EXPIRE_WALK_FACTOR = 1000;
+
+/** The LRU clock: seconds, 24 bits (Redis's LRU_CLOCK at 1000 ms resolution). */
+function lruClock(now: number): number {
+  return Math.floor(now / 1000) & CLOCK_MASK;
+}
+
+/** Minutes, 16 bits (Redis's LFUGetTimeInMinutes). */
+function lfuMinutes(now: number): number {
+  return Math.floor(now / 60_000) & 0xffff;
 }
 
 /**
- * The keyspace: byte-string keys to values, with expiry.
+ * The keyspace: byte-string keys to values, with expiry, in arena records.
  *
  * Semantics are Redis's: a key with an expiry time `t` exists while
  * `now <= t` and is expired once `now > t`.
@@ -158,126 +207,43 @@ interface ScanCursor {
  * ```
  */
 export class Keyspace {
-  // Not plain Maps: deleting and re-adding the same key must stay O(1)
-  // (see `_tombstone_map.ts`).
-  #data = new TombstoneMap<Value>();
-  #expires = new TombstoneMap<ExpireTime>();
+  #arena = new Arena();
+  #index: KeyIndex<string>;
+  #seed: number;
   #now: () => number;
   #random: () => number;
+  #collections: (CollectionValue | undefined)[] = [];
+  #collectionBytes: number[] = [];
+  #collectionTotal = 0;
+  #freeHandles: number[] = [];
+  #dirty: number[] = [];
+  #dirtyFlag: Uint8Array = new Uint8Array(1024);
+  #volatile = 0;
   #expiredKeys = 0;
-  #volatileIterator: Iterator<string> | undefined;
-  #randomIterator: Iterator<string> | undefined;
-  #cursors = new Map<number, ScanCursor>();
-  #nextCursor = 1;
-  #maxCursors: number;
-  #cursorIdleMs: number;
-  #memory: MemoryLimit;
-  #external: () => number;
   #evictedKeys = 0;
+  #expireSegment = 0;
+  #expireSlot = 0;
+  #memory: MemoryLimit;
+  #lfu = false;
+  #external: () => number;
+  #poolIdle = new Float64Array(POOL_SIZE);
+  #poolRef = new Float64Array(POOL_SIZE);
+  #poolHash = new Int32Array(POOL_SIZE);
+  #poolSize = 0;
 
   /**
    * Makes an empty keyspace.
    *
-   * @param options The clock, randomness and SCAN cursor limits.
+   * @param options The clock, randomness, hash seed and memory limit.
    */
   constructor(options: KeyspaceOptions = {}) {
     this.#now = options.now ?? cachedNow;
     this.#random = options.random ?? Math.random;
-    this.#maxCursors = Math.max(1, options.maxScanCursors ?? 1024);
-    this.#cursorIdleMs = options.scanCursorIdleMs ?? 600_000;
+    this.#seed = options.hashSeed ?? randomHashSeed();
     this.#memory = { ...DEFAULT_MEMORY_LIMIT, ...options.memory };
+    this.#lfu = this.#memory.policy.endsWith("-lfu");
     this.#external = options.externalMemory ?? (() => 0);
-  }
-
-  // ---- memory (contract of issue 8; the Map store only estimates) --------
-
-  /** The memory limit in force. */
-  get memoryLimit(): MemoryLimit {
-    return this.#memory;
-  }
-
-  /**
-   * Changes the memory limit or policy (CONFIG SET). Lowering `maxmemory`
-   * evicts down to it at once, as far as the policy allows.
-   *
-   * @param patch The settings to change.
-   */
-  configureMemory(patch: Partial<MemoryLimit>): void {
-    this.#memory = { ...this.#memory, ...patch };
-    this.makeRoom();
-  }
-
-  /** Where the node's own bytes (connection buffers) are read from. */
-  set externalMemory(read: () => number) {
-    this.#external = read;
-  }
-
-  /** `used_memory`: what the keyspace holds plus the node's buffers, in bytes. */
-  get usedMemory(): number {
-    return this.memoryStats().used;
-  }
-
-  /**
-   * What the keyspace holds, in bytes.
-   *
-   * @returns The breakdown INFO memory reports.
-   */
-  memoryStats(): MemoryStats {
-    const records = this.#data.size * 100;
-    const external = this.#external();
-    return {
-      used: records + external,
-      records,
-      index: 0,
-      collections: 0,
-      external,
-      allocatorReserved: records,
-      allocatorLive: records,
-    };
-  }
-
-  /**
-   * Evicts keys by the policy until `usedMemory` is at most `maxmemory`
-   * (Redis's `performEvictions`).
-   *
-   * @returns `false` when the node is still over the limit (noeviction, or
-   * nothing left the policy may evict): denyoom commands get OOM then.
-   */
-  makeRoom(): boolean {
-    const max = this.#memory.maxmemory;
-    return max === 0 || this.usedMemory <= max;
-  }
-
-  /** Keys evicted to stay under `maxmemory`. */
-  get evictedKeys(): number {
-    return this.#evictedKeys;
-  }
-
-  /** Zeroes the counters INFO reports (CONFIG RESETSTAT). */
-  resetStats(): void {
-    this.#evictedKeys = 0;
-    this.#expiredKeys = 0;
-  }
-
-  /**
-   * The LFU access counter of a key (OBJECT FREQ), meaningful under an LFU
-   * policy.
-   *
-   * @param key The key.
-   * @returns The counter (0–255), or `undefined` when the key is missing.
-   */
-  objectFreq(key: string): number | undefined {
-    return this.has(key) ? 0 : undefined;
-  }
-
-  /**
-   * Seconds since a key was last read or written (OBJECT IDLETIME).
-   *
-   * @param key The key.
-   * @returns The idle time, or `undefined` when the key is missing.
-   */
-  objectIdleTime(key: string): number | undefined {
-    return this.has(key) ? 0 : undefined;
+    this.#index = new KeyIndex<string>((ref, key) => this.#keyEquals(ref, key));
   }
 
   /**
@@ -294,12 +260,12 @@ export class Keyspace {
    * DBSIZE does).
    */
   get size(): number {
-    return this.#data.size;
+    return this.#index.size;
   }
 
   /** Number of keys that have an expiry time. */
   get volatileSize(): number {
-    return this.#expires.size;
+    return this.#volatile;
   }
 
   /** Keys deleted because they expired (lazily or by the active cycle). */
@@ -307,27 +273,323 @@ export class Keyspace {
     return this.#expiredKeys;
   }
 
-  // ---- the write seam: every change of #data goes through these ----------
+  // ---- records ---------------------------------------------------------------
 
-  #write(key: string, value: Value): void {
-    this.#data.set(key, value);
-  }
-
-  #remove(key: string): void {
-    this.#data.delete(key);
-    this.#expires.delete(key);
-  }
-
-  // ------------------------------------------------------------------------
-
-  /** Deletes `key` if it has expired; returns `true` when it did. */
-  #expireIfNeeded(key: string): boolean {
-    const at = this.#expires.get(key);
-    if (at === undefined || !(this.#now() > at)) return false;
-    this.#remove(key);
-    this.#expiredKeys++;
+  #keyEquals(ref: number, key: string): boolean {
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const n = words[w + 1];
+    if (n !== key.length) return false;
+    const bytes = arena.bytes(ref);
+    const start = (w << 2) + ((words[w] & VOLATILE) ? VOLATILE_HEADER : HEADER);
+    for (let i = 0; i < n; i++) {
+      if (bytes[start + i] !== key.charCodeAt(i)) return false;
+    }
     return true;
   }
+
+  #hash(key: string): number {
+    return storedHash(hashByteString(key, this.#seed));
+  }
+
+  /** The hash of the key stored in a record. */
+  #recordHash(ref: number): number {
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const start = (w << 2) + ((words[w] & VOLATILE) ? VOLATILE_HEADER : HEADER);
+    return storedHash(
+      hashBytes(arena.bytes(ref), start, words[w + 1], this.#seed),
+    );
+  }
+
+  /** The record's expiry time as a number (beyond 2^53, rounded). */
+  #expireAt(words: Uint32Array, w: number): number {
+    return (words[w + 4] | 0) * TWO_32 + words[w + 3];
+  }
+
+  /** The record's key, decoded. */
+  #recordKey(ref: number): string {
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const start = (w << 2) + ((words[w] & VOLATILE) ? VOLATILE_HEADER : HEADER);
+    return arena.buffer(ref).latin1Slice(start, start + words[w + 1]);
+  }
+
+  /** Looks a key up without the expiry check: its reference, or -1. */
+  #find(key: string): number {
+    return this.#index.find(this.#hash(key), key);
+  }
+
+  /**
+   * Looks a live key up: deletes it when it has expired. Updates its
+   * eviction clock when `touch`.
+   */
+  #lookup(key: string, touch: boolean): number {
+    const ref = this.#index.find(this.#hash(key), key);
+    if (ref < 0) return -1;
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    if ((meta & VOLATILE) && this.#now() > this.#expireAt(words, w)) {
+      const p = this.#index.position;
+      this.#removeAt(p.segment, p.slot, ref);
+      this.#expiredKeys++;
+      return -1;
+    }
+    if (touch) words[w] = (meta & ~CLOCK_MASK) | this.#touchedClock(meta);
+    return ref;
+  }
+
+  /** The eviction clock after an access (Redis's updateLFU, or the LRU clock). */
+  #touchedClock(meta: number): number {
+    const now = this.#now();
+    if (!this.#lfu) return lruClock(now);
+    let counter = this.#decayedCounter(meta, now);
+    // Redis's LFULogIncr: harder to increment the bigger the counter.
+    if (counter < 255) {
+      const base = counter > LFU_INIT ? counter - LFU_INIT : 0;
+      if (this.#random() < 1 / (base * this.#memory.lfuLogFactor + 1)) {
+        counter++;
+      }
+    }
+    return (lfuMinutes(now) << 8) | counter;
+  }
+
+  /** The LFU counter decayed by the minutes since its last access (Redis's LFUDecrAndReturn). */
+  #decayedCounter(meta: number, now: number): number {
+    const counter = meta & 0xff;
+    const period = this.#memory.lfuDecayTime;
+    if (period <= 0) return counter;
+    const last = (meta >>> 8) & 0xffff;
+    const minutes = lfuMinutes(now);
+    const elapsed = minutes >= last ? minutes - last : 65535 - last + minutes;
+    const periods = Math.floor(elapsed / period);
+    return periods > counter ? 0 : counter - periods;
+  }
+
+  /** A new record's clock. */
+  #newClock(): number {
+    const now = this.#now();
+    return this.#lfu ? (lfuMinutes(now) << 8) | LFU_INIT : lruClock(now);
+  }
+
+  /**
+   * Writes a record for `key` with a string value or a collection handle.
+   * `expire`: `undefined` = persistent; `null` = keep the current expiry.
+   */
+  #store(
+    key: string,
+    value: string | undefined,
+    handle: number,
+    expire: ExpireTime | undefined | null,
+  ): void {
+    const hash = this.#hash(key);
+    const index = this.#index;
+    let ref = index.find(hash, key);
+    const arena = this.#arena;
+    let at: ExpireTime | undefined = expire ?? undefined;
+    let clock = -1;
+    if (ref >= 0) {
+      const words = arena.words(ref);
+      const w = arena.wordOffset(ref);
+      const meta = words[w];
+      if (meta & VOLATILE) {
+        const t = this.#expireAt(words, w);
+        if (this.#now() > t) {
+          // Expired: gone, and a write with KEEPTTL makes it persistent.
+          const p = index.position;
+          this.#removeAt(p.segment, p.slot, ref);
+          this.#expiredKeys++;
+          ref = -1;
+        } else if (expire === null) {
+          at = this.#exactExpire(words, w);
+        }
+      }
+      if (ref >= 0) {
+        clock = this.#touchedClock(meta);
+        if (
+          (meta & TYPE_MASK) === TYPE_COLLECTION &&
+          (value !== undefined || words[w + 2] !== handle)
+        ) {
+          this.#dropHandle(words[w + 2]);
+        }
+      }
+    }
+    const keyLength = key.length;
+    const valueLength = value === undefined ? 0 : value.length;
+    const size = (at === undefined ? HEADER : VOLATILE_HEADER) + keyLength +
+      valueLength;
+    if (clock < 0) clock = this.#newClock();
+    if (
+      ref >= 0 && size <= arena.slotSize(ref) && size * 2 > arena.slotSize(ref)
+    ) {
+      // Rewrite in place (the slot fits, and is not twice too big).
+      const words = arena.words(ref);
+      const w = arena.wordOffset(ref);
+      if (words[w] & VOLATILE) this.#volatile--;
+      this.#writeRecord(ref, key, value, handle, at, clock, false);
+      const p = index.position;
+      index.setMark(p.segment, p.slot, at !== undefined);
+      return;
+    }
+    const fresh = arena.alloc(size);
+    this.#writeRecord(fresh, key, value, handle, at, clock, true);
+    if (ref >= 0) {
+      const p = index.position;
+      const words = arena.words(ref);
+      if (words[arena.wordOffset(ref)] & VOLATILE) this.#volatile--;
+      index.setRef(p.segment, p.slot, fresh);
+      index.setMark(p.segment, p.slot, at !== undefined);
+      arena.free(ref);
+    } else {
+      index.insert(hash, fresh, at !== undefined);
+    }
+  }
+
+  #writeRecord(
+    ref: number,
+    key: string,
+    value: string | undefined,
+    handle: number,
+    at: ExpireTime | undefined,
+    clock: number,
+    writeKey: boolean,
+  ): void {
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const wasVolatile = !writeKey && (words[w] & VOLATILE) !== 0;
+    const type = value === undefined ? TYPE_COLLECTION : TYPE_STRING;
+    let start = (w << 2) + HEADER;
+    let meta = type | clock;
+    if (at !== undefined) {
+      meta |= VOLATILE;
+      start = (w << 2) + VOLATILE_HEADER;
+      this.#setExpireWords(words, w, at);
+      this.#volatile++;
+    }
+    const keyLength = key.length;
+    if (writeKey || wasVolatile !== (at !== undefined)) {
+      this.#writeChars(ref, key, start);
+    }
+    words[w] = meta;
+    words[w + 1] = keyLength;
+    if (value === undefined) {
+      words[w + 2] = handle;
+    } else {
+      words[w + 2] = value.length;
+      this.#writeChars(ref, value, start + keyLength);
+    }
+  }
+
+  #writeChars(ref: number, s: string, at: number): void {
+    const n = s.length;
+    if (n > 256) {
+      this.#arena.buffer(ref).latin1Write(s, at, n);
+      return;
+    }
+    const bytes = this.#arena.bytes(ref);
+    for (let i = 0; i < n; i++) bytes[at + i] = s.charCodeAt(i);
+  }
+
+  #setExpireWords(words: Uint32Array, w: number, at: ExpireTime): void {
+    if (typeof at === "bigint") {
+      words[w + 3] = Number(BigInt.asUintN(32, at));
+      words[w + 4] = Number(BigInt.asUintN(32, at >> 32n));
+    } else {
+      const high = Math.floor(at / TWO_32);
+      words[w + 3] = at - high * TWO_32;
+      words[w + 4] = high;
+    }
+  }
+
+  #exactExpire(words: Uint32Array, w: number): ExpireTime {
+    const high = words[w + 4] | 0;
+    const low = words[w + 3];
+    if (high >= -0x200000 && high < 0x200000) return high * TWO_32 + low;
+    return (BigInt(high) << 32n) | BigInt(low);
+  }
+
+  /** Deletes the key whose index slot is (segment, slot) and record is `ref`. */
+  #removeAt(segment: number, slot: number, ref: number): void {
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    if (meta & VOLATILE) this.#volatile--;
+    if ((meta & TYPE_MASK) === TYPE_COLLECTION) this.#dropHandle(words[w + 2]);
+    this.#index.removeAt(segment, slot);
+    arena.free(ref);
+  }
+
+  #newHandle(value: CollectionValue): number {
+    const handle = this.#freeHandles.length !== 0
+      ? this.#freeHandles.pop()!
+      : this.#collections.length;
+    this.#collections[handle] = value;
+    const bytes = value.memoryBytes ?? 0;
+    this.#collectionBytes[handle] = bytes;
+    this.#collectionTotal += bytes;
+    return handle;
+  }
+
+  #dropHandle(handle: number): void {
+    this.#collectionTotal -= this.#collectionBytes[handle];
+    this.#collectionBytes[handle] = 0;
+    this.#collections[handle] = undefined;
+    this.#freeHandles.push(handle);
+  }
+
+  /** A collection was handed out: its size may change; recount it later. */
+  #markDirty(handle: number): void {
+    if (handle >= this.#dirtyFlag.length) {
+      const grown = new Uint8Array(
+        Math.max(handle + 1, this.#dirtyFlag.length * 2),
+      );
+      grown.set(this.#dirtyFlag);
+      this.#dirtyFlag = grown;
+    }
+    if (this.#dirtyFlag[handle] === 0) {
+      this.#dirtyFlag[handle] = 1;
+      this.#dirty.push(handle);
+    }
+  }
+
+  /** Recounts the collections handed out since the last recount. */
+  #recountCollections(): void {
+    const dirty = this.#dirty;
+    for (let i = 0; i < dirty.length; i++) {
+      const handle = dirty[i];
+      this.#dirtyFlag[handle] = 0;
+      const value = this.#collections[handle];
+      if (value === undefined) continue;
+      const bytes = value.memoryBytes ?? 0;
+      this.#collectionTotal += bytes - this.#collectionBytes[handle];
+      this.#collectionBytes[handle] = bytes;
+    }
+    dirty.length = 0;
+  }
+
+  #value(ref: number): Value {
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    if ((meta & TYPE_MASK) === TYPE_COLLECTION) {
+      const handle = words[w + 2];
+      this.#markDirty(handle);
+      return this.#collections[handle]!;
+    }
+    const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
+      words[w + 1];
+    return arena.buffer(ref).latin1Slice(start, start + words[w + 2]);
+  }
+
+  // ---- the API -----------------------------------------------------------------
 
   /**
    * Reads a key.
@@ -336,10 +598,30 @@ export class Keyspace {
    * @returns Its value, or `undefined` when it is missing or expired.
    */
   get(key: string): Value | undefined {
-    const value = this.#data.get(key);
-    if (value === undefined) return undefined;
-    if (this.#expires.size !== 0 && this.#expireIfNeeded(key)) return undefined;
-    return value;
+    const ref = this.#lookup(key, true);
+    return ref < 0 ? undefined : this.#value(ref);
+  }
+
+  /**
+   * Reads a string's bytes without decoding them: a view of the record, valid
+   * until the next write to the keyspace (copy it into the output at once).
+   *
+   * @param key The key.
+   * @returns The bytes, the collection, or `undefined` when missing.
+   */
+  getView(key: string): Uint8Array | CollectionValue | undefined {
+    const ref = this.#lookup(key, true);
+    if (ref < 0) return undefined;
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    if ((meta & TYPE_MASK) === TYPE_COLLECTION) {
+      return this.#value(ref) as CollectionValue;
+    }
+    const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
+      words[w + 1];
+    return arena.bytes(ref).subarray(start, start + words[w + 2]);
   }
 
   /**
@@ -349,7 +631,7 @@ export class Keyspace {
    * @returns `true` when it exists.
    */
   has(key: string): boolean {
-    return this.get(key) !== undefined;
+    return this.#lookup(key, false) >= 0;
   }
 
   /**
@@ -360,9 +642,31 @@ export class Keyspace {
    * @param expireAt The absolute expiry time; when absent the key is persistent.
    */
   set(key: string, value: Value, expireAt?: ExpireTime): void {
-    this.#write(key, value);
-    if (expireAt !== undefined) this.#expires.set(key, expireAt);
-    else if (this.#expires.size !== 0) this.#expires.delete(key);
+    if (typeof value === "string") this.#store(key, value, 0, expireAt);
+    else this.#storeCollection(key, value, expireAt);
+  }
+
+  #storeCollection(
+    key: string,
+    value: CollectionValue,
+    expire: ExpireTime | undefined | null,
+  ): void {
+    const ref = this.#find(key);
+    if (ref >= 0) {
+      const arena = this.#arena;
+      const words = arena.words(ref);
+      const w = arena.wordOffset(ref);
+      if (
+        (words[w] & TYPE_MASK) === TYPE_COLLECTION &&
+        this.#collections[words[w + 2]] === value &&
+        !((words[w] & VOLATILE) && this.#now() > this.#expireAt(words, w))
+      ) {
+        // The same collection again (mutated in place): keep its handle.
+        if (expire !== null) this.#store(key, undefined, words[w + 2], expire);
+        return;
+      }
+    }
+    this.#store(key, undefined, this.#newHandle(value), expire);
   }
 
   /**
@@ -373,8 +677,8 @@ export class Keyspace {
    * @param value The value.
    */
   replace(key: string, value: Value): void {
-    if (this.#expires.size !== 0) this.#expireIfNeeded(key);
-    this.#write(key, value);
+    if (typeof value === "string") this.#store(key, value, 0, null);
+    else this.#storeCollection(key, value, null);
   }
 
   /**
@@ -384,9 +688,10 @@ export class Keyspace {
    * @returns `true` when the key existed (and had not expired).
    */
   delete(key: string): boolean {
-    if (!this.#data.has(key)) return false;
-    if (this.#expires.size !== 0 && this.#expireIfNeeded(key)) return false;
-    this.#remove(key);
+    const ref = this.#lookup(key, false);
+    if (ref < 0) return false;
+    const p = this.#index.position;
+    this.#removeAt(p.segment, p.slot, ref);
     return true;
   }
 
@@ -398,8 +703,11 @@ export class Keyspace {
    * persistent, missing or expired.
    */
   getExpire(key: string): ExpireTime | undefined {
-    if (this.#expires.size === 0 || this.#expireIfNeeded(key)) return undefined;
-    return this.#expires.get(key);
+    const ref = this.#lookup(key, false);
+    if (ref < 0) return undefined;
+    const words = this.#arena.words(ref);
+    const w = this.#arena.wordOffset(ref);
+    return (words[w] & VOLATILE) ? this.#exactExpire(words, w) : undefined;
   }
 
   /**
@@ -411,8 +719,15 @@ export class Keyspace {
    * @returns `false` when the key is missing.
    */
   setExpire(key: string, at: ExpireTime): boolean {
-    if (!this.has(key)) return false;
-    this.#expires.set(key, at);
+    const ref = this.#lookup(key, false);
+    if (ref < 0) return false;
+    const words = this.#arena.words(ref);
+    const w = this.#arena.wordOffset(ref);
+    if (words[w] & VOLATILE) {
+      this.#setExpireWords(words, w, at);
+      return true;
+    }
+    this.#rewriteKeepingValue(ref, key, at);
     return true;
   }
 
@@ -423,8 +738,55 @@ export class Keyspace {
    * @returns `true` when the key had one.
    */
   persist(key: string): boolean {
-    if (this.#expires.size === 0 || this.#expireIfNeeded(key)) return false;
-    return this.#expires.delete(key);
+    const ref = this.#lookup(key, false);
+    if (ref < 0) return false;
+    const words = this.#arena.words(ref);
+    if (!(words[this.#arena.wordOffset(ref)] & VOLATILE)) return false;
+    this.#rewriteKeepingValue(ref, key, undefined);
+    return true;
+  }
+
+  /** Rewrites a record with another expiry (the header's size changes). */
+  #rewriteKeepingValue(
+    ref: number,
+    key: string,
+    at: ExpireTime | undefined,
+  ): void {
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    if ((meta & TYPE_MASK) === TYPE_COLLECTION) {
+      // Keep the handle: re-store the record around it.
+      const handle = words[w + 2];
+      const p = this.#index.position;
+      const segment = p.segment;
+      const slot = p.slot;
+      const size = (at === undefined ? HEADER : VOLATILE_HEADER) + key.length;
+      const fresh = arena.alloc(size);
+      if (meta & VOLATILE) this.#volatile--;
+      this.#writeRecord(
+        fresh,
+        key,
+        undefined,
+        handle,
+        at,
+        meta & CLOCK_MASK,
+        true,
+      );
+      this.#index.setRef(segment, slot, fresh);
+      this.#index.setMark(segment, slot, at !== undefined);
+      arena.free(ref);
+      return;
+    }
+    const value = this.#value(ref);
+    const clock = meta & CLOCK_MASK;
+    this.#store(key, value as string, 0, at);
+    // Keep the access clock: an expiry change is not an access.
+    const now = this.#find(key);
+    const nw = arena.words(now);
+    const nwo = arena.wordOffset(now);
+    nw[nwo] = (nw[nwo] & ~CLOCK_MASK) | clock;
   }
 
   /**
@@ -436,25 +798,36 @@ export class Keyspace {
    * @returns `false` when the source is missing.
    */
   rename(from: string, to: string): boolean {
-    const value = this.get(from);
-    if (value === undefined) return false;
+    const ref = this.#lookup(from, false);
+    if (ref < 0) return false;
     if (from === to) return true;
-    const at = this.#expires.get(from);
-    if (this.#data.has(to)) this.#remove(to);
-    this.#remove(from);
-    this.set(to, value, at);
+    const value = this.#value(ref);
+    const at = this.getExpire(from);
+    if (typeof value === "string") {
+      this.delete(from);
+      this.#store(to, value, 0, at);
+    } else {
+      // Hand the collection over without counting it twice.
+      this.#store(to, undefined, this.#newHandle(value), at);
+      this.delete(from);
+    }
     return true;
   }
 
-  /** Deletes every key and drops every SCAN cursor and sampler. */
+  /** Deletes every key. */
   flush(): void {
-    // New maps rather than clear(): live iterators would keep the old
-    // tables reachable.
-    this.#data = new TombstoneMap();
-    this.#expires = new TombstoneMap();
-    this.#cursors.clear();
-    this.#volatileIterator = undefined;
-    this.#randomIterator = undefined;
+    this.#arena.clear();
+    this.#index.clear();
+    this.#collections = [];
+    this.#collectionBytes = [];
+    this.#collectionTotal = 0;
+    this.#freeHandles = [];
+    this.#dirty = [];
+    this.#dirtyFlag.fill(0);
+    this.#volatile = 0;
+    this.#poolSize = 0;
+    this.#expireSegment = 0;
+    this.#expireSlot = 0;
   }
 
   /**
@@ -462,64 +835,94 @@ export class Keyspace {
    * way are deleted.
    *
    * @param accept Returns `true` for keys to keep; all keys when absent.
-   * @returns The keys, in the keyspace's order.
+   * @returns The keys, in the index's order.
    */
   keys(accept?: (key: string) => boolean): string[] {
-    const out: string[] = [];
-    const volatile = this.#expires.size !== 0;
-    for (const key of this.#data.keys()) {
-      if (volatile && this.#expireIfNeeded(key)) continue;
-      if (accept === undefined || accept(key)) out.push(key);
+    const refs: number[] = [];
+    const index = this.#index;
+    for (let s = 0; s < SEGMENTS; s++) {
+      const hashes = index.hashes[s];
+      const segmentRefs = index.refs[s];
+      for (let i = 0; i < hashes.length; i++) {
+        if (hashes[i] !== 0) refs.push(segmentRefs[i]);
+      }
     }
+    return this.#liveKeys(refs, accept);
+  }
+
+  /** The keys of `refs` that are live and accepted; deletes expired ones. */
+  #liveKeys(
+    refs: number[],
+    accept?: (key: string, type: ValueType) => boolean,
+  ): string[] {
+    const out: string[] = [];
+    const now = this.#now();
+    const arena = this.#arena;
+    const expired: string[] = [];
+    for (const ref of refs) {
+      const words = arena.words(ref);
+      const w = arena.wordOffset(ref);
+      const meta = words[w];
+      const key = this.#recordKey(ref);
+      if ((meta & VOLATILE) && now > this.#expireAt(words, w)) {
+        expired.push(key);
+        continue;
+      }
+      if (accept !== undefined) {
+        const type = (meta & TYPE_MASK) === TYPE_STRING
+          ? "string"
+          : this.#collections[words[w + 2]]!.type;
+        if (!accept(key, type)) continue;
+      }
+      out.push(key);
+    }
+    for (const key of expired) this.#lookup(key, false); // deletes it
     return out;
   }
 
   /**
-   * Picks a key at random (RANDOMKEY). A `Map` has no random access, so a
-   * rotating iterator over the keys skips a random 0–15 keys each call:
-   * every key can come out, in O(1), but draws are not independent.
+   * Picks a key at random (RANDOMKEY): a random slot of a random segment,
+   * then the first key at or after it.
    *
    * @returns A live key, or `undefined` when the keyspace is empty.
    */
   randomKey(): string | undefined {
-    while (this.#data.size !== 0) {
-      let skip = Math.floor(this.#random() * Math.min(16, this.#data.size));
-      let key: string | undefined;
-      while (key === undefined) {
-        this.#randomIterator ??= this.#data.keys();
-        const next = this.#randomIterator.next();
-        if (next.done) {
-          this.#randomIterator = undefined;
-          continue;
-        }
-        if (skip-- === 0) key = next.value;
-      }
-      if (this.#expires.size === 0 || !this.#expireIfNeeded(key)) return key;
+    while (this.#index.size !== 0) {
+      const ref = this.#randomRef(false);
+      if (ref < 0) continue;
+      const key = this.#recordKey(ref);
+      if (this.#lookup(key, false) >= 0) return key;
     }
     return undefined;
   }
 
+  /** A random record (a volatile one when `volatileOnly`), or -1 when none was met. */
+  #randomRef(volatileOnly: boolean): number {
+    const index = this.#index;
+    for (let tries = 0; tries < 64; tries++) {
+      const s = Math.floor(this.#random() * SEGMENTS);
+      const hashes = index.hashes[s];
+      const mask = index.masks[s];
+      let i = Math.floor(this.#random() * (mask + 1));
+      // A volatile record may be rare: walk a bounded stretch, then elsewhere.
+      const limit = volatileOnly ? Math.min(mask, 16383) : mask;
+      for (let walked = 0; walked <= limit; walked++, i = (i + 1) & mask) {
+        const h = hashes[i];
+        if (h === 0 || (volatileOnly && (h & MARK) === 0)) continue;
+        return index.refs[s][i];
+      }
+    }
+    return -1;
+  }
+
   /**
-   * One step of a SCAN. Cursor 0 starts a scan; the cursor returned leads to
-   * the next step; 0 is returned when the scan is done.
-   *
-   * A `Map` has no stable positions, so a cursor is the id of a live `Map`
-   * iterator held here. That keeps Redis's guarantee: every key present for
-   * the whole scan is returned at least once (an iterator visits every
-   * entry present when it reaches it; entries added meanwhile may or may not
-   * be returned, and a key deleted and re-added can come twice). A scan
-   * visits at most as many entries as the keyspace held when it began
-   * (counting the entries of deleted keys not swept yet, which a re-added
-   * key revives in place): the entries present at the start come first in
-   * a `Map`'s order, so they are all visited by then, and the scan ends even while keys are added
-   * faster than it reads them (Redis's scan ends too). Deviation
-   * from Redis: cursors are not positions. At most `maxScanCursors` cursors
-   * live at once and an unused one is dropped after `scanCursorIdleMs`; an
-   * unknown or dropped cursor starts the scan again from the beginning, so
-   * the guarantee holds at the price of duplicates.
+   * One step of a SCAN, with Redis's guarantee: every key present for the
+   * whole scan is returned at least once, however the index grows in
+   * between (the cursor is a position: home slots in reverse-binary order,
+   * segment after segment). A key may come twice. Any cursor is valid.
    *
    * @param cursor 0, or a cursor returned by an earlier step.
-   * @param count How many keys to visit in this step (at least 1).
+   * @param count About how many keys to visit in this step (at least 1).
    * @param accept Keeps a key in the reply (MATCH, TYPE); every visited key
    * counts toward `count` whether kept or not.
    * @returns The next cursor and the keys.
@@ -527,111 +930,339 @@ export class Keyspace {
   scan(
     cursor: number,
     count: number,
-    accept?: (key: string, value: Value) => boolean,
+    accept?: (key: string, type: ValueType) => boolean,
   ): ScanResult {
-    const now = this.#now();
-    let entry = cursor === 0 ? undefined : this.#cursors.get(cursor);
-    let id = cursor;
-    if (entry === undefined) {
-      entry = {
-        iterator: this.#data.rawKeys(),
-        remaining: this.#data.rawSize,
-        lastUsed: now,
-      };
-      id = 0;
-    } else {
-      this.#cursors.delete(cursor); // re-inserted below as most recent
-    }
-    const keys: string[] = [];
-    const iterator = entry.iterator;
-    const volatile = this.#expires.size !== 0;
-    let done = false;
-    for (let visited = 0; visited < count; visited++) {
-      if (entry.remaining === 0) {
-        done = true;
-        break;
-      }
-      const next = iterator.next();
-      if (next.done) {
-        done = true;
-        break;
-      }
-      entry.remaining--;
-      const key = next.value;
-      const value = this.#data.get(key);
-      if (value === undefined) continue; // a deleted key's entry
-      if (volatile && this.#expireIfNeeded(key)) continue;
-      if (accept === undefined || accept(key, value)) keys.push(key);
-    }
-    if (entry.remaining === 0) done = true;
-    if (done) return { cursor: 0, keys };
-    if (id === 0) id = this.#newCursorId();
-    entry.lastUsed = now;
-    this.#cursors.set(id, entry);
-    this.#pruneCursors(now);
-    return { cursor: id, keys };
-  }
-
-  #newCursorId(): number {
-    const id = this.#nextCursor;
-    this.#nextCursor = id >= Number.MAX_SAFE_INTEGER ? 1 : id + 1;
-    return id;
-  }
-
-  #pruneCursors(now: number): void {
-    for (const [id, c] of this.#cursors) {
-      if (
-        this.#cursors.size > this.#maxCursors ||
-        now - c.lastUsed > this.#cursorIdleMs
-      ) {
-        this.#cursors.delete(id);
-      } else {
-        break; // insertion order is least recently used first
-      }
-    }
-  }
-
-  /** Number of live SCAN cursors. */
-  get scanCursors(): number {
-    return this.#cursors.size;
+    if (!(cursor >= 0) || !Number.isSafeInteger(cursor)) cursor = 0;
+    const refs: number[] = [];
+    const index = this.#index;
+    const next = index.scan(
+      cursor,
+      Math.max(1, count),
+      Math.max(1, count) * 10,
+      (segment, slot) => refs.push(index.refs[segment][slot]),
+    );
+    return { cursor: next, keys: this.#liveKeys(refs, accept) };
   }
 
   /**
    * Samples volatile keys and deletes the expired ones: the work unit of the
-   * active expire cycle. A `Map` has no random access, so the sample is the
-   * next `max` keys of a persistent iterator over the volatile keys that
-   * resumes where the last call stopped and restarts at the end: every
-   * volatile key is looked at once per pass, and a pass takes
-   * `volatileSize / max` calls.
+   * active expire cycle. A cursor walks the index slot by slot from where
+   * the last call stopped (as Redis 7's active expiry walks its expires
+   * table), looking at volatile records only.
    *
-   * @param max Most keys to look at (at most one pass per call).
+   * @param max Most volatile keys to look at; at most `20 × max` index slots
+   * are walked, and at most one pass over the index per call.
    * @returns How many keys were looked at and how many were expired.
    */
   expireSome(max: number): ExpireSample {
-    const total = this.#expires.size;
-    const limit = Math.min(max, total);
+    if (this.#volatile === 0) return { sampled: 0, expired: 0 };
+    const index = this.#index;
+    const arena = this.#arena;
+    const now = this.#now();
     let sampled = 0;
     let expired = 0;
-    let restarted = false;
-    const now = this.#now();
-    while (sampled < limit) {
-      this.#volatileIterator ??= this.#expires.keys();
-      const next = this.#volatileIterator.next();
-      if (next.done) {
-        this.#volatileIterator = undefined;
-        if (restarted) break;
-        restarted = true;
+    let walked = 0;
+    const walkLimit = Math.min(max * EXPIRE_WALK_FACTOR, index.bytes / 8);
+    let s = this.#expireSegment;
+    let i = this.#expireSlot;
+    while (sampled < max && walked < walkLimit && this.#volatile !== 0) {
+      const hashes = index.hashes[s];
+      if (i >= hashes.length) {
+        s = (s + 1) % SEGMENTS;
+        i = 0;
         continue;
       }
+      walked++;
+      if ((hashes[i] & MARK) === 0) {
+        i++; // empty, or not volatile: no record read
+        continue;
+      }
+      const ref = index.refs[s][i];
+      const words = arena.words(ref);
+      const w = arena.wordOffset(ref);
       sampled++;
-      const key = next.value;
-      const at = this.#expires.get(key);
-      if (at !== undefined && now > at) {
-        this.#remove(key);
+      if (now > this.#expireAt(words, w)) {
+        this.#removeAt(s, i, ref); // the run shifts back: look at slot i again
         this.#expiredKeys++;
         expired++;
+      } else {
+        i++;
       }
     }
+    this.#expireSegment = s;
+    this.#expireSlot = i;
     return { sampled, expired };
+  }
+
+  // ---- memory ------------------------------------------------------------------
+
+  /** The memory limit in force. */
+  get memoryLimit(): MemoryLimit {
+    return this.#memory;
+  }
+
+  /**
+   * Changes the memory limit or policy (CONFIG SET). Lowering `maxmemory`
+   * evicts down to it at once, as far as the policy allows.
+   *
+   * @param patch The settings to change.
+   */
+  configureMemory(patch: Partial<MemoryLimit>): void {
+    this.#memory = { ...this.#memory, ...patch };
+    this.#lfu = this.#memory.policy.endsWith("-lfu");
+    this.#poolSize = 0;
+    this.makeRoom();
+  }
+
+  /** Where the node's own bytes (connection buffers) are read from. */
+  set externalMemory(read: () => number) {
+    this.#external = read;
+  }
+
+  /** Bytes of keys and values: records, index and collections (no client buffers). */
+  get dataMemory(): number {
+    if (this.#dirty.length !== 0) this.#recountCollections();
+    return this.#arena.usedBytes + this.#index.bytes + this.#collectionTotal;
+  }
+
+  /** `used_memory`: what the keyspace holds plus the node's buffers, in bytes. */
+  get usedMemory(): number {
+    return this.dataMemory + this.#external();
+  }
+
+  /**
+   * What the keyspace holds, in bytes.
+   *
+   * @returns The breakdown INFO memory reports.
+   */
+  memoryStats(): MemoryStats {
+    if (this.#dirty.length !== 0) this.#recountCollections();
+    const records = this.#arena.usedBytes;
+    const index = this.#index.bytes;
+    const collections = this.#collectionTotal;
+    const external = this.#external();
+    return {
+      used: records + index + collections + external,
+      records,
+      index,
+      collections,
+      external,
+      allocatorReserved: this.#arena.reservedBytes,
+      allocatorLive: records,
+    };
+  }
+
+  /**
+   * Evicts keys by the policy until `usedMemory` is at most `maxmemory`
+   * (Redis's `performEvictions`). One call evicts for at most 50 ms; past
+   * that it lets the command run and the next call goes on (Redis's
+   * EVICT_RUNNING).
+   *
+   * @returns `false` when the node is still over the limit (noeviction, or
+   * nothing left the policy may evict): denyoom commands get OOM then.
+   */
+  makeRoom(): boolean {
+    const max = this.#memory.maxmemory;
+    if (max === 0) return true;
+    const external = this.#external();
+    if (this.dataMemory + external <= max) return true;
+    if (this.#memory.policy === "noeviction") return false;
+    const start = performance.now();
+    let evicted = 0;
+    while (this.dataMemory + external > max) {
+      if (!this.#evictOne()) return false;
+      evicted++;
+      if (
+        evicted % EVICTION_CLOCK_EVERY === 0 &&
+        performance.now() - start > EVICTION_BUDGET_MS
+      ) {
+        return true;
+      }
+    }
+    return true;
+  }
+
+  /** Keys evicted to stay under `maxmemory`. */
+  get evictedKeys(): number {
+    return this.#evictedKeys;
+  }
+
+  /** Zeroes the counters INFO reports (CONFIG RESETSTAT). */
+  resetStats(): void {
+    this.#evictedKeys = 0;
+    this.#expiredKeys = 0;
+  }
+
+  /**
+   * The LFU access counter of a key (OBJECT FREQ), decayed to now;
+   * meaningful under an LFU policy.
+   *
+   * @param key The key.
+   * @returns The counter (0–255), or `undefined` when the key is missing.
+   */
+  objectFreq(key: string): number | undefined {
+    const ref = this.#lookup(key, false);
+    if (ref < 0) return undefined;
+    const meta = this.#arena.words(ref)[this.#arena.wordOffset(ref)];
+    return this.#decayedCounter(meta, this.#now());
+  }
+
+  /**
+   * Seconds since a key was last read or written (OBJECT IDLETIME);
+   * meaningful under a policy that is not LFU.
+   *
+   * @param key The key.
+   * @returns The idle time, or `undefined` when the key is missing.
+   */
+  objectIdleTime(key: string): number | undefined {
+    const ref = this.#lookup(key, false);
+    if (ref < 0) return undefined;
+    const meta = this.#arena.words(ref)[this.#arena.wordOffset(ref)];
+    return Math.floor(this.#idleMs(meta & CLOCK_MASK) / 1000);
+  }
+
+  /** Ms since an LRU clock value (Redis's estimateObjectIdleTime). */
+  #idleMs(clock: number): number {
+    const now = lruClock(this.#now());
+    return (now >= clock ? now - clock : CLOCK_MASK - clock + now) * 1000;
+  }
+
+  /** Evicts one key by the policy; `false` when there is none to evict. */
+  #evictOne(): boolean {
+    const policy = this.#memory.policy;
+    const volatileOnly = policy.startsWith("volatile-");
+    if (volatileOnly ? this.#volatile === 0 : this.#index.size === 0) {
+      return false;
+    }
+    if (policy.endsWith("-random")) {
+      const ref = this.#randomRef(volatileOnly);
+      return ref >= 0 && this.#evictRef(ref, this.#recordHash(ref));
+    }
+    for (let attempt = 0; attempt < 16; attempt++) {
+      this.#populatePool(volatileOnly);
+      // Best candidate last (the pool is sorted by ascending idle score).
+      while (this.#poolSize !== 0) {
+        const k = --this.#poolSize;
+        const ref = this.#poolRef[k];
+        const hash = this.#poolHash[k];
+        if (this.#arena.isLive(ref) && this.#evictRef(ref, hash)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Deletes the record `ref` if the index still maps `hash` to it. */
+  #evictRef(ref: number, hash: number): boolean {
+    if (!this.#index.findRef(hash, ref)) return false;
+    const p = this.#index.position;
+    this.#removeAt(p.segment, p.slot, ref);
+    this.#evictedKeys++;
+    return true;
+  }
+
+  /**
+   * Samples `samples` keys from a random place of the index into the
+   * eviction pool (Redis's evictionPoolPopulate): keeps the 16 best
+   * candidates seen so far, sorted by idle score.
+   */
+  #populatePool(volatileOnly: boolean): void {
+    const index = this.#index;
+    const arena = this.#arena;
+    const samples = this.#memory.samples;
+    const policy = this.#memory.policy;
+    const now = this.#now();
+    let taken = 0;
+    for (let tries = 0; tries < 16 && taken < samples; tries++) {
+      const s = Math.floor(this.#random() * SEGMENTS);
+      const hashes = index.hashes[s];
+      const mask = index.masks[s];
+      let i = Math.floor(this.#random() * (mask + 1));
+      for (
+        let walked = 0;
+        walked <= mask && walked < samples * 256 && taken < samples;
+        walked++, i = (i + 1) & mask
+      ) {
+        const stored = hashes[i];
+        if (stored === 0 || (volatileOnly && (stored & MARK) === 0)) continue;
+        const hash = stored & ~MARK;
+        const ref = index.refs[s][i];
+        const words = arena.words(ref);
+        const w = arena.wordOffset(ref);
+        const meta = words[w];
+        taken++;
+        let idle: number;
+        if (policy.endsWith("-lru")) idle = this.#idleMs(meta & CLOCK_MASK);
+        else if (policy.endsWith("-lfu")) {
+          idle = 255 - this.#decayedCounter(meta, now);
+        } else idle = -this.#expireAt(words, w); // volatile-ttl: soonest first
+        this.#poolInsert(idle, ref, hash);
+      }
+    }
+  }
+
+  #poolInsert(idle: number, ref: number, hash: number): void {
+    const idles = this.#poolIdle;
+    let n = this.#poolSize;
+    // Skip a record already in the pool.
+    for (let k = 0; k < n; k++) if (this.#poolRef[k] === ref) return;
+    let k = 0;
+    while (k < n && idles[k] < idle) k++;
+    if (n === POOL_SIZE) {
+      if (k === 0) return; // worse than everything in a full pool
+      // Drop the worst (index 0) and shift left to make room at k - 1.
+      k--;
+      for (let j = 0; j < k; j++) {
+        idles[j] = idles[j + 1];
+        this.#poolRef[j] = this.#poolRef[j + 1];
+        this.#poolHash[j] = this.#poolHash[j + 1];
+      }
+    } else {
+      for (let j = n; j > k; j--) {
+        idles[j] = idles[j - 1];
+        this.#poolRef[j] = this.#poolRef[j - 1];
+        this.#poolHash[j] = this.#poolHash[j - 1];
+      }
+      n++;
+    }
+    idles[k] = idle;
+    this.#poolRef[k] = ref;
+    this.#poolHash[k] = hash;
+    this.#poolSize = n;
+  }
+
+  // ---- defragmentation ---------------------------------------------------------
+
+  /**
+   * One step of active defragmentation (Redis's activeDefragCycle): moves
+   * records out of the emptiest page of the most fragmented size class so
+   * the page can serve any class again. Runs only while the allocator holds
+   * at least `ignoreBytes` more than its live records and more than
+   * `thresholdPercent` over them.
+   *
+   * @param maxMoves Most records to move.
+   * @param ignoreBytes Fragmentation below this many bytes is left alone.
+   * @param thresholdPercent Fragmentation below this percentage is left alone.
+   * @returns Records moved.
+   */
+  defragStep(
+    maxMoves: number,
+    ignoreBytes = 8 << 20,
+    thresholdPercent = 10,
+  ): number {
+    const reserved = this.#arena.reservedBytes;
+    const live = this.#arena.usedBytes;
+    if (
+      reserved - live < ignoreBytes ||
+      reserved * 100 < live * (100 + thresholdPercent)
+    ) {
+      return 0;
+    }
+    this.#poolSize = 0; // references may move
+    return this.#arena.evacuate(maxMoves, (from, to) => {
+      if (this.#index.findRef(this.#recordHash(to), from)) {
+        const p = this.#index.position;
+        this.#index.setRef(p.segment, p.slot, to);
+      }
+    });
   }
 }

@@ -5,9 +5,9 @@
  * keyspace, and through the command table as a connection runs them).
  *
  * Memory: `deno run --v8-flags=--expose-gc server/store/keyspace_bench.ts
- * --memory [--ttl]` fills a keyspace with 1,000,000 keys of 16 bytes holding
- * 32-byte values (with a TTL each when `--ttl` is given) and prints heap and
- * RSS bytes per key.
+ * --memory [--ttl] [--keys N]` fills a keyspace with N (1,000,000) keys of 16
+ * bytes holding 32-byte values (with a TTL each when `--ttl` is given) and
+ * prints heap, RSS and `used_memory` bytes per key.
  *
  * @module
  */
@@ -135,8 +135,7 @@ function gc(): void {
   for (let i = 0; i < 3; i++) g();
 }
 
-function measure(label: string, ttl: boolean): void {
-  const count = 1_000_000;
+function measure(label: string, ttl: boolean, count: number): void {
   gc();
   const before = Deno.memoryUsage();
   const store = new Keyspace();
@@ -151,13 +150,17 @@ function measure(label: string, ttl: boolean): void {
   const after = Deno.memoryUsage();
   const heap = (after.heapUsed - before.heapUsed) / count;
   const rss = (after.rss - before.rss) / count;
+  const used = store.usedMemory / count;
   console.log(
     `${label}: ${count} keys, ${heap.toFixed(1)} heap bytes/key, ` +
-      `${rss.toFixed(1)} RSS bytes/key (size ${store.size})`,
+      `${rss.toFixed(1)} RSS bytes/key, ${used.toFixed(1)} used_memory ` +
+      `bytes/key (size ${store.size})`,
   );
 }
 
 if (Deno.args.includes("--memory")) {
   const ttl = Deno.args.includes("--ttl");
-  measure(ttl ? "keys with a TTL" : "persistent keys", ttl);
+  const at = Deno.args.indexOf("--keys");
+  const count = at >= 0 ? Number(Deno.args[at + 1]) : 1_000_000;
+  measure(ttl ? "keys with a TTL" : "persistent keys", ttl, count);
 }
