@@ -255,9 +255,9 @@ function scanCommand(ctx: CommandContext, args: string[]): Reply {
   }
   const accept = glob === undefined && type === undefined
     ? undefined
-    : (key: string, value: Value): boolean =>
+    : (key: string, valueType: ValueType): boolean =>
       (glob === undefined || glob.matches(key)) &&
-      (type === undefined || typeOf(value) === type);
+      (type === undefined || valueType === type);
   const result = ctx.store.scan(cursor, count, accept);
   return array([bytes(String(result.cursor)), keyReplies(result.keys)]);
 }
