@@ -203,16 +203,31 @@ export class MemoryBench {
       );
     }
     const p = this.#o.parts;
+    // A part that fails (a server dies, a timeout) is noted and the run
+    // goes on: one crash must not lose the other parts' figures.
+    const attempt = async (what: string, part: () => Promise<void>) => {
+      try {
+        await part();
+      } catch (e) {
+        const msg = `Round ${this.#round}, ${what}: failed: ${
+          String((e as Error)?.message ?? e).slice(0, 600)
+        }`;
+        note(msg);
+        this.#notes.push(msg.replaceAll("\n", " "));
+      }
+    };
     for (let r = 1; r <= this.#o.rounds; r++) {
       this.#round = r;
-      if (p.has(1) || p.has(2)) await this.#strings();
-      if (p.has(1)) {
-        await this.#hashes();
-        await this.#expiry();
+      if (p.has(1) || p.has(2)) {
+        await attempt("strings (parts 1–2)", () => this.#strings());
       }
-      if (p.has(4)) await this.#eviction();
+      if (p.has(1)) {
+        await attempt("hashes", () => this.#hashes());
+        await attempt("EX keys", () => this.#expiry());
+      }
+      if (p.has(4)) await attempt("eviction", () => this.#eviction());
     }
-    if (p.has(3)) await this.#hugeNode();
+    if (p.has(3)) await attempt("part 3", () => this.#hugeNode());
     return this.#report();
   }
 
@@ -478,19 +493,27 @@ export class MemoryBench {
       }
       this.#round = 0;
       progress(`part 3 · starting ${name}`);
-      const s = name === "Redis"
-        ? await startRedis()
-        : await startNode(this.#sizeFlags());
+      let s: Server | undefined;
+      let peak = 0;
       try {
+        s = name === "Redis"
+          ? await startRedis()
+          : await startNode(this.#sizeFlags());
         const base = await footprint(s);
         const phase = `part 3 · load ${count(z.hugeKeys)} keys · ${name}`;
         progress(phase);
+        const pid = s.pid;
         const r = await pipeLoad(
           s.port,
           STRING,
           0,
           z.hugeKeys,
-          (f) => progress(phase, `${Math.round(f * 100)}%`),
+          (f) => {
+            try {
+              peak = Math.max(peak, procRss(pid));
+            } catch { /* exited */ }
+            progress(phase, `${Math.round(f * 100)}%, RSS ${bytes(peak)}`);
+          },
           60 * 60_000,
         );
         await sleep(1000);
@@ -508,13 +531,28 @@ export class MemoryBench {
         rows.push([
           name,
           num(held),
-          `${num(r.seconds)} s (${num(z.hugeKeys / r.seconds)} keys/s)`,
+          `${num(r.seconds, 1)} s (${num(z.hugeKeys / r.seconds)} keys/s)`,
           r.errors > 0 ? `${num(r.errors)} (${r.firstErrors[0] ?? "?"})` : "0",
           `${bytes(f.rss)} (${num((f.rss - base.rss) / z.hugeKeys)} B/key)`,
           `${good}/${ids.length}`,
         ]);
+      } catch (e) {
+        const why = String((e as Error)?.message ?? e).slice(0, 300);
+        const log = (s?.log() ?? "").trim().split("\n").slice(-3).join(" ⏎ ")
+          .slice(-400);
+        rows.push([
+          name,
+          "failed",
+          "",
+          "",
+          `peak ${bytes(peak)}`,
+          `${why}${log ? ` — its last output: ${log}` : ""}`.replaceAll(
+            "\n",
+            " ",
+          ),
+        ]);
       } finally {
-        await s.stop();
+        await s?.stop();
       }
     }
     this.#huge.unshift(
@@ -859,7 +897,9 @@ export class MemoryBench {
     }
     if (p.has(3)) {
       out.push(
-        `## 3. ${count(z.hugeKeys)} keys in one server`,
+        `## 3. ${
+          z.hugeKeys > 0 ? count(z.hugeKeys) : "Many"
+        } keys in one server`,
         "",
         "One run (not rounds); each server alone on the machine.",
         "",
