@@ -8,6 +8,11 @@
  * # nodes: 127.0.0.1:7379,127.0.0.1:7380,127.0.0.1:7381
  * ```
  *
+ * Each node gets an equal share of the host's memory as its `--maxmemory`
+ * (75% of the cgroup's limit or of physical memory, divided by N) unless
+ * `--maxmemory` is among the flags after `--`. Nodes run with V8's heap
+ * limit raised past their maxmemory (`--v8-flags`, as `deno task start`).
+ *
  * The `nodes:` line lists the addresses for a client:
  * `new CacheMirClient({ nodes: "127.0.0.1:7379,...".split(",") })`. Node
  * logs go to stderr, each line prefixed with the node's port. When a node
@@ -19,8 +24,19 @@
 
 import { parseArgs } from "node:util";
 import { formatAddress } from "@cachemir/client";
+import {
+  describeBudget,
+  gib,
+  memoryBudget,
+  SYSTEM_MEMORY,
+} from "../server/memory_budget.ts";
 
 const MAIN = new URL("../server/main.ts", import.meta.url).pathname;
+/**
+ * V8's heap limit for every node, in MiB (1 TiB): records live outside
+ * V8's heap, and eviction at maxmemory, not V8, must be what stops growth.
+ */
+export const V8_HEAP_FLAG = "--v8-flags=--max-old-space-size=1048576";
 const USAGE = `Usage: deno task cluster [options] [-- node flags]
 
 Options:
@@ -31,6 +47,8 @@ Options:
   -h, --help          show this text
 
 Flags after -- go to every node (e.g. -- --max-frame-bytes 1048576).
+Each node's --maxmemory is its share of the host's memory (75% of it, split
+evenly) unless one is given after --.
 `;
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -86,7 +104,17 @@ async function pump(
 
 function start(port: number, host: string, flags: string[]): Node {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "--host", host, "--port", String(port), ...flags],
+    args: [
+      "run",
+      "-A",
+      V8_HEAP_FLAG,
+      MAIN,
+      "--host",
+      host,
+      "--port",
+      String(port),
+      ...flags,
+    ],
     stdin: "null",
     stdout: "inherit",
     stderr: "piped",
@@ -146,6 +174,30 @@ async function stopAll(nodes: readonly Node[]): Promise<void> {
   }
 }
 
+/**
+ * Each node's share of the host's memory, when the node flags do not set
+ * `--maxmemory`.
+ */
+function memoryShare(
+  nodeFlags: readonly string[],
+  count: number,
+): { bytes: number; message: string } | undefined {
+  if (
+    nodeFlags.some((f) => f === "--maxmemory" || f.startsWith("--maxmemory="))
+  ) {
+    return undefined;
+  }
+  const budget = memoryBudget(SYSTEM_MEMORY);
+  if (budget.maxmemory === 0) return undefined; // unknown: each node decides
+  const bytes = Math.floor(budget.maxmemory / count);
+  return {
+    bytes,
+    message: `maxmemory per node: ${gib(bytes)} = ${
+      describeBudget(budget).split(";")[0]
+    } / ${count} nodes`,
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -175,6 +227,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const host = v.host!;
   const flags = ["--log-level", v["log-level"]!, ...parsed.positionals];
+  const share = memoryShare(parsed.positionals, count);
+  if (share !== undefined) {
+    flags.push("--maxmemory", String(share.bytes));
+    console.log(share.message);
+  }
 
   const nodes: Node[] = [];
   for (let i = 0; i < count; i++) nodes.push(start(first + i, host, flags));

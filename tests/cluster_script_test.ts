@@ -84,6 +84,9 @@ Deno.test("scripts/cluster.ts starts nodes on consecutive ports and stops them o
       ),
     );
     assert.equal(text.match(/nodes: (.*)\n/)![1], expected.join(","));
+    // Each node's maxmemory is its share of the host's memory.
+    const share = text.match(/maxmemory per node: (\S+ [GM]iB) = /);
+    assert.ok(share, text);
 
     await using client = new CacheMirClient({ nodes: expected });
     await client.mset(
@@ -98,7 +101,12 @@ Deno.test("scripts/cluster.ts starts nodes on consecutive ports and stops them o
     exited = true;
     assert.equal(status.code, 0);
     assert.match(await rest, /Received SIGTERM: stopping 3 nodes/);
-    assert.match(await stderr, new RegExp(`\\[${base + 1}\\] .*Shut down`));
+    const log = await stderr;
+    assert.match(log, new RegExp(`\\[${base + 1}\\] .*Shut down`));
+    assert.match(
+      log,
+      new RegExp(`\\[${base}\\] .*maxmemory ${share[1]} \\(--maxmemory\\)`),
+    );
     for (const address of expected) {
       const [host, port] = address.split(":");
       await assert.rejects(
@@ -119,7 +127,15 @@ Deno.test("scripts/cluster.ts starts nodes on consecutive ports and stops them o
 Deno.test("scripts/cluster.ts stops what it started when a port is taken", async () => {
   const base = freePorts(2);
   const taken = Deno.listen({ hostname: "127.0.0.1", port: base + 1 });
-  const child = spawn(["--nodes", "2", "--port", String(base)]);
+  const child = spawn([
+    "--nodes",
+    "2",
+    "--port",
+    String(base),
+    "--",
+    "--maxmemory",
+    "64mb",
+  ]);
   try {
     const [status, stdout, stderr] = await Promise.all([
       child.status,
@@ -128,6 +144,8 @@ Deno.test("scripts/cluster.ts stops what it started when a port is taken", async
     ]);
     assert.equal(status.code, 1, stdout + stderr);
     assert.match(stderr, /Cannot start the cluster: node on port \d+ exited/);
+    // --maxmemory after -- wins over the share.
+    assert.doesNotMatch(stdout, /maxmemory per node/);
     await assert.rejects(
       Deno.connect({ hostname: "127.0.0.1", port: base }),
       Deno.errors.ConnectionRefused,
