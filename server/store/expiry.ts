@@ -7,11 +7,18 @@
  * deletes the expired ones, and samples again while more than
  * `acceptableStalePercent` of a sample was expired (10 %, Redis 7's
  * `active-expire-effort 1`), until `budgetMs` of time is spent or one whole
- * pass over the volatile keys is done. Sampling is the keyspace's persistent
- * iterator over the volatile keys (see {@linkcode Keyspace.expireSome}):
- * a `Map` has no random access, so instead of random samples each cycle
- * resumes where the last one stopped, and every volatile key is looked at
- * within `volatileKeys / sampleSize` samples.
+ * pass over the volatile keys is done. Sampling walks the keyspace's index
+ * from where the last sample stopped (see {@linkcode Keyspace.expireSome}),
+ * as Redis 7 walks its expires table, so every volatile key is looked at
+ * within `volatileKeys / sampleSize` samples. The budget is Redis's slow
+ * cycle: 25 ms of every 100 (`ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC` 25), so
+ * millions of keys that expire together are reclaimed within seconds.
+ *
+ * The same timer does the keyspace's other chores, as Redis's
+ * `databasesCron` does: it goes on evicting when a write left the node over
+ * `maxmemory` (an eviction stops after 50 ms to let the command run), and
+ * it moves records out of fragmented pages (active defragmentation, within
+ * `defragBudgetMs`).
  *
  * @module
  */
@@ -27,9 +34,14 @@ export interface ActiveExpiryOptions {
   readonly intervalMs?: number;
   /**
    * Most time one cycle may take, in ms.
-   * @default {5}
+   * @default {25}
    */
   readonly budgetMs?: number;
+  /**
+   * Most time one cycle may spend defragmenting, in ms (0 = never).
+   * @default {5}
+   */
+  readonly defragBudgetMs?: number;
   /**
    * Volatile keys looked at per sample.
    * @default {20}
@@ -57,6 +69,8 @@ export interface ActiveExpiryStats {
   readonly sampledKeys: number;
   /** Cycles that stopped because the time budget was spent. */
   readonly timeCapReached: number;
+  /** Records moved by active defragmentation. */
+  readonly defragMoved: number;
   /** Total time spent in cycles, in ms. */
   readonly timeMs: number;
   /**
@@ -101,6 +115,8 @@ export class ActiveExpiry {
   #keyspace: Keyspace;
   #intervalMs: number;
   #budgetMs: number;
+  #defragBudgetMs: number;
+  #defragMoved = 0;
   #sampleSize: number;
   #stalePercent: number;
   #clock: () => number;
@@ -122,7 +138,8 @@ export class ActiveExpiry {
   constructor(keyspace: Keyspace, options: ActiveExpiryOptions = {}) {
     this.#keyspace = keyspace;
     this.#intervalMs = options.intervalMs ?? 100;
-    this.#budgetMs = options.budgetMs ?? 5;
+    this.#budgetMs = options.budgetMs ?? 25;
+    this.#defragBudgetMs = options.defragBudgetMs ?? 5;
     this.#sampleSize = options.sampleSize ?? 20;
     this.#stalePercent = options.acceptableStalePercent ?? 10;
     this.#clock = options.clock ?? (() => performance.now());
@@ -153,6 +170,7 @@ export class ActiveExpiry {
       expiredKeys: this.#expired,
       sampledKeys: this.#sampled,
       timeCapReached: this.#timeCap,
+      defragMoved: this.#defragMoved,
       timeMs: this.#timeMs,
       stalePercent: this.#staleAverage,
     };
@@ -203,6 +221,8 @@ export class ActiveExpiry {
       }
       if (stale <= this.#stalePercent) break;
     }
+    ks.makeRoom(); // an eviction a write left half done goes on
+    this.#defrag();
     const elapsed = this.#clock() - start;
     this.#cycles++;
     this.#expired += expired;
@@ -214,5 +234,16 @@ export class ActiveExpiry {
       this.#staleAverage = this.#staleAverage * 0.95 + stale * 0.05;
     }
     return { sampled, expired, timeCapReached };
+  }
+
+  /** Active defragmentation, for at most `defragBudgetMs`. */
+  #defrag(): void {
+    if (this.#defragBudgetMs <= 0) return;
+    const start = this.#clock();
+    let moved: number;
+    do {
+      moved = this.#keyspace.defragStep(256);
+      this.#defragMoved += moved;
+    } while (moved !== 0 && this.#clock() - start < this.#defragBudgetMs);
   }
 }
