@@ -41,7 +41,7 @@ import { parseInt64 } from "./numbers.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { lookup } from "./_collections.ts";
 import { Glob } from "../store/glob.ts";
-import { typeOf, type Value, type ValueType } from "../store/keyspace.ts";
+import { typeOf, type ValueType } from "../store/keyspace.ts";
 import { ByteHash } from "../store/hash.ts";
 import { ByteSet } from "../store/set.ts";
 
