@@ -1,6 +1,7 @@
 /**
  * Generators for the commands on keys of any type: DEL, EXISTS, TYPE, the
- * EXPIRE family with NX/XX/GT/LT, TTLs, RENAME, KEYS, SCAN, RANDOMKEY.
+ * EXPIRE family with NX/XX/GT/LT, TTLs, RENAME, KEYS, SCAN, RANDOMKEY,
+ * OBJECT.
  *
  * TTLs are long (minutes and more) or already past, so that no key expires
  * between the two servers' replies; TTL readings are compared within a
@@ -9,8 +10,57 @@
  * @module
  */
 
-import { type Family, type Gen, type Step } from "./_gen.ts";
+import { type Comparator, type Family, type Gen, type Step } from "./_gen.ts";
 import { near, RANDOM_KEY, SCAN_ALL, SORTED } from "./_compare.ts";
+import type { RespValue } from "../_helpers/resp_client.ts";
+
+/** Which type an OBJECT ENCODING reply names. */
+const ENCODING_KIND: Readonly<Record<string, string>> = Object.freeze({
+  int: "string",
+  embstr: "string",
+  raw: "string",
+  quicklist: "list",
+  listpack: "hash or set",
+  hashtable: "hash or set",
+  intset: "hash or set",
+});
+
+/**
+ * OBJECT after random histories: what is deterministic is compared. An
+ * encoding is compared by the type it names (Redis's depends on history:
+ * APPEND makes `raw`, a hashtable never shrinks back to a listpack or
+ * intset; `tests/compat/object_encoding_test.ts` compares exact encodings
+ * after fresh writes); IDLETIME and REFCOUNT by being integers (idle times
+ * differ by timing; Redis shares small integers, refcount 2147483647).
+ * Missing keys (null), errors (FREQ under a non-LFU policy, arity, unknown
+ * subcommands) and HELP are compared exactly.
+ */
+const OBJECT_REPLY: Comparator = Object.freeze({
+  name: "OBJECT (encoding by type, integers as integers)",
+  normalize: (reply: RespValue): RespValue => {
+    if (typeof reply === "number" || typeof reply === "bigint") return 0;
+    if (typeof reply === "string") return ENCODING_KIND[reply] ?? reply;
+    return reply;
+  },
+});
+
+function objectArgs(g: Gen): Step {
+  const r = g.random();
+  let args: string[];
+  if (r < 0.9) {
+    const sub = g.pick(["encoding", "freq", "idletime", "refcount"]);
+    args = ["OBJECT", g.word(sub), g.key()];
+    if (g.chance(0.05)) args.push(g.key()); // wrong arity
+  } else {
+    args = g.pick([
+      ["OBJECT", "help"],
+      ["OBJECT", "HELP", "x"],
+      ["OBJECT", "foo", "k0"],
+      ["OBJECT", "encoding"],
+    ]);
+  }
+  return { args, compare: OBJECT_REPLY };
+}
 
 function expireArgs(name: string, g: Gen): string[] {
   const seconds = name === "EXPIRE" || name === "EXPIREAT";
@@ -97,6 +147,7 @@ export const KEYS: Family = Object.freeze<Family>({
     KEYS: (g) => ({ args: ["KEYS", g.pattern()], compare: SORTED }),
     SCAN: scanArgs,
     RANDOMKEY: () => ({ args: ["RANDOMKEY"], compare: RANDOM_KEY }),
+    OBJECT: objectArgs,
   },
-  weights: { RANDOMKEY: 0.3, SCAN: 0.5, KEYS: 0.5 },
+  weights: { RANDOMKEY: 0.3, SCAN: 0.5, KEYS: 0.5, OBJECT: 0.5 },
 });
