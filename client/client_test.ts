@@ -584,11 +584,11 @@ const CASES: Record<string, Case> = {
     result: 5,
   },
   "call() unknown": {
-    call: (c) => c.call("object", "encoding", "k"),
+    call: (c) => c.call("lcs", "a", "b"),
     command: "CALL",
-    args: ["object", "encoding", "k"],
-    reply: bytes(enc("embstr")),
-    result: "embstr",
+    args: ["lcs", "a", "b"],
+    reply: bytes(enc("ab")),
+    result: "ab",
   },
   "call() nested": {
     call: (c) => c.call("hgetall", "h"),
