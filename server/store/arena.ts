@@ -73,7 +73,7 @@ export interface ArenaOptions {
   /**
    * Empty pages kept for reuse; beyond that an empty page is dropped (its
    * memory goes back to the system when V8 collects it).
-   * @default {64}
+   * @default {8}
    */
   readonly keepFreePages?: number;
 }
@@ -139,7 +139,7 @@ export class Arena {
    * @param options How many empty pages to keep.
    */
   constructor(options: ArenaOptions = {}) {
-    this.#keepFree = options.keepFreePages ?? 64;
+    this.#keepFree = options.keepFreePages ?? 8;
   }
 
   /**

@@ -126,7 +126,10 @@ Deno.test("Arena.evacuate() empties the sparsest page of a fragmented class", ()
   }
   assert.ok(moved > 0);
   // 2 pages' worth of live slots end in at most 3 pages (+ the current one).
-  assert.ok(arena.stats().pages <= 4, `${pagesBefore} -> ${arena.stats().pages} pages`);
+  assert.ok(
+    arena.stats().pages <= 4,
+    `${pagesBefore} -> ${arena.stats().pages} pages`,
+  );
   for (const [ref, t] of kept) {
     assert.ok(arena.isLive(ref));
     assert.equal(arena.words(ref)[arena.wordOffset(ref) + 1], t);

@@ -17,8 +17,10 @@
  * The same timer does the keyspace's other chores, as Redis's
  * `databasesCron` does: it goes on evicting when a write left the node over
  * `maxmemory` (an eviction stops after 50 ms to let the command run), and
- * it moves records out of fragmented pages (active defragmentation, within
- * `defragBudgetMs`).
+ * it moves records out of fragmented pages (active defragmentation). As
+ * Redis's `active-defrag-cycle-min`/`-max` (1 % to 25 % of the CPU between
+ * 10 % and 100 % of fragmentation), the time it takes grows with the
+ * fragmentation: from 1 ms of every 100 up to `defragBudgetMs`.
  *
  * @module
  */
@@ -38,8 +40,9 @@ export interface ActiveExpiryOptions {
    */
   readonly budgetMs?: number;
   /**
-   * Most time one cycle may spend defragmenting, in ms (0 = never).
-   * @default {5}
+   * Most time one cycle may spend defragmenting, in ms, reached at 100 %
+   * fragmentation (0 = never defragment).
+   * @default {25}
    */
   readonly defragBudgetMs?: number;
   /**
@@ -139,7 +142,7 @@ export class ActiveExpiry {
     this.#keyspace = keyspace;
     this.#intervalMs = options.intervalMs ?? 100;
     this.#budgetMs = options.budgetMs ?? 25;
-    this.#defragBudgetMs = options.defragBudgetMs ?? 5;
+    this.#defragBudgetMs = options.defragBudgetMs ?? 25;
     this.#sampleSize = options.sampleSize ?? 20;
     this.#stalePercent = options.acceptableStalePercent ?? 10;
     this.#clock = options.clock ?? (() => performance.now());
@@ -236,14 +239,23 @@ export class ActiveExpiry {
     return { sampled, expired, timeCapReached };
   }
 
-  /** Active defragmentation, for at most `defragBudgetMs`. */
+  /** Active defragmentation, for longer the more fragmented the arena is. */
   #defrag(): void {
     if (this.#defragBudgetMs <= 0) return;
+    const m = this.#keyspace.memoryStats();
+    if (m.allocatorLive === 0) return;
+    const fragPercent = (m.allocatorReserved / m.allocatorLive - 1) * 100;
+    if (fragPercent < 10) return;
+    const share = Math.min(1, (fragPercent - 10) / 90);
+    const budget = Math.min(
+      this.#defragBudgetMs,
+      1 + share * (this.#defragBudgetMs - 1),
+    );
     const start = this.#clock();
     let moved: number;
     do {
       moved = this.#keyspace.defragStep(256);
       this.#defragMoved += moved;
-    } while (moved !== 0 && this.#clock() - start < this.#defragBudgetMs);
+    } while (moved !== 0 && this.#clock() - start < budget);
   }
 }

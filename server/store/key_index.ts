@@ -3,8 +3,10 @@
  * reference, in typed arrays (no object per key).
  *
  * Open addressing with linear probing, split in 256 segments by the hash's
- * top 8 bits; each segment grows on its own (doubling at 3/4 full), so
- * growth never stops the node for a whole-table rehash. A slot holds the
+ * top 8 bits; each segment grows on its own (doubling at 3/4 full) and
+ * shrinks when it is less than 1/8 full (halving, as Redis shrinks a dict
+ * under 10 %), so growth never stops the node for a whole-table rehash and
+ * the index of a keyspace that emptied does not keep its peak size. A slot holds the
  * key's full 32-bit hash (never 0: 0 marks an empty slot) beside the record
  * reference: a probe compares hashes and touches a record only when they
  * match, and growing a segment re-reads no key. Deletion shifts the probe
@@ -263,8 +265,11 @@ export class KeyIndex<K> {
       }
     }
     hashes[hole] = 0;
-    this.#counts[segment]--;
+    const count = --this.#counts[segment];
     this.#size--;
+    if (count * 8 < mask + 1 && mask + 1 > INITIAL_SLOTS) {
+      this.#resize(segment, (mask + 1) / 2);
+    }
   }
 
   /**
@@ -322,9 +327,13 @@ export class KeyIndex<K> {
   }
 
   #grow(segment: number): void {
+    this.#resize(segment, this.hashes[segment].length * 2);
+  }
+
+  /** Rebuilds a segment at `size` slots from the stored hashes (no key is read). */
+  #resize(segment: number, size: number): void {
     const oldHashes = this.hashes[segment];
     const oldRefs = this.refs[segment];
-    const size = oldHashes.length * 2;
     if (size > MAX_SEGMENT_SLOTS) {
       throw new RangeError(
         `Key index segment ${segment} cannot grow past ${MAX_SEGMENT_SLOTS} slots (${this.#size} keys)`,
@@ -344,6 +353,6 @@ export class KeyIndex<K> {
     this.hashes[segment] = hashes;
     this.refs[segment] = refs;
     this.masks[segment] = mask;
-    this.#slots += size / 2;
+    this.#slots += size - oldHashes.length;
   }
 }

@@ -163,6 +163,7 @@ const CLOCK_MASK = 0xffffff;
 const HEADER = 12;
 const VOLATILE_HEADER = 20;
 const TWO_32 = 2 ** 32;
+const ASCII = new TextEncoder();
 
 // ---- eviction ---------------------------------------------------------------
 
@@ -488,11 +489,13 @@ export class Keyspace {
 
   #writeChars(ref: number, s: string, at: number): void {
     const n = s.length;
-    if (n > 256) {
-      this.#arena.buffer(ref).latin1Write(s, at, n);
-      return;
-    }
     const bytes = this.#arena.bytes(ref);
+    if (n > 64) {
+      // Native for ASCII (node:buffer's latin1Write is JavaScript in Deno,
+      // and slower than this loop); a byte over 0x7f makes it stop short.
+      const done = ASCII.encodeInto(s, bytes.subarray(at, at + n));
+      if (done.read === n && done.written === n) return;
+    }
     for (let i = 0; i < n; i++) bytes[at + i] = s.charCodeAt(i);
   }
 
@@ -983,6 +986,8 @@ export class Keyspace {
       sampled++;
       if (now > this.#expireAt(words, w)) {
         this.#removeAt(s, i, ref); // the run shifts back: look at slot i again
+        // A segment that shrank was rebuilt: walk it again from its start.
+        if (index.hashes[s] !== hashes) i = 0;
         this.#expiredKeys++;
         expired++;
       } else {
@@ -1145,7 +1150,14 @@ export class Keyspace {
         const k = --this.#poolSize;
         const ref = this.#poolRef[k];
         const hash = this.#poolHash[k];
-        if (this.#arena.isLive(ref) && this.#evictRef(ref, hash)) return true;
+        // Under volatile-*, skip a record that lost its TTL since it was
+        // sampled (Redis looks pool keys up in the expires dict).
+        const words = this.#arena.isLive(ref) ? this.#arena.words(ref) : null;
+        if (
+          words !== null &&
+          (!volatileOnly || (words[this.#arena.wordOffset(ref)] & VOLATILE)) &&
+          this.#evictRef(ref, hash)
+        ) return true;
       }
     }
     return false;
