@@ -688,3 +688,37 @@ Deno.test("SCAN returns every key present for the whole scan while segments shri
     );
   }
 });
+
+Deno.test("SCAN returns every key present for the whole scan while segments grow and shrink in turn", () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const random = seededRandom(seed);
+    const ks = new Keyspace({ now: () => START, hashSeed: seed });
+    const kept: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      ks.set(`keep:${i}`, "v");
+      kept.push(`keep:${i}`);
+    }
+    let extra: string[] = [];
+    let n = 0;
+    const seen = new Set<string>();
+    let cursor = 0;
+    let steps = 0;
+    do {
+      const r = ks.scan(cursor, 1 + randomInt(random, 10));
+      for (const k of r.keys) seen.add(k);
+      cursor = r.cursor;
+      if (random() < 0.5) {
+        for (let j = 0; j < 2_000; j++) {
+          ks.set(`x:${n}`, "v");
+          extra.push(`x:${n++}`);
+        }
+      } else {
+        for (const k of extra) ks.delete(k);
+        extra = [];
+      }
+      assert.ok(++steps < 100_000, `seed ${seed}: SCAN does not end`);
+    } while (cursor !== 0);
+    const missing = kept.filter((k) => !seen.has(k));
+    assert.deepEqual(missing, [], `seed ${seed}: ${steps} steps`);
+  }
+});
