@@ -17,6 +17,19 @@
  * few slots and saves the Map's memory). A deleted key keeps its entry in
  * that Map, marked -1, until an incremental sweep removes it: V8's Map slows
  * down badly when the same keys are deleted and re-added (see `#unindex`).
+ * A map whose last key is deleted gives all of this back at once, as
+ * {@linkcode IndexedMap.clear} does (and is ordered again, as a new map; in
+ * Redis an emptied key is deleted and a new one starts as a listpack).
+ *
+ * ## Memory
+ *
+ * {@linkcode IndexedMap.memoryBytes} estimates the V8 heap the map holds
+ * with the model of `collection.ts`: this object, the entries array (its
+ * capacity), the index `Map` (its entries, dead ones included) and the
+ * strings stored (a dead index entry keeps its key string until swept).
+ * The strings' share is a running sum, updated wherever a key or value is
+ * stored or dropped (O(1) each); the rest is computed from the array's
+ * length and the index's size when read.
  *
  * Deletes work in one of two ways, like Redis's two encodings:
  *
@@ -60,6 +73,14 @@
  * @module
  */
 
+import {
+  arrayBytes,
+  mapBytes,
+  objectBytes,
+  stringWords,
+  WORD_BYTES,
+} from "./collection.ts";
+
 /**
  * How many keys a map finds by a linear scan before it builds its
  * `Map<key, slot>` index.
@@ -84,6 +105,12 @@ const MIN_CAPACITY = 2;
 
 /** The largest entries array made with `new Array(n)` (see `#resize`). */
 const MAX_PREALLOCATED = 2 ** 25;
+
+/**
+ * Bytes of an IndexedMap object: its 9 fields and its private brand (the
+ * slot V8 adds to instances of a class with private methods).
+ */
+const MAP_OBJECT_BYTES = objectBytes(10);
 
 /**
  * Keys (and optional values) in slots with O(1) lookup, uniform random
@@ -117,6 +144,11 @@ export class IndexedMap {
   #sweeper: Iterator<string> | undefined = undefined;
   #ordered = true;
   #random: () => number;
+  /**
+   * V8 heap words (`stringWords`) of the keys and values in the slots, and
+   * of the keys of dead index entries (see `#unindex`).
+   */
+  #stringWords = 0;
 
   /**
    * Makes an empty map.
@@ -215,6 +247,65 @@ export class IndexedMap {
   }
 
   /**
+   * An estimate of the bytes of V8 heap the map holds: this object, its
+   * entries array, its index `Map` and the keys and values stored (see
+   * `collection.ts` for the model). O(1): the strings' share is kept up to
+   * date by every change.
+   *
+   * @example Count memory
+   * ```ts
+   * import { IndexedMap } from "./_indexed_map.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new IndexedMap(true);
+   * const empty = map.memoryBytes;
+   * map.set("field", "value");
+   * assert.ok(map.memoryBytes > empty);
+   * map.delete("field");
+   * assert.equal(map.memoryBytes, empty);
+   * ```
+   */
+  get memoryBytes(): number {
+    const index = this.#index;
+    return MAP_OBJECT_BYTES + arrayBytes(this.#entries.length) +
+      (index === undefined ? 0 : mapBytes(index.size)) +
+      this.#stringWords * WORD_BYTES;
+  }
+
+  /**
+   * {@linkcode IndexedMap.memoryBytes} computed again from scratch, walking
+   * every slot of the entries array (so a string left in a freed slot is
+   * counted) and the index's dead entries: O(capacity), for tests that
+   * check the running count.
+   *
+   * @returns The bytes.
+   *
+   * @example Check the running count
+   * ```ts
+   * import { IndexedMap } from "./_indexed_map.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new IndexedMap(false);
+   * map.set("member", "");
+   * assert.equal(map.recountMemoryBytes(), map.memoryBytes);
+   * ```
+   */
+  recountMemoryBytes(): number {
+    const entries = this.#entries;
+    let words = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const s = entries[i];
+      if (s !== undefined) words += stringWords(s.length);
+    }
+    const index = this.#index;
+    index?.forEach((slot, key) => {
+      if (slot === -1) words += stringWords(key.length);
+    });
+    return MAP_OBJECT_BYTES + arrayBytes(entries.length) +
+      (index === undefined ? 0 : mapBytes(index.size)) + words * WORD_BYTES;
+  }
+
+  /**
    * Whether a key is present.
    *
    * @param key The key.
@@ -280,10 +371,16 @@ export class IndexedMap {
   set(key: string, value: string): boolean {
     const slot = this.#slotOf(key);
     if (slot >= 0) {
-      if (this.#shift !== 0) this.#entries[(slot << 1) + 1] = value;
+      if (this.#shift !== 0) {
+        const at = (slot << 1) + 1;
+        const entries = this.#entries;
+        this.#stringWords += stringWords(value.length) -
+          stringWords((entries[at] as string).length);
+        entries[at] = value;
+      }
       return false;
     }
-    this.#append(key, value);
+    this.#append(key, value, slot === -1);
     return true;
   }
 
@@ -306,8 +403,9 @@ export class IndexedMap {
    * ```
    */
   setIfAbsent(key: string, value: string): boolean {
-    if (this.#slotOf(key) >= 0) return false;
-    this.#append(key, value);
+    const slot = this.#slotOf(key);
+    if (slot >= 0) return false;
+    this.#append(key, value, slot === -1);
     return true;
   }
 
@@ -338,7 +436,8 @@ export class IndexedMap {
   }
 
   /**
-   * Removes every key and gives the memory back; the map is ordered again.
+   * Removes every key and gives the memory back; the map is ordered again
+   * (as it also is when its last key is deleted).
    *
    * @example Empty a map
    * ```ts
@@ -358,6 +457,7 @@ export class IndexedMap {
     this.#index = undefined;
     this.#sweeper = undefined;
     this.#ordered = true;
+    this.#stringWords = 0;
   }
 
   /**
@@ -714,9 +814,13 @@ export class IndexedMap {
     return pos;
   }
 
+  /**
+   * The key's slot; when absent, -1 for a dead index entry (see `#unindex`)
+   * or a miss in a small map, -2 for a key the index has no entry for.
+   */
   #slotOf(key: string): number {
     const index = this.#index;
-    if (index !== undefined) return index.get(key) ?? -1;
+    if (index !== undefined) return index.get(key) ?? -2;
     const entries = this.#entries;
     if (this.#shift === 0) {
       const at = entries.indexOf(key);
@@ -729,29 +833,40 @@ export class IndexedMap {
     return -1;
   }
 
-  #append(key: string, value: string): void {
+  /**
+   * Stores an absent key in a new slot. `dead` tells (when the map has an
+   * index) that the index has a dead entry for the key, which keeps the
+   * key's string and so has it counted already (see `#unindex`).
+   */
+  #append(key: string, value: string, dead: boolean): void {
     const slot = this.#slots;
     if (slot === this.#entries.length >> this.#shift) {
       this.#resize(slot === 0 ? MIN_CAPACITY : slot * 2);
     }
     const entries = this.#entries;
+    let words = dead && this.#index !== undefined ? 0 : stringWords(key.length);
     if (this.#shift === 0) {
       entries[slot] = key;
     } else {
       entries[slot << 1] = key;
       entries[(slot << 1) + 1] = value;
+      words += stringWords(value.length);
     }
+    this.#stringWords += words;
     this.#slots = slot + 1;
     this.#size++;
-    if (this.#index !== undefined) {
-      this.#index.set(key, slot);
+    const index = this.#index;
+    if (index !== undefined) {
+      // A dead entry made live again keeps its first key string; V8
+      // internalizes a Map's string keys, so it and the slot's are one.
+      index.set(key, slot);
     } else if (this.#size > SMALL_MAX) {
-      const index = new Map<string, number>();
+      const built = new Map<string, number>();
       for (let s = 0; s <= slot; s++) {
         const k = entries[s << this.#shift];
-        if (k !== undefined) index.set(k, s);
+        if (k !== undefined) built.set(k, s);
       }
-      this.#index = index;
+      this.#index = built;
     }
     if (this.#ordered && this.#size > ORDERED_MAX) {
       // From now on deletes swap-remove, which needs no tombstones.
@@ -774,6 +889,7 @@ export class IndexedMap {
   #unindex(key: string): void {
     const index = this.#index;
     if (index === undefined) return;
+    // The dead entry keeps the key's string, counted until it is swept.
     index.set(key, -1);
     if (index.size - this.#size <= (this.#size >>> 2) + SWEEP_SLACK) return;
     const keys = this.#sweeper ?? index.keys();
@@ -784,14 +900,33 @@ export class IndexedMap {
         this.#sweeper = undefined;
         return;
       }
-      if (index.get(next.value) === -1) index.delete(next.value);
+      if (index.get(next.value) === -1) {
+        index.delete(next.value);
+        this.#stringWords -= stringWords(next.value.length);
+      }
     }
   }
 
-  /** Frees a slot whose key is taken out of the index next (`#unindex`). */
+  /**
+   * Frees a slot whose key is taken out of the index next (`#unindex`); the
+   * last key's removal clears the map (index included).
+   */
   #removeSlot(slot: number): void {
     const entries = this.#entries;
     const shift = this.#shift;
+    if (this.#size === 1) {
+      this.clear();
+      return;
+    }
+    // The value goes; so does the key, unless the index keeps it in a dead
+    // entry (`#unindex`, next).
+    let words = shift === 0
+      ? 0
+      : stringWords((entries[(slot << 1) + 1] as string).length);
+    if (this.#index === undefined) {
+      words += stringWords((entries[slot << shift] as string).length);
+    }
+    this.#stringWords -= words;
     this.#size--;
     let last = this.#slots - 1;
     if (!this.#ordered) {

@@ -25,6 +25,7 @@ Deno.test("IndexedMap keeps capacity and tombstones bounded under random operati
     for (const universeSize of [40, 150, 2000]) {
       const random = seededRandom(universeSize + (withValues ? 1 : 0));
       const map = new IndexedMap(withValues, seededRandom(5));
+      const empty = map.memoryBytes;
       const ref = new Map<string, string>();
       for (let step = 0; step < 20_000; step++) {
         const key = `k${randomInt(random, universeSize)}`;
@@ -53,6 +54,12 @@ Deno.test("IndexedMap keeps capacity and tombstones bounded under random operati
           context,
         );
         assertBounded(map, context);
+        // A wrong update leaves the count wrong until the map is emptied,
+        // so checking every 8th step (the recount is O(capacity)) is enough.
+        if (step % 8 === 0) {
+          assert.equal(map.memoryBytes, map.recountMemoryBytes(), context);
+        }
+        if (ref.size === 0) assert.equal(map.memoryBytes, empty, context);
       }
       const keys = map.keys();
       assert.deepEqual([...keys].sort(), [...ref.keys()].sort());
@@ -144,9 +151,50 @@ Deno.test("IndexedMap.delete() of keys that come back, during and after the inde
     assert.equal(map.delete(key), true);
   }
   assert.equal(map.has("churn3"), false);
+  assert.equal(map.memoryBytes, map.recountMemoryBytes());
   assert.equal(
     map.size,
     100 + Math.ceil((n - 100) / 7) + Math.ceil((n - 100) / 10) -
       Math.ceil((n - 100) / 70),
   );
+});
+
+Deno.test("IndexedMap is reset when its last key is deleted: memory given back, ordered again", () => {
+  for (const withValues of [false, true]) {
+    const map = new IndexedMap(withValues, seededRandom(3));
+    const empty = map.memoryBytes;
+    for (let i = 0; i < 3 * ORDERED_MAX; i++) map.set(`key${i}`, `value${i}`);
+    assert.equal(map.ordered, false);
+    for (let i = 0; i < 3 * ORDERED_MAX; i++) {
+      const before = map.memoryBytes;
+      // Half deleted by key, the rest popped.
+      if (i < 1.5 * ORDERED_MAX) assert.ok(map.delete(`key${i}`));
+      else assert.ok(map.popRandom() !== undefined);
+      // A delete never grows the map: the dead index entry keeps its key,
+      // the value and the slot go.
+      assert.ok(map.memoryBytes <= before, `delete ${i}`);
+      assert.equal(map.memoryBytes, map.recountMemoryBytes(), `delete ${i}`);
+    }
+    assert.equal(map.size, 0);
+    assert.equal(map.capacity, 0);
+    assert.equal(map.ordered, true);
+    assert.equal(map.memoryBytes, empty);
+  }
+});
+
+Deno.test("IndexedMap.memoryBytes counts a deleted key kept by the index until it is swept", () => {
+  const map = new IndexedMap(false);
+  const keys = Array.from({ length: 200 }, (_, i) => `member-${i}`);
+  for (const key of keys) map.set(key, "");
+  const full = map.memoryBytes;
+  // A member of 10 bytes is 32 bytes of heap; its dead index entry keeps it.
+  map.delete(keys[0]);
+  assert.equal(map.memoryBytes, full, "one dead entry: the key stays");
+  assert.equal(map.memoryBytes, map.recountMemoryBytes());
+  map.set(keys[0], "");
+  assert.equal(map.memoryBytes, full, "revived: counted once");
+  // Enough deletes to start the sweep, which drops dead entries and keys.
+  for (let i = 0; i < 150; i++) map.delete(keys[i]);
+  assert.ok(map.memoryBytes < full);
+  assert.equal(map.memoryBytes, map.recountMemoryBytes());
 });

@@ -7,6 +7,10 @@
  */
 
 import { IndexedMap } from "./_indexed_map.ts";
+import { type MemoryCounted, objectBytes } from "./collection.ts";
+
+/** Bytes of a ByteHash object: its one field, the map. */
+const WRAPPER_BYTES = objectBytes(1);
 
 /** Options of {@linkcode ByteHash}. */
 export interface ByteHashOptions {
@@ -57,7 +61,7 @@ export interface ByteHashOptions {
  * assert.deepEqual(hash.fieldsAndValues(), ["name", "grace", "lang", "en"]);
  * ```
  */
-export class ByteHash {
+export class ByteHash implements MemoryCounted {
   #map: IndexedMap;
 
   /**
@@ -133,6 +137,50 @@ export class ByteHash {
    */
   get size(): number {
     return this.#map.size;
+  }
+
+  /**
+   * An estimate of the bytes of V8 heap the hash holds
+   * ({@linkcode MemoryCounted}): its objects, its slot array, its index
+   * `Map` (past 16 entries) and its fields and values, with the model of
+   * `collection.ts` (a string of n ≥ 2 bytes costs 16 + n rounded up to 8).
+   * O(1); kept up to date by every change, and back to an empty hash's
+   * value once the hash is empty.
+   *
+   * @example Count memory
+   * ```ts
+   * import { ByteHash } from "./hash.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const hash = new ByteHash();
+   * const empty = hash.memoryBytes;
+   * hash.set("field", "value");
+   * assert.ok(hash.memoryBytes > empty);
+   * hash.delete("field");
+   * assert.equal(hash.memoryBytes, empty);
+   * ```
+   */
+  get memoryBytes(): number {
+    return WRAPPER_BYTES + this.#map.memoryBytes;
+  }
+
+  /**
+   * {@linkcode ByteHash.memoryBytes} computed again from scratch, walking
+   * every slot: O(n), for tests that check the running count.
+   *
+   * @returns The bytes.
+   *
+   * @example Check the running count
+   * ```ts
+   * import { ByteHash } from "./hash.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const value = ByteHash.from([["field", "value"]]);
+   * assert.equal(value.recountMemoryBytes(), value.memoryBytes);
+   * ```
+   */
+  recountMemoryBytes(): number {
+    return WRAPPER_BYTES + this.#map.recountMemoryBytes();
   }
 
   /**

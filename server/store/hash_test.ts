@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ByteHash } from "./hash.ts";
 import { ORDERED_MAX, SMALL_MAX } from "./_indexed_map.ts";
+import type { MemoryCounted } from "./collection.ts";
 import { randomBytes, randomInt, seededRandom } from "./_testing.ts";
 
 function assertSame(
@@ -82,6 +83,7 @@ Deno.test("ByteHash matches a Map model under random operations", () => {
   ) {
     const random = seededRandom(seed);
     const hash = new ByteHash({ random: seededRandom(seed * 7) });
+    const empty = hash.memoryBytes;
     const ref = new Map<string, string>();
     let ordered = true; // until the hash holds more than ORDERED_MAX fields
     const universe = Array.from(
@@ -132,7 +134,10 @@ Deno.test("ByteHash matches a Map model under random operations", () => {
         }
       }
       if (ref.size > ORDERED_MAX) ordered = false;
+      if (ref.size === 0) ordered = true; // an emptied hash starts afresh
       assertSame(hash, ref, ordered, context);
+      assert.equal(hash.memoryBytes, hash.recountMemoryBytes(), context);
+      if (ref.size === 0) assert.equal(hash.memoryBytes, empty, context);
     }
   }
 });
@@ -278,4 +283,49 @@ Deno.test("ByteHash.scan() returns every field present for the whole scan despit
       if (!deleted.has(f)) assert.ok(seen.has(f), `seed ${seed}: missed ${f}`);
     }
   }
+});
+
+Deno.test("ByteHash.memoryBytes follows the model: objects, slots and strings", () => {
+  // ByteHash 32 + IndexedMap 104 (9 fields and a private brand) + an array
+  // of 2 slots of field and value (32 + 16 + 4 * 8 = 80) + "field" and
+  // "value" (16 + 5 -> 24 each).
+  const hash = ByteHash.from([["field", "value"]]);
+  assert.equal(hash.memoryBytes, 32 + 104 + 80 + 24 + 24);
+  // "" and 1-char strings are V8 constants.
+  hash.set("f", "");
+  assert.equal(hash.memoryBytes, 32 + 104 + 80 + 24 + 24);
+  const counted: MemoryCounted = hash;
+  assert.equal(counted.memoryBytes, hash.recountMemoryBytes());
+});
+
+Deno.test("ByteHash.memoryBytes grows with new fields and longer values, shrinks back to empty", () => {
+  const hash = new ByteHash();
+  const empty = hash.memoryBytes;
+  assert.equal(empty, hash.recountMemoryBytes());
+  const n = 3 * ORDERED_MAX; // small, indexed, then unordered
+  for (let i = 0; i < n; i++) {
+    const before = hash.memoryBytes;
+    assert.equal(hash.set(`field:${i}`, `value:${i}`), true);
+    assert.ok(hash.memoryBytes > before, `set ${i}`);
+    assert.equal(hash.memoryBytes, hash.recountMemoryBytes(), `set ${i}`);
+  }
+  // Replacing a value changes the count by the difference only.
+  let before = hash.memoryBytes;
+  hash.set("field:0", "a value of 32 bytes, more or less");
+  assert.ok(hash.memoryBytes > before);
+  before = hash.memoryBytes;
+  hash.set("field:0", "v0");
+  assert.ok(hash.memoryBytes < before);
+  assert.equal(hash.setIfAbsent("field:0", "ignored, never stored"), false);
+  assert.equal(hash.memoryBytes, hash.recountMemoryBytes());
+  for (let i = 0; i < n; i++) {
+    const before = hash.memoryBytes;
+    assert.equal(hash.delete(`field:${i}`), true);
+    assert.ok(hash.memoryBytes < before, `delete ${i}`);
+    assert.equal(hash.memoryBytes, hash.recountMemoryBytes(), `delete ${i}`);
+  }
+  assert.equal(hash.memoryBytes, empty);
+  for (let i = 0; i < 40; i++) hash.set(`field:${i}`, `value:${i}`);
+  hash.clear();
+  assert.equal(hash.memoryBytes, empty);
 });

@@ -5,11 +5,25 @@
  * @module
  */
 
+import {
+  arrayBytes,
+  type MemoryCounted,
+  objectBytes,
+  stringWords,
+  WORD_BYTES,
+} from "./collection.ts";
+
 /** The smallest capacity the ring buffer shrinks to (a power of two). */
 const MIN_CAPACITY = 4;
 
 /** The largest buffer made with `new Array(n)` (see `#resize`). */
 const MAX_PREALLOCATED = 2 ** 25;
+
+/**
+ * Bytes of a ByteList object: its 5 fields and its private brand (the slot
+ * V8 adds to instances of a class with private methods).
+ */
+const LIST_OBJECT_BYTES = objectBytes(6);
 
 /** Options of {@linkcode ByteList.positions} (the LPOS arguments). */
 export interface PositionsOptions {
@@ -50,6 +64,10 @@ export interface PositionsOptions {
  *
  * Indexes follow Redis: 0 is the head, -1 the tail.
  *
+ * {@linkcode ByteList.memoryBytes} estimates the V8 heap the list holds:
+ * the strings' share is a running sum updated by every change, the buffer's
+ * share follows from its capacity.
+ *
  * @example Use it as a deque
  * ```ts
  * import { ByteList } from "./list.ts";
@@ -65,11 +83,13 @@ export interface PositionsOptions {
  * assert.equal(list.length, 1);
  * ```
  */
-export class ByteList {
+export class ByteList implements MemoryCounted {
   #buf: string[];
   #mask: number;
   #head = 0;
   #length = 0;
+  /** V8 heap words of the elements (`stringWords` of each). */
+  #stringWords = 0;
 
   /**
    * Makes an empty list.
@@ -156,6 +176,57 @@ export class ByteList {
   }
 
   /**
+   * An estimate of the bytes of V8 heap the list holds
+   * ({@linkcode MemoryCounted}): this object, its ring buffer (its capacity)
+   * and its elements, with the model of `collection.ts` (a string of n ≥ 2
+   * bytes costs 16 + n rounded up to 8). O(1); kept up to date by every
+   * change, and back to an empty list's value once the list is empty.
+   *
+   * @example Count memory
+   * ```ts
+   * import { ByteList } from "./list.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const list = new ByteList();
+   * const empty = list.memoryBytes;
+   * list.pushRight("element");
+   * assert.ok(list.memoryBytes > empty);
+   * list.popLeft();
+   * assert.equal(list.memoryBytes, empty);
+   * ```
+   */
+  get memoryBytes(): number {
+    return LIST_OBJECT_BYTES + arrayBytes(this.#buf.length) +
+      this.#stringWords * WORD_BYTES;
+  }
+
+  /**
+   * {@linkcode ByteList.memoryBytes} computed again from scratch, walking
+   * every slot of the buffer (so a string left in a freed slot is counted):
+   * O(capacity), for tests that check the running count.
+   *
+   * @returns The bytes.
+   *
+   * @example Check the running count
+   * ```ts
+   * import { ByteList } from "./list.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const list = ByteList.from(["a", "bcd"]);
+   * assert.equal(list.recountMemoryBytes(), list.memoryBytes);
+   * ```
+   */
+  recountMemoryBytes(): number {
+    const buf = this.#buf;
+    let words = 0;
+    for (let i = 0; i < buf.length; i++) {
+      const s = buf[i];
+      if (s !== undefined) words += stringWords(s.length);
+    }
+    return LIST_OBJECT_BYTES + arrayBytes(buf.length) + words * WORD_BYTES;
+  }
+
+  /**
    * Adds an element at the head (LPUSH of one element). Amortized O(1).
    *
    * @param value The element.
@@ -175,6 +246,7 @@ export class ByteList {
     if (this.#length === this.#buf.length) this.#resize(this.#buf.length * 2);
     this.#head = (this.#head - 1) & this.#mask;
     this.#buf[this.#head] = value;
+    this.#stringWords += stringWords(value.length);
     return ++this.#length;
   }
 
@@ -197,6 +269,7 @@ export class ByteList {
   pushRight(value: string): number {
     if (this.#length === this.#buf.length) this.#resize(this.#buf.length * 2);
     this.#buf[(this.#head + this.#length) & this.#mask] = value;
+    this.#stringWords += stringWords(value.length);
     return ++this.#length;
   }
 
@@ -222,6 +295,7 @@ export class ByteList {
     const head = this.#head;
     const value = buf[head];
     buf[head] = "";
+    this.#stringWords -= stringWords(value.length);
     this.#head = (head + 1) & this.#mask;
     this.#length--;
     if (this.#length < buf.length >>> 2 && buf.length > MIN_CAPACITY) {
@@ -251,6 +325,7 @@ export class ByteList {
     const slot = (this.#head + this.#length - 1) & this.#mask;
     const value = buf[slot];
     buf[slot] = "";
+    this.#stringWords -= stringWords(value.length);
     this.#length--;
     if (this.#length < buf.length >>> 2 && buf.length > MIN_CAPACITY) {
       this.#resize(buf.length >>> 1);
@@ -303,7 +378,11 @@ export class ByteList {
   set(index: number, value: string): boolean {
     const i = index < 0 ? index + this.#length : index;
     if (!(i >= 0 && i < this.#length)) return false;
-    this.#buf[(this.#head + i) & this.#mask] = value;
+    const buf = this.#buf;
+    const slot = (this.#head + i) & this.#mask;
+    this.#stringWords += stringWords(value.length) -
+      stringWords(buf[slot].length);
+    buf[slot] = value;
     return true;
   }
 
@@ -383,17 +462,25 @@ export class ByteList {
     const kept = stop - start + 1;
     const removed = len - kept;
     if (removed === 0) return 0;
-    let capacity = this.#buf.length;
+    const buf = this.#buf;
+    const mask = this.#mask;
+    const head = this.#head;
+    let words = 0;
+    for (let i = 0; i < start; i++) {
+      words += stringWords(buf[(head + i) & mask].length);
+    }
+    for (let i = stop + 1; i < len; i++) {
+      words += stringWords(buf[(head + i) & mask].length);
+    }
+    this.#stringWords -= words;
+    let capacity = buf.length;
     while (kept < capacity >>> 2 && capacity > MIN_CAPACITY) capacity >>>= 1;
-    if (capacity !== this.#buf.length) {
-      this.#head = (this.#head + start) & this.#mask;
+    if (capacity !== buf.length) {
+      this.#head = (head + start) & mask;
       this.#length = kept;
       this.#resize(capacity);
       return removed;
     }
-    const buf = this.#buf;
-    const mask = this.#mask;
-    const head = this.#head;
     for (let i = 0; i < start; i++) buf[(head + i) & mask] = "";
     for (let i = stop + 1; i < len; i++) buf[(head + i) & mask] = "";
     this.#head = (head + start) & mask;
@@ -498,6 +585,7 @@ export class ByteList {
       for (let i = w; i < len; i++) buf[(head + i) & mask] = "";
     }
     this.#length = len - removed;
+    this.#stringWords -= removed * stringWords(value.length);
     this.#shrinkToFit();
     return removed;
   }
@@ -622,6 +710,7 @@ export class ByteList {
     this.#mask = MIN_CAPACITY - 1;
     this.#head = 0;
     this.#length = 0;
+    this.#stringWords = 0;
   }
 
   /**
@@ -685,6 +774,7 @@ export class ByteList {
       buf[(head + index) & mask] = value;
     }
     this.#length = len + 1;
+    this.#stringWords += stringWords(value.length);
   }
 
   #shrinkToFit(): void {

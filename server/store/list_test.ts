@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ByteList } from "./list.ts";
+import type { MemoryCounted } from "./collection.ts";
 import { randomBytes, randomInt, seededRandom } from "./_testing.ts";
 
 // ---------------------------------------------------------------------------
@@ -258,6 +259,7 @@ Deno.test("ByteList matches an array model under random operations", () => {
     const alphabet = ["a", "b", "c", "", "\x00\xff", randomBytes(random, 8)];
     const pick = (): string => alphabet[randomInt(random, alphabet.length)];
     const list = new ByteList();
+    const empty = list.memoryBytes;
     const ref: string[] = [];
     for (let step = 0; step < 4000; step++) {
       const n = ref.length;
@@ -350,6 +352,79 @@ Deno.test("ByteList matches an array model under random operations", () => {
         }
       }
       assertSame(list, ref, context);
+      assert.equal(list.memoryBytes, list.recountMemoryBytes(), context);
+      if (ref.length === 0) assert.equal(list.memoryBytes, empty, context);
     }
   }
+});
+
+Deno.test("ByteList.memoryBytes follows the model: object, buffer and strings", () => {
+  // ByteList 72 (5 fields and a private brand) + a buffer of 4 slots
+  // (32 + 16 + 4 * 8 = 80) + "element" (16 + 7 -> 24).
+  const list = ByteList.from(["element"]);
+  assert.equal(list.memoryBytes, 72 + 80 + 24);
+  list.pushRight("e"); // "" and 1-char strings are V8 constants
+  list.pushRight("");
+  assert.equal(list.memoryBytes, 72 + 80 + 24);
+  const counted: MemoryCounted = list;
+  assert.equal(counted.memoryBytes, list.recountMemoryBytes());
+});
+
+Deno.test("ByteList.memoryBytes grows with pushes, shrinks with pops back to empty", () => {
+  const list = new ByteList();
+  const empty = list.memoryBytes;
+  for (let i = 0; i < 1000; i++) {
+    const before = list.memoryBytes;
+    if (i % 2 === 0) list.pushRight(`element:${i}`);
+    else list.pushLeft(`element:${i}`);
+    assert.ok(list.memoryBytes > before, `push ${i}`);
+    assert.equal(list.memoryBytes, list.recountMemoryBytes(), `push ${i}`);
+  }
+  while (list.length > 0) {
+    const before = list.memoryBytes;
+    if (list.length % 3 === 0) list.popLeft();
+    else list.popRight();
+    assert.ok(list.memoryBytes < before, `pop at ${list.length}`);
+    assert.equal(
+      list.memoryBytes,
+      list.recountMemoryBytes(),
+      `pop at ${list.length}`,
+    );
+  }
+  assert.equal(list.memoryBytes, empty);
+});
+
+Deno.test("ByteList.memoryBytes follows set(), insert(), remove(), trim() and clear()", () => {
+  const list = new ByteList();
+  const empty = list.memoryBytes;
+  for (let i = 0; i < 100; i++) list.pushRight(i % 10 === 0 ? "xx" : `e${i}`);
+  let before = list.memoryBytes;
+  list.set(5, "a longer element than before");
+  assert.ok(list.memoryBytes > before);
+  before = list.memoryBytes;
+  list.set(5, "ab");
+  assert.ok(list.memoryBytes < before);
+  before = list.memoryBytes;
+  assert.equal(list.insert("e51", "an inserted element", true), 101);
+  assert.ok(list.memoryBytes > before);
+  before = list.memoryBytes;
+  assert.equal(list.remove(0, "xx"), 10);
+  assert.ok(list.memoryBytes < before);
+  assert.equal(list.memoryBytes, list.recountMemoryBytes());
+  // A trim that keeps the buffer, then one that shrinks it.
+  before = list.memoryBytes;
+  assert.equal(list.trim(1, -2), 2);
+  assert.ok(list.memoryBytes < before);
+  assert.equal(list.memoryBytes, list.recountMemoryBytes());
+  const capacity = list.capacity;
+  list.trim(0, 3);
+  assert.ok(list.capacity < capacity);
+  assert.equal(list.memoryBytes, list.recountMemoryBytes());
+  list.trim(5, 1); // an empty range empties the list
+  assert.equal(list.memoryBytes, empty);
+  for (let i = 0; i < 50; i++) list.pushLeft(`e${i}`);
+  list.remove(0, "e7");
+  assert.equal(list.memoryBytes, list.recountMemoryBytes());
+  list.clear();
+  assert.equal(list.memoryBytes, empty);
 });
