@@ -121,7 +121,8 @@ export class Arena {
   #capacity = new Uint32Array(MAX_PAGES);
   #freeIds: number[] = [];
   #nextId = 0;
-  #pool: ArrayBuffer[] = [];
+  /** Empty pages kept for reuse: their ids, with their buffers and views. */
+  #parked: number[] = [];
   #keepFree: number;
   #current: Int32Array = new Int32Array(SLOT_SIZES.length).fill(NONE);
   #avail: number[][] = SLOT_SIZES.map(() => []);
@@ -207,7 +208,7 @@ export class Arena {
     this.#freeHead[p] = slot;
     this.#classLive[c]--;
     const live = --this.#live[p];
-    if (live === 0 && p !== this.#current[c]) {
+    if (live === 0) {
       this.#releasePage(p, c);
     } else if (live === this.#capacity[p] - 1 && p !== this.#current[c]) {
       this.#avail[c].push(p); // it was full: it has room again
@@ -302,7 +303,7 @@ export class Arena {
       reserved: this.#reserved,
       slots: this.#slots,
       pages: this.#pages,
-      pooledPages: this.#pool.length,
+      pooledPages: this.#parked.length,
     };
   }
 
@@ -423,6 +424,15 @@ export class Arena {
   }
 
   #newPage(bytes: number): number {
+    if (bytes === PAGE_BYTES && this.#parked.length !== 0) {
+      // A parked page: buffer and views as they were (no allocation).
+      const p = this.#parked.pop()!;
+      this.#freeHead[p] = NONE;
+      this.#bump[p] = 0;
+      this.#live[p] = 0;
+      this.#pages++;
+      return p;
+    }
     const p = this.#freeIds.length !== 0
       ? this.#freeIds.pop()!
       : this.#nextId++;
@@ -432,13 +442,8 @@ export class Arena {
         `Arena cannot grow: all ${MAX_PAGES} pages are in use (${this.#reserved} bytes reserved)`,
       );
     }
-    let ab: ArrayBuffer;
-    if (bytes === PAGE_BYTES && this.#pool.length !== 0) {
-      ab = this.#pool.pop()!; // pooled pages are counted as reserved already
-    } else {
-      ab = new ArrayBuffer(bytes);
-      this.#reserved += bytes;
-    }
+    const ab = new ArrayBuffer(bytes);
+    this.#reserved += bytes;
     this.#bytes[p] = new Uint8Array(ab);
     this.#words[p] = new Uint32Array(ab);
     this.#buffers[p] = Buffer.from(ab) as unknown as Latin1Page;
@@ -449,20 +454,24 @@ export class Arena {
     return p;
   }
 
-  /** A page of a class whose last slot was freed: back to the pool. */
+  /**
+   * A page of a class whose last slot was freed: parked for reuse by any
+   * class (still reserved), or dropped when enough are parked.
+   */
   #releasePage(p: number, c: number): void {
     this.#classPages[c]--;
     if (this.#current[c] === p) this.#current[c] = NONE;
     if (this.#draining === p) this.#draining = NONE;
-    const ab = this.#bytes[p]!.buffer as ArrayBuffer;
     this.#classLive[c] -= this.#live[p];
     this.#live[p] = 0;
-    if (this.#pool.length < this.#keepFree) {
-      this.#pool.push(ab);
+    if (this.#parked.length < this.#keepFree) {
+      this.#class[p] = NONE;
+      this.#pages--;
+      this.#parked.push(p);
     } else {
       this.#reserved -= PAGE_BYTES;
+      this.#dropPage(p);
     }
-    this.#dropPage(p);
   }
 
   #dropPage(p: number): void {

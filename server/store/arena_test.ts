@@ -63,9 +63,9 @@ Deno.test("Arena hands out distinct slots that hold their bytes, and reuses free
   assert.ok(stats.reserved >= stats.used);
   for (const ref of live.keys()) arena.free(ref);
   assert.equal(arena.stats().used, 0);
-  // Each class keeps its current page (no thrash on alloc/free); the large
-  // records' own pages are gone.
-  assert.ok(arena.stats().pages <= SLOT_SIZES.length);
+  // Every page is parked or gone: none stays with an empty class.
+  assert.equal(arena.stats().pages, 0);
+  assert.ok(arena.stats().pooledPages <= 8);
 });
 
 Deno.test("Arena gives an empty page to another class, and drops pages past the pool", () => {

@@ -367,7 +367,7 @@ Deno.test("OBJECT FREQ grows with reads under LFU and decays with lfu-decay-time
 // access"), and the EXPIRE/PERSIST handlers call has() (no touch) first.
 Deno.test({
   name: "EXPIRE and PERSIST touch the key as Redis's lookupKeyWrite does",
-  ignore: true,
+
   fn() {
     const { ks, clock } = makeKeyspace(16, { policy: "allkeys-lru" });
     ks.set("k", "v");
@@ -388,7 +388,7 @@ Deno.test({
 // fine (Redis touches it, so is the new record's clock).
 Deno.test({
   name: "RENAME keeps the LFU counter of the source",
-  ignore: true,
+
   fn() {
     const { ks } = makeKeyspace(17, { policy: "allkeys-lfu" });
     ks.set("h", "v");
@@ -445,7 +445,7 @@ Deno.test("eviction drops collections and their counted bytes", () => {
 // classes of two or more pages.
 Deno.test({
   name: "an emptied keyspace gives its pages back (only the pooled ones stay)",
-  ignore: true,
+
   fn() {
     const { ks } = makeKeyspace(19, { policy: "allkeys-lru" });
     const base = "v".repeat(300_000);
@@ -475,7 +475,7 @@ Deno.test({
 // 17 of 20).
 Deno.test({
   name: "makeRoom finds the only evictable key however sparse the index is",
-  ignore: true,
+
   fn() {
     const big = "x".repeat(2_000_000);
     const policies: EvictionPolicy[] = [

@@ -9,18 +9,24 @@
  *
  * | word | holds |
  * |---|---|
- * | 0 | type (bits 24–26: 1 string, 2 collection), volatile flag (bit 27), eviction clock (bits 0–23: LRU seconds, or LFU minutes << 8 \| counter) |
+ * | 0 | type (bits 24–26: 1 string, 2 collection by handle, 3 packed collection), volatile flag (bit 27), eviction clock (bits 0–23: LRU seconds, or LFU minutes << 8 \| counter) |
  * | 1 | key length |
- * | 2 | value length (string) or collection handle |
+ * | 2 | value length (string, packed collection) or collection handle |
  * | 3–4 | expiry, int64 ms (low, high): only when volatile |
  * | then | key bytes, value bytes |
  *
  * A 16-byte key with a 32-byte value is a 60-byte record in a 60-byte slot,
  * plus about 11–21 bytes of index: ~75 bytes a key.
  *
- * Collections (hashes, lists, sets) stay JavaScript structures behind a
- * handle in the record; their {@linkcode CollectionValue.memoryBytes} count
- * toward `used_memory`.
+ * Small collections live packed in their record (`packed.ts`: listpack-
+ * and intset-like encodings, within Redis 7.0.15's thresholds). A command
+ * that reads one gets it unpacked into a `ByteHash`, `ByteSet` or
+ * `ByteList`, which stays behind a handle while it is in use; the
+ * background cycle ({@linkcode Keyspace.packIdleCollections}) packs it back
+ * once it has not been touched for a cycle and still fits, and so does
+ * {@linkcode Keyspace.makeRoom} before it evicts anything. Big collections
+ * stay JavaScript structures behind a handle; their
+ * {@linkcode CollectionValue.memoryBytes} count toward `used_memory`.
  *
  * Expiry is lazy (an expired key is never returned: it is deleted when it
  * is touched) and active ({@linkcode Keyspace.expireSome}, driven by
@@ -37,6 +43,17 @@
  */
 
 import { Arena } from "./arena.ts";
+import { ByteHash } from "./hash.ts";
+import { ByteList } from "./list.ts";
+import { ByteSet } from "./set.ts";
+import {
+  pack,
+  packedSize,
+  packedType,
+  unpackHash,
+  unpackList,
+  unpackSet,
+} from "./packed.ts";
 import { hashBytes, hashByteString, randomHashSeed } from "./key_hash.ts";
 import { KeyIndex, MARK, SEGMENTS, storedHash } from "./key_index.ts";
 import {
@@ -157,6 +174,7 @@ export interface ExpireSample {
 const TYPE_SHIFT = 24;
 const TYPE_STRING = 1 << TYPE_SHIFT;
 const TYPE_COLLECTION = 2 << TYPE_SHIFT;
+const TYPE_PACKED = 3 << TYPE_SHIFT;
 const TYPE_MASK = 7 << TYPE_SHIFT;
 const VOLATILE = 1 << 27;
 const CLOCK_MASK = 0xffffff;
@@ -177,6 +195,13 @@ const EVICTION_CLOCK_EVERY = 64;
 const EVICTION_BUDGET_MS = 50;
 /** Index slots one `expireSome` may walk per volatile key it may sample. */
 const EXPIRE_WALK_FACTOR = 1000;
+
+/** A copy of `flags` long enough to index `index`. */
+function grow(flags: Uint8Array, index: number): Uint8Array {
+  const grown = new Uint8Array(Math.max(index + 1, flags.length * 2));
+  grown.set(flags);
+  return grown;
+}
 
 /** The LRU clock: seconds, 24 bits (Redis's LRU_CLOCK at 1000 ms resolution). */
 function lruClock(now: number): number {
@@ -219,6 +244,14 @@ export class Keyspace {
   #freeHandles: number[] = [];
   #dirty: number[] = [];
   #dirtyFlag: Uint8Array = new Uint8Array(1024);
+  /** The key of each handle (to find its record when packing it). */
+  #handleKeys: (string | undefined)[] = [];
+  /** The packing epoch in which each handle was last touched. */
+  #handleTouched: number[] = [];
+  /** Handles that may pack (touched since they were last looked at). */
+  #packable: number[] = [];
+  #packableFlag: Uint8Array = new Uint8Array(1024);
+  #packEpoch = 0;
   #volatile = 0;
   #expiredKeys = 0;
   #evictedKeys = 0;
@@ -231,6 +264,8 @@ export class Keyspace {
   #poolRef = new Float64Array(POOL_SIZE);
   #poolHash = new Int32Array(POOL_SIZE);
   #poolSize = 0;
+  #sampleSegment = new Int32Array(64);
+  #sampleSlot = new Int32Array(64);
 
   /**
    * Makes an empty keyspace.
@@ -317,6 +352,20 @@ export class Keyspace {
     const w = arena.wordOffset(ref);
     const start = (w << 2) + ((words[w] & VOLATILE) ? VOLATILE_HEADER : HEADER);
     return arena.buffer(ref).latin1Slice(start, start + words[w + 1]);
+  }
+
+  /** The type of the value in the record `ref`, read without unpacking it. */
+  #recordType(ref: number): ValueType {
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    const type = meta & TYPE_MASK;
+    if (type === TYPE_STRING) return "string";
+    if (type === TYPE_COLLECTION) return this.#collections[words[w + 2]]!.type;
+    const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
+      words[w + 1];
+    return packedType(arena.bytes(ref), start);
   }
 
   /** Looks a key up without the expiry check: its reference, or -1. */
@@ -529,14 +578,16 @@ export class Keyspace {
     arena.free(ref);
   }
 
-  #newHandle(value: CollectionValue): number {
+  #newHandle(value: CollectionValue, key: string): number {
     const handle = this.#freeHandles.length !== 0
       ? this.#freeHandles.pop()!
       : this.#collections.length;
     this.#collections[handle] = value;
+    this.#handleKeys[handle] = key;
     const bytes = value.memoryBytes ?? 0;
     this.#collectionBytes[handle] = bytes;
     this.#collectionTotal += bytes;
+    this.#touchHandle(handle);
     return handle;
   }
 
@@ -544,17 +595,26 @@ export class Keyspace {
     this.#collectionTotal -= this.#collectionBytes[handle];
     this.#collectionBytes[handle] = 0;
     this.#collections[handle] = undefined;
+    this.#handleKeys[handle] = undefined;
     this.#freeHandles.push(handle);
+  }
+
+  /** A collection was handed out: it may pack once it is left alone. */
+  #touchHandle(handle: number): void {
+    this.#handleTouched[handle] = this.#packEpoch;
+    if (handle >= this.#packableFlag.length) {
+      this.#packableFlag = grow(this.#packableFlag, handle);
+    }
+    if (this.#packableFlag[handle] === 0) {
+      this.#packableFlag[handle] = 1;
+      this.#packable.push(handle);
+    }
   }
 
   /** A collection was handed out: its size may change; recount it later. */
   #markDirty(handle: number): void {
     if (handle >= this.#dirtyFlag.length) {
-      const grown = new Uint8Array(
-        Math.max(handle + 1, this.#dirtyFlag.length * 2),
-      );
-      grown.set(this.#dirtyFlag);
-      this.#dirtyFlag = grown;
+      this.#dirtyFlag = grow(this.#dirtyFlag, handle);
     }
     if (this.#dirtyFlag[handle] === 0) {
       this.#dirtyFlag[handle] = 1;
@@ -577,19 +637,110 @@ export class Keyspace {
     dirty.length = 0;
   }
 
-  #value(ref: number): Value {
+  /** The value of the record `ref` of `key`; a packed collection is unpacked. */
+  #value(ref: number, key: string): Value {
     const arena = this.#arena;
     const words = arena.words(ref);
     const w = arena.wordOffset(ref);
     const meta = words[w];
-    if ((meta & TYPE_MASK) === TYPE_COLLECTION) {
+    const type = meta & TYPE_MASK;
+    if (type === TYPE_COLLECTION) {
       const handle = words[w + 2];
       this.#markDirty(handle);
+      this.#touchHandle(handle);
       return this.#collections[handle]!;
     }
     const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
       words[w + 1];
-    return arena.buffer(ref).latin1Slice(start, start + words[w + 2]);
+    const end = start + words[w + 2];
+    if (type === TYPE_STRING) return arena.buffer(ref).latin1Slice(start, end);
+    // Packed: unpack it behind a handle; the record keeps its slot (it
+    // packs again soon) but is a handle record from now on.
+    const bytes = arena.bytes(ref);
+    const kind = packedType(bytes, start);
+    const value = kind === "hash"
+      ? unpackHash(bytes, start, end, { random: this.#random })
+      : kind === "set"
+      ? unpackSet(bytes, start, end, { random: this.#random })
+      : unpackList(bytes, start, end);
+    const handle = this.#newHandle(value, key);
+    this.#markDirty(handle);
+    words[w] = (meta & ~TYPE_MASK) | TYPE_COLLECTION;
+    words[w + 2] = handle;
+    return value;
+  }
+
+  /**
+   * Packs collections that fit the packed encodings and were not touched
+   * since the previous call (all that fit when `force`): the background
+   * cycle calls this, and {@linkcode Keyspace.makeRoom} before it evicts.
+   *
+   * @param max Most collections to look at in this call.
+   * @param force Packs touched collections too.
+   * @returns How many were packed.
+   */
+  packIdleCollections(max: number, force = false): number {
+    const list = this.#packable;
+    const epoch = this.#packEpoch++;
+    let packed = 0;
+    let kept = 0;
+    let i = 0;
+    for (; i < list.length && i < max; i++) {
+      const handle = list[i];
+      if (!force && this.#handleTouched[handle] >= epoch) {
+        list[kept++] = handle; // in use: look again next time
+        continue;
+      }
+      this.#packableFlag[handle] = 0;
+      if (this.#packHandle(handle)) packed++;
+    }
+    // Keep what was not looked at.
+    for (; i < list.length; i++) list[kept++] = list[i];
+    list.length = kept;
+    return packed;
+  }
+
+  /** Packs a handle's collection into its record when it fits. */
+  #packHandle(handle: number): boolean {
+    const value = this.#collections[handle];
+    const key = this.#handleKeys[handle];
+    if (value === undefined || key === undefined) return false;
+    if (
+      !(value instanceof ByteHash || value instanceof ByteSet ||
+        value instanceof ByteList)
+    ) {
+      return false;
+    }
+    const ref = this.#find(key);
+    if (ref < 0) return false;
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    if ((meta & TYPE_MASK) !== TYPE_COLLECTION || words[w + 2] !== handle) {
+      return false;
+    }
+    const n = packedSize(value);
+    if (n < 0) return false;
+    const header = (meta & VOLATILE) ? VOLATILE_HEADER : HEADER;
+    const keyLength = words[w + 1];
+    const fresh = arena.alloc(header + keyLength + n);
+    const to = arena.wordOffset(fresh);
+    const toWords = arena.words(fresh);
+    const toBytes = arena.bytes(fresh);
+    // Header and key as they are, then the packed value.
+    toBytes.set(
+      arena.bytes(ref).subarray(w << 2, (w << 2) + header + keyLength),
+      to << 2,
+    );
+    toWords[to] = (meta & ~TYPE_MASK) | TYPE_PACKED;
+    toWords[to + 2] = n;
+    pack(value, toBytes, (to << 2) + header + keyLength);
+    const p = this.#index.position;
+    this.#index.setRef(p.segment, p.slot, fresh);
+    arena.free(ref);
+    this.#dropHandle(handle);
+    return true;
   }
 
   // ---- the API -----------------------------------------------------------------
@@ -602,7 +753,7 @@ export class Keyspace {
    */
   get(key: string): Value | undefined {
     const ref = this.#lookup(key, true);
-    return ref < 0 ? undefined : this.#value(ref);
+    return ref < 0 ? undefined : this.#value(ref, key);
   }
 
   /**
@@ -619,8 +770,8 @@ export class Keyspace {
     const words = arena.words(ref);
     const w = arena.wordOffset(ref);
     const meta = words[w];
-    if ((meta & TYPE_MASK) === TYPE_COLLECTION) {
-      return this.#value(ref) as CollectionValue;
+    if ((meta & TYPE_MASK) !== TYPE_STRING) {
+      return this.#value(ref, key) as CollectionValue;
     }
     const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
       words[w + 1];
@@ -669,7 +820,7 @@ export class Keyspace {
         return;
       }
     }
-    this.#store(key, undefined, this.#newHandle(value), expire);
+    this.#store(key, undefined, this.#newHandle(value, key), expire);
   }
 
   /**
@@ -722,7 +873,7 @@ export class Keyspace {
    * @returns `false` when the key is missing.
    */
   setExpire(key: string, at: ExpireTime): boolean {
-    const ref = this.#lookup(key, false);
+    const ref = this.#lookup(key, true); // a write: an access, as in Redis
     if (ref < 0) return false;
     const words = this.#arena.words(ref);
     const w = this.#arena.wordOffset(ref);
@@ -741,7 +892,7 @@ export class Keyspace {
    * @returns `true` when the key had one.
    */
   persist(key: string): boolean {
-    const ref = this.#lookup(key, false);
+    const ref = this.#lookup(key, true); // a write: an access, as in Redis
     if (ref < 0) return false;
     const words = this.#arena.words(ref);
     if (!(words[this.#arena.wordOffset(ref)] & VOLATILE)) return false;
@@ -749,47 +900,44 @@ export class Keyspace {
     return true;
   }
 
-  /** Rewrites a record with another expiry (the header's size changes). */
+  /**
+   * Rewrites the record `ref` of the key at the index position found last
+   * with another expiry: the header's size changes, key and value bytes
+   * (or handle) and the access clock stay.
+   */
   #rewriteKeepingValue(
     ref: number,
     key: string,
     at: ExpireTime | undefined,
   ): void {
     const arena = this.#arena;
+    const p = this.#index.position;
+    const segment = p.segment;
+    const slot = p.slot;
     const words = arena.words(ref);
     const w = arena.wordOffset(ref);
     const meta = words[w];
-    if ((meta & TYPE_MASK) === TYPE_COLLECTION) {
-      // Keep the handle: re-store the record around it.
-      const handle = words[w + 2];
-      const p = this.#index.position;
-      const segment = p.segment;
-      const slot = p.slot;
-      const size = (at === undefined ? HEADER : VOLATILE_HEADER) + key.length;
-      const fresh = arena.alloc(size);
-      if (meta & VOLATILE) this.#volatile--;
-      this.#writeRecord(
-        fresh,
-        key,
-        undefined,
-        handle,
-        at,
-        meta & CLOCK_MASK,
-        true,
-      );
-      this.#index.setRef(segment, slot, fresh);
-      this.#index.setMark(segment, slot, at !== undefined);
-      arena.free(ref);
-      return;
-    }
-    const value = this.#value(ref);
-    const clock = meta & CLOCK_MASK;
-    this.#store(key, value as string, 0, at);
-    // Keep the access clock: an expiry change is not an access.
-    const now = this.#find(key);
-    const nw = arena.words(now);
-    const nwo = arena.wordOffset(now);
-    nw[nwo] = (nw[nwo] & ~CLOCK_MASK) | clock;
+    const oldHeader = (meta & VOLATILE) ? VOLATILE_HEADER : HEADER;
+    const header = at === undefined ? HEADER : VOLATILE_HEADER;
+    const payload = key.length +
+      ((meta & TYPE_MASK) === TYPE_COLLECTION ? 0 : words[w + 2]);
+    const fresh = arena.alloc(header + payload);
+    const to = arena.wordOffset(fresh);
+    const toWords = arena.words(fresh);
+    const from = (w << 2) + oldHeader;
+    arena.bytes(fresh).set(
+      arena.bytes(ref).subarray(from, from + payload),
+      (to << 2) + header,
+    );
+    toWords[to] = at === undefined ? meta & ~VOLATILE : meta | VOLATILE;
+    toWords[to + 1] = words[w + 1];
+    toWords[to + 2] = words[w + 2];
+    if (at !== undefined) this.#setExpireWords(toWords, to, at);
+    if ((meta & VOLATILE) && at === undefined) this.#volatile--;
+    if (!(meta & VOLATILE) && at !== undefined) this.#volatile++;
+    this.#index.setRef(segment, slot, fresh);
+    this.#index.setMark(segment, slot, at !== undefined);
+    arena.free(ref);
   }
 
   /**
@@ -804,16 +952,23 @@ export class Keyspace {
     const ref = this.#lookup(from, false);
     if (ref < 0) return false;
     if (from === to) return true;
-    const value = this.#value(ref);
+    const clock = this.#arena.words(ref)[this.#arena.wordOffset(ref)] &
+      CLOCK_MASK;
+    const value = this.#value(ref, from);
     const at = this.getExpire(from);
     if (typeof value === "string") {
       this.delete(from);
       this.#store(to, value, 0, at);
     } else {
       // Hand the collection over without counting it twice.
-      this.#store(to, undefined, this.#newHandle(value), at);
+      this.#store(to, undefined, this.#newHandle(value, to), at);
       this.delete(from);
     }
+    // The key keeps its access history (LRU time, LFU counter), as in Redis.
+    const moved = this.#find(to);
+    const words = this.#arena.words(moved);
+    const w = this.#arena.wordOffset(moved);
+    words[w] = (words[w] & ~CLOCK_MASK) | clock;
     return true;
   }
 
@@ -827,6 +982,10 @@ export class Keyspace {
     this.#freeHandles = [];
     this.#dirty = [];
     this.#dirtyFlag.fill(0);
+    this.#handleKeys = [];
+    this.#handleTouched = [];
+    this.#packable = [];
+    this.#packableFlag.fill(0);
     this.#volatile = 0;
     this.#poolSize = 0;
     this.#expireSegment = 0;
@@ -871,11 +1030,8 @@ export class Keyspace {
         expired.push(key);
         continue;
       }
-      if (accept !== undefined) {
-        const type = (meta & TYPE_MASK) === TYPE_STRING
-          ? "string"
-          : this.#collections[words[w + 2]]!.type;
-        if (!accept(key, type)) continue;
+      if (accept !== undefined && !accept(key, this.#recordType(ref))) {
+        continue;
       }
       out.push(key);
     }
@@ -899,23 +1055,55 @@ export class Keyspace {
     return undefined;
   }
 
-  /** A random record (a volatile one when `volatileOnly`), or -1 when none was met. */
+  /** A random record (a volatile one when `volatileOnly`), or -1 when there is none. */
   #randomRef(volatileOnly: boolean): number {
+    if (this.#sample(volatileOnly, 1) === 0) return -1;
+    return this.#index.refs[this.#sampleSegment[0]][this.#sampleSlot[0]];
+  }
+
+  /**
+   * Picks up to `want` keys (volatile ones when `volatileOnly`) from random
+   * stretches of the index into `#sampleSegment`/`#sampleSlot`, as Redis's
+   * dictGetSomeKeys does; when the index is so sparse that the stretches
+   * meet no key, walks it all from a random segment, so that a key that
+   * exists is always found.
+   *
+   * @returns How many were picked (0 only when there is no such key).
+   */
+  #sample(volatileOnly: boolean, want: number): number {
     const index = this.#index;
-    for (let tries = 0; tries < 64; tries++) {
-      const s = Math.floor(this.#random() * SEGMENTS);
+    const random = this.#random;
+    let n = 0;
+    for (let tries = 0; tries < 16 && n < want; tries++) {
+      const s = Math.floor(random() * SEGMENTS);
       const hashes = index.hashes[s];
       const mask = index.masks[s];
-      let i = Math.floor(this.#random() * (mask + 1));
-      // A volatile record may be rare: walk a bounded stretch, then elsewhere.
-      const limit = volatileOnly ? Math.min(mask, 16383) : mask;
+      let i = Math.floor(random() * (mask + 1));
+      const limit = Math.min(mask, want * 64);
       for (let walked = 0; walked <= limit; walked++, i = (i + 1) & mask) {
         const h = hashes[i];
         if (h === 0 || (volatileOnly && (h & MARK) === 0)) continue;
-        return index.refs[s][i];
+        this.#sampleSegment[n] = s;
+        this.#sampleSlot[n] = i;
+        if (++n === want) return n;
       }
     }
-    return -1;
+    if (n !== 0 || (volatileOnly ? this.#volatile : index.size) === 0) {
+      return n;
+    }
+    const first = Math.floor(random() * SEGMENTS);
+    for (let k = 0; k < SEGMENTS; k++) {
+      const s = (first + k) % SEGMENTS;
+      const hashes = index.hashes[s];
+      for (let i = 0; i < hashes.length; i++) {
+        const h = hashes[i];
+        if (h === 0 || (volatileOnly && (h & MARK) === 0)) continue;
+        this.#sampleSegment[n] = s;
+        this.#sampleSlot[n] = i;
+        if (++n === want) return n;
+      }
+    }
+    return n;
   }
 
   /**
@@ -1071,6 +1259,11 @@ export class Keyspace {
     if (max === 0) return true;
     const external = this.#external();
     if (this.dataMemory + external <= max) return true;
+    // Packing collections frees memory without losing a key: first that.
+    if (this.#packable.length !== 0) {
+      this.packIdleCollections(Infinity, true);
+      if (this.dataMemory + external <= max) return true;
+    }
     if (this.#memory.policy === "noeviction") return false;
     const start = performance.now();
     let evicted = 0;
@@ -1180,35 +1373,24 @@ export class Keyspace {
   #populatePool(volatileOnly: boolean): void {
     const index = this.#index;
     const arena = this.#arena;
-    const samples = this.#memory.samples;
     const policy = this.#memory.policy;
+    const lru = policy.endsWith("-lru");
+    const lfu = policy.endsWith("-lfu");
     const now = this.#now();
-    let taken = 0;
-    for (let tries = 0; tries < 16 && taken < samples; tries++) {
-      const s = Math.floor(this.#random() * SEGMENTS);
-      const hashes = index.hashes[s];
-      const mask = index.masks[s];
-      let i = Math.floor(this.#random() * (mask + 1));
-      for (
-        let walked = 0;
-        walked <= mask && walked < samples * 256 && taken < samples;
-        walked++, i = (i + 1) & mask
-      ) {
-        const stored = hashes[i];
-        if (stored === 0 || (volatileOnly && (stored & MARK) === 0)) continue;
-        const hash = stored & ~MARK;
-        const ref = index.refs[s][i];
-        const words = arena.words(ref);
-        const w = arena.wordOffset(ref);
-        const meta = words[w];
-        taken++;
-        let idle: number;
-        if (policy.endsWith("-lru")) idle = this.#idleMs(meta & CLOCK_MASK);
-        else if (policy.endsWith("-lfu")) {
-          idle = 255 - this.#decayedCounter(meta, now);
-        } else idle = -this.#expireAt(words, w); // volatile-ttl: soonest first
-        this.#poolInsert(idle, ref, hash);
-      }
+    const n = this.#sample(volatileOnly, this.#memory.samples);
+    for (let k = 0; k < n; k++) {
+      const s = this.#sampleSegment[k];
+      const i = this.#sampleSlot[k];
+      const hash = index.hashes[s][i] & ~MARK;
+      const ref = index.refs[s][i];
+      const words = arena.words(ref);
+      const w = arena.wordOffset(ref);
+      const meta = words[w];
+      let idle: number;
+      if (lru) idle = this.#idleMs(meta & CLOCK_MASK);
+      else if (lfu) idle = 255 - this.#decayedCounter(meta, now);
+      else idle = -this.#expireAt(words, w); // volatile-ttl: soonest first
+      this.#poolInsert(idle, ref, hash);
     }
   }
 

@@ -114,7 +114,9 @@ export interface PackedLimits {
 }
 
 /**
- * Redis 7.0.15's defaults: `hash-max-listpack-entries` 128,
+ * Redis 7.0.15's defaults: `hash-max-listpack-entries` 512 (what
+ * `redis-server` without a config file reports; the sample redis.conf sets
+ * 128),
  * `hash-max-listpack-value` 64, `set-max-intset-entries` 512,
  * `list-max-listpack-size` -2 (a list packs when its encoding has at most
  * 8,192 bytes: one quicklist node).
@@ -124,12 +126,12 @@ export interface PackedLimits {
  * import { PACKED_LIMITS } from "./packed.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(PACKED_LIMITS.hashMaxListpackEntries, 128);
+ * assert.equal(PACKED_LIMITS.hashMaxListpackEntries, 512);
  * assert.equal(PACKED_LIMITS.listMaxListpackSize, -2);
  * ```
  */
 export const PACKED_LIMITS: PackedLimits = Object.freeze({
-  hashMaxListpackEntries: 128,
+  hashMaxListpackEntries: 512,
   hashMaxListpackValue: 64,
   setMaxIntsetEntries: 512,
   listMaxListpackSize: -2,

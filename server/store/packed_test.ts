@@ -459,7 +459,7 @@ Deno.test("unpacked collections take the source of randomness", () => {
 
 Deno.test("PACKED_LIMITS are Redis 7.0.15's defaults", () => {
   assert.deepEqual({ ...PACKED_LIMITS }, {
-    hashMaxListpackEntries: 128,
+    hashMaxListpackEntries: 512,
     hashMaxListpackValue: 64,
     setMaxIntsetEntries: 512,
     listMaxListpackSize: -2,
@@ -467,9 +467,9 @@ Deno.test("PACKED_LIMITS are Redis 7.0.15's defaults", () => {
   assert.ok(Object.isFrozen(PACKED_LIMITS));
 });
 
-Deno.test("a hash packs with 128 fields, not 129", () => {
+Deno.test("a hash packs with 512 fields, not 513", () => {
   const hash = new ByteHash();
-  for (let i = 0; i < 128; i++) hash.set(`field:${i}`, `value:${i}`);
+  for (let i = 0; i < 512; i++) hash.set(`field:${i}`, `value:${i}`);
   assert.ok(packedSize(hash) > 0);
   hash.set("one more", "x");
   assert.equal(packedSize(hash), -1);
