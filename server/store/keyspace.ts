@@ -185,6 +185,9 @@ const ASCII = new TextEncoder();
 
 // ---- eviction ---------------------------------------------------------------
 
+/** Unpacked collections waiting to pack that make a write pack some at once. */
+const PACK_BACKLOG = 4096;
+
 /** Redis's EVPOOL_SIZE. */
 const POOL_SIZE = 16;
 /** Redis's LFU_INIT_VAL: a new key's LFU counter. */
@@ -588,6 +591,12 @@ export class Keyspace {
     this.#collectionBytes[handle] = bytes;
     this.#collectionTotal += bytes;
     this.#touchHandle(handle);
+    // Many collections made at once (a bulk load): pack those left alone
+    // since the last look, here, rather than let the heap fill until the
+    // background cycle comes. The ones touched in this turn stay.
+    if (this.#packable.length >= PACK_BACKLOG) {
+      this.packIdleCollections(PACK_BACKLOG);
+    }
     return handle;
   }
 
