@@ -71,8 +71,8 @@ export interface Latin1Page {
 /** Options of {@linkcode Arena}. */
 export interface ArenaOptions {
   /**
-   * Empty pages kept for reuse; beyond that an empty page is dropped (its
-   * memory goes back to the system when V8 collects it).
+   * Empty pages kept for reuse; beyond that an empty page is dropped and
+   * its memory goes back to the system at once.
    * @default {8}
    */
   readonly keepFreePages?: number;
@@ -475,6 +475,9 @@ export class Arena {
   }
 
   #dropPage(p: number): void {
+    // Detach the buffer: its memory goes back to the system now, not when
+    // V8 next collects (nothing else keeps a view of a dropped page).
+    (this.#bytes[p]!.buffer as ArrayBuffer).transfer(0);
     this.#class[p] = NONE;
     this.#bytes[p] = undefined;
     this.#words[p] = undefined;
