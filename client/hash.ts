@@ -10,75 +10,17 @@
  * @module
  */
 
+import {
+  fmix32,
+  murmur3Mix,
+  murmur3Range,
+  murmur3Scramble,
+} from "@cachemir/protocol";
+
 /** A key as the client accepts it: text (hashed as UTF-8) or raw bytes. */
 export type Key = string | Uint8Array;
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-
-/** Scrambles one 4-byte block before it is mixed into the state. */
-function scramble(k: number): number {
-  k = Math.imul(k, C1);
-  k = (k << 15) | (k >>> 17);
-  return Math.imul(k, C2);
-}
-
-/** Mixes one scrambled block into the state. */
-function mix(h: number, k: number): number {
-  h ^= scramble(k);
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/**
- * MurmurHash3's finalizer: a bijection on 32-bit integers in which every input
- * bit affects every output bit.
- *
- * @param h A 32-bit integer (signed or unsigned; only the low 32 bits count).
- * @returns The mixed value, an unsigned 32-bit integer.
- *
- * @example Mix a counter into a well-spread value
- * ```ts
- * import { fmix32 } from "@cachemir/client";
- * console.log(fmix32(0)); // 0
- * console.log(fmix32(1) === fmix32(1)); // true
- * ```
- */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** MurmurHash3_x86_32 of `data[start..end)`. */
-function murmurRange(
-  data: Uint8Array,
-  start: number,
-  end: number,
-  seed: number,
-): number {
-  let h = seed | 0;
-  const len = end - start;
-  const blockEnd = start + (len & ~3);
-  let i = start;
-  for (; i < blockEnd; i += 4) {
-    h = mix(
-      h,
-      data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24),
-    );
-  }
-  const rest = len & 3;
-  if (rest !== 0) {
-    let k = data[i];
-    if (rest > 1) k |= data[i + 1] << 8;
-    if (rest > 2) k |= data[i + 2] << 16;
-    h ^= scramble(k);
-  }
-  return fmix32(h ^ len);
-}
+export { fmix32 };
 
 const utf8 = new TextEncoder();
 /** Reused for non-ASCII text up to this many bytes; longer text gets its own buffer. */
@@ -101,7 +43,7 @@ function murmurUtf8Encoded(
     if (need <= SCRATCH_LIMIT) scratch = buf;
   }
   const { written } = utf8.encodeInto(text, buf);
-  return murmurRange(buf, 0, written, seed);
+  return murmur3Range(buf, 0, written, seed);
 }
 
 /**
@@ -127,7 +69,7 @@ function murmurStringRange(
     if ((c0 | c1 | c2 | c3) > 0x7f) {
       return murmurUtf8Encoded(s, start, end, seed);
     }
-    h = mix(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+    h = murmur3Mix(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
   }
   const rest = len & 3;
   if (rest !== 0) {
@@ -135,7 +77,7 @@ function murmurStringRange(
     const c1 = rest > 1 ? s.charCodeAt(i + 1) : 0;
     const c2 = rest > 2 ? s.charCodeAt(i + 2) : 0;
     if ((c0 | c1 | c2) > 0x7f) return murmurUtf8Encoded(s, start, end, seed);
-    h ^= scramble(c0 | (c1 << 8) | (c2 << 16));
+    h ^= murmur3Scramble(c0 | (c1 << 8) | (c2 << 16));
   }
   return fmix32(h ^ len);
 }
@@ -157,7 +99,7 @@ function murmurStringRange(
  * ```
  */
 export function murmurHash3(data: Uint8Array, seed = 0): number {
-  return murmurRange(data, 0, data.length, seed);
+  return murmur3Range(data, 0, data.length, seed);
 }
 
 /**
@@ -291,7 +233,7 @@ function stringKeyHash(s: string): number {
     ) {
       return taggedStringHash(s);
     }
-    h = mix(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+    h = murmur3Mix(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
   }
   const rest = len & 3;
   if (rest !== 0) {
@@ -301,7 +243,7 @@ function stringKeyHash(s: string): number {
     if ((c0 | c1 | c2) > 0x7f || c0 === 0x7b || c1 === 0x7b || c2 === 0x7b) {
       return taggedStringHash(s);
     }
-    h ^= scramble(c0 | (c1 << 8) | (c2 << 16));
+    h ^= murmur3Scramble(c0 | (c1 << 8) | (c2 << 16));
   }
   return fmix32(h ^ len);
 }
@@ -330,7 +272,7 @@ function bytesKeyHash(data: Uint8Array): number {
     if (b0 === 0x7b || b1 === 0x7b || b2 === 0x7b || b3 === 0x7b) {
       return taggedBytesHash(data, i);
     }
-    h = mix(h, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
+    h = murmur3Mix(h, b0 | (b1 << 8) | (b2 << 16) | (b3 << 24));
   }
   for (let j = i; j < len; j++) {
     if (data[j] === 0x7b) return taggedBytesHash(data, j);
@@ -340,7 +282,7 @@ function bytesKeyHash(data: Uint8Array): number {
     let k = data[i];
     if (rest > 1) k |= data[i + 1] << 8;
     if (rest > 2) k |= data[i + 2] << 16;
-    h ^= scramble(k);
+    h ^= murmur3Scramble(k);
   }
   return fmix32(h ^ len);
 }
@@ -353,9 +295,9 @@ function taggedBytesHash(data: Uint8Array, from: number): number {
   for (let close = open + 1; close < len; close++) {
     if (data[close] === 0x7d) {
       return close > open + 1
-        ? murmurRange(data, open + 1, close, 0)
-        : murmurRange(data, 0, len, 0);
+        ? murmur3Range(data, open + 1, close, 0)
+        : murmur3Range(data, 0, len, 0);
     }
   }
-  return murmurRange(data, 0, len, 0);
+  return murmur3Range(data, 0, len, 0);
 }

@@ -40,6 +40,7 @@ export * from "./types.ts";
 export * from "./replies.ts";
 export * from "./commands.ts";
 export * from "./bytes.ts";
+export * from "./murmur3.ts";
 export { FrameDecoder } from "./frame_decoder.ts";
 export { StreamBuffer, type StreamBufferOptions } from "./stream_buffer.ts";
 export { OutputBuffer, type OutputBufferOptions } from "./output_buffer.ts";

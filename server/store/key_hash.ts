@@ -1,8 +1,9 @@
 /**
- * The keyspace's hash of key bytes: MurmurHash3 (x86, 32-bit) with a seed,
- * over a byte string (one char per byte, as handlers see keys) or over bytes
- * in the arena (as defragmentation re-reads a record's key). Both give the
- * same value for the same bytes, so an index slot can be found from either.
+ * The keyspace's hash of key bytes: protocol's MurmurHash3 (x86, 32-bit)
+ * with the node's seed, over a byte string (one char per byte, as handlers
+ * see keys) or over bytes in the arena (as defragmentation re-reads a
+ * record's key). Both give the same value for the same bytes, so an index
+ * slot can be found from either.
  *
  * The seed is chosen at random per node (see {@linkcode randomHashSeed}):
  * a client cannot pick keys that collide in the index (hash flooding).
@@ -10,30 +11,7 @@
  * @module
  */
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-
-function mixK(k: number): number {
-  k = Math.imul(k, C1);
-  k = (k << 15) | (k >>> 17);
-  return Math.imul(k, C2);
-}
-
-function mixH(h: number, k: number): number {
-  h ^= mixK(k);
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function finish(h: number, length: number): number {
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
-}
+import { murmur3ByteString, murmur3Range } from "@cachemir/protocol";
 
 /**
  * Hashes a byte string (char codes 0–255).
@@ -52,29 +30,7 @@ function finish(h: number, length: number): number {
  * ```
  */
 export function hashByteString(s: string, seed: number): number {
-  const n = s.length;
-  let h = seed | 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    h = mixH(
-      h,
-      s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) |
-        (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24),
-    );
-  }
-  let k = 0;
-  switch (n & 3) {
-    case 3:
-      k ^= s.charCodeAt(i + 2) << 16;
-    // falls through
-    case 2:
-      k ^= s.charCodeAt(i + 1) << 8;
-    // falls through
-    case 1:
-      k ^= s.charCodeAt(i);
-      h ^= mixK(k);
-  }
-  return finish(h, n);
+  return murmur3ByteString(s, seed) | 0;
 }
 
 /**
@@ -100,25 +56,7 @@ export function hashBytes(
   n: number,
   seed: number,
 ): number {
-  let h = seed | 0;
-  let i = start;
-  const end = start + n;
-  for (; i + 4 <= end; i += 4) {
-    h = mixH(h, b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24));
-  }
-  let k = 0;
-  switch (n & 3) {
-    case 3:
-      k ^= b[i + 2] << 16;
-    // falls through
-    case 2:
-      k ^= b[i + 1] << 8;
-    // falls through
-    case 1:
-      k ^= b[i];
-      h ^= mixK(k);
-  }
-  return finish(h, n);
+  return murmur3Range(b, start, start + n, seed) | 0;
 }
 
 /**
