@@ -60,10 +60,11 @@ export function cell(
 ): string {
   const s = summarize(samples);
   if (s === undefined) return "n/m";
-  if (s.n === 1 || s.min === s.max) return `${num(s.median, decimals)}${unit}`;
-  return `${num(s.median, decimals)}${unit} (${num(s.min, decimals)}–${
-    num(s.max, decimals)
-  })`;
+  const [median, min, max] = [s.median, s.min, s.max].map((x) =>
+    num(x, decimals)
+  );
+  if (s.n === 1 || min === max) return `${median}${unit}`;
+  return `${median}${unit} (${min}–${max})`;
 }
 
 /**
