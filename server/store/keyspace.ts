@@ -23,8 +23,8 @@
  * that reads one gets it unpacked into a `ByteHash`, `ByteSet` or
  * `ByteList`, which stays behind a handle while it is in use; the
  * background cycle ({@linkcode Keyspace.packIdleCollections}) packs it back
- * once it has not been touched for a cycle and still fits, and so does
- * {@linkcode Keyspace.makeRoom} before it evicts anything. Big collections
+ * once the turn of the event loop that used it is over, if it still fits,
+ * and so does {@linkcode Keyspace.makeRoom} before it evicts anything. Big collections
  * stay JavaScript structures behind a handle; their
  * {@linkcode CollectionValue.memoryBytes} count toward `used_memory`.
  *
@@ -104,9 +104,28 @@ export function typeOf(value: Value): ValueType {
 }
 
 let cached = -1;
+let turn = 0;
+let turnOpen = false;
 const forget = (): void => {
   cached = -1;
 };
+const closeTurn = (): void => {
+  turnOpen = false;
+};
+
+/**
+ * A number that changes with each turn of the event loop (each batch of
+ * commands a read brings), so a collection touched in this turn is known to
+ * be in use: a command may still hold it.
+ */
+function currentTurn(): number {
+  if (!turnOpen) {
+    turnOpen = true;
+    turn++;
+    queueMicrotask(closeTurn);
+  }
+  return turn;
+}
 
 /** `Date.now()`, read once per turn of the event loop. */
 function cachedNow(): number {
@@ -249,12 +268,11 @@ export class Keyspace {
   #dirtyFlag: Uint8Array = new Uint8Array(1024);
   /** The key of each handle (to find its record when packing it). */
   #handleKeys: (string | undefined)[] = [];
-  /** The packing epoch in which each handle was last touched. */
+  /** The turn of the event loop in which each handle was last touched. */
   #handleTouched: number[] = [];
   /** Handles that may pack (touched since they were last looked at). */
   #packable: number[] = [];
   #packableFlag: Uint8Array = new Uint8Array(1024);
-  #packEpoch = 0;
   #volatile = 0;
   #expiredKeys = 0;
   #evictedKeys = 0;
@@ -610,7 +628,7 @@ export class Keyspace {
 
   /** A collection was handed out: it may pack once it is left alone. */
   #touchHandle(handle: number): void {
-    this.#handleTouched[handle] = this.#packEpoch;
+    this.#handleTouched[handle] = currentTurn();
     if (handle >= this.#packableFlag.length) {
       this.#packableFlag = grow(this.#packableFlag, handle);
     }
@@ -681,8 +699,10 @@ export class Keyspace {
 
   /**
    * Packs collections that fit the packed encodings and were not touched
-   * since the previous call (all that fit when `force`): the background
-   * cycle calls this, and {@linkcode Keyspace.makeRoom} before it evicts.
+   * in this turn of the event loop (a command of this turn may still hold
+   * them), or all that fit when `force` (between commands): the background
+   * cycle calls this, a write that leaves many unpacked calls it, and
+   * {@linkcode Keyspace.makeRoom} forces it before it evicts.
    *
    * @param max Most collections to look at in this call.
    * @param force Packs touched collections too.
@@ -690,13 +710,13 @@ export class Keyspace {
    */
   packIdleCollections(max: number, force = false): number {
     const list = this.#packable;
-    const epoch = this.#packEpoch++;
+    const turn = currentTurn();
     let packed = 0;
     let kept = 0;
     let i = 0;
     for (; i < list.length && i < max; i++) {
       const handle = list[i];
-      if (!force && this.#handleTouched[handle] >= epoch) {
+      if (!force && this.#handleTouched[handle] === turn) {
         list[kept++] = handle; // in use: look again next time
         continue;
       }
