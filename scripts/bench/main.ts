@@ -104,6 +104,35 @@ export function parseSuiteArgs(
   };
 }
 
+/** The commit measured, e.g. `5e24184` or `5e24184 + uncommitted changes`. */
+async function gitRevision(): Promise<string> {
+  const git = async (...args: string[]): Promise<string> => {
+    const out = await new Deno.Command("git", {
+      args,
+      cwd: new URL("../../", import.meta.url).pathname,
+      stdout: "piped",
+      stderr: "null",
+      signal: AbortSignal.timeout(10_000),
+    }).output();
+    if (out.code !== 0) throw new Error(`git ${args[0]} failed`);
+    return new TextDecoder().decode(out.stdout).trim();
+  };
+  try {
+    const head = await git("rev-parse", "--short", "HEAD");
+    const dirty = await git(
+      "status",
+      "--porcelain",
+      "--untracked-files=no",
+      "--",
+      "server",
+      "protocol",
+    );
+    return dirty === "" ? head : `${head} + uncommitted changes`;
+  } catch {
+    return "(revision unknown)";
+  }
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -115,6 +144,7 @@ async function main(): Promise<void> {
   killChildrenOnSignals();
   const started = new Date();
   const machine = await machineInfo();
+  const revision = await gitRevision();
   for (const name of parsed.names) {
     const t0 = performance.now();
     const body = await SUB_BENCHMARKS[name](parsed.options);
@@ -131,7 +161,7 @@ async function main(): Promise<void> {
       "",
       `\`${argv.join(" ")}\` · started ${started.toISOString()} · ${
         minutes.toFixed(1)
-      } min · ${parsed.options.rounds} round(s)${
+      } min · CacheMir ${revision} · ${parsed.options.rounds} round(s)${
         parsed.options.quick ? " · --quick (small sizes)" : ""
       }; figures are medians of the rounds, min–max in parentheses.`,
       "",

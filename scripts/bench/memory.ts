@@ -826,14 +826,16 @@ export class MemoryBench {
         cell(a.map((x) => x / 2 ** 20), 0, " MiB");
       for (let sec = 0; sec <= this.#exSeconds; sec++) {
         const k = (n: string, m: string): number[] => g(`ex.${sec}.${n}.${m}`);
+        // Every round of that server was done (no key left) before then.
+        const done = (c: string): string => (c === "n/m" ? "—" : c);
         ex.push([
           String(sec),
-          cell(k("Redis", "keys")),
-          mibs(k("Redis", "used")),
-          mibs(k("Redis", "rss")),
-          cell(k("CacheMir", "keys")),
-          mibs(k("CacheMir", "used")),
-          mibs(k("CacheMir", "rss")),
+          done(cell(k("Redis", "keys"))),
+          done(mibs(k("Redis", "used"))),
+          done(mibs(k("Redis", "rss"))),
+          done(cell(k("CacheMir", "keys"))),
+          done(mibs(k("CacheMir", "used"))),
+          done(mibs(k("CacheMir", "rss"))),
         ]);
       }
       out.push(
@@ -843,7 +845,7 @@ export class MemoryBench {
           cell(g("ex.Redis.load"), 1, " s")
         }, CacheMir in ${
           cell(g("ex.CacheMir.load"), 1, " s")
-        }: keys set early in the load expire before it ends), then DBSIZE, used_memory and RSS every second after the end of its load, for at most ${z.exWatchSeconds} s or until it holds no key. A round that stopped early counts no more in later rows. Target: all reclaimed within a few seconds of expiring.`,
+        }: keys set early in the load expire before it ends), then DBSIZE, used_memory and RSS every second after the end of its load, for at most ${z.exWatchSeconds} s or until it holds no key. A round stops being counted once its server holds no key (—: every round had stopped). Target: all reclaimed within a few seconds of expiring.`,
         "",
         markdownTable(
           [
