@@ -300,11 +300,14 @@ Deno.test("SCAN errors and cursors as Redis parses them", () => {
   ) {
     assert.deepEqual(h.call("SCAN", c), invalid, JSON.stringify(c));
   }
-  // strtoul accepts these; unknown cursors restart the scan (deviation: in
-  // Redis they are positions).
-  for (const c of ["", "+0", "-1", "18446744073709551615", "12345"]) {
+  // strtoul accepts these; they start the scan over ("-1" and 2^64 - 1 are
+  // past every position, which this node takes as a start).
+  for (const c of ["", "+0", "-1", "18446744073709551615"]) {
     assert.deepEqual(h.call("SCAN", c), ["0", ["k"]], JSON.stringify(c));
   }
+  // Any other number is a position, as in Redis: a step from there.
+  const step = h.call("SCAN", "12345") as [string, string[]];
+  assert.ok(step[1].length <= 1);
   assert.deepEqual(h.call("SCAN", "0", "COUNT", "0"), SYNTAX);
   assert.deepEqual(h.call("SCAN", "0", "COUNT", "-1"), SYNTAX);
   assert.deepEqual(h.call("SCAN", "0", "COUNT", "abc"), NOT_INT);

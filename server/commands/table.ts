@@ -252,6 +252,10 @@ export class CommandTable {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       return error(`ERR ${printable(message)}`);
+    } finally {
+      // Small collections the command unpacked or made go back to their
+      // packed form now that nothing holds them.
+      ctx.store.packCollections();
     }
   }
 

@@ -15,8 +15,8 @@
  * millions of keys that expire together are reclaimed within seconds.
  *
  * The same timer does the keyspace's other chores, as Redis's
- * `databasesCron` does: it packs small collections left alone since the
- * last cycle (see {@linkcode Keyspace.packIdleCollections}), it goes on evicting when a write left the node over
+ * `databasesCron` does: it packs small collections unpacked outside a
+ * command (see {@linkcode Keyspace.packCollections}), it goes on evicting when a write left the node over
  * `maxmemory` (an eviction stops after 50 ms to let the command run), and
  * it moves records out of fragmented pages (active defragmentation). As
  * Redis's `active-defrag-cycle-min`/`-max` (1 % to 25 % of the CPU between
@@ -228,7 +228,7 @@ export class ActiveExpiry {
       }
       if (stale <= this.#stalePercent) break;
     }
-    ks.packIdleCollections(PACK_PER_CYCLE);
+    ks.packCollections(PACK_PER_CYCLE);
     ks.makeRoom(); // an eviction a write left half done goes on
     this.#defrag();
     const elapsed = this.#clock() - start;

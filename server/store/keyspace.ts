@@ -21,10 +21,9 @@
  * Small collections live packed in their record (`packed.ts`: listpack-
  * and intset-like encodings, within Redis 7.0.15's thresholds). A command
  * that reads one gets it unpacked into a `ByteHash`, `ByteSet` or
- * `ByteList`, which stays behind a handle while it is in use; the
- * background cycle ({@linkcode Keyspace.packIdleCollections}) packs it back
- * once the turn of the event loop that used it is over, if it still fits,
- * and so does {@linkcode Keyspace.makeRoom} before it evicts anything. Big collections
+ * `ByteList`, behind a handle while the command works on it; after the
+ * command ({@linkcode Keyspace.packCollections}) it is packed back if it
+ * still fits. Big collections
  * stay JavaScript structures behind a handle; their
  * {@linkcode CollectionValue.memoryBytes} count toward `used_memory`.
  *
@@ -104,28 +103,9 @@ export function typeOf(value: Value): ValueType {
 }
 
 let cached = -1;
-let turn = 0;
-let turnOpen = false;
 const forget = (): void => {
   cached = -1;
 };
-const closeTurn = (): void => {
-  turnOpen = false;
-};
-
-/**
- * A number that changes with each turn of the event loop (each batch of
- * commands a read brings), so a collection touched in this turn is known to
- * be in use: a command may still hold it.
- */
-function currentTurn(): number {
-  if (!turnOpen) {
-    turnOpen = true;
-    turn++;
-    queueMicrotask(closeTurn);
-  }
-  return turn;
-}
 
 /** `Date.now()`, read once per turn of the event loop. */
 function cachedNow(): number {
@@ -204,9 +184,6 @@ const ASCII = new TextEncoder();
 
 // ---- eviction ---------------------------------------------------------------
 
-/** Unpacked collections waiting to pack that make a write pack some at once. */
-const PACK_BACKLOG = 4096;
-
 /** Redis's EVPOOL_SIZE. */
 const POOL_SIZE = 16;
 /** Redis's LFU_INIT_VAL: a new key's LFU counter. */
@@ -268,8 +245,6 @@ export class Keyspace {
   #dirtyFlag: Uint8Array = new Uint8Array(1024);
   /** The key of each handle (to find its record when packing it). */
   #handleKeys: (string | undefined)[] = [];
-  /** The turn of the event loop in which each handle was last touched. */
-  #handleTouched: number[] = [];
   /** Handles that may pack (touched since they were last looked at). */
   #packable: number[] = [];
   #packableFlag: Uint8Array = new Uint8Array(1024);
@@ -609,12 +584,6 @@ export class Keyspace {
     this.#collectionBytes[handle] = bytes;
     this.#collectionTotal += bytes;
     this.#touchHandle(handle);
-    // Many collections made at once (a bulk load): pack those left alone
-    // since the last look, here, rather than let the heap fill until the
-    // background cycle comes. The ones touched in this turn stay.
-    if (this.#packable.length >= PACK_BACKLOG) {
-      this.packIdleCollections(PACK_BACKLOG);
-    }
     return handle;
   }
 
@@ -628,7 +597,6 @@ export class Keyspace {
 
   /** A collection was handed out: it may pack once it is left alone. */
   #touchHandle(handle: number): void {
-    this.#handleTouched[handle] = currentTurn();
     if (handle >= this.#packableFlag.length) {
       this.#packableFlag = grow(this.#packableFlag, handle);
     }
@@ -698,34 +666,28 @@ export class Keyspace {
   }
 
   /**
-   * Packs collections that fit the packed encodings and were not touched
-   * in this turn of the event loop (a command of this turn may still hold
-   * them), or all that fit when `force` (between commands): the background
-   * cycle calls this, a write that leaves many unpacked calls it, and
-   * {@linkcode Keyspace.makeRoom} forces it before it evicts.
+   * Packs the collections unpacked or made since the last call, where they
+   * still fit the packed encodings. Call it between commands, never while a
+   * command may hold a collection it read: the command table calls it after
+   * every command, so a collection is unpacked only while a command works
+   * on it; the background cycle and {@linkcode Keyspace.makeRoom} call it
+   * too.
    *
    * @param max Most collections to look at in this call.
-   * @param force Packs touched collections too.
    * @returns How many were packed.
    */
-  packIdleCollections(max: number, force = false): number {
+  packCollections(max: number = Infinity): number {
     const list = this.#packable;
-    const turn = currentTurn();
     let packed = 0;
-    let kept = 0;
     let i = 0;
     for (; i < list.length && i < max; i++) {
       const handle = list[i];
-      if (!force && this.#handleTouched[handle] === turn) {
-        list[kept++] = handle; // in use: look again next time
-        continue;
-      }
       this.#packableFlag[handle] = 0;
       if (this.#packHandle(handle)) packed++;
     }
     // Keep what was not looked at.
-    for (; i < list.length; i++) list[kept++] = list[i];
-    list.length = kept;
+    list.copyWithin(0, i);
+    list.length -= i;
     return packed;
   }
 
@@ -1012,7 +974,6 @@ export class Keyspace {
     this.#dirty = [];
     this.#dirtyFlag.fill(0);
     this.#handleKeys = [];
-    this.#handleTouched = [];
     this.#packable = [];
     this.#packableFlag.fill(0);
     this.#volatile = 0;
@@ -1290,7 +1251,7 @@ export class Keyspace {
     if (this.dataMemory + external <= max) return true;
     // Packing collections frees memory without losing a key: first that.
     if (this.#packable.length !== 0) {
-      this.packIdleCollections(Infinity, true);
+      this.packCollections();
       if (this.dataMemory + external <= max) return true;
     }
     if (this.#memory.policy === "noeviction") return false;

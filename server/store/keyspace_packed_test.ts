@@ -11,15 +11,11 @@ import { Keyspace } from "./keyspace.ts";
 import { ByteHash } from "./hash.ts";
 import { ByteList } from "./list.ts";
 import { ByteSet } from "./set.ts";
+import { harness } from "../commands/_testing.ts";
 
 function clocked(): { ks: Keyspace; clock: { now: number } } {
   const clock = { now: 1_000_000 };
   return { ks: new Keyspace({ now: () => clock.now, hashSeed: 3 }), clock };
-}
-
-/** One turn of the event loop ends: what it touched may pack. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function smallHash(i: number): ByteHash {
@@ -28,16 +24,14 @@ function smallHash(i: number): ByteHash {
   );
 }
 
-Deno.test("a small hash packs after its turn and reads back the same, fields in order", async () => {
+Deno.test("a small hash packs and reads back the same, fields in order", () => {
   const { ks } = clocked();
   const made = smallHash(1);
   ks.set("h", made);
   const before = ks.memoryStats();
   assert.ok(before.collections > 0);
-  // In the turn that touched it, it stays as it is (a command may hold it).
-  assert.equal(ks.packIdleCollections(100), 0);
-  await nextTurn();
-  assert.equal(ks.packIdleCollections(100), 1);
+  assert.equal(ks.packCollections(), 1);
+  assert.equal(ks.packCollections(), 0);
   const after = ks.memoryStats();
   assert.equal(after.collections, 0);
   assert.ok(after.used < before.used, `${after.used} < ${before.used}`);
@@ -47,12 +41,11 @@ Deno.test("a small hash packs after its turn and reads back the same, fields in 
   assert.deepEqual(back.fieldsAndValues(), made.fieldsAndValues());
   // What a command changes on the unpacked hash is what packs next.
   back.set("new", "v");
-  await nextTurn();
-  ks.packIdleCollections(100);
+  ks.packCollections();
   assert.equal((ks.get("h") as ByteHash).get("new"), "v");
 });
 
-Deno.test("sets of integers and small lists pack; big or non-integer ones stay unpacked", async () => {
+Deno.test("sets of integers and small lists pack; big or non-integer ones stay unpacked", () => {
   const { ks } = clocked();
   ks.set("ints", ByteSet.from(["1", "-7", "9000000000"]));
   ks.set("words", ByteSet.from(["a", "b"]));
@@ -61,8 +54,7 @@ Deno.test("sets of integers and small lists pack; big or non-integer ones stay u
     "big",
     ByteHash.from(Array.from({ length: 600 }, (_, i) => [`f${i}`, "v"])),
   );
-  await nextTurn();
-  assert.equal(ks.packIdleCollections(100), 2);
+  assert.equal(ks.packCollections(), 2);
   assert.ok(ks.memoryStats().collections > 0); // "words" and "big"
   assert.deepEqual((ks.get("ints") as ByteSet).members(), [
     "1",
@@ -73,12 +65,11 @@ Deno.test("sets of integers and small lists pack; big or non-integer ones stay u
   assert.equal((ks.get("big") as ByteHash).size, 600);
 });
 
-Deno.test("packed records keep their type, expiry, clock and survive RENAME, EXPIRE, PERSIST and defrag", async () => {
+Deno.test("packed records keep their type, expiry, clock and survive RENAME, EXPIRE, PERSIST and defrag", () => {
   const { ks, clock } = clocked();
   for (let i = 0; i < 2_000; i++) ks.set(`h${i}`, smallHash(i));
   ks.set("s", ByteSet.from(["1", "2"]), clock.now + 60_000);
-  await nextTurn();
-  ks.packIdleCollections(Infinity);
+  ks.packCollections();
   assert.equal(ks.memoryStats().collections, 0);
   // TYPE-like reads without unpacking: SCAN's filter sees the type.
   const sets = ks.scan(0, 10_000, (_k, type) => type === "set");
@@ -131,15 +122,30 @@ Deno.test("makeRoom packs unpacked collections before it evicts a key", () => {
   assert.ok(ks.dataMemory <= unpacked / 2);
 });
 
-Deno.test("a bulk load packs as it goes: the backlog of unpacked collections stays bounded", async () => {
-  const { ks } = clocked();
-  let peak = 0;
-  for (let batch = 0; batch < 10; batch++) {
-    for (let i = 0; i < 2_000; i++) ks.set(`h${batch}:${i}`, smallHash(i));
-    peak = Math.max(peak, ks.memoryStats().collections);
-    await nextTurn(); // the next read of the load
+Deno.test("through the command table, a small hash is unpacked only while a command works on it", () => {
+  const h = harness();
+  for (let i = 0; i < 1_000; i++) {
+    h.run("HSET", `h${i}`, "a", "1", "b", "2", "c", String(i));
   }
-  // Without packing, 20,000 hashes of ~550 bytes: 11 MB on V8's heap.
-  assert.ok(peak < 20_000 * 550 / 2, `peak ${peak} bytes unpacked`);
-  assert.equal(ks.size, 20_000);
+  // Every hash went back to its packed form after its command.
+  assert.equal(h.store.memoryStats().collections, 0);
+  assert.equal(h.call("HGET", "h7", "c"), "7");
+  assert.deepEqual(h.call("HGETALL", "h9"), [["a", "1"], ["b", "2"], [
+    "c",
+    "9",
+  ]]);
+  assert.equal(h.call("HINCRBY", "h9", "a", "41"), 42);
+  assert.equal(h.call("HGET", "h9", "a"), "42");
+  assert.equal(h.call("TYPE", "h9"), "hash");
+  assert.equal(h.call("OBJECT", "ENCODING", "h9"), "listpack");
+  assert.equal(h.store.memoryStats().collections, 0);
+  // A command that fails leaves nothing unpacked either.
+  assert.deepEqual(h.call("HINCRBY", "h9", "b", "x"), {
+    error: "ERR value is not an integer or out of range",
+  });
+  assert.equal(h.store.memoryStats().collections, 0);
+  // One past the thresholds: stays a JavaScript structure, counted.
+  for (let i = 0; i < 513; i++) h.run("SADD", "s", String(i));
+  assert.ok(h.store.memoryStats().collections > 0);
+  assert.equal(h.call("SCARD", "s"), 513);
 });
