@@ -353,6 +353,11 @@ export class KeyIndex<K> {
     this.hashes[segment] = hashes;
     this.refs[segment] = refs;
     this.masks[segment] = mask;
+    // Give the old arrays' memory back now rather than at V8's next GC:
+    // nothing else holds them (callers re-read a segment's arrays after a
+    // removal, which is what may shrink it).
+    (oldHashes.buffer as ArrayBuffer).transfer(0);
+    (oldRefs.buffer as ArrayBuffer).transfer(0);
     this.#slots += size - oldHashes.length;
   }
 }

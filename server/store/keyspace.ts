@@ -184,6 +184,9 @@ const ASCII = new TextEncoder();
 
 // ---- eviction ---------------------------------------------------------------
 
+/** Records defragmentation may move per key evicted, while fragmented. */
+const DEFRAG_PER_EVICTION = 2;
+
 /** Redis's EVPOOL_SIZE. */
 const POOL_SIZE = 16;
 /** Redis's LFU_INIT_VAL: a new key's LFU counter. */
@@ -1257,17 +1260,29 @@ export class Keyspace {
     if (this.#memory.policy === "noeviction") return false;
     const start = performance.now();
     let evicted = 0;
+    let done = true;
     while (this.dataMemory + external > max) {
-      if (!this.#evictOne()) return false;
+      if (!this.#evictOne()) {
+        done = false;
+        break;
+      }
       evicted++;
       if (
         evicted % EVICTION_CLOCK_EVERY === 0 &&
         performance.now() - start > EVICTION_BUDGET_MS
       ) {
-        return true;
+        break;
       }
     }
-    return true;
+    // Evictions leave holes in pages of the sizes that were evicted, which
+    // writes of other sizes cannot fill: while the arena is fragmented, move
+    // as many records as were evicted (memcached's eviction-driven page
+    // moves), so that pages keep up with a shift of value sizes and the
+    // background cycle is not left to catch up alone.
+    if (evicted !== 0) {
+      this.defragStep(evicted * DEFRAG_PER_EVICTION);
+    }
+    return done;
   }
 
   /** Keys evicted to stay under `maxmemory`. */
