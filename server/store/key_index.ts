@@ -356,8 +356,8 @@ export class KeyIndex<K> {
     // Give the old arrays' memory back now rather than at V8's next GC:
     // nothing else holds them (callers re-read a segment's arrays after a
     // removal, which is what may shrink it).
+    this.#slots += size - oldHashes.length;
     (oldHashes.buffer as ArrayBuffer).transfer(0);
     (oldRefs.buffer as ArrayBuffer).transfer(0);
-    this.#slots += size - oldHashes.length;
   }
 }

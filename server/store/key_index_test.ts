@@ -56,6 +56,40 @@ Deno.test("KeyIndex matches a Map under inserts and removals with colliding hash
   }
   assert.equal(index.size, hashes.size);
   assert.ok(index.bytes >= index.size * 8 * 4 / 3);
+  assert.equal(index.bytes, slotBytes(index));
+});
+
+/** Bytes of the index's arrays, counted from the arrays themselves. */
+function slotBytes(index: KeyIndex<number>): number {
+  let bytes = 0;
+  for (let s = 0; s < SEGMENTS; s++) {
+    bytes += index.hashes[s].byteLength + index.refs[s].byteLength;
+  }
+  return bytes;
+}
+
+Deno.test("KeyIndex.bytes follows its segments through growth and shrinking", () => {
+  const random = seededRandom(11);
+  const hashes = new Map<number, number>();
+  const index = indexOf(hashes);
+  const empty = index.bytes;
+  assert.equal(empty, slotBytes(index));
+  for (let key = 0; key < 200_000; key++) {
+    const hash = storedHash((random() * 2 ** 32) | 0);
+    index.insert(hash, key, false);
+    hashes.set(key, hash);
+  }
+  const full = index.bytes;
+  assert.equal(full, slotBytes(index));
+  // Between 1/4 and 3/4 full, 8 bytes a slot.
+  assert.ok(full >= 200_000 * 8 * 4 / 3 && full <= 200_000 * 8 * 4, `${full}`);
+  for (const [key, hash] of hashes) {
+    assert.equal(index.find(hash, key), key);
+    index.removeAt(index.position.segment, index.position.slot);
+  }
+  assert.equal(index.size, 0);
+  assert.equal(index.bytes, slotBytes(index));
+  assert.equal(index.bytes, empty);
 });
 
 Deno.test("KeyIndex.scan() visits every key present throughout, across growth and removals", () => {
