@@ -35,11 +35,11 @@ const MAIN = new URL("../server/main.ts", import.meta.url).pathname;
 /**
  * V8's heap flags for every node: an old-generation limit of 1 TiB (in MiB),
  * since records live outside V8's heap and eviction at maxmemory, not V8,
- * must be what stops growth; and 8 MiB young-generation semi-spaces, which V8
+ * must be what stops growth; and 4 MiB young-generation semi-spaces, which V8
  * would otherwise size from that limit, to hold memory outside maxmemory.
  */
 export const V8_HEAP_FLAG =
-  "--v8-flags=--max-old-space-size=1048576,--max-semi-space-size=8";
+  "--v8-flags=--max-old-space-size=1048576,--max-semi-space-size=4";
 const USAGE = `Usage: deno task cluster [options] [-- node flags]
 
 Options:

@@ -18,6 +18,7 @@ import type {
 } from "./commands/types.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { ActiveExpiry } from "./store/expiry.ts";
+import { FreedMemoryTrimmer, openMallocTrim } from "./malloc_trim.ts";
 import type { MemoryLimit } from "./store/memory_limit.ts";
 import { CommandTable } from "./commands/table.ts";
 import { logger } from "./log.ts";
@@ -83,6 +84,8 @@ export class CacheNode {
   /** Where the default maxmemory came from; `undefined` when it was given. */
   #budget: MemoryBudget | undefined;
   #memoryTimer: ReturnType<typeof setInterval> | undefined;
+  /** Returns memory the keyspace gave up to the system (glibc only). */
+  #trimmer: FreedMemoryTrimmer | undefined;
   /** The connections' buffer bytes, summed once per turn of the event loop. */
   #bufferBytes = -1;
   #forgetBufferBytes = (): void => {
@@ -113,6 +116,14 @@ export class CacheNode {
       externalMemory: () => this.#connectionBufferBytes(),
     });
     this.#expiry = new ActiveExpiry(this.#keyspace);
+    const trim = openMallocTrim();
+    if (trim !== undefined) {
+      const keyspace = this.#keyspace;
+      this.#trimmer = new FreedMemoryTrimmer(
+        trim,
+        () => keyspace.releasedBytes,
+      );
+    }
     this.#table = new CommandTable();
     const connections = this.#connections;
     const binaryPort = (): number =>
@@ -155,9 +166,11 @@ export class CacheNode {
     return this.#bufferBytes;
   }
 
+  /** Every 100 ms: the peak of used_memory, and freed memory back to the system. */
   #sampleMemory(): void {
     const used = this.#keyspace.usedMemory;
     if (used > (this.#stats.peakMemory ?? 0)) this.#stats.peakMemory = used;
+    this.#trimmer?.tick(performance.now());
   }
 
   /** Logs the memory limit in force and what it was derived from. */

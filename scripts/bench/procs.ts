@@ -306,7 +306,7 @@ export function startNode(extra: readonly string[] = []): Promise<Server> {
     (port) => [
       "run",
       "-A",
-      `--v8-flags=--max-old-space-size=${NODE_V8_OLD_SPACE_MB},--max-semi-space-size=8`,
+      `--v8-flags=--max-old-space-size=${NODE_V8_OLD_SPACE_MB},--max-semi-space-size=4`,
       MAIN,
       "--host",
       "127.0.0.1",

@@ -131,6 +131,7 @@ export class Arena {
   #draining = NONE;
   #used = 0;
   #reserved = 0;
+  #released = 0;
   #slots = 0;
   #pages = 0;
 
@@ -318,6 +319,14 @@ export class Arena {
   }
 
   /**
+   * Bytes of pages dropped since the arena was made (it only grows): the
+   * node asks the C allocator to return freed memory when this moves.
+   */
+  get releasedBytes(): number {
+    return this.#released;
+  }
+
+  /**
    * Frees every slot at once; pages go back to the pool (up to its size).
    */
   clear(): void {
@@ -477,7 +486,9 @@ export class Arena {
   #dropPage(p: number): void {
     // Detach the buffer: its memory goes back to the system now, not when
     // V8 next collects (nothing else keeps a view of a dropped page).
-    (this.#bytes[p]!.buffer as ArrayBuffer).transfer(0);
+    const buffer = this.#bytes[p]!.buffer as ArrayBuffer;
+    this.#released += buffer.byteLength;
+    buffer.transfer(0);
     this.#class[p] = NONE;
     this.#bytes[p] = undefined;
     this.#words[p] = undefined;

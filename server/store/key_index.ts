@@ -105,6 +105,7 @@ export class KeyIndex<K> {
   #counts = new Int32Array(SEGMENTS);
   #size = 0;
   #slots = 0;
+  #released = 0;
   #equals: (ref: number, key: K) => boolean;
 
   /**
@@ -125,6 +126,14 @@ export class KeyIndex<K> {
   /** Bytes of the index's arrays. */
   get bytes(): number {
     return this.#slots * 8;
+  }
+
+  /**
+   * Bytes of the arrays that resizes gave up since the index was made (it
+   * only grows).
+   */
+  get releasedBytes(): number {
+    return this.#released;
   }
 
   /** Empties the index (segments back to their first size). */
@@ -357,6 +366,7 @@ export class KeyIndex<K> {
     // nothing else holds them (callers re-read a segment's arrays after a
     // removal, which is what may shrink it).
     this.#slots += size - oldHashes.length;
+    this.#released += oldHashes.byteLength + oldRefs.byteLength;
     (oldHashes.buffer as ArrayBuffer).transfer(0);
     (oldRefs.buffer as ArrayBuffer).transfer(0);
   }

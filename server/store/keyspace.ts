@@ -1211,6 +1211,15 @@ export class Keyspace {
     return this.#arena.usedBytes + this.#index.bytes + this.#collectionTotal;
   }
 
+  /**
+   * Bytes of record pages and index arrays the keyspace has given up since
+   * it was made (it only grows): when it moves, freed memory may sit in the
+   * C allocator, which the node then asks to return it.
+   */
+  get releasedBytes(): number {
+    return this.#arena.releasedBytes + this.#index.releasedBytes;
+  }
+
   /** `used_memory`: what the keyspace holds plus the node's buffers, in bytes. */
   get usedMemory(): number {
     return this.dataMemory + this.#external();
@@ -1275,12 +1284,13 @@ export class Keyspace {
       }
     }
     // Evictions leave holes in pages of the sizes that were evicted, which
-    // writes of other sizes cannot fill: while the arena is fragmented, move
-    // as many records as were evicted (memcached's eviction-driven page
-    // moves), so that pages keep up with a shift of value sizes and the
-    // background cycle is not left to catch up alone.
+    // writes of other sizes cannot fill: while the arena holds more than 4%
+    // (and 4 MiB) over its live records, move two records per key evicted
+    // (memcached's eviction-driven page moves), so that pages keep up with
+    // a shift of value sizes. A node at its limit has no room for the 10%
+    // the background cycle tolerates: that is RSS over maxmemory.
     if (evicted !== 0) {
-      this.defragStep(evicted * DEFRAG_PER_EVICTION);
+      this.defragStep(evicted * DEFRAG_PER_EVICTION, 4 << 20, 4);
     }
     return done;
   }
