@@ -10,6 +10,8 @@
  * 3. 50M keys in one node (once, when the machine has the memory).
  * 4. Eviction quality: a Zipf(0.99) cache-aside workload under allkeys-lru
  *    and allkeys-lfu, at the same maxmemory and at the same key count.
+ * 5. Memory reuse: SETs whose value size shifts (32 B → 1 KB → 32 B) into a
+ *    server at maxmemory 256mb, its fragmentation and RSS watched.
  *
  * Every round starts fresh servers; figures are medians of the rounds.
  *
@@ -49,7 +51,7 @@ import { bytes, cell, count, markdownTable, num, ratio } from "./stats.ts";
 export interface MemoryOptions {
   /** Rounds (fresh servers each), medians reported. */
   readonly rounds: number;
-  /** Parts to run (1–4). */
+  /** Parts to run (1–5). */
   readonly parts: ReadonlySet<number>;
   /** Small sizes, for a smoke run. */
   readonly quick: boolean;
@@ -83,6 +85,12 @@ export interface MemorySizes {
   readonly warmOps: number;
   /** Part 4: GETs measured. */
   readonly measuredOps: number;
+  /** Part 5: redis-benchmark's -r (6M). */
+  readonly shiftKeys: number;
+  /** Part 5: SETs per value size. */
+  readonly shiftRequests: number;
+  /** Part 5: maxmemory. */
+  readonly shiftMaxmemory: string;
 }
 
 /** Full sizes (issue 8). */
@@ -100,6 +108,9 @@ export const FULL_SIZES: MemorySizes = {
   maxmemory: "256mb",
   warmOps: 1_000_000,
   measuredOps: 2_000_000,
+  shiftKeys: 6_000_000,
+  shiftRequests: 5_000_000,
+  shiftMaxmemory: "256mb",
 };
 
 /** `--quick` sizes: the same steps, small (part 3 is skipped). */
@@ -117,6 +128,9 @@ export const QUICK_SIZES: MemorySizes = {
   maxmemory: "12mb",
   warmOps: 100_000,
   measuredOps: 100_000,
+  shiftKeys: 600_000,
+  shiftRequests: 500_000,
+  shiftMaxmemory: "32mb",
 };
 
 /** Samples of every figure, by name, one per round. */
@@ -226,6 +240,7 @@ export class MemoryBench {
         await attempt("EX keys", () => this.#expiry());
       }
       if (p.has(4)) await attempt("eviction", () => this.#eviction());
+      if (p.has(5)) await attempt("size shift", () => this.#sizeShift());
     }
     if (p.has(3)) await attempt("part 3", () => this.#hugeNode());
     return this.#report();
@@ -744,6 +759,95 @@ export class MemoryBench {
     }
   }
 
+  // ---------------------------------------------------------------- part 5
+
+  /**
+   * Part 5: SETs whose value size shifts (32 B → 1 KB → 32 B) into one
+   * server at a time, under maxmemory with allkeys-lru. Every second:
+   * INFO memory's allocator_frag_ratio (counted once used_memory is past a
+   * quarter of the limit, when it means something) and RSS.
+   */
+  async #sizeShift(): Promise<void> {
+    const z = this.#z;
+    const order = this.#round % 2 === 1
+      ? ["Redis", "CacheMir"]
+      : ["CacheMir", "Redis"];
+    const limit = sizeBytes(z.shiftMaxmemory);
+    for (const name of order) {
+      if (name === "CacheMir" && !this.#features.maxmemory) continue;
+      progress(this.#phase(`part 5 · starting ${name}`));
+      const flags = [
+        "--maxmemory",
+        z.shiftMaxmemory,
+        "--maxmemory-policy",
+        "allkeys-lru",
+      ];
+      const s = name === "Redis"
+        ? await startRedis(flags)
+        : await startNode(flags);
+      let maxFrag = 0;
+      let maxRss = 0;
+      let watching = true;
+      const watch = (async () => {
+        while (watching) {
+          const m = await info(s.conn, "memory");
+          const frag = infoNumber(m, "allocator_frag_ratio");
+          if (infoNumber(m, "used_memory") > limit / 4 && frag > maxFrag) {
+            maxFrag = frag;
+          }
+          maxRss = Math.max(maxRss, procRss(s.pid));
+          await sleep(1000);
+        }
+      })();
+      try {
+        const cpu0 = procCpuSeconds(s.pid);
+        const sizes = [32, 1024, 32];
+        for (const [i, size] of sizes.entries()) {
+          const phase = this.#phase(
+            `part 5 · ${name} · SET -d ${size} (${i + 1}/${sizes.length})`,
+          );
+          progress(phase);
+          const row = await redisBenchmark(s.port, [
+            "-t",
+            "set",
+            "-P",
+            "16",
+            "-r",
+            String(z.shiftKeys),
+            "-d",
+            String(size),
+            "-c",
+            "50",
+            "-n",
+            String(z.shiftRequests),
+          ]);
+          this.#s.add(`shift.${name}.rps${i}`, row.rps);
+        }
+        const cpu = procCpuSeconds(s.pid) - cpu0;
+        watching = false;
+        await watch;
+        const m = await info(s.conn, "memory");
+        this.#s.add(`shift.${name}.maxFrag`, maxFrag);
+        this.#s.add(`shift.${name}.maxRss`, maxRss);
+        this.#s.add(
+          `shift.${name}.endFrag`,
+          infoNumber(m, "allocator_frag_ratio"),
+        );
+        this.#s.add(`shift.${name}.endRss`, procRss(s.pid));
+        this.#s.add(`shift.${name}.endUsed`, infoNumber(m, "used_memory"));
+        this.#s.add(`shift.${name}.keys`, await dbsize(s));
+        this.#s.add(
+          `shift.${name}.cpu`,
+          cpu * 1e6 / (z.shiftRequests * sizes.length),
+        );
+      } finally {
+        watching = false;
+        await watch.catch(() => {});
+        await s.stop();
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- report
 
   #report(): string {
@@ -982,6 +1086,53 @@ export class MemoryBench {
             ">CacheMir hit ratio",
             ">CacheMir − Redis (points)",
           ],
+          rows,
+        ),
+        "",
+      );
+    }
+    if (p.has(5)) {
+      const limit = sizeBytes(z.shiftMaxmemory);
+      const mib = (a: number[]): number[] => a.map((x) => x / 2 ** 20);
+      const k = (n: string, m: string): number[] => g(`shift.${n}.${m}`);
+      const rows: string[][] = [
+        ["max allocator_frag_ratio", "maxFrag", 2, "", "< 1.3"],
+        [
+          "max RSS",
+          "maxRss",
+          0,
+          " MiB",
+          `≤ ${num(limit * 1.1 / 2 ** 20 + 64)} MiB`,
+        ],
+        ["allocator_frag_ratio at the end", "endFrag", 2, "", ""],
+        ["RSS at the end", "endRss", 0, " MiB", ""],
+        ["used_memory at the end", "endUsed", 0, " MiB", ""],
+        ["keys at the end", "keys", 0, "", ""],
+        ["SET -d 32 ops/s", "rps0", 0, "", ""],
+        ["SET -d 1024 ops/s", "rps1", 0, "", ""],
+        ["SET -d 32 again ops/s", "rps2", 0, "", ""],
+        ["server CPU per SET", "cpu", 2, " µs", ""],
+      ].map(([label, m, dec, unit, target]) => {
+        const scale = unit === " MiB" ? mib : (a: number[]) => a;
+        return [
+          label as string,
+          cell(scale(k("Redis", m as string)), dec as number, unit as string),
+          cell(
+            scale(k("CacheMir", m as string)),
+            dec as number,
+            unit as string,
+          ),
+          ratio(k("CacheMir", m as string), k("Redis", m as string)),
+          target as string,
+        ];
+      });
+      out.push(
+        "## 5. Memory reuse: value sizes that shift",
+        "",
+        `Each server alone, \`--maxmemory ${z.shiftMaxmemory} --maxmemory-policy allkeys-lru\`, then \`redis-benchmark -t set -P 16 -r ${z.shiftKeys} -c 50 -n ${z.shiftRequests}\` with \`-d 32\`, \`-d 1024\`, \`-d 32\` in turn. INFO memory's allocator_frag_ratio (bytes the allocator holds / bytes in live allocations; counted while used_memory is past a quarter of the limit) and RSS from /proc every second. Targets: allocator_frag_ratio under 1.3, RSS never past maxmemory + 10% + 64 MiB.`,
+        "",
+        markdownTable(
+          ["measure", ">Redis", ">CacheMir", ">CacheMir / Redis", "target"],
           rows,
         ),
         "",
