@@ -7,7 +7,7 @@
  * @module
  */
 
-import { spawn } from "./procs.ts";
+import { killAfter, spawn } from "./procs.ts";
 
 const encoder = new TextEncoder();
 
@@ -201,13 +201,7 @@ export async function pipeLoad(
     "--pipe-timeout",
     "120",
   ], { stdin: "piped", stdout: "piped", stderr: "piped" });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-  }, timeoutMs);
+  const timer = killAfter(child, timeoutMs);
   const firstErrors: string[] = [];
   let summary: { errors: number; replies: number } | undefined;
   const tails = { out: "", err: "" };
@@ -255,9 +249,11 @@ export async function pipeLoad(
     } catch { /* gone */ }
   }
   const status = await child.status;
-  clearTimeout(timer);
+  timer.clear();
   await Promise.all([readOut, readErr]);
-  if (timedOut) throw new Error(`redis-cli --pipe timed out (${timeoutMs} ms)`);
+  if (timer.timedOut) {
+    throw new Error(`redis-cli --pipe timed out (${timeoutMs} ms)`);
+  }
   if (writeError !== undefined) {
     throw new Error(`redis-cli --pipe: ${writeError.message}`);
   }

@@ -78,6 +78,40 @@ export function spawn(
   return child;
 }
 
+/** A kill timer on a child: {@link killAfter}. */
+export interface KillTimer {
+  /** Whether the child was killed because it ran too long. */
+  readonly timedOut: boolean;
+  /** Stops the timer (the child ended). */
+  clear(): void;
+}
+
+/**
+ * Kills a child (SIGKILL) if it still runs after `timeoutMs`.
+ *
+ * @param child The child.
+ * @param timeoutMs The bound.
+ * @returns The timer: clear it once the child ended.
+ */
+export function killAfter(
+  child: Deno.ChildProcess,
+  timeoutMs: number,
+): KillTimer {
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  }, timeoutMs);
+  return {
+    get timedOut(): boolean {
+      return timedOut;
+    },
+    clear: () => clearTimeout(timer),
+  };
+}
+
 /**
  * Runs a registered child to its end with a time bound, collecting its
  * output.
@@ -98,16 +132,10 @@ export async function runBounded(
     stdout: "piped",
     stderr: "piped",
   });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-  }, timeoutMs);
+  const timer = killAfter(child, timeoutMs);
   try {
     const out = await child.output();
-    if (timedOut) {
+    if (timer.timedOut) {
       throw new Error(`${program} did not finish within ${timeoutMs} ms`);
     }
     const d = new TextDecoder();
@@ -117,7 +145,7 @@ export async function runBounded(
       stderr: d.decode(out.stderr),
     };
   } finally {
-    clearTimeout(timer);
+    timer.clear();
   }
 }
 

@@ -7,7 +7,11 @@
 
 import assert from "node:assert/strict";
 import { Keyspace } from "./keyspace.ts";
-import type { EvictionPolicy, MemoryLimit } from "./memory_limit.ts";
+import {
+  EVICTION_POLICIES,
+  type EvictionPolicy,
+  type MemoryLimit,
+} from "./memory_limit.ts";
 import { randomInt, seededRandom } from "./_testing.ts";
 
 const START = 1_700_000_000_000;
@@ -478,15 +482,9 @@ Deno.test({
 
   fn() {
     const big = "x".repeat(2_000_000);
-    const policies: EvictionPolicy[] = [
-      "allkeys-lru",
-      "allkeys-lfu",
-      "allkeys-random",
-      "volatile-lru",
-      "volatile-lfu",
-      "volatile-random",
-      "volatile-ttl",
-    ];
+    const policies: EvictionPolicy[] = EVICTION_POLICIES.filter((p) =>
+      p !== "noeviction"
+    );
     for (const policy of policies) {
       for (let seed = 1; seed <= 20; seed++) {
         const { ks, clock } = makeKeyspace(seed, { policy });
