@@ -1466,12 +1466,14 @@ export class Keyspace {
     ) {
       return 0;
     }
-    this.#poolSize = 0; // references may move
-    return this.#arena.evacuate(maxMoves, (from, to) => {
+    const moved = this.#arena.evacuate(maxMoves, (from, to) => {
       if (this.#index.findRef(this.#recordHash(to), from)) {
         const p = this.#index.position;
         this.#index.setRef(p.segment, p.slot, to);
       }
     });
+    // The pool's references may name moved records: sample afresh.
+    if (moved !== 0) this.#poolSize = 0;
+    return moved;
   }
 }
