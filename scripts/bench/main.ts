@@ -5,11 +5,17 @@
  * deno task bench memory                 # issue 8's memory benchmark, 3 rounds
  * deno task bench memory --quick         # small sizes, a smoke run (< 2 min)
  * deno task bench memory --rounds 5 --only 1,4
+ * deno task bench resp                   # issue 9's redis-benchmark workloads
+ * deno task bench resp memory --quick    # both, small sizes
  * ```
  *
  * Flags: `--quick` (small sizes, 1 round unless `--rounds` is given),
  * `--rounds N` (default 3), `--only 1,2` (parts of a sub-benchmark),
- * `--out <dir>` (default `bench/`). Every child process (redis-server,
+ * `--out <dir>` (default `bench/`). Each sub-benchmark writes
+ * `<out>/results-<name>.md`; the run also writes `<out>/results.md` (every
+ * sub-benchmark of this invocation, the machine, every command line) and,
+ * when a sub-benchmark gives CacheMir / Redis ratios, `<out>/results.svg` (a
+ * vega-lite chart of them). Every child process (redis-server,
  * nodes, redis-cli, redis-benchmark) is killed on exit, on error and on
  * Ctrl-C. The micro-benchmarks (`*_bench.ts`) run with
  * `deno task bench:micro`.
@@ -19,8 +25,10 @@
 
 import { parseArgs } from "node:util";
 import { MemoryBench } from "./memory.ts";
+import { RespBench } from "./resp_bench_suite.ts";
+import { type RatioPoint, renderRatioChart } from "./ratio_chart.ts";
 import { killAll, killChildrenOnSignals, recordedCommands } from "./procs.ts";
-import { machineInfo } from "./sys.ts";
+import { type MachineInfo, machineInfo } from "./sys.ts";
 import { clearProgress } from "./progress.ts";
 import { bytes, markdownTable } from "./stats.ts";
 
@@ -34,13 +42,24 @@ export interface SuiteOptions {
   readonly only: ReadonlySet<number>;
 }
 
-/** A sub-benchmark: runs and returns its Markdown report. */
-export type SubBenchmark = (options: SuiteOptions) => Promise<string>;
+/** What a sub-benchmark gives back. */
+export interface SubBenchmarkResult {
+  /** Its Markdown report (headings from `##`). */
+  readonly markdown: string;
+  /** CacheMir / Redis ratios for the results chart, if it has any. */
+  readonly ratios?: readonly RatioPoint[];
+}
+
+/** A sub-benchmark: runs and returns its report. */
+export type SubBenchmark = (
+  options: SuiteOptions,
+) => Promise<SubBenchmarkResult>;
 
 /** The sub-benchmarks by name. */
 export const SUB_BENCHMARKS: Readonly<Record<string, SubBenchmark>> = {
-  memory: (o) =>
-    new MemoryBench({
+  resp: (o) => new RespBench({ rounds: o.rounds, quick: o.quick }).run(),
+  memory: async (o) => ({
+    markdown: await new MemoryBench({
       rounds: o.rounds,
       quick: o.quick,
       // Part 3 (50M keys) is too big for a smoke run.
@@ -48,6 +67,7 @@ export const SUB_BENCHMARKS: Readonly<Record<string, SubBenchmark>> = {
         ? o.only
         : new Set(o.quick ? [1, 2, 4, 5] : [1, 2, 3, 4, 5]),
     }).run(),
+  }),
 };
 
 const USAGE = `Usage: deno task bench <${
@@ -133,6 +153,49 @@ async function gitRevision(): Promise<string> {
   }
 }
 
+/**
+ * The machine as a Markdown table.
+ *
+ * @param machine What {@link machineInfo} found.
+ * @returns The table.
+ */
+export function machineTable(machine: MachineInfo): string {
+  return markdownTable(["machine", ""], [
+    ["cores", String(machine.cores)],
+    ["CPU", machine.cpuModel],
+    ["memory", bytes(machine.memTotal)],
+    ["Linux", machine.kernel],
+    ["Deno", machine.deno],
+    ["Redis", machine.redis],
+  ]);
+}
+
+/**
+ * Moves every Markdown heading one level down (`## a` → `### a`), outside
+ * fenced code blocks, so that a sub-benchmark's report nests in
+ * `results.md`.
+ *
+ * @param markdown The report.
+ * @returns The report with deeper headings.
+ */
+export function demoteHeadings(markdown: string): string {
+  let fenced = false;
+  return markdown.split("\n").map((line) => {
+    if (line.startsWith("```")) fenced = !fenced;
+    return !fenced && /^#{1,5} /.test(line) ? `#${line}` : line;
+  }).join("\n");
+}
+
+/** Writes a Markdown file as `deno fmt` wants it (the repository checks fmt). */
+async function writeMarkdown(file: string, text: string): Promise<void> {
+  await Deno.writeTextFile(file, text);
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "-q", file],
+    stdout: "null",
+    stderr: "null",
+  }).output().catch(() => {});
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -143,12 +206,19 @@ async function main(): Promise<void> {
   }
   killChildrenOnSignals();
   const started = new Date();
+  const t0 = performance.now();
   const machine = await machineInfo();
   const revision = await gitRevision();
+  const rounds = `${parsed.options.rounds} round(s)${
+    parsed.options.quick ? " · --quick (small sizes)" : ""
+  }; figures are medians of the rounds, min–max in parentheses.`;
+  const sections: string[] = [];
+  const ratios: RatioPoint[] = [];
+  await Deno.mkdir(parsed.out, { recursive: true });
   for (const name of parsed.names) {
-    const t0 = performance.now();
-    const body = await SUB_BENCHMARKS[name](parsed.options);
-    const minutes = (performance.now() - t0) / 60_000;
+    const t1 = performance.now();
+    const result = await SUB_BENCHMARKS[name](parsed.options);
+    const minutes = (performance.now() - t1) / 60_000;
     const argv = [
       "deno",
       "task",
@@ -161,20 +231,11 @@ async function main(): Promise<void> {
       "",
       `\`${argv.join(" ")}\` · started ${started.toISOString()} · ${
         minutes.toFixed(1)
-      } min · CacheMir ${revision} · ${parsed.options.rounds} round(s)${
-        parsed.options.quick ? " · --quick (small sizes)" : ""
-      }; figures are medians of the rounds, min–max in parentheses.`,
+      } min · CacheMir ${revision} · ${rounds}`,
       "",
-      markdownTable(["machine", ""], [
-        ["cores", String(machine.cores)],
-        ["CPU", machine.cpuModel],
-        ["memory", bytes(machine.memTotal)],
-        ["Linux", machine.kernel],
-        ["Deno", machine.deno],
-        ["Redis", machine.redis],
-      ]),
+      machineTable(machine),
       "",
-      body,
+      result.markdown,
       "## Command lines",
       "",
       "```sh",
@@ -182,19 +243,50 @@ async function main(): Promise<void> {
       "```",
       "",
     ].join("\n");
-    await Deno.mkdir(parsed.out, { recursive: true });
     const file = `${parsed.out}/results-${name}.md`;
-    await Deno.writeTextFile(file, report);
-    // Keep the file as `deno fmt` wants it (the repository checks fmt).
-    await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "-q", file],
-      stdout: "null",
-      stderr: "null",
-    }).output().catch(() => {});
+    await writeMarkdown(file, report);
     clearProgress();
     console.log(await Deno.readTextFile(file));
     console.error(`written: ${file}`);
+    sections.push(
+      `## ${name} (${minutes.toFixed(1)} min)`,
+      "",
+      demoteHeadings(result.markdown),
+    );
+    ratios.push(...(result.ratios ?? []));
   }
+  const svg = `${parsed.out}/results.svg`;
+  if (ratios.length > 0) {
+    await Deno.writeTextFile(svg, await renderRatioChart(ratios));
+    console.error(`written: ${svg}`);
+  }
+  const all = `${parsed.out}/results.md`;
+  await writeMarkdown(
+    all,
+    [
+      "# CacheMir benchmarks",
+      "",
+      `\`deno task bench ${
+        Deno.args.join(" ")
+      }\` · started ${started.toISOString()} · ${
+        ((performance.now() - t0) / 60_000).toFixed(1)
+      } min · CacheMir ${revision} · ${rounds}`,
+      "",
+      machineTable(machine),
+      "",
+      ...(ratios.length > 0
+        ? ["![CacheMir / Redis ratios](results.svg)", ""]
+        : []),
+      ...sections,
+      "## Command lines",
+      "",
+      "```sh",
+      ...recordedCommands(),
+      "```",
+      "",
+    ].join("\n"),
+  );
+  console.error(`written: ${all}`);
 }
 
 if (import.meta.main) {
