@@ -330,11 +330,11 @@ Deno.test("HashRing rejects bad options, addresses and weights", () => {
         `Cannot make ring: pointsPerNode must be an integer from 1 to 65536, got ${pointsPerNode}`,
     });
   }
-  for (const probes of [0, 9, 2.5]) {
+  for (const probes of [0, 65, 2.5]) {
     assert.throws(() => new HashRing({ probes }), {
       name: "RangeError",
       message:
-        `Cannot make ring: probes must be an integer from 1 to 8, got ${probes}`,
+        `Cannot make ring: probes must be an integer from 1 to 64, got ${probes}`,
     });
   }
   const ring = new HashRing();
@@ -359,4 +359,159 @@ Deno.test("HashRing rejects bad options, addresses and weights", () => {
       "Cannot add node a:1: weight 1000 gives 160000 points, more than 65536",
   });
   assert.equal(ring.size, 0);
+});
+
+/** `n` node addresses, `10.0.0.0:7379`, `10.0.0.1:7379`, … (as in RING.md and the bench). */
+function fleet(n: number): string[] {
+  return Array.from(
+    { length: n },
+    (_, i) => `10.0.${i >> 8}.${i & 255}:7379`,
+  );
+}
+
+Deno.test("HashRing places points at murmurHash3String(`${node}-${i}`) for any address", () => {
+  // Addresses of every length mod 4, non-ASCII, and indexes of 1 to 4 digits.
+  const nodes = ["a:1", "ab:12", "abc:123", "host-é:7379", "😀:1", "x"];
+  const keys = makeKeys(3000, 14);
+  const ring = new HashRing({ nodes, pointsPerNode: 1200, probes: 1 });
+  const expected = bruteForceRing(nodes, { pointsPerNode: 1200, probes: 1 });
+  for (const key of keys) assert.equal(ring.nodeFor(key), expected(key));
+});
+
+Deno.test("HashRing.shares() with one probe is each node's arcs of the circle, exactly", () => {
+  const nodes = ["a:1", "b:1", "c:1"];
+  const ring = new HashRing({ nodes, pointsPerNode: 4, probes: 1 });
+  const points: { at: number; node: string }[] = [];
+  for (const node of nodes) {
+    for (let i = 0; i < 4; i++) {
+      points.push({ at: murmurHash3String(`${node}-${i}`), node });
+    }
+  }
+  points.sort((a, b) => a.at - b.at);
+  const expected = new Map(nodes.map((node) => [node, 0]));
+  for (let i = 0; i < points.length; i++) {
+    const prev = i === 0 ? points.at(-1)!.at - 2 ** 32 : points[i - 1].at;
+    const { node, at } = points[i];
+    expected.set(node, expected.get(node)! + (at - prev) / 2 ** 32);
+  }
+  const shares = ring.shares();
+  for (const node of nodes) {
+    assert.ok(Math.abs(shares.get(node)! - expected.get(node)!) < 1e-12);
+  }
+  assert.deepEqual(
+    new HashRing({ nodes: ["a:1"] }).shares(),
+    new Map([["a:1", 1]]),
+  );
+  assert.deepEqual(new HashRing().shares(), new Map());
+});
+
+Deno.test("HashRing.shares() with 16 probes matches where 1,000,000 keys go", () => {
+  const keys = millionKeys();
+  const ring = new HashRing({ nodes: NODES });
+  const perNode = new Array(NODES.length).fill(0);
+  for (const owner of owners(ring, NODES, keys)) perNode[owner]++;
+  const shares = ring.shares();
+  let sum = 0;
+  for (const [i, node] of NODES.entries()) {
+    const share = shares.get(node)!;
+    sum += share;
+    // 4.5 standard deviations of a count of 1,000,000 keys.
+    const sd = Math.sqrt(share * (1 - share) / keys.length);
+    assert.ok(
+      Math.abs(perNode[i] / keys.length - share) < 4.5 * sd,
+      `${node}: ${perNode[i] / keys.length} of keys, share ${share}`,
+    );
+  }
+  assert.ok(Math.abs(sum - 1) < 1e-9);
+});
+
+Deno.test("HashRing of 1,000 nodes: the largest share of the hash space is at most 1.05× the mean", () => {
+  const ring = new HashRing({ nodes: fleet(1000) });
+  const shares = [...ring.shares().values()];
+  assert.equal(shares.length, 1000);
+  const sum = shares.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-9, `shares add up to ${sum}`);
+  const largest = Math.max(...shares) * 1000;
+  assert.ok(largest <= 1.05, `largest share ${largest}× the mean`);
+  assert.ok(Math.min(...shares) * 1000 >= 0.95);
+});
+
+Deno.test("HashRing.add() moves at most 1.1/(n+1) of the hash space, all of it to the new node", () => {
+  const keys = makeKeys(100_000, 15);
+  for (const n of [10, 100, 1000]) {
+    const nodes = fleet(n + 1);
+    const ring = new HashRing({ nodes: nodes.slice(0, n) });
+    const before = ring.shares();
+    const owned = keys.map((key) => ring.nodeFor(key));
+    ring.add(nodes[n]);
+    const after = ring.shares();
+    // Moved space is the new node's share; no old node gains any.
+    const moved = after.get(nodes[n])!;
+    assert.ok(
+      moved <= 1.1 / (n + 1),
+      `${n} → ${n + 1} nodes: ${moved * (n + 1)}/(n+1) moved`,
+    );
+    let lost = 0;
+    for (const [node, share] of before) {
+      assert.ok(after.get(node)! <= share + 1e-12, `${node} gained space`);
+      lost += share - after.get(node)!;
+    }
+    assert.ok(Math.abs(lost - moved) < 1e-9);
+    for (const [i, key] of keys.entries()) {
+      const now = ring.nodeFor(key);
+      if (now !== owned[i]) assert.equal(now, nodes[n], `${key} moved`);
+    }
+  }
+});
+
+Deno.test("HashRing.remove() undoes add() exactly, at 1,000 nodes", () => {
+  const nodes = fleet(1001);
+  const ring = new HashRing({ nodes: nodes.slice(0, 1000) });
+  const keys = makeKeys(50_000, 16);
+  const before = keys.map((key) => ring.nodeFor(key));
+  const shares = ring.shares();
+  for (const node of [nodes[1000], nodes[1000], "z:1"]) {
+    ring.add(node);
+    assert.ok(keys.some((key) => ring.nodeFor(key) === node));
+    assert.equal(ring.remove(node), true);
+    assert.deepEqual(keys.map((key) => ring.nodeFor(key)), before);
+    assert.deepEqual(ring.shares(), shares);
+  }
+  // And removing then adding back an old node.
+  ring.remove(nodes[500]);
+  assert.equal(ring.size, 999);
+  ring.add(nodes[500]);
+  assert.deepEqual(keys.map((key) => ring.nodeFor(key)), before);
+});
+
+Deno.test("HashRing applies changes made between lookups as if made one by one", () => {
+  const nodes = fleet(60);
+  const keys = makeKeys(20_000, 17);
+  const ring = new HashRing({ nodes: nodes.slice(0, 40) });
+  ring.nodeFor("k");
+  // Several changes before the next lookup: adds, removes, a node removed and
+  // added back, a node added and removed, weights raised and lowered.
+  for (const node of nodes.slice(40, 50)) ring.add(node);
+  ring.remove(nodes[3]);
+  ring.remove(nodes[45]);
+  ring.add(nodes[3]);
+  ring.add(nodes[7], 2);
+  ring.add(nodes[8], 0.5);
+  ring.add("gone:1");
+  ring.remove("gone:1");
+  ring.remove(nodes[9]);
+  ring.nodeFor("k");
+  ring.add(nodes[7], 1);
+  ring.add(nodes[50]);
+  ring.remove(nodes[10]);
+  const expected = new HashRing();
+  for (const node of ring.nodes()) expected.add(node, ring.weightOf(node));
+  assert.deepEqual(ring.nodes(), expected.nodes());
+  for (const key of keys) {
+    assert.equal(ring.nodeFor(key), expected.nodeFor(key));
+  }
+  for (const key of keys.slice(0, 200)) {
+    assert.deepEqual(ring.successors(key, 5), expected.successors(key, 5));
+  }
+  assert.deepEqual(ring.shares(), expected.shares());
 });
