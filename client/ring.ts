@@ -101,6 +101,8 @@ export interface HashRingOptions {
 }
 
 interface RingNode {
+  /** Its address. */
+  node: string;
   weight: number;
   /** Index in `#slots`, the number its points carry in `#owners`. */
   slot: number;
@@ -253,6 +255,26 @@ function pointShares(points: Uint32Array, probes: number): Float64Array {
   return out;
 }
 
+/** One to two buckets per point, from 2 to 2^20 buckets: the number of bits that pick one. */
+function bucketBits(total: number): number {
+  return Math.min(
+    MAX_BUCKET_BITS,
+    Math.max(1, Math.ceil(Math.log2(total + 1))),
+  );
+}
+
+/** Index of the first of the sorted `points` at or after `value`. */
+function lowerBound(points: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * A consistent-hash ring of virtual nodes (see the module documentation for
  * the multi-probe lookup).
@@ -299,8 +321,8 @@ export class HashRing implements NodeLocator {
   #free: number[] = [];
   /** Nodes added since the last lookup, with their slots. */
   #added: RingNode[] = [];
-  /** Slots of nodes removed since the last lookup (their points are still in `#points`). */
-  #removed: number[] = [];
+  /** Nodes removed since the last lookup (their points are still in `#points`). */
+  #removed: RingNode[] = [];
   /** `#buckets[b]` is the index of the first point at or after `b << #shift`; one more entry holds the count. */
   #buckets: Uint32Array = new Uint32Array(2);
   /** 32 minus the number of top hash bits that pick a bucket. */
@@ -623,7 +645,7 @@ export class HashRing implements NodeLocator {
     }
     const slot = this.#free.pop() ?? this.#slots.length;
     this.#slots[slot] = node;
-    const entry: RingNode = { weight, slot, count };
+    const entry: RingNode = { node, weight, slot, count };
     this.#entries.set(node, entry);
     this.#added.push(entry);
   }
@@ -639,7 +661,7 @@ export class HashRing implements NodeLocator {
     } else {
       // Its points leave at the next lookup; the slot is free after that.
       this.#slots[entry.slot] = undefined;
-      this.#removed.push(entry.slot);
+      this.#removed.push(entry);
     }
   }
 
@@ -680,48 +702,27 @@ export class HashRing implements NodeLocator {
         newOwners[i] = added[r].slot;
       }
     }
+    const removed = this.#removed;
+    let removedCount = 0;
+    for (const entry of removed) removedCount += entry.count;
+    const oldTotal = this.#points.length;
+    if (
+      oldTotal !== 0 && (count + removedCount) * 16 < oldTotal &&
+      this.#spliceRuns(newPoints, newOwners, removedCount)
+    ) {
+      this.#finish();
+      return;
+    }
     // Merge, dropping removed slots.
     const gone = new Uint8Array(slots.length);
-    for (const slot of this.#removed) gone[slot] = 1;
+    for (const entry of removed) gone[entry.slot] = 1;
     const oldPoints = this.#points;
     const oldOwners = this.#owners;
-    let keep = 0;
-    if (this.#removed.length === 0) {
-      keep = oldPoints.length;
-    } else {
-      for (let i = 0; i < oldOwners.length; i++) {
-        if (gone[oldOwners[i]] === 0) keep++;
-      }
-    }
-    const total = keep + count;
-    const points = new Uint32Array(total);
-    const owners = new Uint32Array(total);
+    const points = new Uint32Array(oldTotal - removedCount + count);
+    const owners = new Uint32Array(points.length);
     let i = 0;
     let j = 0;
     let o = 0;
-    const oldTotal = oldPoints.length;
-    if (this.#removed.length === 0) {
-      // Only additions: a plain merge.
-      while (i < oldTotal && j < count) {
-        const a = oldPoints[i];
-        const b = newPoints[j];
-        if (a < b || (a === b && slots[oldOwners[i]]! < slots[newOwners[j]]!)) {
-          points[o] = a;
-          owners[o++] = oldOwners[i++];
-        } else {
-          points[o] = b;
-          owners[o++] = newOwners[j++];
-        }
-      }
-    } else if (count === 0) {
-      // Only removals: a plain filter.
-      for (; i < oldTotal; i++) {
-        const owner = oldOwners[i];
-        if (gone[owner] !== 0) continue;
-        points[o] = oldPoints[i];
-        owners[o++] = owner;
-      }
-    }
     while (i < oldTotal && j < count) {
       const owner = oldOwners[i];
       if (gone[owner] !== 0) {
@@ -749,24 +750,143 @@ export class HashRing implements NodeLocator {
       points[o] = newPoints[j];
       owners[o++] = newOwners[j];
     }
-    for (const slot of this.#removed) this.#free.push(slot);
+    this.#points = points;
+    this.#owners = owners;
+    this.#finish();
+    this.#index();
+  }
+
+  /**
+   * Applies few changes to many points: finds where each new point goes
+   * (binary search) and where each removed point is, and copies the runs of
+   * points between them (`TypedArray.set`). Returns false, having changed
+   * nothing, if a removed point is not found (it cannot happen).
+   */
+  #spliceRuns(
+    newPoints: Uint32Array,
+    newOwners: Uint32Array,
+    removedCount: number,
+  ): boolean {
+    const slots = this.#slots;
+    const oldPoints = this.#points;
+    const oldOwners = this.#owners;
+    const oldTotal = oldPoints.length;
+    const count = newPoints.length;
+    // Indexes of the removed points.
+    const drop = new Uint32Array(removedCount);
+    const scratch = new Uint32Array(MAX_POINTS_PER_NODE);
+    let d = 0;
+    for (const entry of this.#removed) {
+      pointsOf(entry.node, entry.count, scratch, 0);
+      for (let k = 0; k < entry.count; k++) {
+        let at = lowerBound(oldPoints, scratch[k]);
+        while (
+          at < oldTotal && oldPoints[at] === scratch[k] &&
+          oldOwners[at] !== entry.slot
+        ) at++;
+        if (at === oldTotal || oldOwners[at] !== entry.slot) return false;
+        drop[d++] = at;
+      }
+    }
+    drop.sort();
+    for (let k = 1; k < removedCount; k++) {
+      // A node with two equal points: leave it to the full merge.
+      if (drop[k] === drop[k - 1]) return false;
+    }
+    // Index in the old points before which each new point goes.
+    const before = new Uint32Array(count);
+    for (let j = 0; j < count; j++) {
+      const b = newPoints[j];
+      let at = lowerBound(oldPoints, b);
+      const node = slots[newOwners[j]]!;
+      while (
+        at < oldTotal && oldPoints[at] === b &&
+        (slots[oldOwners[at]] ?? "") < node
+      ) at++;
+      before[j] = at;
+    }
+    const total = oldTotal - removedCount + count;
+    const points = new Uint32Array(total);
+    const owners = new Uint32Array(total);
+    let from = 0; // next old point to copy
+    let o = 0;
+    let r = 0;
+    const copy = (to: number): void => {
+      if (to > from) {
+        points.set(oldPoints.subarray(from, to), o);
+        owners.set(oldOwners.subarray(from, to), o);
+        o += to - from;
+        from = to;
+      }
+    };
+    for (let j = 0; j <= count; j++) {
+      const to = j < count ? before[j] : oldTotal;
+      while (r < removedCount && drop[r] < to) {
+        copy(drop[r]);
+        from = drop[r++] + 1;
+      }
+      copy(to);
+      if (j < count) {
+        points[o] = newPoints[j];
+        owners[o++] = newOwners[j];
+      }
+    }
+    // The bucket table shifts by the points added and removed before each bucket.
+    const bits = bucketBits(total);
+    const buckets = this.#buckets;
+    if (32 - bits === this.#shift) {
+      const shift = this.#shift;
+      let delta = 0;
+      let b = 0;
+      let j = 0;
+      r = 0;
+      while (j < count || r < removedCount) {
+        let at: number;
+        let step: number;
+        if (
+          r === removedCount ||
+          (j < count && newPoints[j] <= oldPoints[drop[r]])
+        ) {
+          at = newPoints[j++] >>> shift;
+          step = 1;
+        } else {
+          at = oldPoints[drop[r++]] >>> shift;
+          step = -1;
+        }
+        if (delta === 0) b = at + 1;
+        else for (; b <= at; b++) buckets[b] += delta;
+        delta += step;
+      }
+      if (delta !== 0) { for (; b < buckets.length; b++) buckets[b] += delta; }
+      this.#points = points;
+      this.#owners = owners;
+    } else {
+      this.#points = points;
+      this.#owners = owners;
+      this.#index();
+    }
+    return true;
+  }
+
+  /** Frees the removed nodes' slots and clears the changes. */
+  #finish(): void {
+    for (const entry of this.#removed) this.#free.push(entry.slot);
     this.#added = [];
     this.#removed = [];
-    // One to two buckets per point, from 2 to 2^20 buckets.
-    const bits = Math.min(
-      MAX_BUCKET_BITS,
-      Math.max(1, Math.ceil(Math.log2(total + 1))),
-    );
-    const shift = 32 - bits;
-    const buckets = new Uint32Array((1 << bits) + 1);
+  }
+
+  /** Builds the bucket table of the points. */
+  #index(): void {
+    const points = this.#points;
+    const total = points.length;
+    const shift = 32 - bucketBits(total);
+    const buckets = new Uint32Array((1 << (32 - shift)) + 1);
     let b = 0;
     for (let p = 0; p < total; p++) {
       const at = points[p] >>> shift;
       while (b <= at) buckets[b++] = p;
     }
     while (b < buckets.length) buckets[b++] = total;
-    this.#points = points;
-    this.#owners = owners;
     this.#buckets = buckets;
     this.#shift = shift;
   }

@@ -515,3 +515,30 @@ Deno.test("HashRing applies changes made between lookups as if made one by one",
   }
   assert.deepEqual(ring.shares(), expected.shares());
 });
+
+Deno.test("HashRing changed node by node matches a ring built at once", () => {
+  // 400 nodes × 160 points = 64,000 points; the adds cross 65,536, where
+  // the bucket table doubles.
+  const nodes = fleet(430);
+  const ring = new HashRing({ nodes: nodes.slice(0, 400) });
+  const keys = makeKeys(20_000, 18);
+  ring.nodeFor("k");
+  for (let i = 400; i < 430; i++) {
+    ring.add(nodes[i], i % 7 === 0 ? 1.5 : 1);
+    ring.nodeFor("k");
+    if (i % 3 === 0) {
+      ring.remove(nodes[i - 200]);
+      ring.nodeFor("k");
+    }
+    if (i % 5 === 0) {
+      ring.add(nodes[i - 100], 0.5);
+      ring.nodeFor("k");
+    }
+  }
+  const expected = new HashRing();
+  for (const node of ring.nodes()) expected.add(node, ring.weightOf(node));
+  for (const key of keys) {
+    assert.equal(ring.nodeFor(key), expected.nodeFor(key));
+  }
+  assert.deepEqual(ring.shares(), expected.shares());
+});
