@@ -1,9 +1,12 @@
 /**
- * Lookup cost of {@linkcode HashRing} and {@linkcode JumpHash}, and how evenly
- * they spread keys.
+ * Lookup cost of {@linkcode HashRing} and {@linkcode JumpHash}, how evenly
+ * they spread keys, and how the ring scales: build time, add/remove time,
+ * lookup ns, largest share of the hash space / mean (exact, from
+ * {@linkcode HashRing.shares}) and the space one more node takes, at 10, 100,
+ * 1,000 and 5,000 nodes.
  *
  * ```sh
- * deno bench client/ring_bench.ts                 # ns per lookup + spread over 10 nodes
+ * deno bench client/ring_bench.ts                 # all of the above
  * deno bench client/ring_bench.ts -- --survey     # also: 200 random address sets
  * ```
  *
@@ -22,6 +25,7 @@ const MASK = KEYS.length - 1;
 
 const ring1 = new HashRing({ nodes: NODES, probes: 1 });
 const ring2 = new HashRing({ nodes: NODES, probes: 2 });
+const ring3 = new HashRing({ nodes: NODES, probes: 3 });
 const ring = new HashRing({ nodes: NODES });
 const jump = new JumpHash({ nodes: NODES });
 const jumpWithHole = new JumpHash({ nodes: NODES });
@@ -46,13 +50,18 @@ Deno.bench("HashRing.nodeFor() probes 2, 10 × 160 points", {
 }, () => {
   sink ^= ring2.nodeFor(KEYS[n++ & MASK]).length;
 });
-Deno.bench("HashRing.nodeFor() probes 3 (default), 10 × 160 points", {
+Deno.bench("HashRing.nodeFor() probes 3, 10 × 160 points", {
+  group: "lookup",
+}, () => {
+  sink ^= ring3.nodeFor(KEYS[n++ & MASK]).length;
+});
+Deno.bench("HashRing.nodeFor() probes 16 (default), 10 × 160 points", {
   group: "lookup",
   baseline: true,
 }, () => {
   sink ^= ring.nodeFor(KEYS[n++ & MASK]).length;
 });
-Deno.bench("HashRing.nodeFor() probes 3, Uint8Array key", {
+Deno.bench("HashRing.nodeFor() probes 16, Uint8Array key", {
   group: "lookup",
 }, () => {
   sink ^= ring.nodeFor(BYTE_KEYS[n++ & MASK]).length;
@@ -83,12 +92,156 @@ Deno.bench("HashRing.successors() 2 nodes", { group: "failover" }, () => {
 Deno.bench("JumpHash.successors() 2 nodes", { group: "failover" }, () => {
   sink ^= jump.successors(KEYS[n++ & MASK], 2).length;
 });
-Deno.bench("HashRing.add() + remove() 11th node (rebuild 1,760 points)", {
+Deno.bench("HashRing.add() + remove() 11th node, each applied by a lookup", {
   group: "membership",
 }, () => {
   ring.add(ELEVENTH);
+  sink ^= ring.nodeFor("k").length;
   ring.remove(ELEVENTH);
+  sink ^= ring.nodeFor("k").length;
 });
+
+/** `n` node addresses, `10.0.0.0:7379`, `10.0.0.1:7379`, … */
+function fleet(n: number): string[] {
+  return Array.from(
+    { length: n },
+    (_, i) => `10.0.${i >> 8}.${i & 255}:7379`,
+  );
+}
+
+/** A ring of `nodes` added one by one (as the client does), applied by a lookup. */
+function build(nodes: readonly string[], options = {}): HashRing {
+  const built = new HashRing(options);
+  for (const node of nodes) built.add(node);
+  built.nodeFor("k");
+  return built;
+}
+
+const SIZES = [10, 100, 1000, 5000];
+const EXTRA = "10.255.255.255:7379";
+for (const size of SIZES) {
+  const nodes = fleet(size);
+  const sized = build(nodes);
+  const group = `${size} nodes`;
+  Deno.bench(`HashRing build: add() ${size} nodes + first lookup`, {
+    group,
+    n: size >= 1000 ? 20 : undefined,
+    warmup: size >= 1000 ? 5 : undefined,
+  }, () => {
+    sink ^= build(nodes).size;
+  });
+  Deno.bench(`HashRing.add() at ${size} nodes, applied by a lookup`, {
+    group,
+  }, (b) => {
+    b.start();
+    sized.add(EXTRA);
+    sink ^= sized.nodeFor("k").length;
+    b.end();
+    sized.remove(EXTRA);
+    sink ^= sized.nodeFor("k").length;
+  });
+  Deno.bench(`HashRing.remove() at ${size} nodes, applied by a lookup`, {
+    group,
+  }, (b) => {
+    sized.add(EXTRA);
+    sink ^= sized.nodeFor("k").length;
+    b.start();
+    sized.remove(EXTRA);
+    sink ^= sized.nodeFor("k").length;
+    b.end();
+  });
+  Deno.bench(`HashRing.nodeFor() at ${size} nodes`, { group }, () => {
+    sink ^= sized.nodeFor(KEYS[n++ & MASK]).length;
+  });
+}
+
+/** Milliseconds `fn` takes, the least of `runs` runs. */
+function bestMs(fn: () => void, runs: number): number {
+  let best = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/**
+ * Per ring size: build, add and remove times (best of a few runs; the
+ * `Deno.bench` rows time them properly), the largest share of the hash space
+ * over the mean, and the share one more node takes (all of it from the
+ * others: no old node's share grows) against 1.1/(n+1).
+ */
+function scaling(
+  sizes: readonly number[],
+  options: { pointsPerNode?: number; probes?: number },
+): string[] {
+  const rows: string[] = [];
+  for (const size of sizes) {
+    const nodes = fleet(size);
+    const buildMs = bestMs(() => build(nodes, options), 3);
+    const grown = build(nodes, options);
+    const before = grown.shares();
+    const largest = Math.max(...before.values()) * size;
+    let addMs = Infinity;
+    let removeMs = Infinity;
+    for (let r = 0; r < 5; r++) {
+      addMs = Math.min(
+        addMs,
+        bestMs(() => {
+          grown.add(EXTRA);
+          grown.nodeFor("k");
+        }, 1),
+      );
+      removeMs = Math.min(
+        removeMs,
+        bestMs(() => {
+          grown.remove(EXTRA);
+          grown.nodeFor("k");
+        }, 1),
+      );
+    }
+    grown.add(EXTRA);
+    const after = grown.shares();
+    const moved = after.get(EXTRA)!;
+    const onlyToNew = [...before].every(([node, share]) =>
+      after.get(node)! <= share + 1e-12
+    );
+    rows.push(
+      `${String(size).padStart(5)} nodes  build ${
+        buildMs.toFixed(1).padStart(6)
+      } ms  add ${addMs.toFixed(2)} ms  remove ${
+        removeMs.toFixed(2)
+      } ms  largest share ${largest.toFixed(4)}× mean  ` +
+        `node ${size + 1} takes ${
+          (moved * (size + 1)).toFixed(4)
+        }/(n+1) of the space (bound 1.1), only from others: ${onlyToNew}`,
+    );
+  }
+  return rows;
+}
+
+function scalingReport(): void {
+  console.log(
+    `\nHashRing defaults (160 points, 16 probes), nodes 10.0.x.y:7379, shares exact (HashRing.shares()):\n${
+      scaling(SIZES, {}).join("\n")
+    }\n`,
+  );
+  console.log(
+    `Alternatives at 1,000 nodes (what 16 probes were chosen over):\n${
+      ([
+        ["160 points, 1 probe ", { probes: 1 }],
+        ["160 points, 3 probes", { probes: 3 }],
+        ["160 points, 8 probes", { probes: 8 }],
+        ["1280 points, 1 probe", { pointsPerNode: 1280, probes: 1 }],
+        ["5120 points, 1 probe", { pointsPerNode: 5120, probes: 1 }],
+      ] as const).map(([name, options]) =>
+        `${name}: ${scaling([1000], options)[0]}`
+      )
+        .join("\n")
+    }\n`,
+  );
+}
 
 /** Keys per node, in the order of `nodes`. */
 function counts(
@@ -141,7 +294,11 @@ function report(): void {
         (nodes: readonly string[]) => new HashRing({ nodes, probes: 2 }),
       ],
       [
-        "ring probes 3 (default)",
+        "ring probes 3",
+        (nodes: readonly string[]) => new HashRing({ nodes, probes: 3 }),
+      ],
+      [
+        "ring probes 16 (default)",
         (nodes: readonly string[]) => new HashRing({ nodes }),
       ],
       ["jump", (nodes: readonly string[]) => new JumpHash({ nodes })],
@@ -204,6 +361,7 @@ function survey(): void {
 }
 
 report();
+scalingReport();
 if (Deno.args.includes("--survey")) survey();
 globalThis.addEventListener("unload", () => {
   if (sink === 0.5) console.log(sink); // keep results alive
