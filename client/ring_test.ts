@@ -542,3 +542,66 @@ Deno.test("HashRing changed node by node matches a ring built at once", () => {
   }
   assert.deepEqual(ring.shares(), expected.shares());
 });
+
+interface RingVectors {
+  keyHash: Record<string, number>;
+  points: Record<string, Record<string, number>>;
+  probes: Record<string, number[]>;
+  rings: {
+    name: string;
+    pointsPerNode: number;
+    probes: number;
+    nodes: [string, number][];
+    owners: Record<string, string>;
+    successors: Record<string, string[]>;
+  }[];
+}
+
+Deno.test("HashRing matches the test vectors of client/RING.md", async () => {
+  const text = await Deno.readTextFile(new URL("./RING.md", import.meta.url));
+  const marker = text.indexOf(
+    "<!-- test vectors: checked by client/ring_test.ts -->",
+  );
+  assert.ok(marker !== -1);
+  const block = text.slice(marker).match(/```json\n([\s\S]*?)\n```/);
+  assert.ok(block !== null);
+  const vectors: RingVectors = JSON.parse(block[1]);
+  for (const [key, hash] of Object.entries(vectors.keyHash)) {
+    assert.equal(keyHash(key), hash, `keyHash(${JSON.stringify(key)})`);
+  }
+  for (const [node, points] of Object.entries(vectors.points)) {
+    for (const [i, at] of Object.entries(points)) {
+      assert.equal(murmurHash3String(`${node}-${i}`), at, `${node}-${i}`);
+    }
+  }
+  for (const [key, positions] of Object.entries(vectors.probes)) {
+    const h = keyHash(key);
+    positions.forEach((at, j) =>
+      assert.equal(j === 0 ? h : fmix32(h ^ Math.imul(j, 0x9e3779b9)), at)
+    );
+  }
+  assert.ok(vectors.rings.length >= 4);
+  for (const spec of vectors.rings) {
+    const ring = new HashRing({
+      pointsPerNode: spec.pointsPerNode,
+      probes: spec.probes,
+    });
+    // Reverse order: the mapping does not depend on it.
+    for (const [node, weight] of [...spec.nodes].reverse()) {
+      ring.add(node, weight);
+    }
+    for (const [key, owner] of Object.entries(spec.owners)) {
+      assert.equal(ring.nodeFor(key), owner, `${spec.name}: ${key}`);
+    }
+    for (const [key, order] of Object.entries(spec.successors)) {
+      assert.deepEqual(ring.successors(key, 4), order, `${spec.name}: ${key}`);
+    }
+    if (spec.nodes.every(([, weight]) => weight === 1)) {
+      // And the slow, obvious ring agrees.
+      const slow = bruteForceRing(spec.nodes.map(([node]) => node), spec);
+      for (const [key, owner] of Object.entries(spec.owners)) {
+        assert.equal(slow(key), owner, `${spec.name}: ${key} (brute force)`);
+      }
+    }
+  }
+});
