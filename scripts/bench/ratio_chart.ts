@@ -50,18 +50,31 @@ export function ratioChartSpec(
         type: "nominal",
         sort: measures,
         title: null,
-        header: { labelFontSize: 13, labelFontWeight: "bold" },
+        header: {
+          labelAngle: 0,
+          labelOrient: "top",
+          labelAnchor: "start",
+          labelAlign: "left",
+          labelFontSize: 13,
+          labelFontWeight: "bold",
+        },
       },
     },
     resolve: { scale: { y: "independent" } },
     spec: {
-      width: Math.max(240, tests.length * Math.max(series.length, 1) * 14),
+      width: Math.max(240, tests.length * Math.max(series.length, 1) * 20),
       height: 180,
       layer: [
         {
           mark: { type: "bar", tooltip: true },
           encoding: {
-            x: { field: "test", type: "nominal", sort: tests, title: "test" },
+            x: {
+              field: "test",
+              type: "nominal",
+              sort: tests,
+              title: "test",
+              axis: { labelAngle: 0 },
+            },
             xOffset: { field: "series", type: "nominal", sort: series },
             y: {
               field: "ratio",
