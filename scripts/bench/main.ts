@@ -186,8 +186,11 @@ export function demoteHeadings(markdown: string): string {
   }).join("\n");
 }
 
-/** Writes a Markdown file as `deno fmt` wants it (the repository checks fmt). */
-async function writeMarkdown(file: string, text: string): Promise<void> {
+/**
+ * Writes a file (Markdown, SVG) as `deno fmt` wants it (the repository
+ * checks fmt).
+ */
+async function writeFormatted(file: string, text: string): Promise<void> {
   await Deno.writeTextFile(file, text);
   await new Deno.Command(Deno.execPath(), {
     args: ["fmt", "-q", file],
@@ -244,7 +247,7 @@ async function main(): Promise<void> {
       "",
     ].join("\n");
     const file = `${parsed.out}/results-${name}.md`;
-    await writeMarkdown(file, report);
+    await writeFormatted(file, report);
     clearProgress();
     console.log(await Deno.readTextFile(file));
     console.error(`written: ${file}`);
@@ -257,11 +260,11 @@ async function main(): Promise<void> {
   }
   const svg = `${parsed.out}/results.svg`;
   if (ratios.length > 0) {
-    await Deno.writeTextFile(svg, await renderRatioChart(ratios));
+    await writeFormatted(svg, await renderRatioChart(ratios));
     console.error(`written: ${svg}`);
   }
   const all = `${parsed.out}/results.md`;
-  await writeMarkdown(
+  await writeFormatted(
     all,
     [
       "# CacheMir benchmarks",
