@@ -262,6 +262,9 @@ async function main(): Promise<void> {
   if (ratios.length > 0) {
     await writeFormatted(svg, await renderRatioChart(ratios));
     console.error(`written: ${svg}`);
+  } else {
+    // results.md describes this run only: a chart of an earlier one goes.
+    await Deno.remove(svg).catch(() => {});
   }
   const all = `${parsed.out}/results.md`;
   await writeFormatted(
