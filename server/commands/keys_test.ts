@@ -278,13 +278,15 @@ Deno.test("SCAN iterates every key with MATCH, COUNT and TYPE", () => {
   assert.deepEqual(scanAll(h, "TYPE", "list", "MATCH", "k*"), ["kl"]);
   assert.deepEqual(scanAll(h, "TYPE", "hash"), []);
   assert.deepEqual(scanAll(h, "TYPE", "nosuchtype"), []);
-  // A first page of COUNT n visits n keys.
+  // A first page of COUNT n visits at least n keys, and a few more only when
+  // the last home slot looked at holds several (Redis returns a whole bucket
+  // the same way); the keys' hash seed is random.
   const [cursor, page] = h.call("SCAN", "0", "COUNT", "5") as [
     string,
     string[],
   ];
   assert.notEqual(cursor, "0");
-  assert.equal(page.length, 5);
+  assert.ok(page.length >= 5 && page.length <= 8, `${page.length} keys`);
   // COUNT larger than the keyspace: one page, cursor 0.
   const [c2, p2] = h.call("SCAN", "0", "COUNT", "1000") as [string, string[]];
   assert.equal(c2, "0");
