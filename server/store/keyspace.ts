@@ -681,6 +681,7 @@ export class Keyspace {
    */
   packCollections(max: number = Infinity): number {
     const list = this.#packable;
+    if (list.length === 0) return 0; // after most commands
     let packed = 0;
     let i = 0;
     for (; i < list.length && i < max; i++) {
