@@ -26,6 +26,7 @@
 import { parseArgs } from "node:util";
 import { MemoryBench } from "./memory.ts";
 import { RespBench } from "./resp_bench_suite.ts";
+import { BinaryBench } from "./binary_bench_suite.ts";
 import { type RatioPoint, renderRatioChart } from "./ratio_chart.ts";
 import { killAll, killChildrenOnSignals, recordedCommands } from "./procs.ts";
 import { type MachineInfo, machineInfo } from "./sys.ts";
@@ -58,6 +59,7 @@ export type SubBenchmark = (
 /** The sub-benchmarks by name. */
 export const SUB_BENCHMARKS: Readonly<Record<string, SubBenchmark>> = {
   resp: (o) => new RespBench({ rounds: o.rounds, quick: o.quick }).run(),
+  binary: (o) => new BinaryBench({ rounds: o.rounds, quick: o.quick }).run(),
   memory: async (o) => ({
     markdown: await new MemoryBench({
       rounds: o.rounds,

@@ -193,6 +193,8 @@ export interface Server {
   readonly port: number;
   /** Its process id (for /proc). */
   readonly pid: number;
+  /** A node's binary-protocol port on 127.0.0.1 (undefined for Redis). */
+  readonly binaryPort?: number;
   /** A connection for control commands (INFO, DBSIZE, CONFIG). */
   readonly conn: RespConn;
   /** The last lines it wrote to stderr/stdout. */
@@ -277,6 +279,7 @@ async function startServer(
         name,
         port,
         pid: child.pid,
+        binaryPort: portsNeeded > 1 ? ports[0] : undefined,
         conn: c,
         log: () => keep.text,
         stop,
