@@ -28,6 +28,7 @@ import { MemoryBench } from "./memory.ts";
 import { RespBench } from "./resp_bench_suite.ts";
 import { ClientBench } from "./client_bench_suite.ts";
 import { BinaryBench } from "./binary_bench_suite.ts";
+import { ClusterBench } from "./cluster_bench_suite.ts";
 import { type RatioPoint, renderRatioChart } from "./ratio_chart.ts";
 import { killAll, killChildrenOnSignals, recordedCommands } from "./procs.ts";
 import { type MachineInfo, machineInfo } from "./sys.ts";
@@ -61,6 +62,7 @@ export type SubBenchmark = (
 export const SUB_BENCHMARKS: Readonly<Record<string, SubBenchmark>> = {
   resp: (o) => new RespBench({ rounds: o.rounds, quick: o.quick }).run(),
   binary: (o) => new BinaryBench({ rounds: o.rounds, quick: o.quick }).run(),
+  cluster: (o) => new ClusterBench({ rounds: o.rounds, quick: o.quick }).run(),
   client: (o) => new ClientBench({ rounds: o.rounds, quick: o.quick }).run(),
   memory: async (o) => ({
     markdown: await new MemoryBench({
