@@ -145,8 +145,9 @@ export function valueOf(size: number): string {
 }
 
 /**
- * The binary-protocol port of a node started by `startNode`: its `--port`
- * argument (the server's `port` is the RESP one).
+ * The binary-protocol port of a node started by `startNode`, when the
+ * `Server` does not give it: its `--port` argument (the server's `port` is
+ * the RESP one).
  *
  * @param argv The node's command line, e.g. from /proc/<pid>/cmdline.
  * @returns The port.
@@ -162,6 +163,7 @@ export function binaryPortOf(argv: readonly string[]): number {
 }
 
 function nodeBinaryPort(s: Server): number {
+  if (s.binaryPort !== undefined) return s.binaryPort;
   const cmdline = Deno.readTextFileSync(`/proc/${s.pid}/cmdline`);
   return binaryPortOf(cmdline.split("\0"));
 }
