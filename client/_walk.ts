@@ -26,6 +26,14 @@ export function checkNodeAddress(node: string): void {
       }`,
     );
   }
+  // A lone surrogate has no UTF-8 form: two such addresses would hash alike.
+  if (!node.isWellFormed()) {
+    throw new TypeError(
+      `Cannot add node ${
+        JSON.stringify(node)
+      }: address is not well-formed UTF-16 (a lone surrogate)`,
+    );
+  }
 }
 
 /**

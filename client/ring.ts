@@ -109,6 +109,10 @@ interface RingNode {
   slot: number;
   /** How many points it has. */
   count: number;
+  /** Added since the last lookup: its points are not on the ring yet. */
+  pending: boolean;
+  /** Removed again before its points joined: the next lookup skips it. */
+  dropped: boolean;
 }
 
 /** Position of probe `j` of a key whose first probe is at `h`. */
@@ -322,6 +326,8 @@ export class HashRing implements NodeLocator {
   #free: number[] = [];
   /** Nodes added since the last lookup, with their slots. */
   #added: RingNode[] = [];
+  /** Counts changes (add, remove, weight), so find() can tell accept changed the ring. */
+  #version = 0;
   /** Nodes removed since the last lookup (their points are still in `#points`). */
   #removed: RingNode[] = [];
   /** `#buckets[b]` is the index of the first point at or after `b << #shift`; one more entry holds the count. */
@@ -481,16 +487,28 @@ export class HashRing implements NodeLocator {
    * down node's keys go exactly where {@linkcode HashRing.remove} would send them.
    *
    * @param key The key.
-   * @param accept Tells whether a node may serve the key.
+   * @param accept Tells whether a node may serve the key; it must not
+   * change the ring.
    * @returns The node, or `undefined` if the ring is empty or no node is accepted.
+   * @throws {Error} When `accept` added, removed or re-weighted a node.
    */
   find(key: Key, accept: (node: string) => boolean): string | undefined {
     if (this.#entries.size === 0) return undefined;
     const owner = this.nodeFor(key);
-    if (accept(owner)) return owner;
+    const version = this.#version;
+    const checked = (node: string): boolean => {
+      const ok = accept(node);
+      if (this.#version !== version) {
+        throw new Error(
+          `HashRing.find(): accept changed the ring while it was asked about ${node}; change the ring after find() returns`,
+        );
+      }
+      return ok;
+    };
+    if (checked(owner)) return owner;
     const h = keyHash(key);
     // The walk starts with the owner, refused already.
-    return firstAccepted((visit) => this.#walk(h, visit), accept, true);
+    return firstAccepted((visit) => this.#walk(h, visit), checked, true);
   }
 
   /**
@@ -503,7 +521,7 @@ export class HashRing implements NodeLocator {
    * @returns `min(count, size)` distinct addresses, the owner first.
    */
   successors(key: Key, count: number): string[] {
-    const want = Math.min(count, this.#entries.size);
+    const want = Math.min(Math.floor(count), this.#entries.size);
     if (!(want > 0)) return [];
     if (this.#added.length !== 0 || this.#removed.length !== 0) this.#apply();
     const h = keyHash(key);
@@ -646,17 +664,26 @@ export class HashRing implements NodeLocator {
     }
     const slot = this.#free.pop() ?? this.#slots.length;
     this.#slots[slot] = node;
-    const entry: RingNode = { node, weight, slot, count };
+    const entry: RingNode = {
+      node,
+      weight,
+      slot,
+      count,
+      pending: true,
+      dropped: false,
+    };
     this.#entries.set(node, entry);
     this.#added.push(entry);
+    this.#version++;
   }
 
   /** Takes a node's points off the ring at the next lookup. */
   #drop(entry: RingNode): void {
-    const pending = this.#added.indexOf(entry);
-    if (pending !== -1) {
-      // Never applied: its slot holds no points yet.
-      this.#added.splice(pending, 1);
+    this.#version++;
+    if (entry.pending) {
+      // Never applied: its slot holds no points yet. Marked rather than
+      // spliced out of #added, so that many removals stay linear.
+      entry.dropped = true;
       this.#slots[entry.slot] = undefined;
       this.#free.push(entry.slot);
     } else {
@@ -675,7 +702,7 @@ export class HashRing implements NodeLocator {
   #apply(): void {
     const slots = this.#slots;
     // Added points, sorted by position, then address.
-    const added = this.#added.sort((a, b) =>
+    const added = this.#added.filter((entry) => !entry.dropped).sort((a, b) =>
       slots[a.slot]! < slots[b.slot]! ? -1 : 1
     );
     let count = 0;
@@ -775,7 +802,9 @@ export class HashRing implements NodeLocator {
     const count = newPoints.length;
     // Indexes of the removed points.
     const drop = new Uint32Array(removedCount);
-    const scratch = new Uint32Array(MAX_POINTS_PER_NODE);
+    let most = 0;
+    for (const entry of this.#removed) most = Math.max(most, entry.count);
+    const scratch = new Uint32Array(most);
     let d = 0;
     for (const entry of this.#removed) {
       pointsOf(entry.node, entry.count, scratch, 0);
@@ -872,6 +901,7 @@ export class HashRing implements NodeLocator {
   /** Frees the removed nodes' slots and clears the changes. */
   #finish(): void {
     for (const entry of this.#removed) this.#free.push(entry.slot);
+    for (const entry of this.#added) entry.pending = false;
     this.#added = [];
     this.#removed = [];
   }

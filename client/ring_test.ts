@@ -605,3 +605,55 @@ Deno.test("HashRing matches the test vectors of client/RING.md", async () => {
     }
   }
 });
+
+Deno.test("HashRing.find() refuses an accept that changes the ring; successors() floors its count", () => {
+  const ring = new HashRing();
+  for (const n of ["10.0.0.1:7379", "10.0.0.2:7379", "10.0.0.3:7379"]) {
+    ring.add(n);
+  }
+  const owner = ring.nodeFor("k");
+  assert.throws(
+    () =>
+      ring.find("k", (node) => {
+        ring.remove(node);
+        return false;
+      }),
+    /accept changed the ring/,
+  );
+  assert.ok(!ring.has(owner));
+  // The ring is consistent afterwards: two nodes, each asked once.
+  const asked: string[] = [];
+  assert.equal(ring.find("k", (n) => (asked.push(n), false)), undefined);
+  assert.equal(asked.length, 2);
+  assert.equal(new Set(asked).size, 2);
+  assert.equal(ring.successors("k", 1.5).length, 1);
+});
+
+Deno.test("HashRing: nodes removed or re-weighted before the next lookup never join", () => {
+  const ring = new HashRing({ pointsPerNode: 8 });
+  const fresh = new HashRing({ pointsPerNode: 8 });
+  for (let i = 0; i < 2_000; i++) ring.add(`10.1.${i >> 8}.${i & 255}:7379`);
+  // Before any lookup: most leave again, some change weight twice.
+  for (let i = 0; i < 2_000; i++) {
+    const n = `10.1.${i >> 8}.${i & 255}:7379`;
+    if (i % 10 === 0) {
+      ring.add(n, 2);
+      ring.add(n, 3);
+      fresh.add(n, 3);
+    } else ring.remove(n);
+  }
+  assert.equal(ring.size, 200);
+  for (const key of makeKeys(5_000, 3)) {
+    assert.equal(ring.nodeFor(key), fresh.nodeFor(key));
+  }
+  const expected = fresh.shares();
+  for (const [node, share] of ring.shares()) {
+    assert.ok(Math.abs(share - expected.get(node)!) < 1e-12, node);
+  }
+});
+
+Deno.test("HashRing refuses an address with a lone surrogate (no UTF-8 form)", () => {
+  const ring = new HashRing();
+  assert.throws(() => ring.add("a:1\uD800"), /not well-formed/);
+  assert.equal(ring.size, 0);
+});
