@@ -216,7 +216,10 @@ export class Cluster {
     this.#remap = onNodeDown === "remap";
     const hashing = options.hashing ?? "ring";
     if (hashing === "ring") {
-      this.#locator = new HashRing({ pointsPerNode: options.pointsPerNode });
+      this.#locator = new HashRing({
+        pointsPerNode: options.pointsPerNode,
+        probes: options.probes,
+      });
     } else if (hashing === "jump") {
       this.#locator = new JumpHash();
     } else {

@@ -106,7 +106,7 @@ export interface CacheMirClientOptions {
    */
   readonly nodes: string | readonly NodeSpec[];
   /**
-   * How keys map to nodes: a ring of virtual nodes with 3-probe lookups, or
+   * How keys map to nodes: a ring of virtual nodes with multi-probe lookups, or
    * jump consistent hash (an even spread; clients must add nodes in the same
    * order).
    * @default {"ring"}
@@ -117,6 +117,14 @@ export interface CacheMirClientOptions {
    * @default {160}
    */
   readonly pointsPerNode?: number;
+  /**
+   * Positions looked up per key on the ring (`hashing: "ring"`), 1 to 64: 16
+   * keeps every node within 1.05× the mean share up to thousands of nodes.
+   * 3 maps keys as clients before 16 probes did (use it while a fleet still
+   * has such clients; see client/RING.md).
+   * @default {16}
+   */
+  readonly probes?: number;
   /**
    * How many nodes hold each key. With 2, writes go to the key's owner and
    * the next distinct node on the ring (in parallel; the call resolves once

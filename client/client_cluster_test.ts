@@ -14,6 +14,7 @@ import {
   status,
 } from "@cachemir/protocol";
 import { CacheMirClient } from "./client.ts";
+import { HashRing } from "./ring.ts";
 import {
   ConnectionError,
   CrossSlotError,
@@ -509,6 +510,25 @@ Deno.test('CacheMirClient with hashing: "jump" spreads keys and routes them', as
       assert.ok(byAddress(nodes).get(client.nodeFor(k))!.data.has(k));
     }
   });
+});
+
+Deno.test("CacheMirClient's probes option maps keys as a HashRing with those probes", async () => {
+  await withNodes(3, async (nodes) => {
+    const addresses = nodes.map((n) => n.address);
+    await using client = new CacheMirClient({ nodes: addresses, probes: 3 });
+    const three = new HashRing({ nodes: addresses, probes: 3 });
+    const sixteen = new HashRing({ nodes: addresses });
+    let differs = 0;
+    for (const k of KEYS) {
+      assert.equal(client.nodeFor(k), three.nodeFor(k));
+      if (three.nodeFor(k) !== sixteen.nodeFor(k)) differs++;
+    }
+    assert.ok(differs > 0, "3 and 16 probes map the keys alike");
+  });
+  assert.throws(
+    () => new CacheMirClient({ nodes: ["127.0.0.1:1"], probes: 65 }),
+    RangeError,
+  );
 });
 
 Deno.test("CacheMirClient discovers nodes through a resolver and follows its answers", async () => {
