@@ -44,7 +44,9 @@ export function recordCommand(argv: readonly string[]): void {
   let line = shellLine(argv)
     .replaceAll(REPO, "")
     .replace(/(-p|--port|--resp-port) \d+/g, "$1 <port>");
-  if (argv[0] === Deno.execPath()) line = line.replace(argv[0], "deno");
+  if (argv.slice(0, 3).includes(Deno.execPath())) {
+    line = line.replace(Deno.execPath(), "deno");
+  }
   commandLines.add(line);
 }
 
@@ -199,23 +201,126 @@ export interface Server {
   readonly conn: RespConn;
   /** The last lines it wrote to stderr/stdout. */
   log(): string;
+  /**
+   * GC events V8 printed so far (a node started with `traceGc` only):
+   * readable at any time, counted from its stdout as it arrives.
+   */
+  readonly gcCounts?: () => GcCounts;
   /** Stops it (SIGTERM, SIGKILL after 10 s) and waits for its exit. */
   stop(): Promise<void>;
 }
 
+/** GC events counted from V8's `--trace-gc` lines. */
+export interface GcCounts {
+  /** Young-generation collections (Scavenge, Minor Mark-Sweep). */
+  readonly scavenges: number;
+  /** Full collections (Mark-Compact, Mark-sweep; incremental or not). */
+  readonly markCompacts: number;
+}
+
+/**
+ * What one `--trace-gc` line reports, e.g.
+ * `[1923:0x5628…]  4011 ms: Scavenge 6.6 (8.6) -> 6.2 (8.9) MB, …` (young)
+ * or `… ms: Incremental Mark-Compact 10.1 (15.4) -> …` (full).
+ *
+ * @param line One line of the node's stdout.
+ * @returns The kind of GC event, or undefined for any other line.
+ */
+export function gcEventOf(line: string): "scavenge" | "full" | undefined {
+  // The event's name follows "<time> ms: " in V8's format; fall back to the
+  // whole line when the prefix differs.
+  const m = /\d ms: (.*)$/.exec(line);
+  const event = m === null ? line : m[1];
+  if (/\bScavenge\b/.test(event) || /\bMinor Mark-Sweep\b/i.test(event)) {
+    return "scavenge";
+  }
+  if (/\bMark-Compact\b/i.test(event) || /\bMark-sweep\b/i.test(event)) {
+    return "full";
+  }
+  return undefined;
+}
+
+/**
+ * Splits a text stream into lines as it arrives and counts V8's GC lines;
+ * keeps only the unfinished last line (bounded), never the text.
+ */
+export class GcLineCounter {
+  #partial = "";
+  #scavenges = 0;
+  #markCompacts = 0;
+  readonly #other: (line: string) => void;
+
+  /**
+   * @param other Receives every line that is not a GC event (e.g. to keep
+   *   the node's log).
+   */
+  constructor(other: (line: string) => void = () => {}) {
+    this.#other = other;
+  }
+
+  /**
+   * Feeds text (any split: partial lines are joined with the next push).
+   *
+   * @param text The next piece of the stream.
+   */
+  push(text: string): void {
+    let start = 0;
+    let nl = text.indexOf("\n");
+    if (nl === -1) {
+      // Bounded: a line longer than 64 KiB is no GC line; keep its head.
+      if (this.#partial.length < 65_536) this.#partial += text;
+      return;
+    }
+    this.#line(this.#partial + text.slice(0, nl));
+    this.#partial = "";
+    start = nl + 1;
+    while ((nl = text.indexOf("\n", start)) !== -1) {
+      this.#line(text.slice(start, nl));
+      start = nl + 1;
+    }
+    this.#partial = text.slice(start, start + 65_536);
+  }
+
+  /** Counts the unfinished last line, if any (the stream ended). */
+  end(): void {
+    if (this.#partial !== "") this.#line(this.#partial);
+    this.#partial = "";
+  }
+
+  /** The counts so far. */
+  counts(): GcCounts {
+    return { scavenges: this.#scavenges, markCompacts: this.#markCompacts };
+  }
+
+  #line(raw: string): void {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const kind = gcEventOf(line);
+    if (kind === "scavenge") this.#scavenges++;
+    else if (kind === "full") this.#markCompacts++;
+    else this.#other(line);
+  }
+}
+
+/**
+ * Reads a child's stream to its end (so that the child never blocks on a
+ * full pipe), keeping its last 4000 characters, or, with `gc`, counting
+ * its GC lines and keeping only the other lines.
+ */
 function drain(
   stream: ReadableStream<Uint8Array>,
   keep: { text: string },
+  gc?: GcLineCounter,
 ): Promise<void> {
   const d = new TextDecoder();
   return (async () => {
     try {
       for await (const chunk of stream) {
-        keep.text = (keep.text + d.decode(chunk, { stream: true })).slice(
-          -4000,
-        );
+        const text = d.decode(chunk, { stream: true });
+        if (gc !== undefined) gc.push(text);
+        else keep.text = (keep.text + text).slice(-4000);
       }
     } catch { /* closed */ }
+    gc?.end();
   })();
 }
 
@@ -226,6 +331,7 @@ async function startServer(
   portOf: (ports: number[]) => number,
   portsNeeded: number,
   timeoutMs: number,
+  traceGc = false,
 ): Promise<Server> {
   let lastError = "";
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -242,7 +348,12 @@ async function startServer(
       },
     );
     const keep = { text: "" };
-    const pumps = [drain(child.stdout, keep), drain(child.stderr, keep)];
+    const gc = traceGc
+      ? new GcLineCounter((line) => {
+        keep.text = (keep.text + line + "\n").slice(-4000);
+      })
+      : undefined;
+    const pumps = [drain(child.stdout, keep, gc), drain(child.stderr, keep)];
     let exited = false;
     child.status.then(() => (exited = true));
     const deadline = Date.now() + timeoutMs;
@@ -282,6 +393,7 @@ async function startServer(
         binaryPort: portsNeeded > 1 ? ports[0] : undefined,
         conn: c,
         log: () => keep.text,
+        ...(gc !== undefined ? { gcCounts: () => gc.counts() } : {}),
         stop,
       };
     }
@@ -328,16 +440,29 @@ export function startRedis(extra: readonly string[] = []): Promise<Server> {
  * big V8 heap headroom) with its binary and RESP ports free on 127.0.0.1.
  *
  * @param extra More flags (e.g. `["--maxmemory", "256mb"]`).
+ * @param options `traceGc`: add `--trace-gc` to its V8 flags and count the
+ *   GC events it prints (the server's `gcCounts`).
  * @returns The running node; `port` is its RESP port.
  */
-export function startNode(extra: readonly string[] = []): Promise<Server> {
+export function startNode(
+  extra: readonly string[] = [],
+  options: NodeOptions = {},
+): Promise<Server> {
+  const traceGc = options.traceGc ?? false;
+  // V8 prints its GC lines with printf: a pipe gets them in 4 KiB blocks
+  // (~20 lines) unless stdout is line-buffered, which stdbuf does (it execs
+  // deno: same pid).
+  const lineBuffered = traceGc && stdbufPath() !== undefined;
   return startServer(
     "CacheMir",
-    Deno.execPath(),
+    lineBuffered ? "stdbuf" : Deno.execPath(),
     (port) => [
+      ...(lineBuffered ? ["-oL", Deno.execPath()] : []),
       "run",
       "-A",
-      `--v8-flags=--max-old-space-size=${NODE_V8_OLD_SPACE_MB},--max-semi-space-size=4`,
+      `--v8-flags=--max-old-space-size=${NODE_V8_OLD_SPACE_MB},--max-semi-space-size=4${
+        traceGc ? ",--trace-gc" : ""
+      }`,
       MAIN,
       "--host",
       "127.0.0.1",
@@ -352,7 +477,42 @@ export function startNode(extra: readonly string[] = []): Promise<Server> {
     (p) => p[1],
     2,
     60_000,
+    traceGc,
   );
+}
+
+let stdbuf: string | null | undefined;
+
+/**
+ * Where coreutils' `stdbuf` is on PATH, if it is (looked up once).
+ *
+ * @returns Its path, or undefined.
+ */
+export function stdbufPath(): string | undefined {
+  if (stdbuf === undefined) {
+    stdbuf = null;
+    for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+      if (dir === "") continue;
+      try {
+        if (Deno.statSync(`${dir}/stdbuf`).isFile) {
+          stdbuf = `${dir}/stdbuf`;
+          break;
+        }
+      } catch { /* not here */ }
+    }
+  }
+  return stdbuf ?? undefined;
+}
+
+/** Options of {@link startNode}. */
+export interface NodeOptions {
+  /**
+   * Run V8 with `--trace-gc` and count its Scavenge and Mark-Compact lines
+   * on the node's stdout ({@link Server.gcCounts}); default false. The node
+   * runs under `stdbuf -oL` when it is on PATH, so that each line arrives
+   * when V8 prints it; without it the counts lag by up to 4 KiB of lines.
+   */
+  readonly traceGc?: boolean;
 }
 
 /** What the node's `--help` says it supports. */

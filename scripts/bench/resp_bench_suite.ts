@@ -151,6 +151,13 @@ export interface RunFigures {
   readonly p99Ms: number;
   /** The server's CPU time (user + system) per request, µs. */
   readonly cpuUs: number;
+  /**
+   * Young-generation GCs (V8 Scavenges) per million requests during the run
+   * (CacheMir, from `--trace-gc`; undefined for Redis).
+   */
+  readonly scavengesPerM?: number;
+  /** Full GCs (Mark-Compact) per million requests (CacheMir only). */
+  readonly fullGcsPerM?: number;
 }
 
 /** The figures of every round: workload key → server → one per round. */
@@ -213,7 +220,45 @@ function medianOf(
   runs: readonly RunFigures[],
   field: keyof RunFigures,
 ): number {
-  return summarize(runs.map((r) => r[field]))?.median ?? NaN;
+  return summarize(runs.map((r) => r[field] ?? NaN))?.median ?? NaN;
+}
+
+/**
+ * The GC target of issue 9: at most one Scavenge per million requests once
+ * warm, for GET and SET at -P 16 (and deeper); undefined elsewhere.
+ *
+ * @param w The workload.
+ * @returns The bound, or undefined.
+ */
+export function gcTarget(w: Workload): number | undefined {
+  return w.pipeline >= 16 && (w.test === "get" || w.test === "set")
+    ? 1
+    : undefined;
+}
+
+/**
+ * The GC target's cell: `"≤ 1: yes"`, `"≤ 1: no"`, `"≤ 1: n/m"`, or `""`
+ * where there is no target.
+ *
+ * @param w The workload.
+ * @param runs CacheMir's figures.
+ * @returns The text for the table.
+ */
+export function gcTargetCell(
+  w: Workload,
+  runs: readonly RunFigures[],
+): string {
+  const t = gcTarget(w);
+  if (t === undefined) return "";
+  const m = medianOf(runs, "scavengesPerM");
+  return `≤ ${t}: ${!Number.isFinite(m) ? "n/m" : m <= t ? "yes" : "no"}`;
+}
+
+function gcCell(runs: readonly RunFigures[], field: keyof RunFigures): string {
+  return cell(
+    runs.flatMap((r) => r[field] === undefined ? [] : [r[field]]),
+    1,
+  );
 }
 
 function div(a: number, b: number): number {
@@ -291,6 +336,9 @@ export function ratioTable(
       x(r.cpu),
       `ops/s ≥ ${t.minOps.toFixed(1)}×, p99 ≤ ${t.maxP99.toFixed(1)}×`,
       targetMet(r, w.pipeline),
+      gcCell(s.CacheMir, "scavengesPerM"),
+      gcCell(s.CacheMir, "fullGcsPerM"),
+      gcTargetCell(w, s.CacheMir),
     ];
   });
   return markdownTable([
@@ -304,6 +352,9 @@ export function ratioTable(
     ">CPU/req ratio",
     "target",
     "met",
+    ">CacheMir scavenges / 1M req",
+    ">CacheMir full GCs / 1M req",
+    "scavenge target",
   ], rows);
 }
 
@@ -333,6 +384,8 @@ export function detailTable(
         cell(runs.map((r) => r.p50Ms), 3),
         cell(runs.map((r) => r.p99Ms), 3),
         cell(runs.map((r) => r.cpuUs), 2),
+        server === "CacheMir" ? gcCell(runs, "scavengesPerM") : "–",
+        server === "CacheMir" ? gcCell(runs, "fullGcsPerM") : "–",
       ]);
     }
   }
@@ -346,6 +399,8 @@ export function detailTable(
     ">p50 ms",
     ">p99 ms",
     ">CPU µs/req",
+    ">scavenges / 1M req",
+    ">full GCs / 1M req",
   ], rows);
 }
 
@@ -431,7 +486,10 @@ export class RespBench {
   async #round(round: number, workloads: readonly Workload[]): Promise<void> {
     const phase = `resp · round ${round}/${this.#o.rounds}`;
     progress(phase, "starting servers");
-    const [redis, node] = await Promise.all([startRedis(), startNode()]);
+    const [redis, node] = await Promise.all([
+      startRedis(),
+      startNode([], { traceGc: true }),
+    ]);
     // Odd rounds: Redis first; even rounds: CacheMir first.
     const order: Server[] = round % 2 === 1 ? [redis, node] : [node, redis];
     try {
@@ -453,6 +511,7 @@ export class RespBench {
   async #measure(s: Server, w: Workload, round: number): Promise<void> {
     const name = s.name as ServerName;
     try {
+      const gc0 = s.gcCounts?.();
       const cpu0 = procCpuSeconds(s.pid);
       const row = await redisBenchmark(
         s.port,
@@ -460,11 +519,23 @@ export class RespBench {
         120_000,
       );
       const cpu = procCpuSeconds(s.pid) - cpu0;
+      let gc: { scavengesPerM: number; fullGcsPerM: number } | undefined;
+      if (gc0 !== undefined && s.gcCounts !== undefined) {
+        // Let the last GC lines of the run arrive through the pipe.
+        await new Promise((r) => setTimeout(r, 50));
+        const gc1 = s.gcCounts();
+        gc = {
+          scavengesPerM: (gc1.scavenges - gc0.scavenges) * 1e6 / w.requests,
+          fullGcsPerM: (gc1.markCompacts - gc0.markCompacts) * 1e6 /
+            w.requests,
+        };
+      }
       addSample(this.#samples, w, name, {
         rps: row.rps,
         p50Ms: row.p50Ms,
         p99Ms: row.p99Ms,
         cpuUs: cpu * 1e6 / w.requests,
+        ...gc,
       });
     } catch (e) {
       const message = `Round ${round}, ${workloadKey(w)}, ${name}: ${
@@ -487,7 +558,7 @@ export class RespBench {
         ns.join(", ")
       } (MSET, 10 keys a request: ${
         Math.round(z.msetFraction * 100)
-      } % of that). Fresh servers each round; each workload runs against both, the server that goes first alternating between rounds. Ratios are CacheMir / Redis of the medians; CPU/req is the server's user + system CPU time from /proc/<pid>/stat over the run divided by the requests (10 ms ticks). The chart (results.svg) shows the ops/s and CPU/req ratios.`,
+      } % of that). Fresh servers each round; each workload runs against both, the server that goes first alternating between rounds. Ratios are CacheMir / Redis of the medians; CPU/req is the server's user + system CPU time from /proc/<pid>/stat over the run divided by the requests (10 ms ticks). The chart (results.svg) shows the ops/s and CPU/req ratios. The node runs with V8's \`--trace-gc\`; its Scavenge (young generation) and Mark-Compact (full) lines on stdout are counted over each CacheMir run and given per million requests, median (min–max) of the rounds. Each workload runs after the previous ones on the same node (warm), the first one of a round on a fresh node. Target (issue 9): at most one Scavenge per million requests for GET and SET at -P 16.`,
       "",
       ratioTable(workloads, this.#samples),
       "",

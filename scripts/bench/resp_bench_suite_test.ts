@@ -12,6 +12,8 @@ import {
   benchmarkArgs,
   detailTable,
   FULL_RESP_SIZES,
+  gcTarget,
+  gcTargetCell,
   QUICK_RESP_SIZES,
   ratioTable,
   RESP_TESTS,
@@ -125,21 +127,21 @@ Deno.test("resp: tables and chart points", () => {
   assert.match(table[0], /^\| test \| -d \| -P \| Redis ops\/s \|/);
   assert.equal(
     table[2],
-    "| GET | 32 | 1 | 110 | 90 | 0.82× | 1.20× | 1.50× | ops/s ≥ 1.0×, p99 ≤ 1.5× | no (ops/s) |",
+    "| GET | 32 | 1 | 110 | 90 | 0.82× | 1.20× | 1.50× | ops/s ≥ 1.0×, p99 ≤ 1.5× | no (ops/s) | n/m | n/m |  |",
   );
   assert.equal(
     table[3],
-    "| SET | 1024 | 16 | n/m | n/m | n/m | n/m | n/m | ops/s ≥ 0.7×, p99 ≤ 2.0× | n/m |",
+    "| SET | 1024 | 16 | n/m | n/m | n/m | n/m | n/m | ops/s ≥ 0.7×, p99 ≤ 2.0× | n/m | n/m | n/m | ≤ 1: n/m |",
   );
   const detail = detailTable(w, s).split("\n");
   assert.equal(detail.length, 2 + 4);
   assert.equal(
     detail[2],
-    "| GET | 32 | 1 | 100 | Redis | 110 (100–120) | 0.500 | 1.000 | 10.00 |",
+    "| GET | 32 | 1 | 100 | Redis | 110 (100–120) | 0.500 | 1.000 | 10.00 | – | – |",
   );
   assert.equal(
     detail[3],
-    "| GET | 32 | 1 | 100 | CacheMir | 90 (60–99) | 0.600 | 1.200 | 15.00 |",
+    "| GET | 32 | 1 | 100 | CacheMir | 90 (60–99) | 0.600 | 1.200 | 15.00 | n/m | n/m |",
   );
   const points = respRatioPoints(w, s);
   assert.equal(points.length, 4);
@@ -151,4 +153,38 @@ Deno.test("resp: tables and chart points", () => {
   });
   assert.equal(points[3].series, "-P 16 · -d 1024");
   assert.ok(Number.isNaN(points[3].ratio));
+});
+
+Deno.test("resp: scavenges per 1M requests, the ≤ 1 target at -P 16 GET/SET", () => {
+  const get16 = { test: "get", size: 32, pipeline: 16, requests: 1_000_000 };
+  const set16 = { ...get16, test: "set" };
+  assert.equal(gcTarget(get16), 1);
+  assert.equal(gcTarget(set16), 1);
+  assert.equal(gcTarget({ ...get16, pipeline: 1 }), undefined);
+  assert.equal(gcTarget({ ...get16, test: "incr" }), undefined);
+  const gc = (scavengesPerM: number, fullGcsPerM: number): RunFigures => ({
+    ...fig(100, 1, 1),
+    scavengesPerM,
+    fullGcsPerM,
+  });
+  assert.equal(gcTargetCell(get16, [gc(0, 0), gc(1, 0), gc(3, 0)]), "≤ 1: yes");
+  assert.equal(gcTargetCell(get16, [gc(2, 0), gc(1.5, 0)]), "≤ 1: no");
+  assert.equal(gcTargetCell(get16, [fig(1, 1, 1)]), "≤ 1: n/m");
+  assert.equal(gcTargetCell({ ...get16, pipeline: 1 }, [gc(0, 0)]), "");
+  const s: RespSamples = new Map();
+  for (const [sc, full] of [[12, 0], [10, 1], [30, 0]]) {
+    addSample(s, get16, "Redis", fig(200, 1, 1));
+    addSample(s, get16, "CacheMir", gc(sc, full));
+  }
+  const row = ratioTable([get16], s).split("\n")[2];
+  assert.match(
+    row,
+    /\| 12\.0 \(10\.0–30\.0\) \| 0\.0 \(0\.0–1\.0\) \| ≤ 1: no \|$/,
+  );
+  const detail = detailTable([get16], s).split("\n");
+  assert.match(detail[2], /\| Redis \|.*\| – \| – \|$/);
+  assert.match(
+    detail[3],
+    /\| CacheMir \|.*\| 12\.0 \(10\.0–30\.0\) \| 0\.0 \(0\.0–1\.0\) \|$/,
+  );
 });
