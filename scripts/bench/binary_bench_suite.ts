@@ -27,6 +27,8 @@ import {
 import {
   benchmarkArgs,
   FULL_RESP_SIZES,
+  QUICK_RESP_SIZES,
+  type RespSizes,
   testTitle,
   type Workload,
 } from "./resp_bench_suite.ts";
@@ -40,36 +42,26 @@ export const BINARY_SIDES = ["Redis", "CacheMir"] as const;
 /** A side's name. */
 export type Side = typeof BINARY_SIDES[number];
 
-/** Sizes of one run of the binary benchmark. */
-export interface BinarySizes {
-  /** Tests, in run order (SET first, so that GET finds keys). */
-  readonly tests: readonly string[];
-  /** Value sizes (`-d`). */
-  readonly sizes: readonly number[];
-  /** Pipeline depths (`-P`). */
-  readonly pipelines: readonly number[];
-  /** Requests per run (`-n`) by depth. */
-  readonly requests: Readonly<Record<number, number>>;
-  /** Key space (`-r`). */
-  readonly keyspace: number;
-  /** Connections (`-c`). */
-  readonly clients: number;
-}
+/**
+ * Sizes of one run of the binary benchmark: the resp benchmark's (tests in
+ * run order, SET first so that GET finds keys), without MSET.
+ */
+export type BinarySizes = Omit<RespSizes, "msetFraction">;
 
 /** Full sizes: the resp benchmark's. */
 export const FULL_BINARY_SIZES: BinarySizes = {
   tests: BINARY_TESTS,
-  sizes: [32, 1024],
-  pipelines: [1, 16],
-  requests: { 1: 200_000, 16: 1_000_000 },
-  keyspace: 100_000,
-  clients: 50,
+  sizes: FULL_RESP_SIZES.sizes,
+  pipelines: FULL_RESP_SIZES.pipelines,
+  requests: FULL_RESP_SIZES.requests,
+  keyspace: FULL_RESP_SIZES.keyspace,
+  clients: FULL_RESP_SIZES.clients,
 };
 
 /** `--quick`: a tenth of the requests. */
 export const QUICK_BINARY_SIZES: BinarySizes = {
   ...FULL_BINARY_SIZES,
-  requests: { 1: 20_000, 16: 100_000 },
+  requests: QUICK_RESP_SIZES.requests,
 };
 
 /** The CPU-per-request target: the node at most this times Redis. */
