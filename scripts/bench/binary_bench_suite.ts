@@ -16,6 +16,7 @@ import { runBounded, type Server, startNode, startRedis } from "./procs.ts";
 import { redisBenchmark } from "./redis_benchmark.ts";
 import { procCpuSeconds } from "./sys.ts";
 import { note, progress } from "./progress.ts";
+import { runInterleaved } from "./interleave.ts";
 import { cell, count, markdownTable, num, summarize } from "./stats.ts";
 import type { RatioPoint } from "./ratio_chart.ts";
 import {
@@ -340,22 +341,15 @@ export class BinaryBench {
   async #round(round: number, workloads: readonly Workload[]): Promise<void> {
     const phase = `binary · round ${round}/${this.#o.rounds}`;
     progress(phase, "starting servers");
-    const [redis, node] = await Promise.all([startRedis(), startNode()]);
-    const order: Server[] = round % 2 === 1 ? [redis, node] : [node, redis];
-    try {
-      for (const [i, w] of workloads.entries()) {
-        for (const s of order) {
-          progress(
-            `${phase} · ${i + 1}/${workloads.length} · ${
-              binaryKey(w)
-            } · ${s.name}`,
-          );
-          await this.#measure(s, w, round);
-        }
-      }
-    } finally {
-      await Promise.all([redis.stop(), node.stop()]);
-    }
+    const servers = await Promise.all([startRedis(), startNode()]);
+    await runInterleaved({
+      phase,
+      round,
+      servers,
+      workloads,
+      label: binaryKey,
+      measure: (s, w) => this.#measure(s, w, round),
+    });
   }
 
   async #measure(s: Server, w: Workload, round: number): Promise<void> {

@@ -45,6 +45,7 @@ import { redisBenchmark } from "./redis_benchmark.ts";
 import { zipfKeys, type ZipfTable, zipfTable } from "./zipf.ts";
 import { cacheAside } from "./cache_aside.ts";
 import { note, progress } from "./progress.ts";
+import { roundOrder } from "./interleave.ts";
 import { bytes, cell, count, markdownTable, num, ratio } from "./stats.ts";
 
 /** Sizes and switches of one run of the memory benchmark. */
@@ -272,7 +273,7 @@ export class MemoryBench {
       await redis.stop();
       throw e;
     }
-    const servers = this.#round % 2 === 1 ? [redis, node] : [node, redis];
+    const servers = roundOrder(this.#round, [redis, node]);
     return { redis, node, servers };
   }
 

@@ -17,6 +17,7 @@ import { type Server, startNode, startRedis } from "./procs.ts";
 import { redisBenchmark } from "./redis_benchmark.ts";
 import { procCpuSeconds } from "./sys.ts";
 import { note, progress } from "./progress.ts";
+import { runInterleaved } from "./interleave.ts";
 import { cell, count, markdownTable, num, summarize } from "./stats.ts";
 import type { RatioPoint } from "./ratio_chart.ts";
 
@@ -486,26 +487,18 @@ export class RespBench {
   async #round(round: number, workloads: readonly Workload[]): Promise<void> {
     const phase = `resp · round ${round}/${this.#o.rounds}`;
     progress(phase, "starting servers");
-    const [redis, node] = await Promise.all([
+    const servers = await Promise.all([
       startRedis(),
       startNode([], { traceGc: true }),
     ]);
-    // Odd rounds: Redis first; even rounds: CacheMir first.
-    const order: Server[] = round % 2 === 1 ? [redis, node] : [node, redis];
-    try {
-      for (const [i, w] of workloads.entries()) {
-        for (const s of order) {
-          progress(
-            `${phase} · ${i + 1}/${workloads.length} · ${
-              workloadKey(w)
-            } · ${s.name}`,
-          );
-          await this.#measure(s, w, round);
-        }
-      }
-    } finally {
-      await Promise.all([redis.stop(), node.stop()]);
-    }
+    await runInterleaved({
+      phase,
+      round,
+      servers,
+      workloads,
+      label: workloadKey,
+      measure: (s, w) => this.#measure(s, w, round),
+    });
   }
 
   async #measure(s: Server, w: Workload, round: number): Promise<void> {
