@@ -221,6 +221,15 @@ async function main(): Promise<void> {
   const rounds = `${parsed.options.rounds} round(s)${
     parsed.options.quick ? " · --quick (small sizes)" : ""
   }; figures are medians of the rounds, min–max in parentheses.`;
+  // The heading line and machine table every results file starts with.
+  const header = (command: string, ms: number): string[] => [
+    `\`${command}\` · started ${started.toISOString()} · ${
+      (ms / 60_000).toFixed(1)
+    } min · CacheMir ${revision} · ${rounds}`,
+    "",
+    machineTable(machine),
+    "",
+  ];
   const sections: string[] = [];
   const ratios: RatioPoint[] = [];
   await Deno.mkdir(parsed.out, { recursive: true });
@@ -238,12 +247,7 @@ async function main(): Promise<void> {
     const report = [
       `# CacheMir ${name} benchmark`,
       "",
-      `\`${argv.join(" ")}\` · started ${started.toISOString()} · ${
-        minutes.toFixed(1)
-      } min · CacheMir ${revision} · ${rounds}`,
-      "",
-      machineTable(machine),
-      "",
+      ...header(argv.join(" "), minutes * 60_000),
       result.markdown,
       "## Command lines",
       "",
@@ -278,14 +282,10 @@ async function main(): Promise<void> {
     [
       "# CacheMir benchmarks",
       "",
-      `\`deno task bench ${
-        Deno.args.join(" ")
-      }\` · started ${started.toISOString()} · ${
-        ((performance.now() - t0) / 60_000).toFixed(1)
-      } min · CacheMir ${revision} · ${rounds}`,
-      "",
-      machineTable(machine),
-      "",
+      ...header(
+        `deno task bench ${Deno.args.join(" ")}`,
+        performance.now() - t0,
+      ),
       ...(ratios.length > 0
         ? ["![CacheMir / Redis ratios](results.svg)", ""]
         : []),
