@@ -7,6 +7,9 @@
  * deno task bench memory --rounds 5 --only 1,4
  * deno task bench resp                   # issue 9's redis-benchmark workloads
  * deno task bench resp memory --quick    # both, small sizes
+ * deno task bench binary                 # node CPU per request on its binary port
+ * deno task bench client                 # CacheMirClient against ioredis
+ * deno task bench cluster                # 1 and 2 nodes behind one load
  * ```
  *
  * Flags: `--quick` (small sizes, 1 round unless `--rounds` is given),
@@ -15,7 +18,7 @@
  * `<out>/results-<name>.md`; the run also writes `<out>/results.md` (every
  * sub-benchmark of this invocation, the machine, every command line) and,
  * when a sub-benchmark gives CacheMir / Redis ratios, `<out>/results.svg` (a
- * vega-lite chart of them). Every child process (redis-server,
+ * vega-lite chart of them; removed when none does). Every child process (redis-server,
  * nodes, redis-cli, redis-benchmark) is killed on exit, on error and on
  * Ctrl-C. The micro-benchmarks (`*_bench.ts`) run with
  * `deno task bench:micro`.
