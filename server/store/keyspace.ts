@@ -42,6 +42,7 @@
  */
 
 import { Arena } from "./arena.ts";
+import { ByteSpan } from "./byte_span.ts";
 import { ByteHash } from "./hash.ts";
 import { ByteList } from "./list.ts";
 import { ByteSet } from "./set.ts";
@@ -236,7 +237,7 @@ function lfuMinutes(now: number): number {
  */
 export class Keyspace {
   #arena = new Arena();
-  #index: KeyIndex<string>;
+  #index: KeyIndex<string | ByteSpan>;
   #seed: number;
   #now: () => number;
   #random: () => number;
@@ -265,6 +266,10 @@ export class Keyspace {
   #poolSize = 0;
   #sampleSegment = new Int32Array(64);
   #sampleSlot = new Int32Array(64);
+  /** The spans of the bytes API (readString, writeString): reused. */
+  #keyProbe = new ByteSpan();
+  #valueProbe = new ByteSpan();
+  #found = new ByteSpan();
 
   /**
    * Makes an empty keyspace.
@@ -278,7 +283,9 @@ export class Keyspace {
     this.#memory = { ...DEFAULT_MEMORY_LIMIT, ...options.memory };
     this.#lfu = this.#memory.policy.endsWith("-lfu");
     this.#external = options.externalMemory ?? (() => 0);
-    this.#index = new KeyIndex<string>((ref, key) => this.#keyEquals(ref, key));
+    this.#index = new KeyIndex<string | ByteSpan>((ref, key) =>
+      this.#keyEquals(ref, key)
+    );
   }
 
   /**
@@ -310,7 +317,7 @@ export class Keyspace {
 
   // ---- records ---------------------------------------------------------------
 
-  #keyEquals(ref: number, key: string): boolean {
+  #keyEquals(ref: number, key: string | ByteSpan): boolean {
     const arena = this.#arena;
     const words = arena.words(ref);
     const w = arena.wordOffset(ref);
@@ -318,14 +325,26 @@ export class Keyspace {
     if (n !== key.length) return false;
     const bytes = arena.bytes(ref);
     const start = (w << 2) + ((words[w] & VOLATILE) ? VOLATILE_HEADER : HEADER);
-    for (let i = 0; i < n; i++) {
-      if (bytes[start + i] !== key.charCodeAt(i)) return false;
+    if (typeof key === "string") {
+      for (let i = 0; i < n; i++) {
+        if (bytes[start + i] !== key.charCodeAt(i)) return false;
+      }
+      return true;
+    }
+    const other = key.bytes;
+    const from = key.start - start;
+    for (let i = start; i < start + n; i++) {
+      if (bytes[i] !== other[from + i]) return false;
     }
     return true;
   }
 
-  #hash(key: string): number {
-    return storedHash(hashByteString(key, this.#seed));
+  #hash(key: string | ByteSpan): number {
+    return storedHash(
+      typeof key === "string"
+        ? hashByteString(key, this.#seed)
+        : hashBytes(key.bytes, key.start, key.length, this.#seed),
+    );
   }
 
   /** The hash of the key stored in a record. */
@@ -376,7 +395,7 @@ export class Keyspace {
    * Looks a live key up: deletes it when it has expired. Updates its
    * eviction clock when `touch`.
    */
-  #lookup(key: string, touch: boolean): number {
+  #lookup(key: string | ByteSpan, touch: boolean): number {
     const ref = this.#index.find(this.#hash(key), key);
     if (ref < 0) return -1;
     const arena = this.#arena;
@@ -431,8 +450,8 @@ export class Keyspace {
    * `expire`: `undefined` = persistent; `null` = keep the current expiry.
    */
   #store(
-    key: string,
-    value: string | undefined,
+    key: string | ByteSpan,
+    value: string | ByteSpan | undefined,
     handle: number,
     expire: ExpireTime | undefined | null,
   ): void {
@@ -501,8 +520,8 @@ export class Keyspace {
 
   #writeRecord(
     ref: number,
-    key: string,
-    value: string | undefined,
+    key: string | ByteSpan,
+    value: string | ByteSpan | undefined,
     handle: number,
     at: ExpireTime | undefined,
     clock: number,
@@ -535,9 +554,19 @@ export class Keyspace {
     }
   }
 
-  #writeChars(ref: number, s: string, at: number): void {
+  #writeChars(ref: number, s: string | ByteSpan, at: number): void {
     const n = s.length;
     const bytes = this.#arena.bytes(ref);
+    if (typeof s !== "string") {
+      const from = s.bytes;
+      const start = s.start;
+      if (n > 256) {
+        bytes.set(from.subarray(start, start + n), at);
+      } else {
+        for (let i = 0; i < n; i++) bytes[at + i] = from[start + i];
+      }
+      return;
+    }
     if (n > 64) {
       // Native for ASCII (node:buffer's latin1Write is JavaScript in Deno,
       // and slower than this loop); a byte over 0x7f makes it stop short.
@@ -771,6 +800,87 @@ export class Keyspace {
     const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
       words[w + 1];
     return arena.bytes(ref).subarray(start, start + words[w + 2]);
+  }
+
+  /**
+   * Reads a string as GET does, with the key given as bytes where they sit
+   * (in a request's read buffer): nothing is decoded, allocated or copied.
+   *
+   * @param bytes The buffer holding the key.
+   * @param start Where the key starts.
+   * @param length The key's length.
+   * @returns The value's bytes in its record, as a span this keyspace
+   * reuses (valid until its next call: copy them out at once);
+   * `undefined` when the key is missing; `false` when it holds a
+   * collection.
+   *
+   * @example Read a value without making a string
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * store.set("greeting", "hello");
+   * const request = new TextEncoder().encode("GET greeting");
+   * const v = store.readString(request, 4, 8);
+   * assert.ok(v);
+   * assert.equal(v.text(), "hello");
+   * ```
+   */
+  readString(
+    bytes: Uint8Array,
+    start: number,
+    length: number,
+  ): ByteSpan | undefined | false {
+    const ref = this.#lookup(this.#keyProbe.set(bytes, start, length), true);
+    if (ref < 0) return undefined;
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    if ((meta & TYPE_MASK) !== TYPE_STRING) return false;
+    const at = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
+      words[w + 1];
+    return this.#found.set(arena.bytes(ref), at, words[w + 2]);
+  }
+
+  /**
+   * Writes a string as `SET key value` does (persistent, replacing a value
+   * of any type), with key and value given as bytes where they sit: they
+   * are copied into the record and nowhere else.
+   *
+   * @param keyBytes The buffer holding the key.
+   * @param keyStart Where the key starts.
+   * @param keyLength The key's length.
+   * @param valueBytes The buffer holding the value.
+   * @param valueStart Where the value starts.
+   * @param valueLength The value's length.
+   *
+   * @example Write a key and value straight from a request
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * const request = new TextEncoder().encode("SET k hello");
+   * store.writeString(request, 4, 1, request, 6, 5);
+   * assert.equal(store.get("k"), "hello");
+   * ```
+   */
+  writeString(
+    keyBytes: Uint8Array,
+    keyStart: number,
+    keyLength: number,
+    valueBytes: Uint8Array,
+    valueStart: number,
+    valueLength: number,
+  ): void {
+    this.#store(
+      this.#keyProbe.set(keyBytes, keyStart, keyLength),
+      this.#valueProbe.set(valueBytes, valueStart, valueLength),
+      0,
+      undefined,
+    );
   }
 
   /**

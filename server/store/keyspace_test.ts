@@ -291,3 +291,38 @@ Deno.test("Keyspace collections are stored as is and keep their identity", () =>
   assert.equal(ks.get("s"), set);
   assert.equal(typeOf(ks.get("s")!), "set");
 });
+
+Deno.test("Keyspace.readString() and writeString() work on bytes in place as get() and set() do", () => {
+  const { ks, clock } = clocked();
+  const latin1 = (s: string): Uint8Array =>
+    Uint8Array.from(s, (c) => c.charCodeAt(0));
+  // Key and value inside a larger buffer, at odd offsets.
+  const buf = latin1(
+    "..k\xff\x00ey..value of 300 bytes:" + "x".repeat(281) + "..",
+  );
+  ks.writeString(buf, 2, 5, buf, 9, 300);
+  const key = "k\xff\x00ey";
+  assert.equal(
+    ks.get(key),
+    "value of 300 bytes:" + "x".repeat(281).slice(0, 281),
+  );
+  const found = ks.readString(buf, 2, 5);
+  assert.ok(found);
+  assert.equal(found.text(), ks.get(key));
+  assert.equal(ks.readString(latin1("nope"), 0, 4), undefined);
+  // A volatile key rewritten by writeString becomes persistent (SET).
+  ks.set("t", "old", 2_000);
+  ks.writeString(latin1("t"), 0, 1, latin1("new"), 0, 3);
+  assert.equal(ks.getExpire("t"), undefined);
+  assert.equal(ks.volatileSize, 0);
+  // A collection is replaced; before that readString says "not a string".
+  ks.set("l", LIST);
+  assert.equal(ks.readString(latin1("l"), 0, 1), false);
+  ks.writeString(latin1("l"), 0, 1, latin1("s"), 0, 1);
+  assert.equal(ks.get("l"), "s");
+  // An expired key is gone for readString, as for get().
+  ks.set("e", "v", 1_500);
+  clock.now = 1_501;
+  assert.equal(ks.readString(latin1("e"), 0, 1), undefined);
+  assert.equal(ks.expiredKeys, 1);
+});
