@@ -204,8 +204,11 @@ export interface ConnectionOptions<Request> {
   readonly session: Session;
   /** The port's wire format. */
   readonly codec: Codec<Request>;
-  /** Runs one request. */
-  readonly execute: (request: Request) => Reply;
+  /**
+   * Runs one request: returns its reply for the codec to encode, or
+   * `undefined` when it wrote its reply into the codec's output itself.
+   */
+  readonly execute: (request: Request) => Reply | undefined;
   /**
    * Bytes read from the socket at a time.
    * @default {65536}
@@ -228,7 +231,7 @@ export class Connection<Request> {
   #conn: Deno.Conn;
   #session: Session;
   #codec: Codec<Request>;
-  #execute: (request: Request) => Reply;
+  #execute: (request: Request) => Reply | undefined;
   #readBuf: Uint8Array;
   #reading = false;
   #stopping = false;
@@ -311,7 +314,8 @@ export class Connection<Request> {
     const codec = this.#codec;
     const session = this.#session;
     for (let r = codec.next(); r !== undefined; r = codec.next()) {
-      codec.writeReply(r, this.#execute(r));
+      const reply = this.#execute(r);
+      if (reply !== undefined) codec.writeReply(r, reply);
       if (session.closeAfterReply) return "quit";
       if (codec.pending >= MAX_PENDING_OUTPUT) return "flush";
     }

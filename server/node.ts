@@ -382,6 +382,10 @@ export class CacheNode {
           stats.commandsProcessed++;
           return table.execute(ctx, name, args);
         },
+        executeView: (_s, name, argv, out) => {
+          stats.commandsProcessed++;
+          return table.executeView(ctx, name, argv, out);
+        },
         limits: {
           // The same bounds as a binary frame: one argument, and all of a
           // request's arguments together, fit in --max-frame-bytes.

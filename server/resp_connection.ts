@@ -7,12 +7,13 @@
  */
 
 import type { Reply } from "@cachemir/protocol";
-import type { Session } from "./commands/types.ts";
+import type { ArgvView, ReplyOut, Session } from "./commands/types.ts";
 import { Connection, StreamCodec } from "./connection.ts";
 import {
   type RespCommand,
   RespDecoder,
   type RespLimits,
+  RespView,
 } from "./resp/decoder.ts";
 import { RespWriter } from "./resp/writer.ts";
 import { isWord } from "./commands/common.ts";
@@ -24,6 +25,18 @@ export type ExecuteByName = (
   args: string[],
 ) => Reply;
 
+/**
+ * Runs one command by name whose arguments are still in the read buffer:
+ * the node's command table. It writes the reply into `out` itself and
+ * returns `undefined`, or returns the reply to write.
+ */
+export type ExecuteView = (
+  session: Session,
+  name: string,
+  argv: ArgvView,
+  out: ReplyOut,
+) => Reply | undefined;
+
 /** What a RESP connection needs from the node. */
 export interface RespConnectionOptions {
   /** The accepted connection. */
@@ -32,6 +45,8 @@ export interface RespConnectionOptions {
   readonly session: Session;
   /** Runs a command by name. */
   readonly execute: ExecuteByName;
+  /** Runs a command by name on arguments in place (a request that came whole). */
+  readonly executeView: ExecuteView;
   /** Bulk, argument and request limits. */
   readonly limits?: RespLimits;
   /**
@@ -73,7 +88,8 @@ function isHttp(name: string): boolean {
  * assert.equal(new TextDecoder().decode(codec.take()), "+OK\r\n");
  * ```
  */
-export class RespCodec extends StreamCodec<RespCommand> {
+export class RespCodec extends StreamCodec<RespCommand | RespView>
+  implements ReplyOut {
   #session: Session;
   #decoder: RespDecoder;
   #writer: RespWriter;
@@ -83,7 +99,7 @@ export class RespCodec extends StreamCodec<RespCommand> {
    * @param limits Bulk, argument and request limits.
    */
   constructor(session: Session, limits: RespLimits = {}) {
-    const decoder = new RespDecoder(limits);
+    const decoder = new RespDecoder({ ...limits, views: true });
     const writer = new RespWriter();
     super(decoder, writer);
     this.#session = session;
@@ -94,9 +110,10 @@ export class RespCodec extends StreamCodec<RespCommand> {
   /**
    * The next command; a protocol error is answered on the way.
    *
-   * @returns A command, or `undefined`.
+   * @returns A command — the decoder's reused {@linkcode RespView} when it
+   * came whole — or `undefined`.
    */
-  next(): RespCommand | undefined {
+  next(): RespCommand | RespView | undefined {
     if (this.broken) return undefined;
     const r = this.#decoder.next();
     if (r === undefined) return undefined;
@@ -118,8 +135,37 @@ export class RespCodec extends StreamCodec<RespCommand> {
    * @param _command The command.
    * @param reply Its reply.
    */
-  writeReply(_command: RespCommand, reply: Reply): void {
+  writeReply(_command: RespCommand | RespView, reply: Reply): void {
     this.#writer.writeReply(reply, this.#session.dialect === "resp3");
+  }
+
+  /**
+   * Writes a reply value ({@linkcode ReplyOut} for direct handlers).
+   *
+   * @param reply The reply.
+   */
+  reply(reply: Reply): void {
+    this.#writer.writeReply(reply, this.#session.dialect === "resp3");
+  }
+
+  /**
+   * Writes a bulk reply from bytes in place.
+   *
+   * @param bytes The buffer.
+   * @param start Where the value starts.
+   * @param length Its length.
+   */
+  bulk(bytes: Uint8Array, start: number, length: number): void {
+    this.#writer.writeBulk(bytes, start, length);
+  }
+
+  /**
+   * Writes an integer reply.
+   *
+   * @param n A safe integer.
+   */
+  integer(n: number): void {
+    this.#writer.writeInteger(n);
   }
 }
 
@@ -128,17 +174,21 @@ export class RespCodec extends StreamCodec<RespCommand> {
  * protocol error or QUIT ends it, or `shutdown()` is called; it never
  * rejects.
  */
-export class RespConnection extends Connection<RespCommand> {
+export class RespConnection extends Connection<RespCommand | RespView> {
   /**
    * @param options The connection, its session, the command table and limits.
    */
   constructor(options: RespConnectionOptions) {
-    const { session, execute } = options;
+    const { session, execute, executeView } = options;
+    const codec = new RespCodec(session, options.limits);
     super({
       conn: options.conn,
       session,
-      codec: new RespCodec(session, options.limits),
-      execute: (c: RespCommand): Reply => execute(session, c.name, c.args),
+      codec,
+      execute: (c: RespCommand | RespView): Reply | undefined =>
+        c instanceof RespView
+          ? executeView(session, c.name, c, codec)
+          : execute(session, c.name, c.args),
       readBytes: options.readBytes,
     });
   }

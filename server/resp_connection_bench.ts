@@ -12,7 +12,7 @@
 
 import type { Reply } from "@cachemir/protocol";
 import { RespCodec } from "./resp_connection.ts";
-import type { RespCommand } from "./resp/decoder.ts";
+import { RespView } from "./resp/decoder.ts";
 import { harness } from "./commands/_testing.ts";
 
 const PIPELINE = 16;
@@ -33,8 +33,10 @@ function serve(chunk: Uint8Array): number {
   codec.push(chunk);
   let n = 0;
   for (let c = codec.next(); c !== undefined; c = codec.next()) {
-    const reply: Reply = table.execute(ctx, c.name, c.args);
-    codec.writeReply(c as RespCommand, reply);
+    const reply: Reply | undefined = c instanceof RespView
+      ? table.executeView(ctx, c.name, c, codec)
+      : table.execute(ctx, c.name, c.args);
+    if (reply !== undefined) codec.writeReply(c, reply);
     n++;
   }
   if (n !== PIPELINE) throw new Error(`ran ${n} commands, not ${PIPELINE}`);

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { bytes, map, NULL, OK } from "@cachemir/protocol";
-import { RespCodec, RespConnection } from "./resp_connection.ts";
+import {
+  type ExecuteByName,
+  RespCodec,
+  RespConnection,
+} from "./resp_connection.ts";
 import type { Session } from "./commands/types.ts";
+import { argvStrings, CommandTable } from "./commands/table.ts";
+import { RespView } from "./resp/decoder.ts";
+import { Keyspace } from "./store/keyspace.ts";
 
 const enc = (s: string): Uint8Array =>
   Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -46,22 +53,24 @@ function session(): Session {
 
 /** ECHO-like executor; HELLO 3 switches to RESP3; QUIT closes. */
 function connection(conn: FakeConn, calls: string[][]): RespConnection {
+  const execute: ExecuteByName = (s, name, args) => {
+    calls.push([name, ...args]);
+    if (name === "HELLO") {
+      s.dialect = "resp3";
+      return map([[bytes("proto"), bytes("3")]]);
+    }
+    if (name === "QUIT") {
+      s.closeAfterReply = true;
+      return OK;
+    }
+    if (name === "NIL") return NULL;
+    return bytes(args[0] ?? name);
+  };
   return new RespConnection({
     conn: conn as unknown as Deno.Conn,
     session: session(),
-    execute: (s, name, args) => {
-      calls.push([name, ...args]);
-      if (name === "HELLO") {
-        s.dialect = "resp3";
-        return map([[bytes("proto"), bytes("3")]]);
-      }
-      if (name === "QUIT") {
-        s.closeAfterReply = true;
-        return OK;
-      }
-      if (name === "NIL") return NULL;
-      return bytes(args[0] ?? name);
-    },
+    execute,
+    executeView: (s, name, argv) => execute(s, name, argvStrings(argv)),
   });
 }
 
@@ -120,4 +129,99 @@ Deno.test("RespCodec.next() returns commands split over many pushes", () => {
   codec.push(bytesIn.subarray(bytesIn.length - 1));
   assert.deepEqual(codec.next(), { name: "GET", args: ["k"] });
   assert.equal(codec.broken, false);
+});
+
+/**
+ * Runs `lines` on two fresh keyspaces: once decoded to strings (`execute`),
+ * once as views with the direct handlers (`executeView`); returns both
+ * outputs, in RESP, and the two keyspaces.
+ */
+function bothPaths(
+  lines: string[][],
+  memory: { maxmemory: number; policy: "noeviction" } | undefined,
+): { strings: string; views: string; stores: Keyspace[] } {
+  const table = new CommandTable();
+  const outputs: string[] = [];
+  const stores: Keyspace[] = [];
+  for (const views of [false, true]) {
+    const store = new Keyspace({ memory });
+    stores.push(store);
+    const s = session();
+    const ctx = {
+      store,
+      session: s,
+      node: {
+        version: "0",
+        startedAt: 0,
+        maxFrameBytes: 1 << 24,
+        maxArgs: 1 << 20,
+      },
+    };
+    const codec = new RespCodec(s);
+    for (const line of lines) {
+      let request = `*${line.length}\r\n`;
+      for (const a of line) request += `$${a.length}\r\n${a}\r\n`;
+      codec.push(enc(request));
+      const c = codec.next();
+      assert.ok(c !== undefined);
+      if (views) {
+        assert.ok(c instanceof RespView, line.join(" "));
+        const reply = table.executeView(ctx, c.name, c, codec);
+        if (reply !== undefined) codec.writeReply(c, reply);
+      } else {
+        const args = c instanceof RespView ? argvStrings(c) : c.args;
+        codec.writeReply(c, table.execute(ctx, c.name, args));
+      }
+    }
+    outputs.push(dec(codec.take()));
+  }
+  return { strings: outputs[0], views: outputs[1], stores };
+}
+
+const dec = (b: Uint8Array): string => String.fromCharCode(...b);
+
+Deno.test("CommandTable.executeView() answers as execute() does, byte for byte", () => {
+  const big = "\xff\x00v".repeat(400); // past the writer's copy-by-loop size
+  const lines = [
+    ["SET", "k", "v"],
+    ["GET", "k"],
+    ["get", "missing"],
+    ["SET", "k", "w", "EX", "100"], // left to the SET handler
+    ["GET", "k"],
+    ["SET", "k", "x", "NX"],
+    ["HSET", "h", "f", "v"],
+    ["GET", "h"], // WRONGTYPE
+    ["SET", "h", "now a string"],
+    ["GET", "h"],
+    ["MSET", "a", "1", "b", "2"],
+    ["MSET", "a", "1", "b"], // odd: the handler's error
+    ["MSET", "a"], // arity
+    ["MGET", "a", "b", "c"],
+    ["SET", "k"], // arity
+    ["GET", "k", "extra"], // arity
+    ["SET", "\x00bin\xff", big],
+    ["GET", "\x00bin\xff"],
+    ["SET", "", ""],
+    ["GET", ""],
+    ["NOSUCH", "a", "b"],
+  ];
+  const { strings, views, stores } = bothPaths(lines, undefined);
+  assert.equal(views, strings);
+  assert.ok(strings.includes("-WRONGTYPE"));
+  assert.ok(strings.includes(`$${big.length}\r\n${big}\r\n`));
+  for (const key of ["k", "h", "a", "b", "\x00bin\xff", ""]) {
+    assert.deepEqual(stores[1].get(key), stores[0].get(key), key);
+    assert.deepEqual(stores[1].getExpire(key), stores[0].getExpire(key), key);
+  }
+});
+
+Deno.test("CommandTable.executeView() refuses writes over maxmemory as execute() does", () => {
+  const lines = [["SET", "k", "v"], ["MSET", "a", "1"], ["GET", "k"]];
+  const full = bothPaths(lines, { maxmemory: 1, policy: "noeviction" });
+  assert.equal(full.views, full.strings);
+  assert.equal(
+    full.strings,
+    "-OOM command not allowed when used memory > 'maxmemory'.\r\n".repeat(2) +
+      "$-1\r\n",
+  );
 });

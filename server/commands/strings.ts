@@ -20,7 +20,13 @@ import {
   OK,
   type Reply,
 } from "@cachemir/protocol";
-import type { CommandContext, Handler } from "./types.ts";
+import type {
+  ArgvView,
+  CommandContext,
+  DirectHandler,
+  Handler,
+  ReplyOut,
+} from "./types.ts";
 import {
   arityError,
   formatInt,
@@ -170,6 +176,38 @@ function getCommand(ctx: CommandContext, args: string[]): Reply {
   return bytes(v);
 }
 
+/**
+ * GET key, from the request's bytes to the output's: the key is looked up
+ * where it sits in the read buffer and the value copied from its record
+ * into the output, with no string, view or reply object made.
+ */
+function getDirect(
+  ctx: CommandContext,
+  argv: ArgvView,
+  out: ReplyOut,
+): boolean {
+  const o = argv.offsets;
+  const v = ctx.store.readString(argv.bytes, o[0], o[1]);
+  if (v === undefined) out.reply(NULL);
+  else if (v === false) out.reply(WRONGTYPE);
+  else out.bulk(v.bytes, v.start, v.length);
+  return true;
+}
+
+/** `SET key value` without options, from the read buffer into the record. */
+function setDirect(
+  ctx: CommandContext,
+  argv: ArgvView,
+  out: ReplyOut,
+): boolean {
+  if (argv.count !== 2) return false;
+  const o = argv.offsets;
+  const b = argv.bytes;
+  ctx.store.writeString(b, o[0], o[1], b, o[2], o[3]);
+  out.reply(OK);
+  return true;
+}
+
 /** SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL] */
 function setCommand(ctx: CommandContext, args: string[]): Reply {
   const store = ctx.store;
@@ -293,6 +331,24 @@ function msetCommand(ctx: CommandContext, args: string[]): Reply {
   if (args.length % 2 !== 0) return MSET_ARITY;
   for (let i = 0; i < args.length; i += 2) ctx.store.set(args[i], args[i + 1]);
   return OK;
+}
+
+/** MSET from the read buffer into the records. */
+function msetDirect(
+  ctx: CommandContext,
+  argv: ArgvView,
+  out: ReplyOut,
+): boolean {
+  const n = argv.count;
+  if (n % 2 !== 0) return false;
+  const o = argv.offsets;
+  const b = argv.bytes;
+  const store = ctx.store;
+  for (let i = 0; i < 2 * n; i += 4) {
+    store.writeString(b, o[i], o[i + 1], b, o[i + 2], o[i + 3]);
+  }
+  out.reply(OK);
+  return true;
 }
 
 /** MSETNX key value [key value ...] */
@@ -456,4 +512,12 @@ export const STRING_HANDLERS: Readonly<Record<string, Handler>> = Object
     STRLEN: strlenCommand,
     GETRANGE: getrangeCommand,
     SETRANGE: setrangeCommand,
+  });
+
+/** The allocation-free forms of the hottest string commands, by name. */
+export const STRING_DIRECT_HANDLERS: Readonly<Record<string, DirectHandler>> =
+  Object.freeze({
+    GET: getDirect,
+    SET: setDirect,
+    MSET: msetDirect,
   });

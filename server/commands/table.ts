@@ -17,14 +17,22 @@ import {
   type ErrorReply,
   OPCODE_CALL,
   type Reply,
+  toByteString,
 } from "@cachemir/protocol";
-import type { CommandContext, CommandSpec, Handler } from "./types.ts";
+import type {
+  ArgvView,
+  CommandContext,
+  CommandSpec,
+  DirectHandler,
+  Handler,
+  ReplyOut,
+} from "./types.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import { arityError, asciiUpper, printable } from "./common.ts";
 import { CONNECTION_HANDLERS } from "./connection.ts";
 import { SERVER_HANDLERS } from "./server.ts";
 import { KEY_HANDLERS } from "./keys.ts";
-import { STRING_HANDLERS } from "./strings.ts";
+import { STRING_DIRECT_HANDLERS, STRING_HANDLERS } from "./strings.ts";
 import { HASH_HANDLERS } from "./hashes.ts";
 import { LIST_HANDLERS } from "./lists.ts";
 import { SET_HANDLERS } from "./sets.ts";
@@ -39,6 +47,33 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   ...LIST_HANDLERS,
   ...SET_HANDLERS,
 });
+
+/**
+ * The allocation-free forms ({@linkcode DirectHandler}) of the hottest
+ * commands, by upper-case name; each has a handler in
+ * {@linkcode HANDLERS} too, for the shapes it leaves.
+ */
+export const DIRECT_HANDLERS: Readonly<Record<string, DirectHandler>> = Object
+  .freeze({ ...STRING_DIRECT_HANDLERS });
+
+/**
+ * A request's arguments as byte strings, for a command without a direct
+ * form.
+ *
+ * @param argv The arguments in place.
+ * @returns One byte string per argument.
+ */
+export function argvStrings(argv: ArgvView): string[] {
+  const n = argv.count;
+  const o = argv.offsets;
+  const b = argv.bytes;
+  const args = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const start = o[2 * i];
+    args[i] = toByteString(b, start, start + o[2 * i + 1]);
+  }
+  return args;
+}
 
 /** Options of {@linkcode CommandTable}. */
 export interface CommandTableOptions {
@@ -55,6 +90,11 @@ export interface CommandTableOptions {
    * @default {HANDLERS}
    */
   readonly handlers?: Readonly<Record<string, Handler>>;
+  /**
+   * The allocation-free forms by upper-case name; each needs a handler.
+   * @default {DIRECT_HANDLERS, or none when `handlers` is given}
+   */
+  readonly directHandlers?: Readonly<Record<string, DirectHandler>>;
 }
 
 /**
@@ -99,6 +139,12 @@ const CALL_ARITY = arityError("call");
 export const OOM_ERROR: ErrorReply = Object.freeze(
   error("OOM command not allowed when used memory > 'maxmemory'."),
 );
+
+/** The reply to a handler that threw (a bug must not take the node down). */
+function thrownError(e: unknown): ErrorReply {
+  const message = e instanceof Error ? e.message : String(e);
+  return error(`ERR ${printable(message)}`);
+}
 
 /**
  * A row of this table: the spec plus what dispatch checks, decided once
@@ -158,6 +204,8 @@ export class CommandTable {
   constructor(options: CommandTableOptions = {}) {
     const commands = options.commands ?? COMMANDS;
     const handlers = options.handlers ?? HANDLERS;
+    const directs = options.directHandlers ??
+      (options.handlers === undefined ? DIRECT_HANDLERS : {});
     const names = new Set<string>();
     for (const info of commands) {
       const hasOpcode = info.opcode >= 0;
@@ -175,9 +223,11 @@ export class CommandTable {
       const handler = handlers[info.name];
       if (handler === undefined) continue;
       const denyoom = info.flags.includes("denyoom");
+      const direct = directs[info.name];
       const spec: TableSpec = Object.freeze({
         ...info,
         handler,
+        ...(direct === undefined ? {} : { direct }),
         makesRoom: denyoom || info.flags.includes("write"),
         denyoom,
       });
@@ -186,6 +236,13 @@ export class CommandTable {
       this.#byName.set(info.name, spec);
       this.#byName.set(info.name.toLowerCase(), spec);
       this.#arityErrors.set(info.name, arityError(info.name));
+    }
+    for (const name of Object.keys(directs)) {
+      if (handlers[name] === undefined) {
+        throw new Error(
+          `Cannot build the command table: direct handler ${name} has no handler`,
+        );
+      }
     }
     for (const name of Object.keys(handlers)) {
       if (!names.has(name)) {
@@ -235,7 +292,22 @@ export class CommandTable {
    * @returns The reply.
    */
   dispatch(ctx: CommandContext, spec: CommandSpec, args: string[]): Reply {
-    const argc = args.length + 1;
+    const refused = this.#admit(ctx, spec, args.length + 1);
+    if (refused !== undefined) return refused;
+    return this.#run(ctx, spec, args);
+  }
+
+  /**
+   * What every command goes through before it runs: the arity check, and
+   * room made in memory before a write.
+   *
+   * @returns The refusal, or `undefined` when the command may run.
+   */
+  #admit(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    argc: number,
+  ): ErrorReply | undefined {
     const arity = spec.arity;
     if (arity > 0 ? argc !== arity : argc < -arity) {
       return this.#arityErrors.get(spec.name) ?? arityError(spec.name);
@@ -247,11 +319,15 @@ export class CommandTable {
     ) {
       return OOM_ERROR;
     }
+    return undefined;
+  }
+
+  /** Calls an admitted command's handler. */
+  #run(ctx: CommandContext, spec: CommandSpec, args: string[]): Reply {
     try {
       return spec.handler(ctx, args);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      return error(`ERR ${printable(message)}`);
+      return thrownError(e);
     } finally {
       // Small collections the command unpacked or made go back to their
       // packed form now that nothing holds them.
@@ -272,6 +348,77 @@ export class CommandTable {
     const spec = this.byName(name);
     if (spec === undefined) return unknownCommand(name, args);
     return this.dispatch(ctx, spec, args);
+  }
+
+  /**
+   * Runs a command whose arguments are still in the read buffer: a command
+   * with a direct form writes its reply into `out` itself (nothing is
+   * decoded or allocated); any other is run as {@linkcode execute} runs it,
+   * on its arguments made into strings.
+   *
+   * @param ctx The store, session and node.
+   * @param name The command name, any case.
+   * @param argv The arguments after the name, in place.
+   * @param out Where a direct form writes its reply.
+   * @returns The reply to write, or `undefined` when it is written already.
+   *
+   * @example Run GET on a request's bytes
+   * ```ts
+   * import { CommandTable } from "./table.ts";
+   * import { Keyspace } from "../store/keyspace.ts";
+   * import type { Reply } from "@cachemir/protocol";
+   * import assert from "node:assert/strict";
+   *
+   * const table = new CommandTable();
+   * const store = new Keyspace();
+   * store.set("k", "v");
+   * const ctx = {
+   *   store,
+   *   session: { id: 1, peer: "test", dialect: "resp2" as const, name: "", closeAfterReply: false },
+   *   node: { version: "0.1.0", startedAt: 0, maxFrameBytes: 1 << 24, maxArgs: 1 << 20 },
+   * };
+   * const request = new TextEncoder().encode("GET k");
+   * const argv = { bytes: request, count: 1, offsets: new Int32Array([4, 1]) };
+   * const written: string[] = [];
+   * const out = {
+   *   reply: (r: Reply) => written.push(r.kind),
+   *   bulk: (b: Uint8Array, start: number, length: number) =>
+   *     written.push(new TextDecoder().decode(b.subarray(start, start + length))),
+   *   integer: (n: number) => written.push(String(n)),
+   * };
+   * assert.equal(table.executeView(ctx, "get", argv, out), undefined);
+   * assert.deepEqual(written, ["v"]);
+   * ```
+   */
+  executeView(
+    ctx: CommandContext,
+    name: string,
+    argv: ArgvView,
+    out: ReplyOut,
+  ): Reply | undefined {
+    const spec = this.byName(name);
+    if (spec === undefined) return unknownCommand(name, argvStrings(argv));
+    return this.#dispatchView(ctx, spec, argv, out);
+  }
+
+  /** Runs a found command on arguments in place (see {@linkcode executeView}). */
+  #dispatchView(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    argv: ArgvView,
+    out: ReplyOut,
+  ): Reply | undefined {
+    const refused = this.#admit(ctx, spec, argv.count + 1);
+    if (refused !== undefined) return refused;
+    const direct = spec.direct;
+    if (direct !== undefined) {
+      try {
+        if (direct(ctx, argv, out)) return undefined;
+      } catch (e) {
+        return thrownError(e);
+      }
+    }
+    return this.#run(ctx, spec, argvStrings(argv));
   }
 
   /**

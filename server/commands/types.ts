@@ -89,8 +89,64 @@ export interface CommandContext {
  */
 export type Handler = (ctx: CommandContext, args: string[]) => Reply;
 
+/**
+ * A request's arguments where they sit in the port's read buffer, decoded
+ * no further: argument `i` (after the command name) is the
+ * `offsets[2 * i + 1]` bytes of `bytes` from `offsets[2 * i]`. The view and
+ * the bytes are the port's and are reused: valid while the request runs.
+ */
+export interface ArgvView {
+  /** The buffer the arguments are in. */
+  readonly bytes: Uint8Array;
+  /** Arguments after the command name. */
+  readonly count: number;
+  /** Start and length of each argument, in pairs. */
+  readonly offsets: Int32Array;
+}
+
+/**
+ * Where a {@linkcode DirectHandler} writes its reply: straight into the
+ * port's output (RESP text or a binary frame), with no reply value made.
+ */
+export interface ReplyOut {
+  /**
+   * Writes a reply value (constants such as `OK`, `NULL` or an error).
+   *
+   * @param reply The reply.
+   */
+  reply(reply: Reply): void;
+  /**
+   * Writes a bulk reply from bytes where they sit (a record in the store).
+   *
+   * @param bytes The buffer.
+   * @param start Where the value starts.
+   * @param length Its length.
+   */
+  bulk(bytes: Uint8Array, start: number, length: number): void;
+  /**
+   * Writes an integer reply.
+   *
+   * @param n A safe integer.
+   */
+  integer(n: number): void;
+}
+
+/**
+ * The allocation-free form of a hot command: it reads its arguments in
+ * place and writes its reply into the output. It returns `false`, having
+ * done nothing, for a form it leaves to the command's {@linkcode Handler}
+ * (SET with options, say). The arity was already checked.
+ */
+export type DirectHandler = (
+  ctx: CommandContext,
+  argv: ArgvView,
+  out: ReplyOut,
+) => boolean;
+
 /** A row of the node's command table: the shared protocol row plus its handler. */
 export interface CommandSpec extends CommandInfo {
   /** The implementation. */
   readonly handler: Handler;
+  /** The allocation-free form of the command's common shapes, if it has one. */
+  readonly direct?: DirectHandler;
 }

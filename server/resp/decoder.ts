@@ -20,6 +20,30 @@ export interface RespCommand {
 }
 
 /**
+ * Most arguments (the name included) a request may have to be decoded as a
+ * {@linkcode RespView}: enough for GET, SET and an MSET of 31 keys.
+ */
+export const MAX_VIEW_ARGS = 64;
+
+/**
+ * A command decoded no further than where its arguments sit: the name as
+ * a (cached) byte string, and each argument's start and length in `bytes`
+ * (argument `i` after the name: `offsets[2 * i]`, `offsets[2 * i + 1]`).
+ * The decoder reuses one view: it and its bytes are valid until the next
+ * call of `next()` or `push()`.
+ */
+export class RespView {
+  /** The command's name as sent (any case), a byte string. */
+  name = "";
+  /** The buffer the arguments are in. */
+  bytes: Uint8Array = new Uint8Array(0);
+  /** Arguments after the name. */
+  count = 0;
+  /** Start and length of each argument, in pairs. */
+  readonly offsets: Int32Array = new Int32Array(2 * MAX_VIEW_ARGS);
+}
+
+/**
  * Input the decoder refused. The connection must be answered with
  * `-<message>` and closed: RESP has no way to find the next request.
  */
@@ -49,6 +73,15 @@ export interface RespLimits {
    * @default {1073741824}
    */
   readonly maxRequestBytes?: number;
+  /**
+   * Decode a request that arrived whole (the usual case) as the reused
+   * {@linkcode RespView}, arguments left in place, instead of a
+   * {@linkcode RespCommand} of strings; requests split across reads, with
+   * more than {@linkcode MAX_VIEW_ARGS} arguments, inline or malformed ones
+   * are still decoded to strings.
+   * @default {false}
+   */
+  readonly views?: boolean;
 }
 
 /** Redis's `PROTO_INLINE_MAX_SIZE`: longest inline line or header line. */
@@ -171,6 +204,7 @@ export class RespDecoder {
   #maxBulk: number;
   #maxArgs: number;
   #maxRequest: number;
+  #view: RespView | undefined;
   #input = new StreamBuffer();
   #failed = false;
   /** Bulk strings still to read in the current multibulk request (0 = none). */
@@ -190,6 +224,7 @@ export class RespDecoder {
     this.#maxBulk = limits.maxBulkBytes ?? 512 * 1024 * 1024;
     this.#maxArgs = Math.min(limits.maxArgs ?? INT_MAX, INT_MAX);
     this.#maxRequest = limits.maxRequestBytes ?? 1024 * 1024 * 1024;
+    if (limits.views === true) this.#view = new RespView();
   }
 
   /** Bytes received and not yet decoded. */
@@ -209,10 +244,11 @@ export class RespDecoder {
   /**
    * Returns the next complete command, if any.
    *
-   * @returns A command; a {@linkcode RespError} (after which the decoder
-   * drops all input); or `undefined` when more bytes are needed.
+   * @returns A command (the reused {@linkcode RespView} when `views` is
+   * on and the request came whole); a {@linkcode RespError} (after which
+   * the decoder drops all input); or `undefined` when more bytes are needed.
    */
-  next(): RespCommand | RespError | undefined {
+  next(): RespCommand | RespView | RespError | undefined {
     if (this.#failed) return undefined;
     const input = this.#input;
     for (;;) {
@@ -225,6 +261,10 @@ export class RespDecoder {
           const r = this.#inline();
           if (r === null) continue; // empty line
           return r;
+        }
+        if (this.#view !== undefined) {
+          const view = this.#whole(this.#view, buf, pos, end);
+          if (view !== undefined) return view;
         }
         const cr = findCr(buf, pos, end);
         if (cr < 0) {
@@ -246,6 +286,74 @@ export class RespDecoder {
       }
       return this.#bulks();
     }
+  }
+
+  /**
+   * Reads a multibulk request that is all in `buf[pos..end)` and takes the
+   * usual form (`*` and `$` headers of plain digits, within the limits)
+   * into `view`, leaving the arguments in place. Anything else — a request
+   * still arriving, an unusual header, a limit passed — is left to the
+   * string path, which reads it (and words its errors) as Redis does.
+   *
+   * @returns The view, or `undefined` with nothing consumed.
+   */
+  #whole(
+    view: RespView,
+    buf: Uint8Array,
+    pos: number,
+    end: number,
+  ): RespView | undefined {
+    let i = pos + 1;
+    let n = 0;
+    for (const stop = Math.min(end, i + 3); i < stop; i++) {
+      const d = buf[i] - 0x30;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (
+      i === pos + 1 || i + 1 >= end || buf[i] !== CR || buf[pos + 1] === 0x30 ||
+      n > MAX_VIEW_ARGS || n > this.#maxArgs
+    ) {
+      return undefined;
+    }
+    const offsets = view.offsets;
+    let p = i + 2; // the byte after `\r` is skipped unread, as Redis does
+    let total = 0;
+    let nameStart = 0;
+    let nameLength = 0;
+    for (let a = 0; a < n; a++) {
+      if (p >= end || buf[p] !== 0x24) return undefined;
+      const first = p + 1;
+      let j = first;
+      let len = 0;
+      for (const stop = Math.min(end, first + 15); j < stop; j++) {
+        const d = buf[j] - 0x30;
+        if (d < 0 || d > 9) break;
+        len = len * 10 + d;
+      }
+      if (
+        j === first || j >= end || buf[j] !== CR ||
+        (buf[first] === 0x30 && j !== first + 1) || len > this.#maxBulk
+      ) {
+        return undefined;
+      }
+      total += len;
+      const start = j + 2;
+      if (total > this.#maxRequest || start + len + 2 > end) return undefined;
+      if (a === 0) {
+        nameStart = start;
+        nameLength = len;
+      } else {
+        offsets[2 * a - 2] = start;
+        offsets[2 * a - 1] = len;
+      }
+      p = start + len + 2;
+    }
+    this.#input.advance(p - pos);
+    view.name = commandName(buf, nameStart, nameLength);
+    view.bytes = buf;
+    view.count = n - 1;
+    return view;
   }
 
   /** Reads the bulk strings of the current request. */

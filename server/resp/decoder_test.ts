@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
+import { toByteString } from "@cachemir/protocol";
 import {
   INLINE_MAX_BYTES,
+  MAX_VIEW_ARGS,
   type RespCommand,
   RespDecoder,
   type RespError,
+  type RespLimits,
+  RespView,
 } from "./decoder.ts";
 
 const enc = (s: string): Uint8Array =>
@@ -11,17 +15,43 @@ const enc = (s: string): Uint8Array =>
 
 type Out = RespCommand | RespError;
 
-/** Pushes `chunks` one by one, draining after each; returns everything decoded. */
-function decodeChunks(chunks: Uint8Array[], d = new RespDecoder()): Out[] {
+/** A view made into strings at once (it is valid until the next call). */
+function strings(r: RespCommand | RespView | RespError): Out {
+  if (!(r instanceof RespView)) return r;
+  const args: string[] = [];
+  for (let i = 0; i < r.count; i++) {
+    const start = r.offsets[2 * i];
+    args.push(toByteString(r.bytes, start, start + r.offsets[2 * i + 1]));
+  }
+  return { name: r.name, args };
+}
+
+/** Pushes `chunks` one by one into `d`, draining after each. */
+function drain(chunks: Uint8Array[], d: RespDecoder): Out[] {
   const out: Out[] = [];
   for (const c of chunks) {
     // The caller may reuse its buffer after next() returns undefined: prove
     // the decoder copied what it kept by scribbling over the chunk.
     const copy = c.slice();
     d.push(copy);
-    for (let r = d.next(); r !== undefined; r = d.next()) out.push(r);
+    for (let r = d.next(); r !== undefined; r = d.next()) out.push(strings(r));
     copy.fill(0x21);
   }
+  return out;
+}
+
+/**
+ * Pushes `chunks` one by one, draining after each; returns everything
+ * decoded. A second decoder with `views` on must decode the same.
+ */
+function decodeChunks(
+  chunks: Uint8Array[],
+  d: RespDecoder = new RespDecoder(),
+  limits: RespLimits = {},
+): Out[] {
+  const out = drain(chunks, d);
+  const viewed = drain(chunks, new RespDecoder({ ...limits, views: true }));
+  assert.deepEqual(viewed, out, "views decode as strings do");
   return out;
 }
 
@@ -150,7 +180,7 @@ Deno.test("RespDecoder.next() refuses lines longer than 64 KiB without a line en
 Deno.test("RespDecoder enforces its limits on bulks, arguments and request size", () => {
   const limits = { maxBulkBytes: 10, maxArgs: 3, maxRequestBytes: 15 };
   const run = (s: string): Out[] =>
-    decodeChunks([enc(s)], new RespDecoder(limits));
+    decodeChunks([enc(s)], new RespDecoder(limits), limits);
   assert.deepEqual(run("*1\r\n$10\r\n0123456789\r\n"), [cmd("0123456789")]);
   assert.deepEqual(run("*1\r\n$11\r\n"), [perr("invalid bulk length")]);
   assert.deepEqual(run("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n"), [
@@ -192,8 +222,37 @@ Deno.test("RespDecoder.next() never throws on random bytes", () => {
     for (let i = 0; i < len; i++) {
       bytes[i] = alphabet[Math.floor(rand() * alphabet.length)];
     }
-    const d = new RespDecoder({ maxBulkBytes: 100 });
+    const limits = { maxBulkBytes: 100 };
     const cut = Math.floor(rand() * (len + 1));
-    decodeChunks([bytes.subarray(0, cut), bytes.subarray(cut)], d);
+    decodeChunks(
+      [bytes.subarray(0, cut), bytes.subarray(cut)],
+      new RespDecoder(limits),
+      limits,
+    );
   }
+});
+
+Deno.test("RespDecoder with views leaves a whole request's arguments in place", () => {
+  const d = new RespDecoder({ views: true });
+  const read = enc("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\nab\r\n*2\r\n$3\r\nGET");
+  d.push(read);
+  const r = d.next();
+  assert.ok(r instanceof RespView);
+  assert.equal(r.name, "SET");
+  assert.equal(r.bytes, read); // no copy: the read buffer itself
+  assert.equal(r.count, 2);
+  assert.deepEqual([...r.offsets.subarray(0, 4)], [17, 1, 24, 2]);
+  // The next request has not arrived whole: it waits, then comes as strings.
+  assert.equal(d.next(), undefined);
+  d.push(enc("\r\n$1\r\nk\r\n"));
+  assert.deepEqual(d.next(), cmd("GET", "k"));
+});
+
+Deno.test("RespDecoder with views decodes a request of many arguments as strings", () => {
+  const n = MAX_VIEW_ARGS; // the name and MAX_VIEW_ARGS arguments
+  let s = `*${n + 1}\r\n$4\r\nMSET\r\n`;
+  for (let i = 0; i < n; i++) s += "$1\r\nx\r\n";
+  const d = new RespDecoder({ views: true });
+  d.push(enc(s));
+  assert.deepEqual(d.next(), cmd("MSET", ...Array<string>(n).fill("x")));
 });

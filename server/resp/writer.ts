@@ -187,6 +187,39 @@ export class RespWriter {
   }
 
   /**
+   * Appends a bulk string reply straight from bytes where they sit (a
+   * record in the store): no reply value, view or string is made.
+   *
+   * @param bytes The buffer.
+   * @param start Where the value starts.
+   * @param length Its length.
+   */
+  writeBulk(bytes: Uint8Array, start: number, length: number): void {
+    this.#header(0x24, length);
+    const out = this.#out;
+    const buf = out.ensure(length + 2);
+    let p = out.length;
+    if (length > 256) {
+      buf.set(bytes.subarray(start, start + length), p);
+      p += length;
+    } else {
+      for (let i = start; i < start + length; i++) buf[p++] = bytes[i];
+    }
+    buf[p] = 0x0d;
+    buf[p + 1] = 0x0a;
+    out.length = p + 2;
+  }
+
+  /**
+   * Appends an integer reply (`:42`).
+   *
+   * @param n A safe integer.
+   */
+  writeInteger(n: number): void {
+    this.#header(0x3a, n);
+  }
+
+  /**
    * Appends an error reply: `-` and the text on one line.
    *
    * @param text The full error text, e.g. `ERR syntax error`.
