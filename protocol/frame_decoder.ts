@@ -15,6 +15,44 @@ import {
 import { StreamBuffer } from "./stream_buffer.ts";
 
 /**
+ * A frame decoded no further than where it sits: the header's fields and
+ * the payload's place in `bytes`. {@linkcode FrameDecoder} with `views`
+ * returns one reused view: it and its bytes are valid until the next call
+ * of `next()` or `push()`. `payload` makes a subarray when asked for.
+ */
+export class FrameView implements Frame {
+  /** Protocol version byte. */
+  version = 0;
+  /** Flags byte. */
+  flags = 0;
+  /** Opcode: the command. */
+  opcode = 0;
+  /** Request id (u32). */
+  id = 0;
+  /** The buffer the payload is in. */
+  bytes: Uint8Array = new Uint8Array(0);
+  /** Where the payload starts in `bytes`. */
+  start = 0;
+  /** The payload's length. */
+  length = 0;
+
+  /** The payload, as a view of `bytes` (made on each call). */
+  get payload(): Uint8Array {
+    return this.bytes.subarray(this.start, this.start + this.length);
+  }
+}
+
+/** Options of {@linkcode FrameDecoder} beyond its limits. */
+export interface FrameDecoderOptions {
+  /**
+   * Return complete frames as the decoder's one reused
+   * {@linkcode FrameView} instead of a new frame object each.
+   * @default {false}
+   */
+  readonly views?: boolean;
+}
+
+/**
  * Splits a byte stream into frames. Accepts any split of the stream (one
  * byte at a time included) and never throws on the bytes it is given.
  *
@@ -44,14 +82,17 @@ export class FrameDecoder {
   #input = new StreamBuffer();
   #skip = 0;
   #failed = false;
+  #view: FrameView | undefined;
 
   /**
    * Makes a decoder.
    *
    * @param limits `maxFrameBytes` caps a payload; `maxArgs` is not used here.
+   * @param options `views` returns frames as one reused {@linkcode FrameView}.
    */
-  constructor(limits: Limits = {}) {
+  constructor(limits: Limits = {}, options: FrameDecoderOptions = {}) {
     this.#maxFrameBytes = limits.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (options.views === true) this.#view = new FrameView();
   }
 
   /** Bytes received and not yet returned as frames (skipped bytes not counted). */
@@ -132,6 +173,17 @@ export class FrameDecoder {
     }
     const start = pos + HEADER_BYTES;
     input.advance(HEADER_BYTES + length);
+    const view = this.#view;
+    if (view !== undefined) {
+      view.version = version;
+      view.flags = buf[pos + 1];
+      view.opcode = opcode;
+      view.id = id;
+      view.bytes = buf;
+      view.start = start;
+      view.length = length;
+      return view;
+    }
     return {
       version,
       flags: buf[pos + 1],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { seededRandom as rng } from "../tests/_helpers/prng.ts";
-import { FrameDecoder } from "./frame_decoder.ts";
+import { FrameDecoder, FrameView } from "./frame_decoder.ts";
 import { encodeRequest, FrameWriter } from "./frame_writer.ts";
 import { decodeRequest } from "./request_decoder.ts";
 import type { Frame, FrameError } from "./types.ts";
@@ -8,7 +8,15 @@ import type { Frame, FrameError } from "./types.ts";
 function drain(d: FrameDecoder): (Frame | FrameError)[] {
   const out: (Frame | FrameError)[] = [];
   for (let f = d.next(); f !== undefined; f = d.next()) {
-    out.push("kind" in f ? f : { ...f, payload: f.payload.slice() });
+    out.push(
+      "kind" in f ? f : {
+        version: f.version,
+        flags: f.flags,
+        opcode: f.opcode,
+        id: f.id,
+        payload: f.payload.slice(),
+      },
+    );
   }
   return out;
 }
@@ -203,4 +211,43 @@ Deno.test("FrameDecoder.next() does not reserve a claimed length before it arriv
   assert.equal(f.payload.length, 16 * 1024 * 1024);
   assert.equal(f.payload[0], 0); // the 13th byte pushed with the header
   assert.equal(f.payload[f.payload.length - 1], 7);
+});
+
+Deno.test("FrameDecoder with views returns one reused FrameView, decoding as frames do", () => {
+  const next = rng(7);
+  const bytes = stream(200);
+  const plain = new FrameDecoder({ maxFrameBytes: 200 });
+  const viewed = new FrameDecoder({ maxFrameBytes: 200 }, { views: true });
+  let at = 0;
+  let views = 0;
+  while (at < bytes.length) {
+    const n = Math.min(1 + Math.floor(next() * 700), bytes.length - at);
+    const chunk = bytes.subarray(at, at + n);
+    at += n;
+    plain.push(chunk.slice());
+    viewed.push(chunk.slice());
+    const a = drain(plain);
+    const b: (Frame | FrameError)[] = [];
+    for (let f = viewed.next(); f !== undefined; f = viewed.next()) {
+      if (f instanceof FrameView) {
+        views++;
+        assert.equal(
+          f.payload.byteOffset - f.bytes.byteOffset,
+          f.start,
+          "payload is bytes[start..start + length)",
+        );
+      }
+      b.push(
+        "kind" in f ? f : {
+          version: f.version,
+          flags: f.flags,
+          opcode: f.opcode,
+          id: f.id,
+          payload: f.payload.slice(),
+        },
+      );
+    }
+    assert.deepEqual(b, a);
+  }
+  assert.ok(views > 100); // some frames are over the limit: errors, not views
 });

@@ -147,6 +147,44 @@ export class FrameWriter {
     this.#finish(start);
   }
 
+  /**
+   * Appends a reply frame holding a bulk value copied from bytes where they
+   * sit (a record in a node's store), with no reply value made.
+   *
+   * @param id The request's id.
+   * @param opcode The request's opcode.
+   * @param bytes The buffer holding the value.
+   * @param start Where the value starts.
+   * @param length Its length.
+   */
+  writeBulkReply(
+    id: number,
+    opcode: number,
+    bytes: Uint8Array,
+    start: number,
+    length: number,
+  ): void {
+    const at = this.#header(FLAG_REPLY, opcode, id);
+    this.#out.writeByte(TAG.BYTES);
+    this.#varint(length);
+    this.#out.writeRange(bytes, start, length);
+    this.#finish(at);
+  }
+
+  /**
+   * Appends a reply frame holding an integer, with no reply value made.
+   *
+   * @param id The request's id.
+   * @param opcode The request's opcode.
+   * @param n A safe integer.
+   */
+  writeIntReply(id: number, opcode: number, n: number): void {
+    const at = this.#header(FLAG_REPLY, opcode, id);
+    this.#out.writeByte(TAG.INTEGER);
+    this.#int64(n);
+    this.#finish(at);
+  }
+
   #header(flags: number, opcode: number, id: number): number {
     const out = this.#out;
     const b = out.ensure(HEADER_BYTES);

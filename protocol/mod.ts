@@ -41,7 +41,11 @@ export * from "./replies.ts";
 export * from "./commands.ts";
 export * from "./bytes.ts";
 export * from "./murmur3.ts";
-export { FrameDecoder } from "./frame_decoder.ts";
+export {
+  FrameDecoder,
+  type FrameDecoderOptions,
+  FrameView,
+} from "./frame_decoder.ts";
 export { StreamBuffer, type StreamBufferOptions } from "./stream_buffer.ts";
 export { OutputBuffer, type OutputBufferOptions } from "./output_buffer.ts";
 export {
@@ -50,5 +54,9 @@ export {
   FrameWriter,
   TAG,
 } from "./frame_writer.ts";
-export { decodeRequest, decodeRequestArgs } from "./request_decoder.ts";
+export {
+  decodeRequest,
+  decodeRequestArgs,
+  scanRequestArgs,
+} from "./request_decoder.ts";
 export { decodeReply } from "./reply_decoder.ts";

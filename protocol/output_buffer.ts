@@ -130,6 +130,26 @@ export class OutputBuffer {
   }
 
   /**
+   * Appends `length` bytes of `bytes` from `start`, without making a view of
+   * them (short runs are copied byte by byte, long ones with one `set`).
+   *
+   * @param bytes The buffer the bytes are in.
+   * @param start Where they start.
+   * @param length How many.
+   */
+  writeRange(bytes: Uint8Array, start: number, length: number): void {
+    const buf = this.ensure(length);
+    let p = this.#pos;
+    if (length > 256) {
+      buf.set(bytes.subarray(start, start + length), p);
+      p += length;
+    } else {
+      for (let i = start; i < start + length; i++) buf[p++] = bytes[i];
+    }
+    this.#pos = p;
+  }
+
+  /**
    * Appends a byte string's bytes (one byte per char, codes 0–255).
    *
    * @param s The byte string.
