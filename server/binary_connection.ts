@@ -10,11 +10,13 @@ import {
   error,
   type Frame,
   FrameDecoder,
+  FrameView,
   FrameWriter,
   type Limits,
   type Reply,
+  scanRequestArgs,
 } from "@cachemir/protocol";
-import type { Session } from "./commands/types.ts";
+import type { ArgvView, ReplyOut, Session } from "./commands/types.ts";
 import { Connection, StreamCodec } from "./connection.ts";
 
 /** Runs one command for a session: the node's command table. */
@@ -24,6 +26,21 @@ export type Execute = (
   args: string[],
 ) => Reply;
 
+/**
+ * Runs one command for a session on arguments in place: the node's command
+ * table. It writes the reply into `out` itself and returns `undefined`, or
+ * returns the reply to write.
+ */
+export type ExecuteView = (
+  session: Session,
+  opcode: number,
+  argv: ArgvView,
+  out: ReplyOut,
+) => Reply | undefined;
+
+/** Most arguments a request may have to run in place (more: as strings). */
+const MAX_VIEW_ARGS = 64;
+
 /** What the loop needs from the node. */
 export interface BinaryConnectionOptions {
   /** The accepted connection. */
@@ -32,6 +49,8 @@ export interface BinaryConnectionOptions {
   readonly session: Session;
   /** Runs a command. */
   readonly execute: Execute;
+  /** Runs a command on arguments in place (a frame with few arguments). */
+  readonly executeView: ExecuteView;
   /** Frame and argument limits. */
   readonly limits: Required<Limits>;
   /**
@@ -58,15 +77,18 @@ export interface BinaryConnectionOptions {
  * assert.equal(codec.take().length, 13);
  * ```
  */
-export class BinaryCodec extends StreamCodec<Frame> {
+export class BinaryCodec extends StreamCodec<Frame> implements ReplyOut {
   #decoder: FrameDecoder;
   #writer: FrameWriter;
+  /** The id and opcode of the frame `next()` returned last. */
+  #id = 0;
+  #opcode = 0;
 
   /**
    * @param limits The frame size limit.
    */
   constructor(limits: Limits = {}) {
-    const decoder = new FrameDecoder(limits);
+    const decoder = new FrameDecoder(limits, { views: true });
     const writer = new FrameWriter();
     super(decoder, writer);
     this.#decoder = decoder;
@@ -76,12 +98,18 @@ export class BinaryCodec extends StreamCodec<Frame> {
   /**
    * The next frame; refused frames are answered with an error on the way.
    *
-   * @returns A frame (its payload valid until the next `push()`), or `undefined`.
+   * @returns A frame — the decoder's reused {@linkcode FrameView}, valid
+   * until the next call — or `undefined`.
    */
   next(): Frame | undefined {
     for (;;) {
       const f = this.#decoder.next();
-      if (f === undefined || !("kind" in f)) return f;
+      if (f === undefined) return f;
+      if (!("kind" in f)) {
+        this.#id = f.id;
+        this.#opcode = f.opcode;
+        return f;
+      }
       this.#writer.writeReply(f.id, f.opcode, error(f.message));
       if (f.fatal) {
         this.breakStream();
@@ -99,6 +127,35 @@ export class BinaryCodec extends StreamCodec<Frame> {
   writeReply(frame: Frame, reply: Reply): void {
     this.#writer.writeReply(frame.id, frame.opcode, reply);
   }
+
+  /**
+   * Writes a reply value to the last frame ({@linkcode ReplyOut}).
+   *
+   * @param reply The reply.
+   */
+  reply(reply: Reply): void {
+    this.#writer.writeReply(this.#id, this.#opcode, reply);
+  }
+
+  /**
+   * Writes a bulk reply to the last frame from bytes in place.
+   *
+   * @param bytes The buffer.
+   * @param start Where the value starts.
+   * @param length Its length.
+   */
+  bulk(bytes: Uint8Array, start: number, length: number): void {
+    this.#writer.writeBulkReply(this.#id, this.#opcode, bytes, start, length);
+  }
+
+  /**
+   * Writes an integer reply to the last frame.
+   *
+   * @param n A safe integer.
+   */
+  integer(n: number): void {
+    this.#writer.writeIntReply(this.#id, this.#opcode, n);
+  }
 }
 
 /**
@@ -111,12 +168,34 @@ export class BinaryConnection extends Connection<Frame> {
    * @param options The connection, its session, the command table and limits.
    */
   constructor(options: BinaryConnectionOptions) {
-    const { session, execute, limits } = options;
+    const { session, execute, executeView, limits } = options;
+    const codec = new BinaryCodec(limits);
+    const argv: { bytes: Uint8Array; count: number; offsets: Int32Array } = {
+      bytes: new Uint8Array(0),
+      count: 0,
+      offsets: new Int32Array(2 * MAX_VIEW_ARGS),
+    };
     super({
       conn: options.conn,
       session,
-      codec: new BinaryCodec(limits),
-      execute: (f: Frame): Reply => {
+      codec,
+      execute: (f: Frame): Reply | undefined => {
+        if (f instanceof FrameView && f.flags === 0) {
+          const bytes = f.bytes;
+          const argc = scanRequestArgs(
+            bytes,
+            f.start,
+            f.start + f.length,
+            argv.offsets,
+            limits.maxArgs,
+          );
+          if (typeof argc !== "number") return argc;
+          if (argc <= MAX_VIEW_ARGS) {
+            argv.bytes = bytes;
+            argv.count = argc;
+            return executeView(session, f.opcode, argv, codec);
+          }
+        }
         const args = decodeRequest(f, limits);
         return Array.isArray(args) ? execute(session, f.opcode, args) : args;
       },

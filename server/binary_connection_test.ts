@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   bytes,
+  commandByName,
   decodeReply,
   encodeRequest,
   type Frame,
@@ -11,6 +12,8 @@ import {
 } from "@cachemir/protocol";
 import { BinaryConnection, type Execute } from "./binary_connection.ts";
 import type { Session } from "./commands/types.ts";
+import { argvStrings, CommandTable } from "./commands/table.ts";
+import { Keyspace } from "./store/keyspace.ts";
 
 /** A Deno.Conn stand-in: reads come from a queue, writes are recorded. */
 class FakeConn {
@@ -104,6 +107,8 @@ function connection(conn: FakeConn, calls: string[][]): BinaryConnection {
     conn: conn as unknown as Deno.Conn,
     session: session(),
     execute: echoExecute(calls),
+    executeView: (s, opcode, argv) =>
+      echoExecute(calls)(s, opcode, argvStrings(argv)),
     limits,
   });
 }
@@ -228,4 +233,83 @@ Deno.test("BinaryConnection.shutdown() closes an idle connection at once", async
   c.shutdown();
   assert.equal(await done, "eof");
   assert.ok(conn.closed);
+});
+
+/**
+ * Serves `frames` (one read) on a fresh keyspace with the node's table, in
+ * place (`executeOpcodeView`) or decoded to strings first; returns what
+ * was written and the keyspace.
+ */
+async function serveFrames(
+  frames: Uint8Array,
+  inPlace: boolean,
+): Promise<{ written: Uint8Array[]; store: Keyspace }> {
+  const table = new CommandTable();
+  const store = new Keyspace({ now: () => 1_700_000_000_000 });
+  const s = session();
+  const ctx = {
+    store,
+    session: s,
+    node: { version: "0", startedAt: 0, maxFrameBytes: 1024, maxArgs: 16 },
+  };
+  const conn = new FakeConn();
+  const c = new BinaryConnection({
+    conn: conn as unknown as Deno.Conn,
+    session: s,
+    execute: (_s, opcode, args) => table.executeOpcode(ctx, opcode, args),
+    executeView: (_s, opcode, argv, out) =>
+      inPlace
+        ? table.executeOpcodeView(ctx, opcode, argv, out)
+        : table.executeOpcode(ctx, opcode, argvStrings(argv)),
+    limits,
+  });
+  conn.feed(frames);
+  conn.feed(null);
+  assert.equal(await c.run(), "eof");
+  return { written: conn.writes, store };
+}
+
+Deno.test("BinaryConnection runs GET, SET and MSET in place as it runs them on strings", async () => {
+  const op = (name: string): number => commandByName(name)!.opcode;
+  const big = "\xff\x00v".repeat(100); // past the copy-by-loop size
+  const w = new FrameWriter();
+  const lines: [string, string[]][] = [
+    ["SET", ["k", "v"]],
+    ["GET", ["k"]],
+    ["GET", ["missing"]],
+    ["SET", ["k", "w", "EX", "100"]],
+    ["HSET", ["h", "f", "v"]],
+    ["GET", ["h"]],
+    ["MSET", ["a", "1", "b", "2"]],
+    ["MSET", ["a", "1", "b"]],
+    ["GET", ["k", "extra"]],
+    ["SET", ["\x00bin\xff", big]],
+    ["GET", ["\x00bin\xff"]],
+    ["MGET", ["a", "b", "\x00bin\xff"]],
+    ["MSET", Array<string>(17).fill("x")], // past maxArgs: the decoder's error
+  ];
+  lines.forEach(([name, args], id) => {
+    // Byte strings as bytes (writeRequest would encode strings as UTF-8).
+    const latin1 = args.map((a) => Uint8Array.from(a, (c) => c.charCodeAt(0)));
+    w.writeRequest(id, op(name), latin1);
+  });
+  const frames = w.take();
+  const strings = await serveFrames(frames, false);
+  const inPlace = await serveFrames(frames, true);
+  assert.deepEqual(inPlace.written, strings.written);
+  const got = replies(strings.written).map(({ reply }) => reply);
+  assert.equal(got.length, lines.length);
+  assert.deepEqual(
+    got[10],
+    bytes(Uint8Array.from(big, (c) => c.charCodeAt(0))),
+  );
+  assert.equal(got[5].kind, "error");
+  for (const key of ["k", "h", "a", "b", "\x00bin\xff"]) {
+    assert.deepEqual(inPlace.store.get(key), strings.store.get(key), key);
+    assert.deepEqual(
+      inPlace.store.getExpire(key),
+      strings.store.getExpire(key),
+      key,
+    );
+  }
 });

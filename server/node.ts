@@ -370,6 +370,10 @@ export class CacheNode {
           stats.commandsProcessed++;
           return table.executeOpcode(ctx, opcode, args);
         },
+        executeView: (_s, opcode, argv, out) => {
+          stats.commandsProcessed++;
+          return table.executeOpcodeView(ctx, opcode, argv, out);
+        },
         limits: {
           maxFrameBytes: config.maxFrameBytes,
           maxArgs: config.maxArgs,

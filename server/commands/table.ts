@@ -401,6 +401,28 @@ export class CommandTable {
     return this.#dispatchView(ctx, spec, argv, out);
   }
 
+  /**
+   * Runs a command by opcode on arguments in place (the binary port), as
+   * {@linkcode executeView} runs one by name; CALL and unknown opcodes are
+   * run as {@linkcode executeOpcode} runs them.
+   *
+   * @param ctx The store, session and node.
+   * @param opcode The frame's opcode.
+   * @param argv The frame's arguments, in place.
+   * @param out Where a direct form writes its reply.
+   * @returns The reply to write, or `undefined` when it is written already.
+   */
+  executeOpcodeView(
+    ctx: CommandContext,
+    opcode: number,
+    argv: ArgvView,
+    out: ReplyOut,
+  ): Reply | undefined {
+    const spec = this.#byOpcode[opcode];
+    if (spec !== undefined) return this.#dispatchView(ctx, spec, argv, out);
+    return this.executeOpcode(ctx, opcode, argvStrings(argv));
+  }
+
   /** Runs a found command on arguments in place (see {@linkcode executeView}). */
   #dispatchView(
     ctx: CommandContext,

@@ -196,18 +196,8 @@ export class RespWriter {
    */
   writeBulk(bytes: Uint8Array, start: number, length: number): void {
     this.#header(0x24, length);
-    const out = this.#out;
-    const buf = out.ensure(length + 2);
-    let p = out.length;
-    if (length > 256) {
-      buf.set(bytes.subarray(start, start + length), p);
-      p += length;
-    } else {
-      for (let i = start; i < start + length; i++) buf[p++] = bytes[i];
-    }
-    buf[p] = 0x0d;
-    buf[p + 1] = 0x0a;
-    out.length = p + 2;
+    this.#out.writeRange(bytes, start, length);
+    this.#crlf();
   }
 
   /**
