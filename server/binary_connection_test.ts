@@ -287,6 +287,12 @@ Deno.test("BinaryConnection runs GET, SET and MSET in place as it runs them on s
     ["GET", ["\x00bin\xff"]],
     ["MGET", ["a", "b", "\x00bin\xff"]],
     ["MSET", Array<string>(17).fill("x")], // past maxArgs: the decoder's error
+    ["INCR", ["n"]],
+    ["SET", ["n", "-42", "EX", "100"]],
+    ["INCR", ["n"]],
+    ["SET", ["z", "12x"]],
+    ["INCR", ["z"]],
+    ["INCR", ["h"]],
   ];
   lines.forEach(([name, args], id) => {
     // Byte strings as bytes (writeRequest would encode strings as UTF-8).
@@ -304,7 +310,7 @@ Deno.test("BinaryConnection runs GET, SET and MSET in place as it runs them on s
     bytes(Uint8Array.from(big, (c) => c.charCodeAt(0))),
   );
   assert.equal(got[5].kind, "error");
-  for (const key of ["k", "h", "a", "b", "\x00bin\xff"]) {
+  for (const key of ["k", "h", "a", "b", "\x00bin\xff", "n", "z"]) {
     assert.deepEqual(inPlace.store.get(key), strings.store.get(key), key);
     assert.deepEqual(
       inPlace.store.getExpire(key),

@@ -204,12 +204,29 @@ Deno.test("CommandTable.executeView() answers as execute() does, byte for byte",
     ["SET", "", ""],
     ["GET", ""],
     ["NOSUCH", "a", "b"],
+    ["INCR", "n"],
+    ["INCR", "n"],
+    ["SET", "n", "-42", "EX", "100"],
+    ["INCR", "n"], // keeps the expiry
+    ["SET", "z", "-0"],
+    ["INCR", "z"],
+    ["SET", "z", "007"],
+    ["INCR", "z"],
+    ["SET", "z", "999999999999999"],
+    ["INCR", "z"],
+    ["INCR", "z"], // 16 digits now: the handler's way
+    ["SET", "z", "9223372036854775807"],
+    ["INCR", "z"],
+    ["INCR", "h"],
+    ["INCR", "k", "x"],
+    ["SET", "h", "x"],
   ];
   const { strings, views, stores } = bothPaths(lines, undefined);
   assert.equal(views, strings);
   assert.ok(strings.includes("-WRONGTYPE"));
   assert.ok(strings.includes(`$${big.length}\r\n${big}\r\n`));
-  for (const key of ["k", "h", "a", "b", "\x00bin\xff", ""]) {
+  assert.ok(strings.includes(":1000000000000001\r\n"));
+  for (const key of ["k", "h", "a", "b", "\x00bin\xff", "", "n", "z"]) {
     assert.deepEqual(stores[1].get(key), stores[0].get(key), key);
     assert.deepEqual(stores[1].getExpire(key), stores[0].getExpire(key), key);
   }

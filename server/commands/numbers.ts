@@ -92,6 +92,50 @@ export function parseInt64(s: string): number | bigint | undefined {
 }
 
 /**
+ * Parses bytes in place as {@linkcode parseInt64} parses a string, for
+ * integers of at most 15 bytes (sign included): those are safe integers,
+ * and nothing is allocated.
+ *
+ * @param bytes The buffer.
+ * @param from Where the text starts.
+ * @param to Where it ends.
+ * @returns The integer, or `NaN` when the text is not one or is longer
+ * than 15 bytes (then parse it as a string).
+ *
+ * @example
+ * ```ts
+ * import { parseSmallInt } from "./numbers.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = new TextEncoder().encode("n=-42 m=007");
+ * assert.equal(parseSmallInt(text, 2, 5), -42);
+ * assert.ok(Number.isNaN(parseSmallInt(text, 8, 11)));
+ * ```
+ */
+export function parseSmallInt(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+): number {
+  const n = to - from;
+  if (n <= 0 || n > 15) return NaN;
+  let i = from;
+  const negative = bytes[i] === 0x2d;
+  if (negative) i++;
+  if (i === to) return NaN;
+  const first = bytes[i];
+  if (first === 0x30) return i + 1 === to && !negative ? 0 : NaN;
+  if (first < 0x31 || first > 0x39) return NaN;
+  let v = 0;
+  for (; i < to; i++) {
+    const d = bytes[i] - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return negative ? -v : v;
+}
+
+/**
  * Adds two int64s, as INCRBY does.
  *
  * @param a An int64.

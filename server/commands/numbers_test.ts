@@ -7,6 +7,7 @@ import {
   narrow,
   parseInt64,
   parseLongDouble,
+  parseSmallInt,
 } from "./numbers.ts";
 
 Deno.test("parseInt64() follows string2ll's grammar", () => {
@@ -182,4 +183,38 @@ Deno.test("formatLongDouble() rounds ties to even like glibc's printf", () => {
     () => formatLongDouble({ kind: "inf", neg: false }),
     /it is inf/,
   );
+});
+
+Deno.test("parseSmallInt() agrees with parseInt64() on texts of up to 15 bytes", () => {
+  const texts = [
+    "0",
+    "-0",
+    "00",
+    "1",
+    "-1",
+    "+1",
+    " 1",
+    "1 ",
+    "007",
+    "-",
+    "",
+    "12x",
+    "999999999999999",
+    "-99999999999999",
+    "100000000000000",
+    "1e5",
+    "١",
+  ];
+  for (let i = 0; i < 2000; i++) {
+    let s = "";
+    const n = 1 + (i % 16);
+    for (let j = 0; j < n; j++) s += "-0123456789x"[(i * 7 + j * 13) % 12];
+    texts.push(s);
+  }
+  for (const s of texts) {
+    const bytes = Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+    const got = parseSmallInt(bytes, 0, bytes.length);
+    const want = s.length <= 15 ? parseInt64(s) : undefined;
+    assert.equal(Number.isNaN(got) ? undefined : got, want, JSON.stringify(s));
+  }
 });

@@ -43,7 +43,13 @@ import {
   SYNTAX_ERROR,
   WRONGTYPE,
 } from "./common.ts";
-import { addInt64, incrByFloat, INT64_MIN, parseInt64 } from "./numbers.ts";
+import {
+  addInt64,
+  incrByFloat,
+  INT64_MIN,
+  parseInt64,
+  parseSmallInt,
+} from "./numbers.ts";
 
 const EMPTY_BYTES: BytesReply = Object.freeze(bytes(""));
 const OFFSET_OUT_OF_RANGE: ErrorReply = Object.freeze(
@@ -381,6 +387,35 @@ function incrDecr(
   return intReply(sum);
 }
 
+/**
+ * INCR key on the request's bytes: the value is parsed where it sits in
+ * its record and the sum written back as digits. Values of more than 15
+ * bytes, and those that are not integers, go to INCR's handler (bigints,
+ * Redis's errors).
+ */
+function incrDirect(
+  ctx: CommandContext,
+  argv: ArgvView,
+  out: ReplyOut,
+): boolean {
+  const o = argv.offsets;
+  const store = ctx.store;
+  const v = store.readString(argv.bytes, o[0], o[1]);
+  if (v === false) {
+    out.reply(WRONGTYPE);
+    return true;
+  }
+  let current = 0;
+  if (v !== undefined) {
+    current = parseSmallInt(v.bytes, v.start, v.start + v.length);
+    if (Number.isNaN(current)) return false;
+  }
+  const sum = current + 1; // |current| < 10^15: exact
+  store.writeInteger(argv.bytes, o[0], o[1], sum);
+  out.integer(sum);
+  return true;
+}
+
 /** INCR key */
 function incrCommand(ctx: CommandContext, args: string[]): Reply {
   return incrDecr(ctx, args[0], 1);
@@ -520,4 +555,5 @@ export const STRING_DIRECT_HANDLERS: Readonly<Record<string, DirectHandler>> =
     GET: getDirect,
     SET: setDirect,
     MSET: msetDirect,
+    INCR: incrDirect,
   });

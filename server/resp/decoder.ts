@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseInt64 } from "../commands/numbers.ts";
+import { parseInt64, parseSmallInt } from "../commands/numbers.ts";
 import { StreamBuffer, toByteString } from "@cachemir/protocol";
 import { splitArgs } from "./split_args.ts";
 
@@ -109,22 +109,7 @@ function findCr(buf: Uint8Array, from: number, end: number): number {
 function readInt(buf: Uint8Array, from: number, to: number): number {
   const n = to - from;
   if (n <= 0 || n > 20) return NaN;
-  if (n <= 15) {
-    let i = from;
-    const negative = buf[i] === 0x2d;
-    if (negative) i++;
-    if (i === to) return NaN;
-    const first = buf[i];
-    if (first === 0x30) return n === 1 ? 0 : NaN;
-    if (first < 0x31 || first > 0x39) return NaN;
-    let v = 0;
-    for (; i < to; i++) {
-      const d = buf[i] - 0x30;
-      if (d < 0 || d > 9) return NaN;
-      v = v * 10 + d;
-    }
-    return negative ? -v : v;
-  }
+  if (n <= 15) return parseSmallInt(buf, from, to);
   const v = parseInt64(toByteString(buf, from, to));
   return v === undefined ? NaN : Number(v);
 }
