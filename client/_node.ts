@@ -6,6 +6,7 @@
  * @module
  */
 
+import { commandInfo } from "@cachemir/protocol";
 import {
   type Arg,
   Connection,
@@ -96,7 +97,7 @@ export interface NodeOptions extends
   readonly onError?: (node: NodeState, error: Error) => void;
 }
 
-const OPCODE_PING = 0x0002;
+const OPCODE_PING = commandInfo("PING").opcode;
 
 /**
  * One node the client talks to: its pool, its health and its counters.

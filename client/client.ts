@@ -320,6 +320,7 @@ const CALL: CommandInfo = Object.freeze({
   arity: -2,
   flags: Object.freeze([]),
   keys: Object.freeze({ first: 0, last: 0, step: 0 }),
+  route: "first-up",
 });
 
 /** MSET / MSETNX arguments from `(data)` or `(key, value, ...)`. */

@@ -6,6 +6,7 @@
 
 import {
   commandByOpcode,
+  commandInfo,
   decodeReply,
   decodeUtf8,
   FLAG_REPLY,
@@ -131,7 +132,7 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 /** Default of {@linkcode ConnectionOptions.maxReplyBytes}: 512 MiB. */
 export const DEFAULT_MAX_REPLY_BYTES = 512 * 1024 * 1024;
 
-const OPCODE_HELLO = 0x0001;
+const OPCODE_HELLO = commandInfo("HELLO").opcode;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 /** One command awaiting its reply. */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { commandInfo } from "@cachemir/protocol";
 import {
   type Arg,
   Connection,
@@ -19,6 +20,8 @@ import { Semaphore } from "./semaphore.ts";
 import { positiveInteger, positiveMs } from "./_options.ts";
 import { sendPromise } from "./_send.ts";
 import { withTimeout } from "./_timeout.ts";
+
+const OPCODE_QUIT = commandInfo("QUIT").opcode;
 
 /** Default of {@linkcode PoolOptions.maxConnections}. */
 export const DEFAULT_MAX_CONNECTIONS = 4;
@@ -381,7 +384,9 @@ export class Pool {
     for (const c of this.#conns) {
       // A slot for each QUIT, so that its settling balances the count; a
       // connection of a saturated pool just closes with the pool.
-      if (this.#sem.tryAcquire()) sent.push(c.send(0x0004, [], () => true));
+      if (this.#sem.tryAcquire()) {
+        sent.push(c.send(OPCODE_QUIT, [], () => true));
+      }
     }
     await Promise.allSettled(sent);
   }
