@@ -18,7 +18,7 @@ import {
   type RoutePolicy,
   toByteString,
 } from "@cachemir/protocol";
-import type { CacheMirClientOptions, NodeSpec } from "./client.ts";
+import type { CacheMirClientOptions, NodeSpec } from "./options.ts";
 import {
   type Arg,
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -59,7 +59,7 @@ import {
   retryPolicy,
   wasNotSent,
 } from "./retry.ts";
-import type { NodeStats } from "./stats.ts";
+import type { ClientNodeStats } from "./stats.ts";
 import { concatArrays, joinParts, type PartReply } from "./_join.ts";
 import {
   DEFAULT_FAILURE_THRESHOLD,
@@ -359,7 +359,7 @@ export class Cluster {
    *
    * @returns One entry per node, in the order they were added.
    */
-  stats(): NodeStats[] {
+  stats(): ClientNodeStats[] {
     return [...this.#nodes.values()].map((n) => n.stats());
   }
 

@@ -9,7 +9,7 @@
 import { commandInfo } from "@cachemir/protocol";
 import {
   type Arg,
-  Connection,
+  ClientConnection,
   type ConnectionOptions,
   type ConnectionTarget,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -21,7 +21,7 @@ import { LatencyWindow } from "./_latency.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
 import { isNetworkError } from "./retry.ts";
 import { sendPromise } from "./_send.ts";
-import type { NodeHealth, NodeStats } from "./stats.ts";
+import type { ClientNodeStats, NodeHealth } from "./stats.ts";
 
 /** The port a node listens on when an address names none. */
 export const DEFAULT_PORT = 7379;
@@ -132,7 +132,7 @@ export class NodeState {
   #closed = false;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
   #probeAbort: AbortController | undefined;
-  #probeConn: Connection | undefined;
+  #probeConn: ClientConnection | undefined;
   #probing: Promise<void> | undefined;
 
   /**
@@ -283,7 +283,7 @@ export class NodeState {
         tcp.close();
       } else {
         tcp.setNoDelay(true);
-        const conn = new Connection(tcp, this.address, {
+        const conn = new ClientConnection(tcp, this.address, {
           commandTimeoutMs: this.#connection.commandTimeoutMs,
         });
         this.#probeConn = conn;
@@ -321,7 +321,7 @@ export class NodeState {
    *
    * @returns A snapshot.
    */
-  stats(): NodeStats {
+  stats(): ClientNodeStats {
     const [p50, p99] = this.#latency.percentiles([50, 99]);
     return {
       address: this.address,

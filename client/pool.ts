@@ -8,7 +8,7 @@
 import { commandInfo } from "@cachemir/protocol";
 import {
   type Arg,
-  Connection,
+  ClientConnection,
   type ConnectionOptions,
   type ConnectionTarget,
   formatAddress,
@@ -36,11 +36,11 @@ export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5000;
  */
 const SPREAD_AT = 32;
 
-/** Opens a connection; {@linkcode Connection.connect} unless a test says otherwise. */
+/** Opens a connection; {@linkcode ClientConnection.connect} unless a test says otherwise. */
 export type Connector = (
   target: ConnectionTarget,
   options: ConnectionOptions,
-) => Promise<Connection>;
+) => Promise<ClientConnection>;
 
 /** Options of {@linkcode Pool}. */
 export interface PoolOptions {
@@ -111,9 +111,9 @@ export interface PoolStats {
  * the connect error, marked as never sent.
  *
  * @example Send through a pool
- * ```ts ignore
+ * ```ts no-eval
  * // Needs a node on 127.0.0.1:7379.
- * import { Pool } from "@cachemir/client";
+ * import { Pool } from "@cachemir/client/pool";
  * const pool = new Pool({ hostname: "127.0.0.1", port: 7379 }, { maxConnections: 2 });
  * const reply = await pool.send(0x0002, [], (r) => r.kind); // PING
  * console.log(reply, pool.stats().open); // "status" 1
@@ -131,10 +131,10 @@ export class Pool {
   #onSettle: ((error: unknown, latencyMs: number) => void) | undefined;
   #onConnectionError: ((error: Error) => void) | undefined;
   #sem: Semaphore;
-  #conns: Connection[] = [];
-  #opening: Promise<Connection> | undefined;
+  #conns: ClientConnection[] = [];
+  #opening: Promise<ClientConnection> | undefined;
   /** The connection the commands of the current tick go to. */
-  #tickConn: Connection | undefined;
+  #tickConn: ClientConnection | undefined;
   #endTick = (): void => {
     this.#tickConn = undefined;
   };
@@ -171,7 +171,7 @@ export class Pool {
       DEFAULT_ACQUIRE_TIMEOUT_MS,
     );
     this.#connectionOptions = options.connection ?? {};
-    this.#connector = options.connect ?? Connection.connect;
+    this.#connector = options.connect ?? ClientConnection.connect;
     this.#onSettle = options.onSettle;
     this.#onConnectionError = options.onConnectionError;
     this.#sem = new Semaphore(maxInFlight);
@@ -196,7 +196,7 @@ export class Pool {
    * @returns The transformed reply.
    * @throws {TimeoutError} `"acquire"` when no slot was free within
    * `acquireTimeoutMs`; `"connect"` or the command's name as from
-   * {@linkcode Connection}.
+   * {@linkcode ClientConnection}.
    * @throws {ConnectionError} When the connection could not be opened or was
    * lost, or the pool is closed.
    * @throws {ReplyError} When the node answered with an error.
@@ -211,7 +211,7 @@ export class Pool {
 
   /**
    * {@linkcode Pool.send} with callbacks instead of a promise (see
-   * {@linkcode Connection.sendWith}): exactly one of them is called.
+   * {@linkcode ClientConnection.sendWith}): exactly one of them is called.
    *
    * @param opcode The command's opcode.
    * @param args Its arguments.
@@ -298,11 +298,11 @@ export class Pool {
    * open connection with the fewest commands in flight, and opens another
    * when even that one is busy.
    */
-  #pick(): Connection | undefined {
+  #pick(): ClientConnection | undefined {
     const current = this.#tickConn;
     if (current !== undefined && !current.closed) return current;
     const conns = this.#conns;
-    let best: Connection | undefined;
+    let best: ClientConnection | undefined;
     let load = Infinity;
     for (let i = 0; i < conns.length; i++) {
       const n = conns[i].inFlight;
@@ -325,10 +325,10 @@ export class Pool {
   }
 
   /** Opens a connection unless one is opening; callers share the attempt. */
-  #open(): Promise<Connection> {
+  #open(): Promise<ClientConnection> {
     if (this.#opening !== undefined) return this.#opening;
     const generation = this.#generation;
-    let conn: Connection | undefined;
+    let conn: ClientConnection | undefined;
     const options: ConnectionOptions = {
       ...this.#connectionOptions,
       onClose: (error) => {
@@ -366,7 +366,7 @@ export class Pool {
   }
 
   /** A connection closed: drop it; report it unless the pool closed it. */
-  #lost(conn: Connection, error: ConnectionError): void {
+  #lost(conn: ClientConnection, error: ConnectionError): void {
     const at = this.#conns.indexOf(conn);
     if (at < 0) return; // removed by reset() or close()
     this.#conns.splice(at, 1);
