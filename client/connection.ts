@@ -187,8 +187,9 @@ function plural(n: number): string {
  * ```ts no-eval
  * // Needs a node on 127.0.0.1:7379.
  * import { ClientConnection } from "@cachemir/client/connection";
+ * import { commandInfo } from "@cachemir/protocol";
  * const conn = await ClientConnection.connect({ hostname: "127.0.0.1", port: 7379 });
- * const reply = await conn.send(0x0100, ["greeting"], (r) => r.kind);
+ * const reply = await conn.send(commandInfo("GET").opcode, ["greeting"], (r) => r.kind);
  * console.log(reply); // "bytes" or "null"
  * await conn.close();
  * ```
@@ -383,8 +384,9 @@ export class ClientConnection {
    * ```ts no-eval
    * // Needs a node on 127.0.0.1:7379.
    * import { ClientConnection } from "@cachemir/client/connection";
+   * import { commandInfo } from "@cachemir/protocol";
    * const conn = await ClientConnection.connect({ hostname: "127.0.0.1", port: 7379 });
-   * console.log(await conn.send(0x0002, [], (r) => r)); // { kind: "status", value: "PONG" }
+   * console.log(await conn.send(commandInfo("PING").opcode, [], (r) => r)); // { kind: "status", value: "PONG" }
    * await conn.close();
    * ```
    */
@@ -414,8 +416,9 @@ export class ClientConnection {
    * ```ts no-eval
    * // Needs a node on 127.0.0.1:7379.
    * import { ClientConnection } from "@cachemir/client/connection";
+   * import { commandInfo } from "@cachemir/protocol";
    * const conn = await ClientConnection.connect({ hostname: "127.0.0.1", port: 7379 });
-   * conn.sendWith(0x0002, [], (r) => r.kind, console.log, console.error); // "status"
+   * conn.sendWith(commandInfo("PING").opcode, [], (r) => r.kind, console.log, console.error); // "status"
    * ```
    */
   sendWith<T>(

@@ -114,8 +114,9 @@ export interface PoolStats {
  * ```ts no-eval
  * // Needs a node on 127.0.0.1:7379.
  * import { Pool } from "@cachemir/client/pool";
+ * import { commandInfo } from "@cachemir/protocol";
  * const pool = new Pool({ hostname: "127.0.0.1", port: 7379 }, { maxConnections: 2 });
- * const reply = await pool.send(0x0002, [], (r) => r.kind); // PING
+ * const reply = await pool.send(commandInfo("PING").opcode, [], (r) => r.kind);
  * console.log(reply, pool.stats().open); // "status" 1
  * await pool.close();
  * ```
