@@ -2,7 +2,7 @@
  * {@linkcode CacheMirClient}: Redis-named methods over CacheMir's binary
  * protocol. The command methods come from the declarations in `commands/`,
  * one per command; this file holds the class, and the methods that are not
- * one command (iterators, `call`, `quit`, the node and event methods).
+ * one command (`call`, `quit`, the node and event methods).
  *
  * @module
  */
@@ -20,7 +20,9 @@ import { Cluster } from "./_cluster.ts";
 import {
   type Decoder,
   isDeclaration,
+  isWalk,
   type Methods,
+  type Walk,
 } from "./commands/_define.ts";
 import { valueArg } from "./commands/_args.ts";
 import {
@@ -36,8 +38,6 @@ import * as lists from "./commands/lists.ts";
 import * as server from "./commands/server.ts";
 import * as sets from "./commands/sets.ts";
 import * as strings from "./commands/strings.ts";
-import type { ScanOptions } from "./commands/keys.ts";
-import type { ClientCollectionScanOptions } from "./commands/hashes.ts";
 
 /** The modules of command declarations, one per family. */
 const FAMILIES = [connection, strings, keys, hashes, lists, sets, server];
@@ -51,6 +51,56 @@ const CALL: CommandInfo = Object.freeze({
   keys: Object.freeze({ first: 0, last: 0, step: 0 }),
   route: "first-up",
 });
+
+/**
+ * Installs a walk's iterators, `nameIterator` and `nameBufferIterator`: the
+ * page command is sent with the cursor inserted among the caller's
+ * arguments, from `"0"` until the node's cursor is `"0"` again.
+ */
+function installWalk(
+  proto: Record<string, unknown>,
+  method: string,
+  walk: Walk<unknown, unknown>,
+  cluster: (client: CacheMirClient) => Cluster,
+): void {
+  const { info, args, reply } = walk.page;
+  const build = args as (...a: unknown[]) => readonly Arg[];
+  const decoder = reply as Decoder<unknown, unknown>;
+  const { cursorAt, pairs } = walk;
+  const variants: [string, ReplyTransform<unknown> | undefined][] = [
+    [method, decoder.text],
+    [method.replace(/Iterator$/, "BufferIterator"), decoder.bytes],
+  ];
+  for (const [name, transform] of variants) {
+    if (transform === undefined) continue;
+    proto[name] = async function* (
+      this: CacheMirClient,
+      ...a: unknown[]
+    ): AsyncGenerator<unknown, void, undefined> {
+      let cursor = "0";
+      do {
+        const withCursor = [
+          ...a.slice(0, cursorAt),
+          cursor,
+          ...a.slice(cursorAt),
+        ];
+        const [next, items] = await cluster(this).send(
+          info,
+          build(...withCursor),
+          transform,
+        ) as [string, unknown[]];
+        if (pairs) {
+          for (let i = 0; i + 1 < items.length; i += 2) {
+            yield [items[i], items[i + 1]];
+          }
+        } else {
+          yield* items;
+        }
+        cursor = next;
+      } while (cursor !== "0");
+    };
+  }
+}
 
 /**
  * The command methods of {@linkcode CacheMirClient}, one family after the
@@ -168,6 +218,10 @@ export class CacheMirClient extends EventTarget {
     const proto = this.prototype as unknown as Record<string, unknown>;
     for (const family of FAMILIES) {
       for (const [method, declared] of Object.entries(family)) {
+        if (isWalk(declared)) {
+          installWalk(proto, method, declared, (client) => client.#cluster);
+          continue;
+        }
         if (!isDeclaration(declared)) continue;
         const { info, args, reply } = declared;
         const build = args as (...a: unknown[]) => readonly Arg[];
@@ -224,168 +278,6 @@ export class CacheMirClient extends EventTarget {
     if (!this.#cluster.closed) await this.#cluster.quit();
     await this.close();
     return "OK";
-  }
-
-  /**
-   * Iterates over every key with SCAN, one step at a time. Keys present for
-   * the whole iteration are yielded at least once; a key may repeat.
-   *
-   * @param options `match`, `count`, `type`.
-   * @returns An async iterator of keys.
-   *
-   * @example
-   * ```ts no-eval
-   * import { CacheMirClient } from "@cachemir/client";
-   * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
-   * for await (const key of client.scanIterator({ match: "session:*" })) {
-   *   await client.del(key);
-   * }
-   * ```
-   */
-  async *scanIterator(
-    options?: ScanOptions,
-  ): AsyncGenerator<string, void, undefined> {
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.scan(cursor, options);
-      yield* keys;
-      cursor = next;
-    } while (cursor !== "0");
-  }
-
-  /**
-   * {@linkcode CacheMirClient.scanIterator} with the keys as bytes.
-   *
-   * @param options `match`, `count`, `type`.
-   * @returns An async iterator of keys' bytes.
-   *
-   * @example
-   * ```ts no-eval
-   * import { CacheMirClient } from "@cachemir/client";
-   * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
-   * for await (const key of client.scanBufferIterator()) console.log(key);
-   * ```
-   */
-  async *scanBufferIterator(
-    options?: ScanOptions,
-  ): AsyncGenerator<Uint8Array, void, undefined> {
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.scanBuffer(cursor, options);
-      yield* keys;
-      cursor = next;
-    } while (cursor !== "0");
-  }
-
-  /**
-   * Iterates over a hash's fields with HSCAN, one step at a time.
-   *
-   * @param key The key.
-   * @param options `match`, `count`.
-   * @returns An async iterator of `[field, value]` pairs.
-   *
-   * @example
-   * ```ts no-eval
-   * import { CacheMirClient } from "@cachemir/client";
-   * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
-   * for await (const [field, value] of client.hscanIterator("user:1")) {
-   *   console.log(field, value);
-   * }
-   * ```
-   */
-  async *hscanIterator(
-    key: Key,
-    options?: ClientCollectionScanOptions,
-  ): AsyncGenerator<[string, string], void, undefined> {
-    let cursor = "0";
-    do {
-      const [next, flat] = await this.hscan(key, cursor, options);
-      for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i], flat[i + 1]];
-      cursor = next;
-    } while (cursor !== "0");
-  }
-
-  /**
-   * {@linkcode CacheMirClient.hscanIterator} with fields and values as
-   * bytes.
-   *
-   * @param key The key.
-   * @param options `match`, `count`.
-   * @returns An async iterator of `[field, value]` pairs of bytes.
-   *
-   * @example
-   * ```ts no-eval
-   * import { CacheMirClient } from "@cachemir/client";
-   * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
-   * for await (const [field, value] of client.hscanBufferIterator("h")) {
-   *   console.log(field.length, value.length);
-   * }
-   * ```
-   */
-  async *hscanBufferIterator(
-    key: Key,
-    options?: ClientCollectionScanOptions,
-  ): AsyncGenerator<[Uint8Array, Uint8Array], void, undefined> {
-    let cursor = "0";
-    do {
-      const [next, flat] = await this.hscanBuffer(key, cursor, options);
-      for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i], flat[i + 1]];
-      cursor = next;
-    } while (cursor !== "0");
-  }
-
-  /**
-   * Iterates over a set's members with SSCAN, one step at a time.
-   *
-   * @param key The key.
-   * @param options `match`, `count`.
-   * @returns An async iterator of members.
-   *
-   * @example
-   * ```ts no-eval
-   * import { CacheMirClient } from "@cachemir/client";
-   * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
-   * for await (const tag of client.sscanIterator("tags", { match: "a*" })) {
-   *   console.log(tag);
-   * }
-   * ```
-   */
-  async *sscanIterator(
-    key: Key,
-    options?: ClientCollectionScanOptions,
-  ): AsyncGenerator<string, void, undefined> {
-    let cursor = "0";
-    do {
-      const [next, members] = await this.sscan(key, cursor, options);
-      yield* members;
-      cursor = next;
-    } while (cursor !== "0");
-  }
-
-  /**
-   * {@linkcode CacheMirClient.sscanIterator} with the members as bytes.
-   *
-   * @param key The key.
-   * @param options `match`, `count`.
-   * @returns An async iterator of members' bytes.
-   *
-   * @example
-   * ```ts no-eval
-   * import { CacheMirClient } from "@cachemir/client";
-   * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
-   * for await (const id of client.sscanBufferIterator("ids")) console.log(id);
-   * ```
-   */
-  async *sscanBufferIterator(
-    key: Key,
-    options?: ClientCollectionScanOptions,
-  ): AsyncGenerator<Uint8Array, void, undefined> {
-    let cursor = "0";
-    do {
-      const [next, members] = await this.sscanBuffer(key, cursor, options);
-      yield* members;
-      cursor = next;
-    } while (cursor !== "0");
   }
 
   /**

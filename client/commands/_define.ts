@@ -90,7 +90,8 @@ export type Command<A extends unknown[], T, B = never, G = never> = Declaration<
 /**
  * The methods a module of declarations gives `CacheMirClient`: for each
  * declaration `name`, the method `name`, and `nameBuffer` and `nameBig` when
- * it has those variants. Exports that are not declarations give nothing.
+ * it has those variants; for each walk `nameIterator`, the method
+ * `nameIterator` and `nameBufferIterator`. Other exports give nothing.
  *
  * @typeParam F The module's namespace type (`typeof strings`).
  */
@@ -114,6 +115,19 @@ export type Methods<F> =
         ? [G] extends [never] ? never : `${K & string}Big`
         : never
     ]: F[K] extends Declaration<unknown, unknown, infer G> ? G : never;
+  }
+  & {
+    [K in keyof F as F[K] extends Walk<unknown, unknown> ? K : never]:
+      F[K] extends Walk<infer T, unknown> ? T : never;
+  }
+  & {
+    [
+      K in keyof F as F[K] extends Walk<unknown, infer B>
+        ? [B] extends [never] ? never
+        : K extends `${infer P}Iterator` ? `${P}BufferIterator`
+        : never
+        : never
+    ]: F[K] extends Walk<unknown, infer B> ? B : never;
   };
 
 /** The runtime shape of every declaration; `isDeclaration` tests for it. */
@@ -195,4 +209,72 @@ export function isDeclaration(
   value: unknown,
 ): value is Declaration<unknown, unknown, unknown> {
   return value instanceof Declared;
+}
+
+/**
+ * An iterator over every page of a cursor command (SCAN, HSCAN, SSCAN):
+ * `scanIterator` and `scanBufferIterator` come from one walk over the
+ * `scan` declaration. `Text` and `Bytes` are the methods' types
+ * (type-level only, like {@linkcode Declaration.signatures}).
+ *
+ * @typeParam Text The iterator method's type.
+ * @typeParam Bytes The `...BufferIterator` method's type, or `never`.
+ */
+export interface Walk<Text, Bytes = never> {
+  /** The cursor command each step sends. */
+  readonly page: Declaration<unknown, unknown, unknown>;
+  /**
+   * Where the cursor goes among the page command's arguments: 0 for SCAN,
+   * 1 for HSCAN and SSCAN (after the key).
+   */
+  readonly cursorAt: number;
+  /** Yield `[field, value]` pairs (HSCAN) rather than one item at a time. */
+  readonly pairs: boolean;
+  /** Type-level only: the methods' types. Never set. */
+  readonly signatures?: { readonly text: Text; readonly bytes: Bytes };
+}
+
+class Walked implements Walk<unknown, unknown> {
+  readonly page: Declaration<unknown, unknown, unknown>;
+  readonly cursorAt: number;
+  readonly pairs: boolean;
+  constructor(
+    page: Declaration<unknown, unknown, unknown>,
+    cursorAt: number,
+    pairs: boolean,
+  ) {
+    this.page = page;
+    this.cursorAt = cursorAt;
+    this.pairs = pairs;
+    Object.freeze(this);
+  }
+}
+
+/**
+ * Declares the iterators over a cursor command: the caller's arguments are
+ * the page command's without the cursor, which starts at `"0"` and follows
+ * the node's until it is `"0"` again.
+ *
+ * @param page The cursor command's declaration; its decoder gives
+ * `[cursor, items]` as text and as bytes.
+ * @param cursorAt Where the cursor goes among the page command's arguments.
+ * @param pairs Yield `[field, value]` pairs rather than single items.
+ * @returns The walk, to be typed by the caller.
+ */
+export function walk(
+  page: Declaration<unknown, unknown, unknown>,
+  cursorAt: number,
+  pairs: boolean,
+): Walk<never, never> {
+  return new Walked(page, cursorAt, pairs) as Walk<never, never>;
+}
+
+/**
+ * Tells whether a module's export is a walk.
+ *
+ * @param value The export.
+ * @returns `true` for a value made by {@linkcode walk}.
+ */
+export function isWalk(value: unknown): value is Walk<unknown, unknown> {
+  return value instanceof Walked;
 }

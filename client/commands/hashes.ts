@@ -14,6 +14,8 @@ import {
   command,
   type Declaration,
   overloaded,
+  type Walk,
+  walk,
 } from "./_define.ts";
 import { keyThenValues, pushPairs, scanArgs, valueArg } from "./_args.ts";
 import {
@@ -610,3 +612,42 @@ export const hscan: Command<
   (key, cursor, options) => scanArgs(key, cursor, options),
   SCAN_PAGE,
 );
+
+/**
+ * Iterates over a hash's fields with HSCAN, one step at a time.
+ *
+ * `hscanBufferIterator()` takes the same arguments and yields bytes
+ * (`Uint8Array`) where this yields text.
+ *
+ * @param key The key.
+ * @param options `match`, `count`.
+ * @returns An async iterator of `[field, value]` pairs.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * for await (const [field, value] of client.hscanIterator("user:1")) {
+ *   console.log(field, value);
+ * }
+ * ```
+ *
+ * @example `hscanBufferIterator()`: bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * for await (const [field, value] of client.hscanBufferIterator("h")) {
+ *   console.log(field.length, value.length);
+ * }
+ * ```
+ */
+export const hscanIterator: Walk<
+  (
+    key: Key,
+    options?: ClientCollectionScanOptions,
+  ) => AsyncGenerator<[string, string], void, undefined>,
+  (
+    key: Key,
+    options?: ClientCollectionScanOptions,
+  ) => AsyncGenerator<[Uint8Array, Uint8Array], void, undefined>
+> = walk(hscan, 1, true);

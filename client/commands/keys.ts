@@ -9,7 +9,7 @@
  */
 
 import type { Arg, Key } from "../types.ts";
-import { type Command, command } from "./_define.ts";
+import { type Command, command, type Walk, walk } from "./_define.ts";
 import { flat, scanArgs } from "./_args.ts";
 import {
   INTEGER,
@@ -428,3 +428,34 @@ export const randomkey: Command<
   string | null,
   Uint8Array | null
 > = command("RANDOMKEY", () => [], VALUE_OR_NULL);
+
+/**
+ * Iterates over every key with SCAN, one step at a time. Keys present for
+ * the whole iteration are yielded at least once; a key may repeat.
+ *
+ * `scanBufferIterator()` takes the same arguments and yields bytes
+ * (`Uint8Array`) where this yields text.
+ *
+ * @param options `match`, `count`, `type`.
+ * @returns An async iterator of keys.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * for await (const key of client.scanIterator({ match: "session:*" })) {
+ *   await client.del(key);
+ * }
+ * ```
+ *
+ * @example `scanBufferIterator()`: bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * for await (const key of client.scanBufferIterator()) console.log(key);
+ * ```
+ */
+export const scanIterator: Walk<
+  (options?: ScanOptions) => AsyncGenerator<string, void, undefined>,
+  (options?: ScanOptions) => AsyncGenerator<Uint8Array, void, undefined>
+> = walk(scan, 0, false);

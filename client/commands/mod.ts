@@ -26,4 +26,5 @@ export type {
   Decoder,
   Methods,
   Variant,
+  Walk,
 } from "./_define.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type CommandName, COMMANDS } from "@cachemir/protocol";
 import { CacheMirClient } from "../client.ts";
 import * as families from "./mod.ts";
-import { type Declaration, isDeclaration } from "./_define.ts";
+import { type Declaration, isDeclaration, isWalk } from "./_define.ts";
 
 /**
  * Commands of the table that the client does not declare, each with why.
@@ -88,4 +88,25 @@ Deno.test("each declaration gives CacheMirClient its method, named after its com
       `${method}Big`,
     );
   }
+});
+
+Deno.test("each walk gives CacheMirClient its iterator and buffer iterator over a declared cursor command", () => {
+  const proto = CacheMirClient.prototype as unknown as Record<string, unknown>;
+  const walks: string[] = [];
+  for (const family of Object.values(families)) {
+    for (const [method, value] of Object.entries(family)) {
+      if (!isWalk(value)) continue;
+      walks.push(method);
+      assert.ok(isDeclaration(value.page), `${method}: page`);
+      assert.match(method, /Iterator$/);
+      assert.equal(typeof proto[method], "function", method);
+      const buffer = method.replace(/Iterator$/, "BufferIterator");
+      assert.equal(typeof proto[buffer], "function", buffer);
+    }
+  }
+  assert.deepEqual(walks.sort(), [
+    "hscanIterator",
+    "scanIterator",
+    "sscanIterator",
+  ]);
 });

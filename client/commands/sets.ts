@@ -14,6 +14,8 @@ import {
   command,
   type Declaration,
   overloaded,
+  type Walk,
+  walk,
 } from "./_define.ts";
 import {
   keyList,
@@ -579,3 +581,40 @@ export const sscan: Command<
   (key, cursor, options) => scanArgs(key, cursor, options),
   SCAN_PAGE,
 );
+
+/**
+ * Iterates over a set's members with SSCAN, one step at a time.
+ *
+ * `sscanBufferIterator()` takes the same arguments and yields bytes
+ * (`Uint8Array`) where this yields text.
+ *
+ * @param key The key.
+ * @param options `match`, `count`.
+ * @returns An async iterator of members.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * for await (const tag of client.sscanIterator("tags", { match: "a*" })) {
+ *   console.log(tag);
+ * }
+ * ```
+ *
+ * @example `sscanBufferIterator()`: bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * for await (const id of client.sscanBufferIterator("ids")) console.log(id);
+ * ```
+ */
+export const sscanIterator: Walk<
+  (
+    key: Key,
+    options?: ClientCollectionScanOptions,
+  ) => AsyncGenerator<string, void, undefined>,
+  (
+    key: Key,
+    options?: ClientCollectionScanOptions,
+  ) => AsyncGenerator<Uint8Array, void, undefined>
+> = walk(sscan, 1, false);
