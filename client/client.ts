@@ -104,7 +104,11 @@ function installWalk(
 
 /**
  * The command methods of {@linkcode CacheMirClient}, one family after the
- * other, each from its declarations in `commands/`.
+ * other, each from its declaration in `commands/`: `get` and `getBuffer`
+ * from `strings.get`, `incr` and `incrBig` from `strings.incr`,
+ * `scanIterator` and `scanBufferIterator` from `keys.scanIterator`. Each
+ * command's documentation, with an example, is on its declaration: see
+ * `@cachemir/client/commands`.
  */
 export interface CacheMirClient
   extends
