@@ -15,9 +15,10 @@ import {
   keyPositions,
   NULL,
   type Reply,
+  type RoutePolicy,
   toByteString,
 } from "@cachemir/protocol";
-import type { CacheMirClientOptions, NodeSpec } from "./client.ts";
+import type { CacheMirClientOptions, NodeSpec } from "./options.ts";
 import {
   type Arg,
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -58,7 +59,7 @@ import {
   retryPolicy,
   wasNotSent,
 } from "./retry.ts";
-import type { NodeStats } from "./stats.ts";
+import type { ClientNodeStats } from "./stats.ts";
 import { concatArrays, joinParts, type PartReply } from "./_join.ts";
 import {
   DEFAULT_FAILURE_THRESHOLD,
@@ -358,7 +359,7 @@ export class Cluster {
    *
    * @returns One entry per node, in the order they were added.
    */
-  stats(): NodeStats[] {
+  stats(): ClientNodeStats[] {
     return [...this.#nodes.values()].map((n) => n.stats());
   }
 
@@ -857,37 +858,40 @@ export class Cluster {
 
   // -------------------------------------------------------------- keyless
 
+  /**
+   * A command without keys, routed by its row's policy (see
+   * {@linkcode RoutePolicy}); a row without one (CALL) goes to the first
+   * node that is up.
+   */
   #keyless<T>(
     info: CommandInfo,
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> {
-    switch (info.name) {
-      case "DBSIZE":
-        return this.#fanOut(info, args, false).then((replies) =>
-          transform(
-            joinParts("sum", replies.map(part), replies.length, info.name),
-          )
-        );
-      case "KEYS":
-        return this.#fanOut(info, args, false).then((replies) =>
-          transform(concatArrays(replies))
-        );
-      case "FLUSHALL":
-      case "FLUSHDB":
-        return this.#fanOut(info, args, true).then((replies) =>
-          transform(
-            joinParts("ok", replies.map(part), replies.length, info.name),
-          )
-        );
-      case "SCAN":
-        return this.#scan(info, args).then(transform);
-      case "RANDOMKEY":
-        return this.#randomKey(info, args).then(transform);
-      default:
-        return this.#anyNode(info, args, transform);
-    }
+    const route = info.route ?? "first-up";
+    if (route === "first-up") return this.#anyNode(info, args, transform);
+    return this.#routes[route](info, args).then(transform);
   }
+
+  /** How each policy but `first-up` reaches the nodes and joins their replies. */
+  readonly #routes: Readonly<
+    Record<
+      Exclude<RoutePolicy, "first-up">,
+      (info: CommandInfo, args: readonly Arg[]) => Promise<Reply>
+    >
+  > = {
+    sum: (info, args) =>
+      this.#fanOut(info, args, false).then((replies) =>
+        joinParts("sum", replies.map(part), replies.length, info.name)
+      ),
+    concat: (info, args) => this.#fanOut(info, args, false).then(concatArrays),
+    "all-succeed": (info, args) =>
+      this.#fanOut(info, args, true).then((replies) =>
+        joinParts("ok", replies.map(part), replies.length, info.name)
+      ),
+    walk: (info, args) => this.#scan(info, args),
+    random: (info, args) => this.#randomKey(info, args),
+  };
 
   /** A command for any one node: the first that is up, in the order nodes were added. */
   #anyNode<T>(

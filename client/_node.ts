@@ -6,9 +6,10 @@
  * @module
  */
 
+import { commandInfo } from "@cachemir/protocol";
 import {
   type Arg,
-  Connection,
+  ClientConnection,
   type ConnectionOptions,
   type ConnectionTarget,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -20,7 +21,7 @@ import { LatencyWindow } from "./_latency.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
 import { isNetworkError } from "./retry.ts";
 import { sendPromise } from "./_send.ts";
-import type { NodeHealth, NodeStats } from "./stats.ts";
+import type { ClientNodeStats, NodeHealth } from "./stats.ts";
 
 /** The port a node listens on when an address names none. */
 export const DEFAULT_PORT = 7379;
@@ -96,7 +97,7 @@ export interface NodeOptions extends
   readonly onError?: (node: NodeState, error: Error) => void;
 }
 
-const OPCODE_PING = 0x0002;
+const OPCODE_PING = commandInfo("PING").opcode;
 
 /**
  * One node the client talks to: its pool, its health and its counters.
@@ -131,7 +132,7 @@ export class NodeState {
   #closed = false;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
   #probeAbort: AbortController | undefined;
-  #probeConn: Connection | undefined;
+  #probeConn: ClientConnection | undefined;
   #probing: Promise<void> | undefined;
 
   /**
@@ -282,7 +283,7 @@ export class NodeState {
         tcp.close();
       } else {
         tcp.setNoDelay(true);
-        const conn = new Connection(tcp, this.address, {
+        const conn = new ClientConnection(tcp, this.address, {
           commandTimeoutMs: this.#connection.commandTimeoutMs,
         });
         this.#probeConn = conn;
@@ -320,7 +321,7 @@ export class NodeState {
    *
    * @returns A snapshot.
    */
-  stats(): NodeStats {
+  stats(): ClientNodeStats {
     const [p50, p99] = this.#latency.percentiles([50, 99]);
     return {
       address: this.address,

@@ -1,12 +1,12 @@
 /**
- * The promise form shared by the `send` methods of {@linkcode Connection},
+ * The promise form shared by the `send` methods of {@linkcode ClientConnection},
  * {@linkcode Pool} and the client's per-node state: each is its `sendWith`
  * with a promise's callbacks. Private to the package.
  *
  * @module
  */
 
-import type { Arg, ReplyTransform } from "./connection.ts";
+import type { Arg, ReplyTransform } from "./types.ts";
 
 /** Sends a command and settles it through callbacks: exactly one is called. */
 export interface CallbackSender {

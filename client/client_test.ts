@@ -300,8 +300,8 @@ const CASES: Record<string, Case> = {
     reply: int(1),
     result: 1,
   },
-  "incr() bigint": {
-    call: (c) => c.incr("n"),
+  "incrBig()": {
+    call: (c) => c.incrBig("n"),
     command: "INCR",
     args: ["n"],
     reply: int(9007199254740993n),
@@ -321,8 +321,8 @@ const CASES: Record<string, Case> = {
     reply: int(5),
     result: 5,
   },
-  "incrby() bigint": {
-    call: (c) => c.incrby("n", -9223372036854775808n),
+  "incrbyBig()": {
+    call: (c) => c.incrbyBig("n", -9223372036854775808n),
     command: "INCRBY",
     args: ["n", "-9223372036854775808"],
     reply: int(-9223372036854775808n),
@@ -636,6 +636,49 @@ Deno.test("CacheMirClient methods send their command and convert the reply", asy
       assert.equal(sent.opcode, opcodeOf(c.command), `${name}: opcode`);
       assert.deepEqual(sent.args, c.args, `${name}: args`);
       assert.deepEqual(result, c.result, `${name}: result`);
+    }
+  } finally {
+    await client.close();
+    await node.close();
+  }
+});
+
+Deno.test("CacheMirClient counters resolve with numbers, reject beyond the safe range naming their Big variant", async () => {
+  const node = new FakeNode((r) =>
+    r.opcode === 1 ? undefined : int(9007199254740993n)
+  );
+  const client = new CacheMirClient({ nodes: [node.address] });
+  try {
+    const counters: [string, () => Promise<number>, () => Promise<bigint>][] = [
+      ["incr", () => client.incr("n"), () => client.incrBig("n")],
+      ["decr", () => client.decr("n"), () => client.decrBig("n")],
+      ["incrby", () => client.incrby("n", 2), () => client.incrbyBig("n", 2)],
+      ["decrby", () => client.decrby("n", 2), () => client.decrbyBig("n", 2)],
+      [
+        "hincrby",
+        () => client.hincrby("h", "f", 2),
+        () => client.hincrbyBig("h", "f", 2),
+      ],
+    ];
+    for (const [method, asNumber, asBig] of counters) {
+      await assert.rejects(asNumber(), (e: unknown) => {
+        assert.ok(e instanceof RangeError, `${method}: ${e}`);
+        assert.match(e.message, new RegExp(`use ${method}Big\\(\\)`));
+        assert.match(e.message, /9007199254740993/);
+        return true;
+      });
+      assert.equal(await asBig(), 9007199254740993n, method);
+    }
+    // A number reply within range is a number, typed as one.
+    const small = new FakeNode((r) => r.opcode === 1 ? undefined : int(41));
+    const client2 = new CacheMirClient({ nodes: [small.address] });
+    try {
+      const n: number = await client2.incr("n");
+      assert.equal(n + 1, 42);
+      assert.equal(await client2.incrBig("n"), 41n);
+    } finally {
+      await client2.close();
+      await small.close();
     }
   } finally {
     await client.close();

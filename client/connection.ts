@@ -6,6 +6,7 @@
 
 import {
   commandByOpcode,
+  commandInfo,
   decodeReply,
   decodeUtf8,
   FLAG_REPLY,
@@ -21,28 +22,12 @@ import {
   ReplyError,
   TimeoutError,
 } from "./errors.ts";
-import { kindName } from "./_replies.ts";
+import type { Arg, ReplyTransform } from "./types.ts";
+import { kindName } from "./_kind_name.ts";
 import { sendPromise } from "./_send.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 
-/** A command argument: text (sent as UTF-8) or raw bytes. */
-export type Arg = string | Uint8Array;
-
-/**
- * Turns a reply value into the value a command resolves with. Error replies
- * never reach it: they reject with a {@linkcode ReplyError}. It throws (a
- * {@linkcode ProtocolError}, typically) when the reply has a type the command
- * never answers with; the command then rejects with that error.
- */
-export type ReplyTransform<T> = ((reply: Reply) => T) & {
-  /**
-   * Optional fast path for a BYTES reply: called with the frame's payload
-   * and the span of the bytes, instead of decoding a {@linkcode Reply}
-   * first. It must copy or decode the span before returning: the payload is
-   * reused after the call.
-   */
-  readonly fromBytes?: (payload: Uint8Array, start: number, end: number) => T;
-};
+export type { Arg, ReplyTransform };
 
 const TAG_BYTES = 0x04;
 
@@ -80,7 +65,7 @@ export interface HelloInfo {
   readonly maxArgs: number;
 }
 
-/** Options of {@linkcode Connection.connect} and the constructor. */
+/** Options of {@linkcode ClientConnection.connect} and the constructor. */
 export interface ConnectionOptions {
   /**
    * Time allowed to open the TCP connection and, when `hello` is on, to
@@ -97,8 +82,8 @@ export interface ConnectionOptions {
   readonly commandTimeoutMs?: number;
   /**
    * Send HELLO on connect: checks that the peer is a CacheMir node speaking
-   * protocol version 1 and learns its limits ({@linkcode Connection.hello}).
-   * Only used by {@linkcode Connection.connect}.
+   * protocol version 1 and learns its limits ({@linkcode ClientConnection.hello}).
+   * Only used by {@linkcode ClientConnection.connect}.
    * @default {true}
    */
   readonly hello?: boolean;
@@ -131,7 +116,7 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 /** Default of {@linkcode ConnectionOptions.maxReplyBytes}: 512 MiB. */
 export const DEFAULT_MAX_REPLY_BYTES = 512 * 1024 * 1024;
 
-const OPCODE_HELLO = 0x0001;
+const OPCODE_HELLO = commandInfo("HELLO").opcode;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 /** One command awaiting its reply. */
@@ -152,7 +137,7 @@ interface Pending {
  *
  * @example
  * ```ts
- * import { formatAddress } from "@cachemir/client";
+ * import { formatAddress } from "@cachemir/client/connection";
  * console.log(formatAddress({ hostname: "::1", port: 7379 })); // "[::1]:7379"
  * ```
  */
@@ -199,16 +184,17 @@ function plural(n: number): string {
  * open a new one.
  *
  * @example Send a GET and decode its reply
- * ```ts ignore
+ * ```ts no-eval
  * // Needs a node on 127.0.0.1:7379.
- * import { Connection } from "@cachemir/client";
- * const conn = await Connection.connect({ hostname: "127.0.0.1", port: 7379 });
- * const reply = await conn.send(0x0100, ["greeting"], (r) => r.kind);
+ * import { ClientConnection } from "@cachemir/client/connection";
+ * import { commandInfo } from "@cachemir/protocol";
+ * const conn = await ClientConnection.connect({ hostname: "127.0.0.1", port: 7379 });
+ * const reply = await conn.send(commandInfo("GET").opcode, ["greeting"], (r) => r.kind);
  * console.log(reply); // "bytes" or "null"
  * await conn.close();
  * ```
  */
-export class Connection {
+export class ClientConnection {
   /** The node's address, `host:port`. */
   readonly address: string;
   /**
@@ -263,7 +249,7 @@ export class Connection {
   };
 
   /**
-   * Wraps an open stream. Prefer {@linkcode Connection.connect}, which also
+   * Wraps an open stream. Prefer {@linkcode ClientConnection.connect}, which also
    * applies the connect timeout and the HELLO exchange.
    *
    * @param conn An open connection to a node; this object owns it from now on.
@@ -297,10 +283,10 @@ export class Connection {
    * reply shows it is not a CacheMir node speaking version 1.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-eval
    * // Needs a node on 127.0.0.1:7379.
-   * import { Connection } from "@cachemir/client";
-   * const conn = await Connection.connect(
+   * import { ClientConnection } from "@cachemir/client/connection";
+   * const conn = await ClientConnection.connect(
    *   { hostname: "127.0.0.1", port: 7379 },
    *   { connectTimeoutMs: 1000 },
    * );
@@ -311,7 +297,7 @@ export class Connection {
   static async connect(
     target: ConnectionTarget,
     options: ConnectionOptions = {},
-  ): Promise<Connection> {
+  ): Promise<ClientConnection> {
     const address = formatAddress(target);
     const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const started = performance.now();
@@ -337,7 +323,7 @@ export class Connection {
       clearTimeout(timer);
     }
     tcp.setNoDelay(true);
-    const conn = new Connection(tcp, address, options);
+    const conn = new ClientConnection(tcp, address, options);
     if (options.hello === false) return conn;
 
     const left = Math.max(1, timeoutMs - (performance.now() - started));
@@ -395,11 +381,12 @@ export class Connection {
    * @throws {ConnectionError} When the connection is or becomes closed before the reply.
    *
    * @example PING
-   * ```ts ignore
+   * ```ts no-eval
    * // Needs a node on 127.0.0.1:7379.
-   * import { Connection } from "@cachemir/client";
-   * const conn = await Connection.connect({ hostname: "127.0.0.1", port: 7379 });
-   * console.log(await conn.send(0x0002, [], (r) => r)); // { kind: "status", value: "PONG" }
+   * import { ClientConnection } from "@cachemir/client/connection";
+   * import { commandInfo } from "@cachemir/protocol";
+   * const conn = await ClientConnection.connect({ hostname: "127.0.0.1", port: 7379 });
+   * console.log(await conn.send(commandInfo("PING").opcode, [], (r) => r)); // { kind: "status", value: "PONG" }
    * await conn.close();
    * ```
    */
@@ -412,7 +399,7 @@ export class Connection {
   }
 
   /**
-   * {@linkcode Connection.send} with callbacks instead of a promise: exactly
+   * {@linkcode ClientConnection.send} with callbacks instead of a promise: exactly
    * one of `resolve` and `reject` is called, never synchronously with a
    * reply (a command refused at once, on a closed connection or for a bad
    * argument, is rejected before this returns). For callers that would
@@ -426,11 +413,12 @@ export class Connection {
    * {@linkcode ConnectionError}, or what the transform threw.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-eval
    * // Needs a node on 127.0.0.1:7379.
-   * import { Connection } from "@cachemir/client";
-   * const conn = await Connection.connect({ hostname: "127.0.0.1", port: 7379 });
-   * conn.sendWith(0x0002, [], (r) => r.kind, console.log, console.error); // "status"
+   * import { ClientConnection } from "@cachemir/client/connection";
+   * import { commandInfo } from "@cachemir/protocol";
+   * const conn = await ClientConnection.connect({ hostname: "127.0.0.1", port: 7379 });
+   * conn.sendWith(commandInfo("PING").opcode, [], (r) => r.kind, console.log, console.error); // "status"
    * ```
    */
   sendWith<T>(
@@ -541,10 +529,10 @@ export class Connection {
    * @returns A promise that settles once the socket's reads and writes have stopped.
    *
    * @example
-   * ```ts ignore
+   * ```ts no-eval
    * // Needs a node on 127.0.0.1:7379.
-   * import { Connection } from "@cachemir/client";
-   * const conn = await Connection.connect({ hostname: "127.0.0.1", port: 7379 });
+   * import { ClientConnection } from "@cachemir/client/connection";
+   * const conn = await ClientConnection.connect({ hostname: "127.0.0.1", port: 7379 });
    * await conn.close();
    * console.log(conn.closed); // true
    * ```
@@ -815,7 +803,7 @@ function list(reply: Reply): readonly Reply[] {
  *
  * @example
  * ```ts
- * import { parseHello } from "@cachemir/client";
+ * import { parseHello } from "@cachemir/client/connection";
  * import { bytes, int, map } from "@cachemir/protocol";
  * const info = parseHello(map([[bytes("proto"), int(1)]]));
  * console.log(info.proto); // 1

@@ -1,7 +1,7 @@
-// Connection over real TCP against fake peers on 127.0.0.1 (needs --allow-net).
+// ClientConnection over real TCP against fake peers on 127.0.0.1 (needs --allow-net).
 import assert from "node:assert/strict";
 import { bytes, error, int, map } from "@cachemir/protocol";
-import { Connection } from "./connection.ts";
+import { ClientConnection } from "./connection.ts";
 import { ConnectionError, TimeoutError } from "./errors.ts";
 import { FakeNode, tick } from "./_test_utils.ts";
 
@@ -10,7 +10,7 @@ Deno.test("Connection.connect() exchanges HELLO and keeps the node's limits", as
     r.opcode === 0x0100 ? bytes(r.args[0]) : undefined
   );
   try {
-    const conn = await Connection.connect({
+    const conn = await ClientConnection.connect({
       hostname: "127.0.0.1",
       port: node.port,
     });
@@ -30,7 +30,7 @@ Deno.test("Connection.connect() exchanges HELLO and keeps the node's limits", as
 Deno.test("Connection.connect() with hello: false sends nothing", async () => {
   const node = new FakeNode(() => undefined);
   try {
-    const conn = await Connection.connect(
+    const conn = await ClientConnection.connect(
       { hostname: "127.0.0.1", port: node.port },
       { hello: false },
     );
@@ -52,7 +52,7 @@ Deno.test("Connection.connect() rejects with TimeoutError when HELLO is never an
   try {
     const started = performance.now();
     await assert.rejects(
-      Connection.connect(
+      ClientConnection.connect(
         { hostname: "127.0.0.1", port: listener.addr.port },
         { connectTimeoutMs: 100 },
       ),
@@ -80,7 +80,7 @@ Deno.test("Connection.connect() rejects with ConnectionError when nothing listen
   const port = listener.addr.port;
   listener.close();
   await assert.rejects(
-    Connection.connect({ hostname: "127.0.0.1", port }),
+    ClientConnection.connect({ hostname: "127.0.0.1", port }),
     (e: unknown) => {
       assert.ok(e instanceof ConnectionError);
       assert.equal(e.address, `127.0.0.1:${port}`);
@@ -101,7 +101,7 @@ Deno.test("Connection.connect() rejects a node that refuses protocol version 1",
   );
   try {
     await assert.rejects(
-      Connection.connect({ hostname: "127.0.0.1", port: node.port }),
+      ClientConnection.connect({ hostname: "127.0.0.1", port: node.port }),
       new RegExp(
         `^ConnectionError: Cannot connect to ${node.address}: HELLO failed: NOPROTO unsupported protocol version; this node speaks 2$`,
       ),
@@ -117,7 +117,7 @@ Deno.test("Connection.connect() rejects a HELLO that picks another version", asy
   );
   try {
     await assert.rejects(
-      Connection.connect({ hostname: "127.0.0.1", port: node.port }),
+      ClientConnection.connect({ hostname: "127.0.0.1", port: node.port }),
       /HELLO chose protocol version 2, this client speaks 1/,
     );
   } finally {
@@ -136,7 +136,10 @@ Deno.test("Connection.connect() rejects a peer that does not speak CacheMir", as
   })();
   try {
     await assert.rejects(
-      Connection.connect({ hostname: "127.0.0.1", port: listener.addr.port }),
+      ClientConnection.connect({
+        hostname: "127.0.0.1",
+        port: listener.addr.port,
+      }),
       (e: unknown) => {
         assert.ok(e instanceof ConnectionError);
         assert.match(e.message, /HELLO failed: .*unsupported version 0x2d/);

@@ -9,7 +9,7 @@ import {
   type Reply,
   status,
 } from "@cachemir/protocol";
-import { Connection, formatAddress, parseHello } from "./connection.ts";
+import { ClientConnection, formatAddress, parseHello } from "./connection.ts";
 import {
   ConnectionError,
   ProtocolError,
@@ -31,10 +31,10 @@ const SET = 0x0101;
 
 function open(
   options: { commandTimeoutMs?: number; maxReplyBytes?: number } = {},
-): { fake: FakeConn; conn: Connection; closes: ConnectionError[] } {
+): { fake: FakeConn; conn: ClientConnection; closes: ConnectionError[] } {
   const fake = new FakeConn();
   const closes: ConnectionError[] = [];
-  const conn = new Connection(fake.asConn(), ADDRESS, {
+  const conn = new ClientConnection(fake.asConn(), ADDRESS, {
     ...options,
     onClose: (e) => closes.push(e),
   });

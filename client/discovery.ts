@@ -46,7 +46,7 @@ const PREFIX = "dns:";
  *
  * @example
  * ```ts
- * import { parseDnsNodes } from "@cachemir/client";
+ * import { parseDnsNodes } from "@cachemir/client/discovery";
  * console.log(parseDnsNodes("dns:cache.internal:7380")); // { hostname: "cache.internal", port: 7380 }
  * console.log(parseDnsNodes("10.0.0.1:7379")); // undefined
  * ```
@@ -102,7 +102,7 @@ export function denoResolver(
  *
  * @example With a resolver of our own
  * ```ts
- * import { resolveNodes } from "@cachemir/client";
+ * import { resolveNodes } from "@cachemir/client/discovery";
  * const fake = (_name: string, type: "A" | "AAAA") =>
  *   Promise.resolve(type === "A" ? ["10.0.0.2", "10.0.0.1"] : ["fd00::1"]);
  * console.log(await resolveNodes({ hostname: "cache", port: 7379 }, fake));

@@ -14,7 +14,7 @@
  * The base class of every error the client throws or rejects with.
  *
  * @example Catch any client error
- * ```ts ignore
+ * ```ts no-eval
  * import { CacheMirClient, CacheMirError } from "@cachemir/client";
  * await using client = new CacheMirClient({ nodes: ["127.0.0.1:7379"] });
  * try {
@@ -42,7 +42,7 @@ export class CacheMirError extends Error {
  * Redis would write it, and `code` is its first word.
  *
  * @example Tell a WRONGTYPE from other errors
- * ```ts ignore
+ * ```ts no-eval
  * import { CacheMirClient, ReplyError } from "@cachemir/client";
  * await using client = new CacheMirClient({ nodes: ["127.0.0.1:7379"] });
  * await client.set("name", "ada");
@@ -78,7 +78,7 @@ export class ReplyError extends CacheMirError {
  * rejected with this error may or may not have run on the node.
  *
  * @example
- * ```ts ignore
+ * ```ts no-eval
  * import { CacheMirClient, ConnectionError } from "@cachemir/client";
  * await using client = new CacheMirClient({ nodes: ["127.0.0.1:1"] });
  * try {
@@ -111,7 +111,7 @@ export class ConnectionError extends CacheMirError {
  * its fate on the node is unknown.
  *
  * @example
- * ```ts ignore
+ * ```ts no-eval
  * import { CacheMirClient, TimeoutError } from "@cachemir/client";
  * await using client = new CacheMirClient({
  *   nodes: ["127.0.0.1:7379"],
@@ -168,7 +168,7 @@ export class TimeoutError extends CacheMirError {
  * {@linkcode ConnectionError} whose `cause` is this error.
  *
  * @example
- * ```ts ignore
+ * ```ts no-eval
  * import { ProtocolError } from "@cachemir/client";
  * const e = new ProtocolError("Unexpected ARRAY reply to GET");
  * console.log(e.name); // "ProtocolError"
@@ -194,7 +194,7 @@ export class ProtocolError extends CacheMirError {
  * {@linkcode ConnectionError}, the command certainly did not run.
  *
  * @example Tell a down node from other failures
- * ```ts ignore
+ * ```ts no-eval
  * import { CacheMirClient, NodeDownError } from "@cachemir/client";
  * await using client = new CacheMirClient({
  *   nodes: ["127.0.0.1:7379", "127.0.0.1:7380"],
@@ -228,7 +228,7 @@ export class NodeDownError extends ConnectionError {
  * `{user:1}:b`) are always owned by the same node.
  *
  * @example Keep keys together with a hash tag
- * ```ts ignore
+ * ```ts no-eval
  * import { CacheMirClient, CrossSlotError } from "@cachemir/client";
  * await using client = new CacheMirClient({
  *   nodes: ["127.0.0.1:7379", "127.0.0.1:7380"],

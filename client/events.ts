@@ -16,7 +16,7 @@ export type NodeEventType = "nodeDown" | "nodeUp" | "nodeAdded" | "nodeRemoved";
  * (`nodeRemoved`).
  *
  * @example Log nodes going down and up
- * ```ts ignore
+ * ```ts no-eval
  * import { CacheMirClient } from "@cachemir/client";
  * const client = new CacheMirClient({ nodes: ["127.0.0.1:7379", "127.0.0.1:7380"] });
  * client.addEventListener("nodeDown", (e) => console.warn(`${e.address} down: ${e.error?.message}`));
@@ -50,7 +50,7 @@ export class NodeEvent extends Event {
  * simply dropped.
  *
  * @example Log background errors
- * ```ts ignore
+ * ```ts no-eval
  * import { CacheMirClient } from "@cachemir/client";
  * const client = new CacheMirClient({ nodes: "dns:cache.internal:7379" });
  * client.addEventListener("error", (e) => console.error(e.address, e.error.message));

@@ -93,7 +93,7 @@ function murmurStringRange(
  *
  * @example Hash bytes
  * ```ts
- * import { murmurHash3 } from "@cachemir/client";
+ * import { murmurHash3 } from "@cachemir/client/hash";
  * const h = murmurHash3(new TextEncoder().encode("Hello, world!"), 0x9747b28c);
  * console.log(h.toString(16)); // "24884cba"
  * ```
@@ -114,7 +114,7 @@ export function murmurHash3(data: Uint8Array, seed = 0): number {
  *
  * @example Strings hash as their UTF-8 bytes
  * ```ts
- * import { murmurHash3, murmurHash3String } from "@cachemir/client";
+ * import { murmurHash3, murmurHash3String } from "@cachemir/client/hash";
  * const text = "héllo";
  * const bytes = new TextEncoder().encode(text);
  * console.log(murmurHash3String(text) === murmurHash3(bytes)); // true
@@ -137,7 +137,7 @@ export function murmurHash3String(text: string, seed = 0): number {
  *
  * @example Keys with the same tag hash alike
  * ```ts
- * import { hashSlotKey } from "@cachemir/client";
+ * import { hashSlotKey } from "@cachemir/client/hash";
  * console.log(hashSlotKey("{user1000}.following")); // "user1000"
  * console.log(hashSlotKey("foo{}{bar}")); // "foo{}{bar}"
  * console.log(hashSlotKey("foo{{bar}}zap")); // "{bar"
@@ -153,7 +153,7 @@ export function hashSlotKey(key: string): string;
  *
  * @example A byte key's tag
  * ```ts
- * import { hashSlotKey } from "@cachemir/client";
+ * import { hashSlotKey } from "@cachemir/client/hash";
  * const tag = hashSlotKey(new TextEncoder().encode("{a}b"));
  * console.log(new TextDecoder().decode(tag)); // "a"
  * ```
@@ -167,7 +167,8 @@ export function hashSlotKey(key: Uint8Array): Uint8Array;
  *
  * @example Either kind of key
  * ```ts
- * import { hashSlotKey, type Key } from "@cachemir/client";
+ * import { hashSlotKey } from "@cachemir/client/hash";
+ * import { type Key } from "@cachemir/client";
  * const key: Key = "{x}y";
  * console.log(hashSlotKey(key)); // "x"
  * ```
@@ -197,7 +198,7 @@ export function hashSlotKey(key: Key): Key {
  *
  * @example Tagged keys and their bytes hash alike
  * ```ts
- * import { keyHash } from "@cachemir/client";
+ * import { keyHash } from "@cachemir/client/hash";
  * console.log(keyHash("{user:1}:a") === keyHash("{user:1}:b")); // true
  * console.log(keyHash("ключ") === keyHash(new TextEncoder().encode("ключ"))); // true
  * ```

@@ -87,7 +87,7 @@ function jump(keyHi: number, keyLo: number, buckets: number): number {
  *
  * @example A key's bucket changes only to the newest bucket
  * ```ts
- * import { jumpConsistentHash } from "@cachemir/client";
+ * import { jumpConsistentHash } from "@cachemir/client/jump";
  * // key 0xdeadbeef
  * console.log(jumpConsistentHash(0, 0xdeadbeef, 5)); // 3
  * console.log(jumpConsistentHash(0, 0xdeadbeef, 6)); // 5
@@ -132,7 +132,7 @@ export interface JumpHashOptions {
  *
  * @example Route keys, and take a node out
  * ```ts
- * import { JumpHash } from "@cachemir/client";
+ * import { JumpHash } from "@cachemir/client/jump";
  * const jump = new JumpHash({
  *   nodes: ["127.0.0.1:7379", "127.0.0.1:7380", "127.0.0.1:7381"],
  * });

@@ -24,7 +24,8 @@ export type Hashing = "ring" | "jump";
  *
  * @example Route keys, and around a node that is down
  * ```ts
- * import { HashRing, type NodeLocator } from "@cachemir/client";
+ * import { HashRing } from "@cachemir/client/ring";
+ * import { type NodeLocator } from "@cachemir/client/locator";
  * const locator: NodeLocator = new HashRing({
  *   nodes: ["10.0.0.1:7379", "10.0.0.2:7379", "10.0.0.3:7379"],
  * });

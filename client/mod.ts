@@ -3,7 +3,7 @@
  * ioredis's, over CacheMir's pipelined binary protocol, spread over many
  * nodes by consistent hashing.
  *
- * ```ts ignore
+ * ```ts no-eval
  * // Needs nodes on 127.0.0.1:7379..7381 (`deno task cluster --nodes 3`).
  * import { CacheMirClient } from "@cachemir/client";
  * await using client = new CacheMirClient({
@@ -11,92 +11,54 @@
  * });
  * await client.set("greeting", "hello", { ex: 60 });
  * console.log(await client.get("greeting")); // "hello"
+ * console.log((await client.incr("visits")) + 1); // integer replies are numbers
  * ```
  *
- * The client owns the ring: each key goes to one node ({@linkcode HashRing}
- * or {@linkcode JumpHash}; `{hash tags}` keep keys together), multi-key
- * commands are split by node and joined, each node has a {@linkcode Pool} of
- * pipelined connections, network failures are retried with backoff when the
- * command is safe to repeat ({@linkcode canRetry}), and a node that keeps
- * failing is routed around until its health check passes, with
- * {@linkcode NodeEvent}s on the client. `replicas: 2` keeps each key on two
- * nodes; `nodes: "dns:name:port"` discovers nodes through DNS.
+ * The client owns the ring: each key goes to one node (consistent hashing;
+ * `{hash tags}` keep keys together), multi-key commands are split by node
+ * and joined, each node has a pool of pipelined connections, network
+ * failures are retried with backoff when the command is safe to repeat, and
+ * a node that keeps failing is routed around until its health check passes,
+ * with {@linkcode NodeEvent}s on the client. `replicas: 2` keeps each key on
+ * two nodes; `nodes: "dns:name:port"` discovers nodes through DNS.
  *
  * Strings go in and come out as text (UTF-8); `Uint8Array` is accepted
  * wherever a key or value goes, and the `...Buffer` methods (`getBuffer`,
- * `mgetBuffer`...) return bytes. Errors are {@linkcode ReplyError} (the node's
- * text), {@linkcode ConnectionError} and {@linkcode TimeoutError}.
+ * `mgetBuffer`...) return bytes. Integer replies are numbers; a counter
+ * beyond ±(2^53 − 1) rejects with a `RangeError` that names the `...Big`
+ * variant (`incrBig`, `incrbyBig`...), which resolves with a `bigint`.
+ * Errors are {@linkcode ReplyError} (the node's text),
+ * {@linkcode ConnectionError} and {@linkcode TimeoutError}.
+ *
+ * The parts the client is built from have their own entry points:
+ * `@cachemir/client/ring` ({@linkcode HashRing}), `/jump` (jump consistent
+ * hash), `/hash` (MurmurHash3, hash slots), `/locator` (the interface both
+ * locators implement), `/pool` (a node's pool of connections), `/semaphore`,
+ * `/connection` (one pipelined connection), `/retry` (backoff and the retry
+ * rule), `/discovery` (DNS node lists) and `/commands` (the declaration of
+ * every command method, with its documentation).
  *
  * @module
  */
 
-export {
-  CacheMirClient,
-  type CacheMirClientOptions,
-  type CallBufferReply,
-  type CallReply,
-  type ExpireMode,
-  type GetExOptions,
-  type Key,
-  type MSetData,
-  type NodeSpec,
-  type ScanOptions,
-  type SetOptions,
-  type Value,
-} from "./client.ts";
+export { CacheMirClient } from "./client.ts";
+export type { CacheMirClientOptions, NodeSpec } from "./options.ts";
+export type { ClientValue, Key } from "./types.ts";
+export type { CallBufferReply, CallReply } from "./commands/_replies.ts";
+export type { HelloInfo } from "./connection.ts";
+export type { ExpireMode, ScanOptions } from "./commands/keys.ts";
+export type { GetExOptions, MSetData, SetOptions } from "./commands/strings.ts";
 export type {
-  CollectionScanOptions,
+  ClientCollectionScanOptions,
   HashData,
-  InsertPosition,
-  ListEnd,
-  LPosOptions,
-  SInterCardOptions,
-} from "./collections.ts";
-export {
-  type Arg,
-  Connection,
-  type ConnectionOptions,
-  type ConnectionTarget,
-  DEFAULT_COMMAND_TIMEOUT_MS,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_MAX_REPLY_BYTES,
-  formatAddress,
-  type HelloInfo,
-  parseHello,
-  type ReplyTransform,
-} from "./connection.ts";
-export type {
-  ArrayReply,
-  BytesReply,
-  CommandFlag,
-  CommandInfo,
-  CommandJoin,
-  ErrorReply,
-  FloatReply,
-  IntReply,
-  KeySpec,
-  MapReply,
-  NullReply,
-  OkReply,
-  Reply,
-  SetReply,
-  StatusReply,
-} from "@cachemir/protocol";
-export {
-  fmix32,
-  hashSlotKey,
-  keyHash,
-  murmurHash3,
-  murmurHash3String,
-} from "./hash.ts";
-export {
-  DEFAULT_POINTS_PER_NODE,
-  DEFAULT_PROBES,
-  HashRing,
-  type HashRingOptions,
-} from "./ring.ts";
-export { jumpConsistentHash, JumpHash, type JumpHashOptions } from "./jump.ts";
-export type { Hashing, NodeLocator } from "./locator.ts";
+} from "./commands/hashes.ts";
+export type { InsertPosition, ListEnd, LPosOptions } from "./commands/lists.ts";
+export type { SInterCardOptions } from "./commands/sets.ts";
+export type { Hashing } from "./locator.ts";
+export type { RetryOptions } from "./retry.ts";
+export type { Resolver } from "./discovery.ts";
+export type { ClientNodeStats, LatencyStats, NodeHealth } from "./stats.ts";
+export type { PoolStats } from "./pool.ts";
 export {
   CacheMirError,
   ConnectionError,
@@ -112,31 +74,3 @@ export {
   NodeEvent,
   type NodeEventType,
 } from "./events.ts";
-export {
-  type Connector,
-  DEFAULT_ACQUIRE_TIMEOUT_MS,
-  DEFAULT_MAX_CONNECTIONS,
-  DEFAULT_MAX_IN_FLIGHT,
-  Pool,
-  type PoolOptions,
-  type PoolStats,
-} from "./pool.ts";
-export { Semaphore } from "./semaphore.ts";
-export {
-  backoffDelay,
-  canRetry,
-  DEFAULT_RETRY,
-  isNetworkError,
-  type RetryOptions,
-  type RetryPolicy,
-  retryPolicy,
-} from "./retry.ts";
-export {
-  DEFAULT_DISCOVERY_INTERVAL_MS,
-  denoResolver,
-  type DnsNodes,
-  parseDnsNodes,
-  resolveNodes,
-  type Resolver,
-} from "./discovery.ts";
-export type { LatencyStats, NodeHealth, NodeStats } from "./stats.ts";

@@ -5,9 +5,10 @@
  * @module
  */
 
+import { commandInfo } from "@cachemir/protocol";
 import {
   type Arg,
-  Connection,
+  ClientConnection,
   type ConnectionOptions,
   type ConnectionTarget,
   formatAddress,
@@ -19,6 +20,8 @@ import { Semaphore } from "./semaphore.ts";
 import { positiveInteger, positiveMs } from "./_options.ts";
 import { sendPromise } from "./_send.ts";
 import { withTimeout } from "./_timeout.ts";
+
+const OPCODE_QUIT = commandInfo("QUIT").opcode;
 
 /** Default of {@linkcode PoolOptions.maxConnections}. */
 export const DEFAULT_MAX_CONNECTIONS = 4;
@@ -33,11 +36,11 @@ export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5000;
  */
 const SPREAD_AT = 32;
 
-/** Opens a connection; {@linkcode Connection.connect} unless a test says otherwise. */
+/** Opens a connection; {@linkcode ClientConnection.connect} unless a test says otherwise. */
 export type Connector = (
   target: ConnectionTarget,
   options: ConnectionOptions,
-) => Promise<Connection>;
+) => Promise<ClientConnection>;
 
 /** Options of {@linkcode Pool}. */
 export interface PoolOptions {
@@ -108,11 +111,12 @@ export interface PoolStats {
  * the connect error, marked as never sent.
  *
  * @example Send through a pool
- * ```ts ignore
+ * ```ts no-eval
  * // Needs a node on 127.0.0.1:7379.
- * import { Pool } from "@cachemir/client";
+ * import { Pool } from "@cachemir/client/pool";
+ * import { commandInfo } from "@cachemir/protocol";
  * const pool = new Pool({ hostname: "127.0.0.1", port: 7379 }, { maxConnections: 2 });
- * const reply = await pool.send(0x0002, [], (r) => r.kind); // PING
+ * const reply = await pool.send(commandInfo("PING").opcode, [], (r) => r.kind);
  * console.log(reply, pool.stats().open); // "status" 1
  * await pool.close();
  * ```
@@ -128,10 +132,10 @@ export class Pool {
   #onSettle: ((error: unknown, latencyMs: number) => void) | undefined;
   #onConnectionError: ((error: Error) => void) | undefined;
   #sem: Semaphore;
-  #conns: Connection[] = [];
-  #opening: Promise<Connection> | undefined;
+  #conns: ClientConnection[] = [];
+  #opening: Promise<ClientConnection> | undefined;
   /** The connection the commands of the current tick go to. */
-  #tickConn: Connection | undefined;
+  #tickConn: ClientConnection | undefined;
   #endTick = (): void => {
     this.#tickConn = undefined;
   };
@@ -168,7 +172,7 @@ export class Pool {
       DEFAULT_ACQUIRE_TIMEOUT_MS,
     );
     this.#connectionOptions = options.connection ?? {};
-    this.#connector = options.connect ?? Connection.connect;
+    this.#connector = options.connect ?? ClientConnection.connect;
     this.#onSettle = options.onSettle;
     this.#onConnectionError = options.onConnectionError;
     this.#sem = new Semaphore(maxInFlight);
@@ -193,7 +197,7 @@ export class Pool {
    * @returns The transformed reply.
    * @throws {TimeoutError} `"acquire"` when no slot was free within
    * `acquireTimeoutMs`; `"connect"` or the command's name as from
-   * {@linkcode Connection}.
+   * {@linkcode ClientConnection}.
    * @throws {ConnectionError} When the connection could not be opened or was
    * lost, or the pool is closed.
    * @throws {ReplyError} When the node answered with an error.
@@ -208,7 +212,7 @@ export class Pool {
 
   /**
    * {@linkcode Pool.send} with callbacks instead of a promise (see
-   * {@linkcode Connection.sendWith}): exactly one of them is called.
+   * {@linkcode ClientConnection.sendWith}): exactly one of them is called.
    *
    * @param opcode The command's opcode.
    * @param args Its arguments.
@@ -295,11 +299,11 @@ export class Pool {
    * open connection with the fewest commands in flight, and opens another
    * when even that one is busy.
    */
-  #pick(): Connection | undefined {
+  #pick(): ClientConnection | undefined {
     const current = this.#tickConn;
     if (current !== undefined && !current.closed) return current;
     const conns = this.#conns;
-    let best: Connection | undefined;
+    let best: ClientConnection | undefined;
     let load = Infinity;
     for (let i = 0; i < conns.length; i++) {
       const n = conns[i].inFlight;
@@ -322,10 +326,10 @@ export class Pool {
   }
 
   /** Opens a connection unless one is opening; callers share the attempt. */
-  #open(): Promise<Connection> {
+  #open(): Promise<ClientConnection> {
     if (this.#opening !== undefined) return this.#opening;
     const generation = this.#generation;
-    let conn: Connection | undefined;
+    let conn: ClientConnection | undefined;
     const options: ConnectionOptions = {
       ...this.#connectionOptions,
       onClose: (error) => {
@@ -363,7 +367,7 @@ export class Pool {
   }
 
   /** A connection closed: drop it; report it unless the pool closed it. */
-  #lost(conn: Connection, error: ConnectionError): void {
+  #lost(conn: ClientConnection, error: ConnectionError): void {
     const at = this.#conns.indexOf(conn);
     if (at < 0) return; // removed by reset() or close()
     this.#conns.splice(at, 1);
@@ -381,7 +385,9 @@ export class Pool {
     for (const c of this.#conns) {
       // A slot for each QUIT, so that its settling balances the count; a
       // connection of a saturated pool just closes with the pool.
-      if (this.#sem.tryAcquire()) sent.push(c.send(0x0004, [], () => true));
+      if (this.#sem.tryAcquire()) {
+        sent.push(c.send(OPCODE_QUIT, [], () => true));
+      }
     }
     await Promise.allSettled(sent);
   }

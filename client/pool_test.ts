@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { bytes, type Reply } from "@cachemir/protocol";
 import { Pool } from "./pool.ts";
-import { Connection } from "./connection.ts";
+import { ClientConnection } from "./connection.ts";
 import { ConnectionError, TimeoutError } from "./errors.ts";
 import { wasNotSent } from "./retry.ts";
 import { FakeNode, tick } from "./_test_utils.ts";
@@ -74,11 +74,11 @@ Deno.test("Pool opens more connections under load, never more than maxConnection
 
 Deno.test("Pool sends the commands of one tick over one connection", async () => {
   const node = new FakeNode(() => undefined); // answers HELLO only
-  const opened: Connection[] = [];
+  const opened: ClientConnection[] = [];
   const pool = new Pool(target(node), {
     connection: { commandTimeoutMs: 10_000 },
     connect: async (t, o) => {
-      const c = await Connection.connect(t, o);
+      const c = await ClientConnection.connect(t, o);
       opened.push(c);
       return c;
     },

@@ -54,7 +54,7 @@ export interface RetryPolicy {
  *
  * @example Read the defaults
  * ```ts
- * import { DEFAULT_RETRY } from "@cachemir/client";
+ * import { DEFAULT_RETRY } from "@cachemir/client/retry";
  * console.log(DEFAULT_RETRY.attempts); // 3
  * ```
  */
@@ -77,7 +77,7 @@ const MAX_ATTEMPTS = 100;
  *
  * @example Turn retries off
  * ```ts
- * import { retryPolicy } from "@cachemir/client";
+ * import { retryPolicy } from "@cachemir/client/retry";
  * console.log(retryPolicy({ attempts: 1 }).attempts); // 1
  * ```
  */
@@ -125,7 +125,7 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
  *
  * @example The third retry waits less than 200 ms
  * ```ts
- * import { backoffDelay } from "@cachemir/client";
+ * import { backoffDelay } from "@cachemir/client/retry";
  * const policy = { attempts: 5, baseDelayMs: 50, maxDelayMs: 1000 };
  * console.log(backoffDelay(3, policy, () => 0.5)); // 100
  * ```
@@ -175,7 +175,8 @@ export function wasNotSent(error: unknown): boolean {
  *
  * @example
  * ```ts
- * import { ConnectionError, isNetworkError, ReplyError } from "@cachemir/client";
+ * import { ConnectionError, ReplyError } from "@cachemir/client";
+ * import { isNetworkError } from "@cachemir/client/retry";
  * console.log(isNetworkError(new ConnectionError("h:1", "lost"))); // true
  * console.log(isNetworkError(new ReplyError("ERR", "syntax error"))); // false
  * ```
@@ -198,7 +199,8 @@ export function isNetworkError(error: unknown): boolean {
  *
  * @example GET is retried after a lost connection, INCR is not
  * ```ts
- * import { canRetry, ConnectionError } from "@cachemir/client";
+ * import { canRetry } from "@cachemir/client/retry";
+ * import { ConnectionError } from "@cachemir/client";
  * import { commandByName } from "@cachemir/protocol";
  * const lost = new ConnectionError("h:1", "Connection to h:1 closed by the node");
  * console.log(canRetry(commandByName("GET")!, lost)); // true

@@ -44,7 +44,7 @@ import { murmur3Mix, murmur3Scramble } from "@cachemir/protocol";
  *
  * @example Read the default
  * ```ts
- * import { DEFAULT_POINTS_PER_NODE, HashRing } from "@cachemir/client";
+ * import { DEFAULT_POINTS_PER_NODE, HashRing } from "@cachemir/client/ring";
  * console.log(new HashRing().pointsPerNode === DEFAULT_POINTS_PER_NODE); // true
  * ```
  */
@@ -57,7 +57,7 @@ export const DEFAULT_POINTS_PER_NODE = 160;
  *
  * @example Read the default
  * ```ts
- * import { DEFAULT_PROBES, HashRing } from "@cachemir/client";
+ * import { DEFAULT_PROBES, HashRing } from "@cachemir/client/ring";
  * console.log(new HashRing().probes === DEFAULT_PROBES); // true
  * ```
  */
@@ -298,7 +298,7 @@ function lowerBound(points: Uint32Array, value: number): number {
  *
  * @example Route keys over three nodes
  * ```ts
- * import { HashRing } from "@cachemir/client";
+ * import { HashRing } from "@cachemir/client/ring";
  * const ring = new HashRing({
  *   nodes: ["127.0.0.1:7379", "127.0.0.1:7380", "127.0.0.1:7381"],
  * });
@@ -550,7 +550,7 @@ export class HashRing implements NodeLocator {
    *
    * @example The busiest node's share against the mean
    * ```ts
-   * import { HashRing } from "@cachemir/client";
+   * import { HashRing } from "@cachemir/client/ring";
    * const nodes = Array.from({ length: 100 }, (_, i) => `10.0.0.${i}:7379`);
    * const ring = new HashRing({ nodes });
    * const shares = [...ring.shares().values()];

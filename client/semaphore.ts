@@ -19,7 +19,7 @@ interface Waiter {
  *
  * @example Bound concurrent work to 2
  * ```ts
- * import { Semaphore } from "@cachemir/client";
+ * import { Semaphore } from "@cachemir/client/semaphore";
  * const sem = new Semaphore(2);
  * console.log(sem.tryAcquire(), sem.tryAcquire(), sem.tryAcquire()); // true true false
  * const waiting = sem.acquire(1000);

@@ -25,7 +25,7 @@ export interface LatencyStats {
 }
 
 /** One node's counters, as {@linkcode CacheMirClient.stats} reports them. */
-export interface NodeStats {
+export interface ClientNodeStats {
   /** The node's address, `host:port`. */
   readonly address: string;
   /** `up`, or `down` after `failureThreshold` consecutive failures until a health check passes. */

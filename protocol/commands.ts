@@ -47,6 +47,139 @@ export type CommandFlag =
  */
 export type CommandJoin = "array" | "sum" | "ok";
 
+/**
+ * How a client spread over many nodes sends a command without keys, and how
+ * it answers from the nodes' replies: Redis's `request_policy` and
+ * `response_policy` command tips, as one word.
+ *
+ * - `first-up`: to one node, the first that is up (PING, ECHO, HELLO, ...).
+ * - `sum`: to every node; the integer replies are added (DBSIZE; Redis's
+ *   `all_shards` + `agg_sum`).
+ * - `concat`: to every node; the array replies are concatenated (KEYS;
+ *   `all_shards`).
+ * - `all-succeed`: to every node, and fails if one is down or fails
+ *   (FLUSHALL; `all_shards` + `all_succeeded`).
+ * - `walk`: to one node after the other, with a cursor that says which
+ *   (SCAN; `special`).
+ * - `random`: to nodes in random order until one has an answer that is not
+ *   null (RANDOMKEY; `special`).
+ */
+export type RoutePolicy =
+  | "first-up"
+  | "sum"
+  | "concat"
+  | "all-succeed"
+  | "walk"
+  | "random";
+
+/**
+ * The name of every command in {@linkcode COMMANDS}, upper-case: a typo in
+ * a name written in code fails to compile.
+ */
+export type CommandName =
+  | "HELLO"
+  | "PING"
+  | "ECHO"
+  | "QUIT"
+  | "DBSIZE"
+  | "FLUSHALL"
+  | "FLUSHDB"
+  | "COMMAND"
+  | "CONFIG"
+  | "CLIENT"
+  | "SELECT"
+  | "INFO"
+  | "TIME"
+  | "RESET"
+  | "GET"
+  | "SET"
+  | "SETNX"
+  | "SETEX"
+  | "PSETEX"
+  | "GETSET"
+  | "GETDEL"
+  | "GETEX"
+  | "MGET"
+  | "MSET"
+  | "MSETNX"
+  | "INCR"
+  | "DECR"
+  | "INCRBY"
+  | "DECRBY"
+  | "INCRBYFLOAT"
+  | "APPEND"
+  | "STRLEN"
+  | "GETRANGE"
+  | "SETRANGE"
+  | "DEL"
+  | "UNLINK"
+  | "EXISTS"
+  | "TYPE"
+  | "EXPIRE"
+  | "PEXPIRE"
+  | "EXPIREAT"
+  | "PEXPIREAT"
+  | "TTL"
+  | "PTTL"
+  | "EXPIRETIME"
+  | "PEXPIRETIME"
+  | "PERSIST"
+  | "RENAME"
+  | "RENAMENX"
+  | "KEYS"
+  | "SCAN"
+  | "RANDOMKEY"
+  | "OBJECT"
+  | "HSET"
+  | "HSETNX"
+  | "HGET"
+  | "HMGET"
+  | "HGETALL"
+  | "HDEL"
+  | "HEXISTS"
+  | "HLEN"
+  | "HKEYS"
+  | "HVALS"
+  | "HINCRBY"
+  | "HINCRBYFLOAT"
+  | "HSTRLEN"
+  | "HRANDFIELD"
+  | "HSCAN"
+  | "HMSET"
+  | "LPUSH"
+  | "RPUSH"
+  | "LPUSHX"
+  | "RPUSHX"
+  | "LPOP"
+  | "RPOP"
+  | "LLEN"
+  | "LRANGE"
+  | "LINDEX"
+  | "LSET"
+  | "LREM"
+  | "LTRIM"
+  | "LINSERT"
+  | "LPOS"
+  | "LMOVE"
+  | "RPOPLPUSH"
+  | "SADD"
+  | "SREM"
+  | "SMEMBERS"
+  | "SISMEMBER"
+  | "SMISMEMBER"
+  | "SCARD"
+  | "SPOP"
+  | "SRANDMEMBER"
+  | "SMOVE"
+  | "SINTER"
+  | "SUNION"
+  | "SDIFF"
+  | "SINTERSTORE"
+  | "SUNIONSTORE"
+  | "SDIFFSTORE"
+  | "SINTERCARD"
+  | "SSCAN";
+
 /** Where a command's keys are among its arguments. */
 export interface KeySpec {
   /** 1-based index of the first key (0 = no keys). */
@@ -76,6 +209,11 @@ export interface CommandInfo {
   readonly keys: KeySpec;
   /** Set on multi-key commands a client may split by node. */
   readonly join?: CommandJoin;
+  /**
+   * Set on every command without keys (`keys.first` 0): how a client spread
+   * over many nodes routes it and joins the replies.
+   */
+  readonly route?: RoutePolicy;
 }
 
 const NO_KEYS: KeySpec = Object.freeze({ first: 0, last: 0, step: 0 });
@@ -84,7 +222,7 @@ const KEY12: KeySpec = Object.freeze({ first: 1, last: 2, step: 1 });
 const ALL_KEYS: KeySpec = Object.freeze({ first: 1, last: -1, step: 1 });
 
 function cmd(
-  name: string,
+  name: CommandName,
   opcode: number,
   arity: number,
   flags: CommandFlag[],
@@ -95,6 +233,24 @@ function cmd(
     ? { name, opcode, arity, flags: Object.freeze(flags), keys }
     : { name, opcode, arity, flags: Object.freeze(flags), keys, join };
   return Object.freeze(info);
+}
+
+/** A command without keys, and how a cluster routes it. */
+function keyless(
+  name: CommandName,
+  opcode: number,
+  arity: number,
+  flags: CommandFlag[],
+  route: RoutePolicy,
+): CommandInfo {
+  return Object.freeze({
+    name,
+    opcode,
+    arity,
+    flags: Object.freeze(flags),
+    keys: NO_KEYS,
+    route,
+  });
 }
 
 const R: CommandFlag[] = ["readonly", "retry"];
@@ -111,20 +267,20 @@ export const OPCODE_CALL = 0x0000;
 /** Every command the protocol defines, in opcode order. */
 export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   // 0x00xx connection and server
-  cmd("HELLO", 0x0001, -1, C, NO_KEYS),
-  cmd("PING", 0x0002, -1, C, NO_KEYS),
-  cmd("ECHO", 0x0003, 2, C, NO_KEYS),
-  cmd("QUIT", 0x0004, -1, C, NO_KEYS),
-  cmd("DBSIZE", 0x0005, 1, ["readonly", "retry"], NO_KEYS),
-  cmd("FLUSHALL", 0x0006, -1, ["write", "retry", "admin"], NO_KEYS),
-  cmd("FLUSHDB", 0x0007, -1, ["write", "retry", "admin"], NO_KEYS),
-  cmd("COMMAND", 0x0008, -1, C, NO_KEYS),
-  cmd("CONFIG", 0x0009, -2, ["connection", "admin"], NO_KEYS),
-  cmd("CLIENT", 0x000a, -2, C, NO_KEYS),
-  cmd("SELECT", 0x000b, 2, C, NO_KEYS),
-  cmd("INFO", 0x000c, -1, C, NO_KEYS),
-  cmd("TIME", 0x000d, 1, C, NO_KEYS),
-  cmd("RESET", 0x000e, 1, C, NO_KEYS),
+  keyless("HELLO", 0x0001, -1, C, "first-up"),
+  keyless("PING", 0x0002, -1, C, "first-up"),
+  keyless("ECHO", 0x0003, 2, C, "first-up"),
+  keyless("QUIT", 0x0004, -1, C, "first-up"),
+  keyless("DBSIZE", 0x0005, 1, ["readonly", "retry"], "sum"),
+  keyless("FLUSHALL", 0x0006, -1, ["write", "retry", "admin"], "all-succeed"),
+  keyless("FLUSHDB", 0x0007, -1, ["write", "retry", "admin"], "all-succeed"),
+  keyless("COMMAND", 0x0008, -1, C, "first-up"),
+  keyless("CONFIG", 0x0009, -2, ["connection", "admin"], "first-up"),
+  keyless("CLIENT", 0x000a, -2, C, "first-up"),
+  keyless("SELECT", 0x000b, 2, C, "first-up"),
+  keyless("INFO", 0x000c, -1, C, "first-up"),
+  keyless("TIME", 0x000d, 1, C, "first-up"),
+  keyless("RESET", 0x000e, 1, C, "first-up"),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),
@@ -164,9 +320,9 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("PERSIST", 0x020c, 2, WR),
   cmd("RENAME", 0x020d, 3, W, KEY12),
   cmd("RENAMENX", 0x020e, 3, W, KEY12),
-  cmd("KEYS", 0x020f, 2, ["readonly", "retry", "unordered"], NO_KEYS),
-  cmd("SCAN", 0x0210, -2, ["readonly", "retry", "unordered"], NO_KEYS),
-  cmd("RANDOMKEY", 0x0211, 1, ["readonly", "retry", "random"], NO_KEYS),
+  keyless("KEYS", 0x020f, 2, ["readonly", "retry", "unordered"], "concat"),
+  keyless("SCAN", 0x0210, -2, ["readonly", "retry", "unordered"], "walk"),
+  keyless("RANDOMKEY", 0x0211, 1, ["readonly", "retry", "random"], "random"),
   // OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT key, OBJECT HELP.
   cmd("OBJECT", 0x0212, -2, R, { first: 2, last: 2, step: 1 }),
 
@@ -248,6 +404,31 @@ const BY_OPCODE = new Map<number, CommandInfo>(
  */
 export function commandByName(name: string): CommandInfo | undefined {
   return BY_NAME.get(name) ?? BY_NAME.get(name.toUpperCase());
+}
+
+/**
+ * A command's row, by a name the type system knows: the way code names a
+ * command (a typo fails to compile, and the opcode is read from the table).
+ *
+ * @param name The command name, upper-case, e.g. `"GET"`.
+ * @returns The command's row.
+ * @throws {Error} Never for a {@linkcode CommandName}: the table holds a row
+ * for each (the error names a protocol package out of step with its types).
+ *
+ * @example GET's opcode, without writing it
+ * ```ts
+ * import { commandInfo } from "@cachemir/protocol";
+ * console.log(commandInfo("GET").opcode.toString(16)); // "100"
+ * ```
+ */
+export function commandInfo(name: CommandName): CommandInfo {
+  const info = BY_NAME.get(name);
+  if (info === undefined) {
+    throw new Error(
+      `Command table has no ${name}: the protocol package is out of step with its CommandName type`,
+    );
+  }
+  return info;
 }
 
 /**

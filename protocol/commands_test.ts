@@ -2,9 +2,12 @@ import assert from "node:assert/strict";
 import {
   commandByName,
   commandByOpcode,
+  commandInfo,
+  type CommandName,
   COMMANDS,
   hasFlag,
   keyPositions,
+  type RoutePolicy,
 } from "./commands.ts";
 
 Deno.test("COMMANDS has unique names and opcodes in their family's range", () => {
@@ -119,4 +122,143 @@ Deno.test("OBJECT is a read-only command whose key is its second argument", () =
   assert.ok(hasFlag(object, "readonly") && hasFlag(object, "retry"));
   assert.deepEqual(keyPositions(object, 2), [1]);
   assert.deepEqual(keyPositions(object, 1), []); // OBJECT HELP
+});
+
+Deno.test("CommandName lists exactly the table's names; commandInfo() finds each", () => {
+  // A Record over the union: a name missing here, or one not in the union,
+  // fails to compile; the table must hold the same names.
+  const names: Record<CommandName, true> = {
+    HELLO: true,
+    PING: true,
+    ECHO: true,
+    QUIT: true,
+    DBSIZE: true,
+    FLUSHALL: true,
+    FLUSHDB: true,
+    COMMAND: true,
+    CONFIG: true,
+    CLIENT: true,
+    SELECT: true,
+    INFO: true,
+    TIME: true,
+    RESET: true,
+    GET: true,
+    SET: true,
+    SETNX: true,
+    SETEX: true,
+    PSETEX: true,
+    GETSET: true,
+    GETDEL: true,
+    GETEX: true,
+    MGET: true,
+    MSET: true,
+    MSETNX: true,
+    INCR: true,
+    DECR: true,
+    INCRBY: true,
+    DECRBY: true,
+    INCRBYFLOAT: true,
+    APPEND: true,
+    STRLEN: true,
+    GETRANGE: true,
+    SETRANGE: true,
+    DEL: true,
+    UNLINK: true,
+    EXISTS: true,
+    TYPE: true,
+    EXPIRE: true,
+    PEXPIRE: true,
+    EXPIREAT: true,
+    PEXPIREAT: true,
+    TTL: true,
+    PTTL: true,
+    EXPIRETIME: true,
+    PEXPIRETIME: true,
+    PERSIST: true,
+    RENAME: true,
+    RENAMENX: true,
+    KEYS: true,
+    SCAN: true,
+    RANDOMKEY: true,
+    OBJECT: true,
+    HSET: true,
+    HSETNX: true,
+    HGET: true,
+    HMGET: true,
+    HGETALL: true,
+    HDEL: true,
+    HEXISTS: true,
+    HLEN: true,
+    HKEYS: true,
+    HVALS: true,
+    HINCRBY: true,
+    HINCRBYFLOAT: true,
+    HSTRLEN: true,
+    HRANDFIELD: true,
+    HSCAN: true,
+    HMSET: true,
+    LPUSH: true,
+    RPUSH: true,
+    LPUSHX: true,
+    RPUSHX: true,
+    LPOP: true,
+    RPOP: true,
+    LLEN: true,
+    LRANGE: true,
+    LINDEX: true,
+    LSET: true,
+    LREM: true,
+    LTRIM: true,
+    LINSERT: true,
+    LPOS: true,
+    LMOVE: true,
+    RPOPLPUSH: true,
+    SADD: true,
+    SREM: true,
+    SMEMBERS: true,
+    SISMEMBER: true,
+    SMISMEMBER: true,
+    SCARD: true,
+    SPOP: true,
+    SRANDMEMBER: true,
+    SMOVE: true,
+    SINTER: true,
+    SUNION: true,
+    SDIFF: true,
+    SINTERSTORE: true,
+    SUNIONSTORE: true,
+    SDIFFSTORE: true,
+    SINTERCARD: true,
+    SSCAN: true,
+  };
+  assert.deepEqual(
+    COMMANDS.map((c) => c.name).sort(),
+    Object.keys(names).sort(),
+  );
+  for (const name of Object.keys(names) as CommandName[]) {
+    assert.equal(commandInfo(name).name, name);
+  }
+  assert.throws(
+    () => commandInfo("NOPE" as CommandName),
+    /Command table has no NOPE/,
+  );
+});
+
+Deno.test("every command without keys has a route policy, and only those", () => {
+  const routes: Record<string, RoutePolicy> = {};
+  for (const c of COMMANDS) {
+    if (c.keys.first === 0) {
+      assert.ok(c.route !== undefined, `${c.name} has no route policy`);
+      routes[c.name] = c.route;
+    } else {
+      assert.equal(c.route, undefined, `${c.name} has keys and a route`);
+    }
+  }
+  assert.equal(routes.DBSIZE, "sum");
+  assert.equal(routes.KEYS, "concat");
+  assert.equal(routes.FLUSHALL, "all-succeed");
+  assert.equal(routes.FLUSHDB, "all-succeed");
+  assert.equal(routes.SCAN, "walk");
+  assert.equal(routes.RANDOMKEY, "random");
+  assert.equal(routes.PING, "first-up");
 });

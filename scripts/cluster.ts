@@ -23,7 +23,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { formatAddress } from "@cachemir/client";
+import { formatAddress } from "@cachemir/client/connection";
 import {
   describeBudget,
   gib,

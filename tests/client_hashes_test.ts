@@ -101,7 +101,7 @@ Deno.test("CacheMirClient hash commands on a node process", (t) =>
       assert.equal(await client.hincrby("h:n", "c", 5), 5);
       assert.equal(await client.hincrby("h:n", "c", -7), -2);
       assert.equal(
-        await client.hincrby("h:n", "big", 9007199254740993n),
+        await client.hincrbyBig("h:n", "big", 9007199254740993n),
         9007199254740993n,
       );
       assert.equal(await client.hincrbyfloat("h:n", "f", 10.5), "10.5");

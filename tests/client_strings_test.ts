@@ -141,11 +141,17 @@ Deno.test("CacheMirClient string commands on a node process", (t) =>
         assert.equal(await client.decrby("s:cnt", 20), -9);
         assert.equal(await client.decr("s:neg"), -1);
         assert.equal(
-          await client.incrby("s:big", 9007199254740993n),
+          await client.incrbyBig("s:big", 9007199254740993n),
           9007199254740993n,
         );
+        // Beyond Number.MAX_SAFE_INTEGER the number methods reject (the node
+        // applied the command: INCRBY 0 leaves the value as it was).
+        await assert.rejects(
+          client.incrby("s:big", 0),
+          /RangeError: Cannot resolve incrby\(\) with 9007199254740993 as a number.*use incrbyBig\(\)/,
+        );
         assert.equal(
-          await client.incrby("s:max", 9223372036854775807n),
+          await client.incrbyBig("s:max", 9223372036854775807n),
           9223372036854775807n,
         );
         await rejectsWith(

@@ -8,9 +8,9 @@
 
 import type {
   CacheMirClient,
+  ClientNodeStats,
   NodeEvent,
   NodeEventType,
-  NodeStats,
 } from "@cachemir/client";
 import { sleep } from "./node_client.ts";
 import { type NodeProcess, startNodeProcess } from "./node_process.ts";
@@ -110,7 +110,10 @@ export function nodeEvent(
  * @param address The node.
  * @returns Its entry in `client.stats()`.
  */
-export function nodeStats(client: CacheMirClient, address: string): NodeStats {
+export function nodeStats(
+  client: CacheMirClient,
+  address: string,
+): ClientNodeStats {
   const stats = client.stats().find((s) => s.address === address);
   if (stats === undefined) throw new Error(`the client has no node ${address}`);
   return stats;

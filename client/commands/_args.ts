@@ -1,31 +1,13 @@
 /**
- * What every `CacheMirClient` method builds its command from: the command
- * table's rows, values as arguments, keys or values given as arguments or as
- * one array, pairs given as an object or a Map, and SCAN-style options.
- * Private to the package.
+ * How command arguments are built, for every family: values as arguments,
+ * keys or values given as arguments or as one array, pairs given as an
+ * object or a Map, and SCAN-style options. Private to the package; what is
+ * particular to one command lives beside its declaration.
  *
  * @module
  */
 
-import { commandByName, type CommandInfo } from "@cachemir/protocol";
-import type { ScanOptions, Value } from "./client.ts";
-import type { Arg } from "./connection.ts";
-import type { Key } from "./hash.ts";
-
-/**
- * A command's row in the shared command table.
- *
- * @param name The command's name.
- * @returns Its row.
- * @throws {Error} When the table has no such command.
- */
-export function command(name: string): CommandInfo {
-  const info = commandByName(name);
-  if (info === undefined) {
-    throw new Error(`Command table has no ${name}: protocol package mismatch`);
-  }
-  return info;
-}
+import type { Arg, ClientValue, Key } from "../types.ts";
 
 /**
  * A value as an argument: numbers and bigints as their decimal text.
@@ -33,7 +15,7 @@ export function command(name: string): CommandInfo {
  * @param value The value.
  * @returns The argument.
  */
-export function valueArg(value: Value | bigint): Arg {
+export function valueArg(value: ClientValue | bigint): Arg {
   return typeof value === "string" || value instanceof Uint8Array
     ? value
     : String(value);
@@ -55,14 +37,43 @@ export function flat(items: readonly Key[] | [readonly Key[]]): readonly Key[];
  * @returns The values (the array given, not a copy).
  */
 export function flat(
-  items: readonly Value[] | [readonly Value[]],
-): readonly Value[];
+  items: readonly ClientValue[] | [readonly ClientValue[]],
+): readonly ClientValue[];
 export function flat(
   items: readonly unknown[] | [readonly unknown[]],
 ): readonly unknown[] {
   return items.length === 1 && Array.isArray(items[0])
     ? items[0] as readonly unknown[]
     : items;
+}
+
+/**
+ * Keys given as arguments or as one array, copied.
+ *
+ * @param keys The rest arguments.
+ * @returns The keys.
+ */
+export function keyList(keys: readonly Key[] | [readonly Key[]]): Key[] {
+  return [...flat(keys)];
+}
+
+/**
+ * `key` followed by values given as arguments or as one array:
+ * `sadd("k", "a", "b")` and `sadd("k", ["a", "b"])` alike.
+ *
+ * @param key The key.
+ * @param values The rest arguments.
+ * @returns The arguments.
+ */
+export function keyAndValues(
+  key: Key,
+  values: readonly ClientValue[] | [readonly ClientValue[]],
+): Arg[] {
+  const list = flat(values);
+  const out: Arg[] = new Array(list.length + 1);
+  out[0] = key;
+  for (let i = 0; i < list.length; i++) out[i + 1] = valueArg(list[i]);
+  return out;
 }
 
 /**
@@ -82,14 +93,21 @@ export function pushPairs(out: Arg[], input: readonly unknown[]): boolean {
     return false;
   }
   if (first instanceof Map) {
-    for (const [k, v] of first as ReadonlyMap<Key, Value>) {
+    for (const [k, v] of first as ReadonlyMap<Key, ClientValue>) {
       out.push(k, valueArg(v));
     }
   } else {
-    const data = first as Readonly<Record<string, Value>>;
+    const data = first as Readonly<Record<string, ClientValue>>;
     for (const k of Object.keys(data)) out.push(k, valueArg(data[k]));
   }
   return true;
+}
+
+/** The options SCAN, HSCAN and SSCAN share. */
+interface ScanArgOptions {
+  readonly match?: Key;
+  readonly count?: number;
+  readonly type?: string;
 }
 
 /**
@@ -104,7 +122,7 @@ export function pushPairs(out: Arg[], input: readonly unknown[]): boolean {
 export function scanArgs(
   key: Key | undefined,
   cursor: string | number,
-  options?: ScanOptions,
+  options?: ScanArgOptions,
 ): Arg[] {
   const out: Arg[] = key === undefined
     ? [String(cursor)]
@@ -115,4 +133,34 @@ export function scanArgs(
     if (options.type !== undefined) out.push("TYPE", options.type);
   }
   return out;
+}
+
+/**
+ * `key` followed by values given as arguments or as one array, as a
+ * declaration's argument builder: `sadd("k", "a", "b")`, `sadd("k", ["a"])`.
+ *
+ * @param key The key.
+ * @param values The rest arguments.
+ * @returns The arguments.
+ */
+export function keyThenValues(
+  key: Key,
+  ...values: ClientValue[] | [readonly ClientValue[]]
+): Arg[] {
+  return keyAndValues(key, values);
+}
+
+/**
+ * A destination key followed by keys given as arguments or as one array
+ * (SINTERSTORE dest k1 k2, or dest [k1, k2]).
+ *
+ * @param destination The destination key.
+ * @param keys The rest arguments.
+ * @returns The arguments.
+ */
+export function keyThenKeys(
+  destination: Key,
+  ...keys: Key[] | [readonly Key[]]
+): Arg[] {
+  return [destination, ...flat(keys)];
 }

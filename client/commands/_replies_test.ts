@@ -8,8 +8,8 @@ import {
   asRecord,
   asRecordBuffer,
   asStringArrayOrNull,
-} from "./_collection_replies.ts";
-import { ProtocolError } from "./errors.ts";
+} from "./_replies.ts";
+import { ProtocolError } from "../errors.ts";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -1,0 +1,146 @@
+/**
+ * The options of {@linkcode CacheMirClient}: its nodes, routing, failover,
+ * retries and timeouts.
+ *
+ * @module
+ */
+
+import type { Resolver } from "./discovery.ts";
+import type { Hashing } from "./locator.ts";
+import type { RetryOptions } from "./retry.ts";
+
+/**
+ * A node in {@linkcode CacheMirClientOptions.nodes}: `"host:port"`
+ * (`"[::1]:7379"` for IPv6; the port defaults to 7379), `"dns:name:port"` to
+ * discover nodes through DNS, or an address with a weight.
+ */
+export type NodeSpec =
+  | string
+  | {
+    /** `host:port`. */
+    readonly address: string;
+    /**
+     * The node's share of keys relative to a node of weight 1 (a whole
+     * number with `hashing: "jump"`).
+     * @default {1}
+     */
+    readonly weight?: number;
+  };
+
+/** Options of {@linkcode CacheMirClient}. */
+export interface CacheMirClientOptions {
+  /**
+   * The nodes: a list of {@linkcode NodeSpec}s, or one spec. A
+   * `"dns:name:port"` spec is looked up (A and AAAA records) when the client
+   * is made and every `discoveryIntervalMs`; each address found is a node
+   * on `port`. Commands issued before the first answer wait for it.
+   */
+  readonly nodes: string | readonly NodeSpec[];
+  /**
+   * How keys map to nodes: a ring of virtual nodes with multi-probe lookups, or
+   * jump consistent hash (an even spread; clients must add nodes in the same
+   * order).
+   * @default {"ring"}
+   */
+  readonly hashing?: Hashing;
+  /**
+   * Points on the ring per node of weight 1 (`hashing: "ring"`).
+   * @default {160}
+   */
+  readonly pointsPerNode?: number;
+  /**
+   * Positions looked up per key on the ring (`hashing: "ring"`), 1 to 64: 16
+   * keeps every node within 1.05× the mean share up to thousands of nodes.
+   * 3 maps keys as clients before 16 probes did (use it while a fleet still
+   * has such clients; see client/RING.md).
+   * @default {16}
+   */
+  readonly probes?: number;
+  /**
+   * How many nodes hold each key. With 2, writes go to the key's owner and
+   * the next distinct node on the ring (in parallel; the call resolves once
+   * both answered) and reads go to the first of them that is up, so losing
+   * one node loses no data. 1 to 16.
+   * @default {1}
+   */
+  readonly replicas?: number;
+  /**
+   * What happens to the keys of a node that is down: `"remap"` sends them to
+   * the next nodes on the ring (the node's keys are cache misses there
+   * until written again); `"fail"` rejects their commands at once with a
+   * {@linkcode NodeDownError} (replicas still serve reads and take writes).
+   * @default {"remap"}
+   */
+  readonly onNodeDown?: "remap" | "fail";
+  /**
+   * Consecutive network failures (lost or refused connections, timeouts) on
+   * one node that take it down. A success resets the count.
+   * @default {3}
+   */
+  readonly failureThreshold?: number;
+  /**
+   * How often a down node is sent PING on a fresh connection; it is up
+   * again at the first answer.
+   * @default {1000}
+   */
+  readonly healthCheckIntervalMs?: number;
+  /**
+   * Retries after a network failure, with exponential backoff and full
+   * jitter, for commands safe to repeat (the command table's `retry` flag:
+   * GET, SET, DEL, EXPIRE..., never INCR, LPUSH, APPEND) and for any command
+   * that was never sent. A retry goes where the key lives then; a command
+   * stranded on a node when the client takes that node down is sent again
+   * without counting that attempt.
+   * @default {{ attempts: 3, baseDelayMs: 50, maxDelayMs: 1000 }}
+   */
+  readonly retry?: RetryOptions;
+  /**
+   * Time allowed to open a connection, HELLO included.
+   * @default {5000}
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Time a command may wait for its reply once sent. A command issued while
+   * a connection is being opened may wait up to `connectTimeoutMs` more.
+   * @default {5000}
+   */
+  readonly commandTimeoutMs?: number;
+  /**
+   * The most connections to one node.
+   * @default {4}
+   */
+  readonly maxConnections?: number;
+  /**
+   * The most commands in flight to one node; more wait for a slot.
+   * @default {4096}
+   */
+  readonly maxInFlight?: number;
+  /**
+   * The longest a command waits for a slot in its node's pool before it
+   * rejects with a {@linkcode TimeoutError} (`operation` `"acquire"`).
+   * @default {5000}
+   */
+  readonly acquireTimeoutMs?: number;
+  /**
+   * How often `dns:` node specs are looked up again.
+   * @default {30000}
+   */
+  readonly discoveryIntervalMs?: number;
+  /**
+   * How `dns:` names are looked up (`Deno.resolveDns` by default, which
+   * needs `--allow-net`).
+   */
+  readonly resolver?: Resolver;
+  /**
+   * Exchange HELLO on connect, to check the peer is a CacheMir node speaking
+   * protocol version 1.
+   * @default {true}
+   */
+  readonly hello?: boolean;
+  /**
+   * The largest reply accepted, in bytes; a larger one rejects its command
+   * with a {@linkcode ProtocolError}.
+   * @default {536870912}
+   */
+  readonly maxReplyBytes?: number;
+}
