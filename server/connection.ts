@@ -221,10 +221,27 @@ export interface ConnectionOptions<Request> {
  * protocol error or QUIT ends it, or `shutdown()` is called; it never
  * rejects.
  *
- * @example Serve a connection with a codec
- * ```ts ignore
- * const c = new Connection({ conn, session, codec, execute });
- * console.log(await c.run()); // "eof"
+ * @example Serve a connection with the RESP codec, answering OK to anything
+ * ```ts
+ * import { Connection } from "./connection.ts";
+ * import { RespCodec } from "./resp_connection.ts";
+ * import { OK } from "@cachemir/protocol";
+ * import assert from "node:assert/strict";
+ *
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const { port } = listener.addr as Deno.NetAddr;
+ * const client = await Deno.connect({ hostname: "127.0.0.1", port });
+ * const conn = await listener.accept();
+ * const session = { id: 1, peer: "test", dialect: "resp2" as const, name: "", closeAfterReply: false };
+ * const c = new Connection({ conn, session, codec: new RespCodec(session), execute: () => OK });
+ * const served = c.run();
+ * await client.write(new TextEncoder().encode("PING\r\n"));
+ * const reply = new Uint8Array(16);
+ * const n = await client.read(reply);
+ * assert.equal(new TextDecoder().decode(reply.subarray(0, n!)), "+OK\r\n");
+ * client.close();
+ * assert.equal(await served, "eof");
+ * listener.close();
  * ```
  */
 export class Connection<Request> {

@@ -55,9 +55,9 @@ type Port = "binary" | "resp";
  * the same command table and keyspace.
  *
  * @example Start a node on a free port and stop it
- * ```ts ignore
+ * ```ts
  * import { CacheNode } from "./node.ts";
- * const node = new CacheNode({ port: 0 });
+ * const node = new CacheNode({ port: 0, logLevel: "error" });
  * await node.start();
  * console.log(node.address); // "127.0.0.1:41234"
  * await node.close();

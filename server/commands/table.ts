@@ -185,7 +185,11 @@ function roomFor(store: Keyspace, denyoom: boolean): boolean {
  *   node: { version: "0.1.0", startedAt: 0, maxFrameBytes: 1 << 24, maxArgs: 1 << 20 },
  * };
  * assert.deepEqual(table.execute(ctx, "set", ["k", "v"]), { kind: "ok" });
- * assert.deepEqual(table.execute(ctx, "GET", ["k"]), { kind: "bytes", value: "v" });
+ * // GET's reply views the value's bytes in the store.
+ * assert.deepEqual(table.execute(ctx, "GET", ["k"]), {
+ *   kind: "bytes",
+ *   value: new TextEncoder().encode("v"),
+ * });
  * ```
  */
 export class CommandTable {

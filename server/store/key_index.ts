@@ -86,7 +86,7 @@ export function reverseBits(v: number): number {
  *
  * const keys = ["a", "b"];
  * const index = new KeyIndex<string>((ref, key) => keys[ref] === key);
- * index.insert(12345, 0);
+ * index.insert(12345, 0, false);
  * assert.equal(index.find(12345, "a"), 0);
  * assert.equal(index.find(12345, "b"), -1);
  * index.removeAt(index.position.segment, index.position.slot);
