@@ -592,18 +592,13 @@ function ratio(a: number, b: number): string {
   return (b > 0 ? a / b : 1).toFixed(2);
 }
 
-let systemMemory: number | undefined;
-
-/** The machine's physical memory (INFO's `total_system_memory`), read once. */
+/** The machine's physical memory (INFO's `total_system_memory`), 0 when unknown. */
 function totalSystemMemory(): number {
-  if (systemMemory === undefined) {
-    try {
-      systemMemory = Deno.systemMemoryInfo().total;
-    } catch {
-      systemMemory = 0;
-    }
+  try {
+    return Deno.systemMemoryInfo().total;
+  } catch {
+    return 0;
   }
-  return systemMemory;
 }
 
 /**

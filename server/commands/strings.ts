@@ -71,19 +71,31 @@ const EXAT = 128;
 const PXAT = 256;
 const ANY_EXPIRE = EX | PX | EXAT | PXAT;
 
-/** Index of the expire argument found by the last `parseOptions` call. */
-let expireArg = -1;
+/** Options fit in the bits below this; the expire argument's index above. */
+const OPTION_FLAGS = 512;
+
+/** The flags of a {@linkcode parseOptions} result. */
+function optionFlags(parsed: number): number {
+  return parsed % OPTION_FLAGS;
+}
+
+/** The index of the EX/PX/EXAT/PXAT value in a {@linkcode parseOptions} result, or -1. */
+function expireArgOf(parsed: number): number {
+  return Math.floor(parsed / OPTION_FLAGS) - 1;
+}
 
 /**
  * Parses SET's or GETEX's options from `args[start]` on, with the exact
  * rules of Redis's `parseExtendedStringArgumentsOrReply` (which options
- * exclude which, an option repeated is allowed). Sets `expireArg`.
+ * exclude which, an option repeated is allowed).
  *
- * @returns The flags, or -1 for a syntax error.
+ * @returns The flags and the index of the expire value, in one number
+ * (read them with {@linkcode optionFlags} and {@linkcode expireArgOf}), or
+ * -1 for a syntax error.
  */
 function parseOptions(args: string[], start: number, isSet: boolean): number {
   let flags = 0;
-  expireArg = -1;
+  let expireArg = -1;
   for (let j = start; j < args.length; j++) {
     const opt = args[j];
     const hasNext = j < args.length - 1;
@@ -150,7 +162,7 @@ function parseOptions(args: string[], start: number, isSet: boolean): number {
     }
     return -1;
   }
-  return flags;
+  return flags + OPTION_FLAGS * (expireArg + 1);
 }
 
 /** The absolute time of an EX/PX/EXAT/PXAT option, or an error reply. */
@@ -222,8 +234,10 @@ function setCommand(ctx: CommandContext, args: string[]): Reply {
     store.set(key, args[1]);
     return OK;
   }
-  const flags = parseOptions(args, 2, true);
-  if (flags < 0) return SYNTAX_ERROR;
+  const parsed = parseOptions(args, 2, true);
+  if (parsed < 0) return SYNTAX_ERROR;
+  const flags = optionFlags(parsed);
+  const expireArg = expireArgOf(parsed);
   let at: number | bigint | undefined;
   if (expireArg >= 0) {
     const t = optionExpireTime(ctx, flags, args[expireArg], "set");
@@ -299,9 +313,10 @@ function getdelCommand(ctx: CommandContext, args: string[]): Reply {
 function getexCommand(ctx: CommandContext, args: string[]): Reply {
   const store = ctx.store;
   const key = args[0];
-  const flags = args.length === 1 ? 0 : parseOptions(args, 1, false);
-  if (flags < 0) return SYNTAX_ERROR;
-  const arg = args.length === 1 ? -1 : expireArg;
+  const parsed = args.length === 1 ? 0 : parseOptions(args, 1, false);
+  if (parsed < 0) return SYNTAX_ERROR;
+  const flags = optionFlags(parsed);
+  const arg = expireArgOf(parsed);
   const v = store.get(key);
   if (v === undefined) return NULL;
   if (typeof v !== "string") return WRONGTYPE;
