@@ -16,7 +16,7 @@ import {
   type Reply,
   scanRequestArgs,
 } from "@cachemir/protocol";
-import type { ArgvView, ReplyOut, Session } from "./commands/types.ts";
+import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
 import { Connection, StreamCodec } from "./connection.ts";
 
 /** Runs one command for a session: the node's command table. */

@@ -10,7 +10,7 @@
  */
 
 import type { Reply } from "@cachemir/protocol";
-import type { Session } from "./commands/types.ts";
+import type { Session } from "./_util/request.ts";
 
 /**
  * The wire format of a port: decodes requests and encodes replies. A codec

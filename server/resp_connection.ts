@@ -7,7 +7,7 @@
  */
 
 import type { Reply } from "@cachemir/protocol";
-import type { ArgvView, ReplyOut, Session } from "./commands/types.ts";
+import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
 import { Connection, StreamCodec } from "./connection.ts";
 import {
   type RespCommand,
@@ -16,7 +16,7 @@ import {
   RespView,
 } from "./resp/decoder.ts";
 import { RespWriter } from "./resp/writer.ts";
-import { isWord } from "./commands/common.ts";
+import { isWord } from "./_util/ascii.ts";
 
 /** Runs one command by name for a session: the node's command table. */
 export type ExecuteByName = (

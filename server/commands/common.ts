@@ -8,6 +8,9 @@
 import { error, type ErrorReply, int, type IntReply } from "@cachemir/protocol";
 import { narrow, parseInt64 } from "./numbers.ts";
 import { Glob } from "../store/glob.ts";
+import { asciiUpper, isWord } from "../_util/ascii.ts";
+
+export { asciiUpper, isWord };
 
 /** `WRONGTYPE Operation against a key holding the wrong kind of value`. */
 export const WRONGTYPE: ErrorReply = Object.freeze(
@@ -83,13 +86,11 @@ export function arityError(command: string): ErrorReply {
   );
 }
 
-const invalidExpireCache = new Map<string, ErrorReply>();
-
 /**
  * `ERR invalid expire time in '<command>' command`.
  *
  * @param command The command's name in lower case, e.g. `"set"`.
- * @returns The shared error reply.
+ * @returns The error reply (made on each call: an error path).
  *
  * @example Name the command
  * ```ts
@@ -100,70 +101,7 @@ const invalidExpireCache = new Map<string, ErrorReply>();
  * ```
  */
 export function invalidExpireTime(command: string): ErrorReply {
-  let e = invalidExpireCache.get(command);
-  if (e === undefined) {
-    e = Object.freeze(
-      error(`ERR invalid expire time in '${command}' command`),
-    );
-    invalidExpireCache.set(command, e);
-  }
-  return e;
-}
-
-/**
- * Compares an argument with an option keyword, ASCII case-insensitively,
- * without allocating (Redis's `strcasecmp`).
- *
- * @param arg The argument, a byte string.
- * @param word The keyword in lower case ASCII letters, e.g. `"nx"`.
- * @returns `true` when they are equal ignoring case.
- *
- * @example Match an option
- * ```ts
- * import { isWord } from "./common.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(isWord("Nx", "nx"), true);
- * assert.equal(isWord("nxx", "nx"), false);
- * ```
- */
-export function isWord(arg: string, word: string): boolean {
-  const n = word.length;
-  if (arg.length !== n) return false;
-  for (let i = 0; i < n; i++) {
-    if ((arg.charCodeAt(i) | 0x20) !== word.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/**
- * Upper-cases the ASCII letters of a byte string and nothing else (unlike
- * `String.prototype.toUpperCase`, which turns `ß` into `SS`).
- *
- * @param s A byte string.
- * @returns The string with a–z turned into A–Z.
- *
- * @example Upper-case a command name
- * ```ts
- * import { asciiUpper } from "./common.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(asciiUpper("get\xdf"), "GET\xdf");
- * ```
- */
-export function asciiUpper(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x61 && c <= 0x7a) {
-      let out = s.slice(0, i);
-      for (let j = i; j < s.length; j++) {
-        const d = s.charCodeAt(j);
-        out += String.fromCharCode(d >= 0x61 && d <= 0x7a ? d - 0x20 : d);
-      }
-      return out;
-    }
-  }
-  return s;
+  return error(`ERR invalid expire time in '${command}' command`);
 }
 
 /**

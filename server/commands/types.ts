@@ -8,35 +8,9 @@
 
 import type { CommandInfo, Reply } from "@cachemir/protocol";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { ArgvView, Dialect, ReplyOut, Session } from "../_util/request.ts";
 
-/** Which protocol a connection speaks; some replies differ (HELLO, maps on RESP2). */
-export type Dialect = "binary" | "resp2" | "resp3";
-
-/** Per-connection state a handler may read or change. */
-export interface Session {
-  /** The connection's id on this node (starts at 1). */
-  readonly id: number;
-  /** The peer's `host:port`. */
-  readonly peer: string;
-  /** The protocol the connection speaks now (HELLO may change it). */
-  dialect: Dialect;
-  /** A name set by the client (CLIENT SETNAME), "" when none. */
-  name: string;
-  /** Set by QUIT: the loop closes the connection once this reply is written. */
-  closeAfterReply: boolean;
-  /** The address `host:port` the client connected to (CLIENT LIST's `laddr`). */
-  readonly local?: string;
-  /** When the connection was accepted, ms since the epoch. */
-  readonly createdAt?: number;
-  /** When the connection last sent bytes, ms since the epoch. */
-  lastActive?: number;
-  /** The name of the last command run, upper case (CLIENT LIST's `cmd`). */
-  lastCommand?: string;
-  /** The client library's name (CLIENT SETINFO LIB-NAME), "" when none. */
-  libName?: string;
-  /** The client library's version (CLIENT SETINFO LIB-VER), "" when none. */
-  libVersion?: string;
-}
+export type { ArgvView, Dialect, ReplyOut, Session };
 
 /** Counters of a node, for INFO. */
 export interface NodeStats {
@@ -88,48 +62,6 @@ export interface CommandContext {
  * already checked against the table.
  */
 export type Handler = (ctx: CommandContext, args: string[]) => Reply;
-
-/**
- * A request's arguments where they sit in the port's read buffer, decoded
- * no further: argument `i` (after the command name) is the
- * `offsets[2 * i + 1]` bytes of `bytes` from `offsets[2 * i]`. The view and
- * the bytes are the port's and are reused: valid while the request runs.
- */
-export interface ArgvView {
-  /** The buffer the arguments are in. */
-  readonly bytes: Uint8Array;
-  /** Arguments after the command name. */
-  readonly count: number;
-  /** Start and length of each argument, in pairs. */
-  readonly offsets: Int32Array;
-}
-
-/**
- * Where a {@linkcode DirectHandler} writes its reply: straight into the
- * port's output (RESP text or a binary frame), with no reply value made.
- */
-export interface ReplyOut {
-  /**
-   * Writes a reply value (constants such as `OK`, `NULL` or an error).
-   *
-   * @param reply The reply.
-   */
-  reply(reply: Reply): void;
-  /**
-   * Writes a bulk reply from bytes where they sit (a record in the store).
-   *
-   * @param bytes The buffer.
-   * @param start Where the value starts.
-   * @param length Its length.
-   */
-  bulk(bytes: Uint8Array, start: number, length: number): void;
-  /**
-   * Writes an integer reply.
-   *
-   * @param n A safe integer.
-   */
-  integer(n: number): void;
-}
 
 /**
  * The allocation-free form of a hot command: it reads its arguments in

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseInt64, parseSmallInt } from "../commands/numbers.ts";
+import { parseInt64, parseSmallInt } from "../_util/int64.ts";
 import { StreamBuffer, toByteString } from "@cachemir/protocol";
 import { splitArgs } from "./split_args.ts";
 
