@@ -220,13 +220,24 @@ Deno.test("CommandTable.executeView() answers as execute() does, byte for byte",
     ["INCR", "h"],
     ["INCR", "k", "x"],
     ["SET", "h", "x"],
+    ["SET", "e", "v", "EX", "100"], // in place from here
+    ["SET", "p", "v", "px", "1500"],
+    ["SET", "e2", "v", "Ex", "0"], // invalid: the handler's error
+    ["SET", "e3", "v", "EX", "-5"],
+    ["SET", "e4", "v", "EX", "1x"],
+    ["SET", "e5", "v", "EX", "9223372036854775807"],
+    ["SET", "e6", "v", "EX", "99999999999999"], // 14 digits: past int64 in ms
+    ["SET", "e7", "v", "XX", "EX"],
+    ["SET", "e8", "v", "NX", "GET"],
+    ["SET", "p", "w", "EX", "10"], // replaces the expiry
   ];
   const { strings, views, stores } = bothPaths(lines, undefined);
   assert.equal(views, strings);
   assert.ok(strings.includes("-WRONGTYPE"));
   assert.ok(strings.includes(`$${big.length}\r\n${big}\r\n`));
   assert.ok(strings.includes(":1000000000000001\r\n"));
-  for (const key of ["k", "h", "a", "b", "\x00bin\xff", "", "n", "z"]) {
+  const keys = ["k", "h", "a", "b", "\x00bin\xff", "", "n", "z", "e", "p"];
+  for (const key of [...keys, "e2", "e3", "e4", "e5", "e6", "e7", "e8"]) {
     assert.deepEqual(stores[1].get(key), stores[0].get(key), key);
     assert.deepEqual(stores[1].getExpire(key), stores[0].getExpire(key), key);
   }

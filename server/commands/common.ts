@@ -194,7 +194,34 @@ export function setExpireTime(
   relative: boolean,
   now: number,
 ): number | bigint | "integer" | "invalid" {
-  const v = parseInt64(arg);
+  return expireTimeOf(parseInt64(arg), seconds, relative, now);
+}
+
+/**
+ * {@linkcode setExpireTime} on the argument already parsed (the in-place
+ * path parses it from the request's bytes).
+ *
+ * @param v The argument as an int64, `undefined` when it is not one.
+ * @param seconds `true` for EX/EXAT/SETEX, `false` for PX/PXAT/PSETEX.
+ * @param relative `true` for EX/PX/SETEX/PSETEX (added to `now`).
+ * @param now The time now, in ms.
+ * @returns As {@linkcode setExpireTime}.
+ *
+ * @example PX 1500
+ * ```ts
+ * import { expireTimeOf } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(expireTimeOf(1500, false, true, 1000), 2500);
+ * assert.equal(expireTimeOf(-1, false, true, 1000), "invalid");
+ * ```
+ */
+export function expireTimeOf(
+  v: number | bigint | undefined,
+  seconds: boolean,
+  relative: boolean,
+  now: number,
+): number | bigint | "integer" | "invalid" {
   if (v === undefined) return "integer";
   if (v <= 0) return "invalid";
   if (typeof v === "number" && v < SAFE_SECONDS) {

@@ -29,6 +29,7 @@ import type {
 } from "./types.ts";
 import {
   arityError,
+  expireTimeOf,
   formatInt,
   intReply,
   invalidExpireTime,
@@ -212,16 +213,38 @@ function getDirect(
   return true;
 }
 
-/** `SET key value` without options, from the read buffer into the record. */
+/**
+ * `SET key value` and `SET key value EX|PX n`, from the read buffer into
+ * the record. Other options, and an `n` that is not a valid time of at
+ * most 15 digits, are left to SET's handler (its errors).
+ */
 function setDirect(
   ctx: CommandContext,
   argv: ArgvView,
   out: ReplyOut,
 ): boolean {
-  if (argv.count !== 2) return false;
+  const n = argv.count;
   const o = argv.offsets;
   const b = argv.bytes;
-  ctx.store.writeString(b, o[0], o[1], b, o[2], o[3]);
+  let at: number | undefined;
+  if (n === 4) {
+    const opt = o[4];
+    const unit = b[opt] | 0x20;
+    if (
+      o[5] !== 2 || (unit !== 0x65 && unit !== 0x70) ||
+      (b[opt + 1] | 0x20) !== 0x78
+    ) {
+      return false; // not EX or PX
+    }
+    const v = parseSmallInt(b, o[6], o[6] + o[7]);
+    if (Number.isNaN(v)) return false;
+    const t = expireTimeOf(v, unit === 0x65, true, ctx.store.now());
+    if (typeof t !== "number") return false;
+    at = t;
+  } else if (n !== 2) {
+    return false;
+  }
+  ctx.store.writeString(b, o[0], o[1], b, o[2], o[3], at);
   out.reply(OK);
   return true;
 }

@@ -847,9 +847,10 @@ export class Keyspace {
   }
 
   /**
-   * Writes a string as `SET key value` does (persistent, replacing a value
-   * of any type), with key and value given as bytes where they sit: they
-   * are copied into the record and nowhere else.
+   * Writes a string as `SET key value [EX|PX n]` does (replacing a value
+   * of any type; persistent unless `expireAt` is given), with key and value
+   * given as bytes where they sit: they are copied into the record and
+   * nowhere else.
    *
    * @param keyBytes The buffer holding the key.
    * @param keyStart Where the key starts.
@@ -857,6 +858,8 @@ export class Keyspace {
    * @param valueBytes The buffer holding the value.
    * @param valueStart Where the value starts.
    * @param valueLength The value's length.
+   * @param expireAt The absolute expiry time in ms; when absent the key is
+   * persistent.
    *
    * @example Write a key and value straight from a request
    * ```ts
@@ -876,12 +879,13 @@ export class Keyspace {
     valueBytes: Uint8Array,
     valueStart: number,
     valueLength: number,
+    expireAt?: number,
   ): void {
     this.#store(
       this.#keyProbe.set(keyBytes, keyStart, keyLength),
       this.#valueProbe.set(valueBytes, valueStart, valueLength),
       0,
-      undefined,
+      expireAt,
     );
   }
 
