@@ -11,25 +11,25 @@
  * `#entries[2s + 1]` (value) for a hash, so a small map costs one array.
  * The array's capacity (a power of two, in slots) is managed here as the
  * list's ring buffer is: it doubles when full and halves when less than a
- * quarter is used, so dead capacity is bounded. A `Map<key, slot>` finds a
- * key's slot; it is only built once the map holds more than
- * {@linkcode SMALL_MAX} keys (a small map finds keys by a linear scan of its
- * few slots and saves the Map's memory). A deleted key keeps its entry in
- * that Map, marked -1, until an incremental sweep removes it: V8's Map slows
- * down badly when the same keys are deleted and re-added (see `#unindex`).
- * A map whose last key is deleted gives all of this back at once, as
- * {@linkcode IndexedMap.clear} does (and is ordered again, as a new map; in
- * Redis an emptied key is deleted and a new one starts as a listpack).
+ * quarter is used, so dead capacity is bounded. A {@linkcode SlotIndex}
+ * (open addressing in two typed arrays: each key's hash and slot) finds a
+ * key's slot, from its string or from its bytes in a request; it is only
+ * built once the map holds more than {@linkcode SMALL_MAX} keys (a small map
+ * finds keys by a linear scan of its few slots and saves the index's
+ * memory). A delete takes the key out of the index at once (the index
+ * shifts its probe run back: no tombstones there). A map whose last key is
+ * deleted gives all of this back at once, as {@linkcode IndexedMap.clear}
+ * does (and is ordered again, as a new map; in Redis an emptied key is
+ * deleted and a new one starts as a listpack).
  *
  * ## Memory
  *
- * {@linkcode IndexedMap.memoryBytes} estimates the V8 heap the map holds
+ * {@linkcode IndexedMap.memoryBytes} estimates the memory the map holds
  * with the model of `collection.ts`: this object, the entries array (its
- * capacity), the index `Map` (its entries, dead ones included) and the
- * strings stored (a dead index entry keeps its key string until swept).
- * The strings' share is a running sum, updated wherever a key or value is
- * stored or dropped (O(1) each); the rest is computed from the array's
- * length and the index's size when read.
+ * capacity), the index's two arrays and the strings stored. The strings'
+ * share is a running sum, updated wherever a key or value is stored or
+ * dropped (O(1) each); the rest is computed from the array's length and
+ * the index's capacity when read.
  *
  * Deletes work in one of two ways, like Redis's two encodings:
  *
@@ -73,9 +73,9 @@
  * @module
  */
 
+import { hashBytesKey, hashKey, SlotIndex } from "./_slot_index.ts";
 import {
   arrayBytes,
-  mapBytes,
   objectBytes,
   stringWords,
   WORD_BYTES,
@@ -83,7 +83,7 @@ import {
 
 /**
  * How many keys a map finds by a linear scan before it builds its
- * `Map<key, slot>` index.
+ * {@linkcode SlotIndex}.
  */
 export const SMALL_MAX = 16;
 
@@ -93,12 +93,6 @@ export const SMALL_MAX = 16;
  * moves the last entry into the freed slot, in O(1) with no compaction.
  */
 export const ORDERED_MAX = 128;
-
-/** Dead index entries tolerated beyond a quarter of the live keys. */
-const SWEEP_SLACK = 16;
-
-/** Index entries looked at per delete while dead ones are being swept. */
-const SWEEP_STEP = 8;
 
 /** The fewest slots allocated once a map holds a key. */
 const MIN_CAPACITY = 2;
@@ -138,16 +132,13 @@ export class IndexedMap {
   /** Slots in use, live or tombstones. */
   #slots = 0;
   #size = 0;
-  /** Key to slot; -1 for a deleted key not swept yet (see `#unindex`). */
-  #index: Map<string, number> | undefined = undefined;
-  /** Where the sweep of deleted keys out of `#index` resumes. */
-  #sweeper: Iterator<string> | undefined = undefined;
+  /** Key to slot, once the map holds more than SMALL_MAX keys. */
+  #index: SlotIndex | undefined = undefined;
+  /** The hash of the key `#slotOf` looked up last (for `#append`, `delete`). */
+  #hash = 0;
   #ordered = true;
   #random: () => number;
-  /**
-   * V8 heap words (`stringWords`) of the keys and values in the slots, and
-   * of the keys of dead index entries (see `#unindex`).
-   */
+  /** V8 heap words (`stringWords`) of the keys and values in the slots. */
   #stringWords = 0;
 
   /**
@@ -268,15 +259,14 @@ export class IndexedMap {
   get memoryBytes(): number {
     const index = this.#index;
     return MAP_OBJECT_BYTES + arrayBytes(this.#entries.length) +
-      (index === undefined ? 0 : mapBytes(index.size)) +
+      (index === undefined ? 0 : index.bytes) +
       this.#stringWords * WORD_BYTES;
   }
 
   /**
    * {@linkcode IndexedMap.memoryBytes} computed again from scratch, walking
    * every slot of the entries array (so a string left in a freed slot is
-   * counted) and the index's dead entries: O(capacity), for tests that
-   * check the running count.
+   * counted): O(capacity), for tests that check the running count.
    *
    * @returns The bytes.
    *
@@ -298,11 +288,8 @@ export class IndexedMap {
       if (s !== undefined) words += stringWords(s.length);
     }
     const index = this.#index;
-    index?.forEach((slot, key) => {
-      if (slot === -1) words += stringWords(key.length);
-    });
     return MAP_OBJECT_BYTES + arrayBytes(entries.length) +
-      (index === undefined ? 0 : mapBytes(index.size)) + words * WORD_BYTES;
+      (index === undefined ? 0 : index.bytes) + words * WORD_BYTES;
   }
 
   /**
@@ -380,7 +367,7 @@ export class IndexedMap {
       }
       return false;
     }
-    this.#append(key, value, slot === -1);
+    this.#append(key, value);
     return true;
   }
 
@@ -405,7 +392,7 @@ export class IndexedMap {
   setIfAbsent(key: string, value: string): boolean {
     const slot = this.#slotOf(key);
     if (slot >= 0) return false;
-    this.#append(key, value, slot === -1);
+    this.#append(key, value);
     return true;
   }
 
@@ -430,8 +417,8 @@ export class IndexedMap {
   delete(key: string): boolean {
     const slot = this.#slotOf(key);
     if (slot < 0) return false;
+    this.#index?.remove(this.#hash, slot);
     this.#removeSlot(slot);
-    this.#unindex(key);
     return true;
   }
 
@@ -455,7 +442,6 @@ export class IndexedMap {
     this.#slots = 0;
     this.#size = 0;
     this.#index = undefined;
-    this.#sweeper = undefined;
     this.#ordered = true;
     this.#stringWords = 0;
   }
@@ -724,8 +710,8 @@ export class IndexedMap {
     if (this.#size === 0) return undefined;
     const slot = this.#randomSlot();
     const key = this.#entries[slot << this.#shift] as string;
+    this.#index?.remove(hashKey(key), slot);
     this.#removeSlot(slot);
-    this.#unindex(key);
     return key;
   }
 
@@ -815,12 +801,16 @@ export class IndexedMap {
   }
 
   /**
-   * The key's slot; when absent, -1 for a dead index entry (see `#unindex`)
-   * or a miss in a small map, -2 for a key the index has no entry for.
+   * The key's slot, or -1 when it is absent. With an index, the key's hash
+   * is left in `#hash`.
    */
   #slotOf(key: string): number {
     const index = this.#index;
-    if (index !== undefined) return index.get(key) ?? -2;
+    if (index !== undefined) {
+      const hash = hashKey(key);
+      this.#hash = hash;
+      return index.find(hash, key, this.#entries, this.#shift);
+    }
     const entries = this.#entries;
     if (this.#shift === 0) {
       const at = entries.indexOf(key);
@@ -834,17 +824,16 @@ export class IndexedMap {
   }
 
   /**
-   * Stores an absent key in a new slot. `dead` tells (when the map has an
-   * index) that the index has a dead entry for the key, which keeps the
-   * key's string and so has it counted already (see `#unindex`).
+   * Stores an absent key in a new slot; `#slotOf(key)` ran just before
+   * (its hash is in `#hash` when there is an index).
    */
-  #append(key: string, value: string, dead: boolean): void {
+  #append(key: string, value: string): void {
     const slot = this.#slots;
     if (slot === this.#entries.length >> this.#shift) {
       this.#resize(slot === 0 ? MIN_CAPACITY : slot * 2);
     }
     const entries = this.#entries;
-    let words = dead && this.#index !== undefined ? 0 : stringWords(key.length);
+    let words = stringWords(key.length);
     if (this.#shift === 0) {
       entries[slot] = key;
     } else {
@@ -857,14 +846,12 @@ export class IndexedMap {
     this.#size++;
     const index = this.#index;
     if (index !== undefined) {
-      // A dead entry made live again keeps its first key string; V8
-      // internalizes a Map's string keys, so it and the slot's are one.
-      index.set(key, slot);
+      index.insert(this.#hash, slot);
     } else if (this.#size > SMALL_MAX) {
-      const built = new Map<string, number>();
+      const built = new SlotIndex(this.#size);
       for (let s = 0; s <= slot; s++) {
         const k = entries[s << this.#shift];
-        if (k !== undefined) built.set(k, s);
+        if (k !== undefined) built.insert(hashKey(k), s);
       }
       this.#index = built;
     }
@@ -876,40 +863,8 @@ export class IndexedMap {
   }
 
   /**
-   * Marks a deleted key in the index (after `#removeSlot`). A V8 `Map`
-   * degrades when the same keys are deleted and added again and again: each
-   * delete leaves a dead entry in the key's hash chain until the table is
-   * next rehashed, so lookups walk ever longer chains (measured at 1M keys:
-   * an HSET + HDEL of the same 10 fields cost ~15 µs per command instead of
-   * ~0.1 µs). So a deleted key keeps its entry with the value -1 — adding it
-   * again updates the entry in place — and dead entries are swept out a few
-   * at a time once they outnumber a quarter of the live keys: amortized
-   * O(1), no pause, at most about 1.25 index entries per live key.
-   */
-  #unindex(key: string): void {
-    const index = this.#index;
-    if (index === undefined) return;
-    // The dead entry keeps the key's string, counted until it is swept.
-    index.set(key, -1);
-    if (index.size - this.#size <= (this.#size >>> 2) + SWEEP_SLACK) return;
-    const keys = this.#sweeper ?? index.keys();
-    this.#sweeper = keys;
-    for (let n = 0; n < SWEEP_STEP; n++) {
-      const next = keys.next();
-      if (next.done) {
-        this.#sweeper = undefined;
-        return;
-      }
-      if (index.get(next.value) === -1) {
-        index.delete(next.value);
-        this.#stringWords -= stringWords(next.value.length);
-      }
-    }
-  }
-
-  /**
-   * Frees a slot whose key is taken out of the index next (`#unindex`); the
-   * last key's removal clears the map (index included).
+   * Frees a slot whose key was taken out of the index already; the last
+   * key's removal clears the map (index included).
    */
   #removeSlot(slot: number): void {
     const entries = this.#entries;
@@ -918,13 +873,9 @@ export class IndexedMap {
       this.clear();
       return;
     }
-    // The value goes; so does the key, unless the index keeps it in a dead
-    // entry (`#unindex`, next).
-    let words = shift === 0
-      ? 0
-      : stringWords((entries[(slot << 1) + 1] as string).length);
-    if (this.#index === undefined) {
-      words += stringWords((entries[slot << shift] as string).length);
+    let words = stringWords((entries[slot << shift] as string).length);
+    if (shift !== 0) {
+      words += stringWords((entries[(slot << 1) + 1] as string).length);
     }
     this.#stringWords -= words;
     this.#size--;
@@ -935,7 +886,7 @@ export class IndexedMap {
         const moved = entries[last << shift] as string;
         entries[slot << shift] = moved;
         if (shift !== 0) entries[(slot << 1) + 1] = entries[(last << 1) + 1];
-        this.#index?.set(moved, slot);
+        this.#index?.move(hashKey(moved), last, slot);
       }
       this.#clearSlot(last);
       this.#slots = last;
@@ -969,7 +920,7 @@ export class IndexedMap {
       if (w !== r) {
         entries[w << shift] = key;
         if (shift !== 0) entries[(w << 1) + 1] = entries[(r << 1) + 1];
-        index?.set(key, w);
+        index?.move(hashKey(key), r, w);
       }
       w++;
     }

@@ -122,12 +122,12 @@ Deno.test("IndexedMap.get() of a keys-only map returns an empty value", () => {
   assert.deepEqual(map.sample(-1, true), ["a", ""]);
 });
 
-Deno.test("IndexedMap.delete() of keys that come back, during and after the index sweep", () => {
+Deno.test("IndexedMap.delete() of keys that come back, at once and later", () => {
   const map = new IndexedMap(true, seededRandom(9));
   const n = 5000;
   for (let i = 0; i < n; i++) map.set(`k${i}`, `${i}`);
-  // Delete most keys (dead index entries are swept meanwhile), re-adding
-  // every tenth one right away and every seventh one later.
+  // Delete most keys (the index shrinks meanwhile), re-adding every tenth
+  // one right away and every seventh one later.
   for (let i = 0; i < n - 100; i++) {
     assert.equal(map.delete(`k${i}`), true);
     if (i % 10 === 0) assert.equal(map.set(`k${i}`, "back"), true);
@@ -170,8 +170,7 @@ Deno.test("IndexedMap is reset when its last key is deleted: memory given back, 
       // Half deleted by key, the rest popped.
       if (i < 1.5 * ORDERED_MAX) assert.ok(map.delete(`key${i}`));
       else assert.ok(map.popRandom() !== undefined);
-      // A delete never grows the map: the dead index entry keeps its key,
-      // the value and the slot go.
+      // A delete never grows the map: the key, the value and the slot go.
       assert.ok(map.memoryBytes <= before, `delete ${i}`);
       assert.equal(map.memoryBytes, map.recountMemoryBytes(), `delete ${i}`);
     }
@@ -182,19 +181,16 @@ Deno.test("IndexedMap is reset when its last key is deleted: memory given back, 
   }
 });
 
-Deno.test("IndexedMap.memoryBytes counts a deleted key kept by the index until it is swept", () => {
+Deno.test("IndexedMap.memoryBytes gives a deleted key's memory back at once", () => {
   const map = new IndexedMap(false);
   const keys = Array.from({ length: 200 }, (_, i) => `member-${i}`);
   for (const key of keys) map.set(key, "");
   const full = map.memoryBytes;
-  // A member of 10 bytes is 32 bytes of heap; its dead index entry keeps it.
   map.delete(keys[0]);
-  assert.equal(map.memoryBytes, full, "one dead entry: the key stays");
+  assert.ok(map.memoryBytes < full, "the key's string goes with it");
   assert.equal(map.memoryBytes, map.recountMemoryBytes());
   map.set(keys[0], "");
-  assert.equal(map.memoryBytes, full, "revived: counted once");
-  // Enough deletes to start the sweep, which drops dead entries and keys.
-  for (let i = 0; i < 150; i++) map.delete(keys[i]);
-  assert.ok(map.memoryBytes < full);
+  assert.equal(map.memoryBytes, full, "added again: counted once");
+  for (let i = 0; i < 190; i++) map.delete(keys[i]);
   assert.equal(map.memoryBytes, map.recountMemoryBytes());
 });
