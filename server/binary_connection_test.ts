@@ -293,6 +293,31 @@ Deno.test("BinaryConnection runs GET, SET and MSET in place as it runs them on s
     ["SET", ["z", "12x"]],
     ["INCR", ["z"]],
     ["INCR", ["h"]],
+    // A big set and a big hash (past the packed sizes), then SADD and HSET
+    // in place.
+    ...Array.from(
+      { length: 14 },
+      (_, f): [string, string[]] => [
+        "SADD",
+        ["bs", ...Array.from({ length: 15 }, (_, i) => `m${15 * f + i}`)],
+      ],
+    ),
+    ...Array.from(
+      { length: 20 },
+      (_, f): [string, string[]] => [
+        "HSET",
+        ["bh", ...Array.from({ length: 14 }, (_, i) => `f${7 * f + (i >> 1)}`)],
+      ],
+    ),
+    ["SADD", ["bs", "m5", "new\xff", "m7", "new\xff", "\x00"]],
+    ["SCARD", ["bs"]],
+    ["HSET", ["bh", "f3", "changed", "fresh", "v", "f3", "again"]],
+    ["HSET", ["bh", "f3", "x", "f4"]],
+    ["HLEN", ["bh"]],
+    ["HGET", ["bh", "f3"]],
+    ["SADD", ["k", "m"]],
+    ["SMEMBERS", ["bs"]],
+    ["HGETALL", ["bh"]],
   ];
   lines.forEach(([name, args], id) => {
     // Byte strings as bytes (writeRequest would encode strings as UTF-8).

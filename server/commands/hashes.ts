@@ -29,7 +29,13 @@ import {
   OK,
   type Reply,
 } from "@cachemir/protocol";
-import type { CommandContext, Handler } from "./types.ts";
+import type {
+  ArgvView,
+  CommandContext,
+  DirectHandler,
+  Handler,
+  ReplyOut,
+} from "./types.ts";
 import {
   arityError,
   formatInt,
@@ -99,6 +105,30 @@ function hsetCommand(ctx: CommandContext, args: string[]): Reply {
   if (args.length % 2 === 0) return HSET_ARITY;
   const added = setPairs(ctx, args);
   return typeof added === "number" ? int(added) : added;
+}
+
+/**
+ * HSET on a big hash, from the read buffer: fields already there are found
+ * without making strings (only their new values are). A missing key, a
+ * small hash still packed, a key of another type and an odd number of
+ * arguments go to HSET's handler.
+ */
+function hsetDirect(
+  ctx: CommandContext,
+  argv: ArgvView,
+  out: ReplyOut,
+): boolean {
+  if (argv.count % 2 === 0) return false;
+  const o = argv.offsets;
+  const b = argv.bytes;
+  const hash = ctx.store.readCollection(b, o[0], o[1]);
+  if (!(hash instanceof ByteHash)) return false;
+  let added = 0;
+  for (let i = 2; i < 2 * argv.count; i += 4) {
+    if (hash.setBytes(b, o[i], o[i + 1], o[i + 2], o[i + 3])) added++;
+  }
+  out.integer(added);
+  return true;
 }
 
 /** HMSET key field value [field value ...] */
@@ -284,3 +314,7 @@ export const HASH_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   HRANDFIELD: hrandfieldCommand,
   HSCAN: scanCommand(ByteHash, true),
 });
+
+/** The allocation-free forms of the hash commands, by name. */
+export const HASH_DIRECT_HANDLERS: Readonly<Record<string, DirectHandler>> =
+  Object.freeze({ HSET: hsetDirect });

@@ -32,7 +32,13 @@ import {
   type Reply,
   set,
 } from "@cachemir/protocol";
-import type { CommandContext, Handler } from "./types.ts";
+import type {
+  ArgvView,
+  CommandContext,
+  DirectHandler,
+  Handler,
+  ReplyOut,
+} from "./types.ts";
 import { isWord, SYNTAX_ERROR } from "./common.ts";
 import {
   bytesArray,
@@ -71,6 +77,28 @@ function saddCommand(ctx: CommandContext, args: string[]): Reply {
   let added = 0;
   for (let i = 1; i < args.length; i++) if (target.add(args[i])) added++;
   return int(added);
+}
+
+/**
+ * SADD on a big set, from the read buffer: members already there are found
+ * without making strings. A missing key, a small set still packed and a
+ * key of another type go to SADD's handler.
+ */
+function saddDirect(
+  ctx: CommandContext,
+  argv: ArgvView,
+  out: ReplyOut,
+): boolean {
+  const o = argv.offsets;
+  const b = argv.bytes;
+  const set = ctx.store.readCollection(b, o[0], o[1]);
+  if (!(set instanceof ByteSet)) return false;
+  let added = 0;
+  for (let i = 2; i < 2 * argv.count; i += 2) {
+    if (set.addBytes(b, o[i], o[i + 1])) added++;
+  }
+  out.integer(added);
+  return true;
 }
 
 /** SMEMBERS key */
@@ -310,3 +338,7 @@ export const SET_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   SDIFFSTORE: sdiffstoreCommand,
   SSCAN: scanCommand(ByteSet, false),
 });
+
+/** The allocation-free forms of the set commands, by name. */
+export const SET_DIRECT_HANDLERS: Readonly<Record<string, DirectHandler>> =
+  Object.freeze({ SADD: saddDirect });

@@ -33,9 +33,9 @@ import { CONNECTION_HANDLERS } from "./connection.ts";
 import { SERVER_HANDLERS } from "./server.ts";
 import { KEY_HANDLERS } from "./keys.ts";
 import { STRING_DIRECT_HANDLERS, STRING_HANDLERS } from "./strings.ts";
-import { HASH_HANDLERS } from "./hashes.ts";
+import { HASH_DIRECT_HANDLERS, HASH_HANDLERS } from "./hashes.ts";
 import { LIST_HANDLERS } from "./lists.ts";
-import { SET_HANDLERS } from "./sets.ts";
+import { SET_DIRECT_HANDLERS, SET_HANDLERS } from "./sets.ts";
 
 /** Every handler this node has, by upper-case command name. */
 export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
@@ -54,7 +54,11 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
  * {@linkcode HANDLERS} too, for the shapes it leaves.
  */
 export const DIRECT_HANDLERS: Readonly<Record<string, DirectHandler>> = Object
-  .freeze({ ...STRING_DIRECT_HANDLERS });
+  .freeze({
+    ...STRING_DIRECT_HANDLERS,
+    ...HASH_DIRECT_HANDLERS,
+    ...SET_DIRECT_HANDLERS,
+  });
 
 /**
  * A request's arguments as byte strings, for a command without a direct
@@ -442,6 +446,10 @@ export class CommandTable {
         if (direct(ctx, argv, out)) return undefined;
       } catch (e) {
         return thrownError(e);
+      } finally {
+        // A collection handed out to SADD or HSET: its memory is recounted
+        // (and whether it packs looked at) now, as after any command.
+        ctx.store.packCollections();
       }
     }
     return this.#run(ctx, spec, argvStrings(argv));

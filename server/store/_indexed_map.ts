@@ -73,6 +73,7 @@
  * @module
  */
 
+import { toByteString } from "@cachemir/protocol";
 import { hashBytesKey, hashKey, SlotIndex } from "./_slot_index.ts";
 import {
   arrayBytes,
@@ -358,16 +359,61 @@ export class IndexedMap {
   set(key: string, value: string): boolean {
     const slot = this.#slotOf(key);
     if (slot >= 0) {
-      if (this.#shift !== 0) {
-        const at = (slot << 1) + 1;
-        const entries = this.#entries;
-        this.#stringWords += stringWords(value.length) -
-          stringWords((entries[at] as string).length);
-        entries[at] = value;
-      }
+      if (this.#shift !== 0) this.#replaceValue(slot, value);
       return false;
     }
     this.#append(key, value);
+    return true;
+  }
+
+  /**
+   * {@linkcode IndexedMap.set} with the key and value given as bytes where
+   * they sit (a request's read buffer): the key is looked up without making
+   * a string; strings are made only for what is stored (a new key, a
+   * value).
+   *
+   * @param bytes The buffer holding key and value.
+   * @param keyStart Where the key starts.
+   * @param keyLength The key's length.
+   * @param valueStart Where the value starts (ignored by a keys-only map).
+   * @param valueLength The value's length.
+   * @returns `true` when the key is new.
+   *
+   * @example Add a member straight from a request
+   * ```ts
+   * import { IndexedMap } from "./_indexed_map.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new IndexedMap(true);
+   * const request = new TextEncoder().encode("HSET h field value");
+   * assert.equal(map.setFromBytes(request, 7, 5, 13, 5), true);
+   * assert.equal(map.setFromBytes(request, 7, 5, 13, 3), false);
+   * assert.equal(map.get("field"), "val");
+   * ```
+   */
+  setFromBytes(
+    bytes: Uint8Array,
+    keyStart: number,
+    keyLength: number,
+    valueStart: number,
+    valueLength: number,
+  ): boolean {
+    const slot = this.#slotOfBytes(bytes, keyStart, keyLength);
+    if (slot >= 0) {
+      if (this.#shift !== 0) {
+        this.#replaceValue(
+          slot,
+          toByteString(bytes, valueStart, valueStart + valueLength),
+        );
+      }
+      return false;
+    }
+    this.#append(
+      toByteString(bytes, keyStart, keyStart + keyLength),
+      this.#shift === 0
+        ? ""
+        : toByteString(bytes, valueStart, valueStart + valueLength),
+    );
     return true;
   }
 
@@ -824,8 +870,40 @@ export class IndexedMap {
   }
 
   /**
-   * Stores an absent key in a new slot; `#slotOf(key)` ran just before
-   * (its hash is in `#hash` when there is an index).
+   * {@linkcode IndexedMap.#slotOf} of a key given as bytes: no string is
+   * made.
+   */
+  #slotOfBytes(bytes: Uint8Array, start: number, length: number): number {
+    const index = this.#index;
+    const entries = this.#entries;
+    const shift = this.#shift;
+    if (index !== undefined) {
+      const hash = hashBytesKey(bytes, start, length);
+      this.#hash = hash;
+      return index.findBytes(hash, bytes, start, length, entries, shift);
+    }
+    for (let slot = 0; slot < this.#slots; slot++) {
+      const key = entries[slot << shift];
+      if (key === undefined || key.length !== length) continue;
+      let i = 0;
+      while (i < length && key.charCodeAt(i) === bytes[start + i]) i++;
+      if (i === length) return slot;
+    }
+    return -1;
+  }
+
+  /** Replaces the value of a hash's slot. */
+  #replaceValue(slot: number, value: string): void {
+    const at = (slot << 1) + 1;
+    const entries = this.#entries;
+    this.#stringWords += stringWords(value.length) -
+      stringWords((entries[at] as string).length);
+    entries[at] = value;
+  }
+
+  /**
+   * Stores an absent key in a new slot; `#slotOf(key)` or `#slotOfBytes`
+   * ran just before (the key's hash is in `#hash` when there is an index).
    */
   #append(key: string, value: string): void {
     const slot = this.#slots;

@@ -194,3 +194,32 @@ Deno.test("IndexedMap.memoryBytes gives a deleted key's memory back at once", ()
   for (let i = 0; i < 190; i++) map.delete(keys[i]);
   assert.equal(map.memoryBytes, map.recountMemoryBytes());
 });
+
+Deno.test("IndexedMap.setFromBytes() does what set() does, small and big, with and without values", () => {
+  for (const withValues of [false, true]) {
+    const random = seededRandom(21);
+    const a = new IndexedMap(withValues, seededRandom(5));
+    const b = new IndexedMap(withValues, seededRandom(5));
+    const buf = new Uint8Array(64);
+    for (let n = 0; n < 20_000; n++) {
+      // Few keys at first (a small map's scan), then many (the index).
+      const range = n < 2_000 ? 12 : 600;
+      const key = `k\xff${randomInt(random, range)}`;
+      const value = `v${n}`;
+      if (random() < 0.3) {
+        assert.equal(b.delete(key), a.delete(key));
+        continue;
+      }
+      for (let i = 0; i < key.length; i++) buf[i] = key.charCodeAt(i);
+      for (let i = 0; i < value.length; i++) buf[32 + i] = value.charCodeAt(i);
+      assert.equal(
+        b.setFromBytes(buf, 0, key.length, 32, value.length),
+        a.set(key, value),
+        key,
+      );
+    }
+    assert.deepEqual(b.keysAndValues(), a.keysAndValues());
+    assert.equal(b.memoryBytes, a.memoryBytes);
+    assert.equal(b.memoryBytes, b.recountMemoryBytes());
+  }
+});

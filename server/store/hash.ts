@@ -261,6 +261,44 @@ export class ByteHash implements MemoryCounted {
   }
 
   /**
+   * Sets a field from bytes where they sit (HSET in place): the field is
+   * looked up without making a string; strings are made for what is stored.
+   *
+   * @param bytes The buffer holding field and value.
+   * @param fieldStart Where the field starts.
+   * @param fieldLength The field's length.
+   * @param valueStart Where the value starts.
+   * @param valueLength The value's length.
+   * @returns `true` when the field is new.
+   *
+   * @example Set a field from a request's bytes
+   * ```ts
+   * import { ByteHash } from "./hash.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const hash = new ByteHash();
+   * const request = new TextEncoder().encode("HSET h f v");
+   * assert.equal(hash.setBytes(request, 7, 1, 9, 1), true);
+   * assert.equal(hash.get("f"), "v");
+   * ```
+   */
+  setBytes(
+    bytes: Uint8Array,
+    fieldStart: number,
+    fieldLength: number,
+    valueStart: number,
+    valueLength: number,
+  ): boolean {
+    return this.#map.setFromBytes(
+      bytes,
+      fieldStart,
+      fieldLength,
+      valueStart,
+      valueLength,
+    );
+  }
+
+  /**
    * Sets a field only when it is absent (HSETNX).
    *
    * @param field The field.

@@ -640,6 +640,16 @@ export class Keyspace {
     }
   }
 
+  /**
+   * Hands a collection out to a command, which may change it: its memory is
+   * recounted, and whether it packs looked at, after the command.
+   */
+  #handOut(handle: number): CollectionValue {
+    this.#markDirty(handle);
+    this.#touchHandle(handle);
+    return this.#collections[handle]!;
+  }
+
   /** A collection was handed out: its size may change; recount it later. */
   #markDirty(handle: number): void {
     if (handle >= this.#dirtyFlag.length) {
@@ -673,12 +683,7 @@ export class Keyspace {
     const w = arena.wordOffset(ref);
     const meta = words[w];
     const type = meta & TYPE_MASK;
-    if (type === TYPE_COLLECTION) {
-      const handle = words[w + 2];
-      this.#markDirty(handle);
-      this.#touchHandle(handle);
-      return this.#collections[handle]!;
-    }
+    if (type === TYPE_COLLECTION) return this.#handOut(words[w + 2]);
     const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
       words[w + 1];
     const end = start + words[w + 2];
@@ -844,6 +849,46 @@ export class Keyspace {
     const at = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
       words[w + 1];
     return this.#found.set(arena.bytes(ref), at, words[w + 2]);
+  }
+
+  /**
+   * Reads a collection kept unpacked (a big one), with the key given as
+   * bytes where they sit, for a command that works on it in place (SADD,
+   * HSET). It is handed out as `get()` hands it out: the command may change
+   * it, and its memory is recounted after.
+   *
+   * @param bytes The buffer holding the key.
+   * @param start Where the key starts.
+   * @param length The key's length.
+   * @returns The collection; `undefined` when the key is missing, holds a
+   * string, or holds a small collection still packed in its record (use
+   * `get()` then).
+   *
+   * @example Find a big set by a request's key
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import { ByteSet } from "./set.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * store.set("s", ByteSet.from(Array.from({ length: 200 }, (_, i) => `m${i}`)));
+   * store.packCollections();
+   * const request = new TextEncoder().encode("SADD s x");
+   * assert.ok(store.readCollection(request, 5, 1) instanceof ByteSet);
+   * ```
+   */
+  readCollection(
+    bytes: Uint8Array,
+    start: number,
+    length: number,
+  ): CollectionValue | undefined {
+    const ref = this.#lookup(this.#keyProbe.set(bytes, start, length), true);
+    if (ref < 0) return undefined;
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    if ((words[w] & TYPE_MASK) !== TYPE_COLLECTION) return undefined;
+    return this.#handOut(words[w + 2]);
   }
 
   /**

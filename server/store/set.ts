@@ -238,6 +238,31 @@ export class ByteSet implements MemoryCounted {
   }
 
   /**
+   * Adds a member given as bytes where they sit (SADD in place): a member
+   * already there is found without making a string.
+   *
+   * @param bytes The buffer holding the member.
+   * @param start Where it starts.
+   * @param length Its length.
+   * @returns `true` when it was not in the set.
+   *
+   * @example Add a member from a request's bytes
+   * ```ts
+   * import { ByteSet } from "./set.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const set = new ByteSet();
+   * const request = new TextEncoder().encode("SADD s m");
+   * assert.equal(set.addBytes(request, 7, 1), true);
+   * assert.equal(set.addBytes(request, 7, 1), false);
+   * assert.equal(set.has("m"), true);
+   * ```
+   */
+  addBytes(bytes: Uint8Array, start: number, length: number): boolean {
+    return this.#map.setFromBytes(bytes, start, length, 0, 0);
+  }
+
+  /**
    * Removes a member (SREM of one member). Amortized O(1).
    *
    * @param member The member.
