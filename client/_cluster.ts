@@ -525,9 +525,35 @@ export class Cluster {
       ).then(resolve, reject);
     };
     const node = this.#target(info, key);
-    if (node instanceof Error) fail(node);
-    else node.sendWith(info.opcode, args, transform, resolve, fail);
+    if (node instanceof Error) {
+      fail(node);
+    } else if (this.#replicas > 1) {
+      // A read that fails on the network goes to the key's next copy at
+      // once, before any retry of the same copy: its node may have died
+      // before the client could mark it down.
+      let tried: string[] | undefined;
+      const nextCopy = (error: Error): void => {
+        if (!isNetworkError(error)) return fail(error);
+        tried ??= [node.address];
+        const next = this.#otherCopy(key, tried);
+        if (next === undefined) return fail(error);
+        tried.push(next.address);
+        next.sendWith(info.opcode, args, transform, resolve, nextCopy);
+      };
+      node.sendWith(info.opcode, args, transform, resolve, nextCopy);
+    } else {
+      node.sendWith(info.opcode, args, transform, resolve, fail);
+    }
     return promise;
+  }
+
+  /** A copy of the key on a node that is up and not among `tried`. */
+  #otherCopy(key: Key, tried: readonly string[]): NodeState | undefined {
+    for (const address of this.#locator.successors(key, this.#replicas)) {
+      const node = this.#nodes.get(address)!;
+      if (node.up && !tried.includes(address)) return node;
+    }
+    return undefined;
   }
 
   /** One attempt of a keyed command (not a replicated write), routed now. */
@@ -774,8 +800,15 @@ export class Cluster {
     return seen === undefined ? undefined : new CrossSlotError(info.name, seen);
   }
 
-  /** Groups a multi-key command's keys by the node(s) they go to now. */
-  #plan(info: CommandInfo, args: readonly Arg[]): Group[] | NodeDownError {
+  /**
+   * Groups a multi-key command's keys by the node(s) they go to now; a read
+   * given `avoid` sends each key to a copy on another node where it has one.
+   */
+  #plan(
+    info: CommandInfo,
+    args: readonly Arg[],
+    avoid?: readonly string[],
+  ): Group[] | NodeDownError {
     const positions = this.#positions(info, args);
     const replicated = this.#replicas > 1 && hasFlag(info, "write");
     const groups = new Map<string, Group>();
@@ -789,7 +822,8 @@ export class Cluster {
         targets = t;
         id = t.map((n) => n.address).join("+");
       } else {
-        const node = this.#target(info, key);
+        const node = (avoid && this.#otherCopy(key, avoid)) ??
+          this.#target(info, key);
         if (node instanceof Error) return node;
         targets = [node];
         id = node.address;
@@ -820,12 +854,22 @@ export class Cluster {
   ): Promise<Reply> {
     const tally: Tally = { spent: 0, free: 0 };
     let plan = planned === undefined ? this.#plan(info, args) : [planned];
+    let avoid: string[] | undefined;
     for (;;) {
       if (plan instanceof Error) throw plan;
       if (plan.length > 1) return this.#splitParts(info, args, plan);
       try {
         return await this.#sendAll(plan[0].targets, info, args, asReply);
       } catch (e) {
+        if (
+          this.#replicas > 1 && !hasFlag(info, "write") && isNetworkError(e) &&
+          (avoid?.length ?? 0) < this.#replicas - 1
+        ) {
+          // A read: its keys' next copies, at once, as for one key.
+          (avoid ??= []).push(plan[0].targets[0].address);
+          plan = this.#plan(info, args, avoid);
+          continue;
+        }
         await this.#backoff(info, e, tally);
       }
       plan = this.#plan(info, args);

@@ -72,3 +72,52 @@ Deno.test("CacheMirClient with replicas: 2 loses no key when a node is killed", 
     await stopNodes(nodes);
   }
 });
+
+Deno.test("CacheMirClient with replicas: 2 answers every read from the second copy when a node has just died", async () => {
+  const nodes = await startNodes(4);
+  // No retries: only the move to the next copy can answer the reads sent
+  // to the dead node before the client marks it down.
+  const options = {
+    nodes: nodes.map((n) => n.address),
+    replicas: 2,
+    ...OPTIONS,
+    retry: { attempts: 1 },
+  };
+  const client = new CacheMirClient(options);
+  const multi = new CacheMirClient(options);
+  try {
+    const keys = Array.from({ length: 2000 }, (_, i) => `fresh:${i}`);
+    await client.mset(Object.fromEntries(keys.map((k) => [k, `v:${k}`])));
+    // Every connection to every node is open and idle before the kill.
+    await Promise.all(keys.map((k) => client.get(k)));
+    await multi.mget(keys);
+    const victim = nodes[1];
+    const owned = keys.filter((k) => client.nodeFor(k) === victim.address);
+    assert.ok(owned.length > 300, `${owned.length} keys owned by the victim`);
+
+    await victim.stop("SIGKILL");
+    const [results, all] = await Promise.all([
+      Promise.allSettled(keys.map((k) => client.get(k))),
+      multi.mget(keys), // one MGET, split by node, at the same moment
+    ]);
+    assert.deepEqual(all, keys.map((k) => `v:${k}`));
+    const rejected = results.filter((r) => r.status === "rejected");
+    assert.deepEqual(
+      rejected.slice(0, 3).map((r) =>
+        String((r as PromiseRejectedResult).reason)
+      ),
+      [],
+      `${rejected.length} of ${keys.length} reads rejected`,
+    );
+    assert.deepEqual(
+      results.map((r) => (r as PromiseFulfilledResult<string | null>).value),
+      keys.map((k) => `v:${k}`),
+    );
+    // Multi-key reads too, with the node now known down or not.
+    assert.deepEqual(await client.mget(owned), owned.map((k) => `v:${k}`));
+  } finally {
+    await client.close();
+    await multi.close();
+    await stopNodes(nodes);
+  }
+});
