@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DEFAULT_CONFIG, type NodeConfig } from "./config.ts";
+import { DEFAULT_CONFIG, type NodeConfig, SETTINGS } from "./settings.ts";
 import { BinaryConnection } from "./binary_connection.ts";
 import { RespConnection } from "./resp_connection.ts";
 import type { Connection } from "./connection.ts";
@@ -200,6 +200,58 @@ export class CacheNode {
         },
       );
     }
+  }
+
+  /** The configuration in force (CONFIG SET changes are not reflected). */
+  get config(): NodeConfig {
+    return this.#config;
+  }
+
+  /**
+   * Applies settings that can change at run time (the rows of `SETTINGS`
+   * marked `runtime`), as SIGHUP does after reading the config file again:
+   * the memory limit's settings change in one step (lowering `maxmemory`
+   * evicts down to it at once; `"auto"` is resolved again). Settings that
+   * cannot change at run time are refused.
+   *
+   * @param change The settings to change.
+   * @throws {Error} When `change` names a setting that needs a restart.
+   */
+  reconfigure(change: Partial<NodeConfig>): void {
+    for (const key of Object.keys(change) as (keyof NodeConfig)[]) {
+      const s = SETTINGS.find((x) => x.key === key);
+      if (s === undefined || !s.runtime) {
+        throw new Error(
+          `Cannot change ${s?.name ?? key} on a running node: restart it`,
+        );
+      }
+    }
+    const memory: { -readonly [K in keyof MemoryLimit]?: MemoryLimit[K] } = {};
+    if (change.maxmemory !== undefined) {
+      if (change.maxmemory === "auto") {
+        this.#budget = memoryBudget(SYSTEM_MEMORY);
+        memory.maxmemory = this.#budget.maxmemory;
+      } else {
+        this.#budget = undefined;
+        memory.maxmemory = change.maxmemory;
+      }
+    }
+    if (change.maxmemoryPolicy !== undefined) {
+      memory.policy = change.maxmemoryPolicy;
+    }
+    if (change.maxmemorySamples !== undefined) {
+      memory.samples = change.maxmemorySamples;
+    }
+    if (change.lfuLogFactor !== undefined) {
+      memory.lfuLogFactor = change.lfuLogFactor;
+    }
+    if (change.lfuDecayTime !== undefined) {
+      memory.lfuDecayTime = change.lfuDecayTime;
+    }
+    if (Object.keys(memory).length > 0) {
+      this.#keyspace.configureMemory(memory);
+    }
+    this.#config = { ...this.#config, ...change };
   }
 
   /** The keyspace (for tests and introspection). */
