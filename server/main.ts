@@ -117,15 +117,12 @@ async function main(argv: string[]): Promise<number> {
   setupLogging(config.logLevel);
   logSettings(loaded);
   const node = new CacheNode(config);
-  try {
-    await node.start();
-  } catch (e) {
-    log.error("Cannot listen on {host}:{port}: {error}", {
-      host: config.host,
-      port: config.port,
-      error: (e as Error).message,
-    });
-    return 1;
+  // Signals are handled from before the node listens: a SIGTERM sent as
+  // soon as it says it listens must stop it gracefully.
+  const stopped = Promise.withResolvers<string>();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const signal of signals) {
+    Deno.addSignalListener(signal, () => stopped.resolve(signal));
   }
   let current = loaded;
   try {
@@ -136,10 +133,15 @@ async function main(argv: string[]): Promise<number> {
   } catch {
     // no SIGHUP on this platform
   }
-  const stopped = Promise.withResolvers<string>();
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const signal of signals) {
-    Deno.addSignalListener(signal, () => stopped.resolve(signal));
+  try {
+    await node.start();
+  } catch (e) {
+    log.error("Cannot listen on {host}:{port}: {error}", {
+      host: config.host,
+      port: config.port,
+      error: (e as Error).message,
+    });
+    return 1;
   }
   const signal = await stopped.promise;
   log.info("Received {signal}", { signal });
