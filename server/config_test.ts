@@ -18,6 +18,8 @@ Deno.test("parseConfig() gives the defaults for no flags", () => {
   assert.equal(DEFAULT_CONFIG.maxmemorySamples, 5);
   assert.equal(DEFAULT_CONFIG.lfuLogFactor, 10);
   assert.equal(DEFAULT_CONFIG.lfuDecayTime, 1);
+  assert.equal(DEFAULT_CONFIG.maxclients, 10000);
+  assert.equal(DEFAULT_CONFIG.timeout, 0);
 });
 
 Deno.test("parseConfig() reads every flag", () => {
@@ -43,6 +45,10 @@ Deno.test("parseConfig() reads every flag", () => {
       "--lfu-log-factor",
       "0",
       "--lfu-decay-time=5",
+      "--maxclients",
+      "100",
+      "--timeout",
+      "30",
     ]),
     {
       config: "",
@@ -57,6 +63,8 @@ Deno.test("parseConfig() reads every flag", () => {
       maxmemorySamples: 10,
       lfuLogFactor: 0,
       lfuDecayTime: 5,
+      maxclients: 100,
+      timeout: 30,
     },
   );
   assert.equal(parseConfig(["--help"]), "help");
@@ -160,6 +168,8 @@ Deno.test("loadConfig() reads every setting from CACHEMIR_ variables", () => {
       CACHEMIR_MAXMEMORY: "1gb",
       CACHEMIR_MAXMEMORY_POLICY: "allkeys-lfu",
       CACHEMIR_LFU_DECAY_TIME: "3",
+      CACHEMIR_MAXCLIENTS: "100",
+      CACHEMIR_TIMEOUT: "60",
       UNRELATED: "x",
     },
   });
@@ -170,6 +180,8 @@ Deno.test("loadConfig() reads every setting from CACHEMIR_ variables", () => {
   assert.equal(loaded.config.maxmemory, 1024 ** 3);
   assert.equal(loaded.config.maxmemoryPolicy, "allkeys-lfu");
   assert.equal(loaded.config.lfuDecayTime, 3);
+  assert.equal(loaded.config.maxclients, 100);
+  assert.equal(loaded.config.timeout, 60);
   assert.equal(loaded.config.host, "127.0.0.1");
   assert.equal(loaded.sources["maxmemory-policy"], "CACHEMIR_MAXMEMORY_POLICY");
   assert.equal(loaded.sources["host"], "default");

@@ -7,13 +7,14 @@
  */
 
 import { DEFAULT_CONFIG, type NodeConfig, SETTINGS } from "./settings.ts";
-import { BinaryConnection } from "./binary_connection.ts";
+import { BinaryCodec, BinaryConnection } from "./binary_connection.ts";
 import { RespConnection } from "./resp_connection.ts";
 import type { Connection } from "./connection.ts";
 import type {
   CommandContext,
   NodeInfo,
   NodeStats,
+  RuntimeSettings,
   Session,
 } from "./commands/types.ts";
 import { Keyspace } from "./store/keyspace.ts";
@@ -30,6 +31,7 @@ import {
   SYSTEM_MEMORY,
 } from "./memory_budget.ts";
 import v8 from "node:v8";
+import { error } from "@cachemir/protocol";
 
 /** The node's software version. */
 export const VERSION = "0.1.0";
@@ -44,6 +46,15 @@ const ACCEPT_RETRY_MAX_MS = 250;
 
 /** How often the node samples `used_memory` for its peak (Redis's cron: 10 Hz). */
 const MEMORY_SAMPLE_MS = 100;
+
+/** How often idle connections are looked for when `timeout` is set. */
+const IDLE_CHECK_MS = 250;
+
+/** How long a connection over `maxclients` on the binary port may take to send its first frame. */
+const REFUSE_WAIT_MS = 1_000;
+
+/** Redis's reply to a connection over `maxclients`. */
+const MAX_CLIENTS_TEXT = "ERR max number of clients reached";
 
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
@@ -80,7 +91,13 @@ export class CacheNode {
     connectionsReceived: 0,
     commandsProcessed: 0,
     peakMemory: 0,
+    rejectedConnections: 0,
   };
+  /** What CONFIG SET and SIGHUP change, shared with the commands. */
+  #settings: RuntimeSettings;
+  #idleTimer: ReturnType<typeof setInterval> | undefined;
+  /** Connections being refused over `maxclients`. */
+  #refusing = new Set<Promise<void>>();
   /** Where the default maxmemory came from; `undefined` when it was given. */
   #budget: MemoryBudget | undefined;
   #memoryTimer: ReturnType<typeof setInterval> | undefined;
@@ -125,6 +142,10 @@ export class CacheNode {
       );
     }
     this.#table = new CommandTable();
+    this.#settings = {
+      maxclients: this.#config.maxclients,
+      timeout: this.#config.timeout,
+    };
     const connections = this.#connections;
     const binaryPort = (): number =>
       this.#listener === undefined ? 0 : this.port;
@@ -143,6 +164,7 @@ export class CacheNode {
       },
       stats: this.#stats,
       commands: this.#table.specs,
+      settings: this.#settings,
       clients: function* (): Iterable<Session> {
         for (const c of connections) yield c.session;
       },
@@ -251,6 +273,10 @@ export class CacheNode {
     if (Object.keys(memory).length > 0) {
       this.#keyspace.configureMemory(memory);
     }
+    if (change.maxclients !== undefined) {
+      this.#settings.maxclients = change.maxclients;
+    }
+    if (change.timeout !== undefined) this.#settings.timeout = change.timeout;
     this.#config = { ...this.#config, ...change };
   }
 
@@ -325,6 +351,7 @@ export class CacheNode {
       () => this.#sampleMemory(),
       MEMORY_SAMPLE_MS,
     );
+    this.#idleTimer = setInterval(() => this.#closeIdle(), IDLE_CHECK_MS);
     this.#acceptLoops.push(this.#accept(listener, "binary"));
     log.info("Listening on {address} (binary protocol)", {
       address: this.address,
@@ -382,7 +409,94 @@ export class CacheNode {
     }
   }
 
+  /**
+   * Closes the connections idle for longer than `timeout` seconds, as
+   * Redis's `clientsCronHandleTimeout` does (silently).
+   */
+  #closeIdle(): void {
+    const timeout = this.#settings.timeout;
+    if (timeout <= 0) return;
+    const oldest = Date.now() - timeout * 1000;
+    for (const c of this.#connections) {
+      const session = c.session;
+      if ((session.lastActive ?? session.createdAt ?? 0) < oldest) {
+        log.debug("Closing client {id} from {peer}: idle for {timeout} s", {
+          id: session.id,
+          peer: session.peer,
+          timeout,
+        });
+        c.close();
+      }
+    }
+  }
+
+  /**
+   * Refuses a connection over `maxclients` as Redis does: `-ERR max number
+   * of clients reached`, then closes it. On the binary port the error is a
+   * reply frame to the client's first request (with its id and opcode, as
+   * every error on that port), if it comes within a second.
+   */
+  #refuse(conn: Deno.TcpConn, port: Port): void {
+    this.#stats.rejectedConnections = (this.#stats.rejectedConnections ?? 0) +
+      1;
+    log.debug("Refused a connection from {peer} on the {port} port: {why}", {
+      peer: `${(conn.remoteAddr as Deno.NetAddr).hostname}:${
+        (conn.remoteAddr as Deno.NetAddr).port
+      }`,
+      port,
+      why: MAX_CLIENTS_TEXT,
+    });
+    const limits = {
+      maxFrameBytes: this.#config.maxFrameBytes,
+      maxArgs: this.#config.maxArgs,
+    };
+    const done = (async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        let out: Uint8Array;
+        if (port === "resp") {
+          out = new TextEncoder().encode(`-${MAX_CLIENTS_TEXT}\r\n`);
+        } else {
+          timer = setTimeout(() => conn.close(), REFUSE_WAIT_MS);
+          const codec = new BinaryCodec(limits);
+          const buf = new Uint8Array(4096);
+          for (;;) {
+            const n = await conn.read(buf);
+            if (n === null) return;
+            codec.push(buf.subarray(0, n));
+            const frame = codec.next();
+            if (frame !== undefined) {
+              codec.writeReply(frame, error(MAX_CLIENTS_TEXT));
+              break;
+            }
+            if (codec.broken) break;
+          }
+          out = codec.take();
+        }
+        let written = 0;
+        while (written < out.length) {
+          written += await conn.write(out.subarray(written));
+        }
+      } catch {
+        // the peer left, or the wait ran out
+      } finally {
+        clearTimeout(timer);
+        try {
+          conn.close();
+        } catch {
+          // closed already
+        }
+      }
+    })();
+    this.#refusing.add(done);
+    done.then(() => this.#refusing.delete(done));
+  }
+
   #serve(conn: Deno.TcpConn, port: Port): void {
+    if (this.#connections.size >= this.#settings.maxclients) {
+      this.#refuse(conn, port);
+      return;
+    }
     try {
       conn.setNoDelay(true);
     } catch {
@@ -493,8 +607,10 @@ export class CacheNode {
     await Promise.race([Promise.all(this.#running), grace]);
     clearTimeout(timer);
     await Promise.all(this.#running);
+    await Promise.all(this.#refusing);
     this.#expiry.stop();
     clearInterval(this.#memoryTimer);
+    clearInterval(this.#idleTimer);
     log.info("Shut down");
   }
 }

@@ -49,6 +49,10 @@ export interface NodeConfig {
   readonly lfuLogFactor: number;
   /** Minutes after which the LFU counter halves. */
   readonly lfuDecayTime: number;
+  /** Most client connections at once, on both ports together. */
+  readonly maxclients: number;
+  /** Seconds a connection may stay idle before it is closed; 0 = never. */
+  readonly timeout: number;
 }
 
 /** A value a setting refuses: the text says what it expects. */
@@ -94,6 +98,7 @@ export interface Setting<K extends keyof NodeConfig = keyof NodeConfig> {
 }
 
 const INT_MAX = 2147483647;
+const UINT_MAX = 4294967295;
 
 /** The environment variable of a setting: `maxmemory-policy` → `CACHEMIR_MAXMEMORY_POLICY`. */
 export function envName(name: string): string {
@@ -276,6 +281,25 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: DEFAULT_MEMORY_LIMIT.lfuDecayTime,
     runtime: true,
     help: "minutes after which the LFU counter halves",
+  }),
+  row({
+    name: "maxclients",
+    key: "maxclients",
+    arg: "<n>",
+    parse: integer(1, UINT_MAX),
+    default: 10000,
+    runtime: true,
+    help:
+      "most connections at once, both ports together; one more gets ERR max number of clients reached and is closed",
+  }),
+  row({
+    name: "timeout",
+    key: "timeout",
+    arg: "<seconds>",
+    parse: integer(0, INT_MAX),
+    default: 0,
+    runtime: true,
+    help: "close a connection idle this long; 0 = never",
   }),
 ] as Setting[]);
 
