@@ -144,6 +144,10 @@ function readFile(
   return out;
 }
 
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}
+
 /**
  * Reads the node's configuration from flags, environment and config file.
  *
@@ -152,7 +156,8 @@ function readFile(
  * @returns The configuration and where each setting came from; `"help"`
  * for `--help`, `"version"` for `--version`.
  * @throws {ConfigError} On an unknown flag or file key, a bad value (naming
- * its source), or an unreadable file.
+ * its source), an unreadable file, or a non-loopback host without a
+ * password in protected mode.
  *
  * @example Flags win over the environment, which wins over the file
  * ```ts
@@ -217,6 +222,42 @@ export function loadConfig(
       throw invalid(source, shown, e);
     }
     from[s.name] = source;
+  }
+  if (config.requirepassFile !== "") {
+    const fileSource = from["requirepass-file"];
+    if (config.requirepass !== "") {
+      throw new ConfigError(
+        `Both ${
+          from["requirepass"]
+        } and ${fileSource} give a password: give one`,
+      );
+    }
+    let text: string;
+    try {
+      text = read(config.requirepassFile as string);
+    } catch (e) {
+      throw new ConfigError(
+        `Cannot read ${fileSource} ${config.requirepassFile}: ${
+          (e as Error).message
+        }`,
+      );
+    }
+    const password = text.split(/\r?\n/, 1)[0];
+    if (password === "") {
+      throw new ConfigError(
+        `Invalid ${fileSource} ${config.requirepassFile}: its first line is empty`,
+      );
+    }
+    config.requirepass = password;
+    from["requirepass"] = fileSource;
+  }
+  const host = config.host as string;
+  if (config.protectedMode && config.requirepass === "" && !isLoopback(host)) {
+    throw new ConfigError(
+      `Refusing to listen on ${host} (${
+        from["host"]
+      }) without a password: protected mode lets a node without one bind only a loopback address. Set --requirepass (or --requirepass-file), bind 127.0.0.1, or pass --protected-mode no`,
+    );
   }
   return {
     config: Object.freeze(config) as unknown as NodeConfig,

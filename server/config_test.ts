@@ -20,6 +20,8 @@ Deno.test("parseConfig() gives the defaults for no flags", () => {
   assert.equal(DEFAULT_CONFIG.lfuDecayTime, 1);
   assert.equal(DEFAULT_CONFIG.maxclients, 10000);
   assert.equal(DEFAULT_CONFIG.timeout, 0);
+  assert.equal(DEFAULT_CONFIG.requirepass, "");
+  assert.equal(DEFAULT_CONFIG.protectedMode, true);
 });
 
 Deno.test("parseConfig() reads every flag", () => {
@@ -49,6 +51,10 @@ Deno.test("parseConfig() reads every flag", () => {
       "100",
       "--timeout",
       "30",
+      "--requirepass",
+      "pw",
+      "--protected-mode",
+      "no",
     ]),
     {
       config: "",
@@ -65,6 +71,9 @@ Deno.test("parseConfig() reads every flag", () => {
       lfuDecayTime: 5,
       maxclients: 100,
       timeout: 30,
+      requirepass: "pw",
+      requirepassFile: "",
+      protectedMode: false,
     },
   );
   assert.equal(parseConfig(["--help"]), "help");
@@ -304,4 +313,72 @@ Deno.test("USAGE lists every setting with its default", () => {
   }
   assert.match(USAGE, /CACHEMIR_<NAME>/);
   assert.match(USAGE, /--version/);
+});
+
+Deno.test("loadConfig() reads the password from --requirepass-file's first line", () => {
+  const sources = {
+    env: {},
+    readTextFile: (path: string) => {
+      if (path === "pw.txt") return "s3cret\nignored\n";
+      if (path === "empty.txt") return "\n";
+      throw new Deno.errors.NotFound(`No such file: ${path}`);
+    },
+  };
+  const loaded = loadConfig(["--requirepass-file", "pw.txt"], sources);
+  assert.ok(typeof loaded === "object");
+  assert.equal(loaded.config.requirepass, "s3cret");
+  assert.equal(loaded.sources["requirepass"], "--requirepass-file");
+  assert.throws(
+    () =>
+      loadConfig(
+        ["--requirepass-file", "pw.txt", "--requirepass", "x"],
+        sources,
+      ),
+    {
+      name: "ConfigError",
+      message:
+        "Both --requirepass and --requirepass-file give a password: give one",
+    },
+  );
+  assert.throws(
+    () => loadConfig(["--requirepass-file", "empty.txt"], sources),
+    {
+      message: "Invalid --requirepass-file empty.txt: its first line is empty",
+    },
+  );
+  assert.throws(
+    () =>
+      loadConfig([], {
+        ...sources,
+        env: { CACHEMIR_REQUIREPASS_FILE: "nope" },
+      }),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      e.message.startsWith("Cannot read CACHEMIR_REQUIREPASS_FILE nope: "),
+  );
+});
+
+Deno.test("loadConfig() refuses a non-loopback host without a password (protected mode)", () => {
+  for (const host of ["0.0.0.0", "10.1.2.3", "::"]) {
+    assert.throws(() => loadConfig(["--host", host]), {
+      name: "ConfigError",
+      message:
+        `Refusing to listen on ${host} (--host) without a password: protected mode lets a node without one bind only a loopback address. Set --requirepass (or --requirepass-file), bind 127.0.0.1, or pass --protected-mode no`,
+    });
+  }
+  for (const host of ["127.0.0.1", "127.0.1.1", "::1", "localhost"]) {
+    assert.ok(typeof loadConfig(["--host", host]) === "object", host);
+  }
+  const open = parseConfig(["--host", "0.0.0.0", "--protected-mode", "no"]);
+  assert.equal(typeof open === "object" && open.protectedMode, false);
+  const withPassword = parseConfig([], {
+    env: { CACHEMIR_HOST: "0.0.0.0", CACHEMIR_REQUIREPASS: "pw" },
+  });
+  assert.equal(
+    typeof withPassword === "object" && withPassword.host,
+    "0.0.0.0",
+  );
+  assert.throws(() => loadConfig(["--protected-mode", "maybe"]), {
+    message: 'Invalid --protected-mode "maybe": expected yes or no',
+  });
 });

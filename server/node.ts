@@ -92,6 +92,7 @@ export class CacheNode {
     commandsProcessed: 0,
     peakMemory: 0,
     rejectedConnections: 0,
+    authFailures: 0,
   };
   /** What CONFIG SET and SIGHUP change, shared with the commands. */
   #settings: RuntimeSettings;
@@ -145,7 +146,9 @@ export class CacheNode {
     this.#settings = {
       maxclients: this.#config.maxclients,
       timeout: this.#config.timeout,
+      requirepass: this.#config.requirepass,
     };
+    const stats = this.#stats;
     const connections = this.#connections;
     const binaryPort = (): number =>
       this.#listener === undefined ? 0 : this.port;
@@ -165,6 +168,13 @@ export class CacheNode {
       stats: this.#stats,
       commands: this.#table.specs,
       settings: this.#settings,
+      onAuthFailure: (session: Session): void => {
+        stats.authFailures = (stats.authFailures ?? 0) + 1;
+        log.warn("Authentication failed for client {id} from {peer}", {
+          id: session.id,
+          peer: session.peer,
+        });
+      },
       clients: function* (): Iterable<Session> {
         for (const c of connections) yield c.session;
       },
@@ -277,6 +287,9 @@ export class CacheNode {
       this.#settings.maxclients = change.maxclients;
     }
     if (change.timeout !== undefined) this.#settings.timeout = change.timeout;
+    if (change.requirepass !== undefined) {
+      this.#settings.requirepass = change.requirepass;
+    }
     this.#config = { ...this.#config, ...change };
   }
 
@@ -511,6 +524,7 @@ export class CacheNode {
       dialect: port === "binary" ? "binary" : "resp2",
       name: "",
       closeAfterReply: false,
+      authenticated: this.#settings.requirepass === "",
       local: `${local.hostname}:${local.port}`,
       createdAt: now,
       lastActive: now,

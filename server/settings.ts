@@ -53,6 +53,12 @@ export interface NodeConfig {
   readonly maxclients: number;
   /** Seconds a connection may stay idle before it is closed; 0 = never. */
   readonly timeout: number;
+  /** The password of the default user; "" = none (no AUTH needed). */
+  readonly requirepass: string;
+  /** A file whose first line is the password; "" = none. */
+  readonly requirepassFile: string;
+  /** Refuse to bind a non-loopback address without a password. */
+  readonly protectedMode: boolean;
 }
 
 /** A value a setting refuses: the text says what it expects. */
@@ -148,6 +154,15 @@ function nonEmpty(raw: string): string {
   if (raw === "") throw new SettingValueError("expected an address, not empty");
   return raw;
 }
+
+function yesNo(raw: string): boolean {
+  const v = raw.toLowerCase();
+  if (v === "yes" || v === "true") return true;
+  if (v === "no" || v === "false") return false;
+  throw new SettingValueError("expected yes or no");
+}
+
+const yesNoText = (v: boolean): string => v ? "yes" : "no";
 
 function anyText(raw: string): string {
   return raw;
@@ -301,6 +316,39 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     runtime: true,
     help: "close a connection idle this long; 0 = never",
   }),
+  row({
+    name: "requirepass",
+    key: "requirepass",
+    arg: "<password>",
+    parse: anyText,
+    default: "",
+    defaultText: "none",
+    runtime: true,
+    secret: true,
+    help: "password clients must give with AUTH (or HELLO ... AUTH) first",
+  }),
+  row({
+    name: "requirepass-file",
+    key: "requirepassFile",
+    arg: "<file>",
+    parse: anyText,
+    default: "",
+    defaultText: "none",
+    runtime: true,
+    help:
+      "read the password from this file's first line (instead of requirepass)",
+  }),
+  row({
+    name: "protected-mode",
+    key: "protectedMode",
+    arg: "<yes|no>",
+    parse: yesNo,
+    format: yesNoText,
+    default: true,
+    runtime: false,
+    help:
+      "refuse to start on a non-loopback host without a password (no = allow)",
+  }),
 ] as Setting[]);
 
 /** The defaults of every setting. */
@@ -359,7 +407,9 @@ export function settingsTable(): string[] {
   for (const s of SETTINGS) {
     const key = s.name === "config" ? "—" : `\`${s.name}\``;
     lines.push(
-      `| \`--${s.name} ${s.arg}\` | \`${s.env}\` | ${key} | \`${s.defaultText}\` | ${
+      `| \`--${s.name} ${
+        s.arg.replaceAll("|", "\\|")
+      }\` | \`${s.env}\` | ${key} | \`${s.defaultText}\` | ${
         s.runtime ? "yes" : "no"
       } | ${s.help.replaceAll("|", "\\|")} |`,
     );

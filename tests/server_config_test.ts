@@ -114,6 +114,12 @@ Deno.test("server/main.ts refuses a bad value or an unknown key at start, naming
       r.stderr,
       /^Invalid CACHEMIR_LOG_LEVEL "loud": expected one of debug, info, warn, error/,
     );
+    r = await runMain(["--port", "0", "--host", "0.0.0.0"]);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^Refusing to listen on 0\.0\.0\.0 \(--host\) without a password: protected mode/,
+    );
     r = await runMain(["--port", "0", "--config", `${dir}/missing.toml`]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^Cannot read the config file .*missing\.toml: /);
@@ -188,6 +194,47 @@ Deno.test("SIGHUP reads the config file again and applies what can change at run
       () => proc.log().includes("configuration not reloaded"),
       "the refusal",
     );
+    assert.deepEqual(await c.call("PING"), { status: "PONG" });
+  } finally {
+    c.close();
+    const status = await proc.stop();
+    assert.equal(status.code, 0, proc.log());
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SIGHUP changes the password for new connections", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/node.toml`;
+  await Deno.writeTextFile(file, 'requirepass = "pw-first-9f"\n');
+  const proc = await startNodeProcess([
+    "--config",
+    file,
+    "--resp-port",
+    String(freePort()),
+  ]);
+  const c = await RespClient.connect(proc.respPort);
+  try {
+    assert.match(
+      proc.log(),
+      /config requirepass = \(set\) \(.*node\.toml:requirepass\)/,
+    );
+    assert.doesNotMatch(proc.log(), /pw-first-9f/);
+    assert.deepEqual(await c.call("AUTH", "pw-first-9f"), { status: "OK" });
+    await Deno.writeTextFile(file, 'requirepass = "pw-second-7c"\n');
+    proc.child.kill("SIGHUP");
+    await eventually(
+      () => proc.log().includes("SIGHUP: requirepass"),
+      "the SIGHUP log",
+    );
+    assert.doesNotMatch(proc.log(), /pw-second-7c/);
+    const d = await RespClient.connect(proc.respPort);
+    assert.deepEqual(await d.call("AUTH", "pw-first-9f"), {
+      error: "WRONGPASS invalid username-password pair or user is disabled.",
+    });
+    assert.deepEqual(await d.call("AUTH", "pw-second-7c"), { status: "OK" });
+    d.close();
+    // The connection authenticated before stays so.
     assert.deepEqual(await c.call("PING"), { status: "PONG" });
   } finally {
     c.close();

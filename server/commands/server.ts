@@ -10,7 +10,7 @@
  * never persists), the memory limit and the node's limits; CONFIG SET
  * changes the memory limit (`maxmemory`, `maxmemory-policy`,
  * `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time`) and the node's
- * runtime settings (`maxclients`, `timeout`) at run time and accepts only
+ * runtime settings (`maxclients`, `timeout`, `requirepass`) at run time and accepts only
  * the values the other settings already have.
  *
  * @module
@@ -69,6 +69,7 @@ function groupOf(info: CommandInfo): string {
 }
 
 const CONNECTION_GROUP = new Set([
+  "AUTH",
   "HELLO",
   "PING",
   "ECHO",
@@ -423,6 +424,7 @@ function nodeIntSetting(
 const RUNTIME_DEFAULTS: RuntimeSettings = Object.freeze({
   maxclients: 10000,
   timeout: 0,
+  requirepass: "",
 });
 
 function runtime(ctx: CommandContext): RuntimeSettings {
@@ -503,6 +505,14 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(runtime(ctx).maxclients),
     mutable: true,
     setNode: nodeIntSetting(1, 4294967295, "maxclients"),
+  },
+  {
+    // As in Redis: a new password applies to connections made from now on
+    // (and to RESET ones); connections authenticated before stay so.
+    name: "requirepass",
+    value: (ctx) => runtime(ctx).requirepass,
+    mutable: true,
+    setNode: (value) => ({ requirepass: value }),
   },
   { name: "hz", value: () => "10", mutable: true },
   {
@@ -604,6 +614,7 @@ function configResetstat(ctx: CommandContext): Reply {
     stats.connectionsReceived = 0;
     stats.peakMemory = ctx.store.usedMemory;
     stats.rejectedConnections = 0;
+    stats.authFailures = 0;
   }
   ctx.store.resetStats();
   return OK;
@@ -748,6 +759,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `total_connections_received:${ctx.node.stats?.connectionsReceived ?? 0}`,
     `total_commands_processed:${ctx.node.stats?.commandsProcessed ?? 0}`,
     `rejected_connections:${ctx.node.stats?.rejectedConnections ?? 0}`,
+    `acl_access_denied_auth:${ctx.node.stats?.authFailures ?? 0}`,
     `expired_keys:${ctx.store.expiredKeys}`,
     `evicted_keys:${ctx.store.evictedKeys}`,
   ],

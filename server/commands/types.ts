@@ -22,6 +22,8 @@ export interface NodeStats {
   peakMemory?: number;
   /** Connections refused over `maxclients` (INFO's `rejected_connections`). */
   rejectedConnections?: number;
+  /** AUTH and HELLO AUTH attempts refused (INFO's `acl_access_denied_auth`). */
+  authFailures?: number;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface RuntimeSettings {
   maxclients: number;
   /** Seconds a connection may stay idle before it is closed; 0 = never. */
   timeout: number;
+  /** The default user's password; "" = none (every connection is authenticated). */
+  requirepass: string;
 }
 
 /** Facts about the node that some commands report (HELLO, INFO). */
@@ -60,6 +64,11 @@ export interface NodeInfo {
   readonly commands?: readonly CommandInfo[];
   /** The settings that change at run time; absent without a node (tests). */
   readonly settings?: RuntimeSettings;
+  /**
+   * Told of every refused AUTH (or HELLO AUTH): the node counts and logs
+   * it with the peer's address.
+   */
+  readonly onAuthFailure?: (session: Session) => void;
 }
 
 /** Everything a handler may use. */
