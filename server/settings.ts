@@ -256,10 +256,10 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     arg: "<size>",
     parse: memorySize,
     default: "auto",
-    defaultText: "75% of memory",
+    defaultText: "75%",
     runtime: true,
     help:
-      "memory limit: bytes, or k=1000 kb=1024 m mb g gb, any case (256mb); 0 = none; default 75% of the cgroup's limit, else of physical memory",
+      "memory limit: bytes, or k=1000 kb=1024 m mb g gb, any case (256mb); 0 = none; by default 75% of the cgroup's limit, else of physical memory",
   }),
   row({
     name: "maxmemory-policy",
