@@ -6,11 +6,15 @@
 
 import assert from "node:assert/strict";
 import { commandByName, type ErrorReply, errorText } from "@cachemir/protocol";
+import { CacheMirClient, ConnectionError } from "@cachemir/client";
+import { setupLogging } from "../server/log.ts";
 import { RawClient } from "./_helpers/raw_client.ts";
 import { RespClient } from "./_helpers/resp_client.ts";
 import { startRespNode } from "./_helpers/resp_node.ts";
 
 const op = (name: string): number => commandByName(name)!.opcode;
+
+setupLogging("error");
 
 /** Waits until `check()` holds, polling; fails after `ms`. */
 async function eventually(
@@ -176,6 +180,29 @@ Deno.test("timeout closes connections idle that long, and only those", async () 
     busy.close();
     idle.close();
     binaryIdle.close();
+    await node.close();
+  }
+});
+
+Deno.test("the client's connection over maxclients fails with the node's text", async () => {
+  const node = await startRespNode({ maxclients: 1 });
+  const a = await RespClient.connect(node.respPort);
+  try {
+    assert.deepEqual(await a.call("PING"), { status: "PONG" });
+    await using client = new CacheMirClient({
+      nodes: [node.address],
+      retry: { attempts: 1 },
+    });
+    await assert.rejects(client.get("k"), (e: Error) => {
+      assert.ok(e instanceof ConnectionError, String(e));
+      assert.match(
+        e.message,
+        /HELLO failed: ERR max number of clients reached/,
+      );
+      return true;
+    });
+  } finally {
+    a.close();
     await node.close();
   }
 });
