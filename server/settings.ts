@@ -95,7 +95,11 @@ export interface Setting<K extends keyof NodeConfig = keyof NodeConfig> {
   readonly default: NodeConfig[K];
   /** The default as the help and the README show it. */
   readonly defaultText: string;
-  /** `true` when SIGHUP (and CONFIG SET) can change it on a running node. */
+  /**
+   * `true` when SIGHUP can change it on a running node (CONFIG SET can too
+   * for those Redis has: the memory limit's, maxclients, timeout,
+   * requirepass).
+   */
   readonly runtime: boolean;
   /** One line on what it does. */
   readonly help: string;
@@ -106,7 +110,18 @@ export interface Setting<K extends keyof NodeConfig = keyof NodeConfig> {
 const INT_MAX = 2147483647;
 const UINT_MAX = 4294967295;
 
-/** The environment variable of a setting: `maxmemory-policy` → `CACHEMIR_MAXMEMORY_POLICY`. */
+/**
+ * The environment variable of a setting.
+ *
+ * @param name The setting's name.
+ * @returns `CACHEMIR_` and the name in upper snake case.
+ *
+ * @example
+ * ```ts
+ * import { envName } from "./settings.ts";
+ * console.log(envName("maxmemory-policy")); // "CACHEMIR_MAXMEMORY_POLICY"
+ * ```
+ */
 export function envName(name: string): string {
   return `CACHEMIR_${name.toUpperCase().replaceAll("-", "_")}`;
 }
