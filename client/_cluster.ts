@@ -166,6 +166,9 @@ export class Cluster {
         commandTimeoutMs,
         hello: options.hello ?? true,
         maxReplyBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
+        ...(options.password === undefined
+          ? {}
+          : { password: options.password }),
       },
       maxConnections: positiveInteger(
         "maxConnections",

@@ -98,6 +98,7 @@ export interface NodeOptions extends
 }
 
 const OPCODE_PING = commandInfo("PING").opcode;
+const OPCODE_AUTH = commandInfo("AUTH").opcode;
 
 /**
  * One node the client talks to: its pool, its health and its counters.
@@ -288,6 +289,11 @@ export class NodeState {
         });
         this.#probeConn = conn;
         try {
+          const password = this.#connection.password;
+          if (password !== undefined) {
+            // Refused (WRONGPASS): the node is up, the PING below fails.
+            conn.send(OPCODE_AUTH, [password], () => true).catch(() => {});
+          }
           ok = await conn.send(
             OPCODE_PING,
             [],

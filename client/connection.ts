@@ -88,6 +88,13 @@ export interface ConnectionOptions {
    */
   readonly hello?: boolean;
   /**
+   * A password to send with `AUTH` right after HELLO (or first, without
+   * HELLO), within `connectTimeoutMs`: for nodes started with
+   * `--requirepass`. Only used by {@linkcode ClientConnection.connect}
+   * (and the client's health checks).
+   */
+  readonly password?: string;
+  /**
    * The largest reply payload accepted, in bytes. A larger reply rejects its
    * command with a {@linkcode ProtocolError} and is skipped without being
    * buffered; the connection stays open.
@@ -117,6 +124,7 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_REPLY_BYTES = 512 * 1024 * 1024;
 
 const OPCODE_HELLO = commandInfo("HELLO").opcode;
+const OPCODE_AUTH = commandInfo("AUTH").opcode;
 const READ_BUFFER_BYTES = 64 * 1024;
 
 /** One command awaiting its reply. */
@@ -324,30 +332,43 @@ export class ClientConnection {
     }
     tcp.setNoDelay(true);
     const conn = new ClientConnection(tcp, address, options);
-    if (options.hello === false) return conn;
-
-    const left = Math.max(1, timeoutMs - (performance.now() - started));
+    const password = options.password;
+    if (options.hello === false && password === undefined) return conn;
+    let step = "HELLO";
     try {
-      const hello = conn.send(OPCODE_HELLO, ["1"], parseHello);
-      const result = await withTimeout(hello, left);
-      if (result === TIMED_OUT) {
-        hello.catch(() => {});
-        throw new TimeoutError(address, "connect", timeoutMs);
+      if (options.hello !== false) {
+        const left = Math.max(1, timeoutMs - (performance.now() - started));
+        const hello = conn.send(OPCODE_HELLO, ["1"], parseHello);
+        const result = await withTimeout(hello, left);
+        if (result === TIMED_OUT) {
+          hello.catch(() => {});
+          throw new TimeoutError(address, "connect", timeoutMs);
+        }
+        if (result.proto !== 1) {
+          throw new ConnectionError(
+            address,
+            `Cannot connect to ${address}: HELLO chose protocol version ${result.proto}, this client speaks 1`,
+          );
+        }
+        conn.#hello = result;
       }
-      if (result.proto !== 1) {
-        throw new ConnectionError(
-          address,
-          `Cannot connect to ${address}: HELLO chose protocol version ${result.proto}, this client speaks 1`,
-        );
+      if (password !== undefined) {
+        step = "AUTH";
+        const left = Math.max(1, timeoutMs - (performance.now() - started));
+        const auth = conn.send(OPCODE_AUTH, [password], () => true);
+        const result = await withTimeout(auth, left);
+        if (result === TIMED_OUT) {
+          auth.catch(() => {});
+          throw new TimeoutError(address, "connect", timeoutMs);
+        }
       }
-      conn.#hello = result;
       return conn;
     } catch (e) {
       await conn.close();
       if (e instanceof TimeoutError) throw e;
       throw new ConnectionError(
         address,
-        `Cannot connect to ${address}: HELLO failed: ${(e as Error).message}`,
+        `Cannot connect to ${address}: ${step} failed: ${(e as Error).message}`,
         { cause: e },
       );
     }

@@ -143,4 +143,12 @@ export interface CacheMirClientOptions {
    * @default {536870912}
    */
   readonly maxReplyBytes?: number;
+  /**
+   * The nodes' password (their `--requirepass`): every new connection,
+   * health checks' included, sends `AUTH <password>` right after HELLO, and
+   * fails to open with a {@linkcode ConnectionError} naming the node's
+   * reply (`WRONGPASS ...`) when it is refused.
+   * @default {none: connections do not authenticate}
+   */
+  readonly password?: string;
 }

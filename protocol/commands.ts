@@ -26,6 +26,9 @@
  * - `admin`: affects the whole node (FLUSHALL).
  * - `random`: the reply is chosen at random (RANDOMKEY, SPOP, ...).
  * - `unordered`: the reply holds a collection in no defined order.
+ * - `noauth`: runs before the connection has authenticated (Redis's
+ *   `no-auth`: AUTH, HELLO, QUIT, RESET); every other command is refused
+ *   with `NOAUTH` on a node with a password until AUTH succeeds.
  */
 export type CommandFlag =
   | "readonly"
@@ -35,7 +38,8 @@ export type CommandFlag =
   | "connection"
   | "admin"
   | "random"
-  | "unordered";
+  | "unordered"
+  | "noauth";
 
 /**
  * How a client that spreads keys over many nodes joins the per-node replies
@@ -91,6 +95,7 @@ export type CommandName =
   | "INFO"
   | "TIME"
   | "RESET"
+  | "AUTH"
   | "GET"
   | "SET"
   | "SETNX"
@@ -260,6 +265,8 @@ const WR: CommandFlag[] = ["write", "retry"];
 const D: CommandFlag[] = ["write", "denyoom"];
 const DR: CommandFlag[] = ["write", "denyoom", "retry"];
 const C: CommandFlag[] = ["connection", "retry"];
+/** Connection commands a client may send before AUTH (Redis's `no-auth`). */
+const CN: CommandFlag[] = ["connection", "retry", "noauth"];
 
 /** The opcode of CALL: the first argument is the command's name. */
 export const OPCODE_CALL = 0x0000;
@@ -267,10 +274,10 @@ export const OPCODE_CALL = 0x0000;
 /** Every command the protocol defines, in opcode order. */
 export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   // 0x00xx connection and server
-  keyless("HELLO", 0x0001, -1, C, "first-up"),
+  keyless("HELLO", 0x0001, -1, CN, "first-up"),
   keyless("PING", 0x0002, -1, C, "first-up"),
   keyless("ECHO", 0x0003, 2, C, "first-up"),
-  keyless("QUIT", 0x0004, -1, C, "first-up"),
+  keyless("QUIT", 0x0004, -1, CN, "first-up"),
   keyless("DBSIZE", 0x0005, 1, ["readonly", "retry"], "sum"),
   keyless("FLUSHALL", 0x0006, -1, ["write", "retry", "admin"], "all-succeed"),
   keyless("FLUSHDB", 0x0007, -1, ["write", "retry", "admin"], "all-succeed"),
@@ -280,7 +287,8 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("SELECT", 0x000b, 2, C, "first-up"),
   keyless("INFO", 0x000c, -1, C, "first-up"),
   keyless("TIME", 0x000d, 1, C, "first-up"),
-  keyless("RESET", 0x000e, 1, C, "first-up"),
+  keyless("RESET", 0x000e, 1, CN, "first-up"),
+  keyless("AUTH", 0x000f, -2, ["connection", "noauth"], "first-up"),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),

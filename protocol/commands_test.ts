@@ -142,6 +142,7 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     INFO: true,
     TIME: true,
     RESET: true,
+    AUTH: true,
     GET: true,
     SET: true,
     SETNX: true,

@@ -1,94 +1,30 @@
 /**
- * The node's command-line flags, parsed and checked.
+ * The node's configuration from its four sources, in order of precedence:
+ * command-line flags, `CACHEMIR_*` environment variables, the TOML file
+ * named by `--config`, and the defaults. Every setting is a row of
+ * {@linkcode SETTINGS} (`settings.ts`); this module only reads the sources.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { DEFAULT_MAX_ARGS, DEFAULT_MAX_FRAME_BYTES } from "@cachemir/protocol";
-import { LOG_LEVELS, type LogLevelName } from "./log.ts";
+import { parse as parseToml } from "smol-toml";
 import {
-  DEFAULT_MEMORY_LIMIT,
-  EVICTION_POLICIES,
-  type EvictionPolicy,
-  isEvictionPolicy,
-} from "./store/memory_limit.ts";
-import { parseMemorySize } from "./commands/memory_size.ts";
+  DEFAULT_CONFIG,
+  envName,
+  type NodeConfig,
+  type Setting,
+  SETTINGS,
+  SettingValueError,
+} from "./settings.ts";
 
-/** How a node is configured. */
-export interface NodeConfig {
-  /** Address to bind. */
-  readonly host: string;
-  /** Binary-protocol port; 0 picks a free one. */
-  readonly port: number;
-  /** RESP (Redis protocol) port on the same host; 0 = no RESP listener. */
-  readonly respPort: number;
-  /** Least severe level logged. */
-  readonly logLevel: LogLevelName;
-  /** Largest frame payload accepted, in bytes. */
-  readonly maxFrameBytes: number;
-  /** Most arguments in one request. */
-  readonly maxArgs: number;
-  /**
-   * The most bytes `used_memory` may reach (0 = no limit), or `"auto"`:
-   * 75% of the memory the process may use (its cgroup's limit, else
-   * physical memory; see `memory_budget.ts`).
-   */
-  readonly maxmemory: number | "auto";
-  /** Which keys are evicted first when the limit is reached. */
-  readonly maxmemoryPolicy: EvictionPolicy;
-  /** Keys sampled per eviction, 1–64. */
-  readonly maxmemorySamples: number;
-  /** How slowly the LFU counter grows. */
-  readonly lfuLogFactor: number;
-  /** Minutes after which the LFU counter halves. */
-  readonly lfuDecayTime: number;
-}
+export { DEFAULT_CONFIG, type NodeConfig } from "./settings.ts";
 
-/** The defaults of every flag. */
-export const DEFAULT_CONFIG: NodeConfig = Object.freeze({
-  host: "127.0.0.1",
-  port: 7379,
-  respPort: 0,
-  logLevel: "info",
-  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
-  maxArgs: DEFAULT_MAX_ARGS,
-  maxmemory: "auto",
-  maxmemoryPolicy: DEFAULT_MEMORY_LIMIT.policy,
-  maxmemorySamples: DEFAULT_MEMORY_LIMIT.samples,
-  lfuLogFactor: DEFAULT_MEMORY_LIMIT.lfuLogFactor,
-  lfuDecayTime: DEFAULT_MEMORY_LIMIT.lfuDecayTime,
-});
-
-/** The `--help` text. */
-export const USAGE: string = `Usage: deno run -A server/main.ts [options]
-
-Options:
-  --host <addr>             address to bind (default ${DEFAULT_CONFIG.host})
-  --port <n>                binary-protocol port, 0 = any free port (default ${DEFAULT_CONFIG.port})
-  --resp-port <n>           also serve RESP (redis-cli, Redis clients) on this port, 0 = off (default ${DEFAULT_CONFIG.respPort})
-  --log-level <level>       debug | info | warn | error (default ${DEFAULT_CONFIG.logLevel})
-  --max-frame-bytes <n>     largest request payload accepted (default ${DEFAULT_CONFIG.maxFrameBytes})
-  --max-args <n>            most arguments in one request (default ${DEFAULT_CONFIG.maxArgs})
-  --maxmemory <size>        memory limit: bytes, or with a unit k=1000 kb=1024 m mb g gb
-                            (e.g. 256mb); 0 = no limit (default 75% of the cgroup's
-                            memory limit, else of physical memory)
-  --maxmemory-policy <p>    what to do at the limit: ${
-  EVICTION_POLICIES.slice(0, 4).join(", ")
-},
-                            ${
-  EVICTION_POLICIES.slice(4).join(", ")
-} (default ${DEFAULT_CONFIG.maxmemoryPolicy})
-  --maxmemory-samples <n>   keys sampled per eviction, 1 to 64 (default ${DEFAULT_CONFIG.maxmemorySamples})
-  --lfu-log-factor <n>      how slowly the LFU counter grows (default ${DEFAULT_CONFIG.lfuLogFactor})
-  --lfu-decay-time <n>      minutes after which the LFU counter halves (default ${DEFAULT_CONFIG.lfuDecayTime})
-  -h, --help                show this text
-`;
-
-/** A flag that could not be accepted. */
+/** A setting or source that could not be accepted. */
 export class ConfigError extends Error {
   /**
-   * @param message What is wrong, naming the flag and the value.
+   * @param message What is wrong, naming the source (flag, environment
+   * variable or `file:key`) and the value.
    */
   constructor(message: string) {
     super(message);
@@ -96,124 +32,259 @@ export class ConfigError extends Error {
   }
 }
 
-function integer(flag: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new ConfigError(
-      `Invalid --${flag} ${
-        JSON.stringify(raw)
-      }: expected an integer from ${min} to ${max}`,
-    );
-  }
-  return n;
+/** Where the sources are read from (the process's by default in `main.ts`). */
+export interface ConfigSources {
+  /**
+   * The environment; `CACHEMIR_<NAME>` variables are read from it.
+   * @default {no variables}
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Reads a file (the config file, the password file).
+   * @default {Deno.readTextFileSync}
+   */
+  readonly readTextFile?: (path: string) => string;
 }
 
-const INT_MAX = 2147483647;
-
-function memorySize(flag: string, raw: string): number {
-  const bytes = /^\d/.test(raw) ? parseMemorySize(raw) : undefined;
-  if (bytes === undefined) {
-    throw new ConfigError(
-      `Invalid --${flag} ${
-        JSON.stringify(raw)
-      }: expected bytes or a size with a unit (k=1000, kb=1024, m, mb, g, gb; e.g. 256mb), 0 = no limit`,
-    );
-  }
-  return bytes;
+/** A configuration with where each setting came from. */
+export interface LoadedConfig {
+  /** The effective settings. */
+  readonly config: NodeConfig;
+  /**
+   * Where each setting's value came from, by setting name: `--port`,
+   * `CACHEMIR_PORT`, `node.toml:port` or `default`.
+   */
+  readonly sources: Readonly<Record<string, string>>;
 }
 
-function policy(flag: string, raw: string): EvictionPolicy {
-  const name = raw.toLowerCase();
-  if (!isEvictionPolicy(name)) {
+/** The `--help` text. */
+export const USAGE: string = usage();
+
+function usage(): string {
+  const left = SETTINGS.map((s) => `  --${s.name} ${s.arg}`);
+  const width = Math.max(...left.map((l) => l.length)) + 2;
+  const lines = SETTINGS.map((s, i) =>
+    `${left[i].padEnd(width)}${s.help} (default ${s.defaultText}${
+      s.runtime ? "; changes on SIGHUP" : ""
+    })`
+  );
+  return `Usage: deno run -A server/main.ts [options]
+
+Every option is also read from the environment variable CACHEMIR_<NAME>
+(e.g. CACHEMIR_MAXMEMORY_POLICY=allkeys-lfu) and from the TOML file given
+by --config (e.g. maxmemory-policy = "allkeys-lfu"); a flag wins over the
+environment, the environment over the file, the file over the default.
+
+Options:
+${lines.join("\n")}
+${"  -h, --help".padEnd(width)}show this text
+${"  --version".padEnd(width)}print the version
+`;
+}
+
+function invalid(source: string, shown: string, e: unknown): ConfigError {
+  if (e instanceof SettingValueError) {
+    return new ConfigError(`Invalid ${source} ${shown}: ${e.message}`);
+  }
+  throw e;
+}
+
+const FLAG_OPTIONS = Object.fromEntries([
+  ...SETTINGS.map((s) => [s.name, { type: "string" as const }]),
+  ["help", { type: "boolean" as const, short: "h" }],
+  ["version", { type: "boolean" as const }],
+]);
+
+/** Reads the config file's table into raw values by setting name. */
+function readFile(
+  path: string,
+  read: (path: string) => string,
+): Map<Setting, { raw: string; shown: string }> {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (e) {
     throw new ConfigError(
-      `Invalid --${flag} ${JSON.stringify(raw)}: expected one of ${
-        EVICTION_POLICIES.join(", ")
-      }`,
+      `Cannot read the config file ${path}: ${(e as Error).message}`,
     );
   }
-  return name;
+  let table: Record<string, unknown>;
+  try {
+    table = parseToml(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(
+      `Cannot parse the config file ${path}: ${(e as Error).message}`,
+    );
+  }
+  const out = new Map<Setting, { raw: string; shown: string }>();
+  for (const [key, value] of Object.entries(table)) {
+    const s = SETTINGS.find((x) => x.name === key && x.name !== "config");
+    if (s === undefined) {
+      throw new ConfigError(
+        `Unknown key ${path}:${key}: expected one of ${
+          SETTINGS.filter((x) => x.name !== "config").map((x) => x.name).join(
+            ", ",
+          )
+        }`,
+      );
+    }
+    const shown = typeof value === "bigint"
+      ? String(value)
+      : JSON.stringify(value);
+    if (
+      typeof value !== "string" && typeof value !== "boolean" &&
+      !(typeof value === "number" && Number.isInteger(value))
+    ) {
+      throw new ConfigError(
+        `Invalid ${path}:${key} ${shown}: expected a string, an integer or a boolean`,
+      );
+    }
+    out.set(s, { raw: String(value), shown });
+  }
+  return out;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }
 
 /**
- * Parses the node's flags.
+ * Reads the node's configuration from flags, environment and config file.
  *
  * @param argv The arguments after the script name.
- * @returns The configuration, or `"help"` when `--help` was given.
- * @throws {ConfigError} On an unknown flag or a bad value.
+ * @param sources The environment and how files are read.
+ * @returns The configuration and where each setting came from; `"help"`
+ * for `--help`, `"version"` for `--version`.
+ * @throws {ConfigError} On an unknown flag or file key, a bad value (naming
+ * its source), an unreadable file, or a non-loopback host without a
+ * password in protected mode.
  *
- * @example
+ * @example Flags win over the environment, which wins over the file
  * ```ts
- * import { parseConfig } from "./config.ts";
- * const config = parseConfig(["--port", "7400", "--log-level", "warn"]);
- * console.log(config !== "help" && config.port); // 7400
+ * import { loadConfig } from "./config.ts";
+ * const loaded = loadConfig(["--port", "7400", "--config", "node.toml"], {
+ *   env: { CACHEMIR_PORT: "7500", CACHEMIR_MAXMEMORY_SAMPLES: "10" },
+ *   readTextFile: () => 'maxmemory-samples = 3\nmaxmemory-policy = "allkeys-lfu"',
+ * });
+ * if (typeof loaded === "object") {
+ *   console.log(loaded.config.port, loaded.config.maxmemorySamples); // 7400 10
+ *   console.log(loaded.sources["maxmemory-policy"]); // "node.toml:maxmemory-policy"
+ * }
  * ```
  */
-export function parseConfig(argv: readonly string[]): NodeConfig | "help" {
+export function loadConfig(
+  argv: readonly string[],
+  sources: ConfigSources = {},
+): LoadedConfig | "help" | "version" {
+  const env = sources.env ?? {};
+  const read = sources.readTextFile ?? Deno.readTextFileSync;
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        "resp-port": { type: "string" },
-        "log-level": { type: "string" },
-        "max-frame-bytes": { type: "string" },
-        "max-args": { type: "string" },
-        maxmemory: { type: "string" },
-        "maxmemory-policy": { type: "string" },
-        "maxmemory-samples": { type: "string" },
-        "lfu-log-factor": { type: "string" },
-        "lfu-decay-time": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: FLAG_OPTIONS,
     });
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
-  const v = parsed.values;
-  if (v.help) return "help";
-  const logLevel = v["log-level"] ?? DEFAULT_CONFIG.logLevel;
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+  const flags = parsed.values as Record<string, string | boolean | undefined>;
+  if (flags.help) return "help";
+  if (flags.version) return "version";
+  const configPath = (flags.config as string | undefined) ??
+    env[envName("config")] ?? "";
+  const file = configPath === "" ? undefined : readFile(configPath, read);
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const from: Record<string, string> = {};
+  for (const s of SETTINGS) {
+    const flag = flags[s.name] as string | undefined;
+    const fromEnv = env[s.env];
+    const inFile = file?.get(s);
+    let source = "default";
+    try {
+      if (flag !== undefined) {
+        source = `--${s.name}`;
+        config[s.key] = s.parse(flag);
+      } else if (fromEnv !== undefined) {
+        source = s.env;
+        config[s.key] = s.parse(fromEnv);
+      } else if (inFile !== undefined) {
+        source = `${configPath}:${s.name}`;
+        config[s.key] = s.parse(inFile.raw);
+      }
+    } catch (e) {
+      const shown = source.startsWith("--")
+        ? JSON.stringify(flag)
+        : source === s.env
+        ? JSON.stringify(fromEnv)
+        : inFile!.shown;
+      throw invalid(source, shown, e);
+    }
+    from[s.name] = source;
+  }
+  if (config.requirepassFile !== "") {
+    const fileSource = from["requirepass-file"];
+    if (config.requirepass !== "") {
+      throw new ConfigError(
+        `Both ${
+          from["requirepass"]
+        } and ${fileSource} give a password: give one`,
+      );
+    }
+    let text: string;
+    try {
+      text = read(config.requirepassFile as string);
+    } catch (e) {
+      throw new ConfigError(
+        `Cannot read ${fileSource} ${config.requirepassFile}: ${
+          (e as Error).message
+        }`,
+      );
+    }
+    const password = text.split(/\r?\n/, 1)[0];
+    if (password === "") {
+      throw new ConfigError(
+        `Invalid ${fileSource} ${config.requirepassFile}: its first line is empty`,
+      );
+    }
+    config.requirepass = password;
+    from["requirepass"] = fileSource;
+  }
+  const host = config.host as string;
+  if (config.protectedMode && config.requirepass === "" && !isLoopback(host)) {
     throw new ConfigError(
-      `Invalid --log-level ${JSON.stringify(logLevel)}: expected one of ${
-        LOG_LEVELS.join(", ")
-      }`,
+      `Refusing to listen on ${host} (${
+        from["host"]
+      }) without a password: protected mode lets a node without one bind only a loopback address. Set --requirepass (or --requirepass-file), bind 127.0.0.1, or pass --protected-mode no`,
     );
   }
-  const host = v.host ?? DEFAULT_CONFIG.host;
-  if (host === "") throw new ConfigError("Invalid --host: empty address");
   return {
-    host,
-    port: v.port === undefined
-      ? DEFAULT_CONFIG.port
-      : integer("port", v.port, 0, 65535),
-    respPort: v["resp-port"] === undefined
-      ? DEFAULT_CONFIG.respPort
-      : integer("resp-port", v["resp-port"], 0, 65535),
-    logLevel: logLevel as LogLevelName,
-    maxFrameBytes: v["max-frame-bytes"] === undefined
-      ? DEFAULT_CONFIG.maxFrameBytes
-      : integer("max-frame-bytes", v["max-frame-bytes"], 64, 2 ** 31),
-    maxArgs: v["max-args"] === undefined
-      ? DEFAULT_CONFIG.maxArgs
-      : integer("max-args", v["max-args"], 1, 2 ** 31),
-    maxmemory: v.maxmemory === undefined
-      ? DEFAULT_CONFIG.maxmemory
-      : memorySize("maxmemory", v.maxmemory),
-    maxmemoryPolicy: v["maxmemory-policy"] === undefined
-      ? DEFAULT_CONFIG.maxmemoryPolicy
-      : policy("maxmemory-policy", v["maxmemory-policy"]),
-    maxmemorySamples: v["maxmemory-samples"] === undefined
-      ? DEFAULT_CONFIG.maxmemorySamples
-      : integer("maxmemory-samples", v["maxmemory-samples"], 1, 64),
-    lfuLogFactor: v["lfu-log-factor"] === undefined
-      ? DEFAULT_CONFIG.lfuLogFactor
-      : integer("lfu-log-factor", v["lfu-log-factor"], 0, INT_MAX),
-    lfuDecayTime: v["lfu-decay-time"] === undefined
-      ? DEFAULT_CONFIG.lfuDecayTime
-      : integer("lfu-decay-time", v["lfu-decay-time"], 0, INT_MAX),
+    config: Object.freeze(config) as unknown as NodeConfig,
+    sources: from,
   };
+}
+
+/**
+ * Parses the node's flags (and, given `sources`, its environment and config
+ * file): {@linkcode loadConfig} without the sources of each value.
+ *
+ * @param argv The arguments after the script name.
+ * @param sources The environment and how files are read.
+ * @returns The configuration, or `"help"` / `"version"`.
+ * @throws {ConfigError} As {@linkcode loadConfig}.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "./config.ts";
+ * const config = parseConfig(["--port", "7400", "--log-level", "warn"]);
+ * console.log(typeof config === "object" && config.port); // 7400
+ * ```
+ */
+export function parseConfig(
+  argv: readonly string[],
+  sources: ConfigSources = {},
+): NodeConfig | "help" | "version" {
+  const loaded = loadConfig(argv, sources);
+  return typeof loaded === "string" ? loaded : loaded.config;
 }

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { ConfigError, DEFAULT_CONFIG, parseConfig } from "./config.ts";
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  loadConfig,
+  parseConfig,
+  USAGE,
+} from "./config.ts";
+import { SETTINGS } from "./settings.ts";
 
 Deno.test("parseConfig() gives the defaults for no flags", () => {
   assert.deepEqual(parseConfig([]), DEFAULT_CONFIG);
@@ -11,6 +18,10 @@ Deno.test("parseConfig() gives the defaults for no flags", () => {
   assert.equal(DEFAULT_CONFIG.maxmemorySamples, 5);
   assert.equal(DEFAULT_CONFIG.lfuLogFactor, 10);
   assert.equal(DEFAULT_CONFIG.lfuDecayTime, 1);
+  assert.equal(DEFAULT_CONFIG.maxclients, 10000);
+  assert.equal(DEFAULT_CONFIG.timeout, 0);
+  assert.equal(DEFAULT_CONFIG.requirepass, "");
+  assert.equal(DEFAULT_CONFIG.protectedMode, true);
 });
 
 Deno.test("parseConfig() reads every flag", () => {
@@ -36,8 +47,17 @@ Deno.test("parseConfig() reads every flag", () => {
       "--lfu-log-factor",
       "0",
       "--lfu-decay-time=5",
+      "--maxclients",
+      "100",
+      "--timeout",
+      "30",
+      "--requirepass",
+      "pw",
+      "--protected-mode",
+      "no",
     ]),
     {
+      config: "",
       host: "0.0.0.0",
       port: 0,
       respPort: 6380,
@@ -49,10 +69,16 @@ Deno.test("parseConfig() reads every flag", () => {
       maxmemorySamples: 10,
       lfuLogFactor: 0,
       lfuDecayTime: 5,
+      maxclients: 100,
+      timeout: 30,
+      requirepass: "pw",
+      requirepassFile: "",
+      protectedMode: false,
     },
   );
   assert.equal(parseConfig(["--help"]), "help");
   assert.equal(parseConfig(["-h"]), "help");
+  assert.equal(parseConfig(["--version"]), "version");
 });
 
 Deno.test("parseConfig() names the flag and value it refuses", () => {
@@ -78,7 +104,7 @@ Deno.test("parseConfig() names the flag and value it refuses", () => {
 Deno.test("parseConfig() reads --maxmemory with Redis's units, in any case", () => {
   const maxmemory = (raw: string) => {
     const config = parseConfig(["--maxmemory", raw]);
-    return config === "help" ? undefined : config.maxmemory;
+    return typeof config === "string" ? undefined : config.maxmemory;
   };
   assert.equal(maxmemory("0"), 0);
   assert.equal(maxmemory("1000"), 1000);
@@ -92,7 +118,10 @@ Deno.test("parseConfig() reads --maxmemory with Redis's units, in any case", () 
   assert.equal(maxmemory("3g"), 3_000_000_000);
   assert.equal(maxmemory("3GB"), 3 * 1024 ** 3);
   const policy = parseConfig(["--maxmemory-policy", "NoEviction"]);
-  assert.equal(policy !== "help" && policy.maxmemoryPolicy, "noeviction");
+  assert.equal(
+    typeof policy === "object" && policy.maxmemoryPolicy,
+    "noeviction",
+  );
 });
 
 Deno.test("parseConfig() names the memory flag and value it refuses", () => {
@@ -123,4 +152,233 @@ Deno.test("parseConfig() names the memory flag and value it refuses", () => {
       'Invalid --lfu-decay-time "x": expected an integer from 0 to 2147483647',
   });
   assert.throws(() => parseConfig(["--maxmemory"]), ConfigError);
+});
+
+/** Sources with a config file `node.toml` holding `toml`. */
+function withFile(
+  toml: string,
+  env: Record<string, string> = {},
+): { env: Record<string, string>; readTextFile: (path: string) => string } {
+  return {
+    env,
+    readTextFile: (path) => {
+      if (path !== "node.toml") throw new Deno.errors.NotFound(path);
+      return toml;
+    },
+  };
+}
+
+Deno.test("loadConfig() reads every setting from CACHEMIR_ variables", () => {
+  const loaded = loadConfig([], {
+    env: {
+      CACHEMIR_PORT: "7400",
+      CACHEMIR_RESP_PORT: "6380",
+      CACHEMIR_LOG_LEVEL: "warn",
+      CACHEMIR_MAXMEMORY: "1gb",
+      CACHEMIR_MAXMEMORY_POLICY: "allkeys-lfu",
+      CACHEMIR_LFU_DECAY_TIME: "3",
+      CACHEMIR_MAXCLIENTS: "100",
+      CACHEMIR_TIMEOUT: "60",
+      UNRELATED: "x",
+    },
+  });
+  assert.ok(typeof loaded === "object");
+  assert.equal(loaded.config.port, 7400);
+  assert.equal(loaded.config.respPort, 6380);
+  assert.equal(loaded.config.logLevel, "warn");
+  assert.equal(loaded.config.maxmemory, 1024 ** 3);
+  assert.equal(loaded.config.maxmemoryPolicy, "allkeys-lfu");
+  assert.equal(loaded.config.lfuDecayTime, 3);
+  assert.equal(loaded.config.maxclients, 100);
+  assert.equal(loaded.config.timeout, 60);
+  assert.equal(loaded.config.host, "127.0.0.1");
+  assert.equal(loaded.sources["maxmemory-policy"], "CACHEMIR_MAXMEMORY_POLICY");
+  assert.equal(loaded.sources["host"], "default");
+});
+
+Deno.test("loadConfig() reads the --config file, keys named as the flags", () => {
+  const loaded = loadConfig(
+    ["--config", "node.toml"],
+    withFile(
+      'maxmemory-policy = "allkeys-lfu"\nport = 7401\nmaxmemory = "256mb"\nmaxmemory-samples = 10\n',
+    ),
+  );
+  assert.ok(typeof loaded === "object");
+  assert.equal(loaded.config.config, "node.toml");
+  assert.equal(loaded.config.maxmemoryPolicy, "allkeys-lfu");
+  assert.equal(loaded.config.port, 7401);
+  assert.equal(loaded.config.maxmemory, 256 * 1024 ** 2);
+  assert.equal(loaded.config.maxmemorySamples, 10);
+  assert.equal(loaded.sources["port"], "node.toml:port");
+  assert.equal(loaded.sources["config"], "--config");
+  // CACHEMIR_CONFIG names the file too.
+  const fromEnv = parseConfig(
+    [],
+    withFile("port = 7402", { CACHEMIR_CONFIG: "node.toml" }),
+  );
+  assert.equal(typeof fromEnv === "object" && fromEnv.port, 7402);
+});
+
+Deno.test("loadConfig() takes a flag over the environment over the file over the default", () => {
+  const sources = withFile("port = 1\nresp-port = 2\nmaxmemory-samples = 3\n", {
+    CACHEMIR_PORT: "10",
+    CACHEMIR_RESP_PORT: "20",
+  });
+  const loaded = loadConfig(
+    ["--config", "node.toml", "--port", "100"],
+    sources,
+  );
+  assert.ok(typeof loaded === "object");
+  assert.equal(loaded.config.port, 100);
+  assert.equal(loaded.config.respPort, 20);
+  assert.equal(loaded.config.maxmemorySamples, 3);
+  assert.equal(loaded.config.lfuLogFactor, 10);
+  assert.deepEqual(
+    [
+      loaded.sources["port"],
+      loaded.sources["resp-port"],
+      loaded.sources["maxmemory-samples"],
+      loaded.sources["lfu-log-factor"],
+    ],
+    ["--port", "CACHEMIR_RESP_PORT", "node.toml:maxmemory-samples", "default"],
+  );
+});
+
+Deno.test("loadConfig() names the source of a value it refuses", () => {
+  assert.throws(() => loadConfig([], { env: { CACHEMIR_PORT: "70000" } }), {
+    name: "ConfigError",
+    message:
+      'Invalid CACHEMIR_PORT "70000": expected an integer from 0 to 65535',
+  });
+  assert.throws(
+    () => loadConfig(["--config", "node.toml"], withFile("port = 70000")),
+    {
+      name: "ConfigError",
+      message:
+        "Invalid node.toml:port 70000: expected an integer from 0 to 65535",
+    },
+  );
+  assert.throws(
+    () =>
+      loadConfig(
+        ["--config", "node.toml"],
+        withFile('maxmemory-policy = "lru"'),
+      ),
+    {
+      message:
+        'Invalid node.toml:maxmemory-policy "lru": expected one of noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl',
+    },
+  );
+  assert.throws(
+    () => loadConfig(["--config", "node.toml"], withFile("port = [1]")),
+    {
+      message:
+        "Invalid node.toml:port [1]: expected a string, an integer or a boolean",
+    },
+  );
+  assert.throws(
+    () => loadConfig(["--config", "node.toml"], withFile("max_clients = 5")),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      e.message.startsWith(
+        "Unknown key node.toml:max_clients: expected one of host, port, ",
+      ),
+  );
+  assert.throws(
+    () => loadConfig(["--config", "node.toml"], withFile('config = "x"')),
+    (e: Error) => e.message.startsWith("Unknown key node.toml:config: "),
+  );
+  assert.throws(
+    () => loadConfig(["--config", "node.toml"], withFile("port = ")),
+    (e: Error) =>
+      e.message.startsWith("Cannot parse the config file node.toml: "),
+  );
+  assert.throws(
+    () => loadConfig(["--config", "missing.toml"], withFile("")),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      e.message.startsWith("Cannot read the config file missing.toml: "),
+  );
+  // Only the value in force is read: a flag hides a bad value in the file.
+  const hidden = parseConfig(
+    ["--config", "node.toml", "--port", "1"],
+    withFile("port = 70000"),
+  );
+  assert.equal(typeof hidden === "object" && hidden.port, 1);
+});
+
+Deno.test("USAGE lists every setting with its default", () => {
+  for (const s of SETTINGS) {
+    assert.match(USAGE, new RegExp(`--${s.name} `), s.name);
+  }
+  assert.match(USAGE, /CACHEMIR_<NAME>/);
+  assert.match(USAGE, /--version/);
+});
+
+Deno.test("loadConfig() reads the password from --requirepass-file's first line", () => {
+  const sources = {
+    env: {},
+    readTextFile: (path: string) => {
+      if (path === "pw.txt") return "s3cret\nignored\n";
+      if (path === "empty.txt") return "\n";
+      throw new Deno.errors.NotFound(`No such file: ${path}`);
+    },
+  };
+  const loaded = loadConfig(["--requirepass-file", "pw.txt"], sources);
+  assert.ok(typeof loaded === "object");
+  assert.equal(loaded.config.requirepass, "s3cret");
+  assert.equal(loaded.sources["requirepass"], "--requirepass-file");
+  assert.throws(
+    () =>
+      loadConfig(
+        ["--requirepass-file", "pw.txt", "--requirepass", "x"],
+        sources,
+      ),
+    {
+      name: "ConfigError",
+      message:
+        "Both --requirepass and --requirepass-file give a password: give one",
+    },
+  );
+  assert.throws(
+    () => loadConfig(["--requirepass-file", "empty.txt"], sources),
+    {
+      message: "Invalid --requirepass-file empty.txt: its first line is empty",
+    },
+  );
+  assert.throws(
+    () =>
+      loadConfig([], {
+        ...sources,
+        env: { CACHEMIR_REQUIREPASS_FILE: "nope" },
+      }),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      e.message.startsWith("Cannot read CACHEMIR_REQUIREPASS_FILE nope: "),
+  );
+});
+
+Deno.test("loadConfig() refuses a non-loopback host without a password (protected mode)", () => {
+  for (const host of ["0.0.0.0", "10.1.2.3", "::"]) {
+    assert.throws(() => loadConfig(["--host", host]), {
+      name: "ConfigError",
+      message:
+        `Refusing to listen on ${host} (--host) without a password: protected mode lets a node without one bind only a loopback address. Set --requirepass (or --requirepass-file), bind 127.0.0.1, or pass --protected-mode no`,
+    });
+  }
+  for (const host of ["127.0.0.1", "127.0.1.1", "::1", "localhost"]) {
+    assert.ok(typeof loadConfig(["--host", host]) === "object", host);
+  }
+  const open = parseConfig(["--host", "0.0.0.0", "--protected-mode", "no"]);
+  assert.equal(typeof open === "object" && open.protectedMode, false);
+  const withPassword = parseConfig([], {
+    env: { CACHEMIR_HOST: "0.0.0.0", CACHEMIR_REQUIREPASS: "pw" },
+  });
+  assert.equal(
+    typeof withPassword === "object" && withPassword.host,
+    "0.0.0.0",
+  );
+  assert.throws(() => loadConfig(["--protected-mode", "maybe"]), {
+    message: 'Invalid --protected-mode "maybe": expected yes or no',
+  });
 });

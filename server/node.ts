@@ -6,14 +6,15 @@
  * @module
  */
 
-import { DEFAULT_CONFIG, type NodeConfig } from "./config.ts";
-import { BinaryConnection } from "./binary_connection.ts";
+import { DEFAULT_CONFIG, type NodeConfig, SETTINGS } from "./settings.ts";
+import { BinaryCodec, BinaryConnection } from "./binary_connection.ts";
 import { RespConnection } from "./resp_connection.ts";
 import type { Connection } from "./connection.ts";
 import type {
   CommandContext,
   NodeInfo,
   NodeStats,
+  RuntimeSettings,
   Session,
 } from "./commands/types.ts";
 import { Keyspace } from "./store/keyspace.ts";
@@ -30,6 +31,7 @@ import {
   SYSTEM_MEMORY,
 } from "./memory_budget.ts";
 import v8 from "node:v8";
+import { error } from "@cachemir/protocol";
 
 /** The node's software version. */
 export const VERSION = "0.1.0";
@@ -44,6 +46,15 @@ const ACCEPT_RETRY_MAX_MS = 250;
 
 /** How often the node samples `used_memory` for its peak (Redis's cron: 10 Hz). */
 const MEMORY_SAMPLE_MS = 100;
+
+/** How often idle connections are looked for when `timeout` is set. */
+const IDLE_CHECK_MS = 250;
+
+/** How long a connection over `maxclients` on the binary port may take to send its first frame. */
+const REFUSE_WAIT_MS = 1_000;
+
+/** Redis's reply to a connection over `maxclients`. */
+const MAX_CLIENTS_TEXT = "ERR max number of clients reached";
 
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
@@ -80,7 +91,14 @@ export class CacheNode {
     connectionsReceived: 0,
     commandsProcessed: 0,
     peakMemory: 0,
+    rejectedConnections: 0,
+    authFailures: 0,
   };
+  /** What CONFIG SET and SIGHUP change, shared with the commands. */
+  #settings: RuntimeSettings;
+  #idleTimer: ReturnType<typeof setInterval> | undefined;
+  /** Connections being refused over `maxclients`. */
+  #refusing = new Set<Promise<void>>();
   /** Where the default maxmemory came from; `undefined` when it was given. */
   #budget: MemoryBudget | undefined;
   #memoryTimer: ReturnType<typeof setInterval> | undefined;
@@ -125,6 +143,12 @@ export class CacheNode {
       );
     }
     this.#table = new CommandTable();
+    this.#settings = {
+      maxclients: this.#config.maxclients,
+      timeout: this.#config.timeout,
+      requirepass: this.#config.requirepass,
+    };
+    const stats = this.#stats;
     const connections = this.#connections;
     const binaryPort = (): number =>
       this.#listener === undefined ? 0 : this.port;
@@ -143,6 +167,14 @@ export class CacheNode {
       },
       stats: this.#stats,
       commands: this.#table.specs,
+      settings: this.#settings,
+      onAuthFailure: (session: Session): void => {
+        stats.authFailures = (stats.authFailures ?? 0) + 1;
+        log.warn("Authentication failed for client {id} from {peer}", {
+          id: session.id,
+          peer: session.peer,
+        });
+      },
       clients: function* (): Iterable<Session> {
         for (const c of connections) yield c.session;
       },
@@ -200,6 +232,65 @@ export class CacheNode {
         },
       );
     }
+  }
+
+  /** The configuration in force (CONFIG SET changes are not reflected). */
+  get config(): NodeConfig {
+    return this.#config;
+  }
+
+  /**
+   * Applies settings that can change at run time (the rows of `SETTINGS`
+   * marked `runtime`), as SIGHUP does after reading the config file again:
+   * the memory limit's settings change in one step (lowering `maxmemory`
+   * evicts down to it at once; `"auto"` is resolved again). Settings that
+   * cannot change at run time are refused.
+   *
+   * @param change The settings to change.
+   * @throws {Error} When `change` names a setting that needs a restart.
+   */
+  reconfigure(change: Partial<NodeConfig>): void {
+    for (const key of Object.keys(change) as (keyof NodeConfig)[]) {
+      const s = SETTINGS.find((x) => x.key === key);
+      if (s === undefined || !s.runtime) {
+        throw new Error(
+          `Cannot change ${s?.name ?? key} on a running node: restart it`,
+        );
+      }
+    }
+    const memory: { -readonly [K in keyof MemoryLimit]?: MemoryLimit[K] } = {};
+    if (change.maxmemory !== undefined) {
+      if (change.maxmemory === "auto") {
+        this.#budget = memoryBudget(SYSTEM_MEMORY);
+        memory.maxmemory = this.#budget.maxmemory;
+      } else {
+        this.#budget = undefined;
+        memory.maxmemory = change.maxmemory;
+      }
+    }
+    if (change.maxmemoryPolicy !== undefined) {
+      memory.policy = change.maxmemoryPolicy;
+    }
+    if (change.maxmemorySamples !== undefined) {
+      memory.samples = change.maxmemorySamples;
+    }
+    if (change.lfuLogFactor !== undefined) {
+      memory.lfuLogFactor = change.lfuLogFactor;
+    }
+    if (change.lfuDecayTime !== undefined) {
+      memory.lfuDecayTime = change.lfuDecayTime;
+    }
+    if (Object.keys(memory).length > 0) {
+      this.#keyspace.configureMemory(memory);
+    }
+    if (change.maxclients !== undefined) {
+      this.#settings.maxclients = change.maxclients;
+    }
+    if (change.timeout !== undefined) this.#settings.timeout = change.timeout;
+    if (change.requirepass !== undefined) {
+      this.#settings.requirepass = change.requirepass;
+    }
+    this.#config = { ...this.#config, ...change };
   }
 
   /** The keyspace (for tests and introspection). */
@@ -273,6 +364,7 @@ export class CacheNode {
       () => this.#sampleMemory(),
       MEMORY_SAMPLE_MS,
     );
+    this.#idleTimer = setInterval(() => this.#closeIdle(), IDLE_CHECK_MS);
     this.#acceptLoops.push(this.#accept(listener, "binary"));
     log.info("Listening on {address} (binary protocol)", {
       address: this.address,
@@ -330,7 +422,94 @@ export class CacheNode {
     }
   }
 
+  /**
+   * Closes the connections idle for longer than `timeout` seconds, as
+   * Redis's `clientsCronHandleTimeout` does (silently).
+   */
+  #closeIdle(): void {
+    const timeout = this.#settings.timeout;
+    if (timeout <= 0) return;
+    const oldest = Date.now() - timeout * 1000;
+    for (const c of this.#connections) {
+      const session = c.session;
+      if ((session.lastActive ?? session.createdAt ?? 0) < oldest) {
+        log.debug("Closing client {id} from {peer}: idle for {timeout} s", {
+          id: session.id,
+          peer: session.peer,
+          timeout,
+        });
+        c.close();
+      }
+    }
+  }
+
+  /**
+   * Refuses a connection over `maxclients` as Redis does: `-ERR max number
+   * of clients reached`, then closes it. On the binary port the error is a
+   * reply frame to the client's first request (with its id and opcode, as
+   * every error on that port), if it comes within a second.
+   */
+  #refuse(conn: Deno.TcpConn, port: Port): void {
+    this.#stats.rejectedConnections = (this.#stats.rejectedConnections ?? 0) +
+      1;
+    log.debug("Refused a connection from {peer} on the {port} port: {why}", {
+      peer: `${(conn.remoteAddr as Deno.NetAddr).hostname}:${
+        (conn.remoteAddr as Deno.NetAddr).port
+      }`,
+      port,
+      why: MAX_CLIENTS_TEXT,
+    });
+    const limits = {
+      maxFrameBytes: this.#config.maxFrameBytes,
+      maxArgs: this.#config.maxArgs,
+    };
+    const done = (async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        let out: Uint8Array;
+        if (port === "resp") {
+          out = new TextEncoder().encode(`-${MAX_CLIENTS_TEXT}\r\n`);
+        } else {
+          timer = setTimeout(() => conn.close(), REFUSE_WAIT_MS);
+          const codec = new BinaryCodec(limits);
+          const buf = new Uint8Array(4096);
+          for (;;) {
+            const n = await conn.read(buf);
+            if (n === null) return;
+            codec.push(buf.subarray(0, n));
+            const frame = codec.next();
+            if (frame !== undefined) {
+              codec.writeReply(frame, error(MAX_CLIENTS_TEXT));
+              break;
+            }
+            if (codec.broken) break;
+          }
+          out = codec.take();
+        }
+        let written = 0;
+        while (written < out.length) {
+          written += await conn.write(out.subarray(written));
+        }
+      } catch {
+        // the peer left, or the wait ran out
+      } finally {
+        clearTimeout(timer);
+        try {
+          conn.close();
+        } catch {
+          // closed already
+        }
+      }
+    })();
+    this.#refusing.add(done);
+    done.then(() => this.#refusing.delete(done));
+  }
+
   #serve(conn: Deno.TcpConn, port: Port): void {
+    if (this.#connections.size >= this.#settings.maxclients) {
+      this.#refuse(conn, port);
+      return;
+    }
     try {
       conn.setNoDelay(true);
     } catch {
@@ -345,6 +524,7 @@ export class CacheNode {
       dialect: port === "binary" ? "binary" : "resp2",
       name: "",
       closeAfterReply: false,
+      authenticated: this.#settings.requirepass === "",
       local: `${local.hostname}:${local.port}`,
       createdAt: now,
       lastActive: now,
@@ -441,8 +621,10 @@ export class CacheNode {
     await Promise.race([Promise.all(this.#running), grace]);
     clearTimeout(timer);
     await Promise.all(this.#running);
+    await Promise.all(this.#refusing);
     this.#expiry.stop();
     clearInterval(this.#memoryTimer);
+    clearInterval(this.#idleTimer);
     log.info("Shut down");
   }
 }

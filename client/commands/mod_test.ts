@@ -12,6 +12,10 @@ const NOT_DECLARED: Readonly<Partial<Record<CommandName, string>>> = {
   // Written out on the client: it sends QUIT on every pooled connection of
   // every node (Pool.quit), then closes the client; not one routed command.
   QUIT: "CacheMirClient.quit()",
+  // Sent by the client itself on every new connection when it is given a
+  // password (the `password` option): authentication belongs to a
+  // connection, and the client pools them.
+  AUTH: "the password option",
   // Introspection for Redis tools (redis-cli, client libraries probing the
   // node); a caller can still send them with call().
   COMMAND: "call()",

@@ -25,6 +25,13 @@ export interface Session {
   name: string;
   /** Set by QUIT: the loop closes the connection once this reply is written. */
   closeAfterReply: boolean;
+  /**
+   * `false` while the connection must still authenticate (the node has a
+   * password and AUTH has not succeeded): only `noauth` commands run.
+   * Absent or `true`: authenticated (a connection made while the node had
+   * no password is, as in Redis, even if one is set later).
+   */
+  authenticated?: boolean;
   /** The address `host:port` the client connected to (CLIENT LIST's `laddr`). */
   readonly local?: string;
   /** When the connection was accepted, ms since the epoch. */

@@ -1,6 +1,6 @@
 /**
  * Connection and server commands: PING, ECHO, HELLO, QUIT, DBSIZE,
- * FLUSHALL, FLUSHDB, CLIENT, SELECT, RESET.
+ * FLUSHALL, FLUSHDB, CLIENT, SELECT, RESET (AUTH is in `auth.ts`).
  *
  * HELLO has two dialects. On the binary port its arguments are the protocol
  * versions the client speaks and its reply is the map of protocol/README.md
@@ -38,6 +38,7 @@ import {
 } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
+import { authenticate, NOAUTH_HELLO, requiredPassword } from "./auth.ts";
 
 const PONG: StatusReply = Object.freeze(status("PONG"));
 const PING_ARITY: ErrorReply = arityError("ping");
@@ -120,11 +121,6 @@ const PROTOVER_NOT_INTEGER: ErrorReply = Object.freeze(
 const NOPROTO_RESP: ErrorReply = Object.freeze(
   error("NOPROTO unsupported protocol version"),
 );
-const WRONGPASS: ErrorReply = Object.freeze(
-  error(
-    "WRONGPASS invalid username-password pair or user is disabled.",
-  ),
-);
 const BAD_CLIENT_NAME: ErrorReply = Object.freeze(
   error(
     "ERR Client names cannot contain spaces, newlines or special characters.",
@@ -141,14 +137,19 @@ function isValidClientAttr(value: string): boolean {
 }
 
 /**
- * HELLO on a RESP connection, as Redis 7 answers it. CacheMir has no users:
- * `AUTH default <any password>` succeeds (Redis's default `nopass` user),
- * any other user is refused.
+ * HELLO on a RESP connection, as Redis 7 answers it. CacheMir's one user is
+ * Redis's `default`: `AUTH default <password>` authenticates the
+ * connection (any password when the node has none, as Redis's `nopass`
+ * user), any other user is refused. Before the connection authenticated,
+ * HELLO without AUTH is refused with Redis's `NOAUTH HELLO ...`.
  */
 function helloResp(ctx: CommandContext, args: string[]): Reply {
   const session = ctx.session;
   let version = 0;
   let next = 0;
+  let user: string | undefined;
+  let password = "";
+  let name: string | undefined;
   if (args.length >= 1) {
     const v = parseInt64(args[0]);
     if (v === undefined) return PROTOVER_NOT_INTEGER;
@@ -160,17 +161,25 @@ function helloResp(ctx: CommandContext, args: string[]): Reply {
     const more = args.length - 1 - j;
     const opt = args[j];
     if (isWord(opt, "auth") && more >= 2) {
-      if (args[j + 1] !== "default") return WRONGPASS;
+      user = args[j + 1];
+      password = args[j + 2];
       j += 2;
     } else if (isWord(opt, "setname") && more >= 1) {
-      const name = args[j + 1];
+      name = args[j + 1];
       if (!isValidClientAttr(name)) return BAD_CLIENT_NAME;
-      session.name = name;
       j++;
     } else {
       return error(`ERR Syntax error in HELLO option '${printable(opt)}'`);
     }
   }
+  if (user !== undefined) {
+    const refused = authenticate(ctx, user, password);
+    if (refused !== undefined) return refused;
+  }
+  if (session.authenticated === false && requiredPassword(ctx) !== "") {
+    return NOAUTH_HELLO;
+  }
+  if (name !== undefined) session.name = name;
   if (version !== 0) session.dialect = version === 3 ? "resp3" : "resp2";
   return map([
     [bytes("server"), bytes("cachemir")],
@@ -353,9 +362,15 @@ function selectCommand(_ctx: CommandContext, args: string[]): Reply {
 
 const RESET_REPLY: StatusReply = Object.freeze(status("RESET"));
 
-/** RESET: back to a fresh connection's state (RESP2, no name), replies RESET. */
+/**
+ * RESET: back to a fresh connection's state (RESP2, no name, and not
+ * authenticated when the node has a password), replies RESET.
+ */
 function resetCommand(ctx: CommandContext, _args: string[]): Reply {
   const session = ctx.session;
+  if (session.authenticated !== undefined) {
+    session.authenticated = requiredPassword(ctx) === "";
+  }
   if (session.dialect !== "binary") session.dialect = "resp2";
   session.name = "";
   session.libName = "";

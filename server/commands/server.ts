@@ -7,10 +7,11 @@
  * arity, flags, key positions, ACL categories, tips, key specs,
  * subcommands), derived from the shared protocol table. CONFIG GET reports
  * the settings a Redis tool asks about (`save` and `appendonly`: CacheMir
- * never persists) and the memory limit; CONFIG SET changes the memory limit
- * (`maxmemory`, `maxmemory-policy`, `maxmemory-samples`, `lfu-log-factor`,
- * `lfu-decay-time`) at run time and accepts only the values the other
- * settings already have.
+ * never persists), the memory limit and the node's limits; CONFIG SET
+ * changes the memory limit (`maxmemory`, `maxmemory-policy`,
+ * `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time`) and the node's
+ * runtime settings (`maxclients`, `timeout`, `requirepass`) at run time and accepts only
+ * the values the other settings already have.
  *
  * @module
  */
@@ -31,7 +32,7 @@ import {
   set,
   status,
 } from "@cachemir/protocol";
-import type { CommandContext, Handler } from "./types.ts";
+import type { CommandContext, Handler, RuntimeSettings } from "./types.ts";
 import { asciiUpper, isWord, printable, SYNTAX_ERROR } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
 import { Glob } from "../store/glob.ts";
@@ -68,6 +69,7 @@ function groupOf(info: CommandInfo): string {
 }
 
 const CONNECTION_GROUP = new Set([
+  "AUTH",
   "HELLO",
   "PING",
   "ECHO",
@@ -361,6 +363,13 @@ function commandCommand(ctx: CommandContext, args: string[]): Reply {
  */
 type MemorySetter = (value: string) => Partial<MemoryLimit> | string;
 
+/**
+ * A node setting CONFIG SET can change: parses a value into a change of the
+ * node's runtime settings, or returns the text Redis puts after ` - ` when
+ * it refuses the value.
+ */
+type NodeSetter = (value: string) => Partial<RuntimeSettings> | string;
+
 /** One setting CONFIG GET reports. */
 interface Setting {
   readonly name: string;
@@ -369,6 +378,8 @@ interface Setting {
   readonly mutable: boolean;
   /** How CONFIG SET changes it, for the memory limit's settings. */
   readonly set?: MemorySetter;
+  /** How CONFIG SET changes it, for the node's runtime settings. */
+  readonly setNode?: NodeSetter;
 }
 
 const INT_MAX = 2147483647;
@@ -391,6 +402,33 @@ function intSetting(
     }
     return { [field]: Number(n) };
   };
+}
+
+/** An integer setting of the node, refused with Redis's texts. */
+function nodeIntSetting(
+  min: number,
+  max: number,
+  field: "maxclients" | "timeout",
+): NodeSetter {
+  return (value) => {
+    const n = parseInt64(value);
+    if (n === undefined) return "argument couldn't be parsed into an integer";
+    if (n < min || n > max) {
+      return `argument must be between ${min} and ${max} inclusive`;
+    }
+    return { [field]: Number(n) };
+  };
+}
+
+/** The defaults CONFIG GET reports without a node (tests). */
+const RUNTIME_DEFAULTS: RuntimeSettings = Object.freeze({
+  maxclients: 10000,
+  timeout: 0,
+  requirepass: "",
+});
+
+function runtime(ctx: CommandContext): RuntimeSettings {
+  return ctx.node.settings ?? RUNTIME_DEFAULTS;
 }
 
 const POLICY_NAMES = [
@@ -456,7 +494,26 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(ctx.node.respPort || ctx.node.port || 0),
     mutable: true,
   },
-  { name: "timeout", value: () => "0", mutable: true },
+  {
+    name: "timeout",
+    value: (ctx) => String(runtime(ctx).timeout),
+    mutable: true,
+    setNode: nodeIntSetting(0, INT_MAX, "timeout"),
+  },
+  {
+    name: "maxclients",
+    value: (ctx) => String(runtime(ctx).maxclients),
+    mutable: true,
+    setNode: nodeIntSetting(1, 4294967295, "maxclients"),
+  },
+  {
+    // As in Redis: a new password applies to connections made from now on
+    // (and to RESET ones); connections authenticated before stay so.
+    name: "requirepass",
+    value: (ctx) => runtime(ctx).requirepass,
+    mutable: true,
+    setNode: (value) => ({ requirepass: value }),
+  },
   { name: "hz", value: () => "10", mutable: true },
   {
     name: "proto-max-bulk-len",
@@ -525,6 +582,7 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
     settings.push(s);
   }
   let patch: Partial<MemoryLimit> | undefined;
+  let nodePatch: Partial<RuntimeSettings> | undefined;
   for (let j = 0; j < settings.length; j++) {
     const s = settings[j];
     const value = args[2 + 2 * j];
@@ -532,11 +590,16 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
       const change = s.set(value);
       if (typeof change === "string") return configSetError(s.name, change);
       patch = { ...patch, ...change };
+    } else if (s.setNode !== undefined && ctx.node.settings !== undefined) {
+      const change = s.setNode(value);
+      if (typeof change === "string") return configSetError(s.name, change);
+      nodePatch = { ...nodePatch, ...change };
     } else if (value !== s.value(ctx)) {
       return configSetError(s.name, "CacheMir cannot change this setting");
     }
   }
   if (patch !== undefined) ctx.store.configureMemory(patch);
+  if (nodePatch !== undefined) Object.assign(ctx.node.settings!, nodePatch);
   return OK;
 }
 
@@ -550,6 +613,8 @@ function configResetstat(ctx: CommandContext): Reply {
     stats.commandsProcessed = 0;
     stats.connectionsReceived = 0;
     stats.peakMemory = ctx.store.usedMemory;
+    stats.rejectedConnections = 0;
+    stats.authFailures = 0;
   }
   ctx.store.resetStats();
   return OK;
@@ -693,6 +758,8 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
   stats: (ctx) => [
     `total_connections_received:${ctx.node.stats?.connectionsReceived ?? 0}`,
     `total_commands_processed:${ctx.node.stats?.commandsProcessed ?? 0}`,
+    `rejected_connections:${ctx.node.stats?.rejectedConnections ?? 0}`,
+    `acl_access_denied_auth:${ctx.node.stats?.authFailures ?? 0}`,
     `expired_keys:${ctx.store.expiredKeys}`,
     `evicted_keys:${ctx.store.evictedKeys}`,
   ],

@@ -30,6 +30,7 @@ import type {
 import type { Keyspace } from "../store/keyspace.ts";
 import { arityError, asciiUpper, printable } from "./common.ts";
 import { CONNECTION_HANDLERS } from "./connection.ts";
+import { AUTH_HANDLERS, NOAUTH } from "./auth.ts";
 import { SERVER_HANDLERS } from "./server.ts";
 import { KEY_HANDLERS } from "./keys.ts";
 import { STRING_DIRECT_HANDLERS, STRING_HANDLERS } from "./strings.ts";
@@ -40,6 +41,7 @@ import { SET_DIRECT_HANDLERS, SET_HANDLERS } from "./sets.ts";
 /** Every handler this node has, by upper-case command name. */
 export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   ...CONNECTION_HANDLERS,
+  ...AUTH_HANDLERS,
   ...SERVER_HANDLERS,
   ...STRING_HANDLERS,
   ...KEY_HANDLERS,
@@ -159,6 +161,8 @@ interface TableSpec extends CommandSpec {
   readonly makesRoom: boolean;
   /** Refused with OOM when the store is still over its limit. */
   readonly denyoom: boolean;
+  /** Runs before the connection authenticated (AUTH, HELLO, QUIT, RESET). */
+  readonly noauth: boolean;
 }
 
 /**
@@ -238,6 +242,7 @@ export class CommandTable {
         ...(direct === undefined ? {} : { direct }),
         makesRoom: denyoom || info.flags.includes("write"),
         denyoom,
+        noauth: info.flags.includes("noauth"),
       });
       this.#specs.push(spec);
       if (hasOpcode) this.#byOpcode[info.opcode] = spec;
@@ -306,8 +311,10 @@ export class CommandTable {
   }
 
   /**
-   * What every command goes through before it runs: the arity check, and
-   * room made in memory before a write.
+   * What every command goes through before it runs: the arity check, the
+   * authentication check (a connection that must still AUTH runs only the
+   * `noauth` commands; the others get Redis's `NOAUTH Authentication
+   * required.`), and room made in memory before a write.
    *
    * @returns The refusal, or `undefined` when the command may run.
    */
@@ -320,7 +327,14 @@ export class CommandTable {
     if (arity > 0 ? argc !== arity : argc < -arity) {
       return this.#arityErrors.get(spec.name) ?? arityError(spec.name);
     }
-    ctx.session.lastCommand = spec.name;
+    const session = ctx.session;
+    if (
+      session.authenticated === false && !(spec as TableSpec).noauth &&
+      (ctx.node.settings?.requirepass ?? "") !== ""
+    ) {
+      return NOAUTH;
+    }
+    session.lastCommand = spec.name;
     if (
       (spec as TableSpec).makesRoom &&
       !roomFor(ctx.store, (spec as TableSpec).denyoom)

@@ -20,6 +20,24 @@ export interface NodeStats {
   commandsProcessed: number;
   /** The most `used_memory` seen (INFO's `used_memory_peak`), in bytes. */
   peakMemory?: number;
+  /** Connections refused over `maxclients` (INFO's `rejected_connections`). */
+  rejectedConnections?: number;
+  /** AUTH and HELLO AUTH attempts refused (INFO's `acl_access_denied_auth`). */
+  authFailures?: number;
+}
+
+/**
+ * The node's settings that CONFIG SET (and SIGHUP) change at run time
+ * besides the memory limit (which the keyspace holds): one object the node
+ * and the commands share, read where each takes effect.
+ */
+export interface RuntimeSettings {
+  /** Most client connections at once; one more is refused. */
+  maxclients: number;
+  /** Seconds a connection may stay idle before it is closed; 0 = never. */
+  timeout: number;
+  /** The default user's password; "" = none (every connection is authenticated). */
+  requirepass: string;
 }
 
 /** Facts about the node that some commands report (HELLO, INFO). */
@@ -44,6 +62,13 @@ export interface NodeInfo {
   readonly clients?: () => Iterable<Session>;
   /** The commands the node implements (COMMAND); the protocol's table when absent. */
   readonly commands?: readonly CommandInfo[];
+  /** The settings that change at run time; absent without a node (tests). */
+  readonly settings?: RuntimeSettings;
+  /**
+   * Told of every refused AUTH (or HELLO AUTH): the node counts and logs
+   * it with the peer's address.
+   */
+  readonly onAuthFailure?: (session: Session) => void;
 }
 
 /** Everything a handler may use. */

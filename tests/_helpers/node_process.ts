@@ -43,18 +43,20 @@ export function freePort(): number {
  *
  * @param args Extra flags for server/main.ts.
  * @param timeoutMs How long to wait for the listening line.
+ * @param env Environment variables added to the test's (`CACHEMIR_*`...).
  * @returns The running process.
  */
 export async function startNodeProcess(
   args: string[] = [],
   timeoutMs = 15_000,
+  env: Record<string, string> = {},
 ): Promise<NodeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, "--port", "0", ...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
   }).spawn();
   let text = "";
   const decoder = new TextDecoder();

@@ -26,10 +26,14 @@ export interface RedisProcess {
  * waits until it answers PING.
  *
  * @param timeoutMs How long to wait for it.
+ * @param extraArgs More flags for redis-server (`--requirepass p`...).
  * @returns The process.
  * @throws {Error} When it does not start.
  */
-export async function startRedis(timeoutMs = 10_000): Promise<RedisProcess> {
+export async function startRedis(
+  timeoutMs = 10_000,
+  extraArgs: readonly string[] = [],
+): Promise<RedisProcess> {
   let lastError = "";
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = freePort();
@@ -47,6 +51,7 @@ export async function startRedis(timeoutMs = 10_000): Promise<RedisProcess> {
         "no",
         "--loglevel",
         "warning",
+        ...extraArgs,
       ],
       stdin: "null",
       stdout: "piped",
@@ -61,7 +66,11 @@ export async function startRedis(timeoutMs = 10_000): Promise<RedisProcess> {
         const c = await RespClient.connect(port);
         const pong = await c.call("PING");
         c.close();
-        if ((pong as { status?: string }).status === "PONG") {
+        // With --requirepass, NOAUTH says it is up as well as PONG does.
+        if (
+          (pong as { status?: string }).status === "PONG" ||
+          (pong as { error?: string }).error?.startsWith("NOAUTH")
+        ) {
           return {
             port,
             async stop() {

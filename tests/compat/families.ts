@@ -35,6 +35,8 @@ export const NOT_COMPARED: Readonly<Record<string, string>> = Object.freeze({
   QUIT: "closes the connection (tested in tests/server_resp_test.ts)",
   INFO: "describes the server: versions, ports, memory differ by nature",
   TIME: "the clock: no two reads agree",
+  AUTH:
+    "needs servers with a password and fresh connections: compared in tests/compat/auth_test.ts, with and without one",
 });
 
 /**
