@@ -5,19 +5,20 @@ import { encodeRequest, FrameWriter } from "./frame_writer.ts";
 import { decodeRequest } from "./request_decoder.ts";
 import type { Frame, FrameError } from "./types.ts";
 
+/** A frame as a plain object with its own payload (a view is reused). */
+function plainFrame(f: Frame | FrameError): Frame | FrameError {
+  return "kind" in f ? f : {
+    version: f.version,
+    flags: f.flags,
+    opcode: f.opcode,
+    id: f.id,
+    payload: f.payload.slice(),
+  };
+}
+
 function drain(d: FrameDecoder): (Frame | FrameError)[] {
   const out: (Frame | FrameError)[] = [];
-  for (let f = d.next(); f !== undefined; f = d.next()) {
-    out.push(
-      "kind" in f ? f : {
-        version: f.version,
-        flags: f.flags,
-        opcode: f.opcode,
-        id: f.id,
-        payload: f.payload.slice(),
-      },
-    );
-  }
+  for (let f = d.next(); f !== undefined; f = d.next()) out.push(plainFrame(f));
   return out;
 }
 
@@ -237,15 +238,7 @@ Deno.test("FrameDecoder with views returns one reused FrameView, decoding as fra
           "payload is bytes[start..start + length)",
         );
       }
-      b.push(
-        "kind" in f ? f : {
-          version: f.version,
-          flags: f.flags,
-          opcode: f.opcode,
-          id: f.id,
-          payload: f.payload.slice(),
-        },
-      );
+      b.push(plainFrame(f));
     }
     assert.deepEqual(b, a);
   }

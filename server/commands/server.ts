@@ -395,13 +395,22 @@ function intSetting(
   field: "samples" | "lfuLogFactor" | "lfuDecayTime",
 ): MemorySetter {
   return (value) => {
-    const n = parseInt64(value);
-    if (n === undefined) return "argument couldn't be parsed into an integer";
-    if (n < min || n > max) {
-      return `argument must be between ${min} and ${max} inclusive`;
-    }
-    return { [field]: Number(n) };
+    const n = boundedInt(value, min, max);
+    return typeof n === "string" ? n : { [field]: n };
   };
+}
+
+/**
+ * An integer CONFIG SET value within bounds, or the text Redis puts after
+ * ` - ` when it is not one.
+ */
+function boundedInt(value: string, min: number, max: number): number | string {
+  const n = parseInt64(value);
+  if (n === undefined) return "argument couldn't be parsed into an integer";
+  if (n < min || n > max) {
+    return `argument must be between ${min} and ${max} inclusive`;
+  }
+  return Number(n);
 }
 
 /** An integer setting of the node, refused with Redis's texts. */
@@ -411,12 +420,8 @@ function nodeIntSetting(
   field: "maxclients" | "timeout",
 ): NodeSetter {
   return (value) => {
-    const n = parseInt64(value);
-    if (n === undefined) return "argument couldn't be parsed into an integer";
-    if (n < min || n > max) {
-      return `argument must be between ${min} and ${max} inclusive`;
-    }
-    return { [field]: Number(n) };
+    const n = boundedInt(value, min, max);
+    return typeof n === "string" ? n : { [field]: n };
   };
 }
 
