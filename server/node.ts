@@ -156,6 +156,10 @@ export class CacheNode {
     this.#info = {
       version: VERSION,
       startedAt: Date.now(),
+      runId: Array.from(
+        crypto.getRandomValues(new Uint8Array(20)),
+        (b) => b.toString(16).padStart(2, "0"),
+      ).join(""),
       maxFrameBytes: this.#config.maxFrameBytes,
       maxArgs: this.#config.maxArgs,
       host: this.#config.host,

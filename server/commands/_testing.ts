@@ -61,6 +61,7 @@ export function harness(
     node: {
       version: "0.1.0",
       startedAt: 0,
+      runId: "5".repeat(40),
       maxFrameBytes: 16 * 1024 * 1024,
       maxArgs: 1024 * 1024,
     },

@@ -112,6 +112,7 @@ function helloBinary(ctx: CommandContext, args: string[]): Reply {
     [bytes("features"), array([bytes("call")])],
     [bytes("max-frame-bytes"), int(node.maxFrameBytes)],
     [bytes("max-args"), int(node.maxArgs)],
+    [bytes("run-id"), bytes(node.runId ?? "")],
   ]);
 }
 

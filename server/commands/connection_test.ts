@@ -63,6 +63,7 @@ Deno.test("HELLO on the binary port answers the protocol map", () => {
     ["features", ["call"]],
     ["max-frame-bytes", 16 * 1024 * 1024],
     ["max-args", 1024 * 1024],
+    ["run-id", "5".repeat(40)],
   ];
   assert.deepEqual(h.call("HELLO"), expected);
   assert.deepEqual(h.call("HELLO", "1"), expected);

@@ -738,6 +738,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
       `os:${Deno.build.os} ${Deno.build.arch}`,
       "arch_bits:64",
       `process_id:${Deno.pid}`,
+      `run_id:${node.runId ?? ""}`,
       `tcp_port:${node.respPort || node.port || 0}`,
       `uptime_in_seconds:${uptime}`,
       `uptime_in_days:${Math.floor(uptime / 86400)}`,

@@ -46,6 +46,11 @@ export interface NodeInfo {
   readonly version: string;
   /** When the node started, ms since the epoch. */
   readonly startedAt: number;
+  /**
+   * 40 random hex digits chosen when the node starts, as Redis's `run_id`:
+   * a client that sees it change knows the node restarted (and is empty).
+   */
+  readonly runId?: string;
   /** The largest frame payload accepted, in bytes. */
   readonly maxFrameBytes: number;
   /** The most arguments accepted in one request. */
