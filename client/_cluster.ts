@@ -11,6 +11,7 @@ import {
   array,
   bytes,
   type CommandInfo,
+  commandInfo,
   hasFlag,
   keyPositions,
   NULL,
@@ -21,6 +22,7 @@ import {
 import type { CacheMirClientOptions, NodeSpec } from "./options.ts";
 import {
   type Arg,
+  ClientConnection,
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_REPLY_BYTES,
@@ -78,6 +80,27 @@ const asReply: ReplyTransform<Reply> = (reply) => reply;
 const SCAN_NODES = 1024n;
 
 /** A split command's keys that go to the same node(s). */
+/**
+ * What a client wrote elsewhere while one node was down: the keys, and for
+ * each stand-in the keys it holds copies of; or only that there were more
+ * than `failoverKeyMemory`.
+ */
+interface FailedOver {
+  /** Keys to delete from the node when it returns. */
+  readonly keys: Key[];
+  /** Stand-in address to the keys written to it. */
+  readonly standIns: Map<string, Key[]>;
+  /** More keys than remembered: flush the returning node. */
+  overflow: boolean;
+}
+
+/** Keys deleted per DEL when a node returns. */
+const CLEANUP_BATCH = 500;
+
+const OPCODE_DEL = commandInfo("DEL").opcode;
+const OPCODE_FLUSHALL = commandInfo("FLUSHALL").opcode;
+const OPCODE_PEXPIRE = commandInfo("PEXPIRE").opcode;
+
 interface Group {
   /** Where: one node, or a key's replicas for a replicated write. */
   readonly targets: NodeState[];
@@ -120,6 +143,12 @@ export class Cluster {
   #retry: RetryPolicy;
   #nodeOptions: NodeOptions;
   #drainMs: number;
+  /** Member nodes that are down now. */
+  #down = 0;
+  #failoverTtlMs: number;
+  #failoverKeyMemory: number;
+  /** By node address: what was written elsewhere while it was down. */
+  #failedOver = new Map<string, FailedOver>();
   #emit: (event: Event) => void;
   #closing: Promise<void> | undefined;
   #sleeps = new Map<ReturnType<typeof setTimeout>, () => void>();
@@ -197,17 +226,32 @@ export class Cluster {
       ),
       onDown: (node, error) => {
         if (member(node)) {
+          this.#down++;
           this.#emit(new NodeEvent("nodeDown", node.address, error));
         }
       },
       onUp: (node) => {
-        if (member(node)) this.#emit(new NodeEvent("nodeUp", node.address));
+        if (member(node)) {
+          this.#down--;
+          this.#emit(new NodeEvent("nodeUp", node.address));
+        }
       },
+      readmit: (node, restarted) => this.#readmit(node, restarted),
       onError: (node, error) => {
         if (member(node)) this.#emit(new ClientErrorEvent(error, node.address));
       },
     };
     this.#retry = retryPolicy(options.retry);
+    this.#failoverTtlMs = positiveMs(
+      "failoverTtlMs",
+      options.failoverTtlMs,
+      60_000,
+    );
+    this.#failoverKeyMemory = positiveInteger(
+      "failoverKeyMemory",
+      options.failoverKeyMemory,
+      100_000,
+    );
     this.#replicas = positiveInteger("replicas", options.replicas, 1, 16);
     const onNodeDown = options.onNodeDown ?? "remap";
     if (onNodeDown !== "remap" && onNodeDown !== "fail") {
@@ -298,6 +342,135 @@ export class Cluster {
     this.#only = this.#nodes.size === 1
       ? this.#nodes.values().next().value
       : undefined;
+    let down = 0;
+    for (const node of this.#nodes.values()) if (!node.up) down++;
+    this.#down = down;
+    for (const address of this.#failedOver.keys()) {
+      if (!this.#nodes.has(address)) this.#failedOver.delete(address);
+    }
+  }
+
+  // ------------------------------------------------------------- failover
+
+  /**
+   * A write about to go to `targets` while some node is down: when the key's
+   * own node(s) are down, remembers the key for their return and returns the
+   * stand-ins among `targets` (their copies get the TTL cap once the write
+   * succeeded), else `undefined`.
+   */
+  #failoverWrite(
+    key: Key,
+    targets: readonly NodeState[],
+  ): NodeState[] | undefined {
+    const home = this.#locator.successors(key, this.#replicas);
+    let standIns: NodeState[] | undefined;
+    for (const node of targets) {
+      if (!home.includes(node.address)) (standIns ??= []).push(node);
+    }
+    if (standIns === undefined) return undefined;
+    for (const address of home) {
+      const node = this.#nodes.get(address);
+      if (node === undefined || node.up) continue;
+      let record = this.#failedOver.get(address);
+      if (record === undefined) {
+        record = { keys: [], standIns: new Map(), overflow: false };
+        this.#failedOver.set(address, record);
+      }
+      if (record.overflow) continue;
+      if (record.keys.length >= this.#failoverKeyMemory) {
+        record.overflow = true;
+        record.keys.length = 0;
+        record.standIns.clear();
+        continue;
+      }
+      record.keys.push(key);
+      for (const standIn of standIns) {
+        let keys = record.standIns.get(standIn.address);
+        if (keys === undefined) {
+          keys = [];
+          record.standIns.set(standIn.address, keys);
+        }
+        keys.push(key);
+      }
+    }
+    return standIns;
+  }
+
+  /** Caps the TTL of a key's copies on stand-ins (PEXPIRE ... LT). */
+  #capTtl(key: Key, standIns: readonly NodeState[]): void {
+    const ttl = String(this.#failoverTtlMs);
+    for (const node of standIns) {
+      node.send(OPCODE_PEXPIRE, [key, ttl, "LT"], asReply).catch((e) =>
+        this.#emit(new ClientErrorEvent(e as Error, node.address))
+      );
+    }
+  }
+
+  /**
+   * Before a node that was down is used again: unless it restarted (empty),
+   * deletes from it the keys this client wrote elsewhere meanwhile, and
+   * their copies from the stand-ins; past `failoverKeyMemory` keys, flushes
+   * it. Rejects (the node stays down) when that fails.
+   */
+  async #readmit(node: NodeState, restarted: boolean): Promise<void> {
+    const record = this.#failedOver.get(node.address);
+    if (record === undefined) return;
+    if (!restarted) {
+      if (record.overflow) {
+        this.#emit(
+          new ClientErrorEvent(
+            new ConnectionError(
+              node.address,
+              `Flushing ${node.address} before using it again: more than ${this.#failoverKeyMemory} keys (failoverKeyMemory) were written elsewhere while it was down`,
+            ),
+            node.address,
+          ),
+        );
+        await this.#onFreshConnection(
+          node,
+          (conn) => conn.send(OPCODE_FLUSHALL, [], asReply).then(() => {}),
+        );
+      } else {
+        await this.#deleteKeys(node, record.keys);
+      }
+    }
+    for (const [address, keys] of record.standIns) {
+      const standIn = this.#nodes.get(address);
+      if (standIn !== undefined && standIn.up) {
+        await this.#deleteKeys(standIn, keys);
+      }
+    }
+    this.#failedOver.delete(node.address);
+  }
+
+  /** DEL of `keys` on a node, in batches, over a connection of its own. */
+  #deleteKeys(node: NodeState, keys: readonly Key[]): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    return this.#onFreshConnection(node, async (conn) => {
+      for (let i = 0; i < keys.length; i += CLEANUP_BATCH) {
+        await conn.send(
+          OPCODE_DEL,
+          keys.slice(i, i + CLEANUP_BATCH),
+          asReply,
+        );
+      }
+    });
+  }
+
+  /** Runs `work` on a new connection to the node (it may be down for routing). */
+  async #onFreshConnection(
+    node: NodeState,
+    work: (conn: ClientConnection) => Promise<void>,
+  ): Promise<void> {
+    const conn = await ClientConnection.connect(
+      node.target,
+      this.#nodeOptions.connection,
+    );
+    try {
+      await work(conn);
+    } finally {
+      await conn.close();
+    }
   }
 
   /**
@@ -545,7 +718,14 @@ export class Cluster {
       };
       node.sendWith(info.opcode, args, transform, resolve, nextCopy);
     } else {
-      node.sendWith(info.opcode, args, transform, resolve, fail);
+      const standIns = this.#down > 0 && hasFlag(info, "write")
+        ? this.#failoverWrite(key, [node])
+        : undefined;
+      const done = standIns === undefined ? resolve : (value: T): void => {
+        this.#capTtl(key, standIns);
+        resolve(value);
+      };
+      node.sendWith(info.opcode, args, transform, done, fail);
     }
     return promise;
   }
@@ -568,7 +748,15 @@ export class Cluster {
   ): Promise<T> {
     const node = this.#target(info, key);
     if (node instanceof Error) return Promise.reject(node);
-    return node.send(info.opcode, args, transform);
+    const standIns = this.#down > 0 && hasFlag(info, "write")
+      ? this.#failoverWrite(key, [node])
+      : undefined;
+    const sent = node.send(info.opcode, args, transform);
+    if (standIns === undefined) return sent;
+    return sent.then((value) => {
+      this.#capTtl(key, standIns);
+      return value;
+    });
   }
 
   /** One attempt of a write to the key's replicas, routed now. */
@@ -580,7 +768,15 @@ export class Cluster {
   ): Promise<T> {
     const targets = this.#writeTargets(info, key);
     if (targets instanceof Error) return Promise.reject(targets);
-    return this.#sendAll(targets, info, args, transform);
+    const standIns = this.#down > 0
+      ? this.#failoverWrite(key, targets)
+      : undefined;
+    const sent = this.#sendAll(targets, info, args, transform);
+    if (standIns === undefined) return sent;
+    return sent.then((value) => {
+      this.#capTtl(key, standIns);
+      return value;
+    });
   }
 
   /** The node that serves a key now: its owner, or where failover sends it. */
@@ -862,7 +1058,18 @@ export class Cluster {
       if (plan instanceof Error) throw plan;
       if (plan.length > 1) return this.#splitParts(info, args, plan);
       try {
-        return await this.#sendAll(plan[0].targets, info, args, asReply);
+        const targets = plan[0].targets;
+        if (this.#down === 0 || !hasFlag(info, "write")) {
+          return await this.#sendAll(targets, info, args, asReply);
+        }
+        const caps: [Key, NodeState[]][] = [];
+        for (const at of this.#positions(info, args)) {
+          const standIns = this.#failoverWrite(args[at], targets);
+          if (standIns !== undefined) caps.push([args[at], standIns]);
+        }
+        const reply = await this.#sendAll(targets, info, args, asReply);
+        for (const [key, standIns] of caps) this.#capTtl(key, standIns);
+        return reply;
       } catch (e) {
         if (
           this.#replicas > 1 && !hasFlag(info, "write") && isNetworkError(e) &&

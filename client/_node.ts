@@ -14,6 +14,7 @@ import {
   type ConnectionTarget,
   DEFAULT_CONNECT_TIMEOUT_MS,
   formatAddress,
+  parseHello,
   type ReplyTransform,
 } from "./connection.ts";
 import { NodeDownError, TimeoutError } from "./errors.ts";
@@ -93,11 +94,19 @@ export interface NodeOptions extends
   readonly onDown?: (node: NodeState, error: Error) => void;
   /** Called when a down node answers its health check. */
   readonly onUp?: (node: NodeState) => void;
+  /**
+   * Called when a down node answered its health check, before it is used
+   * again: `restarted` tells whether its run id changed (it restarted, and
+   * is empty). The node stays down, and is checked again later, while the
+   * returned promise rejects.
+   */
+  readonly readmit?: (node: NodeState, restarted: boolean) => Promise<void>;
   /** Called with background errors (a pooled connection lost or refused). */
   readonly onError?: (node: NodeState, error: Error) => void;
 }
 
 const OPCODE_PING = commandInfo("PING").opcode;
+const OPCODE_HELLO = commandInfo("HELLO").opcode;
 const OPCODE_AUTH = commandInfo("AUTH").opcode;
 
 /**
@@ -123,6 +132,9 @@ export class NodeState {
   #intervalMs: number;
   #onDown: ((node: NodeState, error: Error) => void) | undefined;
   #onUp: ((node: NodeState) => void) | undefined;
+  #readmit: NodeOptions["readmit"];
+  #onError: NodeOptions["onError"];
+  #runId = "";
   #state: NodeHealth = "up";
   #failures = 0;
   #requests = 0;
@@ -150,13 +162,21 @@ export class NodeState {
       DEFAULT_HEALTH_CHECK_INTERVAL_MS;
     this.#onDown = options.onDown;
     this.#onUp = options.onUp;
+    this.#readmit = options.readmit;
     const onError = options.onError;
+    this.#onError = onError;
+    const connect = options.connect ?? ClientConnection.connect;
     this.pool = new Pool(this.target, {
       connection: options.connection,
       maxConnections: options.maxConnections,
       maxInFlight: options.maxInFlight,
       acquireTimeoutMs: options.acquireTimeoutMs,
-      connect: options.connect,
+      connect: async (target, connectionOptions) => {
+        const conn = await connect(target, connectionOptions);
+        const runId = conn.hello?.runId;
+        if (runId) this.#runId = runId;
+        return conn;
+      },
       onSettle: this.#onSettle,
       onConnectionError: onError === undefined
         ? undefined
@@ -172,6 +192,11 @@ export class NodeState {
   /** `up` or `down`. */
   get state(): NodeHealth {
     return this.#state;
+  }
+
+  /** The node's run id as its last HELLO said ("" before one answered). */
+  get runId(): string {
+    return this.#runId;
   }
 
   /**
@@ -273,6 +298,7 @@ export class NodeState {
       DEFAULT_CONNECT_TIMEOUT_MS;
     const timer = setTimeout(() => abort.abort(), connectTimeoutMs);
     let ok = false;
+    let runId = "";
     try {
       const tcp = await Deno.connect({
         hostname: this.target.hostname,
@@ -289,6 +315,8 @@ export class NodeState {
         });
         this.#probeConn = conn;
         try {
+          // HELLO says whether the node restarted (another run id).
+          runId = (await conn.send(OPCODE_HELLO, ["1"], parseHello)).runId;
           const password = this.#connection.password;
           if (password !== undefined) {
             // Refused (WRONGPASS): the node is up, the PING below fails.
@@ -311,8 +339,28 @@ export class NodeState {
       this.#probeAbort = undefined;
     }
     if (this.#closed) return;
+    if (ok) ok = await this.#readmitted(runId);
+    if (this.#closed) return;
     if (ok) this.#markUp();
     else this.#scheduleProbe();
+  }
+
+  /**
+   * Runs the `readmit` hook for a node that answered; `false` (and the error
+   * reported) when it failed: the node stays down.
+   */
+  async #readmitted(runId: string): Promise<boolean> {
+    const restarted = this.#runId !== "" && runId !== "" &&
+      runId !== this.#runId;
+    if (runId !== "") this.#runId = runId;
+    if (this.#readmit === undefined) return true;
+    try {
+      await this.#readmit(this, restarted);
+      return true;
+    } catch (e) {
+      this.#onError?.(this, e instanceof Error ? e : new Error(String(e)));
+      return false;
+    }
   }
 
   #markUp(): void {

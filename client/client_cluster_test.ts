@@ -85,6 +85,8 @@ class KvNode {
         d.set(a[1], d.get(a[0])!);
         d.delete(a[0]);
         return OK;
+      case "PEXPIRE": // the TTL cap of a failover write (no expiry here)
+        return int(d.has(a[0]) ? 1 : 0);
       case "DBSIZE":
         return int(d.size);
       case "KEYS":

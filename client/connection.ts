@@ -63,6 +63,11 @@ export interface HelloInfo {
   readonly maxFrameBytes: number;
   /** The most arguments the node accepts in one request. */
   readonly maxArgs: number;
+  /**
+   * The node's run id, chosen when it started ("" from a node that does not
+   * say): another one means the node restarted, empty.
+   */
+  readonly runId: string;
 }
 
 /** Options of {@linkcode ClientConnection.connect} and the constructor. */
@@ -844,6 +849,7 @@ export function parseHello(reply: Reply): HelloInfo {
   let features: string[] = [];
   let maxFrameBytes = 0;
   let maxArgs = 0;
+  let runId = "";
   for (const [k, v] of reply.value) {
     switch (text(k)) {
       case "server":
@@ -870,6 +876,9 @@ export function parseHello(reply: Reply): HelloInfo {
       case "max-args":
         maxArgs = integer(v);
         break;
+      case "run-id":
+        runId = text(v);
+        break;
     }
   }
   return {
@@ -881,5 +890,6 @@ export function parseHello(reply: Reply): HelloInfo {
     features,
     maxFrameBytes,
     maxArgs,
+    runId,
   };
 }

@@ -533,7 +533,12 @@ Deno.test("parseHello() reads the node's map and ignores unknown keys", () => {
     features: ["call"],
     maxFrameBytes: 1024,
     maxArgs: 16,
+    runId: "",
   });
+  assert.equal(
+    parseHello(map([[bytes("run-id"), bytes("ab".repeat(20))]])).runId,
+    "ab".repeat(20),
+  );
   assert.throws(() => parseHello(status("OK")), ProtocolError);
   assert.throws(
     () => parseHello(map([[bytes("proto"), bytes("one")]])),

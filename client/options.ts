@@ -80,10 +80,30 @@ export interface CacheMirClientOptions {
   readonly failureThreshold?: number;
   /**
    * How often a down node is sent PING on a fresh connection; it is up
-   * again at the first answer.
+   * again at the first answer (after the client cleaned up what it wrote
+   * elsewhere meanwhile: see `failoverKeyMemory`).
    * @default {1000}
    */
   readonly healthCheckIntervalMs?: number;
+  /**
+   * The longest a key written to a stand-in lives there: a write sent to
+   * another node because the key's node is down gets its time to live
+   * capped at this many ms (`PEXPIRE ... LT`: a shorter one stays), so a
+   * copy left behind cannot come back later with an old value.
+   * @default {60000}
+   */
+  readonly failoverTtlMs?: number;
+  /**
+   * How many keys written elsewhere while their node was down the client
+   * remembers, per node. Before a node that comes back (not restarted: its
+   * run id is the same) is used again, the client deletes those keys from
+   * it, and their copies from the stand-ins, so that no read returns a value
+   * older than the last write. Past this many, it flushes the returning node
+   * instead (and says so in an `error` event). The guarantee is per client:
+   * each client cleans up what it wrote.
+   * @default {100000}
+   */
+  readonly failoverKeyMemory?: number;
   /**
    * Retries after a network failure, with exponential backoff and full
    * jitter, for commands safe to repeat (the command table's `retry` flag:
