@@ -31,7 +31,8 @@ import {
   SYSTEM_MEMORY,
 } from "./memory_budget.ts";
 import v8 from "node:v8";
-import { error } from "@cachemir/protocol";
+import { error, toByteString } from "@cachemir/protocol";
+import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
 
 /** The node's software version. */
 export const VERSION = "0.1.0";
@@ -82,6 +83,8 @@ export class CacheNode {
   #info: NodeInfo;
   #listener: Deno.TcpListener | undefined;
   #respListener: Deno.TcpListener | undefined;
+  #http: HttpEndpoints | undefined;
+  #phase: NodePhase = "starting";
   #connections = new Set<Connection<unknown>>();
   #running = new Set<Promise<unknown>>();
   #nextSessionId = 1;
@@ -324,6 +327,30 @@ export class CacheNode {
     return addr?.port ?? 0;
   }
 
+  /** The HTTP port's bound port number; 0 when it has none. */
+  get httpPort(): number {
+    return this.#http?.port ?? 0;
+  }
+
+  /** INFO with every section, as a client would read it (for `/info`, `/metrics`). */
+  #infoText(): string {
+    const ctx: CommandContext = {
+      store: this.#keyspace,
+      session: {
+        id: 0,
+        peer: "http",
+        dialect: "resp2",
+        name: "",
+        closeAfterReply: false,
+      },
+      node: this.#info,
+    };
+    const reply = this.#table.execute(ctx, "INFO", ["everything"]);
+    if (reply.kind !== "bytes") return "";
+    const v = reply.value;
+    return typeof v === "string" ? v : toByteString(v, 0, v.length);
+  }
+
   /** The node's counters. */
   get stats(): Readonly<NodeStats> {
     return this.#stats;
@@ -380,6 +407,31 @@ export class CacheNode {
         port: this.respPort,
       });
     }
+    if (this.#config.httpPort !== 0) {
+      try {
+        this.#http = new HttpEndpoints({
+          hostname: this.#config.host,
+          port: this.#config.httpPort,
+          info: () => this.#infoText(),
+          phase: () => this.#phase,
+          password: () => this.#settings.requirepass,
+        });
+      } catch (e) {
+        return Promise.reject(
+          new Error(
+            `Cannot serve HTTP on ${this.#config.host}:${this.#config.httpPort} (--http-port): ${
+              e instanceof Error ? e.message : e
+            }`,
+            { cause: e },
+          ),
+        );
+      }
+      log.info(
+        "Listening on {host}:{port} (HTTP: /metrics /healthz /readyz /info)",
+        { host: this.#config.host, port: this.httpPort },
+      );
+    }
+    this.#phase = "serving";
     return Promise.resolve();
   }
 
@@ -603,6 +655,7 @@ export class CacheNode {
   }
 
   async #close(): Promise<void> {
+    this.#phase = "draining";
     log.info("Shutting down: {connections} open connections", {
       connections: this.#connections.size,
     });
@@ -626,6 +679,7 @@ export class CacheNode {
     clearTimeout(timer);
     await Promise.all(this.#running);
     await Promise.all(this.#refusing);
+    await this.#http?.close();
     this.#expiry.stop();
     clearInterval(this.#memoryTimer);
     clearInterval(this.#idleTimer);

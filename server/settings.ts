@@ -29,6 +29,8 @@ export interface NodeConfig {
   readonly port: number;
   /** RESP (Redis protocol) port on the same host; 0 = no RESP listener. */
   readonly respPort: number;
+  /** HTTP port of /metrics, /healthz, /readyz, /info; 0 = off. */
+  readonly httpPort: number;
   /** Least severe level logged. */
   readonly logLevel: LogLevelName;
   /** Largest frame payload accepted, in bytes. */
@@ -237,6 +239,16 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: 0,
     runtime: false,
     help: "also serve RESP (Redis's protocol) on this port; 0 = off",
+  }),
+  row({
+    name: "http-port",
+    key: "httpPort",
+    arg: "<n>",
+    parse: integer(0, 65535),
+    default: 0,
+    runtime: false,
+    help:
+      "serve /metrics (Prometheus), /healthz, /readyz, /info on this port; 0 = off",
   }),
   row({
     name: "log-level",

@@ -751,7 +751,12 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
   clients: (ctx) => {
     let n = 0;
     for (const _ of ctx.node.clients?.() ?? [ctx.session]) n++;
-    return [`connected_clients:${n}`, "blocked_clients:0"];
+    const max = ctx.node.settings?.maxclients;
+    return [
+      `connected_clients:${n}`,
+      ...(max === undefined ? [] : [`maxclients:${max}`]),
+      "blocked_clients:0",
+    ];
   },
   memory: memorySection,
   persistence: () => [

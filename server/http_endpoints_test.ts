@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import {
+  escapeLabel,
+  HttpEndpoints,
+  type NodePhase,
+  parseInfo,
+  prometheusMetrics,
+} from "./http_endpoints.ts";
+import { CacheNode } from "./node.ts";
+
+/** A free TCP port on 127.0.0.1 (bound, then released). */
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/**
+ * Checks text against the exposition format 0.0.4: HELP and TYPE before a
+ * metric's samples, one TYPE per metric, names and labels well formed,
+ * values numbers.
+ */
+function assertExposition(text: string): void {
+  const typed = new Set<string>();
+  const name = "[a-zA-Z_:][a-zA-Z0-9_:]*";
+  const label =
+    `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n]|\\\\x[0-9a-f]{2})*"`;
+  const sample = new RegExp(
+    `^(${name})(\\{${label}(,${label})*\\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$`,
+  );
+  assert.ok(text.endsWith("\n"), "ends with a newline");
+  for (const line of text.slice(0, -1).split("\n")) {
+    const type = /^# TYPE (\S+) (counter|gauge|histogram|summary|untyped)$/
+      .exec(line);
+    if (type !== null) {
+      assert.ok(!typed.has(type[1]), `one TYPE for ${type[1]}`);
+      typed.add(type[1]);
+      continue;
+    }
+    if (line.startsWith("# HELP ")) continue;
+    const m = sample.exec(line);
+    assert.ok(m !== null, `bad sample line: ${JSON.stringify(line)}`);
+    assert.ok(typed.has(m[1]), `${m[1]} has a TYPE line before it`);
+  }
+}
+
+Deno.test("escapeLabel() escapes what the exposition format requires, other bytes as \\x..", () => {
+  assert.equal(escapeLabel('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
+  assert.equal(escapeLabel("\x00\x7f\xe9"), "\\x00\\x7f\\xe9");
+  assert.equal(escapeLabel("db0"), "db0");
+});
+
+Deno.test("prometheusMetrics() writes valid exposition text from INFO", () => {
+  const info = parseInfo(
+    '# Server\r\ncachemir_version:0.1.0\r\nrun_id:ab"\r\nuptime_in_seconds:7\r\n' +
+      "# Clients\r\nconnected_clients:3\r\nmaxclients:10000\r\n" +
+      "# Stats\r\ntotal_commands_processed:42\r\nexpired_keys:1\r\n" +
+      "# Memory\r\nused_memory:1000\r\nmaxmemory:0\r\n" +
+      "# Keyspace\r\ndb0:keys=5,expires=2,avg_ttl=0\r\n",
+  );
+  const text = prometheusMetrics(info);
+  assertExposition(text);
+  assert.match(text, /^cachemir_commands_processed_total 42$/m);
+  assert.match(text, /^cachemir_keys\{db="db0"\} 5$/m);
+  assert.match(text, /^cachemir_keys_with_expiry\{db="db0"\} 2$/m);
+  assert.match(
+    text,
+    /^cachemir_build_info\{version="0.1.0",run_id="ab\\""\} 1$/m,
+  );
+  assert.match(text, /^process_cpu_seconds_total [0-9.e-]+$/m);
+  // A field INFO lacks is left out, not written as NaN.
+  assert.doesNotMatch(text, /evicted|NaN/);
+});
+
+Deno.test("HttpEndpoints: probes by phase, /metrics and /info behind the password", async () => {
+  let phase: NodePhase = "starting";
+  let password = "s3cret";
+  const http = new HttpEndpoints({
+    hostname: "127.0.0.1",
+    port: 0,
+    info: () => "# Server\r\nuptime_in_seconds:1\r\nrun_id:x\r\n",
+    phase: () => phase,
+    password: () => password,
+  });
+  const base = `http://127.0.0.1:${http.port}`;
+  const get = async (path: string, headers: HeadersInit = {}) => {
+    const res = await fetch(base + path, { headers });
+    return { status: res.status, body: await res.text(), res };
+  };
+  try {
+    assert.equal((await get("/healthz")).status, 200);
+    assert.equal((await get("/readyz")).status, 503);
+    phase = "serving";
+    assert.equal((await get("/readyz")).status, 200);
+    const refused = await get("/metrics");
+    assert.equal(refused.status, 401);
+    assert.match(refused.res.headers.get("www-authenticate") ?? "", /Basic/);
+    assert.equal(
+      (await get("/info", { authorization: "Bearer nope" })).status,
+      401,
+    );
+    const bearer = await get("/metrics", { authorization: "Bearer s3cret" });
+    assert.equal(bearer.status, 200);
+    assert.match(bearer.res.headers.get("content-type")!, /version=0\.0\.4/);
+    assertExposition(bearer.body);
+    const basic = await get("/info", {
+      authorization: `Basic ${btoa("anyone:s3cret")}`,
+    });
+    assert.equal(basic.status, 200);
+    assert.deepEqual(JSON.parse(basic.body), {
+      server: { uptime_in_seconds: "1", run_id: "x" },
+    });
+    password = "";
+    assert.equal((await get("/metrics")).status, 200);
+    assert.equal((await get("/nope")).status, 404);
+    phase = "draining";
+    assert.equal((await get("/readyz")).status, 503);
+    assert.equal((await get("/healthz")).status, 200);
+  } finally {
+    await http.close();
+  }
+});
+
+Deno.test("CacheNode --http-port serves the node's own metrics and INFO", async () => {
+  const node = new CacheNode({
+    port: 0,
+    httpPort: freePort(),
+    logLevel: "error",
+  });
+  await node.start();
+  try {
+    const base = `http://127.0.0.1:${node.httpPort}`;
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assertExposition(metrics);
+    assert.match(metrics, /^cachemir_connected_clients 0$/m);
+    assert.match(metrics, /^cachemir_memory_max_bytes \d+$/m);
+    assert.match(metrics, /^cachemir_maxclients 10000$/m);
+    const info = await (await fetch(`${base}/info`)).json();
+    assert.equal(info.server.run_id.length, 40);
+    assert.equal(info.clients.maxclients, "10000");
+  } finally {
+    await node.close();
+  }
+});
