@@ -2,7 +2,9 @@
  * The CacheMir node's command line: `deno run -A server/main.ts [options]`.
  * Run with `--help` for the options; each is also read from a `CACHEMIR_*`
  * environment variable and from the TOML file given by `--config`.
- * SIGINT or SIGTERM stop the node gracefully and exit with status 0; SIGHUP
+ * SIGINT or SIGTERM stop the node gracefully (every request read is
+ * answered) and exit with status 0, or 3 when connections still answering
+ * after `--shutdown-timeout` were cut; SIGHUP
  * reads the configuration again and applies the settings that can change
  * at run time.
  *
@@ -146,7 +148,8 @@ async function main(argv: string[]): Promise<number> {
   const signal = await stopped.promise;
   log.info("Received {signal}", { signal });
   await node.close();
-  return 0;
+  // 3: stopped, but connections still answering were cut at the timeout.
+  return node.cutConnections > 0 ? 3 : 0;
 }
 
 if (import.meta.main) {

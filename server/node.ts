@@ -40,7 +40,6 @@ export const VERSION = "0.1.0";
 const log = logger("node");
 
 /** How long a graceful shutdown waits for connections to finish. */
-const SHUTDOWN_GRACE_MS = 5_000;
 
 /** Longest pause before accepting again after `accept()` failed. */
 const ACCEPT_RETRY_MAX_MS = 250;
@@ -84,6 +83,7 @@ export class CacheNode {
   #listener: Deno.TcpListener | undefined;
   #respListener: Deno.TcpListener | undefined;
   #http: HttpEndpoints | undefined;
+  #cut = 0;
   #phase: NodePhase = "starting";
   #connections = new Set<Connection<unknown>>();
   #running = new Set<Promise<unknown>>();
@@ -325,6 +325,14 @@ export class CacheNode {
   get respPort(): number {
     const addr = this.#respListener?.addr as Deno.NetAddr | undefined;
     return addr?.port ?? 0;
+  }
+
+  /**
+   * Connections `close()` cut because they were still answering after
+   * `--shutdown-timeout` (0 after a clean drain).
+   */
+  get cutConnections(): number {
+    return this.#cut;
   }
 
   /** The HTTP port's bound port number; 0 when it has none. */
@@ -671,9 +679,19 @@ export class CacheNode {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
+        this.#cut = this.#connections.size;
+        if (this.#cut > 0) {
+          log.warn(
+            "Shutdown timeout ({seconds} s): cutting {connections} connections still answering",
+            {
+              seconds: this.#config.shutdownTimeout,
+              connections: this.#cut,
+            },
+          );
+        }
         for (const c of this.#connections) c.close();
         resolve();
-      }, SHUTDOWN_GRACE_MS);
+      }, this.#config.shutdownTimeout * 1000);
     });
     await Promise.race([Promise.all(this.#running), grace]);
     clearTimeout(timer);

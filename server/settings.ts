@@ -55,6 +55,11 @@ export interface NodeConfig {
   readonly maxclients: number;
   /** Seconds a connection may stay idle before it is closed; 0 = never. */
   readonly timeout: number;
+  /**
+   * Seconds a stopping node waits for its connections to answer what they
+   * read; past it, they are cut (and the exit status says so).
+   */
+  readonly shutdownTimeout: number;
   /** The password of the default user; "" = none (no AUTH needed). */
   readonly requirepass: string;
   /** A file whose first line is the password; "" = none. */
@@ -342,6 +347,16 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: 0,
     runtime: true,
     help: "close a connection idle this long; 0 = never",
+  }),
+  row({
+    name: "shutdown-timeout",
+    key: "shutdownTimeout",
+    arg: "<seconds>",
+    parse: integer(0, INT_MAX),
+    default: 10,
+    runtime: false,
+    help:
+      "on SIGTERM, wait this long for connections to answer what they read, then cut them (exit status 3)",
   }),
   row({
     name: "requirepass",

@@ -1,0 +1,88 @@
+// SIGTERM to one of 3 nodes while 50 callers pipeline through a client with
+// replicas: 2: the node answers what it read, exits 0 within its shutdown
+// timeout, and no read fails (the second copies answer).
+import assert from "node:assert/strict";
+import { CacheMirClient } from "@cachemir/client";
+import { runLoad, sleep, stopNodes } from "./_helpers/cluster.ts";
+import { startNodeProcess } from "./_helpers/node_process.ts";
+
+Deno.test("a node stopped with SIGTERM under load drains, exits 0, and loses no read of a replicated client", async () => {
+  const nodes = await Promise.all(
+    [0, 1, 2].map(() => startNodeProcess(["--shutdown-timeout", "5"])),
+  );
+  const client = new CacheMirClient({
+    nodes: nodes.map((n) => n.address),
+    replicas: 2,
+    commandTimeoutMs: 1000,
+    healthCheckIntervalMs: 200,
+    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+  });
+  try {
+    const keys = Array.from({ length: 1000 }, (_, i) => `sd:${i}`);
+    await client.mset(Object.fromEntries(keys.map((k) => [k, `v:${k}`])));
+    const victim = nodes[1];
+    // 50 callers reading for 1.5 s; SIGTERM half a second in.
+    const load = runLoad(50, (w, i) => {
+      const key = keys[(w * 37 + i) % keys.length];
+      return ["get", key, client.get(key)];
+    }, sleep(1500));
+    await sleep(500);
+    const stoppedAt = performance.now();
+    const exit = victim.stop("SIGTERM");
+    const records = await load;
+    const status = await exit;
+    const exitedMs = performance.now() - stoppedAt;
+    assert.equal(status.code, 0, victim.log());
+    assert.ok(exitedMs < 5000, `exited after ${exitedMs} ms`);
+    assert.match(victim.log(), /Shut down/);
+    const failed = records.filter((r) => r.error !== undefined);
+    assert.deepEqual(failed.slice(0, 3).map((r) => `${r.key}: ${r.error}`), []);
+    assert.ok(records.length > 1000, `${records.length} reads`);
+    // Every key still answers from its other copy.
+    assert.deepEqual(await client.mget(keys), keys.map((k) => `v:${k}`));
+  } finally {
+    await client.close();
+    await stopNodes(nodes);
+  }
+});
+
+Deno.test("a node whose client stops reading is cut at --shutdown-timeout and exits 3", async () => {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const respPort = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const node = await startNodeProcess([
+    "--shutdown-timeout",
+    "1",
+    "--resp-port",
+    String(respPort),
+  ]);
+  let conn: Deno.TcpConn | undefined;
+  try {
+    conn = await Deno.connect({ hostname: "127.0.0.1", port: node.respPort });
+    const big = "x".repeat(1 << 20);
+    const enc = new TextEncoder();
+    await conn.write(
+      enc.encode(
+        `*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$${big.length}\r\n${big}\r\n`,
+      ),
+    );
+    const ok = new Uint8Array(5);
+    await conn.read(ok); // +OK
+    // 300 MiB of replies asked for, none read: the node's writes block.
+    await conn.write(
+      enc.encode("*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n".repeat(300)),
+    );
+    await sleep(300);
+    const started = performance.now();
+    const status = await node.stop("SIGTERM");
+    const ms = performance.now() - started;
+    assert.equal(status.code, 3, node.log());
+    assert.ok(ms >= 900 && ms < 5000, `exited after ${ms} ms`);
+    assert.match(node.log(), /cutting 1 connections/);
+  } finally {
+    try {
+      conn?.close();
+    } catch { /* closed by the node */ }
+    await stopNodes([node]);
+  }
+});
