@@ -32,16 +32,39 @@ export const DEFAULT_FAILURE_THRESHOLD = 3;
 export const DEFAULT_HEALTH_CHECK_INTERVAL_MS = 1000;
 
 /**
- * Parses `host:port`, `[v6]:port`, `host` or `[v6]` (default port 7379).
+ * Parses `host:port`, `[v6]:port`, `host` or `[v6]` (default port 7379),
+ * each also as a `cachemir://` URL (`cachemir://host:port`, a trailing `/`
+ * allowed). Other schemes are refused: `redis://` names Redis's protocol,
+ * which this client does not speak.
  *
  * @param address The node's address.
  * @returns Its host name (IPv6 without brackets) and port.
- * @throws {TypeError} When the address is empty, or its port is not an integer in 1..65535.
+ * @throws {TypeError} When the address is empty, has another scheme, or its port is not an integer in 1..65535.
  */
 export function parseAddress(address: string): ConnectionTarget {
+  const given = address;
   const fail = (why: string): never => {
-    throw new TypeError(`Invalid node address "${address}": ${why}`);
+    throw new TypeError(`Invalid node address "${given}": ${why}`);
   };
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(address);
+  if (scheme !== null) {
+    const name = scheme[1].toLowerCase();
+    if (name !== "cachemir") {
+      fail(
+        `${name}:// is not a form this client takes (${
+          name === "redis" || name === "rediss"
+            ? "it speaks CacheMir's binary protocol, not Redis's: give a node's --port, not its RESP port; "
+            : ""
+        }use host:port, [v6]:port or cachemir://host:port)`,
+      );
+    }
+    address = address.slice(scheme[0].length).replace(/\/$/, "");
+    if (address.includes("/") || address.includes("@")) {
+      fail(
+        "a cachemir:// address is cachemir://host:port, without user or path",
+      );
+    }
+  }
   let hostname: string;
   let portText: string | undefined;
   if (address.startsWith("[")) {

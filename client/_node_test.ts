@@ -15,6 +15,14 @@ Deno.test("parseAddress() reads host:port, [v6]:port and a bare host", () => {
   });
   assert.deepEqual(parseAddress("[::1]:7000"), { hostname: "::1", port: 7000 });
   assert.deepEqual(parseAddress("[::1]"), { hostname: "::1", port: 7379 });
+  assert.deepEqual(parseAddress("cachemir://10.0.0.1:7400"), {
+    hostname: "10.0.0.1",
+    port: 7400,
+  });
+  assert.deepEqual(parseAddress("CacheMir://[::1]/"), {
+    hostname: "::1",
+    port: 7379,
+  });
 });
 
 Deno.test("parseAddress() rejects malformed addresses", () => {
@@ -29,6 +37,18 @@ Deno.test("parseAddress() rejects malformed addresses", () => {
       ["::1", "an IPv6 address must be written in brackets, e.g. [::1]:7379"],
       ["[::1", "missing ']'"],
       ["[::1]x", `unexpected "x" after ']'`],
+      [
+        "redis://127.0.0.1:6379",
+        "redis:// is not a form this client takes (it speaks CacheMir's binary protocol, not Redis's: give a node's --port, not its RESP port; use host:port, [v6]:port or cachemir://host:port)",
+      ],
+      [
+        "http://h:80",
+        "http:// is not a form this client takes (use host:port, [v6]:port or cachemir://host:port)",
+      ],
+      [
+        "cachemir://u@h:1/db",
+        "a cachemir:// address is cachemir://host:port, without user or path",
+      ],
     ]
   ) {
     assert.throws(

@@ -246,6 +246,10 @@ export class ClientConnection {
   #tickNow = 0;
   #writing = false;
   #closed: ConnectionError | undefined;
+  /** Whether a frame was read: until then, bytes may come from another server. */
+  #framed = false;
+  /** The first bytes read, printable, for the error when they are not frames. */
+  #firstBytes: string | undefined;
   #readDone: Promise<void>;
   #writeDone: Promise<void> = Promise.resolve();
   #onTick = (): void => {
@@ -370,7 +374,7 @@ export class ClientConnection {
       return conn;
     } catch (e) {
       await conn.close();
-      if (e instanceof TimeoutError) throw e;
+      if (e instanceof TimeoutError || e instanceof ProtocolError) throw e;
       throw new ConnectionError(
         address,
         `Cannot connect to ${address}: ${step} failed: ${(e as Error).message}`,
@@ -653,6 +657,9 @@ export class ClientConnection {
           this.#fail("by the node");
           return;
         }
+        if (!this.#framed && this.#firstBytes === undefined) {
+          this.#firstBytes = printableStart(buf, n);
+        }
         decoder.push(buf.subarray(0, n));
         for (;;) {
           const frame = decoder.next();
@@ -667,6 +674,20 @@ export class ClientConnection {
 
   /** Settles the oldest command with a frame; `false` when the connection failed. */
   #onFrame(frame: Frame | FrameError): boolean {
+    if (!this.#framed) {
+      if ("kind" in frame && frame.fatal) {
+        // The very first bytes are not a frame: another kind of server.
+        this.#fail(
+          "after bytes that are not frames",
+          undefined,
+          new ProtocolError(
+            `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")`,
+          ),
+        );
+        return false;
+      }
+      this.#framed = true;
+    }
     if (this.#count === 0) {
       this.#fail(`after an unexpected reply (id ${frame.id}, none in flight)`);
       return false;
@@ -749,18 +770,29 @@ export class ClientConnection {
     else this.#reject(entry, error);
   }
 
-  /** Closes the socket and rejects everything in flight; idempotent. */
-  #fail(how: string, cause?: unknown): void {
+  /**
+   * Closes the socket and rejects everything in flight, with a
+   * ConnectionError saying `how` (or with `rejectWith`: the commands get
+   * it, the close is a ConnectionError caused by it); idempotent.
+   */
+  #fail(how: string, cause?: unknown, rejectWith?: ProtocolError): void {
     if (this.#closed !== undefined) return;
     const live = this.#count - this.#abandoned;
-    const error = new ConnectionError(
+    const closed = new ConnectionError(
       this.address,
-      `Connection to ${this.address} closed ${how} with ${
-        plural(live)
-      } in flight`,
-      cause === undefined ? undefined : { cause },
+      rejectWith === undefined
+        ? `Connection to ${this.address} closed ${how} with ${
+          plural(live)
+        } in flight`
+        : rejectWith.message,
+      rejectWith !== undefined
+        ? { cause: rejectWith }
+        : cause === undefined
+        ? undefined
+        : { cause },
     );
-    this.#closed = error;
+    const error = rejectWith ?? closed;
+    this.#closed = closed;
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -780,8 +812,23 @@ export class ClientConnection {
     this.#abandoned = 0;
     this.#head = 0;
     this.#writer.take();
-    this.#onClose?.(error);
+    this.#onClose?.(closed);
   }
+}
+
+/** Up to 64 of the first `n` bytes, as printable text (`\r`, `\n`, `\xNN`). */
+function printableStart(buf: Uint8Array, n: number): string {
+  let out = "";
+  for (let i = 0; i < Math.min(n, 64); i++) {
+    const c = buf[i];
+    if (c === 0x0d) out += "\\r";
+    else if (c === 0x0a) out += "\\n";
+    else if (c === 0x22 || c === 0x5c) out += "\\" + String.fromCharCode(c);
+    else if (c < 0x20 || c > 0x7e) {
+      out += "\\x" + c.toString(16).padStart(2, "0");
+    } else out += String.fromCharCode(c);
+  }
+  return n > 64 ? out + "..." : out;
 }
 
 function text(reply: Reply): string {

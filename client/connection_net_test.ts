@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { bytes, error, int, map } from "@cachemir/protocol";
 import { ClientConnection } from "./connection.ts";
-import { ConnectionError, TimeoutError } from "./errors.ts";
+import { ConnectionError, ProtocolError, TimeoutError } from "./errors.ts";
 import { FakeNode, tick } from "./_test_utils.ts";
 
 Deno.test("Connection.connect() exchanges HELLO and keeps the node's limits", async () => {
@@ -141,8 +141,12 @@ Deno.test("Connection.connect() rejects a peer that does not speak CacheMir", as
         port: listener.addr.port,
       }),
       (e: unknown) => {
-        assert.ok(e instanceof ConnectionError);
-        assert.match(e.message, /HELLO failed: .*unsupported version 0x2d/);
+        // Its first bytes are not a frame: not a node, said at once.
+        assert.ok(e instanceof ProtocolError);
+        assert.equal(
+          e.message,
+          `127.0.0.1:${listener.addr.port} is not a CacheMir node (it answered "-ERR unknown command\\r\\n")`,
+        );
         return true;
       },
     );

@@ -307,9 +307,29 @@ Deno.test("Connection closes on an undecodable reply", async () => {
 Deno.test("Connection closes on a frame of an unknown version", async () => {
   const { fake, conn } = open();
   const a = conn.send(GET, ["a"], text);
+  const b = conn.send(GET, ["b"], text);
+  await tick();
+  const [first] = decodeRequests(fake.written());
+  fake.feed(encodeReply(first.id, first.opcode, bytes("ok")));
+  assert.equal(await a, "ok");
+  fake.feed(new TextEncoder().encode("-ERR unknown command\r\n"));
+  await assert.rejects(b, /unsupported version 0x2d/);
+  assert.equal(conn.closed, true);
+});
+
+Deno.test("Connection says a peer whose first bytes are not a frame is not a node", async () => {
+  const { fake, conn } = open();
+  const a = conn.send(GET, ["a"], text);
   await tick();
   fake.feed(new TextEncoder().encode("-ERR unknown command\r\n"));
-  await assert.rejects(a, /unsupported version 0x2d/);
+  await assert.rejects(a, (e: unknown) => {
+    assert.ok(e instanceof ProtocolError);
+    assert.match(
+      e.message,
+      /^\S+ is not a CacheMir node \(it answered "-ERR unknown command\\r\\n"\)$/,
+    );
+    return true;
+  });
   assert.equal(conn.closed, true);
 });
 

@@ -138,11 +138,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     await node.start();
   } catch (e) {
-    log.error("Cannot listen on {host}:{port}: {error}", {
-      host: config.host,
-      port: config.port,
-      error: (e as Error).message,
-    });
+    log.error("{error}", { error: (e as Error).message });
     return 1;
   }
   const signal = await stopped.promise;

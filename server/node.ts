@@ -335,6 +335,20 @@ export class CacheNode {
     return this.#cut;
   }
 
+  /**
+   * The error of a listener that could not bind: the same kind (AddrInUse
+   * stays AddrInUse), its message naming the port and its flag.
+   */
+  #listenError(e: unknown, flag: string, port: number): Error {
+    const message = `Cannot listen on ${this.#config.host}:${port} (${flag}): ${
+      e instanceof Error ? e.message : String(e)
+    }`;
+    if (e instanceof Deno.errors.AddrInUse) {
+      return new Deno.errors.AddrInUse(message, { cause: e });
+    }
+    return new Error(message, { cause: e });
+  }
+
   /** The HTTP port's bound port number; 0 when it has none. */
   get httpPort(): number {
     return this.#http?.port ?? 0;
@@ -379,11 +393,16 @@ export class CacheNode {
     if (this.#listener !== undefined) {
       return Promise.reject(new Error("CacheNode is already started"));
     }
-    const listener = Deno.listen({
-      hostname: this.#config.host,
-      port: this.#config.port,
-      transport: "tcp",
-    });
+    let listener: Deno.TcpListener;
+    try {
+      listener = Deno.listen({
+        hostname: this.#config.host,
+        port: this.#config.port,
+        transport: "tcp",
+      });
+    } catch (e) {
+      return Promise.reject(this.#listenError(e, "--port", this.#config.port));
+    }
     if (this.#config.respPort !== 0) {
       try {
         this.#respListener = Deno.listen({
@@ -393,7 +412,27 @@ export class CacheNode {
         });
       } catch (e) {
         listener.close();
-        return Promise.reject(e);
+        return Promise.reject(
+          this.#listenError(e, "--resp-port", this.#config.respPort),
+        );
+      }
+    }
+    if (this.#config.httpPort !== 0) {
+      try {
+        this.#http = new HttpEndpoints({
+          hostname: this.#config.host,
+          port: this.#config.httpPort,
+          info: () => this.#infoText(),
+          phase: () => this.#phase,
+          password: () => this.#settings.requirepass,
+        });
+      } catch (e) {
+        listener.close();
+        this.#respListener?.close();
+        this.#respListener = undefined;
+        return Promise.reject(
+          this.#listenError(e, "--http-port", this.#config.httpPort),
+        );
       }
     }
     this.#listener = listener;
@@ -415,25 +454,7 @@ export class CacheNode {
         port: this.respPort,
       });
     }
-    if (this.#config.httpPort !== 0) {
-      try {
-        this.#http = new HttpEndpoints({
-          hostname: this.#config.host,
-          port: this.#config.httpPort,
-          info: () => this.#infoText(),
-          phase: () => this.#phase,
-          password: () => this.#settings.requirepass,
-        });
-      } catch (e) {
-        return Promise.reject(
-          new Error(
-            `Cannot serve HTTP on ${this.#config.host}:${this.#config.httpPort} (--http-port): ${
-              e instanceof Error ? e.message : e
-            }`,
-            { cause: e },
-          ),
-        );
-      }
+    if (this.#http !== undefined) {
       log.info(
         "Listening on {host}:{port} (HTTP: /metrics /healthz /readyz /info)",
         { host: this.#config.host, port: this.httpPort },

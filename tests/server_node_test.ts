@@ -160,3 +160,34 @@ Deno.test("server/main.ts exits 0 on SIGTERM and SIGINT after answering", async 
     assert.match(proc.log(), /Shut down/);
   }
 });
+
+Deno.test("CacheNode.start() names the port and flag that cannot be bound", async () => {
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (busy.addr as Deno.NetAddr).port;
+  try {
+    for (
+      const [config, flag] of [
+        [{ port }, "--port"],
+        [{ port: 0, respPort: port }, "--resp-port"],
+        [{ port: 0, httpPort: port }, "--http-port"],
+      ] as const
+    ) {
+      const node = new CacheNode({ ...config, logLevel: "error" });
+      await assert.rejects(
+        () => node.start(),
+        (e: unknown) => {
+          assert.ok(e instanceof Error);
+          assert.match(
+            e.message,
+            new RegExp(
+              `^Cannot listen on 127\\.0\\.0\\.1:${port} \\(${flag}\\): `,
+            ),
+          );
+          return true;
+        },
+      );
+    }
+  } finally {
+    busy.close();
+  }
+});
