@@ -85,7 +85,13 @@ function reload(
     return current;
   }
   node.reconfigure(change as Partial<NodeConfig>);
-  if (change.logLevel !== undefined) setupLogging(loaded.config.logLevel);
+  if (change.logLevel !== undefined || change.logFormat !== undefined) {
+    setupLogging(
+      loaded.config.logLevel,
+      undefined,
+      loaded.config.logFormat,
+    );
+  }
   // Settings that need a restart keep their running values.
   const config = { ...current.config };
   const from = { ...current.sources };
@@ -116,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loaded.config;
-  setupLogging(config.logLevel);
+  setupLogging(config.logLevel, undefined, config.logFormat);
   logSettings(loaded);
   const node = new CacheNode(config);
   // Signals are handled from before the node listens: a SIGTERM sent as

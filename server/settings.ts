@@ -10,7 +10,12 @@
  */
 
 import { DEFAULT_MAX_ARGS, DEFAULT_MAX_FRAME_BYTES } from "@cachemir/protocol";
-import { LOG_LEVELS, type LogLevelName } from "./log.ts";
+import {
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormatName,
+  type LogLevelName,
+} from "./log.ts";
 import {
   DEFAULT_MEMORY_LIMIT,
   EVICTION_POLICIES,
@@ -33,6 +38,8 @@ export interface NodeConfig {
   readonly httpPort: number;
   /** Least severe level logged. */
   readonly logLevel: LogLevelName;
+  /** Log lines as text, or as JSON lines. */
+  readonly logFormat: LogFormatName;
   /** Largest frame payload accepted, in bytes. */
   readonly maxFrameBytes: number;
   /** Most arguments in one request. */
@@ -165,6 +172,13 @@ function policy(raw: string): EvictionPolicy {
   return name;
 }
 
+function logFormat(raw: string): LogFormatName {
+  if (!(LOG_FORMATS as readonly string[]).includes(raw)) {
+    throw new SettingValueError(`expected one of ${LOG_FORMATS.join(", ")}`);
+  }
+  return raw as LogFormatName;
+}
+
 function logLevel(raw: string): LogLevelName {
   if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
     throw new SettingValueError(`expected one of ${LOG_LEVELS.join(", ")}`);
@@ -263,6 +277,16 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: "info",
     runtime: true,
     help: "debug, info, warn or error (logs go to stderr)",
+  }),
+  row({
+    name: "log-format",
+    key: "logFormat",
+    arg: "<text|json>",
+    parse: logFormat,
+    default: "text",
+    runtime: true,
+    help:
+      "text lines, or JSON lines (@timestamp, level, message, logger and the record's fields)",
   }),
   row({
     name: "max-frame-bytes",

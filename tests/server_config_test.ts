@@ -243,3 +243,24 @@ Deno.test("SIGHUP changes the password for new connections", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--log-format json writes every log line as a JSON object", async () => {
+  const node = await startNodeProcess(["--log-format", "json"]);
+  try {
+    const lines = node.log().split("\n").filter((l) => l !== "");
+    assert.ok(lines.length >= 2, node.log());
+    const records = lines.map((l) => JSON.parse(l));
+    for (const r of records) {
+      assert.equal(typeof r["@timestamp"], "string");
+      assert.ok(["DEBUG", "INFO", "WARN", "ERROR"].includes(r.level), r.level);
+      assert.match(r.logger, /^cachemir/);
+    }
+    assert.ok(
+      records.some((r) =>
+        /^Listening on .* \(binary protocol\)$/.test(r.message)
+      ),
+    );
+  } finally {
+    await node.stop();
+  }
+});
