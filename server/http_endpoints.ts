@@ -182,6 +182,16 @@ export function prometheusMetrics(info: InfoSections): string {
       "Keys evicted to stay under maxmemory.",
       field(info, "stats", "evicted_keys"),
     ),
+    counter(
+      "cachemir_keyspace_hits_total",
+      "Key lookups of read commands that found the key.",
+      field(info, "stats", "keyspace_hits"),
+    ),
+    counter(
+      "cachemir_keyspace_misses_total",
+      "Key lookups of read commands that did not.",
+      field(info, "stats", "keyspace_misses"),
+    ),
     gauge("cachemir_keys", "Keys in the keyspace.", keys),
     gauge("cachemir_keys_with_expiry", "Keys with a time to live.", expires),
     gauge("cachemir_memory_used_bytes", "used_memory: data and buffers.", [

@@ -39,7 +39,6 @@ import {
 } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
-import { lookup } from "./_collections.ts";
 import { Glob } from "../store/glob.ts";
 import { typeOf, type ValueType } from "../store/keyspace.ts";
 import { ByteHash } from "../store/hash.ts";
@@ -326,7 +325,8 @@ export function objectEncoding(
     case "list":
       return "quicklist";
     case "hash": {
-      const h = lookup(ctx, key, ByteHash);
+      // The value read above (one lookup, as Redis's OBJECT makes).
+      const h = v;
       if (!(h instanceof ByteHash) || h.size > HASH_MAX_LISTPACK_ENTRIES) {
         return "hashtable";
       }
@@ -336,7 +336,7 @@ export function objectEncoding(
         : "hashtable";
     }
     default: {
-      const set = lookup(ctx, key, ByteSet);
+      const set = v;
       if (!(set instanceof ByteSet) || set.size > SET_MAX_INTSET_ENTRIES) {
         return "hashtable";
       }

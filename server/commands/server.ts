@@ -773,6 +773,8 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `acl_access_denied_auth:${ctx.node.stats?.authFailures ?? 0}`,
     `expired_keys:${ctx.store.expiredKeys}`,
     `evicted_keys:${ctx.store.evictedKeys}`,
+    `keyspace_hits:${ctx.store.keyspaceHits}`,
+    `keyspace_misses:${ctx.store.keyspaceMisses}`,
   ],
   replication: () => ["role:master", "connected_slaves:0"],
   keyspace: (ctx) =>

@@ -153,6 +153,14 @@ function thrownError(e: unknown): ErrorReply {
 }
 
 /**
+ * Writes that read their key first and that Redis counts in
+ * `keyspace_hits`/`keyspace_misses` (they look it up with
+ * `lookupKeyRead`): their first lookup counts, as a read-only command's
+ * every lookup does.
+ */
+const READ_FIRST: ReadonlySet<string> = new Set(["GETDEL", "GETEX", "GETSET"]);
+
+/**
  * A row of this table: the spec plus what dispatch checks, decided once
  * when the table is built (no `flags.includes()` per command).
  */
@@ -163,6 +171,8 @@ interface TableSpec extends CommandSpec {
   readonly denyoom: boolean;
   /** Runs before the connection authenticated (AUTH, HELLO, QUIT, RESET). */
   readonly noauth: boolean;
+  /** Which of its key lookups count as hits or misses (see `READ_FIRST`). */
+  readonly countsReads: "none" | "every" | "first";
 }
 
 /**
@@ -243,6 +253,11 @@ export class CommandTable {
         makesRoom: denyoom || info.flags.includes("write"),
         denyoom,
         noauth: info.flags.includes("noauth"),
+        countsReads: info.flags.includes("readonly")
+          ? "every"
+          : READ_FIRST.has(info.name)
+          ? "first"
+          : "none",
       });
       this.#specs.push(spec);
       if (hasOpcode) this.#byOpcode[info.opcode] = spec;
@@ -346,14 +361,17 @@ export class CommandTable {
 
   /** Calls an admitted command's handler. */
   #run(ctx: CommandContext, spec: CommandSpec, args: string[]): Reply {
+    const store = ctx.store;
+    store.countReads = (spec as TableSpec).countsReads;
     try {
       return spec.handler(ctx, args);
     } catch (e) {
       return thrownError(e);
     } finally {
+      store.countReads = "none";
       // Small collections the command unpacked or made go back to their
       // packed form now that nothing holds them.
-      ctx.store.packCollections();
+      store.packCollections();
     }
   }
 
@@ -456,11 +474,14 @@ export class CommandTable {
     if (refused !== undefined) return refused;
     const direct = spec.direct;
     if (direct !== undefined) {
+      const store = ctx.store;
+      store.countReads = (spec as TableSpec).countsReads;
       try {
         if (direct(ctx, argv, out)) return undefined;
       } catch (e) {
         return thrownError(e);
       } finally {
+        store.countReads = "none";
         // A collection handed out to SADD or HSET: its memory is recounted
         // (and whether it packs looked at) now, as after any command.
         ctx.store.packCollections();

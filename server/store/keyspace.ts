@@ -268,6 +268,10 @@ export class Keyspace {
   #sampleSlot = new Int32Array(64);
   /** The spans of the bytes API (readString, writeString): reused. */
   #keyProbe = new ByteSpan();
+  #hits = 0;
+  #misses = 0;
+  /** 0: lookups do not count; 1: every one does; 2: the next one does. */
+  #countMode = 0;
   #valueProbe = new ByteSpan();
   #found = new ByteSpan();
   /** The decimal digits {@linkcode Keyspace.writeInteger} writes. */
@@ -397,9 +401,12 @@ export class Keyspace {
    * Looks a live key up: deletes it when it has expired. Updates its
    * eviction clock when `touch`.
    */
-  #lookup(key: string | ByteSpan, touch: boolean): number {
+  #lookup(key: string | ByteSpan, touch: boolean, counts = true): number {
     const ref = this.#index.find(this.#hash(key), key);
-    if (ref < 0) return -1;
+    if (ref < 0) {
+      if (counts && this.#countMode !== 0) this.#count(false);
+      return -1;
+    }
     const arena = this.#arena;
     const words = arena.words(ref);
     const w = arena.wordOffset(ref);
@@ -408,10 +415,19 @@ export class Keyspace {
       const p = this.#index.position;
       this.#removeAt(p.segment, p.slot, ref);
       this.#expiredKeys++;
+      if (counts && this.#countMode !== 0) this.#count(false);
       return -1;
     }
+    if (counts && this.#countMode !== 0) this.#count(true);
     if (touch) words[w] = (meta & ~CLOCK_MASK) | this.#touchedClock(meta);
     return ref;
+  }
+
+  /** Counts a lookup as a keyspace hit or miss (see `countReads`). */
+  #count(hit: boolean): void {
+    if (hit) this.#hits++;
+    else this.#misses++;
+    if (this.#countMode === 2) this.#countMode = 0;
   }
 
   /** The eviction clock after an access (Redis's updateLFU, or the LRU clock). */
@@ -1057,7 +1073,7 @@ export class Keyspace {
    * persistent, missing or expired.
    */
   getExpire(key: string): ExpireTime | undefined {
-    const ref = this.#lookup(key, false);
+    const ref = this.#lookup(key, false, false);
     if (ref < 0) return undefined;
     const words = this.#arena.words(ref);
     const w = this.#arena.wordOffset(ref);
@@ -1234,7 +1250,7 @@ export class Keyspace {
       }
       out.push(key);
     }
-    for (const key of expired) this.#lookup(key, false); // deletes it
+    for (const key of expired) this.#lookup(key, false, false); // deletes it
     return out;
   }
 
@@ -1249,7 +1265,7 @@ export class Keyspace {
       const ref = this.#randomRef(false);
       if (ref < 0) continue;
       const key = this.#recordKey(ref);
-      if (this.#lookup(key, false) >= 0) return key;
+      if (this.#lookup(key, false, false) >= 0) return key;
     }
     return undefined;
   }
@@ -1506,10 +1522,34 @@ export class Keyspace {
     return this.#evictedKeys;
   }
 
+  /**
+   * Which key lookups count as keyspace hits or misses (INFO's
+   * `keyspace_hits`, `keyspace_misses`), as Redis counts the lookups of
+   * reads: the command table sets `"every"` while a read-only command runs,
+   * `"first"` for a write that reads its key first (GETDEL, GETEX, GETSET),
+   * and `"none"` after. Expiry-time reads (TTL's second look) and
+   * RANDOMKEY's samples never count.
+   */
+  set countReads(mode: "none" | "every" | "first") {
+    this.#countMode = mode === "every" ? 1 : mode === "first" ? 2 : 0;
+  }
+
+  /** Lookups of read-only commands that found their key. */
+  get keyspaceHits(): number {
+    return this.#hits;
+  }
+
+  /** Lookups of read-only commands that did not (missing or expired). */
+  get keyspaceMisses(): number {
+    return this.#misses;
+  }
+
   /** Zeroes the counters INFO reports (CONFIG RESETSTAT). */
   resetStats(): void {
     this.#evictedKeys = 0;
     this.#expiredKeys = 0;
+    this.#hits = 0;
+    this.#misses = 0;
   }
 
   /**
