@@ -84,7 +84,11 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   }
   if (details.failed) {
     throw new Error(
-      `${name}: ${fc.defaultReportMessage(details) ?? "failed"}`,
+      `${name}: ${fc.defaultReportMessage(details) ?? "failed"}\n${
+        details.errorInstance instanceof Error
+          ? details.errorInstance.message
+          : String(details.errorInstance)
+      }`,
     );
   }
   return details.numRuns;
@@ -237,4 +241,44 @@ export function mutate(
     else if (m.op === "truncate") b.length = at;
   }
   return Uint8Array.from(b);
+}
+
+/**
+ * A model-based test's command made of a name and a function: `run`
+ * applies it to the model and to the real object and asserts they agree.
+ *
+ * @param name What the command does, for the counterexample.
+ * @param run Applies the command to both and checks their answers.
+ * @returns A fast-check command that always applies.
+ */
+export function command<M extends object, R>(
+  name: string,
+  run: (model: M, real: R) => void,
+): fc.Command<M, R> {
+  return { check: () => true, run, toString: () => name };
+}
+
+/**
+ * A byte string (one char per byte, 0–255) drawn mostly from a small pool,
+ * so that commands meet the same fields, members and keys again.
+ *
+ * @param pool How many distinct pooled strings.
+ * @returns The arbitrary.
+ */
+export function byteStringArbitrary(pool = 24): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.nat(pool - 1).map((i) => `f${i}`) },
+    {
+      weight: 1,
+      arbitrary: fc.uint8Array({ maxLength: 12 }).map((b) =>
+        String.fromCharCode(...b)
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.uint8Array({ minLength: 200, maxLength: 300 }).map((b) =>
+        String.fromCharCode(...b)
+      ),
+    },
+  );
 }
