@@ -8,6 +8,8 @@
  * - `FUZZ_DEADLINE=ms`: never run a property past this epoch time.
  * - `FUZZ_SEED=n`: the seed (default: fast-check's random one, printed on
  *   failure with the path to replay the shrunk counterexample).
+ * - `FUZZ_PATH=p`: with `FUZZ_SEED`, replay the failing case at this path
+ *   (both printed on failure).
  * - `FUZZ_REPORT=path`: append `name<TAB>cases<TAB>seed` per property run.
  *
  * @module
@@ -27,8 +29,8 @@ function envNumber(name: string): number | undefined {
  * The fast-check parameters for one property.
  *
  * @param defaultRuns The cases the default run (CI) makes.
- * @returns Parameters honouring `FUZZ_RUNS`, `FUZZ_SECONDS`, `FUZZ_DEADLINE`
- * and `FUZZ_SEED`.
+ * @returns Parameters honouring `FUZZ_RUNS`, `FUZZ_SECONDS`, `FUZZ_DEADLINE`,
+ * `FUZZ_SEED` and `FUZZ_PATH`.
  */
 export function fuzzParameters<T>(defaultRuns: number): fc.Parameters<T> {
   const runs = envNumber("FUZZ_RUNS");
@@ -37,6 +39,8 @@ export function fuzzParameters<T>(defaultRuns: number): fc.Parameters<T> {
   const seed = envNumber("FUZZ_SEED");
   const params: fc.Parameters<T> = { numRuns: runs ?? defaultRuns };
   if (seed !== undefined) params.seed = seed | 0;
+  const path = Deno.env.get("FUZZ_PATH");
+  if (path !== undefined && path !== "") params.path = path;
   let budget = seconds === undefined ? undefined : seconds * 1000;
   if (deadline !== undefined) {
     const left = Math.max(0, deadline - Date.now());
