@@ -118,6 +118,7 @@ const key = byteStringArbitrary(8);
 const str = fc.oneof(
   { weight: 3, arbitrary: byteStringArbitrary(6) },
   { weight: 1, arbitrary: fc.integer().map(String) },
+  { weight: 1, arbitrary: fc.integer({ min: -100, max: 100 }).map(String) },
 );
 /** A time to live in ms, or none. */
 const ttl = fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined });
@@ -129,6 +130,10 @@ const contentsArb: fc.Arbitrary<Contents> = fc.oneof(
     type: "set",
     set: new Set(m),
   })),
+  // Integers only: these pack as an intset.
+  fc.array(fc.integer({ min: -70_000, max: 70_000 }).map(String), {
+    maxLength: 150,
+  }).map((m): Contents => ({ type: "set", set: new Set(m) })),
   fc.array(str, { maxLength: 150 }).map((list): Contents => ({
     type: "list",
     list,
