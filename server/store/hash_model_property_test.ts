@@ -160,6 +160,52 @@ const commands: fc.Arbitrary<Cmd>[] = [
       );
     })
   ),
+  fc.tuple(
+    fc.integer({ min: 1, max: 20 }),
+    fc.array(fc.tuple(fc.boolean(), fc.nat(300)), { maxLength: 40 }),
+  ).map(([count, changes]) =>
+    command(
+      `scan(count ${count}) with ${changes.length} changes between steps`,
+      (m, h) => {
+        // Fields present from the first step to the last: each must be
+        // returned at least once, however the hash grows and shrinks.
+        const throughout = new Set(m.map.keys());
+        const ever = new Set(m.map.keys());
+        const seen = new Set<string>();
+        let cursor = 0;
+        let steps = 0;
+        let next = 0;
+        do {
+          const out: string[] = [];
+          cursor = h.scan(cursor, count, out);
+          for (let i = 0; i < out.length; i += 2) seen.add(out[i]);
+          const change = changes[next++];
+          if (change !== undefined) {
+            const [add, i] = change;
+            if (add) {
+              const f = `s${i}`;
+              h.set(f, "v");
+              m.map.set(f, "v");
+              ever.add(f);
+            } else {
+              const f = [...m.map.keys()][i % Math.max(1, m.map.size)];
+              if (f !== undefined) {
+                h.delete(f);
+                m.map.delete(f);
+                throughout.delete(f);
+              }
+            }
+          }
+          assert.ok(++steps <= 100_000, "scan ends");
+        } while (cursor !== 0);
+        for (const f of throughout) {
+          assert.ok(seen.has(f), `scan missed ${show(f)}`);
+        }
+        for (const f of seen) assert.ok(ever.has(f), `scan made up ${show(f)}`);
+        agree(m, h);
+      },
+    )
+  ),
 ];
 
 Deno.test("ByteHash agrees with a Map under random command sequences", async () => {

@@ -130,6 +130,55 @@ const commands: fc.Arbitrary<Cmd>[] = [
       assert.deepEqual(sorted(seen), sorted(m.set), "a scan sees them all");
     })
   ),
+  fc.tuple(
+    fc.integer({ min: 1, max: 20 }),
+    fc.array(fc.tuple(fc.boolean(), fc.nat(300)), { maxLength: 40 }),
+  ).map(([count, changes]) =>
+    command(
+      `scan(count ${count}) with ${changes.length} changes between steps`,
+      (m, s) => {
+        // Members present from the first step to the last: each must be
+        // returned at least once, however the set grows and shrinks.
+        const throughout = new Set(m.set);
+        const ever = new Set(m.set);
+        const seen = new Set<string>();
+        let cursor = 0;
+        let steps = 0;
+        let next = 0;
+        do {
+          const out: string[] = [];
+          cursor = s.scan(cursor, count, out);
+          for (const x of out) seen.add(x);
+          const change = changes[next++];
+          if (change !== undefined) {
+            const [add, i] = change;
+            if (add) {
+              const x = `s${i}`;
+              s.add(x);
+              m.set.add(x);
+              ever.add(x);
+            } else {
+              const x = [...m.set][i % Math.max(1, m.set.size)];
+              if (x !== undefined) {
+                s.delete(x);
+                m.set.delete(x);
+                throughout.delete(x);
+              }
+            }
+          }
+          assert.ok(++steps <= 100_000, "scan ends");
+        } while (cursor !== 0);
+        for (const x of throughout) {
+          assert.ok(
+            seen.has(x),
+            `scan missed ${show(x)}`,
+          );
+        }
+        for (const x of seen) assert.ok(ever.has(x), `scan made up ${show(x)}`);
+        agree(m, s);
+      },
+    )
+  ),
   fc.tuple(otherArb, fc.nat(5)).map(([other, limit]) =>
     command(`inter/union/diff with ${other.length}, limit ${limit}`, (m, s) => {
       const o = ByteSet.from(other);
