@@ -23,7 +23,11 @@ import {
 import { toByteString } from "./bytes.ts";
 import { FrameDecoder } from "./frame_decoder.ts";
 import { encodeRequest } from "./frame_writer.ts";
-import { decodeRequest, decodeRequestArgs } from "./request_decoder.ts";
+import {
+  decodeRequest,
+  decodeRequestArgs,
+  scanRequestArgs,
+} from "./request_decoder.ts";
 import { HEADER_BYTES, type Limits } from "./types.ts";
 
 /** One decoder result, copied out at once (a view is reused). */
@@ -285,6 +289,58 @@ Deno.test("decodeRequestArgs: arbitrary payloads never throw nor allocate past t
         } else {
           assert.equal(r.kind, "error");
           assert.match(r.message, /^Protocol error: /);
+        }
+      },
+    ),
+    1000,
+  );
+});
+
+Deno.test("scanRequestArgs: in place, in any buffer, agrees with decodeRequestArgs and allocates nothing", async () => {
+  const payloadArb = fc.oneof(
+    fc.array(argArb, { maxLength: 12 }).map((args) =>
+      encodeRequest(0, 0, args).subarray(HEADER_BYTES)
+    ),
+    fc.uint8Array({ maxLength: 80 }),
+  );
+  await checkProperty(
+    "request args in place",
+    fc.property(
+      payloadArb,
+      mutationsArbitrary,
+      fc.boolean(),
+      fc.uint8Array({ maxLength: 9 }),
+      fc.uint8Array({ maxLength: 9 }),
+      fc.nat(10),
+      fc.integer({ min: 0, max: 20 }),
+      (valid, mutations, mutated, before, after, room, maxArgs) => {
+        const payload = mutated ? mutate(valid, mutations) : valid;
+        const bytes = concatBytes([before, payload, after]);
+        const start = before.length;
+        const end = start + payload.length;
+        const offsets = new Int32Array(2 * room).fill(-7);
+        const box: { n?: ReturnType<typeof scanRequestArgs> } = {};
+        const seen = watchAllocations(() => {
+          box.n = scanRequestArgs(bytes, start, end, offsets, maxArgs);
+        });
+        const n = box.n!;
+        assert.deepEqual(seen, { typed: 0, array: 0 }, "nothing allocated");
+        const want = decodeRequestArgs(payload.slice(), { maxArgs });
+        if (typeof n !== "number") {
+          assert.ok(!Array.isArray(want));
+          assert.deepEqual(n, want);
+          return;
+        }
+        assert.ok(Array.isArray(want), "both accept");
+        assert.equal(n, want.length);
+        for (let i = 0; i < Math.min(n, room); i++) {
+          const at = offsets[2 * i];
+          const len = offsets[2 * i + 1];
+          assert.ok(at >= start && at + len <= end, "inside the payload");
+          assert.equal(toByteString(bytes, at, at + len), want[i]);
+        }
+        for (let i = Math.min(n, room); i < room; i++) {
+          assert.equal(offsets[2 * i], -7, "nothing written past the args");
         }
       },
     ),
