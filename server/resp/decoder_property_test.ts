@@ -22,6 +22,7 @@ import {
   watchAllocations,
 } from "../../tests/_helpers/fuzz.ts";
 import {
+  INLINE_MAX_BYTES,
   type RespCommand,
   RespDecoder,
   type RespError,
@@ -76,6 +77,12 @@ function decode(
       out.push(o);
     }
     assert.ok(d.buffered <= pushed, "buffered no more than was pushed");
+    // Drained: what is left is one header line or one bulk being read.
+    const bound = Math.max(
+      INLINE_MAX_BYTES,
+      (limits.maxBulkBytes ?? 512 * 1024 * 1024) + 2,
+    );
+    assert.ok(d.buffered <= bound, `buffered ${d.buffered} > ${bound}`);
     copy.fill(0x21);
   }
   return out;
@@ -248,5 +255,38 @@ Deno.test("RespDecoder: huge declared counts and lengths allocate no more than w
       },
     ),
     200,
+  );
+});
+
+Deno.test("RespDecoder: a line without its end is refused once past 64 KiB, in any split", async () => {
+  await checkProperty(
+    "resp long lines",
+    fc.property(
+      fc.constantFrom(
+        { prefix: "", message: "too big inline request" },
+        { prefix: "*", message: "too big mbulk count string" },
+        { prefix: "*1\r\n$", message: "too big bulk count string" },
+      ),
+      fc.integer({ min: INLINE_MAX_BYTES - 8, max: INLINE_MAX_BYTES + 8 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      ({ prefix, message }, length, cuts) => {
+        // The line runs from the last line end: the bulk header's `$` on.
+        const lineStart = prefix.lastIndexOf("\n") + 1;
+        const bytes = concatBytes([
+          enc(prefix),
+          new Uint8Array(length - (prefix.length - lineStart)).fill(0x37),
+        ]);
+        const out = decodeBoth(splitBytes(bytes, cuts), {});
+        if (length > INLINE_MAX_BYTES) {
+          assert.deepEqual(out, [{
+            kind: "resp-error",
+            message: `ERR Protocol error: ${message}`,
+          }]);
+        } else {
+          assert.deepEqual(out, []);
+        }
+      },
+    ),
+    40,
   );
 });
