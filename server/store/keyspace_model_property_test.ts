@@ -23,6 +23,7 @@ import { ByteHash } from "./hash.ts";
 import { ByteList } from "./list.ts";
 import { ByteSet } from "./set.ts";
 import { seededRandom } from "./_testing.ts";
+import { toByteString } from "@cachemir/protocol";
 
 /** A collection's contents in the model. */
 type Contents =
@@ -283,6 +284,54 @@ const commands: fc.Arbitrary<Cmd>[] = [
       agree(m, r);
     })
   ),
+  key.map((k) =>
+    command(`getView/readCollection(${show(k)})`, (m, r) => {
+      const e = m.lookup(k);
+      const view = r.ks.getView(k);
+      if (e !== undefined && typeof e.value === "string") {
+        assert.ok(view instanceof Uint8Array, "a view of the bytes");
+        assert.equal(toByteString(view, 0, view.length), e.value);
+      } else {
+        assertValue(view as CollectionValue | undefined, e, "getView");
+      }
+      const req = enc(`SADD ${k} x`);
+      const c = r.ks.readCollection(req, 5, k.length);
+      if (c !== undefined) {
+        // Only an unpacked collection is handed out this way.
+        assert.ok(e !== undefined && typeof e.value !== "string");
+        assertValue(c, e, "readCollection");
+      }
+    })
+  ),
+  fc.constant(command<Model, Real>("randomKey()", (m, r) => {
+    const k = r.ks.randomKey();
+    if (k === undefined) assert.deepEqual(m.liveKeys(), []);
+    else assert.ok(m.lookup(k) !== undefined, `randomKey ${show(k)} is live`);
+  })),
+  fc.integer({ min: 1, max: 30 }).map((max) =>
+    command(`expireSome(${max})`, (m, r) => {
+      const live = m.liveKeys().length;
+      const { sampled, expired } = r.ks.expireSome(max);
+      assert.ok(expired <= sampled && sampled <= max);
+      // Only expired keys go: every live key is still there.
+      for (const k of m.liveKeys()) assert.ok(r.ks.has(k), `${show(k)} kept`);
+      assert.equal(m.liveKeys().length, live);
+      agree(m, r);
+    })
+  ),
+  fc.constant(command<Model, Real>("keys(even length)", (m, r) => {
+    const even = (k: string): boolean => k.length % 2 === 0;
+    assert.deepEqual(
+      [...r.ks.keys(even)].sort(),
+      m.liveKeys().filter(even).sort(),
+    );
+  })),
+  fc.constant(command<Model, Real>("flush()", (m, r) => {
+    r.ks.flush();
+    m.map.clear();
+    assert.equal(r.ks.size, 0);
+    assert.equal(r.ks.volatileSize, 0);
+  })),
   fc.integer({ min: 0, max: 60 }).map((ms) =>
     command(`clock += ${ms}`, (m, r) => {
       m.now += ms;
