@@ -120,6 +120,13 @@ const str = fc.oneof(
   { weight: 3, arbitrary: byteStringArbitrary(6) },
   { weight: 1, arbitrary: fc.integer().map(String) },
   { weight: 1, arbitrary: fc.integer({ min: -100, max: 100 }).map(String) },
+  // Past the 256-byte size classes, now and then a page of its own.
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.integer({ min: 200, max: 3000 }), fc.nat(255)).map((
+      [n, c],
+    ) => String.fromCharCode(c).repeat(n) + String(n)),
+  },
 );
 /** A time to live in ms, or none. */
 const ttl = fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined });
@@ -301,6 +308,39 @@ const commands: fc.Arbitrary<Cmd>[] = [
         assert.ok(e !== undefined && typeof e.value !== "string");
         assertValue(c, e, "readCollection");
       }
+    })
+  ),
+  fc.tuple(
+    fc.integer({ min: 300, max: 1200 }),
+    fc.constantFrom(700, 3000),
+    fc.integer({ min: 2, max: 5 }),
+  ).map(([n, size, every]) =>
+    command(
+      `fill ${n} keys of ${size} bytes, keep 1 in ${every}`,
+      (m, r) => {
+        // More than a page of one size class, then holes in it: work for
+        // defragStep.
+        for (let i = 0; i < n; i++) {
+          const k = `z${i}`;
+          const v = String.fromCharCode(i & 0xff).repeat(size - 6) + `${i}`;
+          r.ks.set(k, v);
+          m.lookup(k);
+          m.map.set(k, { value: v, expireAt: undefined });
+        }
+        for (let i = 0; i < n; i++) {
+          if (i % every === 0) continue;
+          const k = `z${i}`;
+          assert.equal(r.ks.delete(k), true);
+          m.map.delete(k);
+        }
+        agree(m, r);
+      },
+    )
+  ),
+  fc.integer({ min: 1, max: 64 }).map((moves) =>
+    command(`defragStep(${moves}) at any fragmentation`, (m, r) => {
+      r.ks.defragStep(moves, 0, 0);
+      agree(m, r);
     })
   ),
   fc.constant(command<Model, Real>("randomKey()", (m, r) => {
