@@ -18,6 +18,7 @@ import {
   cutsArbitrary,
   mutate,
   mutationsArbitrary,
+  replyArbitrary as replyArb,
   splitBytes,
   watchAllocations,
 } from "../tests/_helpers/fuzz.ts";
@@ -31,52 +32,6 @@ import {
   MAX_REPLY_DEPTH,
   type Reply,
 } from "./types.ts";
-
-const byteString = fc.uint8Array({ maxLength: 20 }).map((b) =>
-  String.fromCharCode(...b)
-);
-
-/** Every reply value the writer makes, in the form the decoder gives back. */
-const replyArb: fc.Arbitrary<Reply> = fc.letrec<{ reply: Reply }>((tie) => ({
-  reply: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    fc.constant<Reply>({ kind: "ok" }),
-    fc.constant<Reply>({ kind: "null" }),
-    fc.oneof(
-      fc.integer({
-        min: Number.MIN_SAFE_INTEGER,
-        max: Number.MAX_SAFE_INTEGER,
-      }),
-      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((v) =>
-        v >= BigInt(Number.MIN_SAFE_INTEGER) &&
-          v <= BigInt(Number.MAX_SAFE_INTEGER)
-          ? Number(v)
-          : v
-      ),
-    ).map((value): Reply => ({ kind: "int", value })),
-    fc.double().map((value): Reply => ({ kind: "float", value })),
-    fc.uint8Array({ maxLength: 40 }).map((value): Reply => ({
-      kind: "bytes",
-      value,
-    })),
-    byteString.map((value): Reply => ({ kind: "status", value })),
-    fc.tuple(
-      fc.stringMatching(/^[A-Z]{1,10}$/),
-      fc.string({ maxLength: 30 }),
-    ).map(([code, message]): Reply => ({ kind: "error", code, message })),
-    fc.array(tie("reply"), { maxLength: 4 }).map((value): Reply => ({
-      kind: "array",
-      value,
-    })),
-    fc.array(tie("reply"), { maxLength: 4 }).map((value): Reply => ({
-      kind: "set",
-      value,
-    })),
-    fc.array(fc.tuple(tie("reply"), tie("reply")), { maxLength: 3 }).map((
-      value,
-    ): Reply => ({ kind: "map", value })),
-  ),
-})).reply;
 
 function isDecodeError(r: Reply | DecodeError): r is DecodeError {
   return r.kind === "decode-error";

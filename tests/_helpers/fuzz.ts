@@ -16,6 +16,7 @@
  */
 
 import fc from "fast-check";
+import type { Reply } from "@cachemir/protocol";
 
 function envNumber(name: string): number | undefined {
   const text = Deno.env.get(name);
@@ -286,3 +287,53 @@ export function byteStringArbitrary(pool = 24): fc.Arbitrary<string> {
     },
   );
 }
+
+const byteString = fc.uint8Array({ maxLength: 20 }).map((b) =>
+  String.fromCharCode(...b)
+);
+
+/**
+ * Every reply value the binary writer makes, in the form the decoder gives
+ * back (a NULL without `array`, an int a number when safe, BYTES as bytes).
+ */
+export const replyArbitrary: fc.Arbitrary<Reply> =
+  fc.letrec<{ reply: Reply }>((tie) => ({
+    reply: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.constant<Reply>({ kind: "ok" }),
+      fc.constant<Reply>({ kind: "null" }),
+      fc.oneof(
+        fc.integer({
+          min: Number.MIN_SAFE_INTEGER,
+          max: Number.MAX_SAFE_INTEGER,
+        }),
+        fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((v) =>
+          v >= BigInt(Number.MIN_SAFE_INTEGER) &&
+            v <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(v)
+            : v
+        ),
+      ).map((value): Reply => ({ kind: "int", value })),
+      fc.double().map((value): Reply => ({ kind: "float", value })),
+      fc.uint8Array({ maxLength: 40 }).map((value): Reply => ({
+        kind: "bytes",
+        value,
+      })),
+      byteString.map((value): Reply => ({ kind: "status", value })),
+      fc.tuple(
+        fc.stringMatching(/^[A-Z]{1,10}$/),
+        fc.string({ maxLength: 30 }),
+      ).map(([code, message]): Reply => ({ kind: "error", code, message })),
+      fc.array(tie("reply"), { maxLength: 4 }).map((value): Reply => ({
+        kind: "array",
+        value,
+      })),
+      fc.array(tie("reply"), { maxLength: 4 }).map((value): Reply => ({
+        kind: "set",
+        value,
+      })),
+      fc.array(fc.tuple(tie("reply"), tie("reply")), { maxLength: 3 }).map((
+        value,
+      ): Reply => ({ kind: "map", value })),
+    ),
+  })).reply;
