@@ -311,8 +311,8 @@ const commands: fc.Arbitrary<Cmd>[] = [
     })
   ),
   fc.tuple(
-    fc.integer({ min: 300, max: 1200 }),
-    fc.constantFrom(700, 3000),
+    fc.integer({ min: 300, max: 900 }),
+    fc.constantFrom(2000, 3000),
     fc.integer({ min: 2, max: 5 }),
   ).map(([n, size, every]) =>
     command(
