@@ -15,6 +15,8 @@ import {
   byteStringArbitrary,
   checkProperty,
   command,
+  latin1,
+  showKey,
 } from "../../tests/_helpers/fuzz.ts";
 import { ByteHash } from "./hash.ts";
 import { seededRandom } from "./_testing.ts";
@@ -22,10 +24,8 @@ import { seededRandom } from "./_testing.ts";
 type Model = { map: Map<string, string> };
 type Cmd = fc.Command<Model, ByteHash>;
 
-const enc = (s: string): Uint8Array =>
-  Uint8Array.from(s, (c) => c.charCodeAt(0));
-const show = (s: string): string =>
-  s.length > 20 ? `<${s.length} bytes>` : JSON.stringify(s);
+const enc = latin1;
+const show = showKey;
 
 /** After every command: the same contents, and an exact memory count. */
 function agree(m: Model, h: ByteHash): void {

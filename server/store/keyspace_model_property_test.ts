@@ -17,6 +17,8 @@ import {
   byteStringArbitrary,
   checkProperty,
   command,
+  latin1,
+  showKey,
 } from "../../tests/_helpers/fuzz.ts";
 import { type CollectionValue, Keyspace } from "./keyspace.ts";
 import { ByteHash } from "./hash.ts";
@@ -68,10 +70,8 @@ interface Real {
 
 type Cmd = fc.Command<Model, Real>;
 
-const enc = (s: string): Uint8Array =>
-  Uint8Array.from(s, (c) => c.charCodeAt(0));
-const show = (s: string): string =>
-  s.length > 20 ? `<${s.length} bytes>` : JSON.stringify(s);
+const enc = latin1;
+const show = showKey;
 
 function contentsOf(v: CollectionValue): Contents {
   if (v instanceof ByteHash) {

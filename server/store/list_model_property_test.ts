@@ -16,14 +16,14 @@ import {
   byteStringArbitrary,
   checkProperty,
   command,
+  showKey,
 } from "../../tests/_helpers/fuzz.ts";
 import { ByteList } from "./list.ts";
 
 type Model = { a: string[] };
 type Cmd = fc.Command<Model, ByteList>;
 
-const show = (s: string): string =>
-  s.length > 20 ? `<${s.length} bytes>` : JSON.stringify(s);
+const show = showKey;
 
 function agree(m: Model, l: ByteList): void {
   assert.equal(l.length, m.a.length, "length");

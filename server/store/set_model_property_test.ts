@@ -15,6 +15,8 @@ import {
   byteStringArbitrary,
   checkProperty,
   command,
+  latin1,
+  showKey,
 } from "../../tests/_helpers/fuzz.ts";
 import { ByteSet } from "./set.ts";
 import { seededRandom } from "./_testing.ts";
@@ -22,10 +24,8 @@ import { seededRandom } from "./_testing.ts";
 type Model = { set: Set<string> };
 type Cmd = fc.Command<Model, ByteSet>;
 
-const enc = (s: string): Uint8Array =>
-  Uint8Array.from(s, (c) => c.charCodeAt(0));
-const show = (s: string): string =>
-  s.length > 20 ? `<${s.length} bytes>` : JSON.stringify(s);
+const enc = latin1;
+const show = showKey;
 
 function agree(m: Model, s: ByteSet): void {
   assert.equal(s.size, m.set.size, "size");

@@ -18,6 +18,9 @@
 import fc from "fast-check";
 import type { Reply } from "@cachemir/protocol";
 
+/** Joins byte arrays (the client tests' helper). */
+export { concat as concatBytes } from "../../client/_test_utils.ts";
+
 function envNumber(name: string): number | undefined {
   const text = Deno.env.get(name);
   if (text === undefined || text === "") return undefined;
@@ -187,21 +190,24 @@ export const cutsArbitrary: fc.Arbitrary<number[]> = fc.oneof(
 );
 
 /**
- * Joins byte arrays.
+ * A byte string's bytes (one byte per char).
  *
- * @param parts The pieces.
- * @returns One array.
+ * @param s The byte string.
+ * @returns Its bytes.
  */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+export function latin1(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/**
+ * A key or member as a counterexample shows it: quoted, or its length when
+ * long.
+ *
+ * @param s The byte string.
+ * @returns A short description.
+ */
+export function showKey(s: string): string {
+  return s.length > 20 ? `<${s.length} bytes>` : JSON.stringify(s);
 }
 
 /** A mutation of a byte stream: set, insert or delete a byte, or cut the tail. */
