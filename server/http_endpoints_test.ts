@@ -137,6 +137,22 @@ Deno.test("CacheNode --http-port serves the node's own metrics and INFO", async 
     assert.match(metrics, /^cachemir_connected_clients 0$/m);
     assert.match(metrics, /^cachemir_memory_max_bytes \d+$/m);
     assert.match(metrics, /^cachemir_maxclients 10000$/m);
+    // Prometheus's own checker (Debian's prometheus package; .ci/run
+    // installs it) accepts the node's exposition.
+    const promtool = new Deno.Command("promtool", {
+      args: ["check", "metrics"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = promtool.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(metrics));
+    await writer.close();
+    const checked = await promtool.output();
+    const said = new TextDecoder().decode(checked.stdout) +
+      new TextDecoder().decode(checked.stderr);
+    assert.equal(checked.code, 0, `promtool check metrics: ${said}`);
+    assert.equal(said.trim(), "", said);
     const info = await (await fetch(`${base}/info`)).json();
     assert.equal(info.server.run_id.length, 40);
     assert.equal(info.clients.maxclients, "10000");
