@@ -6,7 +6,7 @@
  * @module
  */
 
-import { commandInfo } from "@cachemir/protocol";
+import { commandInfo, type Reply } from "@cachemir/protocol";
 import {
   type Arg,
   ClientConnection,
@@ -130,6 +130,19 @@ export interface NodeOptions extends
 
 const OPCODE_PING = commandInfo("PING").opcode;
 const OPCODE_HELLO = commandInfo("HELLO").opcode;
+
+/** Whether a value is a raw reply (not yet turned into a value). */
+function isReply(value: unknown): value is Reply {
+  return typeof value === "object" && value !== null &&
+    !(value instanceof Uint8Array) && !Array.isArray(value) && "kind" in value;
+}
+
+/** Commands whose replies say, value by value, whether the node had a key. */
+const COUNTS_HITS: ReadonlySet<number> = new Set(
+  (["GET", "GETEX", "GETDEL", "MGET", "HGET", "HMGET"] as const).map((name) =>
+    commandInfo(name).opcode
+  ),
+);
 const OPCODE_AUTH = commandInfo("AUTH").opcode;
 
 /**
@@ -164,6 +177,8 @@ export class NodeState {
   #errors = 0;
   #timeouts = 0;
   #retries = 0;
+  #hits = 0;
+  #misses = 0;
   #latency = new LatencyWindow();
   #closed = false;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -255,7 +270,37 @@ export class NodeState {
     reject: (error: Error) => void,
   ): void {
     this.#requests++;
+    if (COUNTS_HITS.has(opcode)) {
+      const done = resolve;
+      resolve = (value: T): void => {
+        this.#countHits(value);
+        done(value);
+      };
+    }
     this.pool.sendWith(opcode, args, transform, resolve, reject);
+  }
+
+  /**
+   * Counts the values of a GET-family reply as hits (not null) and misses:
+   * the transformed value, or the raw reply a split MGET part resolves with.
+   */
+  #countHits(value: unknown): void {
+    if (isReply(value)) {
+      const items = value.kind === "array" ? value.value : [value];
+      for (const item of items) {
+        if (item.kind === "null") this.#misses++;
+        else this.#hits++;
+      }
+    } else if (Array.isArray(value)) {
+      for (const v of value) {
+        if (v === null) this.#misses++;
+        else this.#hits++;
+      }
+    } else if (value === null) {
+      this.#misses++;
+    } else {
+      this.#hits++;
+    }
   }
 
   /** Counts a command sent again after failing on this node. */
@@ -408,6 +453,8 @@ export class NodeState {
       errors: this.#errors,
       timeouts: this.#timeouts,
       retries: this.#retries,
+      hits: this.#hits,
+      misses: this.#misses,
       consecutiveFailures: this.#failures,
       latency: { p50, p99, samples: this.#latency.count },
       pool: this.pool.stats(),

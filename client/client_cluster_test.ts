@@ -735,3 +735,28 @@ Deno.test("CacheMirClient() validates its options", () => {
     /jump hashing needs a whole-number weight/,
   );
 });
+
+Deno.test("CacheMirClient.stats() counts each node's hits and misses from GET-family replies", async () => {
+  await withNodes(2, async (nodes) => {
+    await using client = new CacheMirClient({
+      nodes: nodes.map((n) => n.address),
+    });
+    const [k1, k2] = KEYS.filter((k) => client.nodeFor(k) === nodes[0].address);
+    await client.set(k1, "v");
+    assert.equal(await client.get(k1), "v"); // hit
+    assert.equal(await client.get(k2), null); // miss
+    assert.deepEqual(await client.mget(k1, k2, k2), ["v", null, null]);
+    assert.equal(await client.getBuffer(k2), null); // miss
+    await client.set(k2, "w"); // not counted
+    const s = client.stats().find((n) => n.address === nodes[0].address)!;
+    assert.deepEqual({ hits: s.hits, misses: s.misses }, {
+      hits: 2,
+      misses: 4,
+    });
+    const other = client.stats().find((n) => n.address === nodes[1].address)!;
+    assert.deepEqual({ hits: other.hits, misses: other.misses }, {
+      hits: 0,
+      misses: 0,
+    });
+  });
+});

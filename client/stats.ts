@@ -40,6 +40,13 @@ export interface ClientNodeStats {
   readonly timeouts: number;
   /** Commands sent again after a network failure on this node. */
   readonly retries: number;
+  /**
+   * Keys the node had, from the replies of the GET family (GET, GETEX,
+   * GETDEL, MGET, HGET, HMGET: each value that is not null).
+   */
+  readonly hits: number;
+  /** Keys (or fields) it did not have: the null values of those replies. */
+  readonly misses: number;
   /** Network failures since the last success (resets on success and on going down). */
   readonly consecutiveFailures: number;
   /** Latency percentiles of recent commands, failures included. */
