@@ -198,8 +198,14 @@ export function demoteHeadings(markdown: string): string {
 /**
  * Writes a file (Markdown, SVG) as `deno fmt` wants it (the repository
  * checks fmt).
+ *
+ * @param file The path.
+ * @param text The content.
  */
-async function writeFormatted(file: string, text: string): Promise<void> {
+export async function writeFormatted(
+  file: string,
+  text: string,
+): Promise<void> {
   await Deno.writeTextFile(file, text);
   await new Deno.Command(Deno.execPath(), {
     args: ["fmt", "-q", file],
