@@ -97,6 +97,110 @@ interface Metric {
   readonly samples: readonly [labels: string, value: number][];
 }
 
+/**
+ * The metrics that are one INFO field each: name, type, INFO section and
+ * field, help. A field INFO lacks leaves its metric out.
+ */
+const INFO_METRICS: readonly (readonly [
+  name: string,
+  type: "counter" | "gauge",
+  section: string,
+  field: string,
+  help: string,
+])[] = [
+  [
+    "cachemir_uptime_seconds",
+    "gauge",
+    "server",
+    "uptime_in_seconds",
+    "Seconds since the node started.",
+  ],
+  [
+    "cachemir_connected_clients",
+    "gauge",
+    "clients",
+    "connected_clients",
+    "Client connections open now.",
+  ],
+  [
+    "cachemir_maxclients",
+    "gauge",
+    "clients",
+    "maxclients",
+    "The most client connections allowed.",
+  ],
+  [
+    "cachemir_connections_received_total",
+    "counter",
+    "stats",
+    "total_connections_received",
+    "Connections accepted.",
+  ],
+  [
+    "cachemir_connections_rejected_total",
+    "counter",
+    "stats",
+    "rejected_connections",
+    "Connections refused over maxclients.",
+  ],
+  [
+    "cachemir_commands_processed_total",
+    "counter",
+    "stats",
+    "total_commands_processed",
+    "Commands run, on both ports.",
+  ],
+  [
+    "cachemir_auth_failures_total",
+    "counter",
+    "stats",
+    "acl_access_denied_auth",
+    "AUTH attempts refused.",
+  ],
+  [
+    "cachemir_expired_keys_total",
+    "counter",
+    "stats",
+    "expired_keys",
+    "Keys deleted because they expired.",
+  ],
+  [
+    "cachemir_evicted_keys_total",
+    "counter",
+    "stats",
+    "evicted_keys",
+    "Keys evicted to stay under maxmemory.",
+  ],
+  [
+    "cachemir_keyspace_hits_total",
+    "counter",
+    "stats",
+    "keyspace_hits",
+    "Key lookups of read commands that found the key.",
+  ],
+  [
+    "cachemir_keyspace_misses_total",
+    "counter",
+    "stats",
+    "keyspace_misses",
+    "Key lookups of read commands that did not.",
+  ],
+  [
+    "cachemir_memory_used_bytes",
+    "gauge",
+    "memory",
+    "used_memory",
+    "used_memory: data and buffers.",
+  ],
+  [
+    "cachemir_memory_max_bytes",
+    "gauge",
+    "memory",
+    "maxmemory",
+    "maxmemory (0: no limit).",
+  ],
+];
+
 /** A number from INFO, or `NaN` when the field is missing. */
 function field(info: InfoSections, section: string, name: string): number {
   const v = info[section]?.[name];
@@ -143,63 +247,14 @@ export function prometheusMetrics(info: InfoSections): string {
         1,
       ]],
     },
-    gauge("cachemir_uptime_seconds", "Seconds since the node started.", [
-      ["", field(info, "server", "uptime_in_seconds")],
-    ]),
-    gauge("cachemir_connected_clients", "Client connections open now.", [
-      ["", field(info, "clients", "connected_clients")],
-    ]),
-    gauge("cachemir_maxclients", "The most client connections allowed.", [
-      ["", field(info, "clients", "maxclients")],
-    ]),
-    counter(
-      "cachemir_connections_received_total",
-      "Connections accepted.",
-      field(info, "stats", "total_connections_received"),
-    ),
-    counter(
-      "cachemir_connections_rejected_total",
-      "Connections refused over maxclients.",
-      field(info, "stats", "rejected_connections"),
-    ),
-    counter(
-      "cachemir_commands_processed_total",
-      "Commands run, on both ports.",
-      field(info, "stats", "total_commands_processed"),
-    ),
-    counter(
-      "cachemir_auth_failures_total",
-      "AUTH attempts refused.",
-      field(info, "stats", "acl_access_denied_auth"),
-    ),
-    counter(
-      "cachemir_expired_keys_total",
-      "Keys deleted because they expired.",
-      field(info, "stats", "expired_keys"),
-    ),
-    counter(
-      "cachemir_evicted_keys_total",
-      "Keys evicted to stay under maxmemory.",
-      field(info, "stats", "evicted_keys"),
-    ),
-    counter(
-      "cachemir_keyspace_hits_total",
-      "Key lookups of read commands that found the key.",
-      field(info, "stats", "keyspace_hits"),
-    ),
-    counter(
-      "cachemir_keyspace_misses_total",
-      "Key lookups of read commands that did not.",
-      field(info, "stats", "keyspace_misses"),
-    ),
+    ...INFO_METRICS.map(([name, type, section, f, help]): Metric => ({
+      name,
+      type,
+      help,
+      samples: [["", field(info, section, f)]],
+    })),
     gauge("cachemir_keys", "Keys in the keyspace.", keys),
     gauge("cachemir_keys_with_expiry", "Keys with a time to live.", expires),
-    gauge("cachemir_memory_used_bytes", "used_memory: data and buffers.", [
-      ["", field(info, "memory", "used_memory")],
-    ]),
-    gauge("cachemir_memory_max_bytes", "maxmemory (0: no limit).", [
-      ["", field(info, "memory", "maxmemory")],
-    ]),
     gauge(
       "process_resident_memory_bytes",
       "Resident memory of the node's process.",
