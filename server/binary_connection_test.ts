@@ -243,6 +243,7 @@ Deno.test("BinaryConnection.shutdown() closes an idle connection at once", async
 async function serveFrames(
   frames: Uint8Array,
   inPlace: boolean,
+  frameLimits: { maxFrameBytes: number; maxArgs: number } = limits,
 ): Promise<{ written: Uint8Array[]; store: Keyspace }> {
   const table = new CommandTable();
   const store = new Keyspace({ now: () => 1_700_000_000_000 });
@@ -261,7 +262,7 @@ async function serveFrames(
       inPlace
         ? table.executeOpcodeView(ctx, opcode, argv, out)
         : table.executeOpcode(ctx, opcode, argvStrings(argv)),
-    limits,
+    limits: frameLimits,
   });
   conn.feed(frames);
   conn.feed(null);
@@ -343,4 +344,19 @@ Deno.test("BinaryConnection runs GET, SET and MSET in place as it runs them on s
       key,
     );
   }
+});
+
+Deno.test("BinaryConnection runs a frame of more than 64 arguments the string way", async () => {
+  const args: string[] = [];
+  for (let i = 0; i < 50; i++) args.push(`k${i}`, `v${i}`); // 100 arguments
+  const w = new FrameWriter();
+  w.writeRequest(1, commandByName("MSET")!.opcode, args);
+  w.writeRequest(2, commandByName("MGET")!.opcode, ["k0", "k49", "nope"]);
+  const frames = w.take();
+  const wide = { maxFrameBytes: 1 << 20, maxArgs: 1000 };
+  const viewed = await serveFrames(frames, true, wide);
+  const strings = await serveFrames(frames, false, wide);
+  assert.deepEqual(viewed.written, strings.written);
+  assert.equal(viewed.store.size, 50);
+  assert.equal(viewed.store.get("k49"), "v49");
 });

@@ -114,6 +114,10 @@ Deno.test("HttpEndpoints: probes by phase, /metrics and /info behind the passwor
     password = "";
     assert.equal((await get("/metrics")).status, 200);
     assert.equal((await get("/nope")).status, 404);
+    const post = await fetch(`${base}/metrics`, { method: "POST" });
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.get("allow"), "GET, HEAD");
+    await post.body?.cancel();
     phase = "draining";
     assert.equal((await get("/readyz")).status, 503);
     assert.equal((await get("/healthz")).status, 200);
