@@ -180,6 +180,8 @@ const VOLATILE = 1 << 27;
 const CLOCK_MASK = 0xffffff;
 const HEADER = 12;
 const VOLATILE_HEADER = 20;
+/** How many keys a random pick samples before choosing one (Redis: 15). */
+const FAIR_RANDOM_SAMPLE = 16;
 const TWO_32 = 2 ** 32;
 const ASCII = new TextEncoder();
 
@@ -1270,10 +1272,18 @@ export class Keyspace {
     return undefined;
   }
 
-  /** A random record (a volatile one when `volatileOnly`), or -1 when there is none. */
+  /**
+   * A random record (a volatile one when `volatileOnly`), or -1 when there
+   * is none. Like Redis's dictGetFairRandomKey, it picks one of a handful of
+   * sampled keys rather than the first key met, so that a key right after
+   * another in the index is not much rarer than one after a run of empty
+   * slots.
+   */
   #randomRef(volatileOnly: boolean): number {
-    if (this.#sample(volatileOnly, 1) === 0) return -1;
-    return this.#index.refs[this.#sampleSegment[0]][this.#sampleSlot[0]];
+    const n = this.#sample(volatileOnly, FAIR_RANDOM_SAMPLE);
+    if (n === 0) return -1;
+    const pick = Math.floor(this.#random() * n);
+    return this.#index.refs[this.#sampleSegment[pick]][this.#sampleSlot[pick]];
   }
 
   /**
