@@ -61,6 +61,20 @@ export interface Codec<Request> {
  */
 const MAX_PENDING_OUTPUT = 1024 * 1024;
 
+/**
+ * How long a connection keeps serving after the node begins to drain: the
+ * requests a client sent before the drain began are read and answered,
+ * including those still in flight or waiting in the socket.
+ */
+export const DRAIN_READ_MS = 100;
+
+/**
+ * How long a drained connection waits, its side closed, for the client to
+ * close: closing with unread bytes would reset the connection, and a reset
+ * can discard replies the client has not read yet.
+ */
+export const DRAIN_LINGER_MS = 500;
+
 /** What {@linkcode StreamCodec} reads requests from: a port's decoder. */
 export interface CodecInput {
   /** Adds bytes read from the socket. */
@@ -252,6 +266,11 @@ export class Connection<Request> {
   #readBuf: Uint8Array;
   #reading = false;
   #stopping = false;
+  /** The drain's read window is over. */
+  #windowOver = false;
+  /** This side is closed: bytes read are dropped, unanswered. */
+  #drained = false;
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   /**
@@ -289,11 +308,12 @@ export class Connection<Request> {
   async run(): Promise<ConnectionEnd> {
     const codec = this.#codec;
     try {
-      while (!this.#stopping) {
+      for (;;) {
         this.#reading = true;
         const n = await this.#conn.read(this.#readBuf);
         this.#reading = false;
-        if (n === null) return "eof";
+        if (n === null) return this.#stopping ? "shutdown" : "eof";
+        if (this.#drained) continue;
         this.#session.lastActive = Date.now();
         codec.push(this.#readBuf.subarray(0, n));
         let end = this.#handle();
@@ -304,8 +324,8 @@ export class Connection<Request> {
         }
         if (codec.pending > 0) await this.#writeAll(codec.take());
         if (end !== undefined) return end;
+        if (this.#windowOver && !this.#drained) this.#closeSide();
       }
-      return "shutdown";
     } catch (e) {
       if (this.#stopping) return "shutdown";
       if (
@@ -347,18 +367,44 @@ export class Connection<Request> {
   }
 
   /**
-   * Asks the loop to stop: a connection waiting for bytes closes now; one
-   * executing or writing finishes answering what it has read, then closes.
+   * Asks the loop to stop, as a graceful shutdown does: for
+   * {@linkcode DRAIN_READ_MS} it goes on answering what arrives (what the
+   * client sent before the drain began); then it closes its side and drops
+   * what still comes until the client closes, or for at most
+   * {@linkcode DRAIN_LINGER_MS}. Every request it read is answered.
    */
   shutdown(): void {
+    if (this.#stopping || this.#closed) return;
     this.#stopping = true;
-    if (this.#reading) this.close();
+    this.#drainTimer = setTimeout(() => this.#endDrain(), DRAIN_READ_MS);
+  }
+
+  /**
+   * Ends the drain's read window: the side closes at once when the loop
+   * waits for bytes, else once it has written what it is answering.
+   */
+  #endDrain(): void {
+    this.#windowOver = true;
+    if (this.#reading) this.#closeSide();
+  }
+
+  /** Closes this side (the client reads the end) and lingers for the client's. */
+  #closeSide(): void {
+    if (this.#drained || this.#closed) return;
+    this.#drained = true;
+    try {
+      this.#conn.closeWrite();
+    } catch {
+      // the client is gone already
+    }
+    this.#drainTimer = setTimeout(() => this.close(), DRAIN_LINGER_MS);
   }
 
   /** Closes the socket now; safe to call more than once. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#drainTimer);
     try {
       this.#conn.close();
     } catch {
