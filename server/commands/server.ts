@@ -33,6 +33,7 @@ import {
   status,
 } from "@cachemir/protocol";
 import type { CommandContext, Handler, RuntimeSettings } from "./types.ts";
+import type { SlowLogSettings } from "./slowlog.ts";
 import { asciiUpper, isWord, printable, SYNTAX_ERROR } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
 import { Glob } from "../store/glob.ts";
@@ -44,6 +45,7 @@ import {
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
+import { SLOWLOG_SUBCOMMANDS } from "./slowlog.ts";
 
 /** The Redis version whose semantics CacheMir follows, as INFO reports it. */
 export const REDIS_VERSION = "7.0.0";
@@ -380,6 +382,8 @@ interface Setting {
   readonly set?: MemorySetter;
   /** How CONFIG SET changes it, for the node's runtime settings. */
   readonly setNode?: NodeSetter;
+  /** How CONFIG SET changes it, for the slow log's settings. */
+  readonly setSlowlog?: (value: string) => Partial<SlowLogSettings> | string;
 }
 
 const INT_MAX = 2147483647;
@@ -434,6 +438,16 @@ const RUNTIME_DEFAULTS: RuntimeSettings = Object.freeze({
 
 function runtime(ctx: CommandContext): RuntimeSettings {
   return ctx.node.settings ?? RUNTIME_DEFAULTS;
+}
+
+/** The slow log's defaults CONFIG GET reports without a node (tests). */
+const SLOWLOG_DEFAULTS: SlowLogSettings = Object.freeze({
+  slowerThan: 10000,
+  maxLen: 128,
+});
+
+function slowlogSettings(ctx: CommandContext): SlowLogSettings {
+  return ctx.node.slowlog?.settings ?? SLOWLOG_DEFAULTS;
 }
 
 const POLICY_NAMES = [
@@ -519,6 +533,24 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     mutable: true,
     setNode: (value) => ({ requirepass: value }),
   },
+  {
+    name: "slowlog-log-slower-than",
+    value: (ctx) => String(slowlogSettings(ctx).slowerThan),
+    mutable: true,
+    setSlowlog: (value) => {
+      const n = boundedInt(value, -1, Number.MAX_SAFE_INTEGER);
+      return typeof n === "string" ? n : { slowerThan: n };
+    },
+  },
+  {
+    name: "slowlog-max-len",
+    value: (ctx) => String(slowlogSettings(ctx).maxLen),
+    mutable: true,
+    setSlowlog: (value) => {
+      const n = boundedInt(value, 0, Number.MAX_SAFE_INTEGER);
+      return typeof n === "string" ? n : { maxLen: n };
+    },
+  },
   { name: "hz", value: () => "10", mutable: true },
   {
     name: "proto-max-bulk-len",
@@ -588,6 +620,7 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
   }
   let patch: Partial<MemoryLimit> | undefined;
   let nodePatch: Partial<RuntimeSettings> | undefined;
+  let slowlogPatch: Partial<SlowLogSettings> | undefined;
   for (let j = 0; j < settings.length; j++) {
     const s = settings[j];
     const value = args[2 + 2 * j];
@@ -595,6 +628,10 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
       const change = s.set(value);
       if (typeof change === "string") return configSetError(s.name, change);
       patch = { ...patch, ...change };
+    } else if (s.setSlowlog !== undefined && ctx.node.slowlog !== undefined) {
+      const change = s.setSlowlog(value);
+      if (typeof change === "string") return configSetError(s.name, change);
+      slowlogPatch = { ...slowlogPatch, ...change };
     } else if (s.setNode !== undefined && ctx.node.settings !== undefined) {
       const change = s.setNode(value);
       if (typeof change === "string") return configSetError(s.name, change);
@@ -605,12 +642,18 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
   }
   if (patch !== undefined) ctx.store.configureMemory(patch);
   if (nodePatch !== undefined) Object.assign(ctx.node.settings!, nodePatch);
+  if (slowlogPatch !== undefined) {
+    Object.assign(ctx.node.slowlog!.settings, slowlogPatch);
+    ctx.node.slowlog!.trim();
+  }
   return OK;
 }
 
 /**
- * CONFIG RESETSTAT: zeroes the node's and the store's counters, and starts
- * the memory peak again from the memory used now.
+ * CONFIG RESETSTAT: zeroes the node's and the store's counters and the
+ * command table's (commandstats, errorstats, latencystats,
+ * `total_error_replies`), and starts the memory peak again from the memory
+ * used now. The slow log stays (SLOWLOG RESET empties it), as in Redis.
  */
 function configResetstat(ctx: CommandContext): Reply {
   const stats = ctx.node.stats;
@@ -622,6 +665,7 @@ function configResetstat(ctx: CommandContext): Reply {
     stats.authFailures = 0;
   }
   ctx.store.resetStats();
+  ctx.node.commandStats?.reset();
   return OK;
 }
 
@@ -770,6 +814,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `total_connections_received:${ctx.node.stats?.connectionsReceived ?? 0}`,
     `total_commands_processed:${ctx.node.stats?.commandsProcessed ?? 0}`,
     `rejected_connections:${ctx.node.stats?.rejectedConnections ?? 0}`,
+    `total_error_replies:${ctx.node.commandStats?.totalErrorReplies ?? 0}`,
     `acl_access_denied_auth:${ctx.node.stats?.authFailures ?? 0}`,
     `expired_keys:${ctx.store.expiredKeys}`,
     `evicted_keys:${ctx.store.evictedKeys}`,
@@ -777,6 +822,9 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `keyspace_misses:${ctx.store.keyspaceMisses}`,
   ],
   replication: () => ["role:master", "connected_slaves:0"],
+  commandstats: (ctx) => ctx.node.commandStats?.commandstatsLines() ?? [],
+  errorstats: (ctx) => ctx.node.commandStats?.errorstatsLines() ?? [],
+  latencystats: (ctx) => ctx.node.commandStats?.latencystatsLines() ?? [],
   keyspace: (ctx) =>
     ctx.store.size === 0 ? [] : [
       `db0:keys=${ctx.store.size},expires=${ctx.store.volatileSize},avg_ttl=0`,
@@ -790,28 +838,40 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
   persistence: "Persistence",
   stats: "Stats",
   replication: "Replication",
+  commandstats: "Commandstats",
+  errorstats: "Errorstats",
+  latencystats: "Latencystats",
   keyspace: "Keyspace",
 });
 
+/** Sections INFO leaves out unless named, or asked for with `all`/`everything`. */
+const NOT_DEFAULT: ReadonlySet<string> = new Set([
+  "commandstats",
+  "latencystats",
+]);
+
 /**
  * INFO [section ...]: Redis's `# Title` / `field:value` text. Sections:
- * server, clients, memory, persistence, stats, replication, keyspace (all
- * of them with no argument, `default`, `all` or `everything`); an unknown
- * section gives nothing, as in Redis.
+ * server, clients, memory, persistence, stats, replication, commandstats,
+ * errorstats, latencystats, keyspace. With no argument or `default`, all of
+ * them but commandstats and latencystats; with `all` or `everything`, all
+ * of them; an unknown section gives nothing, as in Redis.
  */
 function infoCommand(ctx: CommandContext, args: string[]): Reply {
-  let wanted: Set<string> | undefined;
+  const wanted = new Set<string>();
+  let defaults = args.length === 0;
+  let all = false;
   for (const arg of args) {
     const name = arg.toLowerCase();
-    if (name === "default" || name === "all" || name === "everything") {
-      wanted = undefined;
-      break;
-    }
-    (wanted ??= new Set()).add(name);
+    if (name === "all" || name === "everything") all = true;
+    else if (name === "default") defaults = true;
+    else wanted.add(name);
   }
   let text = "";
   for (const name of Object.keys(SECTIONS)) {
-    if (wanted !== undefined && !wanted.has(name)) continue;
+    const shown = all || wanted.has(name) ||
+      (defaults && !NOT_DEFAULT.has(name));
+    if (!shown) continue;
     if (text !== "") text += "\r\n";
     text += `# ${TITLES[name]}\r\n`;
     for (const line of SECTIONS[name](ctx)) text += `${line}\r\n`;
@@ -841,6 +901,7 @@ const SUBCOMMAND_ROWS = new Map<string, SubcommandRow[]>([
   ["COMMAND", rows(COMMAND_SUBCOMMANDS)],
   ["CONFIG", rows(CONFIG_SUBCOMMANDS)],
   ["OBJECT", rows(OBJECT_SUBCOMMANDS)],
+  ["SLOWLOG", rows(SLOWLOG_SUBCOMMANDS)],
   ["CLIENT", [
     { name: "ID", arity: 2 },
     { name: "GETNAME", arity: 2 },
