@@ -151,6 +151,7 @@ export class CacheNode {
         slowerThan: this.#config.slowlogLogSlowerThan,
         maxLen: this.#config.slowlogMaxLen,
       }),
+      timingSample: this.#config.timingSample,
     });
     this.#settings = {
       maxclients: this.#config.maxclients,
@@ -304,6 +305,9 @@ export class CacheNode {
     if (change.timeout !== undefined) this.#settings.timeout = change.timeout;
     if (change.slowlogLogSlowerThan !== undefined) {
       this.#table.slowlog.settings.slowerThan = change.slowlogLogSlowerThan;
+    }
+    if (change.timingSample !== undefined) {
+      this.#table.timingSample = change.timingSample;
     }
     if (change.slowlogMaxLen !== undefined) {
       this.#table.slowlog.settings.maxLen = change.slowlogMaxLen;

@@ -77,6 +77,8 @@ export interface NodeConfig {
   readonly slowlogLogSlowerThan: number;
   /** Most entries the slow log keeps. */
   readonly slowlogMaxLen: number;
+  /** O(1) commands (those with a direct form) are timed on one run in this many. */
+  readonly timingSample: number;
 }
 
 /** A value a setting refuses: the text says what it expects. */
@@ -450,6 +452,16 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: 128,
     runtime: true,
     help: "most entries SLOWLOG keeps; the oldest go first",
+  }),
+  row({
+    name: "timing-sample",
+    key: "timingSample",
+    arg: "<n>",
+    parse: integer(1, 1024),
+    default: 16,
+    runtime: true,
+    help:
+      "time one run in n of each O(1) command (GET, SET, INCR, HSET, SADD...; a clock read costs about as much as one): their usec and latency percentiles are estimated from those, calls and errors stay exact; 1 = every run, as Redis; other commands, and every command while slowlog-log-slower-than is 0, are always timed",
   }),
 ] as Setting[]);
 

@@ -21,7 +21,9 @@ export class CommandStat {
   readonly name: string;
   /** Runs. */
   calls = 0;
-  /** Time spent running, in milliseconds (INFO shows microseconds). */
+  /** Runs that were timed (all of them, unless timing is sampled). */
+  timed = 0;
+  /** Time the timed runs took, in milliseconds. */
   millis = 0;
   /** Refused before running. */
   rejectedCalls = 0;
@@ -37,27 +39,43 @@ export class CommandStat {
     this.name = name;
   }
 
-  /** Time spent running, in whole microseconds (INFO's `usec`). */
+  /**
+   * Time spent running, in whole microseconds (INFO's `usec`): the timed
+   * runs' time, scaled up to every run when only some were timed.
+   */
   get usec(): number {
-    return Math.round(this.millis * 1000);
+    if (this.timed === 0) return 0;
+    return Math.round(this.millis * 1000 * this.calls / this.timed);
   }
 
   /**
-   * Counts one run.
+   * Counts one timed run.
    *
    * @param millis How long it took, in milliseconds.
    * @param failed Whether it replied an error.
    */
   ran(millis: number, failed: boolean): void {
     this.calls++;
+    this.timed++;
     this.millis += millis;
     if (failed) this.failedCalls++;
     this.latency.record(millis * 1e6);
   }
 
+  /**
+   * Counts one run that was not timed (timing is sampled).
+   *
+   * @param failed Whether it replied an error.
+   */
+  ranUntimed(failed: boolean): void {
+    this.calls++;
+    if (failed) this.failedCalls++;
+  }
+
   /** Forgets everything counted. */
   reset(): void {
     this.calls = 0;
+    this.timed = 0;
     this.millis = 0;
     this.rejectedCalls = 0;
     this.failedCalls = 0;

@@ -114,6 +114,21 @@ export interface CommandTableOptions {
    * @default {a new one, with Redis's defaults}
    */
   readonly slowlog?: SlowLog;
+  /**
+   * `false`: dispatch keeps no counters, times nothing and logs nothing
+   * slow (what the bookkeeping costs is measured against it:
+   * `table_bench.ts`).
+   * @default {true}
+   */
+  readonly counting?: boolean;
+  /**
+   * Commands with a direct form (the O(1) ones: GET, SET, INCR, HSET,
+   * SADD...) are timed on one run in this many (their first run always),
+   * since a clock read costs about as much as such a command; see
+   * {@linkcode CommandTable.timingSample}.
+   * @default {16}
+   */
+  readonly timingSample?: number;
 }
 
 /**
@@ -264,6 +279,16 @@ export class CommandTable {
   #arityErrors = new Map<string, ErrorReply>();
   #specs: CommandSpec[] = [];
   #watch = new ErrorWatch();
+  #counting: boolean;
+  /**
+   * Commands with a direct form are timed on one run in this many, counted
+   * per command (its first run always); their `usec` and latency
+   * percentiles are estimated from the timed runs, their calls and errors
+   * counted exactly. 1 times every run, as Redis does. Every run is timed
+   * while `slowlog-log-slower-than` is 0, and commands without a direct form
+   * always are.
+   */
+  timingSample: number;
   /** The counters dispatch keeps (INFO commandstats, errorstats, latencystats). */
   readonly stats: CommandStats;
   /** The commands slower than `slowlog-log-slower-than` (SLOWLOG). */
@@ -278,6 +303,8 @@ export class CommandTable {
   constructor(options: CommandTableOptions = {}) {
     this.stats = options.stats ?? new CommandStats();
     this.slowlog = options.slowlog ?? new SlowLog();
+    this.#counting = options.counting ?? true;
+    this.timingSample = options.timingSample ?? 16;
     const commands = options.commands ?? COMMANDS;
     const handlers = options.handlers ?? HANDLERS;
     const directs = options.directHandlers ??
@@ -383,11 +410,13 @@ export class CommandTable {
   ): Reply {
     const refused = this.#admit(ctx, spec, args.length + 1);
     if (refused !== undefined) return this.#refused(spec, refused);
+    if (!this.#counting) return this.#run(ctx, spec, args);
     return this.#runAdmitted(ctx, spec, args, name);
   }
 
   /** Counts a command refused before it ran, and returns the refusal. */
   #refused(spec: CommandSpec, refused: ErrorReply): ErrorReply {
+    if (!this.#counting) return refused;
     (spec as TableSpec).stat.rejectedCalls++;
     this.stats.error(refused.code);
     return refused;
@@ -587,14 +616,18 @@ export class CommandTable {
     if (direct === undefined) {
       return this.dispatch(ctx, spec, argvStrings(argv), name);
     }
+    if (!this.#counting) return this.#dispatchDirect(ctx, spec, argv, out);
     const refused = this.#admit(ctx, spec, argv.count + 1);
     if (refused !== undefined) return this.#refused(spec, refused);
     const store = ctx.store;
     const watch = this.#watch;
     watch.target = out;
     watch.failed = undefined;
+    const stat = (spec as TableSpec).stat;
+    const timed = stat.calls % this.timingSample === 0 ||
+      this.slowlog.settings.slowerThan === 0;
     store.countReads = (spec as TableSpec).countsReads;
-    const start = performance.now();
+    const start = timed ? performance.now() : 0;
     let done: boolean;
     try {
       done = direct(ctx, argv, watch);
@@ -611,14 +644,40 @@ export class CommandTable {
       // A shape the direct form leaves to the handler: timed from here.
       return this.#runAdmitted(ctx, spec, argvStrings(argv), name);
     }
-    const millis = performance.now() - start;
     const failed = watch.failed;
-    (spec as TableSpec).stat.ran(millis, failed !== undefined);
     if (failed !== undefined) this.stats.error(failed.code);
+    if (!timed) {
+      stat.ranUntimed(failed !== undefined);
+      return done ? undefined : failed;
+    }
+    const millis = performance.now() - start;
+    stat.ran(millis, failed !== undefined);
     if (this.slowlog.logs(millis * 1000)) {
       this.#logSlow(ctx, spec, name, argvStrings(argv), millis);
     }
     return done ? undefined : failed;
+  }
+
+  /** Runs a command with a direct form, counting nothing (`counting: false`). */
+  #dispatchDirect(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    argv: ArgvView,
+    out: ReplyOut,
+  ): Reply | undefined {
+    const refused = this.#admit(ctx, spec, argv.count + 1);
+    if (refused !== undefined) return refused;
+    const store = ctx.store;
+    store.countReads = (spec as TableSpec).countsReads;
+    try {
+      if (spec.direct!(ctx, argv, out)) return undefined;
+    } catch (e) {
+      return thrownError(e);
+    } finally {
+      store.countReads = "none";
+      store.packCollections();
+    }
+    return this.#run(ctx, spec, argvStrings(argv));
   }
 
   /** Runs and counts a command {@linkcode #admit} let through. */
@@ -646,7 +705,7 @@ export class CommandTable {
 
   /** Counts an unknown command's error, and returns it. */
   #unknown(reply: ErrorReply): ErrorReply {
-    this.stats.error(reply.code);
+    if (this.#counting) this.stats.error(reply.code);
     return reply;
   }
 

@@ -294,6 +294,7 @@ Deno.test("dispatch counts calls, failed calls (an error replied) and errors by 
   const h = harness();
   const { table, ctx } = h;
   const { written, out } = collector();
+  table.timingSample = 1;
   h.call("SET", "k", "v");
   h.call("RPUSH", "l", "a");
   assert.equal(table.executeView(ctx, "get", viewOf("k"), out), undefined); // direct form
@@ -422,4 +423,33 @@ Deno.test("dispatch logs commands at or over slowlog-log-slower-than, with the n
     [["AUTH", "(redacted)"], ["set", "k", "w"], ["gEt", "k"]],
   );
   assert.equal(table.slowlog.entries(1)[0].peer, "127.0.0.1:1");
+});
+
+Deno.test("dispatch times one run in timingSample of a direct form (its first always), and every run while slowlog-log-slower-than is 0", () => {
+  const h = harness();
+  const { table, ctx } = h;
+  const { out } = collector();
+  h.call("SET", "k", "v");
+  h.call("RPUSH", "l", "a");
+  assert.equal(table.timingSample, 16);
+  for (let i = 0; i < 40; i++) {
+    table.executeView(ctx, "GET", viewOf(i % 2 === 0 ? "k" : "l"), out);
+  }
+  const get = table.stats.of("get");
+  assert.equal(get.calls, 40);
+  assert.equal(get.failedCalls, 20); // counted on every run
+  assert.equal(get.timed, 3); // runs 1, 17 and 33
+  assert.equal(get.latency.count, 3);
+  assert.equal(get.usec, Math.round(get.millis * 1000 * 40 / 3));
+  assert.deepEqual(table.stats.errorstatsLines(), [
+    "errorstat_WRONGTYPE:count=20",
+  ]);
+  // Commands without a direct form are always timed.
+  for (let i = 0; i < 5; i++) h.call("LLEN", "l");
+  assert.equal(table.stats.of("llen").timed, 5);
+  // A slow log of every command sees every run.
+  table.slowlog.settings.slowerThan = 0;
+  for (let i = 0; i < 5; i++) table.executeView(ctx, "GET", viewOf("k"), out);
+  assert.equal(get.timed, 8);
+  assert.equal(table.slowlog.length, 5);
 });
