@@ -444,6 +444,7 @@ export class CacheNode {
           info: () => this.#infoText(),
           phase: () => this.#phase,
           password: () => this.#settings.requirepass,
+          commandStats: this.#table.stats,
         });
       } catch (e) {
         listener.close();
