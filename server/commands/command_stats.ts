@@ -33,6 +33,8 @@ export class CommandStat {
   readonly latency: LatencyHistogram = new LatencyHistogram();
 
   /**
+   * Makes the counters of a command, all zero.
+   *
    * @param name The name as INFO shows it.
    */
   constructor(name: string) {

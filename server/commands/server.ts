@@ -1,7 +1,8 @@
 /**
  * Server commands that Redis tools send when they connect, or that users of
  * Redis expect: COMMAND (COUNT, DOCS, INFO, LIST, GETKEYS, HELP), CONFIG
- * (GET, SET, RESETSTAT, REWRITE, HELP), INFO [section ...], TIME.
+ * (GET, SET, RESETSTAT, REWRITE, HELP), INFO [section ...], SLOWLOG (GET,
+ * LEN, RESET, HELP), TIME.
  *
  * COMMAND describes this node's command table in Redis 7's format (name,
  * arity, flags, key positions, ACL categories, tips, key specs,
@@ -10,7 +11,8 @@
  * never persists), the memory limit and the node's limits; CONFIG SET
  * changes the memory limit (`maxmemory`, `maxmemory-policy`,
  * `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time`) and the node's
- * runtime settings (`maxclients`, `timeout`, `requirepass`) at run time and accepts only
+ * runtime settings (`maxclients`, `timeout`, `requirepass`) and the slow
+ * log's (`slowlog-log-slower-than`, `slowlog-max-len`) at run time and accepts only
  * the values the other settings already have.
  *
  * @module
@@ -33,7 +35,6 @@ import {
   status,
 } from "@cachemir/protocol";
 import type { CommandContext, Handler, RuntimeSettings } from "./types.ts";
-import type { SlowLogSettings } from "./slowlog.ts";
 import { asciiUpper, isWord, printable, SYNTAX_ERROR } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
 import { Glob } from "../store/glob.ts";
@@ -45,7 +46,7 @@ import {
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
-import { SLOWLOG_SUBCOMMANDS } from "./slowlog.ts";
+import { SlowLog, type SlowLogEntry, type SlowLogSettings } from "./slowlog.ts";
 
 /** The Redis version whose semantics CacheMir follows, as INFO reports it. */
 export const REDIS_VERSION = "7.0.0";
@@ -417,6 +418,19 @@ function boundedInt(value: string, min: number, max: number): number | string {
   return Number(n);
 }
 
+/**
+ * A 64-bit CONFIG SET value from `min` up (Redis's long long settings), or
+ * the text Redis puts after ` - ` when it is not one.
+ */
+function boundedLong(value: string, min: bigint): number | string {
+  const n = parseInt64(value);
+  if (n === undefined) return "argument couldn't be parsed into an integer";
+  if (n < min) {
+    return `argument must be between ${min} and 9223372036854775807 inclusive`;
+  }
+  return Number(n);
+}
+
 /** An integer setting of the node, refused with Redis's texts. */
 function nodeIntSetting(
   min: number,
@@ -538,7 +552,7 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(slowlogSettings(ctx).slowerThan),
     mutable: true,
     setSlowlog: (value) => {
-      const n = boundedInt(value, -1, Number.MAX_SAFE_INTEGER);
+      const n = boundedLong(value, -1n);
       return typeof n === "string" ? n : { slowerThan: n };
     },
   },
@@ -547,7 +561,7 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(slowlogSettings(ctx).maxLen),
     mutable: true,
     setSlowlog: (value) => {
-      const n = boundedInt(value, 0, Number.MAX_SAFE_INTEGER);
+      const n = boundedLong(value, 0n);
       return typeof n === "string" ? n : { maxLen: n };
     },
   },
@@ -891,6 +905,96 @@ function timeCommand(_ctx: CommandContext, _args: string[]): Reply {
   ]);
 }
 
+// ---- SLOWLOG -----------------------------------------------------------------
+
+/** A slow log for a context without a node (tests): settings by default. */
+const DETACHED = new WeakMap<object, SlowLog>();
+
+function slowlogOf(ctx: CommandContext): SlowLog {
+  const log = ctx.node.slowlog;
+  if (log !== undefined) return log;
+  let detached = DETACHED.get(ctx.node);
+  if (detached === undefined) {
+    detached = new SlowLog();
+    DETACHED.set(ctx.node, detached);
+  }
+  return detached;
+}
+
+const COUNT_RANGE: ErrorReply = Object.freeze(
+  error("ERR count should be greater than or equal to -1"),
+);
+
+/** Redis's reply to SLOWLOG GET with too many arguments (the name as sent). */
+function getArgsError(sent: string): ErrorReply {
+  return error(
+    `ERR unknown subcommand or wrong number of arguments for '${
+      printable(sent.slice(0, 128))
+    }'. Try SLOWLOG HELP.`,
+  );
+}
+
+function entryReply(e: SlowLogEntry): Reply {
+  return array([
+    int(e.id),
+    int(e.time),
+    int(e.micros),
+    array(e.argv.map((a) => bytes(a))),
+    bytes(e.peer),
+    bytes(e.name),
+  ]);
+}
+
+/** SLOWLOG GET [count]: the newest `count` entries (10; -1 = all). */
+function slowlogGet(ctx: CommandContext, args: string[]): Reply {
+  if (args.length > 2) return getArgsError(args[0]);
+  let count = 10;
+  if (args.length === 2) {
+    const n = parseInt64(args[1]);
+    if (n === undefined || n < -1n) return COUNT_RANGE;
+    count = n === -1n ? -1 : Number(n > 2n ** 52n ? 2n ** 52n : n);
+  }
+  return array(slowlogOf(ctx).entries(count).map(entryReply));
+}
+
+const SLOWLOG_HELP: Reply = helpReply(
+  [
+    "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GET [<count>]",
+    "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+    "    Entries are made of:",
+    "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+    "    client name",
+    "LEN",
+    "    Return the length of the slowlog.",
+    "RESET",
+    "    Reset the slowlog.",
+    "HELP",
+    "    Prints this help.",
+  ],
+);
+
+/** SLOWLOG's subcommands, with Redis's arities. */
+const SLOWLOG_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
+  .freeze({
+    GET: { arity: -2, run: slowlogGet },
+    LEN: { arity: 2, run: (ctx) => int(slowlogOf(ctx).length) },
+    RESET: {
+      arity: 2,
+      run: (ctx) => {
+        slowlogOf(ctx).reset();
+        return OK;
+      },
+    },
+    HELP: { arity: 2, run: () => SLOWLOG_HELP },
+  });
+
+/** SLOWLOG GET | LEN | RESET | HELP */
+const slowlogCommand: Handler = containerHandler(
+  "SLOWLOG",
+  SLOWLOG_SUBCOMMANDS,
+);
+
 // ---- subcommand rows for COMMAND ----------------------------------------------
 
 function rows(subs: Readonly<Record<string, Subcommand>>): SubcommandRow[] {
@@ -919,5 +1023,6 @@ export const SERVER_HANDLERS: Readonly<Record<string, Handler>> = Object
     COMMAND: commandCommand,
     CONFIG: configCommand,
     INFO: infoCommand,
+    SLOWLOG: slowlogCommand,
     TIME: timeCommand,
   });

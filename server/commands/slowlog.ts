@@ -3,24 +3,10 @@
  * `slowlog-log-slower-than` microseconds, newest first, at most
  * `slowlog-max-len` of them, as Redis 7 keeps them (an entry: id, unix
  * time, duration in µs, the arguments cut to 32 and each to 128 bytes, the
- * client's address and name). SLOWLOG's handler lives here too.
+ * client's address and name). SLOWLOG's handler is in `server.ts`.
  *
  * @module
  */
-
-import {
-  array,
-  bytes,
-  error,
-  type ErrorReply,
-  int,
-  OK,
-  type Reply,
-  status,
-} from "@cachemir/protocol";
-import type { CommandContext, Handler } from "./types.ts";
-import { containerHandler, type Subcommand } from "./_subcommands.ts";
-import { parseInt64 } from "./numbers.ts";
 
 /** Most arguments an entry keeps (the last one then says how many more). */
 export const SLOWLOG_MAX_ARGS = 32;
@@ -110,6 +96,8 @@ export class SlowLog {
   #nextId = 0;
 
   /**
+   * Makes an empty slow log.
+   *
    * @param settings The threshold and length (defaults: 10000 µs, 128).
    */
   constructor(settings: Partial<SlowLogSettings> = {}) {
@@ -185,91 +173,6 @@ export class SlowLog {
     this.#entries = [];
   }
 }
-
-/** A slow log for a context without a node (tests): settings by default. */
-const DETACHED = new WeakMap<object, SlowLog>();
-
-function slowlogOf(ctx: CommandContext): SlowLog {
-  const log = ctx.node.slowlog;
-  if (log !== undefined) return log;
-  let detached = DETACHED.get(ctx.node);
-  if (detached === undefined) {
-    detached = new SlowLog();
-    DETACHED.set(ctx.node, detached);
-  }
-  return detached;
-}
-
-const COUNT_RANGE: ErrorReply = Object.freeze(
-  error("ERR count should be greater than or equal to -1"),
-);
-
-const GET_ARGS: ErrorReply = Object.freeze(
-  error(
-    "ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.",
-  ),
-);
-
-function entryReply(e: SlowLogEntry): Reply {
-  return array([
-    int(e.id),
-    int(e.time),
-    int(e.micros),
-    array(e.argv.map((a) => bytes(a))),
-    bytes(e.peer),
-    bytes(e.name),
-  ]);
-}
-
-/** SLOWLOG GET [count]: the newest `count` entries (10; -1 = all). */
-function slowlogGet(ctx: CommandContext, args: string[]): Reply {
-  if (args.length > 2) return GET_ARGS;
-  let count = 10;
-  if (args.length === 2) {
-    const n = parseInt64(args[1]);
-    if (n === undefined || n < -1n) return COUNT_RANGE;
-    count = n === -1n ? -1 : Number(n > 2n ** 52n ? 2n ** 52n : n);
-  }
-  return array(slowlogOf(ctx).entries(count).map(entryReply));
-}
-
-const SLOWLOG_HELP: Reply = array(
-  [
-    "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-    "GET [<count>]",
-    "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-    "    Entries are made of:",
-    "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-    "    client name",
-    "LEN",
-    "    Return the length of the slowlog.",
-    "RESET",
-    "    Reset the slowlog.",
-    "HELP",
-    "    Prints this help.",
-  ].map((line) => status(line)),
-);
-
-/** SLOWLOG's subcommands, with Redis's arities. */
-export const SLOWLOG_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
-  .freeze({
-    GET: { arity: -2, run: slowlogGet },
-    LEN: { arity: 2, run: (ctx) => int(slowlogOf(ctx).length) },
-    RESET: {
-      arity: 2,
-      run: (ctx) => {
-        slowlogOf(ctx).reset();
-        return OK;
-      },
-    },
-    HELP: { arity: 2, run: () => SLOWLOG_HELP },
-  });
-
-/** SLOWLOG GET | LEN | RESET | HELP */
-export const slowlogCommand: Handler = containerHandler(
-  "SLOWLOG",
-  SLOWLOG_SUBCOMMANDS,
-);
 
 /**
  * Hides the secrets of a command before it is logged, as Redis does:

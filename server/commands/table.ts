@@ -38,7 +38,7 @@ import { HASH_DIRECT_HANDLERS, HASH_HANDLERS } from "./hashes.ts";
 import { LIST_HANDLERS } from "./lists.ts";
 import { SET_DIRECT_HANDLERS, SET_HANDLERS } from "./sets.ts";
 import { type CommandStat, CommandStats } from "./command_stats.ts";
-import { redactArgv, SlowLog, slowlogCommand } from "./slowlog.ts";
+import { redactArgv, SlowLog } from "./slowlog.ts";
 
 /** Every handler this node has, by upper-case command name. */
 export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
@@ -50,7 +50,6 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   ...HASH_HANDLERS,
   ...LIST_HANDLERS,
   ...SET_HANDLERS,
-  SLOWLOG: slowlogCommand,
 });
 
 /**
