@@ -442,7 +442,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: 10000,
     runtime: true,
     help:
-      "log commands that take at least this many microseconds in SLOWLOG; -1 = none, 0 = every command",
+      "log commands that take at least this many microseconds in SLOWLOG; -1 = none (as a flag: --slowlog-log-slower-than=-1), 0 = every command",
   }),
   row({
     name: "slowlog-max-len",
