@@ -96,6 +96,7 @@ export type CommandName =
   | "TIME"
   | "RESET"
   | "AUTH"
+  | "SLOWLOG"
   | "GET"
   | "SET"
   | "SETNX"
@@ -289,6 +290,7 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("TIME", 0x000d, 1, C, "first-up"),
   keyless("RESET", 0x000e, 1, CN, "first-up"),
   keyless("AUTH", 0x000f, -2, ["connection", "noauth"], "first-up"),
+  keyless("SLOWLOG", 0x0010, -2, ["connection", "admin"], "first-up"),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),

@@ -143,6 +143,7 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     TIME: true,
     RESET: true,
     AUTH: true,
+    SLOWLOG: true,
     GET: true,
     SET: true,
     SETNX: true,

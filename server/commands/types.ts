@@ -8,6 +8,8 @@
 
 import type { CommandInfo, Reply } from "@cachemir/protocol";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { CommandStats } from "./command_stats.ts";
+import type { SlowLog } from "./slowlog.ts";
 import type { ArgvView, Dialect, ReplyOut, Session } from "../_util/request.ts";
 
 export type { ArgvView, Dialect, ReplyOut, Session };
@@ -74,6 +76,13 @@ export interface NodeInfo {
    * it with the peer's address.
    */
   readonly onAuthFailure?: (session: Session) => void;
+  /**
+   * The command table's counters (INFO commandstats, errorstats,
+   * latencystats); absent without a node (tests).
+   */
+  readonly commandStats?: CommandStats;
+  /** The command table's slow log (SLOWLOG); absent without a node (tests). */
+  readonly slowlog?: SlowLog;
 }
 
 /** Everything a handler may use. */
