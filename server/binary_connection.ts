@@ -13,8 +13,10 @@ import {
   FrameView,
   FrameWriter,
   type Limits,
+  PROBE_FLAGS,
   type Reply,
   scanRequestArgs,
+  status,
 } from "@cachemir/protocol";
 import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
 import { Connection, StreamCodec } from "./connection.ts";
@@ -37,6 +39,9 @@ export type ExecuteView = (
   argv: ArgvView,
   out: ReplyOut,
 ) => Reply | undefined;
+
+/** The reply to a client's opening probe (protocol/probe.ts). */
+const PROBE_REPLY: Reply = status("PONG");
 
 /** Most arguments a request may have to run in place (more: as strings). */
 const MAX_VIEW_ARGS = 64;
@@ -196,6 +201,9 @@ export class BinaryConnection extends Connection<Frame> {
             return executeView(session, f.opcode, argv, codec);
           }
         }
+        // A frame with flags never takes the path above: this costs
+        // nothing to the requests that do.
+        if (f.flags === PROBE_FLAGS) return PROBE_REPLY;
         const args = decodeRequest(f, limits);
         return Array.isArray(args) ? execute(session, f.opcode, args) : args;
       },
