@@ -66,6 +66,11 @@ Deno.test("parseConfig() reads every flag", () => {
       "5",
       "--timing-sample",
       "1",
+      "--tls-cert",
+      "node.crt",
+      "--tls-key=node.key",
+      "--tls-ca",
+      "ca.crt",
     ]),
     {
       config: "",
@@ -91,6 +96,9 @@ Deno.test("parseConfig() reads every flag", () => {
       slowlogLogSlowerThan: -1,
       slowlogMaxLen: 5,
       timingSample: 1,
+      tlsCert: "node.crt",
+      tlsKey: "node.key",
+      tlsCa: "ca.crt",
     },
   );
   assert.equal(parseConfig(["--help"]), "help");

@@ -36,6 +36,8 @@ export interface HttpEndpointsOptions {
    * command latency histogram of `/metrics`.
    */
   readonly commandStats?: CommandStats;
+  /** The PEM certificate and key to serve HTTPS with; plain HTTP without. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /**
@@ -497,6 +499,9 @@ export class HttpEndpoints {
       hostname: options.hostname,
       port: options.port,
       onListen: () => {},
+      ...(options.tls === undefined
+        ? {}
+        : { cert: options.tls.cert, key: options.tls.key }),
     }, (request) => this.#handle(request));
   }
 

@@ -34,6 +34,7 @@ import {
 import v8 from "node:v8";
 import { error, toByteString } from "@cachemir/protocol";
 import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
+import { listenMutualTls } from "./_mutual_tls.ts";
 
 /** The node's software version. */
 export const VERSION = "0.1.0";
@@ -60,6 +61,13 @@ const MAX_CLIENTS_TEXT = "ERR max number of clients reached";
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
 
+/** The PEM texts of `--tls-cert`, `--tls-key` and `--tls-ca`. */
+interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca?: string;
+}
+
 /**
  * A running node. Create it, `await start()`, and `await close()` to stop
  * gracefully (stop accepting, answer what was received, close connections).
@@ -81,9 +89,11 @@ export class CacheNode {
   #expiry: ActiveExpiry;
   #table: CommandTable;
   #info: NodeInfo;
-  #listener: Deno.TcpListener | undefined;
-  #respListener: Deno.TcpListener | undefined;
+  #listener: Deno.Listener | undefined;
+  #respListener: Deno.Listener | undefined;
   #http: HttpEndpoints | undefined;
+  /** Set by `start()`, cleared when it fails. */
+  #starting = false;
   #cut = 0;
   #phase: NodePhase = "starting";
   #connections = new Set<Connection<unknown>>();
@@ -368,6 +378,68 @@ export class CacheNode {
     return new Error(message, { cause: e });
   }
 
+  /**
+   * Reads the PEM files of `--tls-cert`, `--tls-key` and `--tls-ca`:
+   * `undefined` when TLS is off.
+   *
+   * @throws {Error} When one is missing or cannot be read, naming the flag and file.
+   */
+  #readTls(): TlsFiles | undefined {
+    const { tlsCert, tlsKey, tlsCa } = this.#config;
+    if (tlsCert === "" && tlsKey === "" && tlsCa === "") return undefined;
+    if (tlsCert === "" || tlsKey === "") {
+      throw new Error(
+        `Cannot serve TLS: ${
+          tlsCert === "" ? "--tls-key" : "--tls-cert"
+        } is set but ${tlsCert === "" ? "--tls-cert" : "--tls-key"} is not${
+          tlsCert === "" && tlsKey === "" ? " (--tls-ca needs both)" : ""
+        }`,
+      );
+    }
+    const read = (flag: string, path: string): string => {
+      try {
+        return Deno.readTextFileSync(path);
+      } catch (e) {
+        throw new Error(
+          `Cannot read ${flag} ${path}: ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+          { cause: e },
+        );
+      }
+    };
+    return {
+      cert: read("--tls-cert", tlsCert),
+      key: read("--tls-key", tlsKey),
+      ...(tlsCa === "" ? {} : { ca: read("--tls-ca", tlsCa) }),
+    };
+  }
+
+  /**
+   * Listens on `port` of the node's host: plain TCP, or TLS with `tls`
+   * (`Deno.listenTls`; with a CA, client certificates are required: see
+   * `_mutual_tls.ts`).
+   */
+  #listen(
+    port: number,
+    tls: TlsFiles | undefined,
+  ): Deno.Listener | Promise<Deno.Listener> {
+    const hostname = this.#config.host;
+    if (tls === undefined) {
+      return Deno.listen({ hostname, port, transport: "tcp" });
+    }
+    if (tls.ca !== undefined) {
+      return listenMutualTls({ hostname, port, ...tls, ca: tls.ca });
+    }
+    return Deno.listenTls({
+      hostname,
+      port,
+      transport: "tcp",
+      cert: tls.cert,
+      key: tls.key,
+    });
+  }
+
   /** The HTTP port's bound port number; 0 when it has none. */
   get httpPort(): number {
     return this.#http?.port ?? 0;
@@ -409,31 +481,36 @@ export class CacheNode {
    * left open then).
    */
   start(): Promise<void> {
-    if (this.#listener !== undefined) {
+    if (this.#starting) {
       return Promise.reject(new Error("CacheNode is already started"));
     }
-    let listener: Deno.TcpListener;
+    this.#starting = true;
+    return this.#start().catch((e) => {
+      this.#starting = false;
+      throw e;
+    });
+  }
+
+  /**
+   * `start()`: synchronous up to its end unless a listener is made with
+   * `node:tls` (`--tls-ca`), which binds asynchronously.
+   */
+  async #start(): Promise<void> {
+    const tls = this.#readTls();
+    let listener: Deno.Listener;
     try {
-      listener = Deno.listen({
-        hostname: this.#config.host,
-        port: this.#config.port,
-        transport: "tcp",
-      });
+      const l = this.#listen(this.#config.port, tls);
+      listener = l instanceof Promise ? await l : l;
     } catch (e) {
-      return Promise.reject(this.#listenError(e, "--port", this.#config.port));
+      throw this.#listenError(e, "--port", this.#config.port);
     }
     if (this.#config.respPort !== 0) {
       try {
-        this.#respListener = Deno.listen({
-          hostname: this.#config.host,
-          port: this.#config.respPort,
-          transport: "tcp",
-        });
+        const l = this.#listen(this.#config.respPort, tls);
+        this.#respListener = l instanceof Promise ? await l : l;
       } catch (e) {
         listener.close();
-        return Promise.reject(
-          this.#listenError(e, "--resp-port", this.#config.respPort),
-        );
+        throw this.#listenError(e, "--resp-port", this.#config.respPort);
       }
     }
     if (this.#config.httpPort !== 0) {
@@ -445,14 +522,13 @@ export class CacheNode {
           phase: () => this.#phase,
           password: () => this.#settings.requirepass,
           commandStats: this.#table.stats,
+          ...(tls === undefined ? {} : { tls }),
         });
       } catch (e) {
         listener.close();
         this.#respListener?.close();
         this.#respListener = undefined;
-        return Promise.reject(
-          this.#listenError(e, "--http-port", this.#config.httpPort),
-        );
+        throw this.#listenError(e, "--http-port", this.#config.httpPort);
       }
     }
     this.#listener = listener;
@@ -464,30 +540,40 @@ export class CacheNode {
     );
     this.#idleTimer = setInterval(() => this.#closeIdle(), IDLE_CHECK_MS);
     this.#acceptLoops.push(this.#accept(listener, "binary"));
-    log.info("Listening on {address} (binary protocol)", {
+    const secure = tls === undefined
+      ? ""
+      : tls.ca === undefined
+      ? ", TLS"
+      : ", TLS with client certificates";
+    log.info("Listening on {address} (binary protocol{secure})", {
       address: this.address,
+      secure,
     });
     if (this.#respListener !== undefined) {
       this.#acceptLoops.push(this.#accept(this.#respListener, "resp"));
-      log.info("Listening on {host}:{port} (RESP)", {
+      log.info("Listening on {host}:{port} (RESP{secure})", {
         host: (this.#respListener.addr as Deno.NetAddr).hostname,
         port: this.respPort,
+        secure,
       });
     }
     if (this.#http !== undefined) {
       log.info(
-        "Listening on {host}:{port} (HTTP: /metrics /healthz /readyz /info)",
-        { host: this.#config.host, port: this.httpPort },
+        "Listening on {host}:{port} ({scheme}: /metrics /healthz /readyz /info)",
+        {
+          host: this.#config.host,
+          port: this.httpPort,
+          scheme: tls === undefined ? "HTTP" : "HTTPS",
+        },
       );
     }
     this.#phase = "serving";
-    return Promise.resolve();
   }
 
-  async #accept(listener: Deno.TcpListener, port: Port): Promise<void> {
+  async #accept(listener: Deno.Listener, port: Port): Promise<void> {
     let failures = 0;
     for (;;) {
-      let conn: Deno.TcpConn;
+      let conn: Deno.Conn;
       try {
         conn = await listener.accept();
       } catch (e) {
@@ -554,7 +640,7 @@ export class CacheNode {
    * reply frame to the client's first request (with its id and opcode, as
    * every error on that port), if it comes within a second.
    */
-  #refuse(conn: Deno.TcpConn, port: Port): void {
+  #refuse(conn: Deno.Conn, port: Port): void {
     this.#stats.rejectedConnections = (this.#stats.rejectedConnections ?? 0) +
       1;
     log.debug("Refused a connection from {peer} on the {port} port: {why}", {
@@ -610,13 +696,14 @@ export class CacheNode {
     done.then(() => this.#refusing.delete(done));
   }
 
-  #serve(conn: Deno.TcpConn, port: Port): void {
+  #serve(conn: Deno.Conn, port: Port): void {
     if (this.#connections.size >= this.#settings.maxclients) {
       this.#refuse(conn, port);
       return;
     }
     try {
-      conn.setNoDelay(true);
+      // A TLS connection has no setNoDelay.
+      if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
     } catch {
       // not every transport supports it
     }

@@ -79,6 +79,19 @@ export interface NodeConfig {
   readonly slowlogMaxLen: number;
   /** O(1) commands (those with a direct form) are timed on one run in this many. */
   readonly timingSample: number;
+  /**
+   * The PEM file of the certificate (chain) both ports and the HTTP port
+   * serve TLS with; "" = plain TCP. Needs `tlsKey`.
+   */
+  readonly tlsCert: string;
+  /** The PEM file of `tlsCert`'s private key; "" = none. */
+  readonly tlsKey: string;
+  /**
+   * The PEM file of the CA that must have signed every client's
+   * certificate on the binary and RESP ports; "" = no client certificates
+   * asked for.
+   */
+  readonly tlsCa: string;
 }
 
 /** A value a setting refuses: the text says what it expects. */
@@ -462,6 +475,38 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     runtime: true,
     help:
       "time one run in n of each O(1) command (GET, SET, INCR, HSET, SADD...; a clock read costs about as much as one): their usec and latency percentiles are estimated from those, calls and errors stay exact; 1 = every run, as Redis; other commands, and every command while slowlog-log-slower-than is 0, are always timed",
+  }),
+  row({
+    name: "tls-cert",
+    key: "tlsCert",
+    arg: "<file>",
+    parse: anyText,
+    default: "",
+    defaultText: "none",
+    runtime: false,
+    help:
+      "serve TLS on the binary, RESP and HTTP ports with this PEM certificate (chain); needs tls-key",
+  }),
+  row({
+    name: "tls-key",
+    key: "tlsKey",
+    arg: "<file>",
+    parse: anyText,
+    default: "",
+    defaultText: "none",
+    runtime: false,
+    help: "the PEM private key of tls-cert",
+  }),
+  row({
+    name: "tls-ca",
+    key: "tlsCa",
+    arg: "<file>",
+    parse: anyText,
+    default: "",
+    defaultText: "none",
+    runtime: false,
+    help:
+      "require a client certificate signed by this PEM CA on the binary and RESP ports (needs tls-cert)",
   }),
 ] as Setting[]);
 
