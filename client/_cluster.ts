@@ -71,6 +71,7 @@ import {
   parseAddress,
 } from "./_node.ts";
 import { positiveInteger, positiveMs } from "./_options.ts";
+import { checkTlsOptions } from "./_dial.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 
 /** Keeps a reply as it is: for parts that are joined before the caller's transform. */
@@ -175,6 +176,7 @@ export class Cluster {
     if (!Array.isArray(specs) || specs.length === 0) {
       throw new TypeError("Cannot create a CacheMirClient: no nodes given");
     }
+    checkTlsOptions(options.tls);
     const connectTimeoutMs = positiveMs(
       "connectTimeoutMs",
       options.connectTimeoutMs,
@@ -198,6 +200,7 @@ export class Cluster {
         ...(options.password === undefined
           ? {}
           : { password: options.password }),
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
       },
       maxConnections: positiveInteger(
         "maxConnections",

@@ -22,6 +22,7 @@ import { LatencyWindow } from "./_latency.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
 import { isNetworkError } from "./retry.ts";
 import { sendPromise } from "./_send.ts";
+import { dial } from "./_dial.ts";
 import type { ClientNodeStats, NodeHealth } from "./stats.ts";
 
 /** The port a node listens on when an address names none. */
@@ -368,17 +369,16 @@ export class NodeState {
     let ok = false;
     let runId = "";
     try {
-      const tcp = await Deno.connect({
-        hostname: this.target.hostname,
-        port: this.target.port,
-        signal: abort.signal,
-      });
+      const socket = await dial(
+        this.target,
+        this.#connection.tls,
+        abort.signal,
+      );
       clearTimeout(timer);
       if (abort.signal.aborted) {
-        tcp.close();
+        socket.close();
       } else {
-        tcp.setNoDelay(true);
-        const conn = new ClientConnection(tcp, this.address, {
+        const conn = new ClientConnection(socket, this.address, {
           commandTimeoutMs: this.#connection.commandTimeoutMs,
         });
         this.#probeConn = conn;
