@@ -423,9 +423,17 @@ export class ClientConnection {
     } catch (e) {
       await conn.close();
       if (e instanceof TimeoutError || e instanceof ProtocolError) throw e;
+      // Closed over TLS before any frame, without a client certificate:
+      // what a node with --tls-ca does (its alert may not arrive).
+      const hint = e instanceof ConnectionError && !conn.#framed &&
+          options.tls !== undefined && options.tls.cert === undefined
+        ? " (a node started with --tls-ca requires a client certificate: give tls.cert and tls.key)"
+        : "";
       throw new ConnectionError(
         address,
-        `Cannot connect to ${address}: ${step} failed: ${(e as Error).message}`,
+        `Cannot connect to ${address}: ${step} failed: ${
+          (e as Error).message
+        }${hint}`,
         { cause: e },
       );
     }

@@ -388,12 +388,20 @@ export class CacheNode {
     const { tlsCert, tlsKey, tlsCa } = this.#config;
     if (tlsCert === "" && tlsKey === "" && tlsCa === "") return undefined;
     if (tlsCert === "" || tlsKey === "") {
+      const flags = (set: boolean): string[] =>
+        [
+          [tlsCert, "--tls-cert"],
+          [tlsKey, "--tls-key"],
+          [tlsCa, "--tls-ca"],
+        ].filter(([v]) => (v !== "") === set).map(([, flag]) => flag);
+      const given = flags(true);
+      const missing = flags(false).filter((f) => f !== "--tls-ca");
       throw new Error(
-        `Cannot serve TLS: ${
-          tlsCert === "" ? "--tls-key" : "--tls-cert"
-        } is set but ${tlsCert === "" ? "--tls-cert" : "--tls-key"} is not${
-          tlsCert === "" && tlsKey === "" ? " (--tls-ca needs both)" : ""
-        }`,
+        `Cannot serve TLS: ${given.join(" and ")} ${
+          given.length === 1 ? "is" : "are"
+        } set but ${missing.join(" and ")} ${
+          missing.length === 1 ? "is" : "are"
+        } not`,
       );
     }
     const read = (flag: string, path: string): string => {
