@@ -106,20 +106,39 @@ class MutualTlsConn implements Deno.Conn {
   }
 
   write(p: Uint8Array): Promise<number> {
+    const socket = this.#socket;
     if (this.#error !== undefined) return Promise.reject(this.#error);
-    if (this.#socket.destroyed) {
+    if (socket.destroyed) {
       return Promise.reject(
         new Deno.errors.BrokenPipe("The TLS connection is closed"),
       );
     }
     const { promise, resolve, reject } = Promise.withResolvers<number>();
-    // The caller may reuse its buffer once this resolves: the socket gets a copy.
-    const full = !this.#socket.write(Buffer.from(p), (e) => {
+    let settled = false;
+    const settle = (e?: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      socket.off("drain", onDrain);
+      socket.off("close", onClose);
       if (e) reject(e);
-      else if (!full) resolve(p.length);
+      else resolve(p.length);
+    };
+    const onDrain = (): void => settle();
+    const onClose = (): void =>
+      settle(
+        this.#error ??
+          new Deno.errors.BrokenPipe("The TLS connection closed"),
+      );
+    // The caller may reuse its buffer once this resolves: the socket gets a
+    // copy. Below the socket's high-water mark the bytes are taken at once;
+    // above it, the write resolves at `drain` (or fails at `close`).
+    const taken = socket.write(Buffer.from(p), (e) => {
+      if (e) settle(e);
     });
-    if (full) {
-      this.#socket.once("drain", () => resolve(p.length));
+    if (taken) settle();
+    else {
+      socket.on("drain", onDrain);
+      socket.on("close", onClose);
     }
     return promise;
   }

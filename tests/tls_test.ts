@@ -214,8 +214,9 @@ Deno.test("a node with --tls-cert serves the client, redis-cli and HTTPS over TL
       }
     });
   } finally {
-    await node.stop();
+    const status = await node.stop();
     await certs.remove();
+    assert.equal(status.code, 0, node.log());
   }
 });
 
@@ -253,6 +254,10 @@ Deno.test("a node with --tls-ca serves only clients with a certificate its CA si
         try {
           await c.set("m", "mutual");
           assert.equal(await c.get("m"), "mutual");
+          // More than a socket buffer each way: writes wait for drain.
+          const big = "y".repeat(3_000_000);
+          await c.set("big", big);
+          assert.equal(await c.get("big"), big);
           const values = Array.from({ length: 500 }, (_, i) => `v${i}`);
           await Promise.all(values.map((v, i) => c.set(`k${i}`, v)));
           assert.deepEqual(
@@ -299,8 +304,9 @@ Deno.test("a node with --tls-ca serves only clients with a certificate its CA si
       assert.notEqual(refused.code, 0);
     });
   } finally {
-    await node.stop();
+    const status = await node.stop();
     await certs.remove();
+    assert.equal(status.code, 0, node.log());
   }
 });
 
@@ -338,6 +344,56 @@ Deno.test("a node refuses to start with half a TLS configuration, naming the fla
       await assert.rejects(node.start(), { message });
     }
   } finally {
+    await certs.remove();
+  }
+});
+
+Deno.test("the client's health checks speak TLS: a TLS node that comes back is up again", async () => {
+  const certs = await makeTestCerts();
+  const tlsConfig = {
+    logLevel: "error" as const,
+    tlsCert: certs.serverCertFile,
+    tlsKey: certs.serverKeyFile,
+  };
+  let node = new CacheNode({ port: 0, ...tlsConfig });
+  await node.start();
+  const port = node.port;
+  const c = client(node.address, {
+    tls: { caCerts: [certs.ca] },
+    failureThreshold: 1,
+    healthCheckIntervalMs: 50,
+    onNodeDown: "fail",
+  });
+  const seen = (type: string): Promise<void> =>
+    new Promise((resolve) =>
+      c.addEventListener(type, () => resolve(), { once: true })
+    );
+  try {
+    await c.set("k", "before");
+    const down = seen("nodeDown");
+    await node.close();
+    await c.get("k").catch(() => {});
+    await down;
+    const up = seen("nodeUp");
+    node = new CacheNode({ port, ...tlsConfig });
+    await node.start();
+    // A health check that cannot speak TLS never brings the node back.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      up,
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error("the node was not up again within 30 s")),
+          30_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    assert.equal(await c.get("k"), null, "a new node: empty");
+    await c.set("k", "after");
+    assert.equal(await c.get("k"), "after");
+  } finally {
+    await c.close();
+    await node.close();
     await certs.remove();
   }
 });
