@@ -98,7 +98,10 @@ export interface ConnectionOptions {
   /**
    * Send HELLO on connect: checks that the peer is a CacheMir node speaking
    * protocol version 1 and learns its limits ({@linkcode ClientConnection.hello}).
-   * Only used by {@linkcode ClientConnection.connect}.
+   * It follows the opening probe (`OPENING_PROBE` of `@cachemir/protocol`),
+   * which makes a server that is not a node answer at once. With `false`
+   * and no `password`, neither is sent. Only used by
+   * {@linkcode ClientConnection.connect}.
    * @default {true}
    */
   readonly hello?: boolean;
@@ -306,15 +309,21 @@ export class ClientConnection {
   }
 
   /**
-   * Opens a connection: TCP connect, then (unless `hello` is `false`) HELLO
-   * negotiating protocol version 1, all within `connectTimeoutMs`.
+   * Opens a connection: TCP connect (and the TLS handshake with `tls`),
+   * then (unless `hello` is `false`) the opening probe and HELLO
+   * negotiating protocol version 1 in one round trip, all within
+   * `connectTimeoutMs`.
    *
    * @param target The node's host and port.
    * @param options Timeouts, HELLO, reply limit and close callback.
    * @returns The open connection.
    * @throws {TimeoutError} When connecting (and HELLO) took longer than `connectTimeoutMs`.
-   * @throws {ConnectionError} When the node cannot be reached or its HELLO
-   * reply shows it is not a CacheMir node speaking version 1.
+   * @throws {ConnectionError} When the node cannot be reached, the TLS
+   * handshake fails, or its HELLO reply shows it is not a CacheMir node
+   * speaking version 1.
+   * @throws {ProtocolError} When the peer answered bytes that are not
+   * frames: it is not a CacheMir node (Redis, a RESP port, an HTTP server),
+   * or it serves TLS and `tls` was not given.
    *
    * @example
    * ```ts no-eval
