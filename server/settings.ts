@@ -506,7 +506,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     defaultText: "none",
     runtime: false,
     help:
-      "require a client certificate signed by this PEM CA on the binary and RESP ports (needs tls-cert)",
+      "require a client certificate signed by this PEM CA on the binary and RESP ports (needs tls-cert and tls-key)",
   }),
 ] as Setting[]);
 
