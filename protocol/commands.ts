@@ -96,6 +96,8 @@ export type CommandName =
   | "TIME"
   | "RESET"
   | "AUTH"
+  | "MEMORY"
+  | "SHUTDOWN"
   | "GET"
   | "SET"
   | "SETNX"
@@ -289,6 +291,11 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("TIME", 0x000d, 1, C, "first-up"),
   keyless("RESET", 0x000e, 1, CN, "first-up"),
   keyless("AUTH", 0x000f, -2, ["connection", "noauth"], "first-up"),
+  // MEMORY USAGE key goes to the key's node; MEMORY STATS | HELP | DOCTOR
+  // have no key (to any node).
+  cmd("MEMORY", 0x0011, -2, R, { first: 2, last: 2, step: 1 }),
+  // Stops the node (every node, from a client spread over many).
+  keyless("SHUTDOWN", 0x0012, -1, ["connection", "admin"], "all-succeed"),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),
