@@ -111,11 +111,11 @@ function memoryStats(ctx: CommandContext): Reply {
       map([
         [bytes("overhead.hashtable.main"), int(f.index)],
         [bytes("overhead.hashtable.expires"), int(0)],
+        [bytes("overhead.hashtable.slot-to-keys"), int(0)],
       ]),
     ]);
   }
   const more: [string, Reply][] = [
-    ["overhead.hashtable.slot-to-keys", int(0)],
     ["overhead.total", int(f.overhead)],
     ["keys.count", int(f.keys)],
     ["keys.bytes-per-key", int(f.keys > 0 ? Math.floor(net / f.keys) : 0)],
