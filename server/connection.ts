@@ -507,8 +507,10 @@ export class Connection<Request> {
   /** Cuts the connection whose unread replies passed the output limit. */
   #overflow(): ConnectionEnd {
     this.#onOutputLimit?.(this.#session, this.#outputBytes());
+    // Dropped: the socket is closed, the write in progress fails.
     this.#queue.length = 0;
     this.#queued = 0;
+    this.#unwritten = 0;
     return "output-limit";
   }
 
