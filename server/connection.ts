@@ -406,7 +406,11 @@ export class Connection<Request> {
           // a connection out of tokens waits for them, having written
           // what it answered.
           if (codec.pending > 0) await this.#emit();
-          if (end === "throttle") await this.#waitForToken();
+          if (end === "throttle") {
+            await this.#waitForToken();
+            // Waiting on its own bucket is not idleness (--timeout).
+            this.#session.lastActive = Date.now();
+          }
           end = this.#overflowing() ? "overflow" : this.#handle();
         }
         if (end === "overflow") return this.#overflow();
