@@ -96,6 +96,7 @@ export type CommandName =
   | "TIME"
   | "RESET"
   | "AUTH"
+  | "SLOWLOG"
   | "MEMORY"
   | "SHUTDOWN"
   | "GET"
@@ -291,6 +292,7 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("TIME", 0x000d, 1, C, "first-up"),
   keyless("RESET", 0x000e, 1, CN, "first-up"),
   keyless("AUTH", 0x000f, -2, ["connection", "noauth"], "first-up"),
+  keyless("SLOWLOG", 0x0010, -2, ["connection", "admin"], "first-up"),
   // MEMORY USAGE key goes to the key's node; MEMORY STATS | HELP | DOCTOR
   // have no key (to any node).
   cmd("MEMORY", 0x0011, -2, R, { first: 2, last: 2, step: 1 }),

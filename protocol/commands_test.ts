@@ -145,6 +145,7 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     AUTH: true,
     MEMORY: true,
     SHUTDOWN: true,
+    SLOWLOG: true,
     GET: true,
     SET: true,
     SETNX: true,

@@ -43,6 +43,8 @@ export interface SoakSample {
   readonly p99Ms: number;
   /** Keys evicted so far. */
   readonly evicted: number;
+  /** Calls that failed so far. */
+  readonly errors: number;
 }
 
 /** What {@linkcode verdict} found. */
@@ -79,7 +81,7 @@ function median(xs: readonly number[]): number {
  * import assert from "node:assert/strict";
  *
  * const flat = Array.from({ length: 10 }, (_, i) => ({
- *   second: 5 * i, rssMiB: 100, usedMiB: 50, opsPerSecond: 1000, p99Ms: 1, evicted: 0,
+ *   second: 5 * i, rssMiB: 100, usedMiB: 50, opsPerSecond: 1000, p99Ms: 1, evicted: 0, errors: 0,
  * }));
  * assert.equal(verdict(flat).rssBounded, true);
  * assert.equal(verdict(flat).p99Flat, true);
@@ -225,6 +227,7 @@ export async function soak(
         opsPerSecond: Math.round(ops / ((now - last) / 1000)),
         p99Ms: hist.getValueAtPercentile(99) / 1000,
         evicted: field("evicted_keys"),
+        errors,
       };
       samples.push(sample);
       console.log(
@@ -243,7 +246,7 @@ export async function soak(
     await client.close();
     await node.stop();
   }
-  const csv = "second,rss_mib,used_mib,ops_per_second,p99_ms,evicted\n" +
+  const csv = "second,rss_mib,used_mib,ops_per_second,p99_ms,evicted,errors\n" +
     samples.map((s) =>
       [
         s.second,
@@ -252,6 +255,7 @@ export async function soak(
         s.opsPerSecond,
         s.p99Ms,
         s.evicted,
+        s.errors,
       ]
         .join(",")
     ).join("\n") + "\n";

@@ -11,6 +11,7 @@ import {
   type Reply,
 } from "@cachemir/protocol";
 import { BinaryConnection, type Execute } from "./binary_connection.ts";
+import { DRAIN_READ_MS } from "./connection.ts";
 import type { Session } from "./commands/types.ts";
 import { argvStrings, CommandTable } from "./commands/table.ts";
 import { Keyspace } from "./store/keyspace.ts";
@@ -52,6 +53,13 @@ class FakeConn {
   write(p: Uint8Array): Promise<number> {
     this.writes.push(p.slice());
     return Promise.resolve(p.length);
+  }
+
+  writeClosed = false;
+
+  closeWrite(): Promise<void> {
+    this.writeClosed = true;
+    return Promise.resolve();
   }
 
   close(): void {
@@ -225,13 +233,39 @@ Deno.test("BinaryConnection.run() stops after QUIT's reply, ignoring what follow
   assert.equal(calls.length, 1);
 });
 
-Deno.test("BinaryConnection.shutdown() closes an idle connection at once", async () => {
+Deno.test("BinaryConnection.shutdown() answers what arrives in the drain window, then closes its side and lingers", async () => {
+  const conn = new FakeConn();
+  const calls: string[][] = [];
+  const c = connection(conn, calls);
+  const done = c.run();
+  await new Promise((r) => setTimeout(r, 0));
+  c.shutdown();
+  // Sent before the drain began, read after: still answered.
+  conn.feed(encodeRequest(1, 0x0100, ["late"]));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(replies(conn.writes).length, 1);
+  assert.equal(conn.writeClosed, false);
+  await new Promise((r) => setTimeout(r, DRAIN_READ_MS + 50));
+  assert.equal(conn.writeClosed, true);
+  // After the window: read and dropped, unanswered.
+  conn.feed(encodeRequest(2, 0x0100, ["too late"]));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(replies(conn.writes).length, 1);
+  assert.deepEqual(calls, [["late"]]);
+  // The client closes: the connection ends without waiting for the linger.
+  conn.feed(null);
+  assert.equal(await done, "shutdown");
+  assert.ok(conn.closed);
+});
+
+Deno.test("BinaryConnection.shutdown() closes after the linger when the client never closes", async () => {
   const conn = new FakeConn();
   const c = connection(conn, []);
   const done = c.run();
   await new Promise((r) => setTimeout(r, 0));
   c.shutdown();
-  assert.equal(await done, "eof");
+  assert.equal(await done, "shutdown");
+  assert.ok(conn.writeClosed);
   assert.ok(conn.closed);
 });
 

@@ -65,6 +65,11 @@ Deno.test("parseConfig() reads every flag", () => {
       "pw",
       "--protected-mode",
       "no",
+      "--slowlog-log-slower-than=-1", // a negative value needs the = form
+      "--slowlog-max-len",
+      "5",
+      "--timing-sample",
+      "1",
     ]),
     {
       config: "",
@@ -89,6 +94,9 @@ Deno.test("parseConfig() reads every flag", () => {
       requirepass: "pw",
       requirepassFile: "",
       protectedMode: false,
+      slowlogLogSlowerThan: -1,
+      slowlogMaxLen: 5,
+      timingSample: 1,
     },
   );
   assert.equal(parseConfig(["--help"]), "help");

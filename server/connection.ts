@@ -75,6 +75,20 @@ export interface Codec<Request> {
  */
 const MAX_PENDING_OUTPUT = 1024 * 1024;
 
+/**
+ * How long a connection keeps serving after the node begins to drain: the
+ * requests a client sent before the drain began are read and answered,
+ * including those still in flight or waiting in the socket.
+ */
+export const DRAIN_READ_MS = 100;
+
+/**
+ * How long a drained connection waits, its side closed, for the client to
+ * close: closing with unread bytes would reset the connection, and a reset
+ * can discard replies the client has not read yet.
+ */
+export const DRAIN_LINGER_MS = 500;
+
 /** What {@linkcode StreamCodec} reads requests from: a port's decoder. */
 export interface CodecInput {
   /** Adds bytes read from the socket. */
@@ -318,6 +332,11 @@ export class Connection<Request> {
   #readBuf: Uint8Array;
   #reading = false;
   #stopping = false;
+  /** The drain's read window is over. */
+  #windowOver = false;
+  /** This side is closed: bytes read are dropped, unanswered. */
+  #drained = false;
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #killed = false;
   #limits: FlowLimits;
@@ -390,14 +409,16 @@ export class Connection<Request> {
   async run(): Promise<ConnectionEnd> {
     const codec = this.#codec;
     try {
-      while (!this.#stopping) {
+      for (;;) {
         this.#reading = true;
         const n = await this.#conn.read(this.#readBuf);
         this.#reading = false;
         if (n === null) {
           await this.#drain();
-          return this.#killed ? "killed" : "eof";
+          if (this.#killed) return "killed";
+          return this.#stopping ? "shutdown" : "eof";
         }
+        if (this.#drained) continue;
         this.#session.lastActive = Date.now();
         codec.push(this.#readBuf.subarray(0, n));
         let end = this.#handle();
@@ -421,9 +442,11 @@ export class Connection<Request> {
           return end;
         }
         if (this.#writeFailed) return "eof";
+        if (this.#windowOver && !this.#drained) {
+          await this.#drain();
+          this.#closeSide();
+        }
       }
-      await this.#drain();
-      return "shutdown";
     } catch (e) {
       if (this.#killed) return "killed";
       if (this.#stopping) return "shutdown";
@@ -551,6 +574,9 @@ export class Connection<Request> {
       this.#queued = 0;
     } finally {
       this.#writer = undefined;
+      // A drain whose read window ended while replies were still queued
+      // closes its side once they are out (if the loop waits for bytes).
+      if (this.#windowOver && this.#reading) this.#closeSide();
     }
   }
 
@@ -575,16 +601,38 @@ export class Connection<Request> {
   }
 
   /**
-   * Asks the loop to stop: a connection waiting for bytes closes now; one
-   * executing or writing finishes answering what it has read, then closes.
+   * Asks the loop to stop, as a graceful shutdown does: for
+   * {@linkcode DRAIN_READ_MS} it goes on answering what arrives (what the
+   * client sent before the drain began); then it closes its side and drops
+   * what still comes until the client closes, or for at most
+   * {@linkcode DRAIN_LINGER_MS}. Every request it read is answered.
    */
   shutdown(): void {
+    if (this.#stopping || this.#closed) return;
     this.#stopping = true;
-    if (!this.#reading) return;
-    // Replies still queued (with an output limit) leave first.
-    const writer = this.#writer;
-    if (writer === undefined) this.close();
-    else writer.finally(() => this.close());
+    this.#drainTimer = setTimeout(() => this.#endDrain(), DRAIN_READ_MS);
+  }
+
+  /**
+   * Ends the drain's read window: the side closes at once when the loop
+   * waits for bytes (and no reply waits to be written), else once it has
+   * written what it is answering.
+   */
+  #endDrain(): void {
+    this.#windowOver = true;
+    if (this.#reading && this.#writer === undefined) this.#closeSide();
+  }
+
+  /** Closes this side (the client reads the end) and lingers for the client's. */
+  #closeSide(): void {
+    if (this.#drained || this.#closed) return;
+    this.#drained = true;
+    try {
+      this.#conn.closeWrite();
+    } catch {
+      // the client is gone already
+    }
+    this.#drainTimer = setTimeout(() => this.close(), DRAIN_LINGER_MS);
   }
 
   /**
@@ -600,6 +648,7 @@ export class Connection<Request> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#drainTimer);
     try {
       this.#conn.close();
     } catch {

@@ -11,6 +11,7 @@
 
 import process from "node:process";
 import { samePassword } from "./commands/auth.ts";
+import type { CommandStats } from "./commands/command_stats.ts";
 
 /** Where the node is in its life, as the probes report it. */
 export type NodePhase = "starting" | "serving" | "draining";
@@ -30,6 +31,11 @@ export interface HttpEndpointsOptions {
   readonly phase: () => NodePhase;
   /** The password `/metrics` and `/info` require; "" for none. */
   readonly password: () => string;
+  /**
+   * The command table's counters: commands and errors by name, and the
+   * command latency histogram of `/metrics`.
+   */
+  readonly commandStats?: CommandStats;
 }
 
 /**
@@ -63,16 +69,23 @@ export function parseInfo(text: string): InfoSections {
 }
 
 /**
- * Escapes a label value as the exposition format requires (`\\`, `"`,
- * newline), and shows bytes that are not printable ASCII as `\x..`.
+ * A label value as the exposition format requires it: the byte string
+ * read as UTF-8, a byte that is not part of a valid UTF-8 sequence (or a
+ * control byte) shown as the text `\x..`; then `\`, `"` and newline
+ * escaped as the format says (so `\x..` is written `\\x..`, which
+ * Prometheus reads back as the four characters).
  *
- * @param value The label value, a byte string.
+ * @param value The label value, a byte string (one char per byte).
  * @returns The escaped text, without quotes.
  *
  * @example
  * ```ts
  * import { escapeLabel } from "./http_endpoints.ts";
- * console.log(escapeLabel('a"b\n\xff')); // a\"b\n\xff
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(escapeLabel('a"b\n'), 'a\\"b\\n');
+ * assert.equal(escapeLabel("caf\xc3\xa9"), "café"); // UTF-8 bytes
+ * assert.equal(escapeLabel("\xff"), "\\\\xff"); // not UTF-8
  * ```
  */
 export function escapeLabel(value: string): string {
@@ -82,11 +95,43 @@ export function escapeLabel(value: string): string {
     if (c === 0x5c) out += "\\\\";
     else if (c === 0x22) out += '\\"';
     else if (c === 0x0a) out += "\\n";
-    else if (c < 0x20 || c > 0x7e) {
-      out += "\\x" + c.toString(16).padStart(2, "0");
-    } else out += value[i];
+    else if (c >= 0x20 && c < 0x7f) out += value[i];
+    else {
+      const n = c >= 0xc2 && c <= 0xdf
+        ? 2
+        : c >= 0xe0 && c <= 0xef
+        ? 3
+        : c >= 0xf0 && c <= 0xf4
+        ? 4
+        : 0;
+      const decoded = n === 0 ? undefined : utf8At(value, i, n);
+      if (decoded === undefined) {
+        out += "\\\\x" + c.toString(16).padStart(2, "0");
+      } else {
+        out += decoded;
+        i += n - 1;
+      }
+    }
   }
   return out;
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The character of the `n`-byte UTF-8 sequence at `i`, if it is valid. */
+function utf8At(value: string, i: number, n: number): string | undefined {
+  if (i + n > value.length) return undefined;
+  const bytes = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const b = value.charCodeAt(i + k);
+    if (k > 0 && (b < 0x80 || b > 0xbf)) return undefined;
+    bytes[k] = b;
+  }
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** One metric: name, type, help, and its samples (labels, value). */
@@ -151,6 +196,13 @@ const INFO_METRICS: readonly (readonly [
     "Commands run, on both ports.",
   ],
   [
+    "cachemir_error_replies_total",
+    "counter",
+    "stats",
+    "total_error_replies",
+    "Error replies of any kind (INFO's total_error_replies).",
+  ],
+  [
     "cachemir_auth_failures_total",
     "counter",
     "stats",
@@ -208,10 +260,110 @@ function field(info: InfoSections, section: string, name: string): number {
 }
 
 /**
- * The node's metrics in the Prometheus text format, from its INFO and the
- * process's CPU and memory.
+ * The upper bounds (`le`) of the command latency histogram, in seconds:
+ * powers of two of nanoseconds from 2^10 (about 1 µs) to 2^30 (about 1 s),
+ * a factor 4 apart. A power of two is a bucket boundary of the commands'
+ * `LatencyHistogram` (server/commands/latency_histogram.ts), so each count
+ * is exact.
+ */
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = Object.freeze(
+  Array.from({ length: 11 }, (_, i) => 2 ** (10 + 2 * i) / 1e9),
+);
+
+/**
+ * The metrics of the command table: runs, refusals, failures and time by
+ * command, errors by kind, and a latency histogram per command (the
+ * commands that ran; at most the table's ~90 commands, 14 series each).
+ *
+ * @param stats The table's counters.
+ * @returns The exposition text of those metrics.
+ */
+function commandMetrics(stats: CommandStats): string {
+  const commands = stats.commands();
+  const byCommand = (
+    name: string,
+    help: string,
+    value: (s: (typeof commands)[number]) => number,
+  ): Metric => ({
+    name,
+    type: "counter",
+    help,
+    samples: commands.map((
+      s,
+    ) => [`command="${escapeLabel(s.name)}"`, value(s)]),
+  });
+  const metrics: Metric[] = [
+    byCommand(
+      "cachemir_commands_total",
+      "Commands run, by name (INFO commandstats calls).",
+      (s) => s.calls,
+    ),
+    byCommand(
+      "cachemir_commands_rejected_total",
+      "Commands refused before they ran (arity, NOAUTH, OOM), by name.",
+      (s) => s.rejectedCalls,
+    ),
+    byCommand(
+      "cachemir_commands_failed_total",
+      "Commands that ran and replied an error, by name.",
+      (s) => s.failedCalls,
+    ),
+    byCommand(
+      "cachemir_commands_duration_seconds_total",
+      "Time spent running commands, by name (INFO commandstats usec; scaled from the timed runs when timing is sampled).",
+      (s) => s.usec / 1e6,
+    ),
+    {
+      name: "cachemir_errors_total",
+      type: "counter",
+      help: "Error replies by kind: their first word (INFO errorstats).",
+      samples: stats.errors().map((
+        [code, n],
+      ) => [`kind="${escapeLabel(code)}"`, n]),
+    },
+  ];
+  let out = exposition(metrics);
+  const timed = commands.filter((s) => s.latency.count > 0);
+  if (timed.length > 0) {
+    const name = "cachemir_command_duration_seconds";
+    out += `# HELP ${name} Command run times, by name (the timed runs).\n` +
+      `# TYPE ${name} histogram\n`;
+    for (const s of timed) {
+      const label = `command="${escapeLabel(s.name)}"`;
+      for (const le of LATENCY_BUCKETS_SECONDS) {
+        out += `${name}_bucket{${label},le="${le}"} ${
+          s.latency.countAtOrBelow(Math.round(le * 1e9))
+        }\n`;
+      }
+      out += `${name}_bucket{${label},le="+Inf"} ${s.latency.count}\n`;
+      out += `${name}_sum{${label}} ${s.millis / 1000}\n`;
+      out += `${name}_count{${label}} ${s.latency.count}\n`;
+    }
+  }
+  return out;
+}
+
+/** The text of metrics; those with no finite sample are left out. */
+function exposition(metrics: readonly Metric[]): string {
+  let out = "";
+  for (const m of metrics) {
+    const samples = m.samples.filter(([, v]) => Number.isFinite(v));
+    if (samples.length === 0) continue;
+    out += `# HELP ${m.name} ${m.help}\n# TYPE ${m.name} ${m.type}\n`;
+    for (const [labels, value] of samples) {
+      out += `${m.name}${labels === "" ? "" : `{${labels}}`} ${value}\n`;
+    }
+  }
+  return out;
+}
+
+/**
+ * The node's metrics in the Prometheus text format, from its INFO, the
+ * command table's counters and the process's CPU and memory.
  *
  * @param info INFO's fields ({@linkcode parseInfo}).
+ * @param stats The command table's counters, for the metrics by command
+ * and by error kind and the latency histogram; none without it.
  * @returns The exposition text.
  *
  * @example
@@ -224,7 +376,10 @@ function field(info: InfoSections, section: string, name: string): number {
  * assert.match(text, /^cachemir_build_info\{version="0\.1\.0",run_id="ab"\} 1$/m);
  * ```
  */
-export function prometheusMetrics(info: InfoSections): string {
+export function prometheusMetrics(
+  info: InfoSections,
+  stats?: CommandStats,
+): string {
   const keys: [string, number][] = [];
   const expires: [string, number][] = [];
   for (const [db, text] of Object.entries(info.keyspace ?? {})) {
@@ -266,16 +421,8 @@ export function prometheusMetrics(info: InfoSections): string {
       (cpu.user + cpu.system) / 1e6,
     ),
   ];
-  let out = "";
-  for (const m of metrics) {
-    const samples = m.samples.filter(([, v]) => Number.isFinite(v));
-    if (samples.length === 0) continue;
-    out += `# HELP ${m.name} ${m.help}\n# TYPE ${m.name} ${m.type}\n`;
-    for (const [labels, value] of samples) {
-      out += `${m.name}${labels === "" ? "" : `{${labels}}`} ${value}\n`;
-    }
-  }
-  return out;
+  return exposition(metrics) +
+    (stats === undefined ? "" : commandMetrics(stats));
 }
 
 function gauge(
@@ -388,7 +535,9 @@ export class HttpEndpoints {
         const info = parseInfo(options.info());
         return path === "/info"
           ? Response.json(info)
-          : new Response(prometheusMetrics(info), { headers: METRICS });
+          : new Response(prometheusMetrics(info, options.commandStats), {
+            headers: METRICS,
+          });
       }
       default:
         return new Response("not found\n", { status: 404, headers: TEXT });

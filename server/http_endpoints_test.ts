@@ -7,6 +7,7 @@ import {
   prometheusMetrics,
 } from "./http_endpoints.ts";
 import { CacheNode } from "./node.ts";
+import { CommandStats } from "./commands/command_stats.ts";
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
 function freePort(): number {
@@ -23,9 +24,9 @@ function freePort(): number {
  */
 function assertExposition(text: string): void {
   const typed = new Set<string>();
+  const histograms = new Set<string>();
   const name = "[a-zA-Z_:][a-zA-Z0-9_:]*";
-  const label =
-    `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n]|\\\\x[0-9a-f]{2})*"`;
+  const label = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*"`;
   const sample = new RegExp(
     `^(${name})(\\{${label}(,${label})*\\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$`,
   );
@@ -36,18 +37,115 @@ function assertExposition(text: string): void {
     if (type !== null) {
       assert.ok(!typed.has(type[1]), `one TYPE for ${type[1]}`);
       typed.add(type[1]);
+      if (type[2] === "histogram") histograms.add(type[1]);
       continue;
     }
     if (line.startsWith("# HELP ")) continue;
     const m = sample.exec(line);
     assert.ok(m !== null, `bad sample line: ${JSON.stringify(line)}`);
-    assert.ok(typed.has(m[1]), `${m[1]} has a TYPE line before it`);
+    const histogram = m[1].replace(/_(bucket|sum|count)$/, "");
+    assert.ok(
+      typed.has(m[1]) || histograms.has(histogram),
+      `${m[1]} has a TYPE line before it`,
+    );
   }
 }
 
+/** Runs `promtool check metrics` (Debian's prometheus package) on text. */
+async function assertPromtool(text: string): Promise<void> {
+  const promtool = new Deno.Command("promtool", {
+    args: ["check", "metrics"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = promtool.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const checked = await promtool.output();
+  const said = new TextDecoder().decode(checked.stdout) +
+    new TextDecoder().decode(checked.stderr);
+  assert.equal(checked.code, 0, `promtool check metrics: ${said}`);
+  assert.equal(said.trim(), "", said);
+}
+
+/** The samples of a histogram's series: `le` to cumulative count. */
+function buckets(
+  text: string,
+  metric: string,
+  labels: string,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  const re = new RegExp(
+    `^${metric}_bucket\\{${labels},le="([^"]+)"\\} (\\d+)$`,
+    "gm",
+  );
+  for (const m of text.matchAll(re)) out.set(m[1], Number(m[2]));
+  return out;
+}
+
+Deno.test("prometheusMetrics() adds commands and errors by name and a latency histogram per command", async () => {
+  const stats = new CommandStats();
+  const get = stats.of("get");
+  get.ran(0.0005, false); // 0.5 µs
+  get.ran(0.003, true); // 3 µs
+  get.ran(2, false); // 2 ms
+  get.ranUntimed(false);
+  stats.of("set").rejectedCalls++;
+  stats.of('we"ird\n\xff').ran(0.001, false);
+  stats.error("WRONGTYPE");
+  stats.error('B"AD');
+  const text = prometheusMetrics(
+    { stats: { total_error_replies: "2" } },
+    stats,
+  );
+  assertExposition(text);
+  await assertPromtool(text);
+  assert.match(text, /^cachemir_commands_total\{command="get"\} 4$/m);
+  assert.match(text, /^cachemir_commands_total\{command="set"\} 0$/m);
+  assert.match(text, /^cachemir_commands_rejected_total\{command="set"\} 1$/m);
+  assert.match(text, /^cachemir_commands_failed_total\{command="get"\} 1$/m);
+  assert.match(
+    text,
+    /^cachemir_commands_duration_seconds_total\{command="get"\} 0\.0026\d*$/m,
+  );
+  assert.match(text, /^cachemir_errors_total\{kind="WRONGTYPE"\} 1$/m);
+  assert.match(text, /^cachemir_errors_total\{kind="B\\"AD"\} 1$/m);
+  assert.match(text, /^cachemir_error_replies_total 2$/m);
+  assert.match(
+    text,
+    /^cachemir_commands_total\{command="we\\"ird\\n\\\\xff"\} 1$/m,
+  );
+  assert.match(text, /^# TYPE cachemir_command_duration_seconds histogram$/m);
+  const b = buckets(text, "cachemir_command_duration_seconds", 'command="get"');
+  // Cumulative, exact at each bound: 0.5 µs ≤ 1.024 µs; 3 µs ≤ 4.096 µs;
+  // 2 ms ≤ 4.19 ms.
+  assert.equal(b.get("0.000001024"), 1);
+  assert.equal(b.get("0.000004096"), 2);
+  assert.equal(b.get("0.001048576"), 2);
+  assert.equal(b.get("0.004194304"), 3);
+  assert.equal(b.get("+Inf"), 3);
+  assert.equal(b.size, 12);
+  assert.match(
+    text,
+    /^cachemir_command_duration_seconds_count\{command="get"\} 3$/m,
+  );
+  assert.match(
+    text,
+    /^cachemir_command_duration_seconds_sum\{command="get"\} 0\.00200\d*$/m,
+  );
+  // A command that never ran has no histogram.
+  assert.doesNotMatch(text, /_bucket\{command="set"/);
+});
+
 Deno.test("escapeLabel() escapes what the exposition format requires, other bytes as \\x..", () => {
   assert.equal(escapeLabel('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
-  assert.equal(escapeLabel("\x00\x7f\xe9"), "\\x00\\x7f\\xe9");
+  // Control bytes and bytes that are not UTF-8: the text \x.., whose
+  // backslash the format escapes.
+  assert.equal(escapeLabel("\x00\x7f\xe9"), "\\\\x00\\\\x7f\\\\xe9");
+  assert.equal(escapeLabel("\xc3\xa9\xe2\x82\xac!"), "é€!");
+  assert.equal(escapeLabel("\xc3"), "\\\\xc3"); // cut short
+  assert.equal(escapeLabel("\xed\xa0\x80"), "\\\\xed\\\\xa0\\\\x80"); // a surrogate
   assert.equal(escapeLabel("db0"), "db0");
 });
 
@@ -143,20 +241,21 @@ Deno.test("CacheNode --http-port serves the node's own metrics and INFO", async 
     assert.match(metrics, /^cachemir_maxclients 10000$/m);
     // Prometheus's own checker (Debian's prometheus package; .ci/run
     // installs it) accepts the node's exposition.
-    const promtool = new Deno.Command("promtool", {
-      args: ["check", "metrics"],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = promtool.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(metrics));
-    await writer.close();
-    const checked = await promtool.output();
-    const said = new TextDecoder().decode(checked.stdout) +
-      new TextDecoder().decode(checked.stderr);
-    assert.equal(checked.code, 0, `promtool check metrics: ${said}`);
-    assert.equal(said.trim(), "", said);
+    await assertPromtool(metrics);
+    // The scrape ran INFO through the command table: the next one counts
+    // it, with its latency histogram, and promtool still accepts it.
+    const again = await (await fetch(`${base}/metrics`)).text();
+    assertExposition(again);
+    await assertPromtool(again);
+    assert.match(
+      again,
+      /^cachemir_commands_total\{command="info"\} [1-9]\d*$/m,
+    );
+    assert.match(
+      again,
+      /^cachemir_command_duration_seconds_bucket\{command="info",le="\+Inf"\} [1-9]\d*$/m,
+    );
+    assert.match(again, /^cachemir_error_replies_total 0$/m);
     const info = await (await fetch(`${base}/info`)).json();
     assert.equal(info.server.run_id.length, 40);
     assert.equal(info.clients.maxclients, "10000");

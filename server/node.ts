@@ -23,6 +23,7 @@ import { ActiveExpiry } from "./store/expiry.ts";
 import { FreedMemoryTrimmer, openMallocTrim } from "./malloc_trim.ts";
 import type { MemoryLimit } from "./store/memory_limit.ts";
 import { CommandTable } from "./commands/table.ts";
+import { SlowLog } from "./commands/slowlog.ts";
 import { logger } from "./log.ts";
 import {
   describeBudget,
@@ -151,7 +152,13 @@ export class CacheNode {
         () => keyspace.releasedBytes,
       );
     }
-    this.#table = new CommandTable();
+    this.#table = new CommandTable({
+      slowlog: new SlowLog({
+        slowerThan: this.#config.slowlogLogSlowerThan,
+        maxLen: this.#config.slowlogMaxLen,
+      }),
+      timingSample: this.#config.timingSample,
+    });
     this.#settings = {
       maxclients: this.#config.maxclients,
       timeout: this.#config.timeout,
@@ -184,6 +191,8 @@ export class CacheNode {
       stats: this.#stats,
       commands: this.#table.specs,
       settings: this.#settings,
+      commandStats: this.#table.stats,
+      slowlog: this.#table.slowlog,
       onAuthFailure: (session: Session): void => {
         stats.authFailures = (stats.authFailures ?? 0) + 1;
         log.warn("Authentication failed for client {id} from {peer}", {
@@ -351,6 +360,16 @@ export class CacheNode {
       this.#settings.maxclients = change.maxclients;
     }
     if (change.timeout !== undefined) this.#settings.timeout = change.timeout;
+    if (change.slowlogLogSlowerThan !== undefined) {
+      this.#table.slowlog.settings.slowerThan = change.slowlogLogSlowerThan;
+    }
+    if (change.timingSample !== undefined) {
+      this.#table.timingSample = change.timingSample;
+    }
+    if (change.slowlogMaxLen !== undefined) {
+      this.#table.slowlog.settings.maxLen = change.slowlogMaxLen;
+      this.#table.slowlog.trim();
+    }
     if (change.requirepass !== undefined) {
       this.#settings.requirepass = change.requirepass;
     }
@@ -488,6 +507,7 @@ export class CacheNode {
           info: () => this.#infoText(),
           phase: () => this.#phase,
           password: () => this.#settings.requirepass,
+          commandStats: this.#table.stats,
         });
       } catch (e) {
         listener.close();

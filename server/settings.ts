@@ -81,6 +81,12 @@ export interface NodeConfig {
   readonly requirepassFile: string;
   /** Refuse to bind a non-loopback address without a password. */
   readonly protectedMode: boolean;
+  /** Log commands that take at least this many µs; -1 = none, 0 = all. */
+  readonly slowlogLogSlowerThan: number;
+  /** Most entries the slow log keeps. */
+  readonly slowlogMaxLen: number;
+  /** O(1) commands (those with a direct form) are timed on one run in this many. */
+  readonly timingSample: number;
 }
 
 /** A value a setting refuses: the text says what it expects. */
@@ -155,6 +161,19 @@ function integer(min: number, max: number): (raw: string) => number {
       throw new SettingValueError(
         `expected an integer from ${min} to ${max}`,
       );
+    }
+    return n;
+  };
+}
+
+/** An integer that may be negative (`-1`), within bounds. */
+function signedInteger(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const n = Number(raw);
+    if (
+      !/^-?\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max
+    ) {
+      throw new SettingValueError(`expected an integer from ${min} to ${max}`);
     }
     return n;
   };
@@ -444,6 +463,35 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     runtime: false,
     help:
       "refuse to start on a non-loopback host without a password (no = allow)",
+  }),
+  row({
+    name: "slowlog-log-slower-than",
+    key: "slowlogLogSlowerThan",
+    arg: "<µs>",
+    parse: signedInteger(-1, Number.MAX_SAFE_INTEGER),
+    default: 10000,
+    runtime: true,
+    help:
+      "log commands that take at least this many microseconds in SLOWLOG; -1 = none (as a flag: --slowlog-log-slower-than=-1), 0 = every command",
+  }),
+  row({
+    name: "slowlog-max-len",
+    key: "slowlogMaxLen",
+    arg: "<n>",
+    parse: integer(0, Number.MAX_SAFE_INTEGER),
+    default: 128,
+    runtime: true,
+    help: "most entries SLOWLOG keeps; the oldest go first",
+  }),
+  row({
+    name: "timing-sample",
+    key: "timingSample",
+    arg: "<n>",
+    parse: integer(1, 1024),
+    default: 16,
+    runtime: true,
+    help:
+      "time one run in n of each O(1) command (GET, SET, INCR, HSET, SADD...; a clock read costs about as much as one): their usec and latency percentiles are estimated from those, calls and errors stay exact; 1 = every run, as Redis; other commands, and every command while slowlog-log-slower-than is 0, are always timed",
   }),
 ] as Setting[]);
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { CacheMirClient } from "@cachemir/client";
 import { runLoad, sleep, stopNodes } from "./_helpers/cluster.ts";
-import { startNodeProcess } from "./_helpers/node_process.ts";
+import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
 
 Deno.test("a node stopped with SIGTERM under load drains, exits 0, and loses no read of a replicated client", async () => {
   const nodes = await Promise.all(
@@ -83,6 +83,122 @@ Deno.test("a node whose client stops reading is cut at --shutdown-timeout and ex
     try {
       conn?.close();
     } catch { /* closed by the node */ }
+    await stopNodes([node]);
+  }
+});
+
+// 50 connections pipeline INCRs on the RESP port, each stamped with the time
+// it was sent, when the node gets SIGTERM. The node's log says when the drain
+// began. Every reply that comes back is the next count (none lost, none out
+// of order), and a request that got no reply was sent after the drain began.
+Deno.test("under SIGTERM, only requests sent after the drain began go unanswered", async () => {
+  const node = await startNodeProcess([
+    "--resp-port",
+    String(freePort()),
+    "--log-format",
+    "json",
+    "--shutdown-timeout",
+    "5",
+  ]);
+  const enc = new TextEncoder();
+  const conns = await Promise.all(
+    Array.from(
+      { length: 50 },
+      () => Deno.connect({ hostname: "127.0.0.1", port: node.respPort }),
+    ),
+  );
+  const now = () => performance.timeOrigin + performance.now();
+  const run = async (conn: Deno.TcpConn, c: number) => {
+    const key = `drain:${c}`;
+    const request = enc.encode(
+      `*2\r\n$4\r\nINCR\r\n$${key.length}\r\n${key}\r\n`.repeat(8),
+    );
+    const sentAt: number[] = [];
+    let answered = 0;
+    let outOfOrder = "";
+    let ended = false;
+    const reader = (async () => {
+      const buf = new Uint8Array(64 * 1024);
+      let line = "";
+      try {
+        for (;;) {
+          const n = await conn.read(buf);
+          if (n === null) break;
+          line += new TextDecoder().decode(buf.subarray(0, n));
+          let nl: number;
+          while ((nl = line.indexOf("\r\n")) >= 0) {
+            const reply = line.slice(0, nl);
+            line = line.slice(nl + 2);
+            answered++;
+            if (reply !== `:${answered}` && outOfOrder === "") {
+              outOfOrder = `reply ${answered} was ${reply}`;
+            }
+          }
+        }
+      } catch {
+        // reset by the node: what was answered is counted
+      }
+      ended = true;
+    })();
+    try {
+      // At most 256 requests unanswered, so the node never blocks on us.
+      while (!ended) {
+        if (sentAt.length - answered > 256) {
+          await sleep(1);
+          continue;
+        }
+        const t = now();
+        for (let i = 0; i < 8; i++) sentAt.push(t);
+        await conn.write(request);
+      }
+    } catch {
+      // the node closed: the requests of this write went unsent
+    }
+    await reader;
+    try {
+      conn.close();
+    } catch { /* closed */ }
+    return { sentAt, answered, outOfOrder };
+  };
+  try {
+    const results = conns.map((conn, c) => run(conn, c));
+    await sleep(700);
+    const status = await node.stop("SIGTERM");
+    const all = await Promise.all(results);
+    assert.equal(status.code, 0, node.log());
+    const began = node.log().split("\n").filter((l) =>
+      l.includes("Shutting down")
+    ).map((l) =>
+      Date.parse(JSON.parse(l)["@timestamp"])
+    )[0];
+    assert.ok(Number.isFinite(began), node.log());
+    let unanswered = 0;
+    for (const [c, r] of all.entries()) {
+      assert.equal(r.outOfOrder, "", `connection ${c}`);
+      assert.ok(r.answered > 0, `connection ${c} got no reply`);
+      if (r.answered < r.sentAt.length) {
+        unanswered += r.sentAt.length - r.answered;
+        const firstUnanswered = r.sentAt[r.answered];
+        // Date.parse has ms resolution: the drain began within that ms.
+        assert.ok(
+          firstUnanswered >= began,
+          `connection ${c}: request ${r.answered} sent ${
+            (began - firstUnanswered).toFixed(1)
+          } ms before the drain began went unanswered`,
+        );
+      }
+    }
+    console.log(
+      `answered ${
+        all.reduce((s, r) => s + r.answered, 0)
+      }, unanswered (sent after the drain began) ${unanswered}`,
+    );
+  } finally {
+    for (const conn of conns) {
+      try {
+        conn.close();
+      } catch { /* closed */ }
+    }
     await stopNodes([node]);
   }
 });

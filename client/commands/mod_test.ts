@@ -22,6 +22,8 @@ const NOT_DECLARED: Readonly<Partial<Record<CommandName, string>>> = {
   CONFIG: "call()",
   INFO: "call()",
   TIME: "call()",
+  // One node's slow log: call() asks the node it is routed to.
+  SLOWLOG: "call()",
   // About one connection's state (name, database, reset): the client pools
   // connections, so setting state on one of them would not follow a caller.
   CLIENT: "call()",

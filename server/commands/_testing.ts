@@ -64,6 +64,8 @@ export function harness(
       runId: "5".repeat(40),
       maxFrameBytes: 16 * 1024 * 1024,
       maxArgs: 1024 * 1024,
+      commandStats: table.stats,
+      slowlog: table.slowlog,
     },
   };
   Object.assign(h, {

@@ -1,7 +1,8 @@
 /**
  * Server commands that Redis tools send when they connect, or that users of
  * Redis expect: COMMAND (COUNT, DOCS, INFO, LIST, GETKEYS, HELP), CONFIG
- * (GET, SET, RESETSTAT, REWRITE, HELP), INFO [section ...], TIME.
+ * (GET, SET, RESETSTAT, REWRITE, HELP), INFO [section ...], SLOWLOG (GET,
+ * LEN, RESET, HELP), TIME.
  *
  * COMMAND describes this node's command table in Redis 7's format (name,
  * arity, flags, key positions, ACL categories, tips, key specs,
@@ -10,7 +11,8 @@
  * never persists), the memory limit and the node's limits; CONFIG SET
  * changes the memory limit (`maxmemory`, `maxmemory-policy`,
  * `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time`) and the node's
- * runtime settings (`maxclients`, `timeout`, `requirepass`) at run time and accepts only
+ * runtime settings (`maxclients`, `timeout`, `requirepass`) and the slow
+ * log's (`slowlog-log-slower-than`, `slowlog-max-len`) at run time and accepts only
  * the values the other settings already have.
  *
  * @module
@@ -44,6 +46,7 @@ import {
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
+import { SlowLog, type SlowLogEntry, type SlowLogSettings } from "./slowlog.ts";
 
 /** The Redis version whose semantics CacheMir follows, as INFO reports it. */
 export const REDIS_VERSION = "7.0.0";
@@ -380,6 +383,8 @@ interface Setting {
   readonly set?: MemorySetter;
   /** How CONFIG SET changes it, for the node's runtime settings. */
   readonly setNode?: NodeSetter;
+  /** How CONFIG SET changes it, for the slow log's settings. */
+  readonly setSlowlog?: (value: string) => Partial<SlowLogSettings> | string;
 }
 
 const INT_MAX = 2147483647;
@@ -413,6 +418,19 @@ function boundedInt(value: string, min: number, max: number): number | string {
   return Number(n);
 }
 
+/**
+ * A 64-bit CONFIG SET value from `min` up (Redis's long long settings), or
+ * the text Redis puts after ` - ` when it is not one.
+ */
+function boundedLong(value: string, min: bigint): number | string {
+  const n = parseInt64(value);
+  if (n === undefined) return "argument couldn't be parsed into an integer";
+  if (n < min) {
+    return `argument must be between ${min} and 9223372036854775807 inclusive`;
+  }
+  return Number(n);
+}
+
 /** An integer setting of the node, refused with Redis's texts. */
 function nodeIntSetting(
   min: number,
@@ -436,6 +454,16 @@ const RUNTIME_DEFAULTS: RuntimeSettings = Object.freeze({
 
 function runtime(ctx: CommandContext): RuntimeSettings {
   return ctx.node.settings ?? RUNTIME_DEFAULTS;
+}
+
+/** The slow log's defaults CONFIG GET reports without a node (tests). */
+const SLOWLOG_DEFAULTS: SlowLogSettings = Object.freeze({
+  slowerThan: 10000,
+  maxLen: 128,
+});
+
+function slowlogSettings(ctx: CommandContext): SlowLogSettings {
+  return ctx.node.slowlog?.settings ?? SLOWLOG_DEFAULTS;
 }
 
 const POLICY_NAMES = [
@@ -540,6 +568,24 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     mutable: true,
     setNode: nodeIntSetting(0, INT_MAX, "rateLimit"),
   },
+  {
+    name: "slowlog-log-slower-than",
+    value: (ctx) => String(slowlogSettings(ctx).slowerThan),
+    mutable: true,
+    setSlowlog: (value) => {
+      const n = boundedLong(value, -1n);
+      return typeof n === "string" ? n : { slowerThan: n };
+    },
+  },
+  {
+    name: "slowlog-max-len",
+    value: (ctx) => String(slowlogSettings(ctx).maxLen),
+    mutable: true,
+    setSlowlog: (value) => {
+      const n = boundedLong(value, 0n);
+      return typeof n === "string" ? n : { maxLen: n };
+    },
+  },
   { name: "hz", value: () => "10", mutable: true },
   {
     name: "proto-max-bulk-len",
@@ -609,6 +655,7 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
   }
   let patch: Partial<MemoryLimit> | undefined;
   let nodePatch: Partial<RuntimeSettings> | undefined;
+  let slowlogPatch: Partial<SlowLogSettings> | undefined;
   for (let j = 0; j < settings.length; j++) {
     const s = settings[j];
     const value = args[2 + 2 * j];
@@ -616,6 +663,10 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
       const change = s.set(value);
       if (typeof change === "string") return configSetError(s.name, change);
       patch = { ...patch, ...change };
+    } else if (s.setSlowlog !== undefined && ctx.node.slowlog !== undefined) {
+      const change = s.setSlowlog(value);
+      if (typeof change === "string") return configSetError(s.name, change);
+      slowlogPatch = { ...slowlogPatch, ...change };
     } else if (s.setNode !== undefined && ctx.node.settings !== undefined) {
       const change = s.setNode(value);
       if (typeof change === "string") return configSetError(s.name, change);
@@ -626,12 +677,18 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
   }
   if (patch !== undefined) ctx.store.configureMemory(patch);
   if (nodePatch !== undefined) Object.assign(ctx.node.settings!, nodePatch);
+  if (slowlogPatch !== undefined) {
+    Object.assign(ctx.node.slowlog!.settings, slowlogPatch);
+    ctx.node.slowlog!.trim();
+  }
   return OK;
 }
 
 /**
- * CONFIG RESETSTAT: zeroes the node's and the store's counters, and starts
- * the memory peak again from the memory used now.
+ * CONFIG RESETSTAT: zeroes the node's and the store's counters and the
+ * command table's (commandstats, errorstats, latencystats,
+ * `total_error_replies`), and starts the memory peak again from the memory
+ * used now. The slow log stays (SLOWLOG RESET empties it), as in Redis.
  */
 function configResetstat(ctx: CommandContext): Reply {
   const stats = ctx.node.stats;
@@ -643,6 +700,7 @@ function configResetstat(ctx: CommandContext): Reply {
     stats.authFailures = 0;
   }
   ctx.store.resetStats();
+  ctx.node.commandStats?.reset();
   return OK;
 }
 
@@ -791,6 +849,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `total_connections_received:${ctx.node.stats?.connectionsReceived ?? 0}`,
     `total_commands_processed:${ctx.node.stats?.commandsProcessed ?? 0}`,
     `rejected_connections:${ctx.node.stats?.rejectedConnections ?? 0}`,
+    `total_error_replies:${ctx.node.commandStats?.totalErrorReplies ?? 0}`,
     `acl_access_denied_auth:${ctx.node.stats?.authFailures ?? 0}`,
     `client_output_buffer_limit_disconnections:${
       ctx.node.stats?.outputLimitDisconnections ?? 0
@@ -801,6 +860,9 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `keyspace_misses:${ctx.store.keyspaceMisses}`,
   ],
   replication: () => ["role:master", "connected_slaves:0"],
+  commandstats: (ctx) => ctx.node.commandStats?.commandstatsLines() ?? [],
+  errorstats: (ctx) => ctx.node.commandStats?.errorstatsLines() ?? [],
+  latencystats: (ctx) => ctx.node.commandStats?.latencystatsLines() ?? [],
   keyspace: (ctx) =>
     ctx.store.size === 0 ? [] : [
       `db0:keys=${ctx.store.size},expires=${ctx.store.volatileSize},avg_ttl=0`,
@@ -814,28 +876,40 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
   persistence: "Persistence",
   stats: "Stats",
   replication: "Replication",
+  commandstats: "Commandstats",
+  errorstats: "Errorstats",
+  latencystats: "Latencystats",
   keyspace: "Keyspace",
 });
 
+/** Sections INFO leaves out unless named, or asked for with `all`/`everything`. */
+const NOT_DEFAULT: ReadonlySet<string> = new Set([
+  "commandstats",
+  "latencystats",
+]);
+
 /**
  * INFO [section ...]: Redis's `# Title` / `field:value` text. Sections:
- * server, clients, memory, persistence, stats, replication, keyspace (all
- * of them with no argument, `default`, `all` or `everything`); an unknown
- * section gives nothing, as in Redis.
+ * server, clients, memory, persistence, stats, replication, commandstats,
+ * errorstats, latencystats, keyspace. With no argument or `default`, all of
+ * them but commandstats and latencystats; with `all` or `everything`, all
+ * of them; an unknown section gives nothing, as in Redis.
  */
 function infoCommand(ctx: CommandContext, args: string[]): Reply {
-  let wanted: Set<string> | undefined;
+  const wanted = new Set<string>();
+  let defaults = args.length === 0;
+  let all = false;
   for (const arg of args) {
     const name = arg.toLowerCase();
-    if (name === "default" || name === "all" || name === "everything") {
-      wanted = undefined;
-      break;
-    }
-    (wanted ??= new Set()).add(name);
+    if (name === "all" || name === "everything") all = true;
+    else if (name === "default") defaults = true;
+    else wanted.add(name);
   }
   let text = "";
   for (const name of Object.keys(SECTIONS)) {
-    if (wanted !== undefined && !wanted.has(name)) continue;
+    const shown = all || wanted.has(name) ||
+      (defaults && !NOT_DEFAULT.has(name));
+    if (!shown) continue;
     if (text !== "") text += "\r\n";
     text += `# ${TITLES[name]}\r\n`;
     for (const line of SECTIONS[name](ctx)) text += `${line}\r\n`;
@@ -855,6 +929,96 @@ function timeCommand(_ctx: CommandContext, _args: string[]): Reply {
   ]);
 }
 
+// ---- SLOWLOG -----------------------------------------------------------------
+
+/** A slow log for a context without a node (tests): settings by default. */
+const DETACHED = new WeakMap<object, SlowLog>();
+
+function slowlogOf(ctx: CommandContext): SlowLog {
+  const log = ctx.node.slowlog;
+  if (log !== undefined) return log;
+  let detached = DETACHED.get(ctx.node);
+  if (detached === undefined) {
+    detached = new SlowLog();
+    DETACHED.set(ctx.node, detached);
+  }
+  return detached;
+}
+
+const COUNT_RANGE: ErrorReply = Object.freeze(
+  error("ERR count should be greater than or equal to -1"),
+);
+
+/** Redis's reply to SLOWLOG GET with too many arguments (the name as sent). */
+function getArgsError(sent: string): ErrorReply {
+  return error(
+    `ERR unknown subcommand or wrong number of arguments for '${
+      printable(sent.slice(0, 128))
+    }'. Try SLOWLOG HELP.`,
+  );
+}
+
+function entryReply(e: SlowLogEntry): Reply {
+  return array([
+    int(e.id),
+    int(e.time),
+    int(e.micros),
+    array(e.argv.map((a) => bytes(a))),
+    bytes(e.peer),
+    bytes(e.name),
+  ]);
+}
+
+/** SLOWLOG GET [count]: the newest `count` entries (10; -1 = all). */
+function slowlogGet(ctx: CommandContext, args: string[]): Reply {
+  if (args.length > 2) return getArgsError(args[0]);
+  let count = 10;
+  if (args.length === 2) {
+    const n = parseInt64(args[1]);
+    if (n === undefined || n < -1n) return COUNT_RANGE;
+    count = n === -1n ? -1 : Number(n > 2n ** 52n ? 2n ** 52n : n);
+  }
+  return array(slowlogOf(ctx).entries(count).map(entryReply));
+}
+
+const SLOWLOG_HELP: Reply = helpReply(
+  [
+    "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "GET [<count>]",
+    "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+    "    Entries are made of:",
+    "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+    "    client name",
+    "LEN",
+    "    Return the length of the slowlog.",
+    "RESET",
+    "    Reset the slowlog.",
+    "HELP",
+    "    Prints this help.",
+  ],
+);
+
+/** SLOWLOG's subcommands, with Redis's arities. */
+const SLOWLOG_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
+  .freeze({
+    GET: { arity: -2, run: slowlogGet },
+    LEN: { arity: 2, run: (ctx) => int(slowlogOf(ctx).length) },
+    RESET: {
+      arity: 2,
+      run: (ctx) => {
+        slowlogOf(ctx).reset();
+        return OK;
+      },
+    },
+    HELP: { arity: 2, run: () => SLOWLOG_HELP },
+  });
+
+/** SLOWLOG GET | LEN | RESET | HELP */
+const slowlogCommand: Handler = containerHandler(
+  "SLOWLOG",
+  SLOWLOG_SUBCOMMANDS,
+);
+
 // ---- subcommand rows for COMMAND ----------------------------------------------
 
 function rows(subs: Readonly<Record<string, Subcommand>>): SubcommandRow[] {
@@ -865,6 +1029,7 @@ const SUBCOMMAND_ROWS = new Map<string, SubcommandRow[]>([
   ["COMMAND", rows(COMMAND_SUBCOMMANDS)],
   ["CONFIG", rows(CONFIG_SUBCOMMANDS)],
   ["OBJECT", rows(OBJECT_SUBCOMMANDS)],
+  ["SLOWLOG", rows(SLOWLOG_SUBCOMMANDS)],
   ["CLIENT", [
     { name: "ID", arity: 2 },
     { name: "GETNAME", arity: 2 },
@@ -882,5 +1047,6 @@ export const SERVER_HANDLERS: Readonly<Record<string, Handler>> = Object
     COMMAND: commandCommand,
     CONFIG: configCommand,
     INFO: infoCommand,
+    SLOWLOG: slowlogCommand,
     TIME: timeCommand,
   });

@@ -194,6 +194,7 @@ Deno.test("INFO writes Redis's sections; INFO section picks some", () => {
     "Persistence",
     "Stats",
     "Replication",
+    "Errorstats",
     "Keyspace",
   ]);
   assert.match(all, /\r\nredis_version:7\.0\.0\r\n/);

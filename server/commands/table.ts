@@ -38,6 +38,8 @@ import { HASH_DIRECT_HANDLERS, HASH_HANDLERS } from "./hashes.ts";
 import { LIST_HANDLERS } from "./lists.ts";
 import { SET_DIRECT_HANDLERS, SET_HANDLERS } from "./sets.ts";
 import { MEMORY_HANDLERS } from "./memory.ts";
+import { type CommandStat, CommandStats } from "./command_stats.ts";
+import { redactArgv, SlowLog } from "./slowlog.ts";
 
 /** Every handler this node has, by upper-case command name. */
 export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
@@ -103,6 +105,31 @@ export interface CommandTableOptions {
    * @default {DIRECT_HANDLERS, or none when `handlers` is given}
    */
   readonly directHandlers?: Readonly<Record<string, DirectHandler>>;
+  /**
+   * The counters dispatch keeps (calls, time, errors, latency).
+   * @default {a new one}
+   */
+  readonly stats?: CommandStats;
+  /**
+   * The slow log dispatch writes to.
+   * @default {a new one, with Redis's defaults}
+   */
+  readonly slowlog?: SlowLog;
+  /**
+   * `false`: dispatch keeps no counters, times nothing and logs nothing
+   * slow (what the bookkeeping costs is measured against it:
+   * `table_bench.ts`).
+   * @default {true}
+   */
+  readonly counting?: boolean;
+  /**
+   * Commands with a direct form (the O(1) ones: GET, SET, INCR, HSET,
+   * SADD...) are timed on one run in this many (their first run always),
+   * since a clock read costs about as much as such a command; see
+   * {@linkcode CommandTable.timingSample}.
+   * @default {16}
+   */
+  readonly timingSample?: number;
 }
 
 /**
@@ -175,6 +202,40 @@ interface TableSpec extends CommandSpec {
   readonly noauth: boolean;
   /** Which of its key lookups count as hits or misses (see `READ_FIRST`). */
   readonly countsReads: "none" | "every" | "first";
+  /** Its counters (a container's subcommands have their own). */
+  readonly stat: CommandStat;
+  /** A container (CONFIG GET...): counted by subcommand, as Redis does. */
+  readonly container: boolean;
+}
+
+/** Commands counted by subcommand (`config|get`), as Redis 7 counts them. */
+const CONTAINERS: ReadonlySet<string> = new Set([
+  "CLIENT",
+  "COMMAND",
+  "CONFIG",
+  "MEMORY",
+  "OBJECT",
+  "SLOWLOG",
+]);
+
+/**
+ * Watches what a direct handler writes, to tell whether it replied an
+ * error (its `failed_calls`): one instance per table, pointed at the
+ * port's output for each command (dispatch is synchronous).
+ */
+class ErrorWatch implements ReplyOut {
+  target: ReplyOut | undefined;
+  failed: ErrorReply | undefined;
+  reply(reply: Reply): void {
+    if (reply.kind === "error") this.failed = reply;
+    this.target!.reply(reply);
+  }
+  bulk(bytes: Uint8Array, start: number, length: number): void {
+    this.target!.bulk(bytes, start, length);
+  }
+  integer(n: number): void {
+    this.target!.integer(n);
+  }
 }
 
 /**
@@ -218,6 +279,21 @@ export class CommandTable {
   #infoByOpcode = new Map<number, CommandInfo>();
   #arityErrors = new Map<string, ErrorReply>();
   #specs: CommandSpec[] = [];
+  #watch = new ErrorWatch();
+  #counting: boolean;
+  /**
+   * Commands with a direct form are timed on one run in this many, counted
+   * per command (its first run always); their `usec` and latency
+   * percentiles are estimated from the timed runs, their calls and errors
+   * counted exactly. 1 times every run, as Redis does. Every run is timed
+   * while `slowlog-log-slower-than` is 0, and commands without a direct form
+   * always are.
+   */
+  timingSample: number;
+  /** The counters dispatch keeps (INFO commandstats, errorstats, latencystats). */
+  readonly stats: CommandStats;
+  /** The commands slower than `slowlog-log-slower-than` (SLOWLOG). */
+  readonly slowlog: SlowLog;
 
   /**
    * Builds the table.
@@ -226,6 +302,10 @@ export class CommandTable {
    * @throws {Error} When a handler names no row, or two rows share an opcode.
    */
   constructor(options: CommandTableOptions = {}) {
+    this.stats = options.stats ?? new CommandStats();
+    this.slowlog = options.slowlog ?? new SlowLog();
+    this.#counting = options.counting ?? true;
+    this.timingSample = options.timingSample ?? 16;
     const commands = options.commands ?? COMMANDS;
     const handlers = options.handlers ?? HANDLERS;
     const directs = options.directHandlers ??
@@ -260,6 +340,8 @@ export class CommandTable {
           : READ_FIRST.has(info.name)
           ? "first"
           : "none",
+        stat: this.stats.of(info.name.toLowerCase()),
+        container: CONTAINERS.has(info.name),
       });
       this.#specs.push(spec);
       if (hasOpcode) this.#byOpcode[info.opcode] = spec;
@@ -321,10 +403,66 @@ export class CommandTable {
    * @param args The arguments after the name, as byte strings.
    * @returns The reply.
    */
-  dispatch(ctx: CommandContext, spec: CommandSpec, args: string[]): Reply {
+  dispatch(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    args: string[],
+    name?: string,
+  ): Reply {
     const refused = this.#admit(ctx, spec, args.length + 1);
-    if (refused !== undefined) return refused;
-    return this.#run(ctx, spec, args);
+    if (refused !== undefined) return this.#refused(spec, refused);
+    if (!this.#counting) return this.#run(ctx, spec, args);
+    return this.#runAdmitted(ctx, spec, args, name);
+  }
+
+  /** Counts a command refused before it ran, and returns the refusal. */
+  #refused(spec: CommandSpec, refused: ErrorReply): ErrorReply {
+    if (!this.#counting) return refused;
+    (spec as TableSpec).stat.rejectedCalls++;
+    this.stats.error(refused.code);
+    return refused;
+  }
+
+  /**
+   * Counts a container's run under its subcommand (`config|get`), as Redis
+   * does: an unknown subcommand counts as an unknown command (its error
+   * only), a subcommand's wrong arity as refused.
+   */
+  #ranSubcommand(
+    spec: CommandSpec,
+    args: string[],
+    millis: number,
+    failed: ErrorReply | undefined,
+  ): void {
+    if (failed !== undefined) this.stats.error(failed.code);
+    if (args.length === 0) {
+      (spec as TableSpec).stat.ran(millis, failed !== undefined);
+      return;
+    }
+    const message = failed?.message ?? "";
+    if (message.startsWith("unknown subcommand '")) return;
+    const stat = this.stats.of(
+      `${spec.name.toLowerCase()}|${args[0].toLowerCase()}`,
+    );
+    if (message.startsWith("wrong number of arguments for '")) {
+      stat.rejectedCalls++;
+    } else {
+      stat.ran(millis, failed !== undefined);
+    }
+  }
+
+  /** Puts a command in the slow log (secrets redacted). */
+  #logSlow(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    name: string | undefined,
+    args: readonly string[],
+    millis: number,
+  ): void {
+    const argv = [name ?? spec.name.toLowerCase(), ...args];
+    redactArgv(spec.name, argv);
+    const session = ctx.session;
+    this.slowlog.push(argv, millis * 1000, session.peer, session.name);
   }
 
   /**
@@ -388,8 +526,8 @@ export class CommandTable {
    */
   execute(ctx: CommandContext, name: string, args: string[]): Reply {
     const spec = this.byName(name);
-    if (spec === undefined) return unknownCommand(name, args);
-    return this.dispatch(ctx, spec, args);
+    if (spec === undefined) return this.#unknown(unknownCommand(name, args));
+    return this.dispatch(ctx, spec, args, name);
   }
 
   /**
@@ -439,8 +577,10 @@ export class CommandTable {
     out: ReplyOut,
   ): Reply | undefined {
     const spec = this.byName(name);
-    if (spec === undefined) return unknownCommand(name, argvStrings(argv));
-    return this.#dispatchView(ctx, spec, argv, out);
+    if (spec === undefined) {
+      return this.#unknown(unknownCommand(name, argvStrings(argv)));
+    }
+    return this.#dispatchView(ctx, spec, argv, out, name);
   }
 
   /**
@@ -471,25 +611,103 @@ export class CommandTable {
     spec: CommandSpec,
     argv: ArgvView,
     out: ReplyOut,
+    name?: string,
+  ): Reply | undefined {
+    const direct = spec.direct;
+    if (direct === undefined) {
+      return this.dispatch(ctx, spec, argvStrings(argv), name);
+    }
+    if (!this.#counting) return this.#dispatchDirect(ctx, spec, argv, out);
+    const refused = this.#admit(ctx, spec, argv.count + 1);
+    if (refused !== undefined) return this.#refused(spec, refused);
+    const store = ctx.store;
+    const watch = this.#watch;
+    watch.target = out;
+    watch.failed = undefined;
+    const stat = (spec as TableSpec).stat;
+    const timed = stat.calls % this.timingSample === 0 ||
+      this.slowlog.settings.slowerThan === 0;
+    store.countReads = (spec as TableSpec).countsReads;
+    const start = timed ? performance.now() : 0;
+    let done: boolean;
+    try {
+      done = direct(ctx, argv, watch);
+    } catch (e) {
+      done = false;
+      watch.failed = thrownError(e);
+    } finally {
+      store.countReads = "none";
+      // A collection handed out to SADD or HSET: its memory is recounted
+      // (and whether it packs looked at) now, as after any command.
+      store.packCollections();
+    }
+    if (!done && watch.failed === undefined) {
+      // A shape the direct form leaves to the handler: timed from here.
+      return this.#runAdmitted(ctx, spec, argvStrings(argv), name);
+    }
+    const failed = watch.failed;
+    if (failed !== undefined) this.stats.error(failed.code);
+    if (!timed) {
+      stat.ranUntimed(failed !== undefined);
+      return done ? undefined : failed;
+    }
+    const millis = performance.now() - start;
+    stat.ran(millis, failed !== undefined);
+    if (this.slowlog.logs(millis * 1000)) {
+      this.#logSlow(ctx, spec, name, argvStrings(argv), millis);
+    }
+    return done ? undefined : failed;
+  }
+
+  /** Runs a command with a direct form, counting nothing (`counting: false`). */
+  #dispatchDirect(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    argv: ArgvView,
+    out: ReplyOut,
   ): Reply | undefined {
     const refused = this.#admit(ctx, spec, argv.count + 1);
     if (refused !== undefined) return refused;
-    const direct = spec.direct;
-    if (direct !== undefined) {
-      const store = ctx.store;
-      store.countReads = (spec as TableSpec).countsReads;
-      try {
-        if (direct(ctx, argv, out)) return undefined;
-      } catch (e) {
-        return thrownError(e);
-      } finally {
-        store.countReads = "none";
-        // A collection handed out to SADD or HSET: its memory is recounted
-        // (and whether it packs looked at) now, as after any command.
-        ctx.store.packCollections();
-      }
+    const store = ctx.store;
+    store.countReads = (spec as TableSpec).countsReads;
+    try {
+      if (spec.direct!(ctx, argv, out)) return undefined;
+    } catch (e) {
+      return thrownError(e);
+    } finally {
+      store.countReads = "none";
+      store.packCollections();
     }
     return this.#run(ctx, spec, argvStrings(argv));
+  }
+
+  /** Runs and counts a command {@linkcode #admit} let through. */
+  #runAdmitted(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    args: string[],
+    name: string | undefined,
+  ): Reply {
+    const start = performance.now();
+    const reply = this.#run(ctx, spec, args);
+    const millis = performance.now() - start;
+    const failed = reply.kind === "error" ? reply : undefined;
+    if ((spec as TableSpec).container) {
+      this.#ranSubcommand(spec, args, millis, failed);
+    } else {
+      (spec as TableSpec).stat.ran(millis, failed !== undefined);
+      if (failed !== undefined) this.stats.error(failed.code);
+    }
+    if (this.slowlog.logs(millis * 1000)) {
+      this.#logSlow(ctx, spec, name, args, millis);
+    }
+    return reply;
+  }
+
+  /** Counts an unknown command's error, and returns it. */
+  #unknown(reply: ErrorReply): ErrorReply {
+    if (this.#counting) this.stats.error(reply.code);
+    return reply;
   }
 
   /**
@@ -507,15 +725,15 @@ export class CommandTable {
     const spec = this.#byOpcode[opcode];
     if (spec !== undefined) return this.dispatch(ctx, spec, args);
     if (opcode === OPCODE_CALL) {
-      if (args.length === 0) return CALL_ARITY;
+      if (args.length === 0) return this.#unknown(CALL_ARITY);
       return this.execute(ctx, args[0], args.slice(1));
     }
     const info = this.#infoByOpcode.get(opcode);
     if (info !== undefined) {
-      return unknownCommand(info.name.toLowerCase(), args);
+      return this.#unknown(unknownCommand(info.name.toLowerCase(), args));
     }
-    return error(
+    return this.#unknown(error(
       `ERR unknown opcode 0x${opcode.toString(16).padStart(4, "0")}`,
-    );
+    ));
   }
 }

@@ -258,3 +258,204 @@ Deno.test("CommandTable.dispatch() refuses denyoom commands with Redis's OOM err
   store.room = true;
   assert.equal(call("SET", "k", "v"), "OK");
 });
+
+/** A request's arguments in place, as a port hands them over. */
+function viewOf(...args: string[]) {
+  const bytes = new TextEncoder().encode(args.join(""));
+  const offsets = new Int32Array(2 * args.length);
+  let at = 0;
+  args.forEach((a, i) => {
+    offsets[2 * i] = at;
+    offsets[2 * i + 1] = a.length;
+    at += a.length;
+  });
+  return { bytes, count: args.length, offsets };
+}
+
+/** A ReplyOut that keeps what was written, as plain data. */
+function collector() {
+  const written: unknown[] = [];
+  return {
+    written,
+    out: {
+      reply: (r: Reply) => written.push(plain(r)),
+      bulk: (b: Uint8Array, s: number, n: number) =>
+        written.push(new TextDecoder().decode(b.subarray(s, s + n))),
+      integer: (n: number) => written.push(n),
+    },
+  };
+}
+
+function statLine(lines: string[], name: string): string | undefined {
+  return lines.find((l) => l.startsWith(`cmdstat_${name}:`));
+}
+
+Deno.test("dispatch counts calls, failed calls (an error replied) and errors by kind, on every path", () => {
+  const h = harness();
+  const { table, ctx } = h;
+  const { written, out } = collector();
+  table.timingSample = 1;
+  h.call("SET", "k", "v");
+  h.call("RPUSH", "l", "a");
+  assert.equal(table.executeView(ctx, "get", viewOf("k"), out), undefined); // direct form
+  assert.equal(table.executeView(ctx, "GET", viewOf("l"), out), undefined); // direct, WRONGTYPE
+  assert.deepEqual(written, ["v", {
+    error: "WRONGTYPE Operation against a key holding the wrong kind of value",
+  }]);
+  h.call("GET", "l"); // handler path, WRONGTYPE
+  table.executeOpcodeView(ctx, commandByName("GET")!.opcode, viewOf("k"), out);
+  h.call("LPUSH", "k", "x"); // WRONGTYPE through a handler
+  const lines = table.stats.commandstatsLines();
+  assert.equal(
+    statLine(lines, "get"),
+    `cmdstat_get:calls=4,usec=${table.stats.of("get").usec},usec_per_call=${
+      (table.stats.of("get").usec / 4).toFixed(2)
+    },rejected_calls=0,failed_calls=2`,
+  );
+  assert.match(
+    statLine(lines, "set")!,
+    /^cmdstat_set:calls=1,.*,rejected_calls=0,failed_calls=0$/,
+  );
+  assert.match(statLine(lines, "lpush")!, /,failed_calls=1$/);
+  assert.deepEqual(table.stats.errorstatsLines(), [
+    "errorstat_WRONGTYPE:count=3",
+  ]);
+  assert.equal(table.stats.totalErrorReplies, 3);
+  assert.equal(table.stats.of("get").latency.count, 4);
+});
+
+Deno.test("dispatch counts refusals (arity, NOAUTH, OOM) as rejected calls, and unknown commands as errors only", () => {
+  const h = harness();
+  const { table, ctx } = h;
+  const { out } = collector();
+  h.call("GET");
+  table.executeView(ctx, "get", viewOf("a", "b"), out);
+  h.call("NOSUCH", "x");
+  table.executeView(ctx, "nosuch2", viewOf(), out);
+  table.executeOpcode(ctx, 0x7777, []);
+  const locked: CommandContext = {
+    ...ctx,
+    session: { ...ctx.session, authenticated: false },
+    node: {
+      ...ctx.node,
+      settings: {
+        maxclients: 10,
+        timeout: 0,
+        requirepass: "pw",
+        clientOutputBufferLimit: 0,
+        rateLimit: 0,
+      },
+    },
+  };
+  table.execute(locked, "SET", ["k", "v"]);
+  const { call, table: oomTable, store } = oomHarness(1000);
+  store.room = false;
+  call("SET", "k", "v");
+  assert.match(
+    statLine(table.stats.commandstatsLines(), "get")!,
+    /^cmdstat_get:calls=0,usec=0,usec_per_call=0\.00,rejected_calls=2,failed_calls=0$/,
+  );
+  assert.match(
+    statLine(table.stats.commandstatsLines(), "set")!,
+    /,rejected_calls=1,failed_calls=0$/,
+  );
+  assert.equal(table.stats.commandstatsLines().length, 2);
+  assert.deepEqual(table.stats.errorstatsLines(), [
+    "errorstat_ERR:count=5",
+    "errorstat_NOAUTH:count=1",
+  ]);
+  assert.match(
+    statLine(oomTable.stats.commandstatsLines(), "set")!,
+    /^cmdstat_set:calls=0,.*,rejected_calls=1,failed_calls=0$/,
+  );
+  assert.deepEqual(oomTable.stats.errorstatsLines(), ["errorstat_OOM:count=1"]);
+});
+
+Deno.test("dispatch counts a container by subcommand, as Redis 7 (config|get); CONFIG RESETSTAT zeroes it all", () => {
+  const h = harness();
+  const { table } = h;
+  h.call("CONFIG", "GET", "maxclients");
+  h.call("config", "get", "timeout");
+  h.call("CONFIG", "GET"); // wrong arity of config|get: refused
+  h.call("CONFIG", "NOSUCH"); // unknown subcommand: an error only
+  h.call("CONFIG", "SET", "maxclients", "x"); // ran, failed
+  const lines = table.stats.commandstatsLines();
+  assert.match(
+    statLine(lines, "config|get")!,
+    /^cmdstat_config\|get:calls=2,.*,rejected_calls=1,failed_calls=0$/,
+  );
+  assert.match(
+    statLine(lines, "config|set")!,
+    /^cmdstat_config\|set:calls=1,.*,rejected_calls=0,failed_calls=1$/,
+  );
+  assert.equal(statLine(lines, "config"), undefined);
+  assert.equal(lines.length, 2);
+  assert.deepEqual(table.stats.errorstatsLines(), ["errorstat_ERR:count=3"]);
+  assert.ok(
+    table.stats.latencystatsLines().some((l) =>
+      l.startsWith("latency_percentiles_usec_config|get:p50=")
+    ),
+  );
+
+  assert.equal(h.call("CONFIG", "RESETSTAT"), "OK");
+  assert.deepEqual(table.stats.errorstatsLines(), []);
+  assert.equal(table.stats.totalErrorReplies, 0);
+  // Only RESETSTAT itself, counted once it ran (as in Redis).
+  assert.deepEqual(
+    table.stats.commandstatsLines().map((l) => l.slice(0, l.indexOf(":"))),
+    ["cmdstat_config|resetstat"],
+  );
+});
+
+Deno.test("dispatch logs commands at or over slowlog-log-slower-than, with the name as sent and secrets redacted", () => {
+  const h = harness();
+  const { table, ctx } = h;
+  const { out } = collector();
+  h.call("SET", "k", "v"); // under 10 ms: not logged
+  assert.equal(table.slowlog.length, 0);
+  table.slowlog.settings.slowerThan = 0;
+  table.executeView(ctx, "gEt", viewOf("k"), out);
+  table.executeOpcodeView(
+    ctx,
+    commandByName("SET")!.opcode,
+    viewOf("k", "w"),
+    out,
+  );
+  h.call("AUTH", "secret");
+  h.call("GET"); // refused: never logged
+  h.call("NOSUCH"); // unknown: never logged
+  assert.deepEqual(
+    table.slowlog.entries(-1).map((e) => e.argv),
+    [["AUTH", "(redacted)"], ["set", "k", "w"], ["gEt", "k"]],
+  );
+  assert.equal(table.slowlog.entries(1)[0].peer, "127.0.0.1:1");
+});
+
+Deno.test("dispatch times one run in timingSample of a direct form (its first always), and every run while slowlog-log-slower-than is 0", () => {
+  const h = harness();
+  const { table, ctx } = h;
+  const { out } = collector();
+  h.call("SET", "k", "v");
+  h.call("RPUSH", "l", "a");
+  assert.equal(table.timingSample, 16);
+  for (let i = 0; i < 40; i++) {
+    table.executeView(ctx, "GET", viewOf(i % 2 === 0 ? "k" : "l"), out);
+  }
+  const get = table.stats.of("get");
+  assert.equal(get.calls, 40);
+  assert.equal(get.failedCalls, 20); // counted on every run
+  assert.equal(get.timed, 3); // runs 1, 17 and 33
+  assert.equal(get.latency.count, 3);
+  assert.equal(get.usec, Math.round(get.millis * 1000 * 40 / 3));
+  assert.deepEqual(table.stats.errorstatsLines(), [
+    "errorstat_WRONGTYPE:count=20",
+  ]);
+  // Commands without a direct form are always timed.
+  for (let i = 0; i < 5; i++) h.call("LLEN", "l");
+  assert.equal(table.stats.of("llen").timed, 5);
+  // A slow log of every command sees every run.
+  table.slowlog.settings.slowerThan = 0;
+  for (let i = 0; i < 5; i++) table.executeView(ctx, "GET", viewOf("k"), out);
+  assert.equal(get.timed, 8);
+  assert.equal(table.slowlog.length, 5);
+});

@@ -8,6 +8,8 @@
 
 import type { CommandInfo, Reply } from "@cachemir/protocol";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { CommandStats } from "./command_stats.ts";
+import type { SlowLog } from "./slowlog.ts";
 import type { ArgvView, Dialect, ReplyOut, Session } from "../_util/request.ts";
 
 export type { ArgvView, Dialect, ReplyOut, Session };
@@ -126,6 +128,13 @@ export interface NodeInfo {
   readonly shutdown?: (request: ShutdownRequest) => boolean;
   /** `used_memory` when the node started (MEMORY STATS's `startup.allocated`). */
   readonly startupMemory?: number;
+  /**
+   * The command table's counters (INFO commandstats, errorstats,
+   * latencystats); absent without a node (tests).
+   */
+  readonly commandStats?: CommandStats;
+  /** The command table's slow log (SLOWLOG); absent without a node (tests). */
+  readonly slowlog?: SlowLog;
 }
 
 /** Everything a handler may use. */

@@ -8,6 +8,12 @@
  * A slot is named by a 32-bit reference, `page << 16 | slot`: 65,536 pages
  * of 1 MiB (64 GiB), 65,536 slots per page (16-byte slots at least).
  *
+ * A class's pages grow as the class does: its first page is small (16 KiB,
+ * or 4 slots when they are larger), each new page twice the one before, up
+ * to 1 MiB. A class that holds a few records holds a few KiB: with one
+ * 1 MiB page per class, a mix of sizes across 70 classes held 100 MiB for
+ * 8 MiB of records.
+ *
  * The arena knows one thing of what its slots hold: a live slot's first
  * 32-bit word is never 0. A freed slot gets word 0 = 0 and word 1 = the next
  * free slot of its page, so free slots need no memory of their own and
@@ -28,6 +34,8 @@ import { Buffer } from "node:buffer";
 export const PAGE_BYTES = 1 << 20;
 /** The largest slot carved from shared pages; larger records get their own page. */
 export const MAX_SLOT_BYTES = 256 * 1024;
+/** The smallest page of a class (its first, when its slots are small). */
+export const MIN_PAGE_BYTES = 16 * 1024;
 const MAX_PAGES = 1 << 16;
 const NONE = -1;
 const LARGE = -2;
@@ -127,6 +135,8 @@ export class Arena {
   #current: Int32Array = new Int32Array(SLOT_SIZES.length).fill(NONE);
   #avail: number[][] = SLOT_SIZES.map(() => []);
   #classPages: Uint32Array = new Uint32Array(SLOT_SIZES.length);
+  /** Slots in the class's pages, free or not. */
+  #classCapacity: Float64Array = new Float64Array(SLOT_SIZES.length);
   #classLive: Float64Array = new Float64Array(SLOT_SIZES.length);
   #draining = NONE;
   #used = 0;
@@ -142,6 +152,19 @@ export class Arena {
    */
   constructor(options: ArenaOptions = {}) {
     this.#keepFree = options.keepFreePages ?? 8;
+  }
+
+  /**
+   * The size of the next page of a class: 16 KiB (or 4 slots, when more)
+   * doubled for each page the class holds, up to {@linkcode PAGE_BYTES}.
+   *
+   * @param slotSize The class's slot size.
+   * @param pages Pages the class holds now.
+   * @returns Bytes.
+   */
+  static pageBytes(slotSize: number, pages: number): number {
+    const first = Math.max(MIN_PAGE_BYTES, slotSize * 4);
+    return pages >= 7 ? PAGE_BYTES : Math.min(PAGE_BYTES, first * 2 ** pages);
   }
 
   /**
@@ -410,19 +433,24 @@ export class Arena {
         return p;
       }
     }
-    const p = this.#newPage(PAGE_BYTES);
     const slotSize = SLOT_SIZES[c];
+    const p = this.#newPage(
+      Arena.pageBytes(slotSize, this.#classPages[c]),
+      true,
+    );
+    const capacity = Math.floor(this.#bytes[p]!.byteLength / slotSize);
     this.#class[p] = c;
     this.#slotSize[p] = slotSize;
-    this.#capacity[p] = Math.floor(PAGE_BYTES / slotSize);
+    this.#capacity[p] = capacity;
     this.#classPages[c]++;
+    this.#classCapacity[c] += capacity;
     this.#current[c] = p;
     return p;
   }
 
   #allocLarge(size: number): number {
     const bytes = Math.ceil(size / 8) * 8;
-    const p = this.#newPage(bytes);
+    const p = this.#newPage(bytes, false);
     this.#class[p] = LARGE;
     this.#slotSize[p] = bytes;
     this.#capacity[p] = 1;
@@ -432,8 +460,12 @@ export class Arena {
     return p << 16;
   }
 
-  #newPage(bytes: number): number {
-    if (bytes === PAGE_BYTES && this.#parked.length !== 0) {
+  /**
+   * A page of `bytes`, or for a class (`pooled`) a parked 1 MiB page when
+   * there is one, whatever size the class asked for.
+   */
+  #newPage(bytes: number, pooled: boolean): number {
+    if (pooled && this.#parked.length !== 0) {
       // A parked page: buffer and views as they were (no allocation).
       const p = this.#parked.pop()!;
       this.#freeHead[p] = NONE;
@@ -469,16 +501,18 @@ export class Arena {
    */
   #releasePage(p: number, c: number): void {
     this.#classPages[c]--;
+    this.#classCapacity[c] -= this.#capacity[p];
     if (this.#current[c] === p) this.#current[c] = NONE;
     if (this.#draining === p) this.#draining = NONE;
     this.#classLive[c] -= this.#live[p];
     this.#live[p] = 0;
-    if (this.#parked.length < this.#keepFree) {
+    const bytes = this.#bytes[p]!.byteLength;
+    if (bytes === PAGE_BYTES && this.#parked.length < this.#keepFree) {
       this.#class[p] = NONE;
       this.#pages--;
       this.#parked.push(p);
     } else {
-      this.#reserved -= PAGE_BYTES;
+      this.#reserved -= bytes;
       this.#dropPage(p);
     }
   }
@@ -510,10 +544,10 @@ export class Arena {
     for (let c = 0; c < SLOT_SIZES.length; c++) {
       const pages = this.#classPages[c];
       if (pages < 2) continue;
-      const perPage = Math.floor(PAGE_BYTES / SLOT_SIZES[c]);
-      const free = pages * perPage - this.#classLive[c];
-      // Worth it only when at least two pages' worth of slots are free.
-      if (free < 2 * perPage) continue;
+      const free = this.#classCapacity[c] - this.#classLive[c];
+      // Worth it only when at least two pages' worth of slots are free (an
+      // average page: a class's pages differ in size).
+      if (free < 2 * this.#classCapacity[c] / pages) continue;
       const waste = free * SLOT_SIZES[c];
       if (waste > bestWaste) {
         bestWaste = waste;

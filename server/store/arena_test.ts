@@ -68,16 +68,53 @@ Deno.test("Arena hands out distinct slots that hold their bytes, and reuses free
   assert.ok(arena.stats().pooledPages <= 8);
 });
 
+Deno.test("Arena gives a class small pages first, then pages twice as big up to 1 MiB", () => {
+  const arena = new Arena();
+  const sizes: number[] = [];
+  let pages = 0;
+  for (let i = 0; arena.stats().pages < 10; i++) {
+    stamp(arena, arena.alloc(64), i + 1);
+    if (arena.stats().pages !== pages) {
+      pages = arena.stats().pages;
+      sizes.push(arena.reservedBytes - sizes.reduce((a, b) => a + b, 0));
+    }
+  }
+  assert.deepEqual(sizes.map((b) => b / 1024), [
+    16,
+    32,
+    64,
+    128,
+    256,
+    512,
+    1024,
+    1024,
+    1024,
+    1024,
+  ]);
+  // A class of big slots starts with 4 of them.
+  assert.equal(Arena.pageBytes(64 * 1024, 0), 256 * 1024);
+  assert.equal(Arena.pageBytes(MAX_SLOT_BYTES, 0), PAGE_BYTES);
+  // One record in each of 70 classes holds about 70 small pages, not 70 MiB.
+  const few = new Arena();
+  for (let c = 0; c < 70; c++) stamp(few, few.alloc(SLOT_SIZES[c]), c + 1);
+  assert.ok(few.reservedBytes <= 70 * 16 * 1024 * 2, `${few.reservedBytes}`);
+});
+
 Deno.test("Arena gives an empty page to another class, and drops pages past the pool", () => {
   const arena = new Arena({ keepFreePages: 1 });
-  const perPage = Math.floor(PAGE_BYTES / 64);
-  const small = Array.from({ length: perPage * 3 }, () => arena.alloc(64));
-  for (const ref of small) stamp(arena, ref, 1);
-  assert.equal(arena.stats().pages, 3);
+  // Enough 64-byte slots for the class to reach 1 MiB pages: 9 pages.
+  const small: number[] = [];
+  while (arena.stats().pages < 9) {
+    const ref = arena.alloc(64);
+    stamp(arena, ref, 1);
+    small.push(ref);
+  }
   const reserved = arena.reservedBytes;
   for (const ref of small) arena.free(ref);
-  // The last page stays as its class's current page; one goes to the pool.
+  // One 1 MiB page goes to the pool; the others are dropped.
   assert.equal(arena.stats().pooledPages, 1);
+  assert.equal(arena.stats().pages, 0);
+  assert.equal(arena.reservedBytes, PAGE_BYTES);
   assert.ok(arena.reservedBytes < reserved);
   const big = arena.alloc(1000);
   stamp(arena, big, 2);
@@ -86,6 +123,7 @@ Deno.test("Arena gives an empty page to another class, and drops pages past the 
     0,
     "the pooled page served another class",
   );
+  assert.equal(arena.reservedBytes, PAGE_BYTES);
   arena.clear();
   assert.equal(arena.stats().used, 0);
   assert.equal(arena.stats().pages, 0);
