@@ -271,3 +271,35 @@ for (const port of ["resp", "binary"] as const) {
     }
   });
 }
+
+Deno.test("client-output-buffer-limit: on SIGTERM, replies still queued for a slow reader are written before the node closes its side", async () => {
+  const node = await startNode(["--client-output-buffer-limit", "64mb"]);
+  const client = await RespClient.connect(node.respPort);
+  const other = await RespClient.connect(node.respPort);
+  const gets = 100; // 25 MiB of replies: more than the socket buffers take
+  try {
+    await client.call("SET", "big", "z".repeat(VALUE_BYTES));
+    const id = await client.call("CLIENT", "ID");
+    await client.write(
+      encodeCommands(Array.from({ length: gets }, () => ["GET", "big"])),
+    );
+    // The node ran them all and queued what the socket did not take.
+    await eventually(async () => {
+      const line = String(await other.call("CLIENT", "LIST", "ID", String(id)));
+      return Number(/ omem=(\d+)/.exec(line)?.[1] ?? 0) > 0 &&
+        / cmd=get /.test(line);
+    }, "replies queued for the client");
+    other.close();
+    node.child.kill("SIGTERM");
+    for (let i = 0; i < gets; i++) {
+      const reply = await client.read();
+      assert.equal((reply as string).length, VALUE_BYTES, `reply ${i}`);
+    }
+    assert.equal(await client.read(), undefined);
+    assert.equal((await node.child.status).code, 0);
+  } finally {
+    client.close();
+    other.close();
+    await node.stop();
+  }
+});
