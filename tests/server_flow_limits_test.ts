@@ -133,6 +133,17 @@ for (const port of ["resp", "binary"] as const) {
         ((await polite.call("GET", "big")) as string).length,
         VALUE_BYTES,
       );
+      // CONFIG RESETSTAT resets the count.
+      assert.deepEqual(await polite.call("CONFIG", "RESETSTAT"), {
+        status: "OK",
+      });
+      assert.equal(
+        infoField(
+          await polite.call("INFO", "stats"),
+          "client_output_buffer_limit_disconnections",
+        ),
+        "0",
+      );
       // CONFIG GET reads the limit; CONFIG SET changes it.
       assert.deepEqual(
         await polite.call("CONFIG", "GET", "client-output-buffer-limit"),

@@ -698,6 +698,7 @@ function configResetstat(ctx: CommandContext): Reply {
     stats.peakMemory = ctx.store.usedMemory;
     stats.rejectedConnections = 0;
     stats.authFailures = 0;
+    stats.outputLimitDisconnections = 0;
   }
   ctx.store.resetStats();
   ctx.node.commandStats?.reset();
