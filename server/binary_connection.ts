@@ -19,7 +19,7 @@ import {
   status,
 } from "@cachemir/protocol";
 import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
-import { Connection, StreamCodec } from "./connection.ts";
+import { Connection, type FlowLimits, StreamCodec } from "./connection.ts";
 
 /** Runs one command for a session: the node's command table. */
 export type Execute = (
@@ -63,6 +63,10 @@ export interface BinaryConnectionOptions {
    * @default {65536}
    */
   readonly readBytes?: number;
+  /** Output and rate limits (see `connection.ts`); none by default. */
+  readonly flow?: FlowLimits;
+  /** Told when the connection is cut for passing the output limit. */
+  readonly onOutputLimit?: (session: Session, queued: number) => void;
 }
 
 /**
@@ -208,6 +212,8 @@ export class BinaryConnection extends Connection<Frame> {
         return Array.isArray(args) ? execute(session, f.opcode, args) : args;
       },
       readBytes: options.readBytes,
+      limits: options.flow,
+      onOutputLimit: options.onOutputLimit,
     });
   }
 }

@@ -16,6 +16,7 @@ import type {
   NodeStats,
   RuntimeSettings,
   Session,
+  ShutdownRequest,
 } from "./commands/types.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { ActiveExpiry } from "./store/expiry.ts";
@@ -97,6 +98,10 @@ export class CacheNode {
   #cut = 0;
   #phase: NodePhase = "starting";
   #connections = new Set<Connection<unknown>>();
+  /** The open connections by session id (CLIENT KILL, CLIENT LIST's buffers). */
+  #byId = new Map<number, Connection<unknown>>();
+  /** Settled when SHUTDOWN asks the node to stop. */
+  #shutdownAsked = Promise.withResolvers<string>();
   #running = new Set<Promise<unknown>>();
   #nextSessionId = 1;
   #closing: Promise<void> | undefined;
@@ -107,6 +112,7 @@ export class CacheNode {
     peakMemory: 0,
     rejectedConnections: 0,
     authFailures: 0,
+    outputLimitDisconnections: 0,
   };
   /** What CONFIG SET and SIGHUP change, shared with the commands. */
   #settings: RuntimeSettings;
@@ -167,9 +173,12 @@ export class CacheNode {
       maxclients: this.#config.maxclients,
       timeout: this.#config.timeout,
       requirepass: this.#config.requirepass,
+      clientOutputBufferLimit: this.#config.clientOutputBufferLimit,
+      rateLimit: this.#config.rateLimit,
     };
     const stats = this.#stats;
     const connections = this.#connections;
+    const byId = this.#byId;
     const binaryPort = (): number =>
       this.#listener === undefined ? 0 : this.port;
     const respPort = (): number => this.respPort;
@@ -204,6 +213,20 @@ export class CacheNode {
       clients: function* (): Iterable<Session> {
         for (const c of connections) yield c.session;
       },
+      killClient: (id: number): boolean => {
+        const c = byId.get(id);
+        if (c === undefined) return false;
+        log.info("Closing client {id} from {peer}: CLIENT KILL", {
+          id,
+          peer: c.session.peer,
+        });
+        c.kill();
+        return true;
+      },
+      clientBuffers: (id: number) => byId.get(id)?.buffers,
+      shutdown: (request: ShutdownRequest): boolean =>
+        this.#askShutdown(request),
+      startupMemory: 0,
     };
   }
 
@@ -258,6 +281,40 @@ export class CacheNode {
         },
       );
     }
+  }
+
+  /**
+   * SHUTDOWN: logs who asked, then stops as SIGTERM does (after the asking
+   * connection's reply is written: the stop starts on the next turn).
+   */
+  #askShutdown(request: ShutdownRequest): boolean {
+    const { session, options } = request;
+    const fields = {
+      options: options.length === 0 ? "" : ` ${options.join(" ")}`,
+      id: session.id,
+      peer: session.peer,
+    };
+    if (request.save && !request.force) {
+      log.warn(
+        "SHUTDOWN{options} from client {id} at {peer} refused: CacheMir keeps no data on disk, so nothing can be saved; send SHUTDOWN NOSAVE (or SAVE FORCE) to stop",
+        fields,
+      );
+      return false;
+    }
+    if (this.#closing !== undefined) return true;
+    log.warn("SHUTDOWN{options} from client {id} at {peer}: stopping", fields);
+    this.#shutdownAsked.resolve(`SHUTDOWN from ${session.peer}`);
+    setTimeout(() => void this.close(), 0);
+    return true;
+  }
+
+  /**
+   * Settles when a client asked the node to stop with SHUTDOWN, with who
+   * asked; the node is already stopping then (`close()` waits for the end).
+   * `server/main.ts` exits as after SIGTERM.
+   */
+  get shutdownRequested(): Promise<string> {
+    return this.#shutdownAsked.promise;
   }
 
   /** The configuration in force (CONFIG SET changes are not reflected). */
@@ -325,6 +382,12 @@ export class CacheNode {
     }
     if (change.requirepass !== undefined) {
       this.#settings.requirepass = change.requirepass;
+    }
+    if (change.clientOutputBufferLimit !== undefined) {
+      this.#settings.clientOutputBufferLimit = change.clientOutputBufferLimit;
+    }
+    if (change.rateLimit !== undefined) {
+      this.#settings.rateLimit = change.rateLimit;
     }
     this.#config = { ...this.#config, ...change };
   }
@@ -575,6 +638,8 @@ export class CacheNode {
         },
       );
     }
+    (this.#info as { startupMemory?: number }).startupMemory =
+      this.#keyspace.usedMemory;
     this.#phase = "serving";
   }
 
@@ -637,7 +702,7 @@ export class CacheNode {
           peer: session.peer,
           timeout,
         });
-        c.close();
+        c.kill();
       }
     }
   }
@@ -742,6 +807,20 @@ export class CacheNode {
     const table = this.#table;
     const stats = this.#stats;
     const config = this.#config;
+    const flow = this.#settings;
+    const onOutputLimit = (s: Session, queued: number): void => {
+      stats.outputLimitDisconnections = (stats.outputLimitDisconnections ??
+        0) + 1;
+      log.warn(
+        "Closing client {id} from {peer}: {queued} bytes of replies unread, over client-output-buffer-limit {limit}",
+        {
+          id: s.id,
+          peer: s.peer,
+          queued,
+          limit: flow.clientOutputBufferLimit,
+        },
+      );
+    };
     const connection: Connection<unknown> = port === "binary"
       ? new BinaryConnection({
         conn,
@@ -758,6 +837,8 @@ export class CacheNode {
           maxFrameBytes: config.maxFrameBytes,
           maxArgs: config.maxArgs,
         },
+        flow,
+        onOutputLimit,
       }) as Connection<unknown>
       : new RespConnection({
         conn,
@@ -777,11 +858,15 @@ export class CacheNode {
           maxRequestBytes: config.maxFrameBytes,
           maxArgs: config.maxArgs,
         },
+        flow,
+        onOutputLimit,
       }) as Connection<unknown>;
     this.#connections.add(connection);
+    this.#byId.set(session.id, connection);
     log.debug("Client {id} connected from {peer}", { ...session });
     const done = connection.run().then((why) => {
       this.#connections.delete(connection);
+      this.#byId.delete(session.id);
       this.#running.delete(done);
       log.debug("Client {id} from {peer} closed: {why}", { ...session, why });
     });

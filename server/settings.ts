@@ -63,6 +63,14 @@ export interface NodeConfig {
   /** Seconds a connection may stay idle before it is closed; 0 = never. */
   readonly timeout: number;
   /**
+   * Bytes of unread replies a client may have waiting in the node before it
+   * is disconnected; 0 = no limit (the node stops reading a client that
+   * does not read its replies instead).
+   */
+  readonly clientOutputBufferLimit: number;
+  /** Commands per second per connection (token bucket); 0 = no limit. */
+  readonly rateLimit: number;
+  /**
    * Seconds a stopping node waits for its connections to answer what they
    * read; past it, they are cut (and the exit status says so).
    */
@@ -403,6 +411,28 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: 0,
     runtime: true,
     help: "close a connection idle this long; 0 = never",
+  }),
+  row({
+    name: "client-output-buffer-limit",
+    key: "clientOutputBufferLimit",
+    arg: "<size>",
+    parse: memorySize,
+    default: 0,
+    defaultText: "0 (no limit)",
+    runtime: true,
+    help:
+      "disconnect a client whose unread replies waiting in the node pass this size (logged at warn); 0 = no limit: a client that does not read stops being read (at most about 1 MiB waits for it)",
+  }),
+  row({
+    name: "rate-limit",
+    key: "rateLimit",
+    arg: "<n>",
+    parse: integer(0, INT_MAX),
+    default: 0,
+    defaultText: "0 (off)",
+    runtime: true,
+    help:
+      "commands per second per connection (bursts of one second's worth); past it the node stops reading that connection until it may run more; nothing is dropped; 0 = off",
   }),
   row({
     name: "shutdown-timeout",

@@ -435,7 +435,7 @@ function boundedLong(value: string, min: bigint): number | string {
 function nodeIntSetting(
   min: number,
   max: number,
-  field: "maxclients" | "timeout",
+  field: "maxclients" | "timeout" | "rateLimit",
 ): NodeSetter {
   return (value) => {
     const n = boundedInt(value, min, max);
@@ -448,6 +448,8 @@ const RUNTIME_DEFAULTS: RuntimeSettings = Object.freeze({
   maxclients: 10000,
   timeout: 0,
   requirepass: "",
+  clientOutputBufferLimit: 0,
+  rateLimit: 0,
 });
 
 function runtime(ctx: CommandContext): RuntimeSettings {
@@ -546,6 +548,25 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => runtime(ctx).requirepass,
     mutable: true,
     setNode: (value) => ({ requirepass: value }),
+  },
+  {
+    // CacheMir's one class of clients: a size, not Redis's
+    // "normal <hard> <soft> <seconds> ..." list.
+    name: "client-output-buffer-limit",
+    value: (ctx) => String(runtime(ctx).clientOutputBufferLimit),
+    mutable: true,
+    setNode: (value) => {
+      const bytes = parseMemorySize(value);
+      return bytes === undefined
+        ? "argument must be a memory value"
+        : { clientOutputBufferLimit: bytes };
+    },
+  },
+  {
+    name: "rate-limit",
+    value: (ctx) => String(runtime(ctx).rateLimit),
+    mutable: true,
+    setNode: nodeIntSetting(0, INT_MAX, "rateLimit"),
   },
   {
     name: "slowlog-log-slower-than",
@@ -677,6 +698,7 @@ function configResetstat(ctx: CommandContext): Reply {
     stats.peakMemory = ctx.store.usedMemory;
     stats.rejectedConnections = 0;
     stats.authFailures = 0;
+    stats.outputLimitDisconnections = 0;
   }
   ctx.store.resetStats();
   ctx.node.commandStats?.reset();
@@ -830,6 +852,9 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `rejected_connections:${ctx.node.stats?.rejectedConnections ?? 0}`,
     `total_error_replies:${ctx.node.commandStats?.totalErrorReplies ?? 0}`,
     `acl_access_denied_auth:${ctx.node.stats?.authFailures ?? 0}`,
+    `client_output_buffer_limit_disconnections:${
+      ctx.node.stats?.outputLimitDisconnections ?? 0
+    }`,
     `expired_keys:${ctx.store.expiredKeys}`,
     `evicted_keys:${ctx.store.evictedKeys}`,
     `keyspace_hits:${ctx.store.keyspaceHits}`,

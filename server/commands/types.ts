@@ -26,6 +26,33 @@ export interface NodeStats {
   rejectedConnections?: number;
   /** AUTH and HELLO AUTH attempts refused (INFO's `acl_access_denied_auth`). */
   authFailures?: number;
+  /**
+   * Clients disconnected because their unread replies passed
+   * `client-output-buffer-limit` (INFO's `client_output_buffer_limit_disconnections`).
+   */
+  outputLimitDisconnections?: number;
+}
+
+/** A connection's buffers, in bytes, as CLIENT LIST reports them. */
+export interface ClientBuffers {
+  /** Input received and not run yet (`qbuf`). */
+  readonly input: number;
+  /** Replies not yet taken by the socket (`omem`). */
+  readonly output: number;
+  /** All the connection holds, its read buffer included (`tot-mem`). */
+  readonly total: number;
+}
+
+/** What SHUTDOWN asked for. */
+export interface ShutdownRequest {
+  /** The connection that asked. */
+  readonly session: Session;
+  /** The options given (NOSAVE, SAVE, NOW, FORCE), upper case, in order. */
+  readonly options: readonly string[];
+  /** SAVE was given: the data should be saved first. */
+  readonly save: boolean;
+  /** FORCE was given: stop even when saving fails. */
+  readonly force: boolean;
 }
 
 /**
@@ -40,6 +67,13 @@ export interface RuntimeSettings {
   timeout: number;
   /** The default user's password; "" = none (every connection is authenticated). */
   requirepass: string;
+  /**
+   * Bytes of unread replies a client may have waiting in the node before it
+   * is disconnected; 0 = no limit (back-pressure only).
+   */
+  clientOutputBufferLimit: number;
+  /** Commands per second per connection; 0 = no limit. */
+  rateLimit: number;
 }
 
 /** Facts about the node that some commands report (HELLO, INFO). */
@@ -76,6 +110,24 @@ export interface NodeInfo {
    * it with the peer's address.
    */
   readonly onAuthFailure?: (session: Session) => void;
+  /**
+   * Closes another connection of the node (CLIENT KILL).
+   *
+   * @returns `false` when no open connection has that id.
+   */
+  readonly killClient?: (id: number) => boolean;
+  /** A connection's buffers (CLIENT LIST's `qbuf`, `omem`, `tot-mem`). */
+  readonly clientBuffers?: (id: number) => ClientBuffers | undefined;
+  /**
+   * Starts the node's graceful stop, as SIGTERM does (SHUTDOWN): the
+   * asking connection's reply is written first. CacheMir keeps nothing on
+   * disk: SAVE without FORCE cannot be done, and is refused (and logged).
+   *
+   * @returns `false` when the node refused to stop.
+   */
+  readonly shutdown?: (request: ShutdownRequest) => boolean;
+  /** `used_memory` when the node started (MEMORY STATS's `startup.allocated`). */
+  readonly startupMemory?: number;
   /**
    * The command table's counters (INFO commandstats, errorstats,
    * latencystats); absent without a node (tests).
