@@ -191,6 +191,13 @@ const INFO_METRICS: readonly (readonly [
     "Connections refused over maxclients.",
   ],
   [
+    "cachemir_output_buffer_disconnections_total",
+    "counter",
+    "stats",
+    "client_output_buffer_limit_disconnections",
+    "Clients disconnected because their unread replies passed client-output-buffer-limit.",
+  ],
+  [
     "cachemir_commands_processed_total",
     "counter",
     "stats",
