@@ -84,7 +84,7 @@ Deno.test({
       );
       const md = await Deno.readTextFile(`${dir}/drill.md`);
       for (const fault of FAULTS) {
-        assert.match(md, new RegExp(`\\| ${fault} \\|`));
+        assert.match(md, new RegExp(`\\| ${fault} +\\|`));
       }
       assert.equal(out.code, 0, stderr);
     } finally {
