@@ -502,6 +502,7 @@ class Drill {
     let description = "";
     let faultStart = 0;
     let faultEnd: number | null = null;
+    const counters = { retries: 0, errors: 0, timeouts: 0 };
     try {
       const preload = Object.fromEntries(
         keys.map((k) => [k, ledger.nextValue(k)]),
@@ -635,6 +636,11 @@ class Drill {
       }
       await load.stop();
       watch.close();
+      for (const n of client.stats()) {
+        counters.retries += n.retries;
+        counters.errors += n.errors;
+        counters.timeouts += n.timeouts;
+      }
       await client.close();
       if (
         fault === "add" && added !== undefined && !this.members.includes(added)
@@ -681,6 +687,7 @@ class Drill {
       staleSamples: load.staleSamples,
       foreignValues: load.foreign,
       errorEvents: watch.errorEvents,
+      clientCounters: counters,
     });
     const r = this.results.at(-1)!;
     console.error(
@@ -690,7 +697,7 @@ class Drill {
         formatMs(r.routedAroundMs)
       }, used again after ${formatMs(r.usedAgainMs)}, ${
         r.staleReads + r.foreignValues
-      } stale`,
+      } stale; the client retried ${counters.retries} commands`,
     );
   }
 }

@@ -47,6 +47,16 @@ export interface FaultResult {
   readonly foreignValues: number;
   /** The client's `error` events during the fault. */
   readonly errorEvents: number;
+  /**
+   * From the fault's client (`stats()`, summed over nodes; its whole life,
+   * warm-up included): commands sent again after a network failure, and
+   * commands that failed on a node (timeouts among them).
+   */
+  readonly clientCounters: {
+    readonly retries: number;
+    readonly errors: number;
+    readonly timeouts: number;
+  };
 }
 
 /** A whole run. */
@@ -139,7 +149,7 @@ export function markdownTable(faults: readonly FaultResult[]): string {
  */
 export function markdownReport(report: DrillReport): string {
   const faults = report.faults.map((r) =>
-    `- **${r.fault}**: ${r.description}.` +
+    `- **${r.fault}**: ${r.description}. The client sent ${r.clientCounters.retries} commands again; ${r.clientCounters.errors} attempts failed on a node (${r.clientCounters.timeouts} timeouts); ${r.errorEvents} \`error\` events.` +
     (r.staleSamples.length > 0
       ? ` Stale reads, e.g. ${r.staleSamples.join("; ")}.`
       : "")

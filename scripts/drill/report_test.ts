@@ -21,6 +21,7 @@ const BASE: FaultResult = {
   staleSamples: [],
   foreignValues: 0,
   errorEvents: 0,
+  clientCounters: { retries: 0, errors: 0, timeouts: 0 },
 };
 
 Deno.test("formatMs prints ms below a second, seconds above, a dash for none", () => {
