@@ -98,6 +98,8 @@ Options:
   --keys <n>        keys per fault (default 400)
   --max-calls <n>   the most calls per fault (default 200000)
   --delay-ms <n>    the delay fault's added latency, each way (default 200)
+  --replicas <n>    the client's replicas for every fault but kill-replicas
+                    (always 2), 1 to 3 (default 1)
   --out <file>      the markdown report (default bench/drill.md)
   --json <file>     also write the report as JSON
   -h, --help        show this text
@@ -121,6 +123,7 @@ interface Options {
   keys: number;
   maxCalls: number;
   delayMs: number;
+  replicas: number;
   out: string;
   json: string | undefined;
 }
@@ -163,6 +166,7 @@ function parseOptions(args: string[]): Options {
         keys: { type: "string" },
         "max-calls": { type: "string" },
         "delay-ms": { type: "string" },
+        replicas: { type: "string" },
         out: { type: "string" },
         json: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -195,6 +199,7 @@ function parseOptions(args: string[]): Options {
     keys: integer("keys", values.keys, 400, 8, 1_000_000),
     maxCalls: integer("max-calls", values["max-calls"], 200_000, 1, 1e9),
     delayMs: integer("delay-ms", values["delay-ms"], 200, 0, 60_000),
+    replicas: integer("replicas", values.replicas, 1, 1, 3),
     out: values.out ?? "bench/drill.md",
     json: values.json,
   };
@@ -476,7 +481,7 @@ class Drill {
   async run(fault: FaultName, index: number): Promise<void> {
     const o = this.options;
     const S = o.seconds * 1000;
-    const replicas = fault === "kill-replicas" ? 2 : 1;
+    const replicas = fault === "kill-replicas" ? 2 : o.replicas;
     const original = this.members.slice(0, o.nodes);
     const victim = fault === "remove"
       ? this.members.at(-1)!
