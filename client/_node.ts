@@ -125,10 +125,21 @@ export interface NodeOptions extends
    * returned promise rejects.
    */
   readonly readmit?: (node: NodeState, restarted: boolean) => Promise<void>;
+  /**
+   * Whether `readmit` has more to do for the node (writes went elsewhere
+   * while it ran): it runs again until this says no, and the node is marked
+   * up right after that answer, with no await in between.
+   */
+  readonly readmitPending?: (node: NodeState) => boolean;
   /** Called with background errors (a pooled connection lost or refused). */
   readonly onError?: (node: NodeState, error: Error) => void;
 }
 
+/**
+ * Cleanup rounds (the `readmit` hook) per health check before a returning
+ * node is used again; past them it stays down until the next check.
+ */
+const READMIT_ROUNDS = 8;
 const OPCODE_PING = commandInfo("PING").opcode;
 const OPCODE_HELLO = commandInfo("HELLO").opcode;
 
@@ -170,6 +181,7 @@ export class NodeState {
   #onDown: ((node: NodeState, error: Error) => void) | undefined;
   #onUp: ((node: NodeState) => void) | undefined;
   #readmit: NodeOptions["readmit"];
+  #readmitPending: NodeOptions["readmitPending"];
   #onError: NodeOptions["onError"];
   #runId = "";
   #state: NodeHealth = "up";
@@ -202,6 +214,7 @@ export class NodeState {
     this.#onDown = options.onDown;
     this.#onUp = options.onUp;
     this.#readmit = options.readmit;
+    this.#readmitPending = options.readmitPending;
     const onError = options.onError;
     this.#onError = onError;
     const connect = options.connect ?? ClientConnection.connect;
@@ -408,6 +421,17 @@ export class NodeState {
     }
     if (this.#closed) return;
     if (ok) ok = await this.#readmitted(runId);
+    // Writes sent elsewhere while the cleanup ran need cleaning too; the
+    // last check and #markUp run in one synchronous step. Under a steady
+    // stream of such writes the node stays down after a few rounds, until
+    // the next health check.
+    for (
+      let round = 1;
+      ok && !this.#closed && this.#readmitPending?.(this) === true;
+      round++
+    ) {
+      ok = round < READMIT_ROUNDS && await this.#readmitted(runId);
+    }
     if (this.#closed) return;
     if (ok) this.#markUp();
     else this.#scheduleProbe();
