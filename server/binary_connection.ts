@@ -19,7 +19,12 @@ import {
   status,
 } from "@cachemir/protocol";
 import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
-import { Connection, type FlowLimits, StreamCodec } from "./connection.ts";
+import {
+  Connection,
+  type FlowLimits,
+  type NetTraffic,
+  StreamCodec,
+} from "./connection.ts";
 
 /** Runs one command for a session: the node's command table. */
 export type Execute = (
@@ -67,6 +72,8 @@ export interface BinaryConnectionOptions {
   readonly flow?: FlowLimits;
   /** Told when the connection is cut for passing the output limit. */
   readonly onOutputLimit?: (session: Session, queued: number) => void;
+  /** Where the bytes read and written are added up. */
+  readonly traffic?: NetTraffic;
 }
 
 /**
@@ -214,6 +221,7 @@ export class BinaryConnection extends Connection<Frame> {
       readBytes: options.readBytes,
       limits: options.flow,
       onOutputLimit: options.onOutputLimit,
+      traffic: options.traffic,
     });
   }
 }

@@ -256,6 +256,17 @@ const NO_LIMITS: FlowLimits = Object.freeze({
   rateLimit: 0,
 });
 
+/**
+ * Bytes every connection read and wrote, summed (INFO's
+ * `total_net_input_bytes` and `total_net_output_bytes`).
+ */
+export interface NetTraffic {
+  /** Bytes read from clients. */
+  netInputBytes: number;
+  /** Bytes written to clients. */
+  netOutputBytes: number;
+}
+
 /** What {@linkcode Connection} needs. */
 export interface ConnectionOptions<Request> {
   /** The accepted connection. */
@@ -281,6 +292,8 @@ export interface ConnectionOptions<Request> {
    * `clientOutputBufferLimit` (the node counts and logs it).
    */
   readonly onOutputLimit?: (session: Session, queued: number) => void;
+  /** Where the bytes read and written are added up; not counted when absent. */
+  readonly traffic?: NetTraffic;
 }
 
 /** The parts of a connection's memory CLIENT LIST reports, in bytes. */
@@ -341,6 +354,7 @@ export class Connection<Request> {
   #killed = false;
   #limits: FlowLimits;
   #onOutputLimit: ((session: Session, queued: number) => void) | undefined;
+  #traffic: NetTraffic;
   /** Bytes of the write in progress not yet taken by the socket. */
   #unwritten = 0;
   /** Replies queued behind the write in progress (with an output limit). */
@@ -367,6 +381,7 @@ export class Connection<Request> {
     this.#readBuf = new Uint8Array(options.readBytes ?? 64 * 1024);
     this.#limits = options.limits ?? NO_LIMITS;
     this.#onOutputLimit = options.onOutputLimit;
+    this.#traffic = options.traffic ?? { netInputBytes: 0, netOutputBytes: 0 };
   }
 
   /** The session of this connection. */
@@ -418,6 +433,7 @@ export class Connection<Request> {
           if (this.#killed) return "killed";
           return this.#stopping ? "shutdown" : "eof";
         }
+        this.#traffic.netInputBytes += n;
         if (this.#drained) continue;
         this.#session.lastActive = Date.now();
         codec.push(this.#readBuf.subarray(0, n));
@@ -592,7 +608,9 @@ export class Connection<Request> {
     this.#unwritten = bytes.length;
     try {
       while (written < bytes.length) {
-        written += await this.#conn.write(bytes.subarray(written));
+        const n = await this.#conn.write(bytes.subarray(written));
+        written += n;
+        this.#traffic.netOutputBytes += n;
         this.#unwritten = bytes.length - written;
       }
     } finally {

@@ -36,6 +36,7 @@ import v8 from "node:v8";
 import { error, toByteString } from "@cachemir/protocol";
 import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
 import { listenMutualTls } from "./_mutual_tls.ts";
+import { InstantaneousRate } from "./instantaneous.ts";
 
 /** The node's software version. */
 export const VERSION = "0.1.0";
@@ -108,11 +109,19 @@ export class CacheNode {
   #acceptLoops: Promise<void>[] = [];
   #stats: NodeStats = {
     connectionsReceived: 0,
-    commandsProcessed: 0,
     peakMemory: 0,
     rejectedConnections: 0,
     authFailures: 0,
     outputLimitDisconnections: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    instantaneous: { opsPerSec: 0, inputKbps: 0, outputKbps: 0 },
+  };
+  /** Commands, bytes in and bytes out, sampled every 100 ms. */
+  #rates = {
+    ops: new InstantaneousRate(),
+    input: new InstantaneousRate(),
+    output: new InstantaneousRate(),
   };
   /** What CONFIG SET and SIGHUP change, shared with the commands. */
   #settings: RuntimeSettings;
@@ -189,6 +198,9 @@ export class CacheNode {
         crypto.getRandomValues(new Uint8Array(20)),
         (b) => b.toString(16).padStart(2, "0"),
       ).join(""),
+      configFile: this.#config.config === ""
+        ? ""
+        : new URL(this.#config.config, `file://${Deno.cwd()}/`).pathname,
       maxFrameBytes: this.#config.maxFrameBytes,
       maxArgs: this.#config.maxArgs,
       host: this.#config.host,
@@ -251,7 +263,18 @@ export class CacheNode {
   #sampleMemory(): void {
     const used = this.#keyspace.usedMemory;
     if (used > (this.#stats.peakMemory ?? 0)) this.#stats.peakMemory = used;
-    this.#trimmer?.tick(performance.now());
+    const now = performance.now();
+    this.#trimmer?.tick(now);
+    const stats = this.#stats;
+    const rates = this.#rates;
+    rates.ops.sample(now, this.#table.stats.totalCalls);
+    rates.input.sample(now, stats.netInputBytes);
+    rates.output.sample(now, stats.netOutputBytes);
+    stats.instantaneous = {
+      opsPerSec: Math.round(rates.ops.perSecond),
+      inputKbps: rates.input.perSecond / 1024,
+      outputKbps: rates.output.perSecond / 1024,
+    };
   }
 
   /** Logs the memory limit in force and what it was derived from. */
@@ -825,32 +848,23 @@ export class CacheNode {
       ? new BinaryConnection({
         conn,
         session,
-        execute: (_s, opcode, args) => {
-          stats.commandsProcessed++;
-          return table.executeOpcode(ctx, opcode, args);
-        },
-        executeView: (_s, opcode, argv, out) => {
-          stats.commandsProcessed++;
-          return table.executeOpcodeView(ctx, opcode, argv, out);
-        },
+        execute: (_s, opcode, args) => table.executeOpcode(ctx, opcode, args),
+        executeView: (_s, opcode, argv, out) =>
+          table.executeOpcodeView(ctx, opcode, argv, out),
         limits: {
           maxFrameBytes: config.maxFrameBytes,
           maxArgs: config.maxArgs,
         },
         flow,
         onOutputLimit,
+        traffic: stats,
       }) as Connection<unknown>
       : new RespConnection({
         conn,
         session,
-        execute: (_s, name, args) => {
-          stats.commandsProcessed++;
-          return table.execute(ctx, name, args);
-        },
-        executeView: (_s, name, argv, out) => {
-          stats.commandsProcessed++;
-          return table.executeView(ctx, name, argv, out);
-        },
+        execute: (_s, name, args) => table.execute(ctx, name, args),
+        executeView: (_s, name, argv, out) =>
+          table.executeView(ctx, name, argv, out),
         limits: {
           // The same bounds as a binary frame: one argument, and all of a
           // request's arguments together, fit in --max-frame-bytes.
@@ -860,6 +874,7 @@ export class CacheNode {
         },
         flow,
         onOutputLimit,
+        traffic: stats,
       }) as Connection<unknown>;
     this.#connections.add(connection);
     this.#byId.set(session.id, connection);

@@ -8,7 +8,12 @@
 
 import type { Reply } from "@cachemir/protocol";
 import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
-import { Connection, type FlowLimits, StreamCodec } from "./connection.ts";
+import {
+  Connection,
+  type FlowLimits,
+  type NetTraffic,
+  StreamCodec,
+} from "./connection.ts";
 import {
   type RespCommand,
   RespDecoder,
@@ -58,6 +63,8 @@ export interface RespConnectionOptions {
   readonly flow?: FlowLimits;
   /** Told when the connection is cut for passing the output limit. */
   readonly onOutputLimit?: (session: Session, queued: number) => void;
+  /** Where the bytes read and written are added up. */
+  readonly traffic?: NetTraffic;
 }
 
 /**
@@ -196,6 +203,7 @@ export class RespConnection extends Connection<RespCommand | RespView> {
       readBytes: options.readBytes,
       limits: options.flow,
       onOutputLimit: options.onOutputLimit,
+      traffic: options.traffic,
     });
   }
 }

@@ -18,8 +18,6 @@ export type { ArgvView, Dialect, ReplyOut, Session };
 export interface NodeStats {
   /** Connections accepted on any port. */
   connectionsReceived: number;
-  /** Commands run on any port (Redis's `total_commands_processed`). */
-  commandsProcessed: number;
   /** The most `used_memory` seen (INFO's `used_memory_peak`), in bytes. */
   peakMemory?: number;
   /** Connections refused over `maxclients` (INFO's `rejected_connections`). */
@@ -31,6 +29,20 @@ export interface NodeStats {
    * `client-output-buffer-limit` (INFO's `client_output_buffer_limit_disconnections`).
    */
   outputLimitDisconnections?: number;
+  /** Bytes read from clients (INFO's `total_net_input_bytes`). */
+  netInputBytes: number;
+  /** Bytes written to clients (INFO's `total_net_output_bytes`). */
+  netOutputBytes: number;
+  /**
+   * Commands per second, and KiB per second read and written, over the
+   * last 1.6 s (INFO's `instantaneous_*`); the node updates them every
+   * 100 ms.
+   */
+  instantaneous?: {
+    opsPerSec: number;
+    inputKbps: number;
+    outputKbps: number;
+  };
 }
 
 /** A connection's buffers, in bytes, as CLIENT LIST reports them. */
@@ -87,6 +99,8 @@ export interface NodeInfo {
    * a client that sees it change knows the node restarted (and is empty).
    */
   readonly runId?: string;
+  /** The config file given with `--config`, as an absolute path; "" without. */
+  readonly configFile?: string;
   /** The largest frame payload accepted, in bytes. */
   readonly maxFrameBytes: number;
   /** The most arguments accepted in one request. */
