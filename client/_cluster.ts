@@ -375,19 +375,8 @@ export class Cluster {
     for (const address of home) {
       const node = this.#nodes.get(address);
       if (node === undefined || node.up) continue;
-      let record = this.#failedOver.get(address);
-      if (record === undefined) {
-        record = { keys: [], standIns: new Map(), overflow: false };
-        this.#failedOver.set(address, record);
-      }
-      if (record.overflow) continue;
-      if (record.keys.length >= this.#failoverKeyMemory) {
-        record.overflow = true;
-        record.keys.length = 0;
-        record.standIns.clear();
-        continue;
-      }
-      record.keys.push(key);
+      const record = this.#remember(address, key);
+      if (record === undefined) continue;
       for (const standIn of standIns) {
         let keys = record.standIns.get(standIn.address);
         if (keys === undefined) {
@@ -398,6 +387,45 @@ export class Cluster {
       }
     }
     return standIns;
+  }
+
+  /**
+   * Remembers a key to delete from a node before it is used again; past
+   * `failoverKeyMemory` keys, that the node must be flushed instead.
+   *
+   * @returns The node's record, or `undefined` when it overflowed.
+   */
+  #remember(address: string, key: Key): FailedOver | undefined {
+    let record = this.#failedOver.get(address);
+    if (record === undefined) {
+      record = { keys: [], standIns: new Map(), overflow: false };
+      this.#failedOver.set(address, record);
+    }
+    if (record.overflow) return undefined;
+    if (record.keys.length >= this.#failoverKeyMemory) {
+      record.overflow = true;
+      record.keys.length = 0;
+      record.standIns.clear();
+      return undefined;
+    }
+    record.keys.push(key);
+    return record;
+  }
+
+  /**
+   * A replicated write that reached some copies and failed on the network
+   * on others: those may still hold the old value (or the new one: a
+   * timeout does not say). Each is taken down and the keys remembered, so
+   * that nothing reads it again before the keys were deleted from it.
+   */
+  #missedWrite(
+    failed: readonly [NodeState, Error][],
+    keys: readonly Key[],
+  ): void {
+    for (const [node, error] of failed) {
+      for (const key of keys) this.#remember(node.address, key);
+      node.markDown(error);
+    }
   }
 
   /** Caps the TTL of a key's copies on stand-ins (PEXPIRE ... LT). */
@@ -899,13 +927,38 @@ export class Cluster {
     return Promise.allSettled(
       targets.map((n) => n.send(info.opcode, args, transform)),
     ).then((results) => {
-      const first = results[0];
-      if (first.status === "fulfilled") return first.value;
-      if (isNetworkError(first.reason)) {
-        for (const r of results) if (r.status === "fulfilled") return r.value;
+      let value: { v: T } | undefined;
+      const missed: [NodeState, Error][] = [];
+      const refused: NodeState[] = [];
+      for (const [i, r] of results.entries()) {
+        if (r.status === "fulfilled") value ??= { v: r.value };
+        else if (isNetworkError(r.reason)) missed.push([targets[i], r.reason]);
+        else refused.push(targets[i]);
       }
-      throw first.reason;
+      const first = results[0];
+      if (first.status === "rejected" && !isNetworkError(first.reason)) {
+        throw first.reason;
+      }
+      if (value === undefined) throw (first as PromiseRejectedResult).reason;
+      if (hasFlag(info, "write")) {
+        if (missed.length > 0) {
+          this.#missedWrite(missed, this.#keysOf(info, args));
+        }
+        // A copy that refused what another took (OOM, say): its old value
+        // goes, so that reads of it miss rather than see it.
+        for (const node of refused) {
+          node.send(OPCODE_DEL, this.#keysOf(info, args), asReply).catch((e) =>
+            this.#emit(new ClientErrorEvent(e as Error, node.address))
+          );
+        }
+      }
+      return first.status === "fulfilled" ? first.value : value.v;
     });
+  }
+
+  /** The keys a command names. */
+  #keysOf(info: CommandInfo, args: readonly Arg[]): Key[] {
+    return this.#positions(info, args).map((at) => args[at] as Key);
   }
 
   /** `run()`, and again while the retry policy allows after it fails. */
