@@ -675,3 +675,55 @@ Deno.test({
     }
   },
 });
+
+// ------------------------------------------------------------- release
+
+/**
+ * Tasks other branches of issue 13 add: `build:npm` (the npm package of the
+ * client) is referenced by the release workflow and the README before it
+ * lands here.
+ */
+const PENDING_TASKS = new Set(["build:npm"]);
+
+Deno.test("release.yml: test first, then JSR with provenance and npm; its tasks exist", () => {
+  const [workflow] = readYaml(`${ROOT}.github/workflows/release.yml`);
+  const tasks = new Set(
+    Object.keys(JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks),
+  );
+  const jobs = workflow.jobs;
+  assert.deepEqual(workflow.permissions, { contents: "read" });
+  const runs = (job: Doc): string =>
+    job.steps.map((s: Doc) => s.run ?? "").join("\n");
+  assert.match(runs(jobs.test), /deno task test/);
+  assert.match(runs(jobs.test), /deno install --frozen/);
+  for (const name of ["publish-jsr", "publish-npm"]) {
+    const job = jobs[name];
+    assert.deepEqual([job.needs].flat(), ["test"], `${name} needs the tests`);
+    assert.equal(job.permissions["id-token"], "write", `${name}: provenance`);
+  }
+  assert.match(runs(jobs["publish-jsr"]), /^deno publish$/m);
+  assert.match(runs(jobs["publish-npm"]), /deno task build:npm/);
+  assert.match(runs(jobs["publish-npm"]), /npm publish --provenance/);
+  const used = (text: string) =>
+    [...text.matchAll(/deno task ([\w:-]+)/g)].map((m) => m[1]);
+  const readme = Deno.readTextFileSync(`${ROOT}README.md`);
+  const development = readme.slice(readme.indexOf("## Development"));
+  const inReadme = used(development.slice(0, development.indexOf("\n### ")));
+  for (
+    const task of [
+      ...used(Deno.readTextFileSync(`${ROOT}.github/workflows/release.yml`)),
+      ...inReadme,
+    ]
+  ) {
+    assert.ok(
+      tasks.has(task) || PENDING_TASKS.has(task),
+      `deno task ${task} exists`,
+    );
+  }
+  for (const task of tasks) {
+    assert.ok(
+      inReadme.includes(task),
+      `the README's Development section lists deno task ${task}`,
+    );
+  }
+});
