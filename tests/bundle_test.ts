@@ -1,7 +1,8 @@
 /**
  * The one-file node: `scripts/bundle.ts` (`deno task bundle`) builds
  * `cachemir-server.js`; copied alone into an empty folder, it starts with
- * the command the README documents and serves the client and redis-cli.
+ * the command the README documents and serves the client, redis-cli and
+ * the CLI's own bundle (`cachemir-cli.js`, alone in another folder).
  */
 
 import assert from "node:assert/strict";
@@ -57,7 +58,8 @@ Deno.test({
     const alone = await Deno.makeTempDir({ prefix: "cachemir-alone-" });
     let child: Deno.ChildProcess | undefined;
     try {
-      const [server] = await bundle(build);
+      const [server, cliBundle] = await bundle(build);
+      assert.ok(cliBundle.endsWith("/cachemir-cli.js"));
       assert.ok(server.endsWith("/cachemir-server.js"));
       await Deno.copyFile(server, `${alone}/cachemir-server.js`);
       assert.deepEqual(
@@ -147,6 +149,34 @@ Deno.test({
       assert.equal(await cli("GET", "greeting"), "hello\n");
       assert.equal(await cli("LRANGE", "l", "0", "-1"), "a\nb\n");
       assert.equal(await cli("DBSIZE"), "3\n");
+
+      // The CLI's bundle, alone in another folder, against the bundled node.
+      const cliAlone = await Deno.makeTempDir({ prefix: "cachemir-cli-" });
+      try {
+        await Deno.copyFile(cliBundle, `${cliAlone}/cachemir-cli.js`);
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            "cachemir-cli.js",
+            "-p",
+            String(ports.get("binary")),
+            "LRANGE",
+            "l",
+            "0",
+            "-1",
+          ],
+          cwd: cliAlone,
+          stdout: "piped",
+          stderr: "piped",
+          env: { CACHEMIR_CLI_HISTFILE: "" },
+          signal: AbortSignal.timeout(30_000),
+        }).output();
+        assert.equal(out.code, 0, decoder.decode(out.stderr));
+        assert.equal(decoder.decode(out.stdout), '1) "a"\n2) "b"\n');
+      } finally {
+        await Deno.remove(cliAlone, { recursive: true });
+      }
 
       child.kill("SIGTERM");
       const status = await child.status;
