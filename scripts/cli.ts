@@ -444,7 +444,8 @@ export function routeOf(
 ): string {
   const name = new TextDecoder().decode(args[0]);
   const info = commandByName(name);
-  if (info === undefined) return client.nodes()[0] ?? "no node";
+  // A name the table does not know goes as CALL, to the first node up.
+  if (info === undefined) return ROUTES["first-up"];
   const rest = args.slice(1);
   let countArg: number | undefined;
   if (info.keys.countAt !== undefined) {

@@ -12,10 +12,12 @@ import {
   formatReply,
   historyPath,
   parseCliArgs,
+  routeOf,
   splitLine,
   toJsonReply,
   UsageError,
 } from "../scripts/cli.ts";
+import { CacheMirClient } from "@cachemir/client";
 import { HashRing } from "@cachemir/client/ring";
 import { type NodeProcess, startNodeProcess } from "./_helpers/node_process.ts";
 
@@ -149,6 +151,30 @@ Deno.test("historyPath: CACHEMIR_CLI_HISTFILE, else a file in the home", () => {
   );
   assert.equal(historyPath(env({ CACHEMIR_CLI_HISTFILE: "" })), "");
   assert.equal(historyPath(env({})), "");
+});
+
+Deno.test("routeOf: the key's node, every key's nodes, or the route policy", async () => {
+  // No command is sent: routing is read from the ring alone.
+  const nodes = ["127.0.0.1:7001", "127.0.0.1:7002"];
+  const client = new CacheMirClient({ nodes });
+  try {
+    const ring = new HashRing({ nodes });
+    const keyOn = (node: string) =>
+      Array.from({ length: 1000 }, (_, i) => `k${i}`).find((k) =>
+        ring.nodeFor(k) === node
+      )!;
+    const [k1, k2] = nodes.map(keyOn);
+    const route = (...words: string[]) => routeOf(client, words.map(b));
+    assert.equal(route("GET", k1), nodes[0]);
+    assert.equal(route("set", k2, "v"), nodes[1]);
+    assert.equal(route("MGET", k1, k2), `${nodes[0]}, ${nodes[1]}`);
+    assert.equal(route("MSET", k2, "a", k2, "b"), nodes[1]);
+    assert.equal(route("DBSIZE"), "every node (replies summed)");
+    assert.equal(route("PING"), "the first node up");
+    assert.equal(route("NOSUCHCOMMAND", k1), "the first node up");
+  } finally {
+    await client.close();
+  }
 });
 
 Deno.test({
