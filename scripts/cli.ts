@@ -580,6 +580,8 @@ async function repl(
     historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
   });
+  // Ctrl-C at the prompt ends, as in redis-cli (readline would pause).
+  rl.on("SIGINT", () => rl.close());
   const label = options.cluster ? "cluster" : options.nodes[0];
   rl.setPrompt(`${label}> `);
   let ok = true;

@@ -351,7 +351,7 @@ Deno.test({
       await type("\r");
       await waitFor("(integer) 44");
       await waitFor(prompt, 4);
-      await type("quit\r");
+      await type("\x03"); // Ctrl-C ends, as in redis-cli
       await writer.close();
       const status = await child.status;
       assert.equal(status.code, 0);
