@@ -71,6 +71,7 @@ import {
   parseAddress,
 } from "./_node.ts";
 import { positiveInteger, positiveMs } from "./_options.ts";
+import { checkTlsOptions } from "./_dial.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 
 /** Keeps a reply as it is: for parts that are joined before the caller's transform. */
@@ -175,6 +176,7 @@ export class Cluster {
     if (!Array.isArray(specs) || specs.length === 0) {
       throw new TypeError("Cannot create a CacheMirClient: no nodes given");
     }
+    checkTlsOptions(options.tls);
     const connectTimeoutMs = positiveMs(
       "connectTimeoutMs",
       options.connectTimeoutMs,
@@ -198,6 +200,7 @@ export class Cluster {
         ...(options.password === undefined
           ? {}
           : { password: options.password }),
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
       },
       maxConnections: positiveInteger(
         "maxConnections",
@@ -237,6 +240,7 @@ export class Cluster {
         }
       },
       readmit: (node, restarted) => this.#readmit(node, restarted),
+      readmitPending: (node) => this.#failedOver.has(node.address),
       onError: (node, error) => {
         if (member(node)) this.#emit(new ClientErrorEvent(error, node.address));
       },
@@ -411,10 +415,50 @@ export class Cluster {
    * deletes from it the keys this client wrote elsewhere meanwhile, and
    * their copies from the stand-ins; past `failoverKeyMemory` keys, flushes
    * it. Rejects (the node stays down) when that fails.
+   *
+   * The record is detached first: writes sent elsewhere while this runs
+   * start a new one, which `readmitPending` reports, so the node is not
+   * used again before a next round cleaned them.
    */
   async #readmit(node: NodeState, restarted: boolean): Promise<void> {
     const record = this.#failedOver.get(node.address);
     if (record === undefined) return;
+    this.#failedOver.delete(node.address);
+    try {
+      await this.#cleanUp(node, record, restarted);
+    } catch (e) {
+      this.#reattach(node.address, record);
+      throw e;
+    }
+  }
+
+  /** Puts back a detached record whose cleanup failed, merged with any new one. */
+  #reattach(address: string, record: FailedOver): void {
+    const now = this.#failedOver.get(address);
+    if (now !== undefined) {
+      record.overflow ||= now.overflow ||
+        record.keys.length + now.keys.length > this.#failoverKeyMemory;
+      if (record.overflow) {
+        record.keys.length = 0;
+        record.standIns.clear();
+      } else {
+        record.keys.push(...now.keys);
+        for (const [standIn, keys] of now.standIns) {
+          const mine = record.standIns.get(standIn);
+          if (mine === undefined) record.standIns.set(standIn, keys);
+          else mine.push(...keys);
+        }
+      }
+    }
+    if (this.#nodes.has(address)) this.#failedOver.set(address, record);
+  }
+
+  /** The work of {@linkcode #readmit} for one record. */
+  async #cleanUp(
+    node: NodeState,
+    record: FailedOver,
+    restarted: boolean,
+  ): Promise<void> {
     if (!restarted) {
       if (record.overflow) {
         this.#emit(
@@ -440,7 +484,6 @@ export class Cluster {
         await this.#deleteKeys(standIn, keys);
       }
     }
-    this.#failedOver.delete(node.address);
   }
 
   /** DEL of `keys` on a node, in batches, over a connection of its own. */

@@ -97,6 +97,8 @@ export type CommandName =
   | "RESET"
   | "AUTH"
   | "SLOWLOG"
+  | "MEMORY"
+  | "SHUTDOWN"
   | "GET"
   | "SET"
   | "SETNX"
@@ -291,6 +293,11 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("RESET", 0x000e, 1, CN, "first-up"),
   keyless("AUTH", 0x000f, -2, ["connection", "noauth"], "first-up"),
   keyless("SLOWLOG", 0x0010, -2, ["connection", "admin"], "first-up"),
+  // MEMORY USAGE key goes to the key's node; MEMORY STATS | HELP | DOCTOR
+  // have no key (to any node).
+  cmd("MEMORY", 0x0011, -2, R, { first: 2, last: 2, step: 1 }),
+  // Stops the node (every node, from a client spread over many).
+  keyless("SHUTDOWN", 0x0012, -1, ["connection", "admin"], "all-succeed"),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),

@@ -143,6 +143,8 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     TIME: true,
     RESET: true,
     AUTH: true,
+    MEMORY: true,
+    SHUTDOWN: true,
     SLOWLOG: true,
     GET: true,
     SET: true,

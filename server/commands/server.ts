@@ -47,6 +47,7 @@ import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
 import { SlowLog, type SlowLogEntry, type SlowLogSettings } from "./slowlog.ts";
+import process from "node:process";
 
 /** The Redis version whose semantics CacheMir follows, as INFO reports it. */
 export const REDIS_VERSION = "7.0.0";
@@ -435,7 +436,7 @@ function boundedLong(value: string, min: bigint): number | string {
 function nodeIntSetting(
   min: number,
   max: number,
-  field: "maxclients" | "timeout",
+  field: "maxclients" | "timeout" | "rateLimit",
 ): NodeSetter {
   return (value) => {
     const n = boundedInt(value, min, max);
@@ -448,6 +449,8 @@ const RUNTIME_DEFAULTS: RuntimeSettings = Object.freeze({
   maxclients: 10000,
   timeout: 0,
   requirepass: "",
+  clientOutputBufferLimit: 0,
+  rateLimit: 0,
 });
 
 function runtime(ctx: CommandContext): RuntimeSettings {
@@ -546,6 +549,25 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => runtime(ctx).requirepass,
     mutable: true,
     setNode: (value) => ({ requirepass: value }),
+  },
+  {
+    // CacheMir's one class of clients: a size, not Redis's
+    // "normal <hard> <soft> <seconds> ..." list.
+    name: "client-output-buffer-limit",
+    value: (ctx) => String(runtime(ctx).clientOutputBufferLimit),
+    mutable: true,
+    setNode: (value) => {
+      const bytes = parseMemorySize(value);
+      return bytes === undefined
+        ? "argument must be a memory value"
+        : { clientOutputBufferLimit: bytes };
+    },
+  },
+  {
+    name: "rate-limit",
+    value: (ctx) => String(runtime(ctx).rateLimit),
+    mutable: true,
+    setNode: nodeIntSetting(0, INT_MAX, "rateLimit"),
   },
   {
     name: "slowlog-log-slower-than",
@@ -672,11 +694,13 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
 function configResetstat(ctx: CommandContext): Reply {
   const stats = ctx.node.stats;
   if (stats !== undefined) {
-    stats.commandsProcessed = 0;
     stats.connectionsReceived = 0;
     stats.peakMemory = ctx.store.usedMemory;
     stats.rejectedConnections = 0;
     stats.authFailures = 0;
+    stats.outputLimitDisconnections = 0;
+    stats.netInputBytes = 0;
+    stats.netOutputBytes = 0;
   }
   ctx.store.resetStats();
   ctx.node.commandStats?.reset();
@@ -721,6 +745,17 @@ function ratio(a: number, b: number): string {
 }
 
 /** The machine's physical memory (INFO's `total_system_memory`), 0 when unknown. */
+/** The node's program, as INFO's `executable`: the main module's path. */
+function executable(): string {
+  const main = Deno.mainModule;
+  return main.startsWith("file:") ? new URL(main).pathname : Deno.execPath();
+}
+
+/** The process's CPU time so far, in µs of system and user time. */
+function cpuUsage(): { system: number; user: number } {
+  return process.cpuUsage();
+}
+
 function totalSystemMemory(): number {
   try {
     return Deno.systemMemoryInfo().total;
@@ -801,6 +836,8 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
       `uptime_in_seconds:${uptime}`,
       `uptime_in_days:${Math.floor(uptime / 86400)}`,
       "hz:10",
+      `executable:${executable()}`,
+      `config_file:${node.configFile ?? ""}`,
       `cachemir_version:${node.version}`,
       `cachemir_binary_port:${node.port ?? 0}`,
       `deno_version:${Deno.version.deno}`,
@@ -824,18 +861,39 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     "rdb_bgsave_in_progress:0",
     "aof_enabled:0",
   ],
-  stats: (ctx) => [
-    `total_connections_received:${ctx.node.stats?.connectionsReceived ?? 0}`,
-    `total_commands_processed:${ctx.node.stats?.commandsProcessed ?? 0}`,
-    `rejected_connections:${ctx.node.stats?.rejectedConnections ?? 0}`,
-    `total_error_replies:${ctx.node.commandStats?.totalErrorReplies ?? 0}`,
-    `acl_access_denied_auth:${ctx.node.stats?.authFailures ?? 0}`,
-    `expired_keys:${ctx.store.expiredKeys}`,
-    `evicted_keys:${ctx.store.evictedKeys}`,
-    `keyspace_hits:${ctx.store.keyspaceHits}`,
-    `keyspace_misses:${ctx.store.keyspaceMisses}`,
-  ],
+  stats: (ctx) => {
+    const stats = ctx.node.stats;
+    const now = stats?.instantaneous;
+    return [
+      `total_connections_received:${stats?.connectionsReceived ?? 0}`,
+      `total_commands_processed:${ctx.node.commandStats?.totalCalls ?? 0}`,
+      `instantaneous_ops_per_sec:${now?.opsPerSec ?? 0}`,
+      `total_net_input_bytes:${stats?.netInputBytes ?? 0}`,
+      `total_net_output_bytes:${stats?.netOutputBytes ?? 0}`,
+      `instantaneous_input_kbps:${(now?.inputKbps ?? 0).toFixed(2)}`,
+      `instantaneous_output_kbps:${(now?.outputKbps ?? 0).toFixed(2)}`,
+      `rejected_connections:${stats?.rejectedConnections ?? 0}`,
+      `expired_keys:${ctx.store.expiredKeys}`,
+      `evicted_keys:${ctx.store.evictedKeys}`,
+      `keyspace_hits:${ctx.store.keyspaceHits}`,
+      `keyspace_misses:${ctx.store.keyspaceMisses}`,
+      `total_error_replies:${ctx.node.commandStats?.totalErrorReplies ?? 0}`,
+      `acl_access_denied_auth:${stats?.authFailures ?? 0}`,
+      `client_output_buffer_limit_disconnections:${
+        stats?.outputLimitDisconnections ?? 0
+      }`,
+    ];
+  },
   replication: () => ["role:master", "connected_slaves:0"],
+  cpu: () => {
+    const cpu = cpuUsage();
+    return [
+      `used_cpu_sys:${(cpu.system / 1e6).toFixed(6)}`,
+      `used_cpu_user:${(cpu.user / 1e6).toFixed(6)}`,
+      "used_cpu_sys_children:0.000000",
+      "used_cpu_user_children:0.000000",
+    ];
+  },
   commandstats: (ctx) => ctx.node.commandStats?.commandstatsLines() ?? [],
   errorstats: (ctx) => ctx.node.commandStats?.errorstatsLines() ?? [],
   latencystats: (ctx) => ctx.node.commandStats?.latencystatsLines() ?? [],
@@ -852,6 +910,7 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
   persistence: "Persistence",
   stats: "Stats",
   replication: "Replication",
+  cpu: "CPU",
   commandstats: "Commandstats",
   errorstats: "Errorstats",
   latencystats: "Latencystats",

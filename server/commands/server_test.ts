@@ -194,6 +194,7 @@ Deno.test("INFO writes Redis's sections; INFO section picks some", () => {
     "Persistence",
     "Stats",
     "Replication",
+    "CPU",
     "Errorstats",
     "Keyspace",
   ]);

@@ -174,6 +174,8 @@ export interface ExpireSample {
 const TYPE_SHIFT = 24;
 const TYPE_STRING = 1 << TYPE_SHIFT;
 const TYPE_COLLECTION = 2 << TYPE_SHIFT;
+/** Bytes of one entry of the hash index: a 32-bit hash and a 32-bit reference. */
+const INDEX_ENTRY_BYTES = 8;
 const TYPE_PACKED = 3 << TYPE_SHIFT;
 const TYPE_MASK = 7 << TYPE_SHIFT;
 const VOLATILE = 1 << 27;
@@ -1455,6 +1457,32 @@ export class Keyspace {
   /** `used_memory`: what the keyspace holds plus the node's buffers, in bytes. */
   get usedMemory(): number {
     return this.dataMemory + this.#external();
+  }
+
+  /**
+   * Bytes one key holds (MEMORY USAGE): its record's slot (key, value or
+   * collection handle, expiry; with its size class's slack), its entry in
+   * the hash index (a hash and a reference, 8 bytes; the index's free
+   * slots are not shared out), and its collection's estimate (see
+   * `memoryBytes`).
+   * Not a read: no hit or miss is counted, no eviction clock moves; an
+   * expired key is deleted and reported missing.
+   *
+   * @param key The key.
+   * @returns The bytes, or `undefined` when the key does not exist.
+   */
+  memoryUsage(key: string): number | undefined {
+    const ref = this.#lookup(key, false, false);
+    if (ref < 0) return undefined;
+    const arena = this.#arena;
+    let bytes = arena.slotSize(ref) + INDEX_ENTRY_BYTES;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    if ((words[w] & TYPE_MASK) === TYPE_COLLECTION) {
+      const value = this.#collections[words[w + 2]];
+      bytes += value?.memoryBytes ?? 0;
+    }
+    return bytes;
   }
 
   /**

@@ -37,6 +37,10 @@ export const NOT_COMPARED: Readonly<Record<string, string>> = Object.freeze({
   TIME: "the clock: no two reads agree",
   AUTH:
     "needs servers with a password and fresh connections: compared in tests/compat/auth_test.ts, with and without one",
+  SHUTDOWN:
+    "stops the server: its failing forms (ABORT, bad options) are compared in tests/compat/admin_test.ts",
+  MEMORY:
+    "byte counts differ by store: MEMORY's errors, nulls and STATS's field names are compared in tests/compat/admin_test.ts",
   SLOWLOG:
     "its entries hold times and ids: compared by shape in tests/compat/command_stats_test.ts",
 });
