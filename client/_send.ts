@@ -43,7 +43,8 @@ export function sendPromise<T>(
   args: readonly Arg[],
   transform: ReplyTransform<T>,
 ): Promise<T> {
-  const { promise, resolve, reject } = Promise.withResolvers<T>();
-  sender.sendWith(opcode, args, transform, resolve, reject);
-  return promise;
+  // (Not Promise.withResolvers: Node.js 20 lacks it.)
+  return new Promise<T>((resolve, reject) =>
+    sender.sendWith(opcode, args, transform, resolve, reject)
+  );
 }
