@@ -283,11 +283,25 @@ export async function dialNode(
   try {
     await opened(socket, "secureConnect", signal);
   } catch (e) {
-    if (tcpOpen && !signal?.aborted) throw new TlsHandshakeError(e);
+    if (tcpOpen && !signal?.aborted) throw new TlsHandshakeError(sslReason(e));
     throw e;
   }
   socket.setNoDelay(true);
   return stream;
+}
+
+/**
+ * An OpenSSL error as its reason and code (`wrong version number
+ * (ERR_SSL_WRONG_VERSION_NUMBER)`), without the library's internal text and
+ * source path; other errors as they are.
+ */
+function sslReason(e: unknown): unknown {
+  const { reason, code } = e as { reason?: unknown; code?: unknown };
+  if (typeof reason !== "string") return e;
+  return new Error(
+    typeof code === "string" ? `${reason} (${code})` : reason,
+    { cause: e },
+  );
 }
 
 /**

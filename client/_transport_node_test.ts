@@ -287,3 +287,19 @@ Deno.test("unrefTimerNode() accepts Deno's timers (numbers) and Node's (objects)
   );
   assert.equal(unrefs, 1);
 });
+
+Deno.test("dialNode(): TLS to a peer that answers plain bytes fails the handshake", async () => {
+  const server = listen(async (c) => {
+    await c.read(new Uint8Array(4096));
+    await c.write(new TextEncoder().encode("-ERR not TLS\r\n"));
+    c.close();
+  });
+  try {
+    await assert.rejects(
+      dialNode({ hostname: "127.0.0.1", port: server.port }, {}),
+      (e: unknown) => e instanceof TlsHandshakeError,
+    );
+  } finally {
+    await server.close();
+  }
+});
