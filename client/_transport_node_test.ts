@@ -259,6 +259,19 @@ Deno.test("dialNode(): TLS trusts caCerts besides the system's roots, and fails 
     assert.equal(new TextDecoder().decode(buf.subarray(0, n!)), "ping");
     stream.close();
 
+    // A client certificate with another name to check than the address
+    // connected to (which Deno.connectTls cannot do).
+    const named = await dialNode(target, {
+      caCerts: [certs.ca],
+      hostname: "localhost",
+      cert: certs.clientCert,
+      key: certs.clientKey,
+    });
+    await named.write(new TextEncoder().encode("pong"));
+    const m = await named.read(buf);
+    assert.equal(new TextDecoder().decode(buf.subarray(0, m!)), "pong");
+    named.close();
+
     // The certificate names localhost and 127.0.0.1, not this name.
     await assert.rejects(
       dialNode(target, { caCerts: [certs.ca], hostname: "cache.internal" }),
