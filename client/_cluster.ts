@@ -72,6 +72,8 @@ import {
 } from "./_node.ts";
 import { positiveInteger, positiveMs } from "./_options.ts";
 import { checkTlsOptions } from "./_dial.ts";
+import { deferred } from "./_deferred.ts";
+import { unrefTimer } from "./_transport.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 
 /** Keeps a reply as it is: for parts that are joined before the caller's transform. */
@@ -648,7 +650,7 @@ export class Cluster {
       this.#discoveryTimer = undefined;
       this.#discovering = this.#discover();
     }, this.#discoveryMs);
-    Deno.unrefTimer(this.#discoveryTimer);
+    unrefTimer(this.#discoveryTimer);
   }
 
   /**
@@ -763,7 +765,7 @@ export class Cluster {
         () => this.#replicatedWrite(info, args, key, transform),
       );
     }
-    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    const { promise, resolve, reject } = deferred<T>();
     const fail = this.#retry.attempts === 1 ? reject : (error: Error): void => {
       this.#retrying(
         info,

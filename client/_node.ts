@@ -22,7 +22,7 @@ import { LatencyWindow } from "./_latency.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
 import { isNetworkError } from "./retry.ts";
 import { sendPromise } from "./_send.ts";
-import { dial } from "./_dial.ts";
+import { dial, unrefTimer } from "./_transport.ts";
 import type { ClientNodeStats, NodeHealth } from "./stats.ts";
 
 /** The port a node listens on when an address names none. */
@@ -369,7 +369,7 @@ export class NodeState {
       this.#probeTimer = undefined;
       this.#probing = this.#probe();
     }, this.#intervalMs);
-    Deno.unrefTimer(this.#probeTimer);
+    unrefTimer(this.#probeTimer);
   }
 
   /** One health check: a fresh connection, PING, close. */

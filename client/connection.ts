@@ -31,13 +31,14 @@ import { kindName } from "./_kind_name.ts";
 import { sendPromise } from "./_send.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 import {
+  type ByteStream,
   checkTlsOptions,
   type ClientTlsOptions,
-  dial,
   TlsHandshakeError,
 } from "./_dial.ts";
+import { dial } from "./_transport.ts";
 
-export type { Arg, ClientTlsOptions, ReplyTransform };
+export type { Arg, ByteStream, ClientTlsOptions, ReplyTransform };
 
 const TAG_BYTES = 0x04;
 
@@ -241,7 +242,7 @@ export class ClientConnection {
    */
   onSettle: ((error: Error | undefined, latencyMs: number) => void) | undefined;
   #settled = 0;
-  #conn: Deno.Conn;
+  #conn: ByteStream;
   #timeoutMs: number;
   #onClose: ((error: ConnectionError) => void) | undefined;
   #decoder: FrameDecoder;
@@ -289,12 +290,13 @@ export class ClientConnection {
    * Wraps an open stream. Prefer {@linkcode ClientConnection.connect}, which also
    * applies the connect timeout and the HELLO exchange.
    *
-   * @param conn An open connection to a node; this object owns it from now on.
+   * @param conn An open connection to a node (a `Deno.Conn` is one); this
+   * object owns it from now on.
    * @param address The node's address, used in errors.
    * @param options Timeouts, reply limit and close callback.
    */
   constructor(
-    conn: Deno.Conn,
+    conn: ByteStream,
     address: string,
     options: ConnectionOptions = {},
   ) {
@@ -347,7 +349,7 @@ export class ClientConnection {
     const started = performance.now();
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
-    let socket: Deno.Conn;
+    let socket: ByteStream;
     try {
       socket = await dial(target, options.tls, abort.signal);
     } catch (e) {
@@ -954,7 +956,8 @@ function dialFailure(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   if (
     e instanceof TlsHandshakeError &&
-    /corrupt message|InvalidContentType/i.test(message)
+    /corrupt message|InvalidContentType|wrong version number|packet length too long/i
+      .test(message)
   ) {
     return `${message} (is the node serving TLS? it needs --tls-cert)`;
   }

@@ -148,8 +148,9 @@ export interface CacheMirClientOptions {
    */
   readonly discoveryIntervalMs?: number;
   /**
-   * How `dns:` names are looked up (`Deno.resolveDns` by default, which
-   * needs `--allow-net`).
+   * How `dns:` names are looked up (`systemResolver` of
+   * `@cachemir/client/discovery` by default: `Deno.resolveDns` under Deno,
+   * which needs `--allow-net`, and `node:dns` under Node.js and Bun).
    */
   readonly resolver?: Resolver;
   /**

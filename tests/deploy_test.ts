@@ -678,13 +678,6 @@ Deno.test({
 
 // ------------------------------------------------------------- release
 
-/**
- * Tasks other branches of issue 13 add: `build:npm` (the npm package of the
- * client) is referenced by the release workflow and the README before it
- * lands here.
- */
-const PENDING_TASKS = new Set(["build:npm"]);
-
 Deno.test("release.yml: test first, then JSR with provenance and npm; its tasks exist", () => {
   const [workflow] = readYaml(`${ROOT}.github/workflows/release.yml`);
   const tasks = new Set(
@@ -716,7 +709,7 @@ Deno.test("release.yml: test first, then JSR with provenance and npm; its tasks 
     ]
   ) {
     assert.ok(
-      tasks.has(task) || PENDING_TASKS.has(task),
+      tasks.has(task),
       `deno task ${task} exists`,
     );
   }
