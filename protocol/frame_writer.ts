@@ -9,6 +9,7 @@ import { writeUtf8 } from "./bytes.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import { MAX_VARINT_BYTES, varintSize, writeVarint } from "./_varint.ts";
 import {
+  FLAG_PUSH,
   FLAG_REPLY,
   HEADER_BYTES,
   PROTOCOL_VERSION,
@@ -143,6 +144,19 @@ export class FrameWriter {
    */
   writeReply(id: number, opcode: number, reply: Reply): void {
     const start = this.#header(FLAG_REPLY, opcode, id);
+    this.#value(reply);
+    this.#finish(start);
+  }
+
+  /**
+   * Appends a push frame (flags REPLY | PUSH, id 0): a value that answers
+   * no request (see `push.ts`).
+   *
+   * @param opcode The push's opcode.
+   * @param reply The value.
+   */
+  writePush(opcode: number, reply: Reply): void {
+    const start = this.#header(FLAG_REPLY | FLAG_PUSH, opcode, 0);
     this.#value(reply);
     this.#finish(start);
   }

@@ -42,6 +42,7 @@ export * from "./commands.ts";
 export * from "./bytes.ts";
 export * from "./murmur3.ts";
 export * from "./probe.ts";
+export * from "./push.ts";
 export {
   FrameDecoder,
   type FrameDecoderOptions,

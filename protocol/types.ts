@@ -16,6 +16,12 @@ export const HEADER_BYTES = 12;
 /** Flag bit set on every frame a node sends. */
 export const FLAG_REPLY = 0x80;
 
+/**
+ * Flag bit set, with {@linkcode FLAG_REPLY}, on a push frame: one that
+ * answers no request (an invalidation; see `push.ts`).
+ */
+export const FLAG_PUSH = 0x40;
+
 /** Default limit on a frame's payload length: 16 MiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
