@@ -17,6 +17,7 @@ import {
   type Reply,
   scanRequestArgs,
   status,
+  writeInvalidation,
 } from "@cachemir/protocol";
 import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
 import {
@@ -142,6 +143,18 @@ export class BinaryCodec extends StreamCodec<Frame> implements ReplyOut {
    */
   writeReply(frame: Frame, reply: Reply): void {
     this.#writer.writeReply(frame.id, frame.opcode, reply);
+  }
+
+  /**
+   * Encodes an invalidation push frame (flags `C0`, see the protocol's
+   * "Push frames").
+   *
+   * @param keys The changed keys (byte strings), or `null` for every key.
+   * @returns `true`: a binary connection always takes pushes.
+   */
+  writePush(keys: readonly string[] | null): boolean {
+    writeInvalidation(this.#writer, keys);
+    return true;
   }
 
   /**

@@ -51,6 +51,15 @@ export interface Codec<Request> {
    * @param reply Its reply.
    */
   writeReply(request: Request, reply: Reply): void;
+  /**
+   * Encodes an invalidation push (client-side caching) into the output,
+   * between two replies.
+   *
+   * @param keys The changed keys (byte strings), or `null` for every key.
+   * @returns `false` when this port's dialect cannot carry a push now (a
+   * RESP2 connection): nothing was written.
+   */
+  writePush?(keys: readonly string[] | null): boolean;
   /** Bytes of output not yet taken. */
   readonly pending: number;
   /**
@@ -365,6 +374,12 @@ export class Connection<Request> {
   #writer: Promise<void> | undefined;
   /** Set when a queued write failed: the peer is gone. */
   #writeFailed = false;
+  /**
+   * Invalidation pushes waiting for a point between two replies: written
+   * after the reply being made, or at once when the loop waits for bytes.
+   */
+  #pushes: (readonly string[] | null)[] = [];
+  #pushScheduled = false;
   /** The rate limit's bucket: commands that may run now. */
   #tokens = -1;
   /** When the bucket was last filled, from `performance.now()`. */
@@ -411,6 +426,51 @@ export class Connection<Request> {
     };
   }
 
+  /**
+   * Queues an invalidation push (client-side caching) for this connection:
+   * it is written between two replies, never inside one — after the reply
+   * of the command running now, or at once (in a microtask) when the
+   * connection waits for requests. Pushes count towards the output limit.
+   *
+   * @param keys The changed keys (byte strings), or `null` for every key.
+   */
+  push(keys: readonly string[] | null): void {
+    if (this.#closed || this.#drained) return;
+    this.#pushes.push(keys);
+    if (this.#reading && !this.#pushScheduled) {
+      this.#pushScheduled = true;
+      queueMicrotask(() => this.#flushIdle());
+    }
+  }
+
+  /** Encodes the waiting pushes into the codec's output. */
+  #writePushes(): void {
+    const codec = this.#codec;
+    const pushes = this.#pushes;
+    for (let i = 0; i < pushes.length; i++) codec.writePush?.(pushes[i]);
+    pushes.length = 0;
+  }
+
+  /**
+   * Writes the pushes that arrived while the loop waits for bytes: a copy
+   * goes behind any write in progress (the loop may encode replies into
+   * the codec before this one is written).
+   */
+  #flushIdle(): void {
+    this.#pushScheduled = false;
+    if (!this.#reading || this.#closed || this.#pushes.length === 0) return;
+    this.#writePushes();
+    if (this.#codec.pending === 0) return;
+    const bytes = this.#codec.take().slice();
+    this.#queue.push(bytes);
+    this.#queued += bytes.length;
+    this.#writer ??= this.#writeQueue();
+    if (this.#overflowing()) {
+      this.#overflow();
+      this.kill();
+    }
+  }
+
   /** Replies encoded and not yet taken by the socket. */
   #outputBytes(): number {
     return this.#codec.pending + this.#unwritten + this.#queued;
@@ -425,6 +485,12 @@ export class Connection<Request> {
     const codec = this.#codec;
     try {
       for (;;) {
+        if (this.#pushes.length !== 0 && !this.#drained) {
+          // Pushes that came while the loop wrote or waited for tokens.
+          this.#writePushes();
+          if (codec.pending > 0) await this.#emit();
+          if (this.#overflowing()) return this.#overflow();
+        }
         this.#reading = true;
         const n = await this.#conn.read(this.#readBuf);
         this.#reading = false;
@@ -508,6 +574,7 @@ export class Connection<Request> {
         return "quit";
       }
       if (reply !== undefined) codec.writeReply(r, reply);
+      if (this.#pushes.length !== 0) this.#writePushes();
       if (bound > 0 && this.#outputBytes() > bound) return "overflow";
       if (codec.pending >= MAX_PENDING_OUTPUT) return "flush";
     }

@@ -18,7 +18,8 @@ import type {
   Session,
   ShutdownRequest,
 } from "./commands/types.ts";
-import { Keyspace } from "./store/keyspace.ts";
+import { Keyspace, type KeyspaceObserver } from "./store/keyspace.ts";
+import { TrackingTable } from "./tracking.ts";
 import { ActiveExpiry } from "./store/expiry.ts";
 import { FreedMemoryTrimmer, openMallocTrim } from "./malloc_trim.ts";
 import type { MemoryLimit } from "./store/memory_limit.ts";
@@ -33,7 +34,7 @@ import {
   SYSTEM_MEMORY,
 } from "./memory_budget.ts";
 import v8 from "node:v8";
-import { error, toByteString } from "@cachemir/protocol";
+import { commandInfo, error, toByteString } from "@cachemir/protocol";
 import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
 import { listenMutualTls } from "./_mutual_tls.ts";
 import { InstantaneousRate } from "./instantaneous.ts";
@@ -59,6 +60,14 @@ const REFUSE_WAIT_MS = 1_000;
 
 /** Redis's reply to a connection over `maxclients`. */
 const MAX_CLIENTS_TEXT = "ERR max number of clients reached";
+
+/** CLIENT's opcode: CLIENT CACHING's answer waits past it for the next command. */
+const CLIENT_OPCODE = commandInfo("CLIENT").opcode;
+
+/** Whether a RESP command name is CLIENT, any case. */
+function isClient(name: string): boolean {
+  return name.length === 6 && name.toUpperCase() === "CLIENT";
+}
 
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
@@ -135,6 +144,8 @@ export class CacheNode {
   #trimmer: FreedMemoryTrimmer | undefined;
   /** The connections' buffer bytes, summed once per turn of the event loop. */
   #bufferBytes = -1;
+  /** Client-side caching: the keys tracking connections read. */
+  #tracking: TrackingTable;
   #forgetBufferBytes = (): void => {
     this.#bufferBytes = -1;
   };
@@ -188,6 +199,23 @@ export class CacheNode {
     const stats = this.#stats;
     const connections = this.#connections;
     const byId = this.#byId;
+    const keyspace = this.#keyspace;
+    const tracking = new TrackingTable({
+      deliver: (_tracker, target, keys) => byId.get(target)?.push(keys),
+      maxKeys: () => this.#config.trackingTableMaxKeys,
+      // The store tells of changes only while someone tracks.
+      onActive: (active) => {
+        keyspace.observer = active ? observer : undefined;
+      },
+    });
+    const observer: KeyspaceObserver = {
+      read: (key) => tracking.read(tracking.writer, key),
+      changed: (key) => {
+        if (key === null) tracking.flushed();
+        else tracking.changed(key);
+      },
+    };
+    this.#tracking = tracking;
     const binaryPort = (): number =>
       this.#listener === undefined ? 0 : this.port;
     const respPort = (): number => this.respPort;
@@ -236,6 +264,14 @@ export class CacheNode {
         return true;
       },
       clientBuffers: (id: number) => byId.get(id)?.buffers,
+      tracking: {
+        enable: (id, options) => tracking.enable(id, options),
+        disable: (id) => tracking.disable(id),
+        options: (id) => tracking.options(id),
+        setCaching: (id, yes) => tracking.setCaching(id, yes),
+        caching: (id) => tracking.caching(id),
+        exists: (id) => byId.has(id),
+      },
       shutdown: (request: ShutdownRequest): boolean =>
         this.#askShutdown(request),
       startupMemory: 0,
@@ -413,6 +449,9 @@ export class CacheNode {
       this.#settings.rateLimit = change.rateLimit;
     }
     this.#config = { ...this.#config, ...change };
+    if (change.trackingTableMaxKeys !== undefined) {
+      this.#tracking.enforceBound();
+    }
   }
 
   /** The keyspace (for tests and introspection). */
@@ -831,6 +870,18 @@ export class CacheNode {
     const stats = this.#stats;
     const config = this.#config;
     const flow = this.#settings;
+    const tracking = this.#tracking;
+    const keyspace = this.#keyspace;
+    // While anyone tracks, a command runs knowing its session (NOLOOP, and
+    // whose reads are remembered); otherwise it pays one test.
+    const begin = (client: boolean): void => {
+      tracking.writer = session.id;
+      keyspace.trackReads = tracking.tracksReadsOf(session.id, client);
+    };
+    const end = (): void => {
+      keyspace.trackReads = false;
+      tracking.writer = 0;
+    };
     const onOutputLimit = (s: Session, queued: number): void => {
       stats.outputLimitDisconnections = (stats.outputLimitDisconnections ??
         0) + 1;
@@ -848,9 +899,26 @@ export class CacheNode {
       ? new BinaryConnection({
         conn,
         session,
-        execute: (_s, opcode, args) => table.executeOpcode(ctx, opcode, args),
-        executeView: (_s, opcode, argv, out) =>
-          table.executeOpcodeView(ctx, opcode, argv, out),
+        execute: (_s, opcode, args) => {
+          if (!tracking.active) return table.executeOpcode(ctx, opcode, args);
+          begin(opcode === CLIENT_OPCODE);
+          try {
+            return table.executeOpcode(ctx, opcode, args);
+          } finally {
+            end();
+          }
+        },
+        executeView: (_s, opcode, argv, out) => {
+          if (!tracking.active) {
+            return table.executeOpcodeView(ctx, opcode, argv, out);
+          }
+          begin(opcode === CLIENT_OPCODE);
+          try {
+            return table.executeOpcodeView(ctx, opcode, argv, out);
+          } finally {
+            end();
+          }
+        },
         limits: {
           maxFrameBytes: config.maxFrameBytes,
           maxArgs: config.maxArgs,
@@ -862,9 +930,24 @@ export class CacheNode {
       : new RespConnection({
         conn,
         session,
-        execute: (_s, name, args) => table.execute(ctx, name, args),
-        executeView: (_s, name, argv, out) =>
-          table.executeView(ctx, name, argv, out),
+        execute: (_s, name, args) => {
+          if (!tracking.active) return table.execute(ctx, name, args);
+          begin(isClient(name));
+          try {
+            return table.execute(ctx, name, args);
+          } finally {
+            end();
+          }
+        },
+        executeView: (_s, name, argv, out) => {
+          if (!tracking.active) return table.executeView(ctx, name, argv, out);
+          begin(isClient(name));
+          try {
+            return table.executeView(ctx, name, argv, out);
+          } finally {
+            end();
+          }
+        },
         limits: {
           // The same bounds as a binary frame: one argument, and all of a
           // request's arguments together, fit in --max-frame-bytes.
@@ -882,6 +965,7 @@ export class CacheNode {
     const done = connection.run().then((why) => {
       this.#connections.delete(connection);
       this.#byId.delete(session.id);
+      tracking.disable(session.id);
       this.#running.delete(done);
       log.debug("Client {id} from {peer} closed: {why}", { ...session, why });
     });

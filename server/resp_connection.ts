@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Reply } from "@cachemir/protocol";
+import { array, bytes, NULL, type Reply } from "@cachemir/protocol";
 import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
 import {
   Connection,
@@ -66,6 +66,8 @@ export interface RespConnectionOptions {
   /** Where the bytes read and written are added up. */
   readonly traffic?: NetTraffic;
 }
+
+const INVALIDATE: Reply = Object.freeze(bytes("invalidate"));
 
 /**
  * Tells whether a command name is one Redis treats as a cross-protocol
@@ -148,6 +150,24 @@ export class RespCodec extends StreamCodec<RespCommand | RespView>
    */
   writeReply(_command: RespCommand | RespView, reply: Reply): void {
     this.#writer.writeReply(reply, this.#session.dialect === "resp3");
+  }
+
+  /**
+   * Encodes an invalidation push, RESP3's `>2 invalidate [keys]` (`_` for
+   * every key), as Redis writes it. A RESP2 connection cannot carry a push
+   * (Redis's RESP2 clients get invalidations through REDIRECT): nothing is
+   * written.
+   *
+   * @param keys The changed keys (byte strings), or `null` for every key.
+   * @returns `false` on a RESP2 connection.
+   */
+  writePush(keys: readonly string[] | null): boolean {
+    if (this.#session.dialect !== "resp3") return false;
+    this.#writer.writePush([
+      INVALIDATE,
+      keys === null ? NULL : array(keys.map((k) => bytes(k))),
+    ]);
+    return true;
   }
 
   /**

@@ -71,6 +71,11 @@ export interface NodeConfig {
   /** Commands per second per connection (token bucket); 0 = no limit. */
   readonly rateLimit: number;
   /**
+   * Most keys the client-side caching table tracks (CLIENT TRACKING); past
+   * it the oldest are invalidated. 0 = no limit.
+   */
+  readonly trackingTableMaxKeys: number;
+  /**
    * Seconds a stopping node waits for its connections to answer what they
    * read; past it, they are cut (and the exit status says so).
    */
@@ -433,6 +438,16 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     runtime: true,
     help:
       "commands per second per connection (bursts of one second's worth); past it the node stops reading that connection until it may run more; nothing is dropped; 0 = off",
+  }),
+  row({
+    name: "tracking-table-max-keys",
+    key: "trackingTableMaxKeys",
+    arg: "<n>",
+    parse: integer(0, INT_MAX),
+    default: 1_000_000,
+    runtime: true,
+    help:
+      "most keys the node remembers for client-side caching (CLIENT TRACKING, the client's near cache); past it the oldest tracked keys are invalidated; 0 = no limit",
   }),
   row({
     name: "shutdown-timeout",

@@ -270,12 +270,21 @@ const CLIENT_HELP: Reply = array(
     "LIST [TYPE <normal|master|replica|pubsub>]",
     "LIST [ID <id> [<id> ...]]",
     "    Return information about client connections.",
+    "CACHING (YES|NO)",
+    "    In OPTIN (OPTOUT) mode: track (do not track) the keys of the next command.",
+    "GETREDIR",
+    "    The id invalidations go to: 0 without REDIRECT, -1 with tracking off.",
     "NO-EVICT <on|off>",
     "    Accepted for Redis's tools; CacheMir's eviction never closes clients.",
     "SETINFO <option> <value>",
     "    Set client meta attr. Options are:",
     "    * LIB-NAME: the client lib name.",
     "    * LIB-VER: the client lib version.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Turn on (off) the tracking of keys read, for client-side caching.",
+    "TRACKINGINFO",
+    "    This connection's tracking flags, redirect and prefixes.",
     "SETNAME <name>",
     "    Assign the name <name> to the current connection.",
     "HELP",
@@ -445,6 +454,196 @@ function clientSetinfo(ctx: CommandContext, args: string[]): Reply {
   return OK;
 }
 
+const NO_REDIRECT_CLIENT: ErrorReply = Object.freeze(
+  error("ERR The client ID you want redirect to does not exist"),
+);
+const PREFIX_NEEDS_BCAST: ErrorReply = Object.freeze(
+  error("ERR PREFIX option requires BCAST mode to be enabled"),
+);
+const OPTIN_AND_OPTOUT: ErrorReply = Object.freeze(
+  error("ERR You can't specify both OPTIN mode and OPTOUT mode"),
+);
+const OPT_WITH_BCAST: ErrorReply = Object.freeze(
+  error("ERR OPTIN and OPTOUT are not compatible with BCAST"),
+);
+const SWITCH_BCAST: ErrorReply = Object.freeze(
+  error(
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+  ),
+);
+const SWITCH_OPT: ErrorReply = Object.freeze(
+  error(
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+  ),
+);
+const CACHING_NEEDS_OPT: ErrorReply = Object.freeze(
+  error(
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+  ),
+);
+const CACHING_YES_NEEDS_OPTIN: ErrorReply = Object.freeze(
+  error(
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
+  ),
+);
+const CACHING_NO_NEEDS_OPTOUT: ErrorReply = Object.freeze(
+  error(
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
+  ),
+);
+const TRACKING_UNAVAILABLE: ErrorReply = Object.freeze(
+  error("ERR client tracking is not available on this node"),
+);
+
+/** Two BCAST prefixes overlap when one starts the other. */
+function overlaps(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+/**
+ * CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN]
+ * [OPTOUT] [NOLOOP], with Redis's checks and error texts. A RESP2
+ * connection may turn it on, as in Redis, and receives no push (RESP2 has
+ * none; Redis's RESP2 clients take them through REDIRECT to a RESP3 or
+ * binary connection here, SUBSCRIBE not being implemented).
+ */
+function clientTracking(ctx: CommandContext, args: string[]): Reply {
+  const tracking = ctx.node.tracking;
+  if (tracking === undefined) return TRACKING_UNAVAILABLE;
+  const id = ctx.session.id;
+  let redirect = 0;
+  let bcast = false;
+  let optin = false;
+  let optout = false;
+  let noloop = false;
+  const prefixes: string[] = [];
+  for (let i = 2; i < args.length; i++) {
+    const opt = args[i];
+    const more = i + 1 < args.length;
+    if (isWord(opt, "redirect") && more) {
+      const target = parseInt64(args[++i]);
+      if (target === undefined) return NOT_INTEGER;
+      if (typeof target !== "number" || !tracking.exists(target)) {
+        return NO_REDIRECT_CLIENT;
+      }
+      redirect = target;
+    } else if (isWord(opt, "bcast")) {
+      bcast = true;
+    } else if (isWord(opt, "optin")) {
+      optin = true;
+    } else if (isWord(opt, "optout")) {
+      optout = true;
+    } else if (isWord(opt, "noloop")) {
+      noloop = true;
+    } else if (isWord(opt, "prefix") && more) {
+      prefixes.push(args[++i]);
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  if (isWord(args[1], "off")) {
+    tracking.disable(id);
+    return OK;
+  }
+  if (!isWord(args[1], "on")) return SYNTAX_ERROR;
+  const current = tracking.options(id);
+  if (current !== undefined && current.bcast !== bcast) return SWITCH_BCAST;
+  if (optin && optout) return OPTIN_AND_OPTOUT;
+  if ((optin || optout) && bcast) return OPT_WITH_BCAST;
+  if (
+    current !== undefined &&
+    ((optin && current.optout) || (optout && current.optin))
+  ) {
+    return SWITCH_OPT;
+  }
+  if (prefixes.length > 0 && !bcast) return PREFIX_NEEDS_BCAST;
+  const existing = current?.prefixes ?? [];
+  for (let i = 0; i < prefixes.length; i++) {
+    const p = prefixes[i];
+    for (const e of existing) {
+      if (overlaps(p, e)) {
+        return error(
+          `ERR Prefix '${printable(p)}' overlaps with an existing prefix '${
+            printable(e)
+          }'. Prefixes for a single client must not overlap.`,
+        );
+      }
+    }
+    for (let j = 0; j < prefixes.length; j++) {
+      if (i !== j && overlaps(p, prefixes[j])) {
+        return error(
+          `ERR Prefix '${
+            printable(p)
+          }' overlaps with another provided prefix '${
+            printable(prefixes[j])
+          }'. Prefixes for a single client must not overlap.`,
+        );
+      }
+    }
+  }
+  tracking.enable(id, {
+    redirect,
+    bcast,
+    prefixes: [...existing, ...prefixes],
+    optin: optin || (current?.optin ?? false),
+    optout: optout || (current?.optout ?? false),
+    noloop,
+  });
+  return OK;
+}
+
+/** CLIENT CACHING yes|no: OPTIN/OPTOUT's answer for the next command. */
+function clientCaching(ctx: CommandContext, args: string[]): Reply {
+  const tracking = ctx.node.tracking;
+  const o = tracking?.options(ctx.session.id);
+  if (tracking === undefined || o === undefined || (!o.optin && !o.optout)) {
+    return CACHING_NEEDS_OPT;
+  }
+  if (isWord(args[1], "yes")) {
+    if (!o.optin) return CACHING_YES_NEEDS_OPTIN;
+    tracking.setCaching(ctx.session.id, true);
+  } else if (isWord(args[1], "no")) {
+    if (!o.optout) return CACHING_NO_NEEDS_OPTOUT;
+    tracking.setCaching(ctx.session.id, false);
+  } else {
+    return SYNTAX_ERROR;
+  }
+  return OK;
+}
+
+/** CLIENT TRACKINGINFO: flags, redirect and prefixes, as Redis's map. */
+function clientTrackingInfo(ctx: CommandContext): Reply {
+  const tracking = ctx.node.tracking;
+  const o = tracking?.options(ctx.session.id);
+  const flags: Reply[] = [];
+  if (o === undefined) {
+    flags.push(bytes("off"));
+  } else {
+    flags.push(bytes("on"));
+    if (o.bcast) flags.push(bytes("bcast"));
+    if (o.optin) flags.push(bytes("optin"));
+    if (o.optout) flags.push(bytes("optout"));
+    const caching = tracking!.caching(ctx.session.id);
+    if (caching === true) flags.push(bytes("caching-yes"));
+    if (caching === false) flags.push(bytes("caching-no"));
+    if (o.noloop) flags.push(bytes("noloop"));
+    if (o.redirect !== 0 && !tracking!.exists(o.redirect)) {
+      flags.push(bytes("broken_redirect"));
+    }
+  }
+  return map([
+    [bytes("flags"), { kind: "set", value: flags }],
+    [bytes("redirect"), int(o === undefined ? -1 : o.redirect)],
+    [bytes("prefixes"), array((o?.prefixes ?? []).map((p) => bytes(p)))],
+  ]);
+}
+
+/** CLIENT GETREDIR: -1 with tracking off, 0 without REDIRECT, else its id. */
+function clientGetredir(ctx: CommandContext): Reply {
+  const o = ctx.node.tracking?.options(ctx.session.id);
+  return int(o === undefined ? -1 : o.redirect);
+}
+
 const CLIENT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
   {
     ID: { arity: 2, run: (ctx) => int(ctx.session.id) },
@@ -475,11 +674,15 @@ const CLIENT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
     LIST: { arity: -2, run: clientList },
     KILL: { arity: -3, run: clientKill },
     "NO-EVICT": { arity: 3, run: clientNoEvict },
+    TRACKING: { arity: -3, run: clientTracking },
+    CACHING: { arity: 3, run: clientCaching },
+    TRACKINGINFO: { arity: 2, run: clientTrackingInfo },
+    GETREDIR: { arity: 2, run: clientGetredir },
     HELP: { arity: 2, run: () => CLIENT_HELP },
   },
 );
 
-/** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | KILL | NO-EVICT | HELP */
+/** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | KILL | NO-EVICT | TRACKING | CACHING | TRACKINGINFO | GETREDIR | HELP */
 const clientCommand: Handler = containerHandler("CLIENT", CLIENT_SUBCOMMANDS);
 
 const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
@@ -515,6 +718,7 @@ function resetCommand(ctx: CommandContext, _args: string[]): Reply {
     session.authenticated = requiredPassword(ctx) === "";
   }
   if (session.dialect !== "binary") session.dialect = "resp2";
+  ctx.node.tracking?.disable(session.id);
   session.name = "";
   session.libName = "";
   session.libVersion = "";

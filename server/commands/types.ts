@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { TrackingOptions } from "../tracking.ts";
 import type { CommandInfo, Reply } from "@cachemir/protocol";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { CommandStats } from "./command_stats.ts";
@@ -88,6 +89,22 @@ export interface RuntimeSettings {
   rateLimit: number;
 }
 
+/** What CLIENT TRACKING and its kin change (the node's `TrackingTable`). */
+export interface TrackingControl {
+  /** Turns tracking on for a session, or changes its options. */
+  enable(session: number, options: TrackingOptions): void;
+  /** Turns tracking off for a session. */
+  disable(session: number): void;
+  /** A session's options; `undefined` while tracking is off. */
+  options(session: number): TrackingOptions | undefined;
+  /** Records CLIENT CACHING yes|no for the session's next command. */
+  setCaching(session: number, yes: boolean): void;
+  /** CLIENT CACHING's answer waiting for the session's next command. */
+  caching(session: number): boolean | undefined;
+  /** Whether a connection with this id is open (REDIRECT's target). */
+  exists(session: number): boolean;
+}
+
 /** Facts about the node that some commands report (HELLO, INFO). */
 export interface NodeInfo {
   /** The software version, e.g. `0.1.0`. */
@@ -132,6 +149,11 @@ export interface NodeInfo {
   readonly killClient?: (id: number) => boolean;
   /** A connection's buffers (CLIENT LIST's `qbuf`, `omem`, `tot-mem`). */
   readonly clientBuffers?: (id: number) => ClientBuffers | undefined;
+  /**
+   * The node's client-side caching table (CLIENT TRACKING, CACHING,
+   * TRACKINGINFO, GETREDIR); absent without a node (tests).
+   */
+  readonly tracking?: TrackingControl;
   /**
    * Starts the node's graceful stop, as SIGTERM does (SHUTDOWN): the
    * asking connection's reply is written first. CacheMir keeps nothing on

@@ -187,6 +187,17 @@ export class RespWriter {
   }
 
   /**
+   * Appends a RESP3 push (`>`): Redis's shape for out-of-band messages
+   * such as `>2 invalidate [keys]`.
+   *
+   * @param items The push's elements.
+   */
+  writePush(items: readonly Reply[]): void {
+    this.#header(0x3e, items.length);
+    for (const item of items) this.writeReply(item, true);
+  }
+
+  /**
    * Appends a bulk string reply straight from bytes where they sit (a
    * record in the store): no reply value, view or string is made.
    *

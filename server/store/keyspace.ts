@@ -221,6 +221,28 @@ function lfuMinutes(now: number): number {
 }
 
 /**
+ * Who hears of the keyspace's reads and changes: the node's client-side
+ * caching table (`server/tracking.ts`). The one hook the store calls.
+ */
+export interface KeyspaceObserver {
+  /**
+   * A read-only command looked a key up (found or not), while
+   * `Keyspace.trackReads` is set.
+   *
+   * @param key The key, as a byte string.
+   */
+  read(key: string): void;
+  /**
+   * A key changed: written, deleted, renamed away, its expiry changed,
+   * expired, evicted, or a collection under it was handed to a command
+   * that may write it. `null`: every key (FLUSHALL).
+   *
+   * @param key The key, as a byte string, or `null`.
+   */
+  changed(key: string | null): void;
+}
+
+/**
  * The keyspace: byte-string keys to values, with expiry, in arena records.
  *
  * Semantics are Redis's: a key with an expiry time `t` exists while
@@ -276,6 +298,9 @@ export class Keyspace {
   #misses = 0;
   /** 0: lookups do not count; 1: every one does; 2: the next one does. */
   #countMode = 0;
+  /** Told of changes (and of reads while `#trackReads`); none when undefined. */
+  #observer: KeyspaceObserver | undefined;
+  #trackReads = false;
   #valueProbe = new ByteSpan();
   #found = new ByteSpan();
   /** The decimal digits {@linkcode Keyspace.writeInteger} writes. */
@@ -407,6 +432,9 @@ export class Keyspace {
    */
   #lookup(key: string | ByteSpan, touch: boolean, counts = true): number {
     const ref = this.#index.find(this.#hash(key), key);
+    if (this.#trackReads && counts && this.#countMode === 1) {
+      this.#observer!.read(typeof key === "string" ? key : key.text());
+    }
     if (ref < 0) {
       if (counts && this.#countMode !== 0) this.#count(false);
       return -1;
@@ -477,6 +505,7 @@ export class Keyspace {
     handle: number,
     expire: ExpireTime | undefined | null,
   ): void {
+    this.#observer?.changed(typeof key === "string" ? key : key.text());
     const hash = this.#hash(key);
     const index = this.#index;
     let ref = index.find(hash, key);
@@ -618,6 +647,7 @@ export class Keyspace {
 
   /** Deletes the key whose index slot is (segment, slot) and record is `ref`. */
   #removeAt(segment: number, slot: number, ref: number): void {
+    this.#observer?.changed(this.#recordKey(ref));
     const arena = this.#arena;
     const words = arena.words(ref);
     const w = arena.wordOffset(ref);
@@ -665,6 +695,10 @@ export class Keyspace {
    * recounted, and whether it packs looked at, after the command.
    */
   #handOut(handle: number): CollectionValue {
+    // Handed to a command that is not read-only: it may change it in place.
+    if (this.#observer !== undefined && this.#countMode !== 1) {
+      this.#observer.changed(this.#handleKeys[handle]!);
+    }
     this.#markDirty(handle);
     this.#touchHandle(handle);
     return this.#collections[handle]!;
@@ -1095,6 +1129,7 @@ export class Keyspace {
   setExpire(key: string, at: ExpireTime): boolean {
     const ref = this.#lookup(key, true); // a write: an access, as in Redis
     if (ref < 0) return false;
+    this.#observer?.changed(key);
     const words = this.#arena.words(ref);
     const w = this.#arena.wordOffset(ref);
     if (words[w] & VOLATILE) {
@@ -1116,6 +1151,7 @@ export class Keyspace {
     if (ref < 0) return false;
     const words = this.#arena.words(ref);
     if (!(words[this.#arena.wordOffset(ref)] & VOLATILE)) return false;
+    this.#observer?.changed(key);
     this.#rewriteKeepingValue(ref, key, undefined);
     return true;
   }
@@ -1194,6 +1230,7 @@ export class Keyspace {
 
   /** Deletes every key. */
   flush(): void {
+    this.#observer?.changed(null);
     this.#arena.clear();
     this.#index.clear();
     this.#collections = [];
@@ -1570,6 +1607,30 @@ export class Keyspace {
    */
   set countReads(mode: "none" | "every" | "first") {
     this.#countMode = mode === "every" ? 1 : mode === "first" ? 2 : 0;
+  }
+
+  /**
+   * Who hears of changes (and of reads while {@linkcode trackReads}); the
+   * node sets it while a connection tracks keys, `undefined` otherwise (the
+   * store then pays nothing for it).
+   */
+  set observer(observer: KeyspaceObserver | undefined) {
+    this.#observer = observer;
+    if (observer === undefined) this.#trackReads = false;
+  }
+
+  /** The observer set, if any. */
+  get observer(): KeyspaceObserver | undefined {
+    return this.#observer;
+  }
+
+  /**
+   * While `true` (and an observer is set), the lookups a read-only
+   * command makes are told to the observer's `read`: the node sets it
+   * around the commands of a connection that tracks its reads.
+   */
+  set trackReads(on: boolean) {
+    this.#trackReads = on && this.#observer !== undefined;
   }
 
   /** Lookups of read-only commands that found their key. */

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { type TrackingOptions, TrackingTable } from "./tracking.ts";
+import { Keyspace } from "./store/keyspace.ts";
+
+const DEFAULT: TrackingOptions = {
+  redirect: 0,
+  bcast: false,
+  prefixes: [],
+  optin: false,
+  optout: false,
+  noloop: false,
+};
+
+function table(max = 1000) {
+  const pushed: [number, number, readonly string[] | null][] = [];
+  const active: boolean[] = [];
+  const t = new TrackingTable({
+    deliver: (tracker, target, keys) => pushed.push([tracker, target, keys]),
+    maxKeys: () => max,
+    onActive: (a) => active.push(a),
+  });
+  return { t, pushed, active };
+}
+
+Deno.test("tracking: a key read by two sessions is invalidated to both, once", () => {
+  const { t, pushed } = table();
+  t.enable(1, DEFAULT);
+  t.enable(2, DEFAULT);
+  t.read(1, "k");
+  t.read(2, "k");
+  t.read(1, "other");
+  t.changed("k");
+  assert.deepEqual(pushed, [[1, 1, ["k"]], [2, 2, ["k"]]]);
+  t.changed("k");
+  assert.equal(pushed.length, 2);
+  assert.equal(t.size, 1);
+});
+
+Deno.test("tracking: REDIRECT sends to the target, NOLOOP skips the writer's own changes", () => {
+  const { t, pushed } = table();
+  t.enable(1, { ...DEFAULT, redirect: 7 });
+  t.enable(2, { ...DEFAULT, noloop: true });
+  t.read(1, "k");
+  t.read(2, "k");
+  t.writer = 2;
+  t.changed("k");
+  assert.deepEqual(pushed, [[1, 7, ["k"]]]);
+});
+
+Deno.test("tracking: FLUSHALL tells every tracking session once, with null", () => {
+  const { t, pushed } = table();
+  t.enable(1, DEFAULT);
+  t.enable(2, DEFAULT);
+  t.read(1, "a");
+  t.flushed();
+  assert.deepEqual(pushed, [[1, 1, null], [2, 2, null]]);
+  assert.equal(t.size, 0);
+});
+
+Deno.test("tracking: past maxKeys the oldest keys are invalidated", () => {
+  const { t, pushed } = table(3);
+  t.enable(1, DEFAULT);
+  for (const k of ["a", "b", "c", "d", "e"]) t.read(1, k);
+  assert.equal(t.size, 3);
+  assert.deepEqual(pushed.map((p) => p[2]), [["a"], ["b"]]);
+  assert.equal(t.evictedKeys, 2);
+});
+
+Deno.test("tracking: BCAST with prefixes hears of matching changes, read or not", () => {
+  const { t, pushed } = table();
+  t.enable(1, { ...DEFAULT, bcast: true, prefixes: ["user:"] });
+  t.changed("user:1");
+  t.changed("order:1");
+  assert.deepEqual(pushed, [[1, 1, ["user:1"]]]);
+});
+
+Deno.test("tracking: OPTIN tracks only the command after CLIENT CACHING yes", () => {
+  const { t } = table();
+  t.enable(1, { ...DEFAULT, optin: true });
+  assert.equal(t.tracksReadsOf(1, false), false);
+  t.setCaching(1, true);
+  assert.equal(t.tracksReadsOf(1, true), true); // CLIENT keeps the answer
+  assert.equal(t.tracksReadsOf(1, false), true);
+  assert.equal(t.tracksReadsOf(1, false), false);
+});
+
+Deno.test("tracking: a disabled session is told nothing; activity follows sessions and keys", () => {
+  const { t, pushed, active } = table();
+  t.enable(1, DEFAULT);
+  t.read(1, "k");
+  t.disable(1);
+  t.changed("k");
+  assert.deepEqual(pushed, []);
+  assert.deepEqual(active, [true, false]);
+});
+
+Deno.test("tracking: the store's observer hears reads of read-only commands and every kind of change", () => {
+  let now = 1000;
+  const ks = new Keyspace({
+    now: () => now,
+    memory: { maxmemory: 0 },
+  });
+  const reads: string[] = [];
+  const changes: (string | null)[] = [];
+  ks.observer = {
+    read: (k) => reads.push(k),
+    changed: (k) => changes.push(k),
+  };
+  ks.set("a", "1");
+  ks.set("b", "2", now + 10);
+  ks.trackReads = true;
+  ks.countReads = "every";
+  ks.get("a");
+  ks.get("missing");
+  ks.countReads = "none";
+  ks.get("b"); // not a read-only command's lookup
+  ks.trackReads = false;
+  assert.deepEqual(reads, ["a", "missing"]);
+  changes.length = 0;
+  ks.set("a", "3");
+  ks.delete("a");
+  ks.setExpire("b", now + 5);
+  now += 100;
+  ks.get("b"); // expired on the way
+  ks.set("c", "1");
+  ks.flush();
+  assert.deepEqual(changes, ["a", "a", "b", "b", "c", null]);
+});
