@@ -48,6 +48,7 @@ import type { Key } from "./hash.ts";
 import { JumpHash } from "./jump.ts";
 import type { NodeLocator } from "./locator.ts";
 import {
+  type Connector,
   DEFAULT_ACQUIRE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_IN_FLIGHT,
@@ -101,6 +102,7 @@ interface FailedOver {
 const CLEANUP_BATCH = 500;
 
 const OPCODE_DEL = commandInfo("DEL").opcode;
+const GET_INFO = commandInfo("GET");
 const OPCODE_FLUSHALL = commandInfo("FLUSHALL").opcode;
 const OPCODE_PEXPIRE = commandInfo("PEXPIRE").opcode;
 
@@ -169,8 +171,14 @@ export class Cluster {
   /**
    * @param options The client's options.
    * @param emit Dispatches an event on the client.
+   * @param connect Opens the nodes' connections (the near cache's turns
+   * tracking on); `ClientConnection.connect` when absent.
    */
-  constructor(options: CacheMirClientOptions, emit: (event: Event) => void) {
+  constructor(
+    options: CacheMirClientOptions,
+    emit: (event: Event) => void,
+    connect?: Connector,
+  ) {
     this.#emit = emit;
     const specs: readonly NodeSpec[] = typeof options.nodes === "string"
       ? [options.nodes]
@@ -194,6 +202,7 @@ export class Cluster {
     const member = (node: NodeState): boolean =>
       this.#nodes.get(node.address) === node;
     this.#nodeOptions = {
+      ...(connect === undefined ? {} : { connect }),
       connection: {
         connectTimeoutMs,
         commandTimeoutMs,
@@ -315,6 +324,33 @@ export class Cluster {
   }
 
   // ------------------------------------------------------------ membership
+
+  /**
+   * Where a read of `key` goes now: its owner, or where failover sends it;
+   * "" when no node serves it.
+   *
+   * @param key The key.
+   * @returns The node's address.
+   */
+  readTarget(key: Key): string {
+    const node = this.#target(GET_INFO, key);
+    return node instanceof Error ? "" : node.address;
+  }
+
+  /** How many copies of each key are kept (`replicas`). */
+  get replicas(): number {
+    return this.#replicas;
+  }
+
+  /**
+   * One round trip on every open connection to every node (see
+   * `Pool.roundTrip`).
+   *
+   * @returns Settles when every round trip has.
+   */
+  async roundTrips(): Promise<void> {
+    await Promise.all([...this.#nodes.values()].map((n) => n.pool.roundTrip()));
+  }
 
   /**
    * Adds a node, or changes the weight of one already present.

@@ -12,11 +12,13 @@ import {
   type CommandInfo,
   OPCODE_CALL,
 } from "@cachemir/protocol";
-import type { CacheMirClientEventMap } from "./events.ts";
+import { type CacheMirClientEventMap, NodeEvent } from "./events.ts";
 import type { CacheMirClientOptions } from "./options.ts";
 import type { ClientNodeStats } from "./stats.ts";
 import type { Arg, ClientValue, Key, ReplyTransform } from "./types.ts";
 import { Cluster } from "./_cluster.ts";
+import { NearLayer } from "./_near.ts";
+import type { NearCacheStats } from "./near_cache.ts";
 import {
   type Decoder,
   isDeclaration,
@@ -187,6 +189,7 @@ export interface CacheMirClient
  */
 export class CacheMirClient extends EventTarget {
   #cluster: Cluster;
+  #near: NearLayer | undefined;
 
   /**
    * Makes a client. No connection is opened until the first command; `dns:`
@@ -213,7 +216,65 @@ export class CacheMirClient extends EventTarget {
    */
   constructor(options: CacheMirClientOptions) {
     super();
-    this.#cluster = new Cluster(options, (event) => this.dispatchEvent(event));
+    const near = options.nearCache === undefined
+      ? undefined
+      : new NearLayer(options.nearCache);
+    this.#near = near;
+    this.#cluster = new Cluster(
+      options,
+      (event) => {
+        // Keys moved (or a node's connections went): what was read may be stale.
+        if (near !== undefined && event instanceof NodeEvent) near.remapped();
+        this.dispatchEvent(event);
+      },
+      near?.connector,
+    );
+    near?.attach(this.#cluster);
+  }
+
+  /** Sends through the near cache when there is one. */
+  #send<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
+    const near = this.#near;
+    return near === undefined
+      ? this.#cluster.send(info, args, transform)
+      : near.send(info, args, transform);
+  }
+
+  /**
+   * Resolves once every invalidation the nodes sent before this call was
+   * applied to the near cache: one round trip on each open connection (a
+   * node writes its pushes before the replies that follow them). Resolves
+   * at once without `nearCache`.
+   *
+   * @returns Settles after the round trips.
+   *
+   * @example Another client's write, then a read that sees it
+   * ```ts no-eval
+   * import { CacheMirClient } from "@cachemir/client";
+   * await using a = new CacheMirClient({ nodes: "127.0.0.1:7379", nearCache: {} });
+   * await using b = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+   * await a.get("k"); // cached
+   * await b.set("k", "new");
+   * await a.nearCacheSettled();
+   * console.log(await a.get("k")); // "new"
+   * ```
+   */
+  async nearCacheSettled(): Promise<void> {
+    await this.#near?.settled();
+  }
+
+  /**
+   * The near cache's counters summed over the nodes (`stats()` has them
+   * per node); `undefined` without `nearCache`.
+   *
+   * @returns Hits, misses, evictions and invalidations.
+   */
+  nearCacheStats(): NearCacheStats | undefined {
+    return this.#near?.cache.totals();
   }
 
   static {
@@ -244,7 +305,7 @@ export class CacheMirClient extends EventTarget {
               ...a: unknown[]
             ): Promise<unknown> {
               const decoder = pick(...a);
-              return this.#cluster.send(
+              return this.#send(
                 info,
                 build(...a),
                 (variant === "bytes" ? decoder.bytes : decoder.text)!,
@@ -257,7 +318,7 @@ export class CacheMirClient extends EventTarget {
               this: CacheMirClient,
               ...a: unknown[]
             ): Promise<unknown> {
-              return this.#cluster.send(info, build(...a), transform);
+              return this.#send(info, build(...a), transform);
             };
           }
         }
@@ -333,8 +394,8 @@ export class CacheMirClient extends EventTarget {
     const values = args.map(valueArg);
     const info = commandByName(name);
     return info === undefined
-      ? this.#cluster.send(CALL, [name, ...values], transform)
-      : this.#cluster.send(info, values, transform);
+      ? this.#send(CALL, [name, ...values], transform)
+      : this.#send(info, values, transform);
   }
 
   /**
@@ -453,7 +514,10 @@ export class CacheMirClient extends EventTarget {
    * ```
    */
   stats(): ClientNodeStats[] {
-    return this.#cluster.stats();
+    const stats = this.#cluster.stats();
+    const near = this.#near;
+    if (near === undefined) return stats;
+    return stats.map((s) => ({ ...s, nearCache: near.cache.stats(s.address) }));
   }
 
   /**

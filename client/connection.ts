@@ -9,11 +9,13 @@ import {
   commandInfo,
   decodeReply,
   decodeUtf8,
+  FLAG_PUSH,
   FLAG_REPLY,
   type Frame,
   FrameDecoder,
   type FrameError,
   FrameWriter,
+  invalidationKeys,
   OPENING_PROBE,
   PROBE_ID,
   PROBE_OPCODE,
@@ -241,6 +243,14 @@ export class ClientConnection {
    * each promise.
    */
   onSettle: ((error: Error | undefined, latencyMs: number) => void) | undefined;
+  /**
+   * Called with each invalidation push the node sends this connection
+   * (after `CLIENT TRACKING ON`): the changed keys, or `null` for every
+   * key. The keys view the read buffer: use them before returning. Pushes
+   * are set aside from the matching of replies to commands; without this
+   * hook they are dropped.
+   */
+  onPush: ((keys: Uint8Array[] | null) => void) | undefined;
   #settled = 0;
   #conn: ByteStream;
   #timeoutMs: number;
@@ -817,6 +827,12 @@ export class ClientConnection {
       }
       this.#framed = true;
     }
+    if (
+      !("kind" in frame) && (frame.flags & (FLAG_REPLY | FLAG_PUSH)) ===
+        (FLAG_REPLY | FLAG_PUSH)
+    ) {
+      return this.#onPushFrame(frame);
+    }
     if (this.#count === 0) {
       this.#fail(`after an unexpected reply (id ${frame.id}, none in flight)`);
       return false;
@@ -890,6 +906,18 @@ export class ClientConnection {
       return true;
     }
     this.#resolve(entry, value);
+    return true;
+  }
+
+  /** A push: handed to `onPush`, never matched to a command. */
+  #onPushFrame(frame: Frame): boolean {
+    const decoded = decodeReply(frame.payload);
+    if (decoded.kind === "decode-error") {
+      this.#fail(`after an undecodable push (${decoded.message})`);
+      return false;
+    }
+    const keys = invalidationKeys(decoded);
+    if (keys !== undefined) this.onPush?.(keys);
     return true;
   }
 

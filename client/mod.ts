@@ -59,6 +59,7 @@ export type { RetryOptions } from "./retry.ts";
 export type { Resolver } from "./discovery.ts";
 export type { ClientNodeStats, LatencyStats, NodeHealth } from "./stats.ts";
 export type { PoolStats } from "./pool.ts";
+export type { NearCacheOptions, NearCacheStats } from "./near_cache.ts";
 export {
   CacheMirError,
   ConnectionError,

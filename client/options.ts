@@ -9,6 +9,7 @@ import type { ClientTlsOptions } from "./_dial.ts";
 import type { Resolver } from "./discovery.ts";
 import type { Hashing } from "./locator.ts";
 import type { RetryOptions } from "./retry.ts";
+import type { NearCacheOptions } from "./near_cache.ts";
 
 /**
  * A node in {@linkcode CacheMirClientOptions.nodes}: `"host:port"`
@@ -65,6 +66,17 @@ export interface CacheMirClientOptions {
    * @default {1}
    */
   readonly replicas?: number;
+  /**
+   * Keep recently read string values (GET, MGET, and their Buffer forms) in
+   * this process, kept correct by the nodes: each connection turns
+   * `CLIENT TRACKING ON`, and a node pushes an invalidation once a key the
+   * connection read changes (written, deleted, expired, evicted, flushed,
+   * by any client). The client's own writes drop their keys at once; a
+   * lost connection drops what its node served; a change of the nodes
+   * (down, up, added, removed) drops everything. A value is kept at most
+   * `ttlMs`. See the README's "Near cache". Off when absent.
+   */
+  readonly nearCache?: NearCacheOptions;
   /**
    * What happens to the keys of a node that is down: `"remap"` sends them to
    * the next nodes on the ring (the node's keys are cache misses there

@@ -22,6 +22,7 @@ import { type Deferred, deferred } from "./_deferred.ts";
 import { sendPromise } from "./_send.ts";
 import { withTimeout } from "./_timeout.ts";
 
+const OPCODE_PING = commandInfo("PING").opcode;
 const OPCODE_QUIT = commandInfo("QUIT").opcode;
 
 /** Default of {@linkcode PoolOptions.maxConnections}. */
@@ -389,6 +390,29 @@ export class Pool {
       if (this.#sem.tryAcquire()) {
         sent.push(c.send(OPCODE_QUIT, [], () => true));
       }
+    }
+    await Promise.allSettled(sent);
+  }
+
+  /**
+   * One round trip on every open connection (a PING each): once it
+   * settles, every frame a node sent on them before answering — the
+   * invalidation pushes of client-side caching included — was read and
+   * handled. A connection that fails meanwhile is skipped.
+   *
+   * @returns Settles once every PING is answered or failed.
+   */
+  async roundTrip(): Promise<void> {
+    const sent: Promise<unknown>[] = [];
+    for (const c of [...this.#conns]) {
+      if (!this.#sem.tryAcquire()) {
+        if (!await this.#sem.acquire(this.#acquireTimeoutMs)) continue;
+      }
+      if (c.closed) {
+        this.#release();
+        continue;
+      }
+      sent.push(c.send(OPCODE_PING, [], () => true));
     }
     await Promise.allSettled(sent);
   }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { NearCacheStats } from "./near_cache.ts";
 import type { PoolStats } from "./pool.ts";
 
 export type { PoolStats };
@@ -53,4 +54,9 @@ export interface ClientNodeStats {
   readonly latency: LatencyStats;
   /** The node's connection pool. */
   readonly pool: PoolStats;
+  /**
+   * The near cache's counters for this node's keys (hits, misses,
+   * evictions, invalidations); absent without `nearCache`.
+   */
+  readonly nearCache?: NearCacheStats;
 }

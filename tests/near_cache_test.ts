@@ -1,0 +1,258 @@
+// The client's near cache against real nodes (in this process, over TCP):
+// another client's writes, expiry, eviction, FLUSHALL, a killed node and a
+// remap each reach it; the test awaits pending invalidations with
+// nearCacheSettled() instead of sleeping.
+import assert from "node:assert/strict";
+import { CacheMirClient } from "../client/mod.ts";
+import { CacheNode } from "../server/node.ts";
+import type { NodeConfig } from "../server/config.ts";
+
+async function startNode(config: Partial<NodeConfig> = {}): Promise<CacheNode> {
+  const node = new CacheNode({
+    host: "127.0.0.1",
+    port: 0,
+    maxmemory: 0,
+    ...config,
+  });
+  await node.start();
+  return node;
+}
+
+const address = (n: CacheNode): string => `127.0.0.1:${n.port}`;
+
+/** Polls `check` (bounded: it gives up after `tries`), awaiting invalidations between tries. */
+async function eventually(
+  client: CacheMirClient,
+  check: () => Promise<boolean>,
+  what: string,
+  tries = 200,
+): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    await client.nearCacheSettled();
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+Deno.test("near cache: another client's writes, read after awaiting invalidations, over thousands of writes", async () => {
+  const nodes = [await startNode(), await startNode()];
+  const reader = new CacheMirClient({
+    nodes: nodes.map(address),
+    nearCache: { maxEntries: 1000 },
+  });
+  const writer = new CacheMirClient({ nodes: nodes.map(address) });
+  try {
+    const keys = Array.from({ length: 20 }, (_, i) => `nc:loop:${i}`);
+    const latest = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      const key = keys[i % keys.length];
+      await writer.set(key, String(i));
+      latest.set(key, i);
+      await reader.nearCacheSettled();
+      // Read the key just written and a few others: each must be the last write.
+      for (const k of [key, keys[(i * 7) % keys.length]]) {
+        const want = latest.get(k);
+        const got = await reader.get(k);
+        assert.equal(
+          got,
+          want === undefined ? null : String(want),
+          `${k} at ${i}`,
+        );
+      }
+    }
+    const values = await reader.mget(keys);
+    assert.deepEqual(values, keys.map((k) => String(latest.get(k))));
+    const totals = reader.nearCacheStats()!;
+    assert.ok(totals.hits > 0, "some reads were near-cache hits");
+    assert.ok(totals.invalidations > 0, "invalidations arrived");
+    const perNode = reader.stats().map((s) => s.nearCache!);
+    assert.equal(perNode.reduce((n, s) => n + s.hits, 0), totals.hits);
+  } finally {
+    await reader.close();
+    await writer.close();
+    for (const n of nodes) await n.close();
+  }
+});
+
+Deno.test("near cache: a client never reads a value older than one it has read", async () => {
+  const node = await startNode();
+  const reader = new CacheMirClient({
+    nodes: address(node),
+    nearCache: {},
+    maxConnections: 4,
+  });
+  const writer = new CacheMirClient({ nodes: address(node) });
+  try {
+    const key = "nc:monotonic";
+    await writer.set(key, "0");
+    let stop = false;
+    const writes = (async () => {
+      for (let i = 1; i <= 2000; i++) await writer.set(key, String(i));
+      stop = true;
+    })();
+    // Many readers at once, over several connections, never settling.
+    let seen = 0;
+    let reads = 0;
+    const readers = Array.from({ length: 8 }, async () => {
+      while (!stop) {
+        const v = Number(await reader.get(key));
+        assert.ok(v >= seen, `read ${v} after having read ${seen}`);
+        seen = v;
+        reads++;
+        // A hit resolves without I/O: let the writes (and pushes) through.
+        if (reads % 4 === 0) await new Promise((r) => setTimeout(r, 0));
+      }
+    });
+    await Promise.all([writes, ...readers]);
+    await reader.nearCacheSettled();
+    assert.equal(await reader.get(key), "2000");
+    assert.ok(reads > 0);
+  } finally {
+    await reader.close();
+    await writer.close();
+    await node.close();
+  }
+});
+
+Deno.test("near cache: read-your-writes, MGET and Buffer forms", async () => {
+  const node = await startNode();
+  const client = new CacheMirClient({ nodes: address(node), nearCache: {} });
+  try {
+    assert.equal(await client.get("nc:ryw"), null);
+    assert.equal(await client.get("nc:ryw"), null); // a cached miss
+    await client.set("nc:ryw", "1");
+    assert.equal(await client.get("nc:ryw"), "1"); // no settling needed
+    await client.append("nc:ryw", "2");
+    assert.equal(await client.get("nc:ryw"), "12");
+    await client.del("nc:ryw");
+    assert.equal(await client.get("nc:ryw"), null);
+    await client.mset({ "nc:a": "x", "nc:b": "y" });
+    assert.deepEqual(await client.mget("nc:a", "nc:b", "nc:c"), [
+      "x",
+      "y",
+      null,
+    ]);
+    assert.deepEqual(await client.mget("nc:a", "nc:b", "nc:c"), [
+      "x",
+      "y",
+      null,
+    ]);
+    const buf = await client.getBuffer("nc:a");
+    assert.deepEqual(buf, new TextEncoder().encode("x"));
+    buf![0] = 0; // the caller's copy
+    assert.equal(await client.get("nc:a"), "x");
+    await client.set("nc:é", "ü");
+    assert.equal(await client.get("nc:é"), "ü");
+    assert.equal(await client.get("nc:é"), "ü");
+    const s = client.nearCacheStats()!;
+    assert.ok(s.hits >= 5, `hits ${s.hits}`);
+  } finally {
+    await client.close();
+    await node.close();
+  }
+});
+
+Deno.test("near cache: expiry, eviction and FLUSHALL on the node each invalidate", async (t) => {
+  const node = await startNode({
+    maxmemory: 4 * 1024 * 1024,
+    maxmemoryPolicy: "allkeys-lru",
+  });
+  const reader = new CacheMirClient({ nodes: address(node), nearCache: {} });
+  const writer = new CacheMirClient({ nodes: address(node) });
+  try {
+    await t.step("expiry", async () => {
+      await writer.set("nc:exp", "v", { px: 200 });
+      assert.equal(await reader.get("nc:exp"), "v");
+      assert.equal(await reader.get("nc:exp"), "v"); // cached (ttlMs is 60 s)
+      await eventually(
+        reader,
+        async () => (await reader.get("nc:exp")) === null,
+        "the expired key's invalidation",
+      );
+    });
+    await t.step("eviction", async () => {
+      await writer.set("nc:evict", "old");
+      assert.equal(await reader.get("nc:evict"), "old");
+      const big = "x".repeat(64 * 1024);
+      for (let i = 0; i < 400 && (await writer.exists("nc:evict")) === 1; i++) {
+        await writer.set(`nc:filler:${i}`, big);
+      }
+      assert.equal(await writer.exists("nc:evict"), 0, "the key was evicted");
+      await reader.nearCacheSettled();
+      assert.equal(await reader.get("nc:evict"), null);
+    });
+    await t.step("FLUSHALL", async () => {
+      await writer.set("nc:flush", "v");
+      assert.equal(await reader.get("nc:flush"), "v");
+      await writer.flushall();
+      await reader.nearCacheSettled();
+      assert.equal(await reader.get("nc:flush"), null);
+    });
+  } finally {
+    await reader.close();
+    await writer.close();
+    await node.close();
+  }
+});
+
+Deno.test("near cache: a killed node's values go, so its replacement's are read", async () => {
+  let node = await startNode();
+  const port = node.port;
+  const reader = new CacheMirClient({
+    nodes: address(node),
+    nearCache: {},
+    retry: { attempts: 1 },
+  });
+  try {
+    await reader.set("nc:kill", "before");
+    await new CacheMirClient({ nodes: address(node) }).close();
+    assert.equal(await reader.get("nc:kill"), "before");
+    assert.equal(await reader.get("nc:kill"), "before"); // cached
+    await node.close();
+    // The same address, another node whose value differs.
+    node = await startNode({ port });
+    await using other = new CacheMirClient({ nodes: address(node) });
+    await other.set("nc:kill", "after");
+    await eventually(
+      reader,
+      async () => (await reader.get("nc:kill").catch(() => "")) === "after",
+      "the new node's value",
+    );
+    assert.ok(reader.stats()[0].nearCache!.invalidations >= 1);
+  } finally {
+    await reader.close();
+    await node.close();
+  }
+});
+
+Deno.test("near cache: a remap (node added or removed) drops what was cached", async () => {
+  const a = await startNode();
+  const b = await startNode();
+  const probe = new CacheMirClient({ nodes: [address(a), address(b)] });
+  // A key that moves to b once b joins.
+  let key = "";
+  for (let i = 0; i < 1000 && key === ""; i++) {
+    if (probe.nodeFor(`nc:remap:${i}`) === address(b)) key = `nc:remap:${i}`;
+  }
+  await probe.close();
+  assert.notEqual(key, "");
+  const reader = new CacheMirClient({ nodes: address(a), nearCache: {} });
+  await using onA = new CacheMirClient({ nodes: address(a) });
+  await using onB = new CacheMirClient({ nodes: address(b) });
+  try {
+    await onA.set(key, "on a");
+    await onB.set(key, "on b");
+    assert.equal(await reader.get(key), "on a");
+    assert.equal(await reader.get(key), "on a");
+    reader.addNode(address(b));
+    assert.equal(reader.nodeFor(key), address(b));
+    assert.equal(await reader.get(key), "on b");
+    reader.removeNode(address(b));
+    assert.equal(await reader.get(key), "on a");
+  } finally {
+    await reader.close();
+    await a.close();
+    await b.close();
+  }
+});
