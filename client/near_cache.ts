@@ -64,6 +64,11 @@ const MAX_EPOCHS = 65_536;
 const DECODER = new TextDecoder();
 
 interface Entry {
+  readonly key: string;
+  /** Less recently used neighbour (towards the oldest); `null` at the end. */
+  older: Entry | null;
+  /** More recently used neighbour; `null` for the newest. */
+  newer: Entry | null;
   /** The value's bytes; `null` for a key the node said is missing. */
   readonly bytes: Uint8Array | null;
   /** Its text, decoded once when first asked for. */
@@ -101,6 +106,9 @@ export type NearValue = Uint8Array | null;
  */
 export class NearCache {
   #entries = new Map<string, Entry>();
+  /** The least and the most recently used entries (a doubly linked list). */
+  #oldest: Entry | null = null;
+  #newest: Entry | null = null;
   #bytes = 0;
   #maxEntries: number;
   #maxBytes: number;
@@ -201,8 +209,7 @@ export class NearCache {
    * @returns The entry's bytes or `null`; `undefined` on a miss.
    */
   #hit(key: string, node: string): Entry | undefined {
-    const entries = this.#entries;
-    const e = entries.get(key);
+    const e = this.#entries.get(key);
     if (e === undefined) {
       this.#count(node).misses++;
       return undefined;
@@ -213,9 +220,10 @@ export class NearCache {
       this.#count(node).misses++;
       return undefined;
     }
-    // Most recently used last.
-    entries.delete(key);
-    entries.set(key, e);
+    if (this.#newest !== e) {
+      this.#unlink(e);
+      this.#link(e);
+    }
     this.#count(node).hits++;
     return e;
   }
@@ -274,24 +282,48 @@ export class NearCache {
     const entries = this.#entries;
     const old = entries.get(key);
     if (old !== undefined) this.#drop(key, old);
-    entries.set(key, {
+    const e: Entry = {
+      key,
+      older: null,
+      newer: null,
       bytes: value,
       text: undefined,
       size,
       expiresAt: this.#now() + this.#ttlMs,
       node,
-    });
+    };
+    entries.set(key, e);
+    this.#link(e);
     this.#bytes += size;
     while (entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
-      const [oldestKey, oldest] = entries.entries().next().value!;
-      this.#drop(oldestKey, oldest);
+      const oldest = this.#oldest!;
+      this.#drop(oldest.key, oldest);
       this.#count(oldest.node).evictions++;
     }
     return true;
   }
 
+  /** Makes `e` the newest. */
+  #link(e: Entry): void {
+    e.older = this.#newest;
+    e.newer = null;
+    if (this.#newest !== null) this.#newest.newer = e;
+    this.#newest = e;
+    if (this.#oldest === null) this.#oldest = e;
+  }
+
+  #unlink(e: Entry): void {
+    if (e.older !== null) e.older.newer = e.newer;
+    else this.#oldest = e.newer;
+    if (e.newer !== null) e.newer.older = e.older;
+    else this.#newest = e.older;
+    e.older = null;
+    e.newer = null;
+  }
+
   #drop(key: string, e: Entry): void {
     this.#entries.delete(key);
+    this.#unlink(e);
     this.#bytes -= e.size;
   }
 
@@ -347,6 +379,8 @@ export class NearCache {
       this.#count(e.node).invalidations++;
     }
     this.#entries.clear();
+    this.#oldest = null;
+    this.#newest = null;
     this.#bytes = 0;
   }
 }
