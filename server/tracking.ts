@@ -90,8 +90,11 @@ export class TrackingTable {
   #deliver: Deliver;
   #maxKeys: () => number;
   #onActive: ((active: boolean) => void) | undefined;
-  /** Key → the sessions that read it; insertion order is age. */
-  #keys = new Map<string, Set<number>>();
+  /**
+   * Key → the session that read it, or the sessions when several did (no
+   * set for the common case of one); insertion order is age.
+   */
+  #keys = new Map<string, number | Set<number>>();
   #clients = new Map<number, ClientState>();
   /** Sessions in BCAST mode. */
   #bcast = new Map<number, ClientState>();
@@ -219,16 +222,17 @@ export class TrackingTable {
    * @param key The key, as a byte string.
    */
   read(session: number, key: string): void {
-    let readers = this.#keys.get(key);
+    const keys = this.#keys;
+    const readers = keys.get(key);
     if (readers === undefined) {
-      readers = new Set();
-      this.#keys.set(key, readers);
-      readers.add(session);
+      keys.set(key, session);
       this.#bound();
-      this.#update();
+      if (!this.#active) this.#update();
       return;
     }
-    readers.add(session);
+    if (readers === session) return;
+    if (typeof readers === "number") keys.set(key, new Set([readers, session]));
+    else readers.add(session);
   }
 
   /**
@@ -242,7 +246,8 @@ export class TrackingTable {
     if (readers !== undefined) {
       this.#keys.delete(key);
       const list = [key];
-      for (const id of readers) this.#send(id, list, true);
+      if (typeof readers === "number") this.#send(readers, list, true);
+      else for (const id of readers) this.#send(id, list, true);
       if (this.#keys.size === 0) this.#update();
     }
     if (this.#bcast.size !== 0) {
@@ -281,7 +286,8 @@ export class TrackingTable {
       keys.delete(oldest);
       this.#evicted++;
       const list = [oldest];
-      for (const id of readers) this.#send(id, list, false);
+      if (typeof readers === "number") this.#send(readers, list, false);
+      else for (const id of readers) this.#send(id, list, false);
     }
   }
 

@@ -10,6 +10,7 @@
  * deno task bench binary                 # node CPU per request on its binary port
  * deno task bench client                 # CacheMirClient against ioredis
  * deno task bench cluster                # 1 and 2 nodes behind one load
+ * deno task bench nearcache              # the client's near cache, with and without
  * ```
  *
  * Flags: `--quick` (small sizes, 1 round unless `--rounds` is given),
@@ -32,6 +33,7 @@ import { RespBench } from "./resp_bench_suite.ts";
 import { ClientBench } from "./client_bench_suite.ts";
 import { BinaryBench } from "./binary_bench_suite.ts";
 import { ClusterBench } from "./cluster_bench_suite.ts";
+import { NearCacheBench } from "./nearcache.ts";
 import { type RatioPoint, renderRatioChart } from "./ratio_chart.ts";
 import { killAll, killChildrenOnSignals, recordedCommands } from "./procs.ts";
 import { type MachineInfo, machineInfo } from "./sys.ts";
@@ -67,6 +69,8 @@ export const SUB_BENCHMARKS: Readonly<Record<string, SubBenchmark>> = {
   binary: (o) => new BinaryBench({ rounds: o.rounds, quick: o.quick }).run(),
   cluster: (o) => new ClusterBench({ rounds: o.rounds, quick: o.quick }).run(),
   client: (o) => new ClientBench({ rounds: o.rounds, quick: o.quick }).run(),
+  nearcache: (o) =>
+    new NearCacheBench({ rounds: o.rounds, quick: o.quick }).run(),
   memory: async (o) => ({
     markdown: await new MemoryBench({
       rounds: o.rounds,
