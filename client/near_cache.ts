@@ -127,6 +127,8 @@ export class NearCache {
   readonly onInvalidate: ((keys: readonly string[] | null) => void) | undefined;
 
   /**
+   * Makes an empty near cache.
+   *
    * @param options Bounds and time to live.
    * @param now The clock, ms (for tests).
    * @throws {RangeError} When a bound is not a positive integer.
