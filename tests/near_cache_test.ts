@@ -4,6 +4,8 @@
 // nearCacheSettled() instead of sleeping.
 import assert from "node:assert/strict";
 import { CacheMirClient } from "../client/mod.ts";
+import { ClientConnection } from "../client/connection.ts";
+import { commandInfo, toByteString } from "@cachemir/protocol";
 import { CacheNode } from "../server/node.ts";
 import type { NodeConfig } from "../server/config.ts";
 
@@ -254,5 +256,39 @@ Deno.test("near cache: a remap (node added or removed) drops what was cached", a
     await reader.close();
     await a.close();
     await b.close();
+  }
+});
+
+Deno.test("near cache: the binary port pushes invalidation frames to a tracking connection", async () => {
+  const node = await startNode({ trackingTableMaxKeys: 3 });
+  const target = { hostname: "127.0.0.1", port: node.port };
+  const tracked = await ClientConnection.connect(target);
+  const other = await ClientConnection.connect(target);
+  const pushes: (string[] | null)[] = [];
+  tracked.onPush = (keys) =>
+    pushes.push(keys === null ? null : keys.map((k) => toByteString(k)));
+  const op = (name: string) => commandInfo(name as "GET").opcode;
+  const ok = () => true;
+  try {
+    await tracked.send(op("CLIENT"), ["TRACKING", "ON"], ok);
+    await tracked.send(op("GET"), ["b:1"], ok);
+    await other.send(op("SET"), ["b:1", "x"], ok);
+    await tracked.send(op("PING"), [], ok); // the push came before this reply
+    assert.deepEqual(pushes, [["b:1"]]);
+    // Past --tracking-table-max-keys 3, the oldest tracked keys are invalidated.
+    for (const k of ["b:2", "b:3", "b:4", "b:5"]) {
+      await tracked.send(op("GET"), [k], ok);
+    }
+    await tracked.send(op("PING"), [], ok);
+    assert.deepEqual(pushes.slice(1), [["b:2"]]);
+    await other.send(op("FLUSHALL"), [], ok);
+    await tracked.send(op("PING"), [], ok);
+    assert.deepEqual(pushes.at(-1), null);
+    // Replies still match their commands around the pushes.
+    assert.equal(await tracked.send(op("ECHO"), ["e"], (r) => r.kind), "bytes");
+  } finally {
+    await tracked.close();
+    await other.close();
+    await node.close();
   }
 });
