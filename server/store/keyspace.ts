@@ -752,6 +752,10 @@ export class Keyspace {
       ? unpackSet(bytes, start, end, { random: this.#random })
       : unpackList(bytes, start, end);
     const handle = this.#newHandle(value, key);
+    // Handed to a command that is not read-only: it may change it in place.
+    if (this.#observer !== undefined && this.#countMode !== 1) {
+      this.#observer.changed(key);
+    }
     this.#markDirty(handle);
     words[w] = (meta & ~TYPE_MASK) | TYPE_COLLECTION;
     words[w + 2] = handle;
