@@ -67,6 +67,10 @@ export type CommandJoin = "array" | "sum" | "ok";
  *   (SCAN; `special`).
  * - `random`: to nodes in random order until one has an answer that is not
  *   null (RANDOMKEY; `special`).
+ * - `top`: to every node; the replies, arrays of `[member, score]` pairs
+ *   highest score first, are merged by member (the scores of a member
+ *   several nodes list are added), sorted by score and cut to the count the
+ *   command's first argument asks for, 10 without one (HOTKEYS).
  */
 export type RoutePolicy =
   | "first-up"
@@ -74,7 +78,8 @@ export type RoutePolicy =
   | "concat"
   | "all-succeed"
   | "walk"
-  | "random";
+  | "random"
+  | "top";
 
 /**
  * The name of every command in {@linkcode COMMANDS}, upper-case: a typo in
@@ -99,6 +104,7 @@ export type CommandName =
   | "SLOWLOG"
   | "MEMORY"
   | "SHUTDOWN"
+  | "HOTKEYS"
   | "GET"
   | "SET"
   | "SETNX"
@@ -298,6 +304,8 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("MEMORY", 0x0011, -2, R, { first: 2, last: 2, step: 1 }),
   // Stops the node (every node, from a client spread over many).
   keyless("SHUTDOWN", 0x0012, -1, ["connection", "admin"], "all-succeed"),
+  // The node's hottest keys now (a CacheMir command): every node's, merged.
+  keyless("HOTKEYS", 0x0020, -1, C, "top"),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),

@@ -145,6 +145,7 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     AUTH: true,
     MEMORY: true,
     SHUTDOWN: true,
+    HOTKEYS: true,
     SLOWLOG: true,
     GET: true,
     SET: true,
@@ -264,5 +265,6 @@ Deno.test("every command without keys has a route policy, and only those", () =>
   assert.equal(routes.FLUSHDB, "all-succeed");
   assert.equal(routes.SCAN, "walk");
   assert.equal(routes.RANDOMKEY, "random");
+  assert.equal(routes.HOTKEYS, "top");
   assert.equal(routes.PING, "first-up");
 });

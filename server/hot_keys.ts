@@ -144,6 +144,8 @@ export class HotKeys {
   readonly #counts: Float64Array;
   readonly #keys: string[] = [];
   #size = 0;
+  /** The tracked key with the smallest count; -1 = not known now. */
+  #minSlot = -1;
 
   /**
    * Makes an empty sketch.
@@ -273,6 +275,7 @@ export class HotKeys {
   reset(): void {
     this.#cells.fill(0);
     this.#size = 0;
+    this.#minSlot = -1;
     this.#keys.length = 0;
   }
 
@@ -347,6 +350,7 @@ export class HotKeys {
         sameBytes(this.#keys[i], b, start, length, this.#maxKeyBytes)
       ) {
         this.#counts[i] = estimate;
+        if (i === this.#minSlot) this.#minSlot = -1;
         return;
       }
     }
@@ -367,6 +371,7 @@ export class HotKeys {
     for (let i = 0; i < this.#size; i++) {
       if (hashes[i] === h && this.#keys[i] === kept) {
         this.#counts[i] = estimate;
+        if (i === this.#minSlot) this.#minSlot = -1;
         return;
       }
     }
@@ -378,9 +383,15 @@ export class HotKeys {
   #slotFor(estimate: number): number {
     if (this.#size < this.capacity) return this.#size++;
     const counts = this.#counts;
-    let min = 0;
-    for (let i = 1; i < this.#size; i++) if (counts[i] < counts[min]) min = i;
-    return estimate > counts[min] ? min : -1;
+    let min = this.#minSlot;
+    if (min < 0) {
+      min = 0;
+      for (let i = 1; i < this.#size; i++) if (counts[i] < counts[min]) min = i;
+      this.#minSlot = min;
+    }
+    if (!(estimate > counts[min])) return -1;
+    this.#minSlot = -1;
+    return min;
   }
 
   #track(slot: number, h: number, key: string, estimate: number): void {

@@ -48,6 +48,7 @@ import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
 import { SlowLog, type SlowLogEntry, type SlowLogSettings } from "./slowlog.ts";
 import process from "node:process";
+import { hotkeysCommand, hotkeysInfoLines } from "./hotkeys.ts";
 
 /** The Redis version whose semantics CacheMir follows, as INFO reports it. */
 export const REDIS_VERSION = "7.0.0";
@@ -897,6 +898,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
   commandstats: (ctx) => ctx.node.commandStats?.commandstatsLines() ?? [],
   errorstats: (ctx) => ctx.node.commandStats?.errorstatsLines() ?? [],
   latencystats: (ctx) => ctx.node.commandStats?.latencystatsLines() ?? [],
+  hotkeys: hotkeysInfoLines,
   keyspace: (ctx) =>
     ctx.store.size === 0 ? [] : [
       `db0:keys=${ctx.store.size},expires=${ctx.store.volatileSize},avg_ttl=0`,
@@ -914,6 +916,7 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
   commandstats: "Commandstats",
   errorstats: "Errorstats",
   latencystats: "Latencystats",
+  hotkeys: "Hotkeys",
   keyspace: "Keyspace",
 });
 
@@ -921,14 +924,16 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
 const NOT_DEFAULT: ReadonlySet<string> = new Set([
   "commandstats",
   "latencystats",
+  "hotkeys",
 ]);
 
 /**
  * INFO [section ...]: Redis's `# Title` / `field:value` text. Sections:
  * server, clients, memory, persistence, stats, replication, commandstats,
- * errorstats, latencystats, keyspace. With no argument or `default`, all of
- * them but commandstats and latencystats; with `all` or `everything`, all
- * of them; an unknown section gives nothing, as in Redis.
+ * errorstats, latencystats, hotkeys (CacheMir's: see `hotkeys.ts`),
+ * keyspace. With no argument or `default`, all of them but commandstats,
+ * latencystats and hotkeys; with `all` or `everything`, all of them; an
+ * unknown section gives nothing, as in Redis.
  */
 function infoCommand(ctx: CommandContext, args: string[]): Reply {
   const wanted = new Set<string>();
@@ -1081,6 +1086,7 @@ export const SERVER_HANDLERS: Readonly<Record<string, Handler>> = Object
   .freeze({
     COMMAND: commandCommand,
     CONFIG: configCommand,
+    HOTKEYS: hotkeysCommand,
     INFO: infoCommand,
     SLOWLOG: slowlogCommand,
     TIME: timeCommand,
