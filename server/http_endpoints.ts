@@ -12,6 +12,7 @@
 import process from "node:process";
 import { samePassword } from "./commands/auth.ts";
 import type { CommandStats } from "./commands/command_stats.ts";
+import { unescapeInfoKey } from "./commands/hotkeys.ts";
 
 /** Where the node is in its life, as the probes report it. */
 export type NodePhase = "starting" | "serving" | "draining";
@@ -352,6 +353,26 @@ function commandMetrics(stats: CommandStats): string {
   return out;
 }
 
+/**
+ * The hottest keys of INFO's `hotkeys` section
+ * (`hotkey_<rank>:ops_per_sec=<n>,key=<key>`), as samples of one gauge:
+ * labels `rank` and `key` (the key's bytes, escaped as a label value).
+ */
+function hotKeySamples(info: InfoSections): [string, number][] {
+  const out: [string, number][] = [];
+  for (const [name, text] of Object.entries(info.hotkeys ?? {})) {
+    const m = /^hotkey_(\d+)$/.exec(name);
+    const at = text.indexOf(",key=");
+    if (m === null || at < 0 || !text.startsWith("ops_per_sec=")) continue;
+    const key = unescapeInfoKey(text.slice(at + 5));
+    out.push([
+      `rank="${m[1]}",key="${escapeLabel(key)}"`,
+      Number(text.slice(12, at)),
+    ]);
+  }
+  return out;
+}
+
 /** The text of metrics; those with no finite sample are left out. */
 function exposition(metrics: readonly Metric[]): string {
   let out = "";
@@ -419,6 +440,11 @@ export function prometheusMetrics(
     })),
     gauge("cachemir_keys", "Keys in the keyspace.", keys),
     gauge("cachemir_keys_with_expiry", "Keys with a time to live.", expires),
+    gauge(
+      "cachemir_hotkey_ops_per_second",
+      "The hottest keys now (INFO hotkeys, HOTKEYS): estimated accesses per second, by rank and key.",
+      hotKeySamples(info),
+    ),
     gauge(
       "process_resident_memory_bytes",
       "Resident memory of the node's process.",
