@@ -62,7 +62,7 @@ import {
   wasNotSent,
 } from "./retry.ts";
 import type { ClientNodeStats } from "./stats.ts";
-import { concatArrays, joinParts, type PartReply } from "./_join.ts";
+import { concatArrays, joinParts, mergeTop, type PartReply } from "./_join.ts";
 import {
   DEFAULT_FAILURE_THRESHOLD,
   DEFAULT_HEALTH_CHECK_INTERVAL_MS,
@@ -1243,6 +1243,10 @@ export class Cluster {
       ),
     walk: (info, args) => this.#scan(info, args),
     random: (info, args) => this.#randomKey(info, args),
+    top: (info, args) =>
+      this.#fanOut(info, args, false).then((replies) =>
+        mergeTop(replies, args.length === 0 ? 10 : Number(args[0]))
+      ),
   };
 
   /** A command for any one node: the first that is up, in the order nodes were added. */

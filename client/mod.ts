@@ -54,6 +54,7 @@ export type {
 } from "./commands/hashes.ts";
 export type { InsertPosition, ListEnd, LPosOptions } from "./commands/lists.ts";
 export type { SInterCardOptions } from "./commands/sets.ts";
+export type { ClientHotKey } from "./commands/server.ts";
 export type { Hashing } from "./locator.ts";
 export type { RetryOptions } from "./retry.ts";
 export type { Resolver } from "./discovery.ts";
