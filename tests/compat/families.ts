@@ -43,6 +43,8 @@ export const NOT_COMPARED: Readonly<Record<string, string>> = Object.freeze({
     "byte counts differ by store: MEMORY's errors, nulls and STATS's field names are compared in tests/compat/admin_test.ts",
   SLOWLOG:
     "its entries hold times and ids: compared by shape in tests/compat/command_stats_test.ts",
+  HOTKEYS:
+    "CacheMir's own (Redis has no HOTKEYS): tested in server/commands/hotkeys_test.ts and tests/hotkeys_test.ts",
 });
 
 /**
