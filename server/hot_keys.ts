@@ -12,7 +12,8 @@
  *   (MurmurHash3 with a random per-node seed, no string made) into a
  *   count-min sketch (`depth` rows of `width` counters, conservative update);
  *   a key whose estimate beats the smallest of the `capacity` tracked keys
- *   replaces it (its bytes are made into a string then, and only then).
+ *   replaces it: its bytes are copied into that key's fixed slot. Recording
+ *   allocates nothing; a key becomes a string only when it is listed.
  * - **Decay.** Every count decays exponentially with a half-life
  *   (`halfLifeMs`, 5 s by default), applied lazily: the clock is read once
  *   every 64 recorded samples and on every read. A key's decayed count `C`
@@ -20,7 +21,8 @@
  *   sketch is younger than a few half-lives.
  *
  * Memory: `depth × width` 8-byte counters (64 KiB by default) and
- * `capacity` keys of at most `maxKeyBytes` bytes each (64 × 1 KiB).
+ * `capacity` key slots of `maxKeyBytes` bytes each (64 × 1 KiB), all
+ * allocated once.
  *
  * @module
  */
@@ -139,10 +141,12 @@ export class HotKeys {
   #decayedAt: number;
   #untilClock = CLOCK_EVERY;
   #random: number;
-  // The tracked keys: hash, decayed count and bytes (as a byte string).
+  // The tracked keys: hash, decayed count, length and bytes (slot i holds
+  // key i's first maxKeyBytes bytes at i × maxKeyBytes).
   readonly #hashes: Int32Array;
   readonly #counts: Float64Array;
-  readonly #keys: string[] = [];
+  readonly #lengths: Int32Array;
+  readonly #keyBytes: Uint8Array;
   #size = 0;
   /** The tracked key with the smallest count; -1 = not known now. */
   #minSlot = -1;
@@ -175,6 +179,8 @@ export class HotKeys {
     this.#cells = new Float64Array(this.#width * this.#depth);
     this.#hashes = new Int32Array(this.capacity);
     this.#counts = new Float64Array(this.capacity);
+    this.#lengths = new Int32Array(this.capacity);
+    this.#keyBytes = new Uint8Array(this.capacity * this.#maxKeyBytes);
     this.#seed = options.seed ?? randomHashSeed();
     this.#random = (this.#seed | 1) >>> 0;
     this.#now = options.now ?? (() => performance.now());
@@ -183,12 +189,14 @@ export class HotKeys {
     this.skip = this.#nextSkip();
   }
 
-  /** Bytes the sketch holds: counters, tracked keys, their counts. */
+  /**
+   * Bytes the sketch holds: counters, key slots, their counts; fixed when
+   * it is made.
+   */
   get memoryBytes(): number {
-    let keys = 0;
-    for (let i = 0; i < this.#size; i++) keys += this.#keys[i].length;
     return this.#cells.byteLength + this.#hashes.byteLength +
-      this.#counts.byteLength + keys;
+      this.#counts.byteLength + this.#lengths.byteLength +
+      this.#keyBytes.byteLength;
   }
 
   /** How many keys are tracked now (at most {@linkcode capacity}). */
@@ -266,7 +274,12 @@ export class HotKeys {
     const rate = this.#rateFactor();
     const out: HotKey[] = [];
     for (const i of order.slice(0, Math.max(0, count))) {
-      out.push({ key: this.#keys[i], opsPerSec: this.#counts[i] * rate });
+      const n = Math.min(this.#lengths[i], this.#maxKeyBytes);
+      const at = i * this.#maxKeyBytes;
+      out.push({
+        key: toByteString(this.#keyBytes, at, at + n),
+        opsPerSec: this.#counts[i] * rate,
+      });
     }
     return out;
   }
@@ -276,7 +289,6 @@ export class HotKeys {
     this.#cells.fill(0);
     this.#size = 0;
     this.#minSlot = -1;
-    this.#keys.length = 0;
   }
 
   /** A skip drawn uniformly from 1 .. 2 × sample − 1 (xorshift32). */
@@ -345,10 +357,7 @@ export class HotKeys {
     const estimate = this.#count(h);
     const hashes = this.#hashes;
     for (let i = 0; i < this.#size; i++) {
-      if (
-        hashes[i] === h &&
-        sameBytes(this.#keys[i], b, start, length, this.#maxKeyBytes)
-      ) {
+      if (hashes[i] === h && this.#holds(i, b, start, length)) {
         this.#counts[i] = estimate;
         if (i === this.#minSlot) this.#minSlot = -1;
         return;
@@ -356,8 +365,11 @@ export class HotKeys {
     }
     const slot = this.#slotFor(estimate);
     if (slot < 0) return;
+    this.#hashes[slot] = h;
+    this.#counts[slot] = estimate;
+    this.#lengths[slot] = length;
     const n = Math.min(length, this.#maxKeyBytes);
-    this.#track(slot, h, toByteString(b, start, start + n), estimate);
+    this.#keyBytes.set(b.subarray(start, start + n), slot * this.#maxKeyBytes);
   }
 
   #recordString(key: string): void {
@@ -365,18 +377,46 @@ export class HotKeys {
     const h = murmur3ByteString(key, this.#seed) | 0;
     const estimate = this.#count(h);
     const hashes = this.#hashes;
-    const kept = key.length > this.#maxKeyBytes
-      ? key.slice(0, this.#maxKeyBytes)
-      : key;
     for (let i = 0; i < this.#size; i++) {
-      if (hashes[i] === h && this.#keys[i] === kept) {
+      if (hashes[i] === h && this.#holdsString(i, key)) {
         this.#counts[i] = estimate;
         if (i === this.#minSlot) this.#minSlot = -1;
         return;
       }
     }
     const slot = this.#slotFor(estimate);
-    if (slot >= 0) this.#track(slot, h, kept, estimate);
+    if (slot < 0) return;
+    this.#hashes[slot] = h;
+    this.#counts[slot] = estimate;
+    this.#lengths[slot] = key.length;
+    const n = Math.min(key.length, this.#maxKeyBytes);
+    const bytes = this.#keyBytes;
+    const at = slot * this.#maxKeyBytes;
+    for (let i = 0; i < n; i++) bytes[at + i] = key.charCodeAt(i);
+  }
+
+  /** Whether slot `i` holds these bytes (its first `maxKeyBytes`, and length). */
+  #holds(i: number, b: Uint8Array, start: number, length: number): boolean {
+    if (this.#lengths[i] !== length) return false;
+    const n = Math.min(length, this.#maxKeyBytes);
+    const bytes = this.#keyBytes;
+    const at = i * this.#maxKeyBytes;
+    for (let k = 0; k < n; k++) {
+      if (bytes[at + k] !== b[start + k]) return false;
+    }
+    return true;
+  }
+
+  /** {@linkcode #holds} for a byte string. */
+  #holdsString(i: number, key: string): boolean {
+    if (this.#lengths[i] !== key.length) return false;
+    const n = Math.min(key.length, this.#maxKeyBytes);
+    const bytes = this.#keyBytes;
+    const at = i * this.#maxKeyBytes;
+    for (let k = 0; k < n; k++) {
+      if (bytes[at + k] !== key.charCodeAt(k)) return false;
+    }
+    return true;
   }
 
   /** Where an untracked key with this estimate goes: -1 = nowhere. */
@@ -392,12 +432,6 @@ export class HotKeys {
     if (!(estimate > counts[min])) return -1;
     this.#minSlot = -1;
     return min;
-  }
-
-  #track(slot: number, h: number, key: string, estimate: number): void {
-    this.#hashes[slot] = h;
-    this.#counts[slot] = estimate;
-    this.#keys[slot] = key;
   }
 }
 
@@ -427,20 +461,4 @@ function digits(b: Uint8Array, start: number, length: number): number {
     n = n * 10 + d;
   }
   return n;
-}
-
-/** Whether a kept key (cut to `max` bytes) is these bytes' start. */
-function sameBytes(
-  kept: string,
-  b: Uint8Array,
-  start: number,
-  length: number,
-  max: number,
-): boolean {
-  const n = length < max ? length : max;
-  if (kept.length !== n) return false;
-  for (let i = 0; i < n; i++) {
-    if (kept.charCodeAt(i) !== b[start + i]) return false;
-  }
-  return true;
 }
