@@ -639,8 +639,6 @@ export class CommandTable {
     if (!this.#counting) return this.#dispatchDirect(ctx, spec, argv, out);
     const refused = this.#admit(ctx, spec, argv.count + 1);
     if (refused !== undefined) return this.#refused(spec, refused);
-    const hot = this.hotKeys;
-    if (--hot.skip <= 0) hot.recordView(spec.keys, argv);
     const store = ctx.store;
     const watch = this.#watch;
     watch.target = out;
@@ -662,6 +660,10 @@ export class CommandTable {
       // (and whether it packs looked at) now, as after any command.
       store.packCollections();
     }
+    // Sampled after the handler ran (its arguments are still in place): the
+    // rare call is then not inlined ahead of the handler's.
+    const hot = this.hotKeys;
+    if (--hot.skip <= 0) hot.recordView(spec.keys, argv);
     if (!done && watch.failed === undefined) {
       // A shape the direct form leaves to the handler: timed from here.
       return this.#runAdmitted(ctx, spec, argvStrings(argv), name);
