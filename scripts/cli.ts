@@ -418,6 +418,7 @@ const ROUTES: Record<RoutePolicy, string> = {
   "all-succeed": "every node",
   "walk": "every node, one after another",
   "random": "a random node",
+  "top": "every node (lists merged by key)",
 };
 
 /**
