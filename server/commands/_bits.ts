@@ -1,0 +1,224 @@
+/**
+ * Bit arithmetic over byte strings, for the bit commands (SETBIT, GETBIT,
+ * BITCOUNT, BITPOS, BITFIELD): counting and finding bits in a range,
+ * reading and writing an integer of 1 to 64 bits at any bit offset, and
+ * BITFIELD's overflow rules. Bit 0 is the most significant bit of byte 0,
+ * as in Redis.
+ *
+ * Ranges are given as a buffer, the byte where the string starts in it,
+ * and bit positions relative to that start; nothing here allocates but the
+ * bigints of {@linkcode readBits}.
+ *
+ * @module
+ */
+
+/** The number of set bits of each byte value. */
+const POPCOUNT: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let i = 1; i < 256; i++) t[i] = (i & 1) + t[i >> 1];
+  return t;
+})();
+
+/**
+ * Counts the set bits of bits `[from, to]` (inclusive) of a string.
+ *
+ * @param b The buffer.
+ * @param base Where the string starts in `b`.
+ * @param from The first bit, `>= 0`.
+ * @param to The last bit, `>= from`, within the string.
+ * @returns How many of those bits are 1.
+ *
+ * @example
+ * ```ts
+ * import { countBits } from "./_bits.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(countBits(new Uint8Array([0xff, 0x0f]), 0, 4, 11), 4);
+ * ```
+ */
+export function countBits(
+  b: Uint8Array,
+  base: number,
+  from: number,
+  to: number,
+): number {
+  const first = Math.floor(from / 8);
+  const last = Math.floor(to / 8);
+  const headMask = 0xff >> (from % 8);
+  const tailMask = (0xff << (7 - (to % 8))) & 0xff;
+  if (first === last) return POPCOUNT[b[base + first] & headMask & tailMask];
+  let n = POPCOUNT[b[base + first] & headMask] +
+    POPCOUNT[b[base + last] & tailMask];
+  for (let i = base + first + 1; i < base + last; i++) n += POPCOUNT[b[i]];
+  return n;
+}
+
+/**
+ * Finds the first bit equal to `bit` among bits `[from, to]` (inclusive)
+ * of a string.
+ *
+ * @param b The buffer.
+ * @param base Where the string starts in `b`.
+ * @param from The first bit, `>= 0`.
+ * @param to The last bit, `>= from`, within the string.
+ * @param bit 0 or 1.
+ * @returns The bit's position from the string's start, or -1.
+ *
+ * @example
+ * ```ts
+ * import { findBit } from "./_bits.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(findBit(new Uint8Array([0xff, 0xf0]), 0, 0, 15, 0), 12);
+ * assert.equal(findBit(new Uint8Array([0xff, 0xf0]), 0, 0, 15, 1), 0);
+ * ```
+ */
+export function findBit(
+  b: Uint8Array,
+  base: number,
+  from: number,
+  to: number,
+  bit: 0 | 1,
+): number {
+  const first = Math.floor(from / 8);
+  const last = Math.floor(to / 8);
+  const flip = bit === 1 ? 0 : 0xff;
+  const skip = bit === 1 ? 0 : 0xff; // a byte with no bit sought
+  for (let i = first; i <= last; i++) {
+    const raw = b[base + i];
+    if (raw === skip && i !== first && i !== last) continue;
+    let v = raw ^ flip;
+    if (i === first) v &= 0xff >> (from % 8);
+    if (i === last) v &= (0xff << (7 - (to % 8))) & 0xff;
+    if (v !== 0) return i * 8 + Math.clz32(v) - 24;
+  }
+  return -1;
+}
+
+/**
+ * Reads `bits` bits from bit `offset` of a string as an unsigned integer;
+ * bits past the string's end read as 0.
+ *
+ * @param b The buffer.
+ * @param base Where the string starts in `b`.
+ * @param length The string's length in bytes.
+ * @param offset The first bit.
+ * @param bits 1 to 64.
+ * @returns The bits, most significant first.
+ *
+ * @example
+ * ```ts
+ * import { readBits } from "./_bits.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(readBits(new Uint8Array([0x12, 0x34]), 0, 2, 4, 8), 0x23n);
+ * assert.equal(readBits(new Uint8Array([0x12]), 0, 1, 4, 8), 0x20n);
+ * ```
+ */
+export function readBits(
+  b: Uint8Array,
+  base: number,
+  length: number,
+  offset: number,
+  bits: number,
+): bigint {
+  const first = Math.floor(offset / 8);
+  const end = offset + bits; // the bit after the last
+  const last = Math.floor((end - 1) / 8);
+  let v = 0n;
+  for (let i = first; i <= last; i++) {
+    v = (v << 8n) | BigInt(i < length ? b[base + i] : 0);
+  }
+  const below = (8 - (end % 8)) % 8;
+  return BigInt.asUintN(bits, v >> BigInt(below));
+}
+
+/**
+ * Writes the low `bits` bits of `value` at bit `offset` of a string, which
+ * must be long enough.
+ *
+ * @param b The buffer.
+ * @param base Where the string starts in `b`.
+ * @param offset The first bit.
+ * @param bits 1 to 64.
+ * @param value The value; its bits above `bits` are ignored.
+ *
+ * @example
+ * ```ts
+ * import { writeBits } from "./_bits.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const b = new Uint8Array(2);
+ * writeBits(b, 0, 4, 8, 0xabn);
+ * assert.deepEqual([...b], [0x0a, 0xb0]);
+ * ```
+ */
+export function writeBits(
+  b: Uint8Array,
+  base: number,
+  offset: number,
+  bits: number,
+  value: bigint,
+): void {
+  const v = BigInt.asUintN(64, value);
+  const hi = Number(v >> 32n);
+  const lo = Number(v & 0xffffffffn);
+  for (let i = 0; i < bits; i++) {
+    const j = bits - 1 - i; // this bit's place in the value
+    const bit = j >= 32 ? (hi >>> (j - 32)) & 1 : (lo >>> j) & 1;
+    const pos = offset + i;
+    const at = base + Math.floor(pos / 8);
+    const mask = 0x80 >> (pos % 8);
+    if (bit) b[at] |= mask;
+    else b[at] &= ~mask;
+  }
+}
+
+/** BITFIELD's OVERFLOW behaviours. */
+export type Overflow = "wrap" | "sat" | "fail";
+
+/**
+ * The value BITFIELD stores for `value + incr` in a field of `bits` bits
+ * (signed or not), under an overflow behaviour; `value` may already be out
+ * of the field's range (SET's argument, with `incr` 0).
+ *
+ * @param value The current value (INCRBY) or the value to set (SET).
+ * @param incr The increment (0 for SET).
+ * @param bits The field's width: 1 to 64 signed, 1 to 63 unsigned.
+ * @param signed Whether the field is signed.
+ * @param overflow What to do when the result does not fit.
+ * @returns The value to store, or `undefined` when it does not fit and
+ * `overflow` is `"fail"`.
+ *
+ * @example
+ * ```ts
+ * import { fieldValue } from "./_bits.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(fieldValue(250n, 10n, 8, false, "wrap"), 4n);
+ * assert.equal(fieldValue(250n, 10n, 8, false, "sat"), 255n);
+ * assert.equal(fieldValue(250n, 10n, 8, false, "fail"), undefined);
+ * assert.equal(fieldValue(100n, 100n, 8, true, "wrap"), -56n);
+ * ```
+ */
+export function fieldValue(
+  value: bigint,
+  incr: bigint,
+  bits: number,
+  signed: boolean,
+  overflow: Overflow,
+): bigint | undefined {
+  const b = BigInt(bits);
+  const max = signed ? (1n << (b - 1n)) - 1n : (1n << b) - 1n;
+  const min = signed ? -max - 1n : 0n;
+  const sum = value + incr;
+  const fits = value <= max && value >= min && sum <= max && sum >= min;
+  if (fits) return sum;
+  if (overflow === "fail") return undefined;
+  if (overflow === "sat") {
+    // Over if the value was over, or the sum went over from in range.
+    const over = value > max || (value >= min && sum > max);
+    return over ? max : min;
+  }
+  return signed ? BigInt.asIntN(bits, sum) : BigInt.asUintN(bits, sum);
+}
