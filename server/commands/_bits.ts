@@ -182,8 +182,14 @@ export type Overflow = "wrap" | "sat" | "fail";
  * (signed or not), under an overflow behaviour; `value` may already be out
  * of the field's range (SET's argument, with `incr` 0).
  *
- * @param value The current value (INCRBY) or the value to set (SET).
- * @param incr The increment (0 for SET).
+ * Whether the result overflows is decided as Redis 7.0 decides it, in
+ * 64-bit two's complement arithmetic that wraps: so a signed SET of a
+ * value so negative that `max − value` wraps counts as an overflow (SAT
+ * stores the maximum), as in Redis.
+ *
+ * @param value The current value (INCRBY) or the value to set (SET): an
+ * int64 for a signed field, a uint64 for an unsigned one.
+ * @param incr The increment (0 for SET), an int64.
  * @param bits The field's width: 1 to 64 signed, 1 to 63 unsigned.
  * @param signed Whether the field is signed.
  * @param overflow What to do when the result does not fit.
@@ -209,16 +215,36 @@ export function fieldValue(
   overflow: Overflow,
 ): bigint | undefined {
   const b = BigInt(bits);
-  const max = signed ? (1n << (b - 1n)) - 1n : (1n << b) - 1n;
-  const min = signed ? -max - 1n : 0n;
-  const sum = value + incr;
-  const fits = value <= max && value >= min && sum <= max && sum >= min;
-  if (fits) return sum;
-  if (overflow === "fail") return undefined;
-  if (overflow === "sat") {
-    // Over if the value was over, or the sum went over from in range.
-    const over = value > max || (value >= min && sum > max);
-    return over ? max : min;
+  let direction = 0; // 1 over, -1 under
+  let max: bigint;
+  let min: bigint;
+  if (signed) {
+    max = (1n << (b - 1n)) - 1n;
+    min = -max - 1n;
+    const maxIncr = BigInt.asIntN(64, max - value);
+    const minIncr = BigInt.asIntN(64, min - value);
+    if (
+      value > max || (bits !== 64 && incr > maxIncr) ||
+      (value >= 0n && incr > 0n && incr > maxIncr)
+    ) {
+      direction = 1;
+    } else if (
+      value < min || (bits !== 64 && incr < minIncr) ||
+      (value < 0n && incr < 0n && incr < minIncr)
+    ) {
+      direction = -1;
+    }
+  } else {
+    max = (1n << b) - 1n;
+    min = 0n;
+    const maxIncr = BigInt.asIntN(64, max - value);
+    const minIncr = BigInt.asIntN(64, -value);
+    if (value > max || (incr > 0n && incr > maxIncr)) direction = 1;
+    else if (incr < 0n && incr < minIncr) direction = -1;
   }
+  const sum = value + incr;
+  if (direction === 0) return signed ? sum : BigInt.asUintN(64, sum);
+  if (overflow === "fail") return undefined;
+  if (overflow === "sat") return direction > 0 ? max : min;
   return signed ? BigInt.asIntN(bits, sum) : BigInt.asUintN(bits, sum);
 }

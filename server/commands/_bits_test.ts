@@ -102,6 +102,15 @@ Deno.test("fieldValue: WRAP, SAT and FAIL at the edges of signed and unsigned fi
   assert.equal(fieldValue(-max64 - 1n, -1n, 64, true, "fail"), undefined);
   assert.equal(fieldValue(max64, 1n, 63, false, "wrap"), 0n);
   assert.equal(fieldValue(1n, max64, 63, false, "sat"), max64);
+  // Redis decides in wrapping int64 arithmetic: max − INT64_MIN wraps, so
+  // SET of INT64_MIN into a narrow signed field is an overflow (SAT: max).
+  const min64 = -(1n << 63n);
+  assert.equal(fieldValue(min64, 0n, 32, true, "sat"), 2147483647n);
+  assert.equal(fieldValue(min64, 0n, 32, true, "wrap"), 0n);
+  assert.equal(
+    fieldValue(min64 + (1n << 62n), 0n, 32, true, "sat"),
+    -2147483648n,
+  );
   // Signed 1 bit holds -1 and 0.
   assert.equal(fieldValue(0n, 1n, 1, true, "sat"), 0n);
   assert.equal(fieldValue(0n, 1n, 1, true, "wrap"), -1n);
