@@ -867,3 +867,31 @@ Deno.test("SUBSTR is GETRANGE", () => {
     err("ERR wrong number of arguments for 'substr' command"),
   );
 });
+
+Deno.test("over maxmemory with noeviction, SETBIT BITFIELD BITOP COPY are refused and reads go on", () => {
+  const h = harness();
+  h.call("SET", "s", "foobar");
+  h.call("SETBIT", "big", String(8 * 200_000), "1"); // ~200 KB of record
+  const used = h.store.memoryStats().used;
+  h.store.configureMemory({ maxmemory: used - 1000, policy: "noeviction" });
+  const OOM = err("OOM command not allowed when used memory > 'maxmemory'.");
+  for (
+    const line of [
+      ["SETBIT", "big", String(8 * 400_000), "1"],
+      ["BITFIELD", "big", "SET", "u8", "0", "1"],
+      ["BITOP", "NOT", "n", "s"],
+      ["COPY", "s", "s2"],
+      ["SETRANGE", "s", "0", "x"],
+    ]
+  ) {
+    assert.deepEqual(h.call(line[0], ...line.slice(1)), OOM, line[0]);
+  }
+  assert.equal(h.call("STRLEN", "big"), 200_001);
+  assert.equal(h.call("BITCOUNT", "s"), 26);
+  assert.equal(h.call("GETBIT", "big", String(8 * 200_000)), 1);
+  assert.deepEqual(h.call("BITFIELD_RO", "s", "GET", "u8", "0"), [102]);
+  assert.equal(h.call("LCS", "s", "big", "LEN"), 0);
+  assert.equal(h.call("TOUCH", "s"), 1);
+  assert.equal(h.call("DEL", "big"), 1); // frees: writes go on
+  assert.equal(h.call("SETBIT", "small", "7", "1"), 0);
+});
