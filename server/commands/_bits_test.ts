@@ -27,7 +27,8 @@ function bitString(b: Uint8Array): string {
 Deno.test("countBits and findBit agree with a bit-by-bit model over random ranges", () => {
   const random = rng(16);
   for (let round = 0; round < 300; round++) {
-    const n = 1 + Math.floor(random() * 40);
+    // Short strings, and long ones that are counted a word at a time.
+    const n = 1 + Math.floor(random() * (round % 3 === 0 ? 700 : 40));
     const pad = Math.floor(random() * 5); // the string at an offset in its buffer
     const b = new Uint8Array(n + pad);
     for (let i = 0; i < b.length; i++) {

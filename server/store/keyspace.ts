@@ -41,7 +41,7 @@
  * @module
  */
 
-import { Arena } from "./arena.ts";
+import { Arena, MAX_SLOT_BYTES } from "./arena.ts";
 import { ByteSpan } from "./byte_span.ts";
 import { ByteHash } from "./hash.ts";
 import { ByteList } from "./list.ts";
@@ -1051,8 +1051,14 @@ export class Keyspace {
     if (old < length) {
       const size = header + keyLength + length;
       if (size > arena.slotSize(ref)) {
-        // Move to a slot that fits: header, key and value as they are.
-        const fresh = arena.alloc(size);
+        // Move to a slot that fits: header, key and value as they are. A
+        // record with a page of its own gets room to grow as Redis's
+        // strings do (its size again, at most 1 MiB more), so that a
+        // bitmap grown a byte at a time is not copied at each step; smaller
+        // ones have their size class's slack.
+        const fresh = arena.alloc(
+          size > MAX_SLOT_BYTES ? size + Math.min(size, 1 << 20) : size,
+        );
         const from = w << 2;
         const to = arena.wordOffset(fresh) << 2;
         arena.bytes(fresh).set(

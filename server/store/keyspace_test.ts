@@ -411,3 +411,25 @@ Deno.test("isRawString: set by in-place writes and setBytes(raw), cleared by who
   ks.set("list", LIST);
   assert.equal(ks.isRawString("list"), false);
 });
+
+Deno.test("writableString gives a large string room to grow: byte-at-a-time growth moves it rarely", () => {
+  const { ks } = clocked();
+  ks.writableString("bitmap", 300_000);
+  let moves = 0;
+  let records = ks.memoryStats().records;
+  for (let length = 300_001; length <= 600_000; length += 97) {
+    const v = ks.writableString("bitmap", length);
+    assert.ok(v);
+    v.bytes[v.start + length - 1] = 1;
+    const now = ks.memoryStats().records;
+    if (now !== records) moves++;
+    records = now;
+  }
+  // Each move at least doubles the room below 1 MiB: one move here.
+  assert.ok(moves <= 2, `${moves} moves`);
+  const s = ks.get("bitmap") as string;
+  assert.equal(s.length, 599_925);
+  // The slack is not part of the value; a whole write gives it back.
+  ks.set("bitmap", "small");
+  assert.ok(ks.memoryStats().records < 1000);
+});
