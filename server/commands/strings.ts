@@ -866,7 +866,9 @@ const FIELD_INCRBY = 2;
 function fieldType(arg: string): [boolean, number] | undefined {
   const sign = arg.charCodeAt(0);
   if (sign !== 0x69 && sign !== 0x75) return undefined; // 'i', 'u'
-  const bits = parseInt64(arg.slice(1));
+  // Redis reads the width up to the first NUL byte (strlen).
+  const nul = arg.indexOf("\0");
+  const bits = parseInt64(arg.slice(1, nul < 0 ? arg.length : nul));
   if (typeof bits !== "number" || bits < 1) return undefined;
   const signed = sign === 0x69;
   if (bits > (signed ? 64 : 63)) return undefined;

@@ -745,7 +745,9 @@ Deno.test("BITFIELD and BITFIELD_RO: Redis's errors, parsed before anything runs
     h.call("BITFIELD", "s", "OVERFLOW", "foo"),
     err("ERR Invalid OVERFLOW type specified"),
   );
-  for (const t of ["I8", "u64", "i65", "i0", "u", "i08", "8"]) {
+  // The width is read up to a NUL byte, as Redis's strlen() reads it.
+  assert.deepEqual(h.call("BITFIELD", "s", "GET", "u8\0x", "0"), [102]);
+  for (const t of ["I8", "u64", "i65", "i0", "u", "i08", "8", "", "i\x008"]) {
     assert.deepEqual(h.call("BITFIELD", "s", "GET", t, "0"), TYPE, t);
   }
   assert.deepEqual(h.call("BITFIELD", "s", "GET", "i8", "-1"), BIT_OFFSET);
