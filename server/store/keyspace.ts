@@ -179,11 +179,7 @@ const INDEX_ENTRY_BYTES = 8;
 const TYPE_PACKED = 3 << TYPE_SHIFT;
 const TYPE_MASK = 7 << TYPE_SHIFT;
 const VOLATILE = 1 << 27;
-/**
- * A string changed in place (SETBIT, SETRANGE, APPEND, BITFIELD): Redis
- * keeps such a value as a `raw` string whatever it holds, until it is
- * written whole again. Any other write of the record clears it.
- */
+/** A string edited in place (APPEND, SETRANGE...): Redis's `raw` encoding. */
 const RAW = 1 << 28;
 const CLOCK_MASK = 0xffffff;
 const HEADER = 12;
@@ -1348,7 +1344,8 @@ export class Keyspace {
     const ref = this.#lookup(from, false);
     if (ref < 0) return false;
     if (from === to) return true;
-    const clock = this.#arena.words(ref)[this.#arena.wordOffset(ref)] &
+    // The access history (LRU time, LFU counter) and a string's raw mark.
+    const kept = this.#arena.words(ref)[this.#arena.wordOffset(ref)] &
       (CLOCK_MASK | RAW);
     const value = this.#value(ref, from);
     const at = this.getExpire(from);
@@ -1360,12 +1357,11 @@ export class Keyspace {
       this.#store(to, undefined, this.#newHandle(value, to), at);
       this.delete(from);
     }
-    // The key keeps its access history (LRU time, LFU counter), as in
-    // Redis, and a string its raw flag.
+    // The key keeps its access history (LRU time, LFU counter), as in Redis.
     const moved = this.#find(to);
     const words = this.#arena.words(moved);
     const w = this.#arena.wordOffset(moved);
-    words[w] = (words[w] & ~(CLOCK_MASK | RAW)) | clock;
+    words[w] = (words[w] & ~CLOCK_MASK) | kept;
     return true;
   }
 
