@@ -106,16 +106,31 @@ export function findBit(
   const first = Math.floor(from / 8);
   const last = Math.floor(to / 8);
   const flip = bit === 1 ? 0 : 0xff;
-  const skip = bit === 1 ? 0 : 0xff; // a byte with no bit sought
-  for (let i = first; i <= last; i++) {
-    const raw = b[base + i];
-    if (raw === skip && i !== first && i !== last) continue;
-    let v = raw ^ flip;
-    if (i === first) v &= 0xff >> (from % 8);
-    if (i === last) v &= (0xff << (7 - (to % 8))) & 0xff;
-    if (v !== 0) return i * 8 + Math.clz32(v) - 24;
+  // The first and last bytes, masked to the range; the bytes between,
+  // skipped 4 at a time while they hold no bit sought.
+  const head = (b[base + first] ^ flip) & (0xff >> (from % 8)) &
+    (first === last ? (0xff << (7 - (to % 8))) & 0xff : 0xff);
+  if (head !== 0) return first * 8 + Math.clz32(head) - 24;
+  if (first === last) return -1;
+  let i = base + first + 1;
+  const end = base + last;
+  if (end - i >= WORDS_FROM) {
+    while (((b.byteOffset + i) & 3) !== 0 && (b[i] ^ flip) === 0) i++;
+    if (((b.byteOffset + i) & 3) === 0) {
+      const skip = bit === 1 ? 0 : 0xffffffff;
+      const words = (end - i) >> 2;
+      const w = new Uint32Array(b.buffer, b.byteOffset + i, words);
+      let j = 0;
+      while (j < words && w[j] === skip) j++;
+      i += j << 2;
+    }
   }
-  return -1;
+  for (; i < end; i++) {
+    const v = b[i] ^ flip;
+    if (v !== 0) return (i - base) * 8 + Math.clz32(v) - 24;
+  }
+  const tail = (b[end] ^ flip) & (0xff << (7 - (to % 8))) & 0xff;
+  return tail !== 0 ? last * 8 + Math.clz32(tail) - 24 : -1;
 }
 
 /**
@@ -148,11 +163,20 @@ export function readBits(
   const first = Math.floor(offset / 8);
   const end = offset + bits; // the bit after the last
   const last = Math.floor((end - 1) / 8);
+  const below = (8 - (end % 8)) % 8;
+  if (bits <= NUMBER_BITS) {
+    // The field and the bits after it in its last byte: at most 53 bits,
+    // exact as a number (the first byte's bits before the field left out).
+    let v = first < length ? b[base + first] & (0xff >> (offset % 8)) : 0;
+    for (let i = first + 1; i <= last; i++) {
+      v = v * 256 + (i < length ? b[base + i] : 0);
+    }
+    return BigInt(Math.floor(v / 2 ** below) % 2 ** bits);
+  }
   let v = 0n;
   for (let i = first; i <= last; i++) {
     v = (v << 8n) | BigInt(i < length ? b[base + i] : 0);
   }
-  const below = (8 - (end % 8)) % 8;
   return BigInt.asUintN(bits, v >> BigInt(below));
 }
 
@@ -183,19 +207,37 @@ export function writeBits(
   bits: number,
   value: bigint,
 ): void {
-  const v = BigInt.asUintN(64, value);
-  const hi = Number(v >> 32n);
-  const lo = Number(v & 0xffffffffn);
-  for (let i = 0; i < bits; i++) {
-    const j = bits - 1 - i; // this bit's place in the value
-    const bit = j >= 32 ? (hi >>> (j - 32)) & 1 : (lo >>> j) & 1;
-    const pos = offset + i;
-    const at = base + Math.floor(pos / 8);
-    const mask = 0x80 >> (pos % 8);
-    if (bit) b[at] |= mask;
-    else b[at] &= ~mask;
+  const first = Math.floor(offset / 8);
+  const end = offset + bits;
+  const last = Math.floor((end - 1) / 8);
+  const below = (8 - (end % 8)) % 8;
+  // The field's bits and the value, aligned to the last byte's end, are
+  // laid into the bytes from the last one back.
+  if (bits <= NUMBER_BITS) {
+    const scale = 2 ** below;
+    let mask = (2 ** bits - 1) * scale;
+    let v = Number(BigInt.asUintN(bits, value)) * scale;
+    for (let i = base + last; i >= base + first; i--) {
+      const m = mask % 256;
+      b[i] = (b[i] & ~m) | (v % 256);
+      mask = Math.floor(mask / 256);
+      v = Math.floor(v / 256);
+    }
+    return;
+  }
+  const shift = BigInt(below);
+  let mask = ((1n << BigInt(bits)) - 1n) << shift;
+  let v = BigInt.asUintN(bits, value) << shift;
+  for (let i = base + last; i >= base + first; i--) {
+    const m = Number(mask & 0xffn);
+    b[i] = (b[i] & ~m) | Number(v & 0xffn);
+    mask >>= 8n;
+    v >>= 8n;
   }
 }
+
+/** Fields this wide or less span at most 7 bytes: numbers hold them exactly. */
+const NUMBER_BITS = 46;
 
 /** BITFIELD's OVERFLOW behaviours. */
 export type Overflow = "wrap" | "sat" | "fail";

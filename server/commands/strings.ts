@@ -625,6 +625,7 @@ const ZERO: Reply = Object.freeze(int(0));
 const ONE: Reply = Object.freeze(int(1));
 const MINUS_ONE: Reply = Object.freeze(int(-1));
 const INT64_RANGE = 1n << 64n;
+const MAX_STRING_LENGTH_BIG = BigInt(MAX_STRING_LENGTH);
 
 /**
  * A bit offset argument (SETBIT, GETBIT, BITFIELD), as Redis's
@@ -638,9 +639,17 @@ function bitOffset(arg: string, bits: number): number {
   const hash = bits > 0 && arg.charCodeAt(0) === 0x23; // '#'
   const n = parseInt64(hash ? arg.slice(1) : arg);
   if (n === undefined) return -1;
+  if (typeof n === "number") {
+    const small = hash ? n * bits : n;
+    if (Number.isSafeInteger(small)) {
+      return small < 0 || Math.floor(small / 8) >= MAX_STRING_LENGTH
+        ? -1
+        : small;
+    }
+  }
   let v = BigInt(n);
   if (hash) v = BigInt.asIntN(64, v * BigInt(bits));
-  if (v < 0n || v / 8n >= BigInt(MAX_STRING_LENGTH)) return -1;
+  if (v < 0n || v / 8n >= MAX_STRING_LENGTH_BIG) return -1;
   return Number(v);
 }
 
