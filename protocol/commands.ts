@@ -125,6 +125,15 @@ export type CommandName =
   | "STRLEN"
   | "GETRANGE"
   | "SETRANGE"
+  | "SETBIT"
+  | "GETBIT"
+  | "BITCOUNT"
+  | "BITPOS"
+  | "BITOP"
+  | "BITFIELD"
+  | "BITFIELD_RO"
+  | "LCS"
+  | "SUBSTR"
   | "DEL"
   | "UNLINK"
   | "EXISTS"
@@ -144,6 +153,8 @@ export type CommandName =
   | "SCAN"
   | "RANDOMKEY"
   | "OBJECT"
+  | "COPY"
+  | "TOUCH"
   | "HSET"
   | "HSETNX"
   | "HGET"
@@ -328,6 +339,19 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("STRLEN", 0x0111, 2, R),
   cmd("GETRANGE", 0x0112, 4, R),
   cmd("SETRANGE", 0x0113, 4, DR),
+  // Setting a bit twice leaves what setting it once does.
+  cmd("SETBIT", 0x0114, 4, DR),
+  cmd("GETBIT", 0x0115, 3, R),
+  cmd("BITCOUNT", 0x0116, -2, R),
+  cmd("BITPOS", 0x0117, -3, R),
+  // Not "retry": BITOP NOT k k run twice gives k back.
+  cmd("BITOP", 0x0118, -4, D, { first: 2, last: -1, step: 1 }),
+  // Not "retry": INCRBY counts twice.
+  cmd("BITFIELD", 0x0119, -2, D),
+  cmd("BITFIELD_RO", 0x011a, -2, R),
+  cmd("LCS", 0x011b, -3, R, KEY12),
+  // GETRANGE's name before Redis 2.0.
+  cmd("SUBSTR", 0x011c, 4, R),
 
   // 0x02xx keys of any type
   cmd("DEL", 0x0200, -2, WR, ALL_KEYS, "sum"),
@@ -350,6 +374,9 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("RANDOMKEY", 0x0211, 1, ["readonly", "retry", "random"], "random"),
   // OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT key, OBJECT HELP.
   cmd("OBJECT", 0x0212, -2, R, { first: 2, last: 2, step: 1 }),
+  // COPY source destination [DB 0] [REPLACE]: run twice, it leaves one copy.
+  cmd("COPY", 0x0213, -3, DR, KEY12),
+  cmd("TOUCH", 0x0214, -2, R, ALL_KEYS, "sum"),
 
   // 0x03xx hashes
   cmd("HSET", 0x0300, -4, DR),

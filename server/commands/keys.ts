@@ -3,7 +3,7 @@
  * texts: DEL, UNLINK, EXISTS, TYPE, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
  * (NX XX GT LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST, RENAME,
  * RENAMENX, KEYS, SCAN, RANDOMKEY, OBJECT (ENCODING FREQ IDLETIME REFCOUNT
- * HELP).
+ * HELP), COPY, TOUCH.
  *
  * Deviation from Redis: SCAN cursors are ids of live iterators, not
  * positions (see {@linkcode Keyspace.scan}); an unknown cursor restarts the
@@ -43,6 +43,8 @@ import { Glob } from "../store/glob.ts";
 import { typeOf, type ValueType } from "../store/keyspace.ts";
 import { ByteHash } from "../store/hash.ts";
 import { ByteSet } from "../store/set.ts";
+import { ByteList } from "../store/list.ts";
+import type { CollectionValue } from "../store/keyspace.ts";
 
 /** DEL key [key ...] (UNLINK is the same: values are freed by the GC). */
 function delCommand(ctx: CommandContext, args: string[]): Reply {
@@ -215,6 +217,78 @@ function renamenxCommand(ctx: CommandContext, args: string[]): Reply {
   return int(1);
 }
 
+const SAME_OBJECT: ErrorReply = Object.freeze(
+  error("ERR source and destination objects are the same"),
+);
+const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
+  error("ERR DB index is out of range"),
+);
+const NOT_INT32: ErrorReply = Object.freeze(
+  error(
+    "ERR value is out of range, value must between -2147483648 and 2147483647",
+  ),
+);
+
+/** A copy of a collection that shares nothing with it (COPY). */
+function copyCollection(value: CollectionValue): CollectionValue {
+  if (value instanceof ByteHash) {
+    const flat = value.fieldsAndValues();
+    const pairs: [string, string][] = new Array(flat.length / 2);
+    for (let i = 0; i < flat.length; i += 2) {
+      pairs[i / 2] = [flat[i], flat[i + 1]];
+    }
+    return ByteHash.from(pairs);
+  }
+  if (value instanceof ByteSet) return ByteSet.from(value.members());
+  if (value instanceof ByteList) return ByteList.from(value.toArray());
+  throw new Error(`COPY: no copy for a collection of type ${value.type}`);
+}
+
+/**
+ * COPY source destination [DB destination-db] [REPLACE]. A node has one
+ * database, 0: `DB 0` is the same database; another index is out of range
+ * (as SELECT answers).
+ */
+function copyCommand(ctx: CommandContext, args: string[]): Reply {
+  let replace = false;
+  for (let j = 2; j < args.length; j++) {
+    if (isWord(args[j], "replace")) {
+      replace = true;
+    } else if (isWord(args[j], "db") && j < args.length - 1) {
+      const db = parseInt64(args[++j]);
+      if (db === undefined) return NOT_INTEGER;
+      if (db > 2147483647 || db < -2147483648) return NOT_INT32;
+      if (db !== 0) return DB_OUT_OF_RANGE;
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  const [from, to] = args;
+  if (from === to) return SAME_OBJECT;
+  const store = ctx.store;
+  const v = store.getView(from);
+  if (v === undefined) return int(0);
+  const at = store.getExpire(from);
+  if (store.has(to) && !replace) return int(0);
+  if (v instanceof Uint8Array) {
+    // Copied out of the source's record before the destination's is written.
+    // The copy keeps the source's encoding, raw included.
+    store.setBytes(to, v.slice(), at, store.isRawString(from));
+  } else {
+    store.set(to, copyCollection(v), at);
+  }
+  return int(1);
+}
+
+/** TOUCH key [key ...]: how many exist; each counts as accessed. */
+function touchCommand(ctx: CommandContext, args: string[]): Reply {
+  let n = 0;
+  for (let i = 0; i < args.length; i++) {
+    if (ctx.store.touch(args[i])) n++;
+  }
+  return int(n);
+}
+
 function keyReplies(keys: string[]): Reply {
   const out: Reply[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) out[i] = bytes(keys[i]);
@@ -290,8 +364,9 @@ const EMBSTR_MAX = 44;
  *
  * It is computed from the value, not from its history: Redis never converts
  * a hashtable back to a listpack or intset when elements are removed, and
- * reports `raw` for a string APPEND or SETRANGE made and `embstr` for an
- * INCRBYFLOAT result, where this reports what a fresh SET would give.
+ * reports `embstr` for an INCRBYFLOAT result, where this reports what a
+ * fresh SET would give. A string changed in place (APPEND, SETRANGE,
+ * SETBIT, BITFIELD) is `raw`, as in Redis, until it is written whole.
  *
  * @param ctx The command's context.
  * @param key The key.
@@ -318,6 +393,8 @@ export function objectEncoding(
   const v = ctx.store.get(key);
   if (v === undefined) return undefined;
   if (typeof v === "string") {
+    // Changed in place (APPEND, SETRANGE, SETBIT...): raw, as in Redis.
+    if (ctx.store.isRawString(key)) return "raw";
     if (parseInt64(v) !== undefined) return "int";
     return v.length <= EMBSTR_MAX ? "embstr" : "raw";
   }
@@ -440,4 +517,6 @@ export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   SCAN: scanCommand,
   RANDOMKEY: randomkeyCommand,
   OBJECT: containerHandler("OBJECT", OBJECT_SUBCOMMANDS),
+  COPY: copyCommand,
+  TOUCH: touchCommand,
 });

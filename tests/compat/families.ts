@@ -11,6 +11,7 @@
 
 import type { Family } from "./_gen.ts";
 import { STRINGS } from "./gen_strings.ts";
+import { BITS } from "./gen_bits.ts";
 import { KEYS } from "./gen_keys.ts";
 import { CONNECTION } from "./gen_connection.ts";
 import { HASHES } from "./gen_hashes.ts";
@@ -20,6 +21,7 @@ import { SETS } from "./gen_sets.ts";
 /** Every family the generator draws from. */
 export const FAMILIES: readonly Family[] = Object.freeze([
   STRINGS,
+  BITS,
   KEYS,
   CONNECTION,
   HASHES,

@@ -1,7 +1,8 @@
 /**
  * Generators for the commands on keys of any type: DEL, EXISTS, TYPE, the
  * EXPIRE family with NX/XX/GT/LT, TTLs, RENAME, KEYS, SCAN, RANDOMKEY,
- * OBJECT.
+ * OBJECT, COPY (REPLACE, DB 0 and the databases a node does not have),
+ * TOUCH.
  *
  * TTLs are long (minutes and more) or already past, so that no key expires
  * between the two servers' replies; TTL readings are compared within a
@@ -122,6 +123,21 @@ function scanArgs(g: Gen): Step {
   return { args, compare: SCAN_ALL };
 }
 
+function copyArgs(g: Gen): string[] {
+  const args = ["COPY", g.key(), g.key()];
+  const n = g.int(0, 2);
+  for (let i = 0; i < n; i++) {
+    const r = g.random();
+    if (r < 0.6) args.push(g.word("replace"));
+    else if (r < 0.85) {
+      // A node has one database: DB 0 only (Redis has 16; an index past
+      // both's range, or not an integer, errs alike).
+      args.push(g.word("db"), g.pick(["0", "16", "-1", "x", "2147483648"]));
+    } else args.push(g.pick(["foo", "db"]));
+  }
+  return args;
+}
+
 /** The key commands' generators. */
 export const KEYS: Family = Object.freeze<Family>({
   name: "keys",
@@ -148,6 +164,8 @@ export const KEYS: Family = Object.freeze<Family>({
     SCAN: scanArgs,
     RANDOMKEY: () => ({ args: ["RANDOMKEY"], compare: RANDOM_KEY }),
     OBJECT: objectArgs,
+    COPY: copyArgs,
+    TOUCH: (g) => ["TOUCH", ...g.keys(g.int(1, 4))],
   },
   weights: { RANDOMKEY: 0.3, SCAN: 0.5, KEYS: 0.5, OBJECT: 0.5 },
 });
