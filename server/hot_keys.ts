@@ -284,13 +284,6 @@ export class HotKeys {
     return out;
   }
 
-  /** Forgets every count and key (the sampling goes on). */
-  reset(): void {
-    this.#cells.fill(0);
-    this.#size = 0;
-    this.#minSlot = -1;
-  }
-
   /** A skip drawn uniformly from 1 .. 2 × sample − 1 (xorshift32). */
   #nextSkip(): number {
     if (this.sample === 0) return NEVER;
@@ -355,6 +348,7 @@ export class HotKeys {
     this.#tick();
     const h = murmur3Range(b, start, start + length, this.#seed) | 0;
     const estimate = this.#count(h);
+    if (this.#cannotEnter(estimate)) return;
     const hashes = this.#hashes;
     for (let i = 0; i < this.#size; i++) {
       if (hashes[i] === h && this.#holds(i, b, start, length)) {
@@ -376,6 +370,7 @@ export class HotKeys {
     this.#tick();
     const h = murmur3ByteString(key, this.#seed) | 0;
     const estimate = this.#count(h);
+    if (this.#cannotEnter(estimate)) return;
     const hashes = this.#hashes;
     for (let i = 0; i < this.#size; i++) {
       if (hashes[i] === h && this.#holdsString(i, key)) {
@@ -419,17 +414,35 @@ export class HotKeys {
     return true;
   }
 
+  /**
+   * Whether a key with this new estimate is surely untracked and stays so:
+   * the table is full and the estimate is at most the smallest tracked
+   * count. (A tracked key's count is its estimate when last recorded; its
+   * cells have only grown since, and decay scales both alike, so its new
+   * estimate, one more, is above its count, itself at least the smallest.)
+   * Spares cold keys the scan of the tracked ones.
+   */
+  #cannotEnter(estimate: number): boolean {
+    if (this.#size < this.capacity) return false;
+    return !(estimate > this.#counts[this.#smallest()]);
+  }
+
+  /** The slot of the smallest tracked count (cached until it changes). */
+  #smallest(): number {
+    let min = this.#minSlot;
+    if (min >= 0) return min;
+    const counts = this.#counts;
+    min = 0;
+    for (let i = 1; i < this.#size; i++) if (counts[i] < counts[min]) min = i;
+    this.#minSlot = min;
+    return min;
+  }
+
   /** Where an untracked key with this estimate goes: -1 = nowhere. */
   #slotFor(estimate: number): number {
     if (this.#size < this.capacity) return this.#size++;
-    const counts = this.#counts;
-    let min = this.#minSlot;
-    if (min < 0) {
-      min = 0;
-      for (let i = 1; i < this.#size; i++) if (counts[i] < counts[min]) min = i;
-      this.#minSlot = min;
-    }
-    if (!(estimate > counts[min])) return -1;
+    const min = this.#smallest();
+    if (!(estimate > this.#counts[min])) return -1;
     this.#minSlot = -1;
     return min;
   }
