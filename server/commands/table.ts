@@ -660,8 +660,8 @@ export class CommandTable {
       // (and whether it packs looked at) now, as after any command.
       store.packCollections();
     }
-    // Sampled after the handler ran (its arguments are still in place): the
-    // rare call is then not inlined ahead of the handler's.
+    // The keys are sampled after the handler ran (they are still in place),
+    // once, whichever way the command went on.
     const hot = this.hotKeys;
     if (--hot.skip <= 0) hot.recordView(spec.keys, argv);
     if (!done && watch.failed === undefined) {
