@@ -105,6 +105,8 @@ const OPCODE_DEL = commandInfo("DEL").opcode;
 const OPCODE_GET = commandInfo("GET").opcode;
 const OPCODE_PTTL = commandInfo("PTTL").opcode;
 const OPCODE_SET = commandInfo("SET").opcode;
+/** A GET's miss on a node warming up (see `#warmSend`). */
+const MISS: unique symbol = Symbol("miss");
 const OPCODE_FLUSHALL = commandInfo("FLUSHALL").opcode;
 const OPCODE_PEXPIRE = commandInfo("PEXPIRE").opcode;
 
@@ -767,19 +769,34 @@ export class Cluster {
     args: readonly Arg[],
     transform: ReplyTransform<T>,
   ): Promise<T> | undefined {
-    const get = info.opcode === OPCODE_GET;
-    if (get || info.name === "MGET") {
-      if (get && args.length !== 1) return undefined;
+    if (info.opcode === OPCODE_GET) {
+      if (args.length !== 1) return undefined;
+      const key = args[0];
+      const previous = this.#previousOwner(key);
+      if (previous === undefined) return undefined;
+      const writes = this.#warmUps.writesOf(key);
+      // A hit keeps the transform's fast path; a miss comes back as MISS.
+      const orMiss = ((reply: Reply) =>
+        reply.kind === "null" ? MISS : transform(reply)) as ReplyTransform<
+          T | typeof MISS
+        >;
+      const withFast = transform.fromBytes === undefined
+        ? orMiss
+        : Object.assign(orMiss, { fromBytes: transform.fromBytes });
+      return this.#route(info, args, withFast).then(async (value) => {
+        if (value !== MISS) {
+          return value as T;
+        }
+        const found = await this.#fromPrevious(key, previous, writes);
+        return transform(found ?? NULL);
+      });
+    }
+    if (info.name === "MGET") {
       const keys = this.#keysOf(info, args);
       const moved = keys.map((key) => this.#previousOwner(key));
       if (moved.every((p) => p === undefined)) return undefined;
       const writes = keys.map((key) => this.#warmUps.writesOf(key));
       return this.#route(info, args, asReply).then(async (reply) => {
-        if (get) {
-          if (reply.kind !== "null") return transform(reply);
-          const found = await this.#fromPrevious(keys[0], moved[0]!, writes[0]);
-          return transform(found ?? reply);
-        }
         if (reply.kind !== "array") return transform(reply);
         const values = [...reply.value];
         await Promise.all(values.map(async (value, i) => {
@@ -824,10 +841,9 @@ export class Cluster {
 
   /** The key's previous owner, when its owner is warming up and it is another node still present. */
   #previousOwner(key: Key): string | undefined {
-    const previous = this.#warmUps.previousOwner(
-      key,
-      this.#locator.nodeFor(key),
-    );
+    const owner = this.#locator.nodeFor(key);
+    if (!this.#warmUps.isWarming(owner)) return undefined;
+    const previous = this.#warmUps.previousOwner(key, owner);
     return previous !== undefined && this.#nodes.has(previous)
       ? previous
       : undefined;

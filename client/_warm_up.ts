@@ -99,6 +99,17 @@ export class WarmUps {
   }
 
   /**
+   * Whether a node is warming up (as of the last {@linkcode WarmUps.active}).
+   *
+   * @param address The node.
+   * @returns `true` if it is.
+   */
+  isWarming(address: string): boolean {
+    for (const w of this.#list) if (w.address === address) return true;
+    return false;
+  }
+
+  /**
    * The node a key lived on before its owner joined, when its owner is
    * warming up and that node is another one.
    *
