@@ -436,7 +436,7 @@ export const DASHBOARD_JS: string = `"use strict";
         series: [{}, { label: "ops/s", stroke: "#1f77b4", width: 2, scale: "ops" },
           { label: "hit ratio %", stroke: "#2ca02c", width: 2, scale: "%" }],
         scales: { ops: { range: fromZero }, "%": { range: [0, 100] } },
-        axes: [{}, { scale: "ops" }, { scale: "%", side: 1, grid: { show: false } }],
+        axes: [{}, { scale: "ops", size: 70 }, { scale: "%", side: 1, grid: { show: false } }],
       }, data, el);
     } else opsChart.setData(data);
   }
@@ -457,7 +457,7 @@ export const DASHBOARD_JS: string = `"use strict";
           { label: "keys", scale: "keys", fill: "rgba(31,119,180,0.7)", stroke: "#1f77b4", paths: bars(-1), points: { show: false } },
           { label: "ring share %", scale: "%", fill: "rgba(255,127,14,0.7)", stroke: "#ff7f0e", paths: bars(1), points: { show: false } }],
         axes: [{ splits: () => names.map((_, i) => i), values: (u, s) => s.map((i) => names[i] ?? "") },
-          { scale: "keys" }, { scale: "%", side: 1, grid: { show: false } }],
+          { scale: "keys", size: 70 }, { scale: "%", side: 1, grid: { show: false } }],
       }, data, el);
     } else keysChart.setData(data);
   }
