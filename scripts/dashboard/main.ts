@@ -23,7 +23,7 @@
 
 import { parseArgs } from "node:util";
 import { CacheMirClient } from "../../client/mod.ts";
-import { parseDnsNodes } from "../../client/discovery.ts";
+import { parseDnsNodes, type Resolver } from "../../client/discovery.ts";
 import { HashRing } from "../../client/ring.ts";
 import { parseInfo } from "../../server/http_endpoints.ts";
 import {
@@ -48,6 +48,8 @@ export interface DashboardOptions {
   readonly password?: string;
   /** The ring's points per node, as the cluster's clients use it. */
   readonly pointsPerNode?: number;
+  /** How `dns:` specs are looked up (the system's resolver by default). */
+  readonly resolver?: Resolver;
 }
 
 /** Polls the nodes and serves the page. */
@@ -79,7 +81,9 @@ export class Dashboard {
       this.#discovery = new CacheMirClient({
         nodes: dns,
         password: options.password,
+        resolver: options.resolver,
       });
+      this.#discovery.addEventListener("error", () => {});
     }
     const title = `${options.nodes.join(", ")}`;
     this.#server = Deno.serve({
