@@ -3,7 +3,7 @@
  * (`--http-port`): `/healthz` (liveness), `/readyz` (readiness), `/metrics`
  * (Prometheus text exposition format 0.0.4), `/info` (INFO's fields as
  * JSON) and `/` (the dashboard page of `deno task dashboard`, for this node
- * alone: scripts/dashboard/page.ts). With a password set, `/metrics`,
+ * alone: server/dashboard/page.ts). With a password set, `/metrics`,
  * `/info` and the dashboard require it (HTTP basic auth, any user name, or
  * `Authorization: Bearer <password>`); the probes never do.
  *
@@ -18,7 +18,7 @@ import {
   dashboardResponse,
   InfoSampler,
   summarize,
-} from "../scripts/dashboard/page.ts";
+} from "./dashboard/page.ts";
 
 /** Where the node is in its life, as the probes report it. */
 export type NodePhase = "starting" | "serving" | "draining";

@@ -1,5 +1,5 @@
 /**
- * Writes `_uplot.ts`: uPlot's browser build and style sheet (from the npm
+ * Writes `server/dashboard/_uplot.ts`: uPlot's browser build and style sheet (from the npm
  * package `uplot` that deno.json pins, read from Deno's npm cache) as
  * string constants, so that the dashboard page works offline — from
  * `deno task dashboard`, from a node's HTTP port, and from a compiled or
@@ -80,7 +80,7 @@ async function formatted(source: string): Promise<string> {
 }
 
 if (import.meta.main) {
-  const target = new URL("_uplot.ts", here);
+  const target = new URL("../../server/dashboard/_uplot.ts", here);
   await Deno.writeTextFile(target, await uplotModule());
   console.log(`wrote ${target.pathname}`);
 }

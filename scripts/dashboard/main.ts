@@ -32,7 +32,7 @@ import {
   InfoSampler,
   type NodeSnapshot,
   summarize,
-} from "./page.ts";
+} from "../../server/dashboard/page.ts";
 
 /** Settings of {@linkcode Dashboard}. */
 export interface DashboardOptions {

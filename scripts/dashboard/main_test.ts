@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { CacheMirClient } from "@cachemir/client";
 import { Dashboard } from "./main.ts";
-import type { DashboardSnapshot } from "./page.ts";
+import type { DashboardSnapshot } from "../../server/dashboard/page.ts";
 import {
   freePort,
   startNodeProcess,

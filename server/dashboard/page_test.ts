@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HttpEndpoints } from "../../server/http_endpoints.ts";
+import { HttpEndpoints } from "../http_endpoints.ts";
 import {
   busiestLatency,
   type DashboardSnapshot,

@@ -4,7 +4,8 @@
  * its INFO ({@linkcode InfoSampler}), their totals ({@linkcode summarize}),
  * and the page itself — HTML, its script, and uPlot (bundled: the page
  * loads nothing from outside) — served by {@linkcode dashboardResponse}.
- * It imports nothing from `client/` or `server/`, so that both can use it.
+ * It lives in the server's room (the node serves it) and imports nothing
+ * from `client/`: `scripts/dashboard/` (the cluster view) imports it.
  *
  * Routes: `/` (the page), `/dashboard/app.js`, `/dashboard/uplot.js`,
  * `/dashboard/uplot.css`, `/dashboard/data` (a {@linkcode DashboardSnapshot}
