@@ -97,6 +97,8 @@ export type CommandName =
   | "RESET"
   | "AUTH"
   | "SLOWLOG"
+  | "MEMORY"
+  | "FUNCTION"
   | "GET"
   | "SET"
   | "SETNX"
@@ -291,6 +293,8 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("RESET", 0x000e, 1, CN, "first-up"),
   keyless("AUTH", 0x000f, -2, ["connection", "noauth"], "first-up"),
   keyless("SLOWLOG", 0x0010, -2, ["connection", "admin"], "first-up"),
+  // FUNCTION FLUSH | LIST | HELP: CacheMir holds no function library.
+  keyless("FUNCTION", 0x0013, -2, ["connection", "admin"], "all-succeed"),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),
@@ -335,6 +339,8 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("RANDOMKEY", 0x0211, 1, ["readonly", "retry", "random"], "random"),
   // OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT key, OBJECT HELP.
   cmd("OBJECT", 0x0212, -2, R, { first: 2, last: 2, step: 1 }),
+  // MEMORY USAGE key [SAMPLES count], MEMORY HELP.
+  cmd("MEMORY", 0x0215, -2, R, { first: 2, last: 2, step: 1 }),
 
   // 0x03xx hashes
   cmd("HSET", 0x0300, -4, DR),

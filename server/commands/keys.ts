@@ -3,7 +3,7 @@
  * texts: DEL, UNLINK, EXISTS, TYPE, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
  * (NX XX GT LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST, RENAME,
  * RENAMENX, KEYS, SCAN, RANDOMKEY, OBJECT (ENCODING FREQ IDLETIME REFCOUNT
- * HELP).
+ * HELP), MEMORY (USAGE HELP).
  *
  * Deviation from Redis: SCAN cursors are ids of live iterators, not
  * positions (see {@linkcode Keyspace.scan}); an unknown cursor restarts the
@@ -41,8 +41,6 @@ import { parseInt64 } from "./numbers.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { Glob } from "../store/glob.ts";
 import { typeOf, type ValueType } from "../store/keyspace.ts";
-import { ByteHash } from "../store/hash.ts";
-import { ByteSet } from "../store/set.ts";
 
 /** DEL key [key ...] (UNLINK is the same: values are freed by the GC). */
 function delCommand(ctx: CommandContext, args: string[]): Reply {
@@ -270,28 +268,13 @@ function randomkeyCommand(ctx: CommandContext, _args: string[]): Reply {
 // ---- OBJECT ----------------------------------------------------------------
 
 /**
- * Redis 7.0.15's compact-encoding thresholds, compiled defaults (what a
- * `redis-server` without a config file reports for `hash-max-listpack-*`
- * and `set-max-intset-entries`; the sample redis.conf lowers the hash
- * entries to 128).
- */
-const HASH_MAX_LISTPACK_ENTRIES = 512;
-const HASH_MAX_LISTPACK_VALUE = 64;
-const SET_MAX_INTSET_ENTRIES = 512;
-/** Longest string Redis keeps in one allocation with its object header. */
-const EMBSTR_MAX = 44;
-
-/**
- * The encoding Redis 7.0 would report for a value built by plain writes
- * (OBJECT ENCODING): strings `int` (a canonical 64-bit integer), `embstr`
- * (at most 44 bytes) or `raw`; hashes `listpack` (at most 512 fields, every
- * field and value at most 64 bytes) or `hashtable`; lists `quicklist`; sets
- * `intset` (at most 512 members, all integers) or `hashtable`.
- *
- * It is computed from the value, not from its history: Redis never converts
- * a hashtable back to a listpack or intset when elements are removed, and
- * reports `raw` for a string APPEND or SETRANGE made and `embstr` for an
- * INCRBYFLOAT result, where this reports what a fresh SET would give.
+ * The encoding Redis 7.0 reports for the value (OBJECT ENCODING), read
+ * from how the store holds it (`Keyspace.objectEncoding`): a packed hash
+ * is a `listpack`, a packed set an `intset`, a hash or set past the
+ * thresholds (CONFIG `hash-max-listpack-*`, `set-max-intset-entries`) a
+ * `hashtable` — and stays one when it shrinks, as in Redis; lists are
+ * `quicklist`; strings `int`, `embstr` or `raw` (longer than 44 bytes, or
+ * edited in place by APPEND or SETRANGE).
  *
  * @param ctx The command's context.
  * @param key The key.
@@ -315,36 +298,7 @@ export function objectEncoding(
   ctx: CommandContext,
   key: string,
 ): string | undefined {
-  const v = ctx.store.get(key);
-  if (v === undefined) return undefined;
-  if (typeof v === "string") {
-    if (parseInt64(v) !== undefined) return "int";
-    return v.length <= EMBSTR_MAX ? "embstr" : "raw";
-  }
-  switch (typeOf(v)) {
-    case "list":
-      return "quicklist";
-    case "hash": {
-      // The value read above (one lookup, as Redis's OBJECT makes).
-      const h = v;
-      if (!(h instanceof ByteHash) || h.size > HASH_MAX_LISTPACK_ENTRIES) {
-        return "hashtable";
-      }
-      const short = (s: string): boolean => s.length <= HASH_MAX_LISTPACK_VALUE;
-      return h.fields().every(short) && h.values().every(short)
-        ? "listpack"
-        : "hashtable";
-    }
-    default: {
-      const set = v;
-      if (!(set instanceof ByteSet) || set.size > SET_MAX_INTSET_ENTRIES) {
-        return "hashtable";
-      }
-      return set.members().every((m) => parseInt64(m) !== undefined)
-        ? "intset"
-        : "hashtable";
-    }
-  }
+  return ctx.store.objectEncoding(key);
 }
 
 const NOT_LFU: ErrorReply = Object.freeze(
@@ -419,6 +373,45 @@ export const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
     HELP: { arity: 2, run: () => OBJECT_HELP },
   });
 
+// ---- MEMORY ----------------------------------------------------------------
+
+const MEMORY_HELP: Reply = array([
+  "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "USAGE <key> [SAMPLES <count>]",
+  "    Return the bytes <key> and its value take on this node: its record, its",
+  "    share of the key index and, for a collection held as a structure, that",
+  "    structure. CacheMir counts every element: <count> is accepted and unused.",
+  "HELP",
+  "    Print this help.",
+].map((line) => status(line)));
+
+/**
+ * MEMORY's subcommands with Redis's arities: USAGE (the store's count of
+ * the key's bytes, `Keyspace.memoryUsage`; SAMPLES is checked as Redis
+ * does and not needed: the count is exact) and HELP. Redis's DOCTOR,
+ * STATS, MALLOC-STATS and PURGE describe its allocator: INFO memory is
+ * CacheMir's account of its memory, and they are unknown subcommands here.
+ */
+export const MEMORY_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
+  .freeze({
+    USAGE: {
+      arity: -3,
+      run: (ctx, args) => {
+        for (let i = 2; i < args.length; i++) {
+          if (!isWord(args[i], "samples") || i + 1 >= args.length) {
+            return SYNTAX_ERROR;
+          }
+          const n = parseInt64(args[++i]);
+          if (n === undefined) return NOT_INTEGER;
+          if (n < 0) return SYNTAX_ERROR;
+        }
+        const used = ctx.store.memoryUsage(args[1]);
+        return used === undefined ? NULL : int(used);
+      },
+    },
+    HELP: { arity: 2, run: () => MEMORY_HELP },
+  });
+
 /** The key commands' handlers, by upper-case name. */
 export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   DEL: delCommand,
@@ -440,4 +433,5 @@ export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   SCAN: scanCommand,
   RANDOMKEY: randomkeyCommand,
   OBJECT: containerHandler("OBJECT", OBJECT_SUBCOMMANDS),
+  MEMORY: containerHandler("MEMORY", MEMORY_SUBCOMMANDS),
 });

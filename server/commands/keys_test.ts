@@ -489,3 +489,49 @@ Deno.test("OBJECT REFCOUNT, HELP and errors as Redis", () => {
     err("ERR wrong number of arguments for 'object|help' command"),
   );
 });
+
+Deno.test("MEMORY USAGE counts a key's bytes; SAMPLES is checked as Redis does", () => {
+  const h = harness();
+  h.call("SET", "k", "v".repeat(100));
+  const used = h.call("MEMORY", "USAGE", "k") as number;
+  assert.ok(used > 100, String(used));
+  assert.equal(h.call("MEMORY", "usage", "k", "samples", "0"), used);
+  assert.equal(h.call("MEMORY", "USAGE", "missing"), null);
+  assert.deepEqual(
+    h.call("MEMORY", "USAGE", "k", "SAMPLES", "x"),
+    err("ERR value is not an integer or out of range"),
+  );
+  for (const extra of [["SAMPLES", "-1"], ["SAMPLES"], ["foo", "1"]]) {
+    assert.deepEqual(
+      h.call("MEMORY", "USAGE", "k", ...extra),
+      err("ERR syntax error"),
+    );
+  }
+  assert.deepEqual(
+    h.call("MEMORY", "USAGE"),
+    err("ERR wrong number of arguments for 'memory|usage' command"),
+  );
+  assert.deepEqual(
+    h.call("MEMORY", "STATS"),
+    err("ERR unknown subcommand 'STATS'. Try MEMORY HELP."),
+  );
+  assert.ok((h.call("MEMORY", "HELP") as string[]).length > 2);
+});
+
+Deno.test("OBJECT ENCODING reads the store: APPEND and SETRANGE make raw, a shrunk hashtable stays one", () => {
+  const h = harness();
+  h.call("SET", "n", "12");
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "int");
+  h.call("APPEND", "n", "3");
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "raw");
+  h.call("SET", "r", "1234");
+  h.call("SETRANGE", "r", "0", "");
+  assert.equal(h.call("OBJECT", "ENCODING", "r"), "int");
+  h.call("SETRANGE", "r", "0", "2");
+  assert.equal(h.call("OBJECT", "ENCODING", "r"), "raw");
+  h.call("SADD", "s", "1", "a");
+  h.call("SREM", "s", "a");
+  assert.equal(h.call("OBJECT", "ENCODING", "s"), "hashtable");
+  h.call("SADD", "t", "1");
+  assert.equal(h.call("OBJECT", "ENCODING", "t"), "intset");
+});

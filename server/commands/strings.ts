@@ -502,6 +502,7 @@ function appendCommand(ctx: CommandContext, args: string[]): Reply {
   if (v.length + args[1].length > MAX_STRING_LENGTH) return STRING_TOO_LONG;
   const next = v + args[1];
   store.replace(args[0], next);
+  store.markRaw(args[0]); // edited in place: Redis's raw encoding
   return int(next.length);
 }
 
@@ -553,12 +554,14 @@ function setrangeCommand(ctx: CommandContext, args: string[]): Reply {
   if (v === undefined) {
     const next = "\0".repeat(o) + value;
     store.set(args[0], next);
+    store.markRaw(args[0]); // made by an edit: Redis's raw encoding
     return int(next.length);
   }
   const next = v.length >= o
     ? v.slice(0, o) + value + v.slice(o + value.length)
     : v + "\0".repeat(o - v.length) + value;
   store.replace(args[0], next);
+  store.markRaw(args[0]); // edited in place: Redis's raw encoding
   return int(next.length);
 }
 

@@ -1,7 +1,7 @@
 /**
  * Generators for the commands on keys of any type: DEL, EXISTS, TYPE, the
  * EXPIRE family with NX/XX/GT/LT, TTLs, RENAME, KEYS, SCAN, RANDOMKEY,
- * OBJECT.
+ * OBJECT, MEMORY.
  *
  * TTLs are long (minutes and more) or already past, so that no key expires
  * between the two servers' replies; TTL readings are compared within a
@@ -60,6 +60,42 @@ function objectArgs(g: Gen): Step {
     ]);
   }
   return { args, compare: OBJECT_REPLY };
+}
+
+/**
+ * MEMORY USAGE: the bytes differ by design (CacheMir's records are not
+ * Redis's allocations), so a size is compared by being an integer; a
+ * missing key (null), the SAMPLES checks' errors, arity, unknown
+ * subcommands are compared exactly.
+ */
+const MEMORY_REPLY: Comparator = Object.freeze({
+  name: "MEMORY (sizes as integers)",
+  normalize: (reply: RespValue): RespValue =>
+    typeof reply === "number" || typeof reply === "bigint" ? 0 : reply,
+});
+
+function memoryArgs(g: Gen): Step {
+  const r = g.random();
+  let args: string[];
+  if (r < 0.7) args = ["MEMORY", g.word("usage"), g.key()];
+  else if (r < 0.85) {
+    args = [
+      "MEMORY",
+      "USAGE",
+      g.key(),
+      g.word("samples"),
+      g.pick(["0", "5", "-1", "abc", "1.5"]),
+    ];
+  } else {
+    args = g.pick([
+      ["MEMORY", "USAGE"],
+      ["MEMORY", "USAGE", "k0", "SAMPLES"],
+      ["MEMORY", "USAGE", "k0", "foo", "1"],
+      ["MEMORY", "foo"],
+      ["MEMORY"],
+    ]);
+  }
+  return { args, compare: MEMORY_REPLY };
 }
 
 function expireArgs(name: string, g: Gen): string[] {
@@ -148,6 +184,7 @@ export const KEYS: Family = Object.freeze<Family>({
     SCAN: scanArgs,
     RANDOMKEY: () => ({ args: ["RANDOMKEY"], compare: RANDOM_KEY }),
     OBJECT: objectArgs,
+    MEMORY: memoryArgs,
   },
-  weights: { RANDOMKEY: 0.3, SCAN: 0.5, KEYS: 0.5, OBJECT: 0.5 },
+  weights: { RANDOMKEY: 0.3, SCAN: 0.5, KEYS: 0.5, OBJECT: 0.5, MEMORY: 0.3 },
 });
