@@ -41,6 +41,7 @@ import {
 import type { CommandContext, Handler, RuntimeSettings } from "./types.ts";
 import { asciiUpper, isWord, printable, SYNTAX_ERROR } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
+import process from "node:process";
 import { Glob } from "../store/glob.ts";
 import {
   EVICTION_POLICIES,
@@ -941,6 +942,41 @@ function memorySection(ctx: CommandContext): string[] {
 
 type Section = (ctx: CommandContext) => string[];
 
+/** Clock ticks a second in /proc/PID/stat (Linux's USER_HZ). */
+const USER_HZ = 100;
+
+/**
+ * CPU seconds used by the process and by its waited-for children, from
+ * /proc/self/stat (utime, stime, cutime, cstime) where Linux has it, else
+ * the process's own from `process.cpuUsage()` and 0 for children.
+ */
+function cpuTimes(): [user: number, sys: number, cUser: number, cSys: number] {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    // Fields after the command name (which may hold spaces, in parentheses).
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime is field 14 of the line: index 11 after the state (field 3).
+    const ticks = [f[11], f[12], f[13], f[14]].map((x) => Number(x) / USER_HZ);
+    if (ticks.every(Number.isFinite)) {
+      return ticks as [number, number, number, number];
+    }
+  } catch { /* not Linux */ }
+  const { user, system } = process.cpuUsage();
+  return [user / 1e6, system / 1e6, 0, 0];
+}
+
+/** INFO cpu: Redis's fields, in seconds with six decimals. */
+function cpuSection(): string[] {
+  const [user, sys, cUser, cSys] = cpuTimes();
+  const f = (x: number) => x.toFixed(6);
+  return [
+    `used_cpu_sys:${f(sys)}`,
+    `used_cpu_user:${f(user)}`,
+    `used_cpu_sys_children:${f(cSys)}`,
+    `used_cpu_user_children:${f(cUser)}`,
+  ];
+}
+
 const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
   server: (ctx) => {
     const node = ctx.node;
@@ -990,7 +1026,14 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     `keyspace_hits:${ctx.store.keyspaceHits}`,
     `keyspace_misses:${ctx.store.keyspaceMisses}`,
   ],
-  replication: () => ["role:master", "connected_slaves:0"],
+  // A node streams no replication (the client writes to replicas itself).
+  replication: () => [
+    "role:master",
+    "connected_slaves:0",
+    "master_repl_offset:0",
+    "repl_backlog_active:0",
+  ],
+  cpu: cpuSection,
   commandstats: (ctx) => ctx.node.commandStats?.commandstatsLines() ?? [],
   errorstats: (ctx) => ctx.node.commandStats?.errorstatsLines() ?? [],
   latencystats: (ctx) => ctx.node.commandStats?.latencystatsLines() ?? [],
@@ -1007,6 +1050,7 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
   persistence: "Persistence",
   stats: "Stats",
   replication: "Replication",
+  cpu: "CPU",
   commandstats: "Commandstats",
   errorstats: "Errorstats",
   latencystats: "Latencystats",
@@ -1021,7 +1065,7 @@ const NOT_DEFAULT: ReadonlySet<string> = new Set([
 
 /**
  * INFO [section ...]: Redis's `# Title` / `field:value` text. Sections:
- * server, clients, memory, persistence, stats, replication, commandstats,
+ * server, clients, memory, persistence, stats, replication, cpu, commandstats,
  * errorstats, latencystats, keyspace. With no argument or `default`, all of
  * them but commandstats and latencystats; with `all` or `everything`, all
  * of them; an unknown section gives nothing, as in Redis.

@@ -194,6 +194,7 @@ Deno.test("INFO writes Redis's sections; INFO section picks some", () => {
     "Persistence",
     "Stats",
     "Replication",
+    "CPU",
     "Errorstats",
     "Keyspace",
   ]);
@@ -522,4 +523,24 @@ Deno.test("FUNCTION FLUSH and LIST answer for a node without function libraries,
     err("ERR unknown subcommand 'LOAD'. Try FUNCTION HELP."),
   );
   assert.ok((h.call("FUNCTION", "HELP") as string[]).length > 2);
+});
+
+Deno.test("INFO cpu reports the process's CPU seconds; replication its offset; all and default include them", () => {
+  const h = harness();
+  const cpu = h.call("INFO", "cpu") as string;
+  assert.match(cpu, /^# CPU\r\n/);
+  for (const field of ["sys", "user", "sys_children", "user_children"]) {
+    assert.match(
+      cpu,
+      new RegExp(
+        `\\r\\nused_cpu_${field}:\\d+\\.\\d{6}\\r\\n|^# CPU\\r\\nused_cpu_${field}:`,
+      ),
+    );
+  }
+  assert.ok(!cpu.includes("used_memory"));
+  for (const arg of [[], ["all"], ["default"], ["cpu", "all"]]) {
+    const text = h.call("INFO", ...arg) as string;
+    assert.equal(text.split("used_cpu_user_children").length, 2, arg.join());
+    assert.ok(text.includes("master_repl_offset:0"), arg.join());
+  }
 });
