@@ -46,7 +46,11 @@ export type { CacheMirClientOptions, NodeSpec } from "./options.ts";
 export type { ClientValue, Key } from "./types.ts";
 export type { CallBufferReply, CallReply } from "./commands/_replies.ts";
 export type { HelloInfo } from "./connection.ts";
-export type { ExpireMode, ScanOptions } from "./commands/keys.ts";
+export type {
+  ExpireMode,
+  RestoreOptions,
+  ScanOptions,
+} from "./commands/keys.ts";
 export type { GetExOptions, MSetData, SetOptions } from "./commands/strings.ts";
 export type {
   ClientCollectionScanOptions,

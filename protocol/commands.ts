@@ -98,6 +98,8 @@ export type CommandName =
   | "AUTH"
   | "SLOWLOG"
   | "MEMORY"
+  | "DUMP"
+  | "RESTORE"
   | "FUNCTION"
   | "GET"
   | "SET"
@@ -341,6 +343,9 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("OBJECT", 0x0212, -2, R, { first: 2, last: 2, step: 1 }),
   // MEMORY USAGE key [SAMPLES count], MEMORY HELP.
   cmd("MEMORY", 0x0215, -2, R, { first: 2, last: 2, step: 1 }),
+  cmd("DUMP", 0x0216, 2, R),
+  // RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ n].
+  cmd("RESTORE", 0x0217, -4, D),
 
   // 0x03xx hashes
   cmd("HSET", 0x0300, -4, DR),

@@ -101,6 +101,7 @@ Deno.test("denyoom marks exactly the commands Redis 7.0.15 marks", () => {
     "SINTERSTORE",
     "SUNIONSTORE",
     "SDIFFSTORE",
+    "RESTORE",
   ];
   const marked = COMMANDS.filter((c) => hasFlag(c, "denyoom")).map((c) =>
     c.name
@@ -185,6 +186,8 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     RANDOMKEY: true,
     OBJECT: true,
     MEMORY: true,
+    DUMP: true,
+    RESTORE: true,
     HSET: true,
     HSETNX: true,
     HGET: true,

@@ -3,7 +3,8 @@
  * texts: DEL, UNLINK, EXISTS, TYPE, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
  * (NX XX GT LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST, RENAME,
  * RENAMENX, KEYS, SCAN, RANDOMKEY, OBJECT (ENCODING FREQ IDLETIME REFCOUNT
- * HELP), MEMORY (USAGE HELP).
+ * HELP), MEMORY (USAGE HELP), DUMP, RESTORE (REPLACE ABSTTL IDLETIME FREQ;
+ * Redis's payload format, `store/rdb.ts`).
  *
  * Deviation from Redis: SCAN cursors are ids of live iterators, not
  * positions (see {@linkcode Keyspace.scan}); an unknown cursor restarts the
@@ -40,6 +41,7 @@ import {
 import { parseInt64 } from "./numbers.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { Glob } from "../store/glob.ts";
+import { dumpValue, restoreValue } from "../store/rdb.ts";
 import { typeOf, type ValueType } from "../store/keyspace.ts";
 
 /** DEL key [key ...] (UNLINK is the same: values are freed by the GC). */
@@ -412,6 +414,80 @@ export const MEMORY_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
     HELP: { arity: 2, run: () => MEMORY_HELP },
   });
 
+// ---- DUMP and RESTORE -----------------------------------------------------
+
+/** DUMP key: the value in Redis's DUMP format (`store/rdb.ts`), or null. */
+function dumpCommand(ctx: CommandContext, args: string[]): Reply {
+  const value = ctx.store.get(args[0]);
+  return value === undefined ? NULL : bytes(dumpValue(value));
+}
+
+const BUSYKEY: ErrorReply = Object.freeze(
+  error("BUSYKEY Target key name already exists."),
+);
+const BAD_TTL: ErrorReply = Object.freeze(
+  error("ERR Invalid TTL value, must be >= 0"),
+);
+const BAD_IDLETIME: ErrorReply = Object.freeze(
+  error("ERR Invalid IDLETIME value, must be >= 0"),
+);
+const BAD_FREQ: ErrorReply = Object.freeze(
+  error("ERR Invalid FREQ value, must be >= 0 and <= 255"),
+);
+
+/**
+ * RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ n]:
+ * checks in Redis's order (options, an existing key without REPLACE, the
+ * TTL, the payload's version and checksum, its value); a TTL already past
+ * deletes the key (with REPLACE) and restores nothing, as Redis does.
+ */
+function restoreCommand(ctx: CommandContext, args: string[]): Reply {
+  let replace = false;
+  let absttl = false;
+  let idle: number | undefined;
+  let freq: number | undefined;
+  for (let i = 3; i < args.length; i++) {
+    const more = i + 1 < args.length;
+    if (isWord(args[i], "replace")) replace = true;
+    else if (isWord(args[i], "absttl")) absttl = true;
+    else if (isWord(args[i], "idletime") && more && freq === undefined) {
+      const n = parseInt64(args[++i]);
+      if (n === undefined) return NOT_INTEGER;
+      if (n < 0) return BAD_IDLETIME;
+      idle = Number(n);
+    } else if (isWord(args[i], "freq") && more && idle === undefined) {
+      const n = parseInt64(args[++i]);
+      if (n === undefined) return NOT_INTEGER;
+      if (n < 0 || n > 255) return BAD_FREQ;
+      freq = Number(n);
+    } else return SYNTAX_ERROR;
+  }
+  const key = args[0];
+  const store = ctx.store;
+  if (!replace && store.has(key)) return BUSYKEY;
+  const ttl = parseInt64(args[1]);
+  if (ttl === undefined) return NOT_INTEGER;
+  if (ttl < 0) return BAD_TTL;
+  const { value, error: invalid } = restoreValue(args[2]);
+  if (invalid !== undefined) return error(invalid);
+  let at: number | bigint | undefined;
+  if (ttl > 0) {
+    at = absttl ? ttl : BigInt(ttl) + BigInt(store.now());
+    if (typeof at === "bigint" && at <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      at = Number(at);
+    }
+    if (at <= store.now()) {
+      store.delete(key);
+      return OK;
+    }
+  }
+  store.set(key, value, at);
+  if (idle !== undefined || freq !== undefined) {
+    store.setAccess(key, { idleSeconds: idle, freq });
+  }
+  return OK;
+}
+
 /** The key commands' handlers, by upper-case name. */
 export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   DEL: delCommand,
@@ -434,4 +510,6 @@ export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   RANDOMKEY: randomkeyCommand,
   OBJECT: containerHandler("OBJECT", OBJECT_SUBCOMMANDS),
   MEMORY: containerHandler("MEMORY", MEMORY_SUBCOMMANDS),
+  DUMP: dumpCommand,
+  RESTORE: restoreCommand,
 });

@@ -137,6 +137,13 @@ export type ObjectEncoding =
   | "hashtable"
   | "quicklist";
 
+/**
+ * What a key's entry in the index takes, on average (its hash, reference
+ * and the slack of the index's load factor: 11 to 21 bytes, see the module
+ * doc), counted by {@linkcode Keyspace.memoryUsage}.
+ */
+export const INDEX_BYTES_PER_KEY = 16;
+
 /** Longest string Redis 7.0 keeps with its object header in one allocation (embstr). */
 const EMBSTR_MAX = 44;
 
@@ -1635,7 +1642,8 @@ export class Keyspace {
 
   /**
    * The bytes a key takes (MEMORY USAGE): its record's slot (header, key,
-   * a string's or a packed collection's bytes), its share of the index,
+   * a string's or a packed collection's bytes, with its size class's
+   * slack), its index entry (an estimate: {@linkcode INDEX_BYTES_PER_KEY}),
    * and a collection's structure when it is held as one.
    *
    * @param key The key.
@@ -1658,13 +1666,41 @@ export class Keyspace {
     const arena = this.#arena;
     const words = arena.words(ref);
     const w = arena.wordOffset(ref);
-    const size = this.#index.size;
-    let bytes = arena.slotSize(ref) +
-      (size > 0 ? Math.ceil(this.#index.bytes / size) : 0);
+    let bytes = arena.slotSize(ref) + INDEX_BYTES_PER_KEY;
     if ((words[w] & TYPE_MASK) === TYPE_COLLECTION) {
       bytes += this.#collections[words[w + 2]]!.memoryBytes ?? 0;
     }
     return bytes;
+  }
+
+  /**
+   * Sets a key's access history, as RESTORE's IDLETIME and FREQ do: under
+   * an LFU policy the access counter (`freq`, 0–255), otherwise the time of
+   * the last access (`idleSeconds` ago). The one the policy does not use is
+   * ignored, as in Redis.
+   *
+   * @param key The key.
+   * @param access The idle time in seconds, or the LFU counter.
+   */
+  setAccess(
+    key: string,
+    access: { idleSeconds?: number; freq?: number },
+  ): void {
+    const ref = this.#lookup(key, false, false);
+    if (ref < 0) return;
+    const words = this.#arena.words(ref);
+    const w = this.#arena.wordOffset(ref);
+    const now = this.#now();
+    let clock: number;
+    if (this.#lfu) {
+      if (access.freq === undefined) return;
+      clock = (lfuMinutes(now) << 8) | Math.min(255, Math.max(0, access.freq));
+    } else {
+      if (access.idleSeconds === undefined) return;
+      const idle = Math.min(access.idleSeconds, CLOCK_MASK);
+      clock = (lruClock(now) - idle) & CLOCK_MASK;
+    }
+    words[w] = (words[w] & ~CLOCK_MASK) | clock;
   }
 
   /**
