@@ -71,6 +71,9 @@ import {
   parseAddress,
 } from "./_node.ts";
 import { positiveInteger, positiveMs } from "./_options.ts";
+import { checkTlsOptions } from "./_dial.ts";
+import { deferred } from "./_deferred.ts";
+import { unrefTimer } from "./_transport.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 
 /** Keeps a reply as it is: for parts that are joined before the caller's transform. */
@@ -175,6 +178,7 @@ export class Cluster {
     if (!Array.isArray(specs) || specs.length === 0) {
       throw new TypeError("Cannot create a CacheMirClient: no nodes given");
     }
+    checkTlsOptions(options.tls);
     const connectTimeoutMs = positiveMs(
       "connectTimeoutMs",
       options.connectTimeoutMs,
@@ -198,6 +202,7 @@ export class Cluster {
         ...(options.password === undefined
           ? {}
           : { password: options.password }),
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
       },
       maxConnections: positiveInteger(
         "maxConnections",
@@ -237,6 +242,7 @@ export class Cluster {
         }
       },
       readmit: (node, restarted) => this.#readmit(node, restarted),
+      readmitPending: (node) => this.#failedOver.has(node.address),
       onError: (node, error) => {
         if (member(node)) this.#emit(new ClientErrorEvent(error, node.address));
       },
@@ -371,19 +377,8 @@ export class Cluster {
     for (const address of home) {
       const node = this.#nodes.get(address);
       if (node === undefined || node.up) continue;
-      let record = this.#failedOver.get(address);
-      if (record === undefined) {
-        record = { keys: [], standIns: new Map(), overflow: false };
-        this.#failedOver.set(address, record);
-      }
-      if (record.overflow) continue;
-      if (record.keys.length >= this.#failoverKeyMemory) {
-        record.overflow = true;
-        record.keys.length = 0;
-        record.standIns.clear();
-        continue;
-      }
-      record.keys.push(key);
+      const record = this.#remember(address, key);
+      if (record === undefined) continue;
       for (const standIn of standIns) {
         let keys = record.standIns.get(standIn.address);
         if (keys === undefined) {
@@ -394,6 +389,45 @@ export class Cluster {
       }
     }
     return standIns;
+  }
+
+  /**
+   * Remembers a key to delete from a node before it is used again; past
+   * `failoverKeyMemory` keys, that the node must be flushed instead.
+   *
+   * @returns The node's record, or `undefined` when it overflowed.
+   */
+  #remember(address: string, key: Key): FailedOver | undefined {
+    let record = this.#failedOver.get(address);
+    if (record === undefined) {
+      record = { keys: [], standIns: new Map(), overflow: false };
+      this.#failedOver.set(address, record);
+    }
+    if (record.overflow) return undefined;
+    if (record.keys.length >= this.#failoverKeyMemory) {
+      record.overflow = true;
+      record.keys.length = 0;
+      record.standIns.clear();
+      return undefined;
+    }
+    record.keys.push(key);
+    return record;
+  }
+
+  /**
+   * A replicated write that reached some copies and failed on the network
+   * on others: those may still hold the old value (or the new one: a
+   * timeout does not say). Each is taken down and the keys remembered, so
+   * that nothing reads it again before the keys were deleted from it.
+   */
+  #missedWrite(
+    failed: readonly [NodeState, Error][],
+    keys: readonly Key[],
+  ): void {
+    for (const [node, error] of failed) {
+      for (const key of keys) this.#remember(node.address, key);
+      node.markDown(error);
+    }
   }
 
   /** Caps the TTL of a key's copies on stand-ins (PEXPIRE ... LT). */
@@ -411,10 +445,50 @@ export class Cluster {
    * deletes from it the keys this client wrote elsewhere meanwhile, and
    * their copies from the stand-ins; past `failoverKeyMemory` keys, flushes
    * it. Rejects (the node stays down) when that fails.
+   *
+   * The record is detached first: writes sent elsewhere while this runs
+   * start a new one, which `readmitPending` reports, so the node is not
+   * used again before a next round cleaned them.
    */
   async #readmit(node: NodeState, restarted: boolean): Promise<void> {
     const record = this.#failedOver.get(node.address);
     if (record === undefined) return;
+    this.#failedOver.delete(node.address);
+    try {
+      await this.#cleanUp(node, record, restarted);
+    } catch (e) {
+      this.#reattach(node.address, record);
+      throw e;
+    }
+  }
+
+  /** Puts back a detached record whose cleanup failed, merged with any new one. */
+  #reattach(address: string, record: FailedOver): void {
+    const now = this.#failedOver.get(address);
+    if (now !== undefined) {
+      record.overflow ||= now.overflow ||
+        record.keys.length + now.keys.length > this.#failoverKeyMemory;
+      if (record.overflow) {
+        record.keys.length = 0;
+        record.standIns.clear();
+      } else {
+        record.keys.push(...now.keys);
+        for (const [standIn, keys] of now.standIns) {
+          const mine = record.standIns.get(standIn);
+          if (mine === undefined) record.standIns.set(standIn, keys);
+          else mine.push(...keys);
+        }
+      }
+    }
+    if (this.#nodes.has(address)) this.#failedOver.set(address, record);
+  }
+
+  /** The work of {@linkcode #readmit} for one record. */
+  async #cleanUp(
+    node: NodeState,
+    record: FailedOver,
+    restarted: boolean,
+  ): Promise<void> {
     if (!restarted) {
       if (record.overflow) {
         this.#emit(
@@ -440,7 +514,6 @@ export class Cluster {
         await this.#deleteKeys(standIn, keys);
       }
     }
-    this.#failedOver.delete(node.address);
   }
 
   /** DEL of `keys` on a node, in batches, over a connection of its own. */
@@ -577,7 +650,7 @@ export class Cluster {
       this.#discoveryTimer = undefined;
       this.#discovering = this.#discover();
     }, this.#discoveryMs);
-    Deno.unrefTimer(this.#discoveryTimer);
+    unrefTimer(this.#discoveryTimer);
   }
 
   /**
@@ -692,7 +765,7 @@ export class Cluster {
         () => this.#replicatedWrite(info, args, key, transform),
       );
     }
-    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    const { promise, resolve, reject } = deferred<T>();
     const fail = this.#retry.attempts === 1 ? reject : (error: Error): void => {
       this.#retrying(
         info,
@@ -856,13 +929,38 @@ export class Cluster {
     return Promise.allSettled(
       targets.map((n) => n.send(info.opcode, args, transform)),
     ).then((results) => {
-      const first = results[0];
-      if (first.status === "fulfilled") return first.value;
-      if (isNetworkError(first.reason)) {
-        for (const r of results) if (r.status === "fulfilled") return r.value;
+      let value: { v: T } | undefined;
+      const missed: [NodeState, Error][] = [];
+      const refused: NodeState[] = [];
+      for (const [i, r] of results.entries()) {
+        if (r.status === "fulfilled") value ??= { v: r.value };
+        else if (isNetworkError(r.reason)) missed.push([targets[i], r.reason]);
+        else refused.push(targets[i]);
       }
-      throw first.reason;
+      const first = results[0];
+      if (first.status === "rejected" && !isNetworkError(first.reason)) {
+        throw first.reason;
+      }
+      if (value === undefined) throw (first as PromiseRejectedResult).reason;
+      if (hasFlag(info, "write")) {
+        if (missed.length > 0) {
+          this.#missedWrite(missed, this.#keysOf(info, args));
+        }
+        // A copy that refused what another took (OOM, say): its old value
+        // goes, so that reads of it miss rather than see it.
+        for (const node of refused) {
+          node.send(OPCODE_DEL, this.#keysOf(info, args), asReply).catch((e) =>
+            this.#emit(new ClientErrorEvent(e as Error, node.address))
+          );
+        }
+      }
+      return first.status === "fulfilled" ? first.value : value.v;
     });
+  }
+
+  /** The keys a command names. */
+  #keysOf(info: CommandInfo, args: readonly Arg[]): Key[] {
+    return this.#positions(info, args).map((at) => args[at] as Key);
   }
 
   /** `run()`, and again while the retry policy allows after it fails. */

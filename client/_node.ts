@@ -22,6 +22,7 @@ import { LatencyWindow } from "./_latency.ts";
 import { Pool, type PoolOptions } from "./pool.ts";
 import { isNetworkError } from "./retry.ts";
 import { sendPromise } from "./_send.ts";
+import { dial, unrefTimer } from "./_transport.ts";
 import type { ClientNodeStats, NodeHealth } from "./stats.ts";
 
 /** The port a node listens on when an address names none. */
@@ -124,10 +125,21 @@ export interface NodeOptions extends
    * returned promise rejects.
    */
   readonly readmit?: (node: NodeState, restarted: boolean) => Promise<void>;
+  /**
+   * Whether `readmit` has more to do for the node (writes went elsewhere
+   * while it ran): it runs again until this says no, and the node is marked
+   * up right after that answer, with no await in between.
+   */
+  readonly readmitPending?: (node: NodeState) => boolean;
   /** Called with background errors (a pooled connection lost or refused). */
   readonly onError?: (node: NodeState, error: Error) => void;
 }
 
+/**
+ * Cleanup rounds (the `readmit` hook) per health check before a returning
+ * node is used again; past them it stays down until the next check.
+ */
+const READMIT_ROUNDS = 8;
 const OPCODE_PING = commandInfo("PING").opcode;
 const OPCODE_HELLO = commandInfo("HELLO").opcode;
 
@@ -169,6 +181,7 @@ export class NodeState {
   #onDown: ((node: NodeState, error: Error) => void) | undefined;
   #onUp: ((node: NodeState) => void) | undefined;
   #readmit: NodeOptions["readmit"];
+  #readmitPending: NodeOptions["readmitPending"];
   #onError: NodeOptions["onError"];
   #runId = "";
   #state: NodeHealth = "up";
@@ -201,6 +214,7 @@ export class NodeState {
     this.#onDown = options.onDown;
     this.#onUp = options.onUp;
     this.#readmit = options.readmit;
+    this.#readmitPending = options.readmitPending;
     const onError = options.onError;
     this.#onError = onError;
     const connect = options.connect ?? ClientConnection.connect;
@@ -355,7 +369,7 @@ export class NodeState {
       this.#probeTimer = undefined;
       this.#probing = this.#probe();
     }, this.#intervalMs);
-    Deno.unrefTimer(this.#probeTimer);
+    unrefTimer(this.#probeTimer);
   }
 
   /** One health check: a fresh connection, PING, close. */
@@ -368,17 +382,16 @@ export class NodeState {
     let ok = false;
     let runId = "";
     try {
-      const tcp = await Deno.connect({
-        hostname: this.target.hostname,
-        port: this.target.port,
-        signal: abort.signal,
-      });
+      const socket = await dial(
+        this.target,
+        this.#connection.tls,
+        abort.signal,
+      );
       clearTimeout(timer);
       if (abort.signal.aborted) {
-        tcp.close();
+        socket.close();
       } else {
-        tcp.setNoDelay(true);
-        const conn = new ClientConnection(tcp, this.address, {
+        const conn = new ClientConnection(socket, this.address, {
           commandTimeoutMs: this.#connection.commandTimeoutMs,
         });
         this.#probeConn = conn;
@@ -408,6 +421,17 @@ export class NodeState {
     }
     if (this.#closed) return;
     if (ok) ok = await this.#readmitted(runId);
+    // Writes sent elsewhere while the cleanup ran need cleaning too; the
+    // last check and #markUp run in one synchronous step. Under a steady
+    // stream of such writes the node stays down after a few rounds, until
+    // the next health check.
+    for (
+      let round = 1;
+      ok && !this.#closed && this.#readmitPending?.(this) === true;
+      round++
+    ) {
+      ok = round < READMIT_ROUNDS && await this.#readmitted(runId);
+    }
     if (this.#closed) return;
     if (ok) this.#markUp();
     else this.#scheduleProbe();

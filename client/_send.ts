@@ -28,8 +28,42 @@ export interface CallbackSender {
   ): void;
 }
 
+/** `Promise.withResolvers`, where the runtime has it (Deno, Node.js 22, Bun). */
+const withResolvers = (Promise as {
+  withResolvers?: <T>() => {
+    promise: Promise<T>;
+    resolve: (value: T) => void;
+    reject: (error: Error) => void;
+  };
+}).withResolvers?.bind(Promise);
+
+/** {@linkcode sendPromise} with `Promise.withResolvers`: no closure made. */
+function sendWithResolvers<T>(
+  sender: CallbackSender,
+  opcode: number,
+  args: readonly Arg[],
+  transform: ReplyTransform<T>,
+): Promise<T> {
+  const { promise, resolve, reject } = withResolvers!<T>();
+  sender.sendWith(opcode, args, transform, resolve, reject);
+  return promise;
+}
+
+/** {@linkcode sendPromise} for runtimes without it (Node.js 20). */
+function sendWithExecutor<T>(
+  sender: CallbackSender,
+  opcode: number,
+  args: readonly Arg[],
+  transform: ReplyTransform<T>,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) =>
+    sender.sendWith(opcode, args, transform, resolve, reject)
+  );
+}
+
 /**
- * `sender.sendWith()` with a promise's callbacks.
+ * `sender.sendWith()` with a promise's callbacks. (`Promise.withResolvers`
+ * where the runtime has it, chosen once: this is every command's path.)
  *
  * @param sender A connection, a pool or a node.
  * @param opcode The command's opcode.
@@ -37,13 +71,11 @@ export interface CallbackSender {
  * @param transform Turns the reply into the resolved value.
  * @returns The transformed reply.
  */
-export function sendPromise<T>(
+export const sendPromise: <T>(
   sender: CallbackSender,
   opcode: number,
   args: readonly Arg[],
   transform: ReplyTransform<T>,
-): Promise<T> {
-  const { promise, resolve, reject } = Promise.withResolvers<T>();
-  sender.sendWith(opcode, args, transform, resolve, reject);
-  return promise;
-}
+) => Promise<T> = withResolvers === undefined
+  ? sendWithExecutor
+  : sendWithResolvers;

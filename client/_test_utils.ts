@@ -14,8 +14,10 @@ import {
   FrameDecoder,
   FrameWriter,
   int,
+  isProbe,
   map,
   type Reply,
+  status,
 } from "@cachemir/protocol";
 
 /** One request as a peer received it. */
@@ -28,9 +30,23 @@ export interface Received {
   readonly args: string[];
 }
 
-/** The next whole request in `decoder`; throws on a bad frame or payload. */
-function nextRequest(decoder: FrameDecoder): Received | undefined {
-  const frame = decoder.next();
+/**
+ * The next whole request in `decoder`; throws on a bad frame or payload.
+ * With `onProbe`, an opening probe (protocol/probe.ts) is handed to it and
+ * skipped, as a node answers it without running a command.
+ */
+function nextRequest(
+  decoder: FrameDecoder,
+  onProbe?: (id: number, opcode: number) => void,
+): Received | undefined {
+  let frame = decoder.next();
+  while (
+    onProbe !== undefined && frame !== undefined && !("kind" in frame) &&
+    isProbe(frame)
+  ) {
+    onProbe(frame.id, frame.opcode);
+    frame = decoder.next();
+  }
   if (frame === undefined) return undefined;
   if ("kind" in frame) throw new Error(frame.message);
   const args = decodeRequestArgs(frame.payload);
@@ -218,7 +234,10 @@ export class FakeNode {
         if (n === null) break;
         decoder.push(buf.subarray(0, n));
         for (;;) {
-          const request = nextRequest(decoder);
+          const request = nextRequest(
+            decoder,
+            (id, opcode) => writer.writeReply(id, opcode, status("PONG")),
+          );
           if (request === undefined) break;
           this.received.push(request);
           const reply = this.#handler(request) ??

@@ -14,6 +14,10 @@ import {
   FrameDecoder,
   type FrameError,
   FrameWriter,
+  OPENING_PROBE,
+  PROBE_ID,
+  PROBE_OPCODE,
+  PROTOCOL_VERSIONS,
   type Reply,
 } from "@cachemir/protocol";
 import {
@@ -26,8 +30,15 @@ import type { Arg, ReplyTransform } from "./types.ts";
 import { kindName } from "./_kind_name.ts";
 import { sendPromise } from "./_send.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
+import {
+  type ByteStream,
+  checkTlsOptions,
+  type ClientTlsOptions,
+  TlsHandshakeError,
+} from "./_dial.ts";
+import { dial } from "./_transport.ts";
 
-export type { Arg, ReplyTransform };
+export type { Arg, ByteStream, ClientTlsOptions, ReplyTransform };
 
 const TAG_BYTES = 0x04;
 
@@ -88,7 +99,10 @@ export interface ConnectionOptions {
   /**
    * Send HELLO on connect: checks that the peer is a CacheMir node speaking
    * protocol version 1 and learns its limits ({@linkcode ClientConnection.hello}).
-   * Only used by {@linkcode ClientConnection.connect}.
+   * It follows the opening probe (`OPENING_PROBE` of `@cachemir/protocol`),
+   * which makes a server that is not a node answer at once. With `false`
+   * and no `password`, neither is sent. Only used by
+   * {@linkcode ClientConnection.connect}.
    * @default {true}
    */
   readonly hello?: boolean;
@@ -99,6 +113,13 @@ export interface ConnectionOptions {
    * (and the client's health checks).
    */
   readonly password?: string;
+  /**
+   * Connect with TLS (to a node started with `--tls-cert`): the CAs to
+   * trust, the name to verify, and a client certificate for a node started
+   * with `--tls-ca`. Only used by {@linkcode ClientConnection.connect}.
+   * @default {plain TCP}
+   */
+  readonly tls?: ClientTlsOptions;
   /**
    * The largest reply payload accepted, in bytes. A larger reply rejects its
    * command with a {@linkcode ProtocolError} and is skipped without being
@@ -221,7 +242,7 @@ export class ClientConnection {
    */
   onSettle: ((error: Error | undefined, latencyMs: number) => void) | undefined;
   #settled = 0;
-  #conn: Deno.Conn;
+  #conn: ByteStream;
   #timeoutMs: number;
   #onClose: ((error: ConnectionError) => void) | undefined;
   #decoder: FrameDecoder;
@@ -269,12 +290,13 @@ export class ClientConnection {
    * Wraps an open stream. Prefer {@linkcode ClientConnection.connect}, which also
    * applies the connect timeout and the HELLO exchange.
    *
-   * @param conn An open connection to a node; this object owns it from now on.
+   * @param conn An open connection to a node (a `Deno.Conn` is one); this
+   * object owns it from now on.
    * @param address The node's address, used in errors.
    * @param options Timeouts, reply limit and close callback.
    */
   constructor(
-    conn: Deno.Conn,
+    conn: ByteStream,
     address: string,
     options: ConnectionOptions = {},
   ) {
@@ -289,15 +311,21 @@ export class ClientConnection {
   }
 
   /**
-   * Opens a connection: TCP connect, then (unless `hello` is `false`) HELLO
-   * negotiating protocol version 1, all within `connectTimeoutMs`.
+   * Opens a connection: TCP connect (and the TLS handshake with `tls`),
+   * then (unless `hello` is `false`) the opening probe and HELLO
+   * negotiating protocol version 1 in one round trip, all within
+   * `connectTimeoutMs`.
    *
    * @param target The node's host and port.
    * @param options Timeouts, HELLO, reply limit and close callback.
    * @returns The open connection.
    * @throws {TimeoutError} When connecting (and HELLO) took longer than `connectTimeoutMs`.
-   * @throws {ConnectionError} When the node cannot be reached or its HELLO
-   * reply shows it is not a CacheMir node speaking version 1.
+   * @throws {ConnectionError} When the node cannot be reached, the TLS
+   * handshake fails, or its HELLO reply shows it is not a CacheMir node
+   * speaking version 1.
+   * @throws {ProtocolError} When the peer answered bytes that are not
+   * frames: it is not a CacheMir node (Redis, a RESP port, an HTTP server),
+   * or it serves TLS and `tls` was not given.
    *
    * @example
    * ```ts no-eval
@@ -317,40 +345,72 @@ export class ClientConnection {
   ): Promise<ClientConnection> {
     const address = formatAddress(target);
     const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    checkTlsOptions(options.tls);
     const started = performance.now();
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
-    let tcp: Deno.TcpConn;
+    let socket: ByteStream;
     try {
-      tcp = await Deno.connect({
-        hostname: target.hostname,
-        port: target.port,
-        signal: abort.signal,
-      });
+      socket = await dial(target, options.tls, abort.signal);
     } catch (e) {
       if (abort.signal.aborted) {
         throw new TimeoutError(address, "connect", timeoutMs);
       }
       throw new ConnectionError(
         address,
-        `Cannot connect to ${address}: ${(e as Error).message}`,
+        `Cannot connect to ${address}: ${dialFailure(e)}`,
         { cause: e },
       );
     } finally {
       clearTimeout(timer);
     }
-    tcp.setNoDelay(true);
-    const conn = new ClientConnection(tcp, address, options);
     const password = options.password;
-    if (options.hello === false && password === undefined) return conn;
+    if (options.hello === false && password === undefined) {
+      return new ClientConnection(socket, address, options);
+    }
+    // The opening probe goes first: a server that is not a CacheMir node
+    // answers it at once (protocol/probe.ts).
+    try {
+      await socket.write(OPENING_PROBE);
+    } catch (e) {
+      try {
+        socket.close();
+      } catch {
+        // closed already
+      }
+      throw new ConnectionError(
+        address,
+        `Cannot connect to ${address}: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    const conn = new ClientConnection(socket, address, options);
+    const left = (): number =>
+      Math.max(1, timeoutMs - (performance.now() - started));
+    const probe = new Promise<unknown>((resolve, reject) =>
+      conn.#expect(PROBE_ID, PROBE_OPCODE, resolve, reject)
+    ).catch((e) => {
+      // A node older than the probe refuses its flags, and is still a node.
+      if (e instanceof ReplyError && /unknown flags 0x0a$/.test(e.message)) {
+        return;
+      }
+      throw e;
+    });
     let step = "HELLO";
     try {
-      if (options.hello !== false) {
-        const left = Math.max(1, timeoutMs - (performance.now() - started));
-        const hello = conn.send(OPCODE_HELLO, ["1"], parseHello);
-        const result = await withTimeout(hello, left);
+      // HELLO leaves with the probe, in the same round trip.
+      const hello = options.hello !== false
+        ? conn.send(OPCODE_HELLO, ["1"], parseHello)
+        : undefined;
+      hello?.catch(() => {});
+      const probed = await withTimeout(probe, left());
+      if (probed === TIMED_OUT) {
+        probe.catch(() => {});
+        throw new TimeoutError(address, "connect", timeoutMs);
+      }
+      if (hello !== undefined) {
+        const result = await withTimeout(hello, left());
         if (result === TIMED_OUT) {
-          hello.catch(() => {});
           throw new TimeoutError(address, "connect", timeoutMs);
         }
         if (result.proto !== 1) {
@@ -363,9 +423,8 @@ export class ClientConnection {
       }
       if (password !== undefined) {
         step = "AUTH";
-        const left = Math.max(1, timeoutMs - (performance.now() - started));
         const auth = conn.send(OPCODE_AUTH, [password], () => true);
-        const result = await withTimeout(auth, left);
+        const result = await withTimeout(auth, left());
         if (result === TIMED_OUT) {
           auth.catch(() => {});
           throw new TimeoutError(address, "connect", timeoutMs);
@@ -375,9 +434,17 @@ export class ClientConnection {
     } catch (e) {
       await conn.close();
       if (e instanceof TimeoutError || e instanceof ProtocolError) throw e;
+      // Closed over TLS before any frame, without a client certificate:
+      // what a node with --tls-ca does (its alert may not arrive).
+      const hint = e instanceof ConnectionError && !conn.#framed &&
+          options.tls !== undefined && options.tls.cert === undefined
+        ? " (a node started with --tls-ca requires a client certificate: give tls.cert and tls.key)"
+        : "";
       throw new ConnectionError(
         address,
-        `Cannot connect to ${address}: ${step} failed: ${(e as Error).message}`,
+        `Cannot connect to ${address}: ${step} failed: ${
+          (e as Error).message
+        }${hint}`,
         { cause: e },
       );
     }
@@ -497,6 +564,36 @@ export class ClientConnection {
       );
       return this.#refuse(reject, e as Error);
     }
+    this.#await(
+      id,
+      opcode,
+      resolve as (value: unknown) => void,
+      reject,
+      transform,
+    );
+  }
+
+  /**
+   * Awaits the reply to a request written to the socket by other means (the
+   * opening probe), in the order of the requests sent.
+   */
+  #expect(
+    id: number,
+    opcode: number,
+    resolve: (value: unknown) => void,
+    reject: (error: Error) => void,
+  ): void {
+    this.#await(id, opcode, resolve, reject, asAnyReply);
+  }
+
+  /** Queues a request's reply handlers, with its deadline. */
+  #await(
+    id: number,
+    opcode: number,
+    resolve: (value: unknown) => void,
+    reject: (error: Error) => void,
+    transform: ReplyTransform<unknown>,
+  ): void {
     if (this.#timer === undefined) {
       // (Armed before queueing the tick's microtask: the runtime's first
       // setTimeout call loads a module and runs pending microtasks.)
@@ -514,7 +611,7 @@ export class ClientConnection {
       id,
       opcode,
       deadline: this.#tickNow + this.#timeoutMs,
-      resolve: resolve as (value: unknown) => void,
+      resolve,
       reject,
       transform,
     });
@@ -654,11 +751,25 @@ export class ClientConnection {
       while (this.#closed === undefined) {
         const n = await this.#conn.read(buf);
         if (n === null) {
-          this.#fail("by the node");
+          if (!this.#framed && this.#firstBytes !== undefined) {
+            // Bytes, then the end, and never a whole frame.
+            this.#fail(
+              "after bytes that are not frames",
+              undefined,
+              new ProtocolError(
+                `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")`,
+              ),
+            );
+          } else this.#fail("by the node");
           return;
         }
         if (!this.#framed && this.#firstBytes === undefined) {
           this.#firstBytes = printableStart(buf, n);
+          if (n > 0 && !PROTOCOL_VERSIONS.includes(buf[0])) {
+            // Not a frame's first byte: no need to wait for a whole header.
+            this.#notANode(buf, n);
+            return;
+          }
         }
         decoder.push(buf.subarray(0, n));
         for (;;) {
@@ -670,6 +781,26 @@ export class ClientConnection {
     } catch (e) {
       this.#fail(`after a read error (${(e as Error).message})`, e);
     }
+  }
+
+  /**
+   * Fails the connection on first bytes that cannot start a frame, saying
+   * what answered (and that TLS did, for a TLS record).
+   */
+  #notANode(buf: Uint8Array, n: number): void {
+    const tls = n >= 2 && (buf[0] === 0x15 || buf[0] === 0x16) &&
+      buf[1] === 0x03;
+    this.#fail(
+      "after bytes that are not frames",
+      undefined,
+      new ProtocolError(
+        `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")${
+          tls
+            ? ": that is TLS; a node started with --tls-cert needs the client's tls option"
+            : ""
+        }`,
+      ),
+    );
   }
 
   /** Settles the oldest command with a frame; `false` when the connection failed. */
@@ -814,6 +945,25 @@ export class ClientConnection {
     this.#writer.take();
     this.#onClose?.(closed);
   }
+}
+
+/** The probe's transform: any reply will do. */
+const asAnyReply: ReplyTransform<unknown> = (reply: Reply) => reply;
+
+/**
+ * Why opening the socket failed; a TLS handshake that met bytes that are not
+ * TLS (a node without `--tls-cert`) says so.
+ */
+function dialFailure(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (
+    e instanceof TlsHandshakeError &&
+    /corrupt message|InvalidContentType|wrong version number|packet length too long/i
+      .test(message)
+  ) {
+    return `${message} (is the node serving TLS? it needs --tls-cert)`;
+  }
+  return message;
 }
 
 /** Up to 64 of the first `n` bytes, as printable text (`\r`, `\n`, `\xNN`). */

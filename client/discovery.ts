@@ -9,10 +9,11 @@
 
 import { formatAddress } from "./connection.ts";
 import { DEFAULT_PORT } from "./_node.ts";
+import { resolveDns } from "./_transport.ts";
 
 /**
- * Looks up the addresses of a host name: `Deno.resolveDns` by default; tests
- * and other environments may give their own.
+ * Looks up the addresses of a host name: {@linkcode systemResolver} by
+ * default; tests and other environments may give their own.
  *
  * @param hostname The name to look up.
  * @param recordType `"A"` (IPv4) or `"AAAA"` (IPv6).
@@ -75,19 +76,30 @@ export function parseDnsNodes(spec: string): DnsNodes | undefined {
 }
 
 /**
- * `Deno.resolveDns`, as a {@linkcode Resolver}: the default one.
+ * The runtime's DNS as a {@linkcode Resolver}, the default one:
+ * `Deno.resolveDns` under Deno (which needs `--allow-net`), `node:dns`'s
+ * `resolve4` and `resolve6` under Node.js and Bun. Both ask DNS itself,
+ * not the hosts file.
  *
  * @param hostname The name to look up.
  * @param recordType `"A"` or `"AAAA"`.
  * @returns The addresses.
- * @throws {Deno.errors.NotFound} When the name has no such record.
+ * @throws {Error} When the name has no such record.
  */
-export function denoResolver(
+export function systemResolver(
   hostname: string,
   recordType: "A" | "AAAA",
 ): Promise<string[]> {
-  return Deno.resolveDns(hostname, recordType);
+  return resolveDns(hostname, recordType);
 }
+
+/**
+ * The default resolver, by its former name.
+ *
+ * @deprecated Use {@linkcode systemResolver}: it is the same function,
+ * and is not Deno's only.
+ */
+export const denoResolver: Resolver = systemResolver;
 
 /**
  * Looks a name's A and AAAA records up (in parallel) and makes node
@@ -96,7 +108,7 @@ export function denoResolver(
  *
  * @param name The name and port.
  * @param resolver How to look names up.
- * @default {denoResolver} resolver
+ * @default {systemResolver} resolver
  * @returns The node addresses, at least one.
  * @throws {Error} When both lookups fail, or find no address.
  *
@@ -111,7 +123,7 @@ export function denoResolver(
  */
 export async function resolveNodes(
   name: DnsNodes,
-  resolver: Resolver = denoResolver,
+  resolver: Resolver = systemResolver,
 ): Promise<string[]> {
   const [a, aaaa] = await Promise.allSettled([
     resolver(name.hostname, "A"),

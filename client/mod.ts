@@ -45,8 +45,9 @@ export { CacheMirClient } from "./client.ts";
 export type { CacheMirClientOptions, NodeSpec } from "./options.ts";
 export type { ClientValue, Key } from "./types.ts";
 export type { CallBufferReply, CallReply } from "./commands/_replies.ts";
-export type { HelloInfo } from "./connection.ts";
+export type { ClientTlsOptions, HelloInfo } from "./connection.ts";
 export type {
+  CopyOptions,
   ExpireMode,
   RestoreOptions,
   ScanOptions,

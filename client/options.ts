@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ClientTlsOptions } from "./_dial.ts";
 import type { Resolver } from "./discovery.ts";
 import type { Hashing } from "./locator.ts";
 import type { RetryOptions } from "./retry.ts";
@@ -147,8 +148,9 @@ export interface CacheMirClientOptions {
    */
   readonly discoveryIntervalMs?: number;
   /**
-   * How `dns:` names are looked up (`Deno.resolveDns` by default, which
-   * needs `--allow-net`).
+   * How `dns:` names are looked up (`systemResolver` of
+   * `@cachemir/client/discovery` by default: `Deno.resolveDns` under Deno,
+   * which needs `--allow-net`, and `node:dns` under Node.js and Bun).
    */
   readonly resolver?: Resolver;
   /**
@@ -171,4 +173,30 @@ export interface CacheMirClientOptions {
    * @default {none: connections do not authenticate}
    */
   readonly password?: string;
+  /**
+   * Connect to the nodes with TLS (nodes started with `--tls-cert` and
+   * `--tls-key`); every connection, health checks' included, does. Set
+   * `caCerts` to the PEM text of the CA that signed the nodes' certificates
+   * when it is not one the system trusts; `hostname` when the certificates
+   * name another host than the addresses in `nodes` (with `dns:` specs,
+   * nodes are reached by IP address: give the DNS name their certificates
+   * carry); `cert` and `key` (PEM) for nodes started with `--tls-ca`, which
+   * require a client certificate. A node that serves TLS to a client
+   * without this option fails its connections at once with a
+   * {@linkcode ProtocolError} saying it answered TLS; a node without TLS
+   * fails a client with it with a {@linkcode ConnectionError} (`TLS
+   * handshake failed`).
+   *
+   * @example
+   * ```ts no-eval
+   * import { CacheMirClient } from "@cachemir/client";
+   * await using client = new CacheMirClient({
+   *   nodes: ["127.0.0.1:7379"],
+   *   tls: { caCerts: [Deno.readTextFileSync("ca.crt")] },
+   * });
+   * await client.set("k", "v");
+   * ```
+   * @default {plain TCP}
+   */
+  readonly tls?: ClientTlsOptions;
 }

@@ -18,6 +18,7 @@ import { ConnectionError, TimeoutError } from "./errors.ts";
 import { markNotSent } from "./retry.ts";
 import { Semaphore } from "./semaphore.ts";
 import { positiveInteger, positiveMs } from "./_options.ts";
+import { type Deferred, deferred } from "./_deferred.ts";
 import { sendPromise } from "./_send.ts";
 import { withTimeout } from "./_timeout.ts";
 
@@ -143,7 +144,7 @@ export class Pool {
   #generation = 0;
   #closed: ConnectionError | undefined;
   #closing: Promise<void> | undefined;
-  #idle: PromiseWithResolvers<void> | undefined;
+  #idle: Deferred<void> | undefined;
 
   /**
    * Makes a pool. No connection opens until the first command.
@@ -419,7 +420,7 @@ export class Pool {
   async drain(timeoutMs: number): Promise<void> {
     this.#closed ??= this.#closedError("the node was removed from the client");
     if (this.#inFlight() > 0) {
-      this.#idle ??= Promise.withResolvers<void>();
+      this.#idle ??= deferred<void>();
       await withTimeout(this.#idle.promise, timeoutMs);
     }
     await this.close();

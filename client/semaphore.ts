@@ -5,6 +5,8 @@
  * @module
  */
 
+import { deferred } from "./_deferred.ts";
+
 interface Waiter {
   readonly resolve: (acquired: boolean) => void;
   readonly reject: (error: Error) => void;
@@ -102,7 +104,7 @@ export class Semaphore {
    */
   acquire(timeoutMs: number): Promise<boolean> {
     if (this.tryAcquire()) return Promise.resolve(true);
-    const { promise, resolve, reject } = Promise.withResolvers<boolean>();
+    const { promise, resolve, reject } = deferred<boolean>();
     const waiter: Waiter = { resolve, reject, timer: undefined, done: false };
     waiter.timer = setTimeout(() => {
       waiter.timer = undefined;

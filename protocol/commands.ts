@@ -98,9 +98,10 @@ export type CommandName =
   | "AUTH"
   | "SLOWLOG"
   | "MEMORY"
+  | "SHUTDOWN"
+  | "FUNCTION"
   | "DUMP"
   | "RESTORE"
-  | "FUNCTION"
   | "GET"
   | "SET"
   | "SETNX"
@@ -121,6 +122,15 @@ export type CommandName =
   | "STRLEN"
   | "GETRANGE"
   | "SETRANGE"
+  | "SETBIT"
+  | "GETBIT"
+  | "BITCOUNT"
+  | "BITPOS"
+  | "BITOP"
+  | "BITFIELD"
+  | "BITFIELD_RO"
+  | "LCS"
+  | "SUBSTR"
   | "DEL"
   | "UNLINK"
   | "EXISTS"
@@ -140,6 +150,8 @@ export type CommandName =
   | "SCAN"
   | "RANDOMKEY"
   | "OBJECT"
+  | "COPY"
+  | "TOUCH"
   | "HSET"
   | "HSETNX"
   | "HGET"
@@ -295,6 +307,11 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("RESET", 0x000e, 1, CN, "first-up"),
   keyless("AUTH", 0x000f, -2, ["connection", "noauth"], "first-up"),
   keyless("SLOWLOG", 0x0010, -2, ["connection", "admin"], "first-up"),
+  // MEMORY USAGE key goes to the key's node; MEMORY STATS | HELP | DOCTOR
+  // have no key (to any node).
+  cmd("MEMORY", 0x0011, -2, R, { first: 2, last: 2, step: 1 }),
+  // Stops the node (every node, from a client spread over many).
+  keyless("SHUTDOWN", 0x0012, -1, ["connection", "admin"], "all-succeed"),
   // FUNCTION FLUSH | LIST | HELP: CacheMir holds no function library.
   keyless("FUNCTION", 0x0013, -2, ["connection", "admin"], "all-succeed"),
 
@@ -319,6 +336,19 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("STRLEN", 0x0111, 2, R),
   cmd("GETRANGE", 0x0112, 4, R),
   cmd("SETRANGE", 0x0113, 4, DR),
+  // Setting a bit twice leaves what setting it once does.
+  cmd("SETBIT", 0x0114, 4, DR),
+  cmd("GETBIT", 0x0115, 3, R),
+  cmd("BITCOUNT", 0x0116, -2, R),
+  cmd("BITPOS", 0x0117, -3, R),
+  // Not "retry": BITOP NOT k k run twice gives k back.
+  cmd("BITOP", 0x0118, -4, D, { first: 2, last: -1, step: 1 }),
+  // Not "retry": INCRBY counts twice.
+  cmd("BITFIELD", 0x0119, -2, D),
+  cmd("BITFIELD_RO", 0x011a, -2, R),
+  cmd("LCS", 0x011b, -3, R, KEY12),
+  // GETRANGE's name before Redis 2.0.
+  cmd("SUBSTR", 0x011c, 4, R),
 
   // 0x02xx keys of any type
   cmd("DEL", 0x0200, -2, WR, ALL_KEYS, "sum"),
@@ -341,8 +371,9 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("RANDOMKEY", 0x0211, 1, ["readonly", "retry", "random"], "random"),
   // OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT key, OBJECT HELP.
   cmd("OBJECT", 0x0212, -2, R, { first: 2, last: 2, step: 1 }),
-  // MEMORY USAGE key [SAMPLES count], MEMORY HELP.
-  cmd("MEMORY", 0x0215, -2, R, { first: 2, last: 2, step: 1 }),
+  // COPY source destination [DB 0] [REPLACE]: run twice, it leaves one copy.
+  cmd("COPY", 0x0213, -3, DR, KEY12),
+  cmd("TOUCH", 0x0214, -2, R, ALL_KEYS, "sum"),
   cmd("DUMP", 0x0216, 2, R),
   // RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ n].
   cmd("RESTORE", 0x0217, -4, D),

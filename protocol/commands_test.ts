@@ -43,6 +43,10 @@ Deno.test("keyPositions() follows Redis key specs", () => {
   assert.deepEqual(pos("SINTERCARD", 5, 2), [1, 2]);
   assert.deepEqual(pos("SINTERCARD", 3, 9), [1, 2]);
   assert.deepEqual(pos("LMOVE", 4), [0, 1]);
+  assert.deepEqual(pos("BITOP", 4), [1, 2, 3]); // BITOP op dest src...
+  assert.deepEqual(pos("COPY", 4), [0, 1]);
+  assert.deepEqual(pos("LCS", 3), [0, 1]);
+  assert.deepEqual(pos("TOUCH", 3), [0, 1, 2]);
 });
 
 Deno.test("hasFlag() marks only repeat-safe commands for retry", () => {
@@ -61,6 +65,8 @@ Deno.test("hasFlag() marks only repeat-safe commands for retry", () => {
       "RENAME",
       "LMOVE",
       "SDIFFSTORE",
+      "BITFIELD",
+      "BITOP",
     ]
   ) {
     assert.ok(!hasFlag(commandByName(name)!, "retry"), name);
@@ -84,6 +90,10 @@ Deno.test("denyoom marks exactly the commands Redis 7.0.15 marks", () => {
     "INCRBYFLOAT",
     "APPEND",
     "SETRANGE",
+    "SETBIT",
+    "BITOP",
+    "BITFIELD",
+    "COPY",
     "HSET",
     "HSETNX",
     "HINCRBY",
@@ -144,6 +154,8 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     TIME: true,
     RESET: true,
     AUTH: true,
+    MEMORY: true,
+    SHUTDOWN: true,
     SLOWLOG: true,
     FUNCTION: true,
     GET: true,
@@ -166,6 +178,15 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     STRLEN: true,
     GETRANGE: true,
     SETRANGE: true,
+    SETBIT: true,
+    GETBIT: true,
+    BITCOUNT: true,
+    BITPOS: true,
+    BITOP: true,
+    BITFIELD: true,
+    BITFIELD_RO: true,
+    LCS: true,
+    SUBSTR: true,
     DEL: true,
     UNLINK: true,
     EXISTS: true,
@@ -185,7 +206,8 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     SCAN: true,
     RANDOMKEY: true,
     OBJECT: true,
-    MEMORY: true,
+    COPY: true,
+    TOUCH: true,
     DUMP: true,
     RESTORE: true,
     HSET: true,

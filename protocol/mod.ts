@@ -41,6 +41,7 @@ export * from "./replies.ts";
 export * from "./commands.ts";
 export * from "./bytes.ts";
 export * from "./murmur3.ts";
+export * from "./probe.ts";
 export {
   FrameDecoder,
   type FrameDecoderOptions,

@@ -13,11 +13,18 @@ import {
   FrameView,
   FrameWriter,
   type Limits,
+  PROBE_FLAGS,
   type Reply,
   scanRequestArgs,
+  status,
 } from "@cachemir/protocol";
 import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
-import { Connection, StreamCodec } from "./connection.ts";
+import {
+  Connection,
+  type FlowLimits,
+  type NetTraffic,
+  StreamCodec,
+} from "./connection.ts";
 
 /** Runs one command for a session: the node's command table. */
 export type Execute = (
@@ -37,6 +44,9 @@ export type ExecuteView = (
   argv: ArgvView,
   out: ReplyOut,
 ) => Reply | undefined;
+
+/** The reply to a client's opening probe (protocol/probe.ts). */
+const PROBE_REPLY: Reply = status("PONG");
 
 /** Most arguments a request may have to run in place (more: as strings). */
 const MAX_VIEW_ARGS = 64;
@@ -58,6 +68,12 @@ export interface BinaryConnectionOptions {
    * @default {65536}
    */
   readonly readBytes?: number;
+  /** Output and rate limits (see `connection.ts`); none by default. */
+  readonly flow?: FlowLimits;
+  /** Told when the connection is cut for passing the output limit. */
+  readonly onOutputLimit?: (session: Session, queued: number) => void;
+  /** Where the bytes read and written are added up. */
+  readonly traffic?: NetTraffic;
 }
 
 /**
@@ -196,10 +212,16 @@ export class BinaryConnection extends Connection<Frame> {
             return executeView(session, f.opcode, argv, codec);
           }
         }
+        // A frame with flags never takes the path above: this costs
+        // nothing to the requests that do.
+        if (f.flags === PROBE_FLAGS) return PROBE_REPLY;
         const args = decodeRequest(f, limits);
         return Array.isArray(args) ? execute(session, f.opcode, args) : args;
       },
       readBytes: options.readBytes,
+      limits: options.flow,
+      onOutputLimit: options.onOutputLimit,
+      traffic: options.traffic,
     });
   }
 }

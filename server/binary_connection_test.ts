@@ -8,6 +8,9 @@ import {
   FrameDecoder,
   FrameWriter,
   int,
+  OPENING_PROBE,
+  PROBE_ID,
+  PROBE_OPCODE,
   type Reply,
 } from "@cachemir/protocol";
 import { BinaryConnection, type Execute } from "./binary_connection.ts";
@@ -393,4 +396,25 @@ Deno.test("BinaryConnection runs a frame of more than 64 arguments the string wa
   assert.deepEqual(viewed.written, strings.written);
   assert.equal(viewed.store.size, 50);
   assert.equal(viewed.store.get("k49"), "v49");
+});
+
+Deno.test("BinaryConnection.run() answers the opening probe PONG without running a command", async () => {
+  const conn = new FakeConn();
+  const calls: string[][] = [];
+  const c = connection(conn, calls);
+  conn.feed(
+    new Uint8Array([
+      ...OPENING_PROBE,
+      ...encodeRequest(1, commandByName("HELLO")!.opcode, ["1"]),
+    ]),
+  );
+  conn.feed(null);
+  await c.run();
+  const got = replies(conn.writes);
+  assert.deepEqual(
+    got.map((r) => [r.frame.id, r.frame.opcode, r.frame.flags]),
+    [[PROBE_ID, PROBE_OPCODE, 0x80], [1, commandByName("HELLO")!.opcode, 0x80]],
+  );
+  assert.deepEqual(got[0].reply, { kind: "status", value: "PONG" });
+  assert.deepEqual(calls, [["1"]], "only HELLO ran");
 });

@@ -6,6 +6,20 @@
  * is bounded). The binary port (`binary_connection.ts`) and the RESP port
  * (`resp_connection.ts`) differ only in their codec.
  *
+ * Two limits a node may set per connection ({@linkcode FlowLimits}, read
+ * live so CONFIG SET applies at once):
+ *
+ * - `clientOutputBufferLimit` (bytes; 0 = none): the loop no longer waits for
+ *   its replies to be written before it reads and runs more requests; they
+ *   queue in the node, and a client whose queued replies pass the limit (it
+ *   sends and does not read) is disconnected. With 0 the loop waits for each
+ *   write instead (TCP back-pressure: a client that does not read stops
+ *   being read, and at most about 1 MiB plus one reply waits for it).
+ * - `rateLimit` (commands per second; 0 = none): a token bucket holding one
+ *   second of commands. Once it is empty the loop stops running (and so
+ *   reading) that connection's requests until tokens return: nothing is
+ *   dropped and nothing fails, the client is only slowed.
+ *
  * @module
  */
 
@@ -207,8 +221,51 @@ export abstract class StreamCodec<Request> implements Codec<Request> {
   abstract writeReply(request: Request, reply: Reply): void;
 }
 
-/** How a connection ended. */
-export type ConnectionEnd = "eof" | "quit" | "protocol" | "shutdown" | "error";
+/**
+ * How a connection ended: `"output-limit"` when its unread replies passed
+ * `clientOutputBufferLimit`, `"killed"` when the node closed it (CLIENT
+ * KILL, idle timeout).
+ */
+export type ConnectionEnd =
+  | "eof"
+  | "quit"
+  | "protocol"
+  | "shutdown"
+  | "error"
+  | "output-limit"
+  | "killed";
+
+/**
+ * Per-connection limits, read at each use: the node passes its live
+ * settings object, so a change applies to open connections at once.
+ */
+export interface FlowLimits {
+  /**
+   * Most bytes of replies a client may have waiting in the node (encoded,
+   * not yet taken by its socket); past it the client is disconnected.
+   * 0 = no limit: the loop waits for its writes (back-pressure) instead.
+   */
+  readonly clientOutputBufferLimit: number;
+  /** Commands a connection may run per second (token bucket); 0 = no limit. */
+  readonly rateLimit: number;
+}
+
+/** No limits: back-pressure only. */
+const NO_LIMITS: FlowLimits = Object.freeze({
+  clientOutputBufferLimit: 0,
+  rateLimit: 0,
+});
+
+/**
+ * Bytes every connection read and wrote, summed (INFO's
+ * `total_net_input_bytes` and `total_net_output_bytes`).
+ */
+export interface NetTraffic {
+  /** Bytes read from clients. */
+  netInputBytes: number;
+  /** Bytes written to clients. */
+  netOutputBytes: number;
+}
 
 /** What {@linkcode Connection} needs. */
 export interface ConnectionOptions<Request> {
@@ -228,7 +285,29 @@ export interface ConnectionOptions<Request> {
    * @default {65536}
    */
   readonly readBytes?: number;
+  /** Output and rate limits; none by default. */
+  readonly limits?: FlowLimits;
+  /**
+   * Told when the connection is cut because its unread replies passed
+   * `clientOutputBufferLimit` (the node counts and logs it).
+   */
+  readonly onOutputLimit?: (session: Session, queued: number) => void;
+  /** Where the bytes read and written are added up; not counted when absent. */
+  readonly traffic?: NetTraffic;
 }
+
+/** The parts of a connection's memory CLIENT LIST reports, in bytes. */
+export interface ConnectionBuffers {
+  /** Input received and not run yet (`qbuf`). */
+  readonly input: number;
+  /** Replies encoded and not yet taken by the socket (`omem`). */
+  readonly output: number;
+  /** Everything the connection holds, its read buffer included (`tot-mem`). */
+  readonly total: number;
+}
+
+/** Why `#handle` stopped before the input ran out. */
+type Pause = "quit" | "protocol" | "flush" | "throttle" | "overflow";
 
 /**
  * One client connection. `run()` resolves when the peer hangs up, a fatal
@@ -272,6 +351,24 @@ export class Connection<Request> {
   #drained = false;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  #killed = false;
+  #limits: FlowLimits;
+  #onOutputLimit: ((session: Session, queued: number) => void) | undefined;
+  #traffic: NetTraffic;
+  /** Bytes of the write in progress not yet taken by the socket. */
+  #unwritten = 0;
+  /** Replies queued behind the write in progress (with an output limit). */
+  #queue: Uint8Array[] = [];
+  /** Bytes in `#queue`. */
+  #queued = 0;
+  /** The task writing `#queue` out, while it runs. */
+  #writer: Promise<void> | undefined;
+  /** Set when a queued write failed: the peer is gone. */
+  #writeFailed = false;
+  /** The rate limit's bucket: commands that may run now. */
+  #tokens = -1;
+  /** When the bucket was last filled, from `performance.now()`. */
+  #filledAt = 0;
 
   /**
    * @param options The connection, its session, codec and executor.
@@ -282,6 +379,9 @@ export class Connection<Request> {
     this.#codec = options.codec;
     this.#execute = options.execute;
     this.#readBuf = new Uint8Array(options.readBytes ?? 64 * 1024);
+    this.#limits = options.limits ?? NO_LIMITS;
+    this.#onOutputLimit = options.onOutputLimit;
+    this.#traffic = options.traffic ?? { netInputBytes: 0, netOutputBytes: 0 };
   }
 
   /** The session of this connection. */
@@ -297,7 +397,23 @@ export class Connection<Request> {
    */
   get bufferBytes(): number {
     const codec = this.#codec;
-    return this.#readBuf.byteLength + (codec.buffered ?? 0) + codec.pending;
+    return this.#readBuf.byteLength + (codec.buffered ?? 0) + codec.pending +
+      this.#unwritten + this.#queued;
+  }
+
+  /** The connection's buffers as CLIENT LIST reports them (`qbuf`, `omem`, `tot-mem`). */
+  get buffers(): ConnectionBuffers {
+    const codec = this.#codec;
+    return {
+      input: codec.buffered ?? 0,
+      output: this.#outputBytes(),
+      total: this.bufferBytes,
+    };
+  }
+
+  /** Replies encoded and not yet taken by the socket. */
+  #outputBytes(): number {
+    return this.#codec.pending + this.#unwritten + this.#queued;
   }
 
   /**
@@ -312,21 +428,43 @@ export class Connection<Request> {
         this.#reading = true;
         const n = await this.#conn.read(this.#readBuf);
         this.#reading = false;
-        if (n === null) return this.#stopping ? "shutdown" : "eof";
+        if (n === null) {
+          await this.#drain();
+          if (this.#killed) return "killed";
+          return this.#stopping ? "shutdown" : "eof";
+        }
+        this.#traffic.netInputBytes += n;
         if (this.#drained) continue;
         this.#session.lastActive = Date.now();
         codec.push(this.#readBuf.subarray(0, n));
         let end = this.#handle();
-        while (end === "flush") {
-          // Output past the bound leaves before more of this read runs.
-          await this.#writeAll(codec.take());
-          end = this.#handle();
+        while (end === "flush" || end === "throttle") {
+          // Output past the bound leaves before more of this read runs;
+          // a connection out of tokens waits for them, having written
+          // what it answered.
+          if (codec.pending > 0) await this.#emit();
+          if (end === "throttle") {
+            await this.#waitForToken();
+            // Waiting on its own bucket is not idleness (--timeout).
+            this.#session.lastActive = Date.now();
+          }
+          end = this.#overflowing() ? "overflow" : this.#handle();
         }
-        if (codec.pending > 0) await this.#writeAll(codec.take());
-        if (end !== undefined) return end;
-        if (this.#windowOver && !this.#drained) this.#closeSide();
+        if (end === "overflow") return this.#overflow();
+        if (codec.pending > 0) await this.#emit();
+        if (this.#overflowing()) return this.#overflow();
+        if (end !== undefined) {
+          await this.#drain();
+          return end;
+        }
+        if (this.#writeFailed) return "eof";
+        if (this.#windowOver && !this.#drained) {
+          await this.#drain();
+          this.#closeSide();
+        }
       }
     } catch (e) {
+      if (this.#killed) return "killed";
       if (this.#stopping) return "shutdown";
       if (
         e instanceof Deno.errors.ConnectionReset ||
@@ -345,24 +483,138 @@ export class Connection<Request> {
 
   /**
    * Decodes and executes the complete requests pushed, in order; stops
-   * early with `"flush"` once `MAX_PENDING_OUTPUT` bytes of replies wait.
+   * early with `"flush"` once `MAX_PENDING_OUTPUT` bytes of replies wait,
+   * `"throttle"` when the rate limit's bucket is empty, `"overflow"` when
+   * the replies waiting pass the output limit.
    */
-  #handle(): "quit" | "protocol" | "flush" | undefined {
+  #handle(): Pause | undefined {
     const codec = this.#codec;
     const session = this.#session;
-    for (let r = codec.next(); r !== undefined; r = codec.next()) {
+    const limits = this.#limits;
+    const rated = limits.rateLimit > 0 && !this.#stopping;
+    const bound = limits.clientOutputBufferLimit;
+    for (;;) {
+      if (rated && !this.#hasToken(limits.rateLimit)) {
+        return codec.broken ? "protocol" : "throttle";
+      }
+      const r = codec.next();
+      if (r === undefined) break;
+      if (rated) this.#tokens -= 1;
       const reply = this.#execute(r);
+      if (session.closeAfterReply) {
+        if (reply !== undefined && !session.closeWithoutReply) {
+          codec.writeReply(r, reply);
+        }
+        return "quit";
+      }
       if (reply !== undefined) codec.writeReply(r, reply);
-      if (session.closeAfterReply) return "quit";
+      if (bound > 0 && this.#outputBytes() > bound) return "overflow";
       if (codec.pending >= MAX_PENDING_OUTPUT) return "flush";
     }
     return codec.broken ? "protocol" : undefined;
   }
 
+  /**
+   * Fills the bucket for the time since it was last filled (at most one
+   * second of commands) and tells whether a command may run.
+   */
+  #hasToken(rate: number): boolean {
+    const now = performance.now();
+    const capacity = Math.max(1, rate);
+    if (this.#tokens < 0) {
+      this.#tokens = capacity;
+    } else {
+      this.#tokens = Math.min(
+        capacity,
+        this.#tokens + (now - this.#filledAt) * rate / 1000,
+      );
+    }
+    this.#filledAt = now;
+    return this.#tokens >= 1;
+  }
+
+  /** Waits until the bucket holds a token again (no reads meanwhile). */
+  async #waitForToken(): Promise<void> {
+    const rate = this.#limits.rateLimit;
+    if (rate <= 0 || this.#tokens >= 1) return;
+    const ms = Math.max(1, Math.ceil((1 - this.#tokens) * 1000 / rate));
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** `true` when the replies waiting pass a set output limit. */
+  #overflowing(): boolean {
+    const bound = this.#limits.clientOutputBufferLimit;
+    return bound > 0 && this.#outputBytes() > bound;
+  }
+
+  /** Cuts the connection whose unread replies passed the output limit. */
+  #overflow(): ConnectionEnd {
+    this.#onOutputLimit?.(this.#session, this.#outputBytes());
+    // Dropped: the socket is closed, the write in progress fails.
+    this.#queue.length = 0;
+    this.#queued = 0;
+    this.#unwritten = 0;
+    return "output-limit";
+  }
+
+  /**
+   * Sends the replies encoded so far. Without an output limit, waits until
+   * the socket took them (back-pressure); with one, queues a copy behind
+   * the write in progress and returns at once.
+   */
+  async #emit(): Promise<void> {
+    if (
+      this.#limits.clientOutputBufferLimit <= 0 && this.#writer === undefined
+    ) {
+      await this.#writeAll(this.#codec.take());
+      return;
+    }
+    const bytes = this.#codec.take().slice();
+    this.#queue.push(bytes);
+    this.#queued += bytes.length;
+    this.#writer ??= this.#writeQueue();
+  }
+
+  /** Writes the queue out until it is empty; a failed write ends it. */
+  async #writeQueue(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const bytes = this.#queue.shift()!;
+        this.#queued -= bytes.length;
+        await this.#writeAll(bytes);
+      }
+    } catch {
+      // The peer is gone: the read loop sees it (or already closed).
+      this.#writeFailed = true;
+      this.#queue.length = 0;
+      this.#queued = 0;
+    } finally {
+      this.#writer = undefined;
+      // A drain whose read window ended while replies were still queued
+      // closes its side once they are out (if the loop waits for bytes).
+      if (this.#windowOver && this.#reading) this.#closeSide();
+    }
+  }
+
+  /** Waits until every queued reply was written (or writing failed). */
+  async #drain(): Promise<void> {
+    const codec = this.#codec;
+    if (codec.pending > 0 && !this.#closed) await this.#emit();
+    while (this.#writer !== undefined) await this.#writer;
+  }
+
   async #writeAll(bytes: Uint8Array): Promise<void> {
     let written = 0;
-    while (written < bytes.length) {
-      written += await this.#conn.write(bytes.subarray(written));
+    this.#unwritten = bytes.length;
+    try {
+      while (written < bytes.length) {
+        const n = await this.#conn.write(bytes.subarray(written));
+        written += n;
+        this.#traffic.netOutputBytes += n;
+        this.#unwritten = bytes.length - written;
+      }
+    } finally {
+      this.#unwritten = 0;
     }
   }
 
@@ -381,11 +633,12 @@ export class Connection<Request> {
 
   /**
    * Ends the drain's read window: the side closes at once when the loop
-   * waits for bytes, else once it has written what it is answering.
+   * waits for bytes (and no reply waits to be written), else once it has
+   * written what it is answering.
    */
   #endDrain(): void {
     this.#windowOver = true;
-    if (this.#reading) this.#closeSide();
+    if (this.#reading && this.#writer === undefined) this.#closeSide();
   }
 
   /** Closes this side (the client reads the end) and lingers for the client's. */
@@ -398,6 +651,15 @@ export class Connection<Request> {
       // the client is gone already
     }
     this.#drainTimer = setTimeout(() => this.close(), DRAIN_LINGER_MS);
+  }
+
+  /**
+   * Closes the connection now, from the node's side (CLIENT KILL, idle
+   * timeout): `run()` resolves with `"killed"`.
+   */
+  kill(): void {
+    this.#killed = true;
+    this.close();
   }
 
   /** Closes the socket now; safe to call more than once. */

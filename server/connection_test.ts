@@ -130,3 +130,79 @@ Deno.test("Connection.run() runs no more requests while its output cannot leave"
   assert.equal(executed.length, 100);
   assert.equal(conn.writes.reduce((s, n) => s + n, 0), 100 * REPLY_BYTES);
 });
+
+Deno.test("Connection.run() with an output limit: a peer that reads nothing is cut once its replies waiting pass the limit", async () => {
+  const conn = new SlowConn([READ], false);
+  const executed: number[] = [];
+  const cut: number[] = [];
+  const limit = 2 * 1024 * 1024;
+  const c = new Connection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    codec: new SizeCodec(),
+    execute: (n) => {
+      executed.push(n);
+      return bytes("x".repeat(n));
+    },
+    limits: { clientOutputBufferLimit: limit, rateLimit: 0 },
+    onOutputLimit: (_s, queued) => cut.push(queued),
+  });
+  assert.equal(await c.run(), "output-limit");
+  assert.equal(cut.length, 1);
+  assert.ok(cut[0] > limit && cut[0] <= limit + REPLY_BYTES, `${cut[0]}`);
+  // It stopped running requests at the limit: 2 MiB of 64 KiB replies.
+  assert.equal(executed.length, limit / REPLY_BYTES + 1);
+});
+
+Deno.test("Connection.run() with an output limit: a peer that reads is served in full", async () => {
+  // One read asks for 6.25 MiB of replies: under the limit, even all
+  // queued at once. (As Redis's hard limit, the limit counts every reply
+  // not yet taken by the socket: it must exceed what one pipeline asks for.)
+  const conn = new SlowConn([READ], true);
+  const executed: number[] = [];
+  const c = new Connection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    codec: new SizeCodec(),
+    execute: (n) => {
+      executed.push(n);
+      return bytes("x".repeat(n));
+    },
+    limits: { clientOutputBufferLimit: 8 * 1024 * 1024, rateLimit: 0 },
+  });
+  assert.equal(await c.run(), "eof");
+  assert.equal(executed.length, 100);
+  assert.equal(conn.writes.reduce((s, n) => s + n, 0), 100 * REPLY_BYTES);
+});
+
+Deno.test("Connection.run() with a rate limit runs every request, in order, no faster than the bucket allows", async () => {
+  const requests = Array.from({ length: 30 }, (_, i) => i + 1);
+  const conn = new SlowConn(
+    [new TextEncoder().encode(requests.map((n) => `${n}\n`).join(""))],
+    true,
+  );
+  const executed: number[] = [];
+  const c = new Connection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    codec: new SizeCodec(),
+    execute: (n) => {
+      executed.push(n);
+      return bytes("x".repeat(n));
+    },
+    limits: { clientOutputBufferLimit: 0, rateLimit: 20 },
+  });
+  const started = performance.now();
+  assert.equal(await c.run(), "eof");
+  const took = performance.now() - started;
+  assert.deepEqual(executed, requests);
+  assert.equal(
+    conn.writes.reduce((s, n) => s + n, 0),
+    requests.reduce((s, n) => s + n, 0),
+  );
+  // The bucket holds 20: the other 10 wait for tokens at 20 a second
+  // (0.5 s; half of it is the bound asserted), and the replies to the
+  // first 20 leave before the wait.
+  assert.ok(took >= 250, `${took.toFixed(0)} ms`);
+  assert.ok(conn.writes.length >= 2, `${conn.writes.length} writes`);
+});

@@ -36,6 +36,8 @@ export interface HttpEndpointsOptions {
    * command latency histogram of `/metrics`.
    */
   readonly commandStats?: CommandStats;
+  /** The PEM certificate and key to serve HTTPS with; plain HTTP without. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /**
@@ -187,6 +189,13 @@ const INFO_METRICS: readonly (readonly [
     "stats",
     "rejected_connections",
     "Connections refused over maxclients.",
+  ],
+  [
+    "cachemir_output_buffer_disconnections_total",
+    "counter",
+    "stats",
+    "client_output_buffer_limit_disconnections",
+    "Clients disconnected because their unread replies passed client-output-buffer-limit.",
   ],
   [
     "cachemir_commands_processed_total",
@@ -497,6 +506,9 @@ export class HttpEndpoints {
       hostname: options.hostname,
       port: options.port,
       onListen: () => {},
+      ...(options.tls === undefined
+        ? {}
+        : { cert: options.tls.cert, key: options.tls.key }),
     }, (request) => this.#handle(request));
   }
 

@@ -4,7 +4,7 @@
  * environment variable and from the TOML file given by `--config`.
  * SIGINT or SIGTERM stop the node gracefully (every request read is
  * answered) and exit with status 0, or 3 when connections still answering
- * after `--shutdown-timeout` were cut; SIGHUP
+ * after `--shutdown-timeout` were cut; so does a client's SHUTDOWN; SIGHUP
  * reads the configuration again and applies the settings that can change
  * at run time.
  *
@@ -147,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
     log.error("{error}", { error: (e as Error).message });
     return 1;
   }
+  node.shutdownRequested.then((who) => stopped.resolve(who));
   const signal = await stopped.promise;
   log.info("Received {signal}", { signal });
   await node.close();

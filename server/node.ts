@@ -16,6 +16,7 @@ import type {
   NodeStats,
   RuntimeSettings,
   Session,
+  ShutdownRequest,
 } from "./commands/types.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { ActiveExpiry } from "./store/expiry.ts";
@@ -34,6 +35,8 @@ import {
 import v8 from "node:v8";
 import { error, toByteString } from "@cachemir/protocol";
 import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
+import { listenMutualTls } from "./_mutual_tls.ts";
+import { InstantaneousRate } from "./instantaneous.ts";
 
 /** The node's software version. */
 export const VERSION = "0.1.0";
@@ -60,6 +63,13 @@ const MAX_CLIENTS_TEXT = "ERR max number of clients reached";
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
 
+/** The PEM texts of `--tls-cert`, `--tls-key` and `--tls-ca`. */
+interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca?: string;
+}
+
 /**
  * A running node. Create it, `await start()`, and `await close()` to stop
  * gracefully (stop accepting, answer what was received, close connections).
@@ -81,22 +91,37 @@ export class CacheNode {
   #expiry: ActiveExpiry;
   #table: CommandTable;
   #info: NodeInfo;
-  #listener: Deno.TcpListener | undefined;
-  #respListener: Deno.TcpListener | undefined;
+  #listener: Deno.Listener | undefined;
+  #respListener: Deno.Listener | undefined;
   #http: HttpEndpoints | undefined;
+  /** Set by `start()`, cleared when it fails. */
+  #starting = false;
   #cut = 0;
   #phase: NodePhase = "starting";
   #connections = new Set<Connection<unknown>>();
+  /** The open connections by session id (CLIENT KILL, CLIENT LIST's buffers). */
+  #byId = new Map<number, Connection<unknown>>();
+  /** Settled when SHUTDOWN asks the node to stop. */
+  #shutdownAsked = Promise.withResolvers<string>();
   #running = new Set<Promise<unknown>>();
   #nextSessionId = 1;
   #closing: Promise<void> | undefined;
   #acceptLoops: Promise<void>[] = [];
   #stats: NodeStats = {
     connectionsReceived: 0,
-    commandsProcessed: 0,
     peakMemory: 0,
     rejectedConnections: 0,
     authFailures: 0,
+    outputLimitDisconnections: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    instantaneous: { opsPerSec: 0, inputKbps: 0, outputKbps: 0 },
+  };
+  /** Commands, bytes in and bytes out, sampled every 100 ms. */
+  #rates = {
+    ops: new InstantaneousRate(),
+    input: new InstantaneousRate(),
+    output: new InstantaneousRate(),
   };
   /** What CONFIG SET and SIGHUP change, shared with the commands. */
   #settings: RuntimeSettings;
@@ -157,9 +182,12 @@ export class CacheNode {
       maxclients: this.#config.maxclients,
       timeout: this.#config.timeout,
       requirepass: this.#config.requirepass,
+      clientOutputBufferLimit: this.#config.clientOutputBufferLimit,
+      rateLimit: this.#config.rateLimit,
     };
     const stats = this.#stats;
     const connections = this.#connections;
+    const byId = this.#byId;
     const binaryPort = (): number =>
       this.#listener === undefined ? 0 : this.port;
     const respPort = (): number => this.respPort;
@@ -170,6 +198,9 @@ export class CacheNode {
         crypto.getRandomValues(new Uint8Array(20)),
         (b) => b.toString(16).padStart(2, "0"),
       ).join(""),
+      configFile: this.#config.config === ""
+        ? ""
+        : new URL(this.#config.config, `file://${Deno.cwd()}/`).pathname,
       maxFrameBytes: this.#config.maxFrameBytes,
       maxArgs: this.#config.maxArgs,
       host: this.#config.host,
@@ -194,6 +225,20 @@ export class CacheNode {
       clients: function* (): Iterable<Session> {
         for (const c of connections) yield c.session;
       },
+      killClient: (id: number): boolean => {
+        const c = byId.get(id);
+        if (c === undefined) return false;
+        log.info("Closing client {id} from {peer}: CLIENT KILL", {
+          id,
+          peer: c.session.peer,
+        });
+        c.kill();
+        return true;
+      },
+      clientBuffers: (id: number) => byId.get(id)?.buffers,
+      shutdown: (request: ShutdownRequest): boolean =>
+        this.#askShutdown(request),
+      startupMemory: 0,
     };
   }
 
@@ -218,7 +263,18 @@ export class CacheNode {
   #sampleMemory(): void {
     const used = this.#keyspace.usedMemory;
     if (used > (this.#stats.peakMemory ?? 0)) this.#stats.peakMemory = used;
-    this.#trimmer?.tick(performance.now());
+    const now = performance.now();
+    this.#trimmer?.tick(now);
+    const stats = this.#stats;
+    const rates = this.#rates;
+    rates.ops.sample(now, this.#table.stats.totalCalls);
+    rates.input.sample(now, stats.netInputBytes);
+    rates.output.sample(now, stats.netOutputBytes);
+    stats.instantaneous = {
+      opsPerSec: Math.round(rates.ops.perSecond),
+      inputKbps: rates.input.perSecond / 1024,
+      outputKbps: rates.output.perSecond / 1024,
+    };
   }
 
   /** Logs the memory limit in force and what it was derived from. */
@@ -248,6 +304,40 @@ export class CacheNode {
         },
       );
     }
+  }
+
+  /**
+   * SHUTDOWN: logs who asked, then stops as SIGTERM does (after the asking
+   * connection's reply is written: the stop starts on the next turn).
+   */
+  #askShutdown(request: ShutdownRequest): boolean {
+    const { session, options } = request;
+    const fields = {
+      options: options.length === 0 ? "" : ` ${options.join(" ")}`,
+      id: session.id,
+      peer: session.peer,
+    };
+    if (request.save && !request.force) {
+      log.warn(
+        "SHUTDOWN{options} from client {id} at {peer} refused: CacheMir keeps no data on disk, so nothing can be saved; send SHUTDOWN NOSAVE (or SAVE FORCE) to stop",
+        fields,
+      );
+      return false;
+    }
+    if (this.#closing !== undefined) return true;
+    log.warn("SHUTDOWN{options} from client {id} at {peer}: stopping", fields);
+    this.#shutdownAsked.resolve(`SHUTDOWN from ${session.peer}`);
+    setTimeout(() => void this.close(), 0);
+    return true;
+  }
+
+  /**
+   * Settles when a client asked the node to stop with SHUTDOWN, with who
+   * asked; the node is already stopping then (`close()` waits for the end).
+   * `server/main.ts` exits as after SIGTERM.
+   */
+  get shutdownRequested(): Promise<string> {
+    return this.#shutdownAsked.promise;
   }
 
   /** The configuration in force (CONFIG SET changes are not reflected). */
@@ -316,6 +406,12 @@ export class CacheNode {
     if (change.requirepass !== undefined) {
       this.#settings.requirepass = change.requirepass;
     }
+    if (change.clientOutputBufferLimit !== undefined) {
+      this.#settings.clientOutputBufferLimit = change.clientOutputBufferLimit;
+    }
+    if (change.rateLimit !== undefined) {
+      this.#settings.rateLimit = change.rateLimit;
+    }
     this.#config = { ...this.#config, ...change };
   }
 
@@ -368,6 +464,76 @@ export class CacheNode {
     return new Error(message, { cause: e });
   }
 
+  /**
+   * Reads the PEM files of `--tls-cert`, `--tls-key` and `--tls-ca`:
+   * `undefined` when TLS is off.
+   *
+   * @throws {Error} When one is missing or cannot be read, naming the flag and file.
+   */
+  #readTls(): TlsFiles | undefined {
+    const { tlsCert, tlsKey, tlsCa } = this.#config;
+    if (tlsCert === "" && tlsKey === "" && tlsCa === "") return undefined;
+    if (tlsCert === "" || tlsKey === "") {
+      const flags = (set: boolean): string[] =>
+        [
+          [tlsCert, "--tls-cert"],
+          [tlsKey, "--tls-key"],
+          [tlsCa, "--tls-ca"],
+        ].filter(([v]) => (v !== "") === set).map(([, flag]) => flag);
+      const given = flags(true);
+      const missing = flags(false).filter((f) => f !== "--tls-ca");
+      throw new Error(
+        `Cannot serve TLS: ${given.join(" and ")} ${
+          given.length === 1 ? "is" : "are"
+        } set but ${missing.join(" and ")} ${
+          missing.length === 1 ? "is" : "are"
+        } not`,
+      );
+    }
+    const read = (flag: string, path: string): string => {
+      try {
+        return Deno.readTextFileSync(path);
+      } catch (e) {
+        throw new Error(
+          `Cannot read ${flag} ${path}: ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+          { cause: e },
+        );
+      }
+    };
+    return {
+      cert: read("--tls-cert", tlsCert),
+      key: read("--tls-key", tlsKey),
+      ...(tlsCa === "" ? {} : { ca: read("--tls-ca", tlsCa) }),
+    };
+  }
+
+  /**
+   * Listens on `port` of the node's host: plain TCP, or TLS with `tls`
+   * (`Deno.listenTls`; with a CA, client certificates are required: see
+   * `_mutual_tls.ts`).
+   */
+  #listen(
+    port: number,
+    tls: TlsFiles | undefined,
+  ): Deno.Listener | Promise<Deno.Listener> {
+    const hostname = this.#config.host;
+    if (tls === undefined) {
+      return Deno.listen({ hostname, port, transport: "tcp" });
+    }
+    if (tls.ca !== undefined) {
+      return listenMutualTls({ hostname, port, ...tls, ca: tls.ca });
+    }
+    return Deno.listenTls({
+      hostname,
+      port,
+      transport: "tcp",
+      cert: tls.cert,
+      key: tls.key,
+    });
+  }
+
   /** The HTTP port's bound port number; 0 when it has none. */
   get httpPort(): number {
     return this.#http?.port ?? 0;
@@ -409,31 +575,36 @@ export class CacheNode {
    * left open then).
    */
   start(): Promise<void> {
-    if (this.#listener !== undefined) {
+    if (this.#starting) {
       return Promise.reject(new Error("CacheNode is already started"));
     }
-    let listener: Deno.TcpListener;
+    this.#starting = true;
+    return this.#start().catch((e) => {
+      this.#starting = false;
+      throw e;
+    });
+  }
+
+  /**
+   * `start()`: synchronous up to its end unless a listener is made with
+   * `node:tls` (`--tls-ca`), which binds asynchronously.
+   */
+  async #start(): Promise<void> {
+    const tls = this.#readTls();
+    let listener: Deno.Listener;
     try {
-      listener = Deno.listen({
-        hostname: this.#config.host,
-        port: this.#config.port,
-        transport: "tcp",
-      });
+      const l = this.#listen(this.#config.port, tls);
+      listener = l instanceof Promise ? await l : l;
     } catch (e) {
-      return Promise.reject(this.#listenError(e, "--port", this.#config.port));
+      throw this.#listenError(e, "--port", this.#config.port);
     }
     if (this.#config.respPort !== 0) {
       try {
-        this.#respListener = Deno.listen({
-          hostname: this.#config.host,
-          port: this.#config.respPort,
-          transport: "tcp",
-        });
+        const l = this.#listen(this.#config.respPort, tls);
+        this.#respListener = l instanceof Promise ? await l : l;
       } catch (e) {
         listener.close();
-        return Promise.reject(
-          this.#listenError(e, "--resp-port", this.#config.respPort),
-        );
+        throw this.#listenError(e, "--resp-port", this.#config.respPort);
       }
     }
     if (this.#config.httpPort !== 0) {
@@ -445,14 +616,13 @@ export class CacheNode {
           phase: () => this.#phase,
           password: () => this.#settings.requirepass,
           commandStats: this.#table.stats,
+          ...(tls === undefined ? {} : { tls }),
         });
       } catch (e) {
         listener.close();
         this.#respListener?.close();
         this.#respListener = undefined;
-        return Promise.reject(
-          this.#listenError(e, "--http-port", this.#config.httpPort),
-        );
+        throw this.#listenError(e, "--http-port", this.#config.httpPort);
       }
     }
     this.#listener = listener;
@@ -464,30 +634,42 @@ export class CacheNode {
     );
     this.#idleTimer = setInterval(() => this.#closeIdle(), IDLE_CHECK_MS);
     this.#acceptLoops.push(this.#accept(listener, "binary"));
-    log.info("Listening on {address} (binary protocol)", {
+    const secure = tls === undefined
+      ? ""
+      : tls.ca === undefined
+      ? ", TLS"
+      : ", TLS with client certificates";
+    log.info("Listening on {address} (binary protocol{secure})", {
       address: this.address,
+      secure,
     });
     if (this.#respListener !== undefined) {
       this.#acceptLoops.push(this.#accept(this.#respListener, "resp"));
-      log.info("Listening on {host}:{port} (RESP)", {
+      log.info("Listening on {host}:{port} (RESP{secure})", {
         host: (this.#respListener.addr as Deno.NetAddr).hostname,
         port: this.respPort,
+        secure,
       });
     }
     if (this.#http !== undefined) {
       log.info(
-        "Listening on {host}:{port} (HTTP: /metrics /healthz /readyz /info)",
-        { host: this.#config.host, port: this.httpPort },
+        "Listening on {host}:{port} ({scheme}: /metrics /healthz /readyz /info)",
+        {
+          host: this.#config.host,
+          port: this.httpPort,
+          scheme: tls === undefined ? "HTTP" : "HTTPS",
+        },
       );
     }
+    (this.#info as { startupMemory?: number }).startupMemory =
+      this.#keyspace.usedMemory;
     this.#phase = "serving";
-    return Promise.resolve();
   }
 
-  async #accept(listener: Deno.TcpListener, port: Port): Promise<void> {
+  async #accept(listener: Deno.Listener, port: Port): Promise<void> {
     let failures = 0;
     for (;;) {
-      let conn: Deno.TcpConn;
+      let conn: Deno.Conn;
       try {
         conn = await listener.accept();
       } catch (e) {
@@ -543,7 +725,7 @@ export class CacheNode {
           peer: session.peer,
           timeout,
         });
-        c.close();
+        c.kill();
       }
     }
   }
@@ -554,7 +736,7 @@ export class CacheNode {
    * reply frame to the client's first request (with its id and opcode, as
    * every error on that port), if it comes within a second.
    */
-  #refuse(conn: Deno.TcpConn, port: Port): void {
+  #refuse(conn: Deno.Conn, port: Port): void {
     this.#stats.rejectedConnections = (this.#stats.rejectedConnections ?? 0) +
       1;
     log.debug("Refused a connection from {peer} on the {port} port: {why}", {
@@ -610,13 +792,14 @@ export class CacheNode {
     done.then(() => this.#refusing.delete(done));
   }
 
-  #serve(conn: Deno.TcpConn, port: Port): void {
+  #serve(conn: Deno.Conn, port: Port): void {
     if (this.#connections.size >= this.#settings.maxclients) {
       this.#refuse(conn, port);
       return;
     }
     try {
-      conn.setNoDelay(true);
+      // A TLS connection has no setNoDelay.
+      if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
     } catch {
       // not every transport supports it
     }
@@ -647,34 +830,41 @@ export class CacheNode {
     const table = this.#table;
     const stats = this.#stats;
     const config = this.#config;
+    const flow = this.#settings;
+    const onOutputLimit = (s: Session, queued: number): void => {
+      stats.outputLimitDisconnections = (stats.outputLimitDisconnections ??
+        0) + 1;
+      log.warn(
+        "Closing client {id} from {peer}: {queued} bytes of replies unread, over client-output-buffer-limit {limit}",
+        {
+          id: s.id,
+          peer: s.peer,
+          queued,
+          limit: flow.clientOutputBufferLimit,
+        },
+      );
+    };
     const connection: Connection<unknown> = port === "binary"
       ? new BinaryConnection({
         conn,
         session,
-        execute: (_s, opcode, args) => {
-          stats.commandsProcessed++;
-          return table.executeOpcode(ctx, opcode, args);
-        },
-        executeView: (_s, opcode, argv, out) => {
-          stats.commandsProcessed++;
-          return table.executeOpcodeView(ctx, opcode, argv, out);
-        },
+        execute: (_s, opcode, args) => table.executeOpcode(ctx, opcode, args),
+        executeView: (_s, opcode, argv, out) =>
+          table.executeOpcodeView(ctx, opcode, argv, out),
         limits: {
           maxFrameBytes: config.maxFrameBytes,
           maxArgs: config.maxArgs,
         },
+        flow,
+        onOutputLimit,
+        traffic: stats,
       }) as Connection<unknown>
       : new RespConnection({
         conn,
         session,
-        execute: (_s, name, args) => {
-          stats.commandsProcessed++;
-          return table.execute(ctx, name, args);
-        },
-        executeView: (_s, name, argv, out) => {
-          stats.commandsProcessed++;
-          return table.executeView(ctx, name, argv, out);
-        },
+        execute: (_s, name, args) => table.execute(ctx, name, args),
+        executeView: (_s, name, argv, out) =>
+          table.executeView(ctx, name, argv, out),
         limits: {
           // The same bounds as a binary frame: one argument, and all of a
           // request's arguments together, fit in --max-frame-bytes.
@@ -682,11 +872,16 @@ export class CacheNode {
           maxRequestBytes: config.maxFrameBytes,
           maxArgs: config.maxArgs,
         },
+        flow,
+        onOutputLimit,
+        traffic: stats,
       }) as Connection<unknown>;
     this.#connections.add(connection);
+    this.#byId.set(session.id, connection);
     log.debug("Client {id} connected from {peer}", { ...session });
     const done = connection.run().then((why) => {
       this.#connections.delete(connection);
+      this.#byId.delete(session.id);
       this.#running.delete(done);
       log.debug("Client {id} from {peer} closed: {why}", { ...session, why });
     });

@@ -8,7 +8,12 @@
 
 import type { Reply } from "@cachemir/protocol";
 import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
-import { Connection, StreamCodec } from "./connection.ts";
+import {
+  Connection,
+  type FlowLimits,
+  type NetTraffic,
+  StreamCodec,
+} from "./connection.ts";
 import {
   type RespCommand,
   RespDecoder,
@@ -54,6 +59,12 @@ export interface RespConnectionOptions {
    * @default {65536}
    */
   readonly readBytes?: number;
+  /** Output and rate limits (see `connection.ts`); none by default. */
+  readonly flow?: FlowLimits;
+  /** Told when the connection is cut for passing the output limit. */
+  readonly onOutputLimit?: (session: Session, queued: number) => void;
+  /** Where the bytes read and written are added up. */
+  readonly traffic?: NetTraffic;
 }
 
 /**
@@ -190,6 +201,9 @@ export class RespConnection extends Connection<RespCommand | RespView> {
           ? executeView(session, c.name, c, codec)
           : execute(session, c.name, c.args),
       readBytes: options.readBytes,
+      limits: options.flow,
+      onOutputLimit: options.onOutputLimit,
+      traffic: options.traffic,
     });
   }
 }

@@ -63,6 +63,14 @@ export interface NodeConfig {
   /** Seconds a connection may stay idle before it is closed; 0 = never. */
   readonly timeout: number;
   /**
+   * Bytes of unread replies a client may have waiting in the node before it
+   * is disconnected; 0 = no limit (the node stops reading a client that
+   * does not read its replies instead).
+   */
+  readonly clientOutputBufferLimit: number;
+  /** Commands per second per connection (token bucket); 0 = no limit. */
+  readonly rateLimit: number;
+  /**
    * Seconds a stopping node waits for its connections to answer what they
    * read; past it, they are cut (and the exit status says so).
    */
@@ -79,6 +87,19 @@ export interface NodeConfig {
   readonly slowlogMaxLen: number;
   /** O(1) commands (those with a direct form) are timed on one run in this many. */
   readonly timingSample: number;
+  /**
+   * The PEM file of the certificate (chain) both ports and the HTTP port
+   * serve TLS with; "" = plain TCP. Needs `tlsKey`.
+   */
+  readonly tlsCert: string;
+  /** The PEM file of `tlsCert`'s private key; "" = none. */
+  readonly tlsKey: string;
+  /**
+   * The PEM file of the CA that must have signed every client's
+   * certificate on the binary and RESP ports; "" = no client certificates
+   * asked for.
+   */
+  readonly tlsCa: string;
 }
 
 /** A value a setting refuses: the text says what it expects. */
@@ -392,6 +413,28 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     help: "close a connection idle this long; 0 = never",
   }),
   row({
+    name: "client-output-buffer-limit",
+    key: "clientOutputBufferLimit",
+    arg: "<size>",
+    parse: memorySize,
+    default: 0,
+    defaultText: "0 (no limit)",
+    runtime: true,
+    help:
+      "disconnect a client whose unread replies waiting in the node pass this size (logged at warn); 0 = no limit: a client that does not read stops being read (at most about 1 MiB waits for it)",
+  }),
+  row({
+    name: "rate-limit",
+    key: "rateLimit",
+    arg: "<n>",
+    parse: integer(0, INT_MAX),
+    default: 0,
+    defaultText: "0 (off)",
+    runtime: true,
+    help:
+      "commands per second per connection (bursts of one second's worth); past it the node stops reading that connection until it may run more; nothing is dropped; 0 = off",
+  }),
+  row({
     name: "shutdown-timeout",
     key: "shutdownTimeout",
     arg: "<seconds>",
@@ -462,6 +505,38 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     runtime: true,
     help:
       "time one run in n of each O(1) command (GET, SET, INCR, HSET, SADD...; a clock read costs about as much as one): their usec and latency percentiles are estimated from those, calls and errors stay exact; 1 = every run, as Redis; other commands, and every command while slowlog-log-slower-than is 0, are always timed",
+  }),
+  row({
+    name: "tls-cert",
+    key: "tlsCert",
+    arg: "<file>",
+    parse: anyText,
+    default: "",
+    defaultText: "none",
+    runtime: false,
+    help:
+      "serve TLS on the binary, RESP and HTTP ports with this PEM certificate (chain); needs tls-key",
+  }),
+  row({
+    name: "tls-key",
+    key: "tlsKey",
+    arg: "<file>",
+    parse: anyText,
+    default: "",
+    defaultText: "none",
+    runtime: false,
+    help: "the PEM private key of tls-cert",
+  }),
+  row({
+    name: "tls-ca",
+    key: "tlsCa",
+    arg: "<file>",
+    parse: anyText,
+    default: "",
+    defaultText: "none",
+    runtime: false,
+    help:
+      "require a client certificate signed by this PEM CA on the binary and RESP ports (needs tls-cert and tls-key)",
   }),
 ] as Setting[]);
 

@@ -461,6 +461,72 @@ export const scanIterator: Walk<
   (options?: ScanOptions) => AsyncGenerator<Uint8Array, void, undefined>
 > = walk(scan, 0, false);
 
+/** Options of {@linkcode CacheMirClient.copy}. */
+export interface CopyOptions {
+  /** Overwrite the destination if it exists (`REPLACE`). */
+  readonly replace?: boolean;
+  /**
+   * The destination database (`DB`): a node has one, 0; another index is
+   * refused with `ERR DB index is out of range`.
+   */
+  readonly db?: number;
+}
+
+/**
+ * COPY: copies a key's value (of any type) and its time to live to another
+ * key. Both keys must be on one node: use a `{hash tag}`.
+ *
+ * @param source The key to copy.
+ * @param destination The new key.
+ * @param options `replace`, `db`.
+ * @returns 1 when copied; 0 when the source is missing or the destination
+ * exists (without `replace`).
+ * @throws {ReplyError} `ERR source and destination objects are the same`.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("{u}:profile", "v");
+ * console.log(await client.copy("{u}:profile", "{u}:backup")); // 1
+ * console.log(await client.copy("{u}:profile", "{u}:backup")); // 0
+ * console.log(await client.copy("{u}:profile", "{u}:backup", { replace: true })); // 1
+ * ```
+ */
+export const copy: Command<
+  [source: Key, destination: Key, options?: CopyOptions],
+  number
+> = command(
+  "COPY",
+  (source, destination, options) => {
+    const args: Arg[] = [source, destination];
+    if (options?.db !== undefined) args.push("DB", String(options.db));
+    if (options?.replace) args.push("REPLACE");
+    return args;
+  },
+  INTEGER,
+);
+
+/**
+ * TOUCH: marks keys as accessed (their LRU/LFU clocks, as a read does)
+ * without reading them.
+ *
+ * @param keys The keys, as arguments or as one array.
+ * @returns How many exist (a key named twice counts twice).
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("a", "1");
+ * console.log(await client.touch("a", "missing")); // 1
+ * ```
+ */
+export const touch: Command<
+  [...keys: Key[]] | [keys: readonly Key[]],
+  number
+> = command("TOUCH", (...keys) => flat(keys), INTEGER);
+
 /** Options of {@linkcode CacheMirClient.restore}. */
 export interface RestoreOptions {
   /** Replace the key if it exists (`REPLACE`); else it fails with `BUSYKEY`. */

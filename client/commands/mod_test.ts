@@ -32,8 +32,6 @@ const NOT_DECLARED: Readonly<Partial<Record<CommandName, string>>> = {
   // OBJECT's key is its second argument (OBJECT ENCODING key): call()
   // routes it to the node that owns the key.
   OBJECT: "call()",
-  // MEMORY's key is its second argument too (MEMORY USAGE key).
-  MEMORY: "call()",
   // CacheMir holds no function library: FUNCTION FLUSH and LIST exist for
   // tools that clear a server first (Redis's test suite); a method named
   // after it cannot be declared (\`function\` is a reserved word).

@@ -26,6 +26,11 @@ export interface Session {
   /** Set by QUIT: the loop closes the connection once this reply is written. */
   closeAfterReply: boolean;
   /**
+   * With `closeAfterReply`: close without writing the reply (SHUTDOWN on a
+   * RESP connection, which Redis's clients expect to see closed).
+   */
+  closeWithoutReply?: boolean;
+  /**
    * `false` while the connection must still authenticate (the node has a
    * password and AUTH has not succeeded): only `noauth` commands run.
    * Absent or `true`: authenticated (a connection made while the node had
@@ -44,6 +49,8 @@ export interface Session {
   libName?: string;
   /** The client library's version (CLIENT SETINFO LIB-VER), "" when none. */
   libVersion?: string;
+  /** Set by CLIENT NO-EVICT on (CLIENT LIST's flag `e`); no other effect. */
+  noEvict?: boolean;
 }
 
 /**

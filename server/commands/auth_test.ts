@@ -10,7 +10,13 @@ const WRONGPASS =
   "WRONGPASS invalid username-password pair or user is disabled.";
 
 function harness(requirepass: string) {
-  const settings: RuntimeSettings = { maxclients: 10, timeout: 0, requirepass };
+  const settings: RuntimeSettings = {
+    maxclients: 10,
+    timeout: 0,
+    requirepass,
+    clientOutputBufferLimit: 0,
+    rateLimit: 0,
+  };
   const failures: number[] = [];
   const session: Session = {
     id: 7,

@@ -139,6 +139,16 @@ export class CommandStats {
     this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
   }
 
+  /**
+   * Commands run, of every name (INFO's `total_commands_processed`: refused
+   * ones are not counted, as in Redis). O(names): for INFO and sampling.
+   */
+  get totalCalls(): number {
+    let n = 0;
+    for (const stat of this.#byName.values()) n += stat.calls;
+    return n;
+  }
+
   /** The commands counted (run or refused at least once), by name. */
   commands(): CommandStat[] {
     return [...this.#byName.values()]

@@ -1,6 +1,6 @@
 /**
  * Connection and server commands: PING, ECHO, HELLO, QUIT, DBSIZE,
- * FLUSHALL, FLUSHDB, CLIENT, SELECT, RESET (AUTH is in `auth.ts`).
+ * FLUSHALL, FLUSHDB, CLIENT, SELECT, RESET, SHUTDOWN (AUTH is in `auth.ts`).
  *
  * HELLO has two dialects. On the binary port its arguments are the protocol
  * versions the client speaks and its reply is the map of protocol/README.md
@@ -28,7 +28,12 @@ import {
   status,
   type StatusReply,
 } from "@cachemir/protocol";
-import type { CommandContext, Handler, Session } from "./types.ts";
+import type {
+  ClientBuffers,
+  CommandContext,
+  Handler,
+  Session,
+} from "./types.ts";
 import {
   arityError,
   isWord,
@@ -200,17 +205,31 @@ function helloCommand(ctx: CommandContext, args: string[]): Reply {
     : helloResp(ctx, args);
 }
 
+const NO_BUFFERS: ClientBuffers = Object.freeze({
+  input: 0,
+  output: 0,
+  total: 0,
+});
+
 /**
  * One line of CLIENT LIST / CLIENT INFO, with Redis 7.2's fields in Redis's
- * order. Fields CacheMir has no notion of are reported as a Redis client
- * with nothing pending would show them; `fd` is -1, `resp` is 0 for a
- * binary-protocol connection.
+ * order. `qbuf` (input not run yet), `omem` (replies not yet written) and
+ * `tot-mem` (all the connection's buffers, its read buffer included) are
+ * the node's own counts; fields CacheMir has no notion of are reported as a
+ * Redis client with nothing pending would show them; `fd` is -1, `resp` is
+ * 0 for a binary-protocol connection; `flags` is `N`, `e` after CLIENT
+ * NO-EVICT on.
  *
  * @param session The connection.
  * @param now The time now, ms since the epoch.
+ * @param buffers The connection's buffers; zeros when unknown.
  * @returns The line, without its trailing newline.
  */
-export function clientInfoLine(session: Session, now: number): string {
+export function clientInfoLine(
+  session: Session,
+  now: number,
+  buffers: ClientBuffers = NO_BUFFERS,
+): string {
   const age = Math.max(
     0,
     Math.floor((now - (session.createdAt ?? now)) / 1000),
@@ -225,9 +244,10 @@ export function clientInfoLine(session: Session, now: number): string {
     ? 2
     : 0;
   const cmd = session.lastCommand ? session.lastCommand.toLowerCase() : "NULL";
+  const flags = session.noEvict ? "e" : "N";
   return `id=${session.id} addr=${session.peer} laddr=${
     session.local ?? ""
-  } fd=-1 name=${session.name} age=${age} idle=${idle} flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${cmd} user=default redir=-1 resp=${resp} lib-name=${
+  } fd=-1 name=${session.name} age=${age} idle=${idle} flags=${flags} db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${buffers.input} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=${buffers.output} tot-mem=${buffers.total} events=r cmd=${cmd} user=default redir=-1 resp=${resp} lib-name=${
     session.libName ?? ""
   } lib-ver=${session.libVersion ?? ""}`;
 }
@@ -241,9 +261,17 @@ const CLIENT_HELP: Reply = array(
     "    Return the ID of the current connection.",
     "INFO",
     "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Close the connection from <ip:port> (the old form).",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Close the connections that match every option: ID <id>, ADDR <ip:port>,",
+    "    LADDR <ip:port>, TYPE <normal|master|replica|pubsub>, USER <user>,",
+    "    SKIPME <yes|no> (yes by default: not this connection); replies how many.",
     "LIST [TYPE <normal|master|replica|pubsub>]",
     "LIST [ID <id> [<id> ...]]",
     "    Return information about client connections.",
+    "NO-EVICT <on|off>",
+    "    Accepted for Redis's tools; CacheMir's eviction never closes clients.",
     "SETINFO <option> <value>",
     "    Set client meta attr. Options are:",
     "    * LIB-NAME: the client lib name.",
@@ -284,11 +312,116 @@ function clientList(ctx: CommandContext, args: string[]): Reply {
   if (normal) {
     for (const s of sessions) {
       if (ids === undefined || ids.has(s.id)) {
-        text += clientInfoLine(s, now) + "\n";
+        text += clientInfoLine(s, now, ctx.node.clientBuffers?.(s.id)) + "\n";
       }
     }
   }
   return bytes(text);
+}
+
+const NO_SUCH_CLIENT: ErrorReply = Object.freeze(
+  error("ERR No such client"),
+);
+const BAD_CLIENT_ID: ErrorReply = Object.freeze(
+  error("ERR client-id should be greater than 0"),
+);
+const CLIENT_TYPES = ["normal", "master", "replica", "slave", "pubsub"];
+
+/** What CLIENT KILL's new form matches; every given filter must match. */
+interface KillFilter {
+  id?: number;
+  addr?: string;
+  laddr?: string;
+  /** `false` when a TYPE or USER no connection here has was given. */
+  possible: boolean;
+  skipme: boolean;
+}
+
+/** Parses CLIENT KILL's option pairs (`args[1..]`), as Redis 7.0 does: the first bad one wins. */
+function killFilter(args: string[]): KillFilter | ErrorReply {
+  const filter: KillFilter = { possible: true, skipme: true };
+  for (let i = 1; i < args.length; i += 2) {
+    const opt = args[i];
+    if (i + 1 >= args.length) return SYNTAX_ERROR;
+    const value = args[i + 1];
+    if (isWord(opt, "id")) {
+      const id = parseInt64(value);
+      if (id === undefined || id <= 0) return BAD_CLIENT_ID;
+      filter.id = Number(id);
+    } else if (isWord(opt, "type")) {
+      const type = value.toLowerCase();
+      if (!CLIENT_TYPES.includes(type)) {
+        return error(`ERR Unknown client type '${printable(value)}'`);
+      }
+      if (type !== "normal") filter.possible = false;
+    } else if (isWord(opt, "user")) {
+      // CacheMir has one user, Redis's `default`.
+      if (value !== "default") {
+        return error(`ERR No such user '${printable(value)}'`);
+      }
+    } else if (isWord(opt, "addr")) {
+      filter.addr = value;
+    } else if (isWord(opt, "laddr")) {
+      filter.laddr = value;
+    } else if (isWord(opt, "skipme")) {
+      if (isWord(value, "yes")) filter.skipme = true;
+      else if (isWord(value, "no")) filter.skipme = false;
+      else return SYNTAX_ERROR;
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  return filter;
+}
+
+/**
+ * Closes a connection for CLIENT KILL: the caller's own after its reply
+ * (as Redis), another at once through the node.
+ */
+function kill(ctx: CommandContext, target: Session): void {
+  if (target === ctx.session || target.id === ctx.session.id) {
+    ctx.session.closeAfterReply = true;
+  } else {
+    ctx.node.killClient?.(target.id);
+  }
+}
+
+/**
+ * CLIENT KILL ip:port (replies OK, or `ERR No such client`), or CLIENT KILL
+ * <option> <value> ... (replies how many connections it closed).
+ */
+function clientKill(ctx: CommandContext, args: string[]): Reply {
+  const sessions = ctx.node.clients?.() ?? [ctx.session];
+  if (args.length === 2) {
+    for (const s of sessions) {
+      if (s.peer === args[1]) {
+        kill(ctx, s);
+        return OK;
+      }
+    }
+    return NO_SUCH_CLIENT;
+  }
+  const filter = killFilter(args);
+  if (!("possible" in filter)) return filter;
+  if (!filter.possible) return int(0);
+  const targets: Session[] = [];
+  for (const s of sessions) {
+    if (filter.id !== undefined && s.id !== filter.id) continue;
+    if (filter.addr !== undefined && s.peer !== filter.addr) continue;
+    if (filter.laddr !== undefined && s.local !== filter.laddr) continue;
+    if (filter.skipme && s.id === ctx.session.id) continue;
+    targets.push(s);
+  }
+  for (const s of targets) kill(ctx, s);
+  return int(targets.length);
+}
+
+/** CLIENT NO-EVICT on|off: accepted (CacheMir's eviction evicts keys, never clients). */
+function clientNoEvict(ctx: CommandContext, args: string[]): Reply {
+  if (isWord(args[1], "on")) ctx.session.noEvict = true;
+  else if (isWord(args[1], "off")) ctx.session.noEvict = false;
+  else return SYNTAX_ERROR;
+  return OK;
 }
 
 function clientSetinfo(ctx: CommandContext, args: string[]): Reply {
@@ -330,14 +463,23 @@ const CLIENT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
     SETINFO: { arity: 4, run: clientSetinfo },
     INFO: {
       arity: 2,
-      run: (ctx) => bytes(clientInfoLine(ctx.session, Date.now()) + "\n"),
+      run: (ctx) =>
+        bytes(
+          clientInfoLine(
+            ctx.session,
+            Date.now(),
+            ctx.node.clientBuffers?.(ctx.session.id),
+          ) + "\n",
+        ),
     },
     LIST: { arity: -2, run: clientList },
+    KILL: { arity: -3, run: clientKill },
+    "NO-EVICT": { arity: 3, run: clientNoEvict },
     HELP: { arity: 2, run: () => CLIENT_HELP },
   },
 );
 
-/** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | HELP */
+/** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | KILL | NO-EVICT | HELP */
 const clientCommand: Handler = containerHandler("CLIENT", CLIENT_SUBCOMMANDS);
 
 const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
@@ -379,6 +521,53 @@ function resetCommand(ctx: CommandContext, _args: string[]): Reply {
   return RESET_REPLY;
 }
 
+const SHUTDOWN_OPTIONS = ["NOSAVE", "SAVE", "NOW", "FORCE", "ABORT"];
+const NO_SHUTDOWN: ErrorReply = Object.freeze(
+  error("ERR No shutdown in progress."),
+);
+const SHUTDOWN_FAILED: ErrorReply = Object.freeze(
+  error("ERR Errors trying to SHUTDOWN. Check logs."),
+);
+
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: stops the node as SIGTERM
+ * does (stops accepting, answers what every connection read, exits). A
+ * RESP connection is closed without a reply, as Redis does (its clients
+ * take the closed connection for success); a binary one gets OK first.
+ * NOW and FORCE change nothing (no replicas to wait for; nothing to save
+ * that could fail) but FORCE lets SAVE through. CacheMir keeps nothing on
+ * disk, so SAVE without FORCE fails as Redis's failed save does
+ * (`ERR Errors trying to SHUTDOWN. Check logs.`, and the node logs why).
+ * ABORT: no stop can be aborted (a stop starts at once), so always
+ * Redis's `ERR No shutdown in progress.`
+ */
+function shutdownCommand(ctx: CommandContext, args: string[]): Reply {
+  const options: string[] = [];
+  for (const arg of args) {
+    const opt = arg.toUpperCase();
+    if (!SHUTDOWN_OPTIONS.includes(opt)) return SYNTAX_ERROR;
+    options.push(opt);
+  }
+  const has = (o: string): boolean => options.includes(o);
+  if (has("NOSAVE") && has("SAVE")) return SYNTAX_ERROR;
+  if (has("ABORT")) {
+    return options.some((o) => o !== "ABORT") ? SYNTAX_ERROR : NO_SHUTDOWN;
+  }
+  const node = ctx.node;
+  if (node.shutdown === undefined) return SHUTDOWN_FAILED;
+  const started = node.shutdown({
+    session: ctx.session,
+    options,
+    save: has("SAVE"),
+    force: has("FORCE"),
+  });
+  if (!started) return SHUTDOWN_FAILED;
+  const session = ctx.session;
+  session.closeAfterReply = true;
+  session.closeWithoutReply = session.dialect !== "binary";
+  return OK;
+}
+
 /** The connection commands' handlers, by upper-case name. */
 export const CONNECTION_HANDLERS: Readonly<Record<string, Handler>> = Object
   .freeze({
@@ -392,4 +581,5 @@ export const CONNECTION_HANDLERS: Readonly<Record<string, Handler>> = Object
     CLIENT: clientCommand,
     SELECT: selectCommand,
     RESET: resetCommand,
+    SHUTDOWN: shutdownCommand,
   });

@@ -169,8 +169,8 @@ Deno.test("CLIENT SETNAME, GETNAME, ID, SETINFO, INFO and LIST", () => {
     err("ERR wrong number of arguments for 'client|setname' command"),
   );
   assert.deepEqual(
-    h.call("CLIENT", "kill"),
-    err("ERR unknown subcommand 'kill'. Try CLIENT HELP."),
+    h.call("CLIENT", "bogus"),
+    err("ERR unknown subcommand 'bogus'. Try CLIENT HELP."),
   );
 });
 
@@ -205,4 +205,141 @@ Deno.test("RESET returns the connection to RESP2 without a name", () => {
   const b = harness();
   b.call("RESET");
   assert.equal(b.ctx.session.dialect, "binary");
+});
+
+Deno.test("CLIENT KILL: the old and new forms, with Redis's replies and errors", () => {
+  const h = harness({ dialect: "resp2" });
+  const others = [
+    { id: 8, peer: "127.0.0.1:2", local: "127.0.0.1:9" },
+    { id: 9, peer: "127.0.0.1:3", local: "127.0.0.1:10" },
+  ].map((s) => ({
+    ...s,
+    dialect: "resp2" as const,
+    name: "",
+    closeAfterReply: false,
+  }));
+  const killed: number[] = [];
+  const me = h.ctx.session;
+  Object.assign(h.ctx.node, {
+    clients: () => [me, ...others],
+    killClient: (id: number) => {
+      killed.push(id);
+      return true;
+    },
+  });
+  assert.equal(h.call("CLIENT", "KILL", "127.0.0.1:2"), "OK");
+  assert.deepEqual(killed, [8]);
+  assert.deepEqual(
+    h.call("CLIENT", "KILL", "1.2.3.4:5"),
+    err("ERR No such client"),
+  );
+  assert.deepEqual(h.call("CLIENT", "KILL", "id"), err("ERR No such client"));
+  assert.equal(h.call("CLIENT", "KILL", "ID", "9"), 1);
+  assert.equal(h.call("CLIENT", "KILL", "ID", "999"), 0);
+  assert.equal(h.call("CLIENT", "KILL", "LADDR", "127.0.0.1:9"), 1);
+  assert.deepEqual(killed, [8, 9, 8]);
+  // SKIPME yes (the default) spares the caller; SKIPME no closes it after
+  // its reply.
+  assert.equal(h.call("CLIENT", "KILL", "ID", "7"), 0);
+  assert.equal(me.closeAfterReply, false);
+  assert.equal(h.call("CLIENT", "KILL", "ADDR", "127.0.0.1:1"), 0);
+  assert.equal(h.call("CLIENT", "KILL", "TYPE", "pubsub"), 0);
+  assert.equal(h.call("CLIENT", "KILL", "USER", "default", "SKIPME", "yes"), 2);
+  for (
+    const [args, text] of [
+      [["ID", "0"], "ERR client-id should be greater than 0"],
+      [["ID", "abc"], "ERR client-id should be greater than 0"],
+      [["SKIPME", "maybe"], "ERR syntax error"],
+      [["ID", "1", "SKIPME"], "ERR syntax error"],
+      [["FOO", "bar"], "ERR syntax error"],
+      [["TYPE", "foo"], "ERR Unknown client type 'foo'"],
+      [["USER", "nobody"], "ERR No such user 'nobody'"],
+      [["MAXAGE", "10"], "ERR syntax error"],
+    ] as const
+  ) {
+    assert.deepEqual(
+      h.call("CLIENT", "KILL", ...args),
+      err(text),
+      args.join(" "),
+    );
+  }
+  assert.deepEqual(
+    h.call("CLIENT", "KILL"),
+    err("ERR wrong number of arguments for 'client|kill' command"),
+  );
+  assert.equal(h.call("CLIENT", "KILL", "ID", "7", "SKIPME", "no"), 1);
+  assert.equal(me.closeAfterReply, true);
+});
+
+Deno.test("CLIENT NO-EVICT on|off is accepted; anything else is Redis's error", () => {
+  const h = harness({ dialect: "resp2" });
+  assert.equal(h.call("CLIENT", "NO-EVICT", "on"), "OK");
+  assert.match(h.call("CLIENT", "INFO") as string, / flags=e /);
+  assert.equal(h.call("CLIENT", "NO-EVICT", "OFF"), "OK");
+  assert.match(h.call("CLIENT", "INFO") as string, / flags=N /);
+  assert.deepEqual(
+    h.call("CLIENT", "NO-EVICT", "maybe"),
+    err("ERR syntax error"),
+  );
+  assert.deepEqual(
+    h.call("CLIENT", "NO-EVICT"),
+    err("ERR wrong number of arguments for 'client|no-evict' command"),
+  );
+});
+
+Deno.test("CLIENT INFO reports the node's counts of qbuf, omem and tot-mem", () => {
+  const h = harness({ dialect: "resp2" });
+  Object.assign(h.ctx.node, {
+    clientBuffers: () => ({ input: 12, output: 345, total: 6789 }),
+  });
+  assert.match(
+    h.call("CLIENT", "INFO") as string,
+    / qbuf=12 .* omem=345 tot-mem=6789 /,
+  );
+});
+
+Deno.test("SHUTDOWN asks the node to stop; SAVE is refused unless FORCE; ABORT and bad options get Redis's errors", () => {
+  const h = harness({ dialect: "resp2" });
+  assert.deepEqual(
+    h.call("SHUTDOWN", "ABORT"),
+    err("ERR No shutdown in progress."),
+  );
+  for (
+    const args of [["foo"], ["NOSAVE", "SAVE"], ["ABORT", "NOW"], [
+      "SAVE",
+      "ABORT",
+    ]]
+  ) {
+    assert.deepEqual(
+      h.call("SHUTDOWN", ...args),
+      err("ERR syntax error"),
+      args.join(" "),
+    );
+  }
+  const asked: { options: readonly string[]; save: boolean }[] = [];
+  Object.assign(h.ctx.node, {
+    shutdown: (
+      r: { options: readonly string[]; save: boolean; force: boolean },
+    ) => {
+      asked.push(r);
+      return !r.save || r.force;
+    },
+  });
+  assert.deepEqual(
+    h.call("SHUTDOWN", "SAVE"),
+    err("ERR Errors trying to SHUTDOWN. Check logs."),
+  );
+  assert.equal(h.ctx.session.closeAfterReply, false);
+  assert.equal(h.call("SHUTDOWN", "nosave", "NOW", "now"), "OK");
+  assert.deepEqual(asked.map((r) => r.options), [
+    ["SAVE"],
+    ["NOSAVE", "NOW", "NOW"],
+  ]);
+  // RESP: closed without a reply, as Redis; binary: OK, then closed.
+  assert.equal(h.ctx.session.closeAfterReply, true);
+  assert.equal(h.ctx.session.closeWithoutReply, true);
+  const b = harness({ dialect: "binary" });
+  Object.assign(b.ctx.node, { shutdown: () => true });
+  assert.equal(b.call("SHUTDOWN"), "OK");
+  assert.equal(b.ctx.session.closeWithoutReply, false);
 });

@@ -3,8 +3,8 @@
  * texts: DEL, UNLINK, EXISTS, TYPE, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
  * (NX XX GT LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST, RENAME,
  * RENAMENX, KEYS, SCAN, RANDOMKEY, OBJECT (ENCODING FREQ IDLETIME REFCOUNT
- * HELP), MEMORY (USAGE HELP), DUMP, RESTORE (REPLACE ABSTTL IDLETIME FREQ;
- * Redis's payload format, `store/rdb.ts`).
+ * HELP), COPY, TOUCH, DUMP, RESTORE (REPLACE ABSTTL IDLETIME FREQ; Redis's
+ * payload format, `store/rdb.ts`).
  *
  * Deviation from Redis: SCAN cursors are ids of live iterators, not
  * positions (see {@linkcode Keyspace.scan}); an unknown cursor restarts the
@@ -43,6 +43,10 @@ import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { Glob } from "../store/glob.ts";
 import { dumpValue, restoreValue } from "../store/rdb.ts";
 import { typeOf, type ValueType } from "../store/keyspace.ts";
+import { ByteHash } from "../store/hash.ts";
+import { ByteSet } from "../store/set.ts";
+import { ByteList } from "../store/list.ts";
+import type { CollectionValue } from "../store/keyspace.ts";
 
 /** DEL key [key ...] (UNLINK is the same: values are freed by the GC). */
 function delCommand(ctx: CommandContext, args: string[]): Reply {
@@ -215,6 +219,78 @@ function renamenxCommand(ctx: CommandContext, args: string[]): Reply {
   return int(1);
 }
 
+const SAME_OBJECT: ErrorReply = Object.freeze(
+  error("ERR source and destination objects are the same"),
+);
+const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
+  error("ERR DB index is out of range"),
+);
+const NOT_INT32: ErrorReply = Object.freeze(
+  error(
+    "ERR value is out of range, value must between -2147483648 and 2147483647",
+  ),
+);
+
+/** A copy of a collection that shares nothing with it (COPY). */
+function copyCollection(value: CollectionValue): CollectionValue {
+  if (value instanceof ByteHash) {
+    const flat = value.fieldsAndValues();
+    const pairs: [string, string][] = new Array(flat.length / 2);
+    for (let i = 0; i < flat.length; i += 2) {
+      pairs[i / 2] = [flat[i], flat[i + 1]];
+    }
+    return ByteHash.from(pairs);
+  }
+  if (value instanceof ByteSet) return ByteSet.from(value.members());
+  if (value instanceof ByteList) return ByteList.from(value.toArray());
+  throw new Error(`COPY: no copy for a collection of type ${value.type}`);
+}
+
+/**
+ * COPY source destination [DB destination-db] [REPLACE]. A node has one
+ * database, 0: `DB 0` is the same database; another index is out of range
+ * (as SELECT answers).
+ */
+function copyCommand(ctx: CommandContext, args: string[]): Reply {
+  let replace = false;
+  for (let j = 2; j < args.length; j++) {
+    if (isWord(args[j], "replace")) {
+      replace = true;
+    } else if (isWord(args[j], "db") && j < args.length - 1) {
+      const db = parseInt64(args[++j]);
+      if (db === undefined) return NOT_INTEGER;
+      if (db > 2147483647 || db < -2147483648) return NOT_INT32;
+      if (db !== 0) return DB_OUT_OF_RANGE;
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  const [from, to] = args;
+  if (from === to) return SAME_OBJECT;
+  const store = ctx.store;
+  const v = store.getView(from);
+  if (v === undefined) return int(0);
+  const at = store.getExpire(from);
+  if (store.has(to) && !replace) return int(0);
+  if (v instanceof Uint8Array) {
+    // Copied out of the source's record before the destination's is written.
+    // The copy keeps the source's encoding, raw included.
+    store.setBytes(to, v.slice(), at, store.isRawString(from));
+  } else {
+    store.set(to, copyCollection(v), at);
+  }
+  return int(1);
+}
+
+/** TOUCH key [key ...]: how many exist; each counts as accessed. */
+function touchCommand(ctx: CommandContext, args: string[]): Reply {
+  let n = 0;
+  for (let i = 0; i < args.length; i++) {
+    if (ctx.store.touch(args[i])) n++;
+  }
+  return int(n);
+}
+
 function keyReplies(keys: string[]): Reply {
   const out: Reply[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) out[i] = bytes(keys[i]);
@@ -375,45 +451,6 @@ export const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
     HELP: { arity: 2, run: () => OBJECT_HELP },
   });
 
-// ---- MEMORY ----------------------------------------------------------------
-
-const MEMORY_HELP: Reply = array([
-  "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-  "USAGE <key> [SAMPLES <count>]",
-  "    Return the bytes <key> and its value take on this node: its record, its",
-  "    share of the key index and, for a collection held as a structure, that",
-  "    structure. CacheMir counts every element: <count> is accepted and unused.",
-  "HELP",
-  "    Print this help.",
-].map((line) => status(line)));
-
-/**
- * MEMORY's subcommands with Redis's arities: USAGE (the store's count of
- * the key's bytes, `Keyspace.memoryUsage`; SAMPLES is checked as Redis
- * does and not needed: the count is exact) and HELP. Redis's DOCTOR,
- * STATS, MALLOC-STATS and PURGE describe its allocator: INFO memory is
- * CacheMir's account of its memory, and they are unknown subcommands here.
- */
-export const MEMORY_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
-  .freeze({
-    USAGE: {
-      arity: -3,
-      run: (ctx, args) => {
-        for (let i = 2; i < args.length; i++) {
-          if (!isWord(args[i], "samples") || i + 1 >= args.length) {
-            return SYNTAX_ERROR;
-          }
-          const n = parseInt64(args[++i]);
-          if (n === undefined) return NOT_INTEGER;
-          if (n < 0) return SYNTAX_ERROR;
-        }
-        const used = ctx.store.memoryUsage(args[1]);
-        return used === undefined ? NULL : int(used);
-      },
-    },
-    HELP: { arity: 2, run: () => MEMORY_HELP },
-  });
-
 // ---- DUMP and RESTORE -----------------------------------------------------
 
 /** DUMP key: the value in Redis's DUMP format (`store/rdb.ts`), or null. */
@@ -509,7 +546,8 @@ export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   SCAN: scanCommand,
   RANDOMKEY: randomkeyCommand,
   OBJECT: containerHandler("OBJECT", OBJECT_SUBCOMMANDS),
-  MEMORY: containerHandler("MEMORY", MEMORY_SUBCOMMANDS),
+  COPY: copyCommand,
+  TOUCH: touchCommand,
   DUMP: dumpCommand,
   RESTORE: restoreCommand,
 });

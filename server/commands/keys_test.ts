@@ -490,32 +490,65 @@ Deno.test("OBJECT REFCOUNT, HELP and errors as Redis", () => {
   );
 });
 
-Deno.test("MEMORY USAGE counts a key's bytes; SAMPLES is checked as Redis does", () => {
+Deno.test("COPY copies a value of every type with its expiry; REPLACE; Redis's errors", () => {
   const h = harness();
-  h.call("SET", "k", "v".repeat(100));
-  const used = h.call("MEMORY", "USAGE", "k") as number;
-  assert.ok(used > 100, String(used));
-  assert.equal(h.call("MEMORY", "usage", "k", "samples", "0"), used);
-  assert.equal(h.call("MEMORY", "USAGE", "missing"), null);
+  h.call("SET", "s", "v\x00\xff", "PX", "7000");
+  h.call("RPUSH", "l", "a", "b");
+  h.call("HSET", "h", "f", "1", "g", "2");
+  h.call("SADD", "t", "1", "2", "x");
+  assert.equal(h.call("COPY", "s", "s2"), 1);
+  assert.equal(h.call("GET", "s2"), "v\x00\xff");
+  assert.equal(h.call("PTTL", "s2"), 7000);
+  assert.equal(h.call("COPY", "l", "l2"), 1);
+  assert.equal(h.call("COPY", "h", "h2", "DB", "0"), 1);
+  assert.equal(h.call("COPY", "t", "t2"), 1);
+  assert.equal(h.call("TTL", "l2"), -1);
+  // The copies share nothing with their sources.
+  h.call("RPUSH", "l2", "c");
+  h.call("HSET", "h2", "f", "changed");
+  h.call("SREM", "t2", "x");
+  assert.deepEqual(h.call("LRANGE", "l", "0", "-1"), ["a", "b"]);
+  assert.deepEqual(h.call("LRANGE", "l2", "0", "-1"), ["a", "b", "c"]);
+  assert.equal(h.call("HGET", "h", "f"), "1");
+  assert.equal(h.call("HGET", "h2", "f"), "changed");
+  assert.equal(h.call("SCARD", "t"), 3);
+  assert.equal(h.call("SCARD", "t2"), 2);
+  // An existing destination: 0 unless REPLACE, which takes any type.
+  assert.equal(h.call("COPY", "s", "l2"), 0);
+  assert.equal(h.call("TYPE", "l2"), "list");
+  assert.equal(h.call("COPY", "s", "l2", "replace"), 1);
+  assert.equal(h.call("GET", "l2"), "v\x00\xff");
+  assert.equal(h.call("COPY", "missing", "x"), 0);
+  assert.equal(h.call("EXISTS", "x"), 0);
   assert.deepEqual(
-    h.call("MEMORY", "USAGE", "k", "SAMPLES", "x"),
-    err("ERR value is not an integer or out of range"),
-  );
-  for (const extra of [["SAMPLES", "-1"], ["SAMPLES"], ["foo", "1"]]) {
-    assert.deepEqual(
-      h.call("MEMORY", "USAGE", "k", ...extra),
-      err("ERR syntax error"),
-    );
-  }
-  assert.deepEqual(
-    h.call("MEMORY", "USAGE"),
-    err("ERR wrong number of arguments for 'memory|usage' command"),
+    h.call("COPY", "s", "s"),
+    err("ERR source and destination objects are the same"),
   );
   assert.deepEqual(
-    h.call("MEMORY", "STATS"),
-    err("ERR unknown subcommand 'STATS'. Try MEMORY HELP."),
+    h.call("COPY", "s", "x", "DB", "1"),
+    err("ERR DB index is out of range"),
   );
-  assert.ok((h.call("MEMORY", "HELP") as string[]).length > 2);
+  assert.deepEqual(h.call("COPY", "s", "x", "DB", "x"), NOT_INT);
+  assert.deepEqual(
+    h.call("COPY", "s", "x", "DB", "2147483648"),
+    err(
+      "ERR value is out of range, value must between -2147483648 and 2147483647",
+    ),
+  );
+  assert.deepEqual(h.call("COPY", "s", "x", "DB"), SYNTAX);
+  assert.deepEqual(h.call("COPY", "s", "x", "foo"), SYNTAX);
+  assert.equal(h.call("EXISTS", "x"), 0);
+});
+
+Deno.test("TOUCH counts the keys that exist (twice if named twice) and resets idle time", () => {
+  const h = harness();
+  h.call("SET", "a", "1");
+  h.call("RPUSH", "b", "x");
+  h.now += 5000;
+  assert.equal(h.call("OBJECT", "IDLETIME", "a"), 5);
+  assert.equal(h.call("TOUCH", "a", "b", "missing", "a"), 3);
+  assert.equal(h.call("OBJECT", "IDLETIME", "a"), 0);
+  assert.equal(h.call("TOUCH", "missing"), 0);
 });
 
 Deno.test("OBJECT ENCODING reads the store: APPEND and SETRANGE make raw, a shrunk hashtable stays one", () => {

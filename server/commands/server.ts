@@ -41,7 +41,6 @@ import {
 import type { CommandContext, Handler, RuntimeSettings } from "./types.ts";
 import { asciiUpper, isWord, printable, SYNTAX_ERROR } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
-import process from "node:process";
 import { Glob } from "../store/glob.ts";
 import {
   EVICTION_POLICIES,
@@ -49,10 +48,11 @@ import {
   type MemoryLimit,
 } from "../store/memory_limit.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
-import { MEMORY_SUBCOMMANDS, OBJECT_SUBCOMMANDS } from "./keys.ts";
+import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
 import type { PackedLimits } from "../store/packed.ts";
 import { SlowLog, type SlowLogEntry, type SlowLogSettings } from "./slowlog.ts";
+import process from "node:process";
 
 /** The Redis version whose semantics CacheMir follows, as INFO reports it. */
 export const REDIS_VERSION = "7.0.0";
@@ -481,7 +481,7 @@ function boundedLong(value: string, min: bigint): number | string {
 function nodeIntSetting(
   min: number,
   max: number,
-  field: "maxclients" | "timeout",
+  field: "maxclients" | "timeout" | "rateLimit",
 ): NodeSetter {
   return (value) => {
     const n = boundedInt(value, min, max);
@@ -494,6 +494,8 @@ const RUNTIME_DEFAULTS: RuntimeSettings = Object.freeze({
   maxclients: 10000,
   timeout: 0,
   requirepass: "",
+  clientOutputBufferLimit: 0,
+  rateLimit: 0,
 });
 
 function runtime(ctx: CommandContext): RuntimeSettings {
@@ -592,6 +594,25 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => runtime(ctx).requirepass,
     mutable: true,
     setNode: (value) => ({ requirepass: value }),
+  },
+  {
+    // CacheMir's one class of clients: a size, not Redis's
+    // "normal <hard> <soft> <seconds> ..." list.
+    name: "client-output-buffer-limit",
+    value: (ctx) => String(runtime(ctx).clientOutputBufferLimit),
+    mutable: true,
+    setNode: (value) => {
+      const bytes = parseMemorySize(value);
+      return bytes === undefined
+        ? "argument must be a memory value"
+        : { clientOutputBufferLimit: bytes };
+    },
+  },
+  {
+    name: "rate-limit",
+    value: (ctx) => String(runtime(ctx).rateLimit),
+    mutable: true,
+    setNode: nodeIntSetting(0, INT_MAX, "rateLimit"),
   },
   {
     name: "slowlog-log-slower-than",
@@ -760,11 +781,13 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
 function configResetstat(ctx: CommandContext): Reply {
   const stats = ctx.node.stats;
   if (stats !== undefined) {
-    stats.commandsProcessed = 0;
     stats.connectionsReceived = 0;
     stats.peakMemory = ctx.store.usedMemory;
     stats.rejectedConnections = 0;
     stats.authFailures = 0;
+    stats.outputLimitDisconnections = 0;
+    stats.netInputBytes = 0;
+    stats.netOutputBytes = 0;
   }
   ctx.store.resetStats();
   ctx.node.commandStats?.reset();
@@ -877,6 +900,17 @@ function ratio(a: number, b: number): string {
 }
 
 /** The machine's physical memory (INFO's `total_system_memory`), 0 when unknown. */
+/** The node's program, as INFO's `executable`: the main module's path. */
+function executable(): string {
+  const main = Deno.mainModule;
+  return main.startsWith("file:") ? new URL(main).pathname : Deno.execPath();
+}
+
+/** The process's CPU time so far, in µs of system and user time. */
+function cpuUsage(): { system: number; user: number } {
+  return process.cpuUsage();
+}
+
 function totalSystemMemory(): number {
   try {
     return Deno.systemMemoryInfo().total;
@@ -942,41 +976,6 @@ function memorySection(ctx: CommandContext): string[] {
 
 type Section = (ctx: CommandContext) => string[];
 
-/** Clock ticks a second in /proc/PID/stat (Linux's USER_HZ). */
-const USER_HZ = 100;
-
-/**
- * CPU seconds used by the process and by its waited-for children, from
- * /proc/self/stat (utime, stime, cutime, cstime) where Linux has it, else
- * the process's own from `process.cpuUsage()` and 0 for children.
- */
-function cpuTimes(): [user: number, sys: number, cUser: number, cSys: number] {
-  try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    // Fields after the command name (which may hold spaces, in parentheses).
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime is field 14 of the line: index 11 after the state (field 3).
-    const ticks = [f[11], f[12], f[13], f[14]].map((x) => Number(x) / USER_HZ);
-    if (ticks.every(Number.isFinite)) {
-      return ticks as [number, number, number, number];
-    }
-  } catch { /* not Linux */ }
-  const { user, system } = process.cpuUsage();
-  return [user / 1e6, system / 1e6, 0, 0];
-}
-
-/** INFO cpu: Redis's fields, in seconds with six decimals. */
-function cpuSection(): string[] {
-  const [user, sys, cUser, cSys] = cpuTimes();
-  const f = (x: number) => x.toFixed(6);
-  return [
-    `used_cpu_sys:${f(sys)}`,
-    `used_cpu_user:${f(user)}`,
-    `used_cpu_sys_children:${f(cSys)}`,
-    `used_cpu_user_children:${f(cUser)}`,
-  ];
-}
-
 const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
   server: (ctx) => {
     const node = ctx.node;
@@ -992,6 +991,8 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
       `uptime_in_seconds:${uptime}`,
       `uptime_in_days:${Math.floor(uptime / 86400)}`,
       "hz:10",
+      `executable:${executable()}`,
+      `config_file:${node.configFile ?? ""}`,
       `cachemir_version:${node.version}`,
       `cachemir_binary_port:${node.port ?? 0}`,
       `deno_version:${Deno.version.deno}`,
@@ -1015,17 +1016,29 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     "rdb_bgsave_in_progress:0",
     "aof_enabled:0",
   ],
-  stats: (ctx) => [
-    `total_connections_received:${ctx.node.stats?.connectionsReceived ?? 0}`,
-    `total_commands_processed:${ctx.node.stats?.commandsProcessed ?? 0}`,
-    `rejected_connections:${ctx.node.stats?.rejectedConnections ?? 0}`,
-    `total_error_replies:${ctx.node.commandStats?.totalErrorReplies ?? 0}`,
-    `acl_access_denied_auth:${ctx.node.stats?.authFailures ?? 0}`,
-    `expired_keys:${ctx.store.expiredKeys}`,
-    `evicted_keys:${ctx.store.evictedKeys}`,
-    `keyspace_hits:${ctx.store.keyspaceHits}`,
-    `keyspace_misses:${ctx.store.keyspaceMisses}`,
-  ],
+  stats: (ctx) => {
+    const stats = ctx.node.stats;
+    const now = stats?.instantaneous;
+    return [
+      `total_connections_received:${stats?.connectionsReceived ?? 0}`,
+      `total_commands_processed:${ctx.node.commandStats?.totalCalls ?? 0}`,
+      `instantaneous_ops_per_sec:${now?.opsPerSec ?? 0}`,
+      `total_net_input_bytes:${stats?.netInputBytes ?? 0}`,
+      `total_net_output_bytes:${stats?.netOutputBytes ?? 0}`,
+      `instantaneous_input_kbps:${(now?.inputKbps ?? 0).toFixed(2)}`,
+      `instantaneous_output_kbps:${(now?.outputKbps ?? 0).toFixed(2)}`,
+      `rejected_connections:${stats?.rejectedConnections ?? 0}`,
+      `expired_keys:${ctx.store.expiredKeys}`,
+      `evicted_keys:${ctx.store.evictedKeys}`,
+      `keyspace_hits:${ctx.store.keyspaceHits}`,
+      `keyspace_misses:${ctx.store.keyspaceMisses}`,
+      `total_error_replies:${ctx.node.commandStats?.totalErrorReplies ?? 0}`,
+      `acl_access_denied_auth:${stats?.authFailures ?? 0}`,
+      `client_output_buffer_limit_disconnections:${
+        stats?.outputLimitDisconnections ?? 0
+      }`,
+    ];
+  },
   // A node streams no replication (the client writes to replicas itself).
   replication: () => [
     "role:master",
@@ -1033,7 +1046,15 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     "master_repl_offset:0",
     "repl_backlog_active:0",
   ],
-  cpu: cpuSection,
+  cpu: () => {
+    const cpu = cpuUsage();
+    return [
+      `used_cpu_sys:${(cpu.system / 1e6).toFixed(6)}`,
+      `used_cpu_user:${(cpu.user / 1e6).toFixed(6)}`,
+      "used_cpu_sys_children:0.000000",
+      "used_cpu_user_children:0.000000",
+    ];
+  },
   commandstats: (ctx) => ctx.node.commandStats?.commandstatsLines() ?? [],
   errorstats: (ctx) => ctx.node.commandStats?.errorstatsLines() ?? [],
   latencystats: (ctx) => ctx.node.commandStats?.latencystatsLines() ?? [],
@@ -1205,7 +1226,6 @@ const SUBCOMMAND_ROWS = new Map<string, SubcommandRow[]>([
   ["CONFIG", rows(CONFIG_SUBCOMMANDS)],
   ["FUNCTION", rows(FUNCTION_SUBCOMMANDS)],
   ["OBJECT", rows(OBJECT_SUBCOMMANDS)],
-  ["MEMORY", rows(MEMORY_SUBCOMMANDS)],
   ["SLOWLOG", rows(SLOWLOG_SUBCOMMANDS)],
   ["CLIENT", [
     { name: "ID", arity: 2 },

@@ -37,6 +37,7 @@ import { STRING_DIRECT_HANDLERS, STRING_HANDLERS } from "./strings.ts";
 import { HASH_DIRECT_HANDLERS, HASH_HANDLERS } from "./hashes.ts";
 import { LIST_HANDLERS } from "./lists.ts";
 import { SET_DIRECT_HANDLERS, SET_HANDLERS } from "./sets.ts";
+import { MEMORY_HANDLERS } from "./memory.ts";
 import { type CommandStat, CommandStats } from "./command_stats.ts";
 import { redactArgv, SlowLog } from "./slowlog.ts";
 
@@ -50,6 +51,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   ...HASH_HANDLERS,
   ...LIST_HANDLERS,
   ...SET_HANDLERS,
+  ...MEMORY_HANDLERS,
 });
 
 /**

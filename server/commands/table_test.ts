@@ -338,7 +338,13 @@ Deno.test("dispatch counts refusals (arity, NOAUTH, OOM) as rejected calls, and 
     session: { ...ctx.session, authenticated: false },
     node: {
       ...ctx.node,
-      settings: { maxclients: 10, timeout: 0, requirepass: "pw" },
+      settings: {
+        maxclients: 10,
+        timeout: 0,
+        requirepass: "pw",
+        clientOutputBufferLimit: 0,
+        rateLimit: 0,
+      },
     },
   };
   table.execute(locked, "SET", ["k", "v"]);

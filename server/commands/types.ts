@@ -18,14 +18,53 @@ export type { ArgvView, Dialect, ReplyOut, Session };
 export interface NodeStats {
   /** Connections accepted on any port. */
   connectionsReceived: number;
-  /** Commands run on any port (Redis's `total_commands_processed`). */
-  commandsProcessed: number;
   /** The most `used_memory` seen (INFO's `used_memory_peak`), in bytes. */
   peakMemory?: number;
   /** Connections refused over `maxclients` (INFO's `rejected_connections`). */
   rejectedConnections?: number;
   /** AUTH and HELLO AUTH attempts refused (INFO's `acl_access_denied_auth`). */
   authFailures?: number;
+  /**
+   * Clients disconnected because their unread replies passed
+   * `client-output-buffer-limit` (INFO's `client_output_buffer_limit_disconnections`).
+   */
+  outputLimitDisconnections?: number;
+  /** Bytes read from clients (INFO's `total_net_input_bytes`). */
+  netInputBytes: number;
+  /** Bytes written to clients (INFO's `total_net_output_bytes`). */
+  netOutputBytes: number;
+  /**
+   * Commands per second, and KiB per second read and written, over the
+   * last 1.6 s (INFO's `instantaneous_*`); the node updates them every
+   * 100 ms.
+   */
+  instantaneous?: {
+    opsPerSec: number;
+    inputKbps: number;
+    outputKbps: number;
+  };
+}
+
+/** A connection's buffers, in bytes, as CLIENT LIST reports them. */
+export interface ClientBuffers {
+  /** Input received and not run yet (`qbuf`). */
+  readonly input: number;
+  /** Replies not yet taken by the socket (`omem`). */
+  readonly output: number;
+  /** All the connection holds, its read buffer included (`tot-mem`). */
+  readonly total: number;
+}
+
+/** What SHUTDOWN asked for. */
+export interface ShutdownRequest {
+  /** The connection that asked. */
+  readonly session: Session;
+  /** The options given (NOSAVE, SAVE, NOW, FORCE), upper case, in order. */
+  readonly options: readonly string[];
+  /** SAVE was given: the data should be saved first. */
+  readonly save: boolean;
+  /** FORCE was given: stop even when saving fails. */
+  readonly force: boolean;
 }
 
 /**
@@ -40,6 +79,13 @@ export interface RuntimeSettings {
   timeout: number;
   /** The default user's password; "" = none (every connection is authenticated). */
   requirepass: string;
+  /**
+   * Bytes of unread replies a client may have waiting in the node before it
+   * is disconnected; 0 = no limit (back-pressure only).
+   */
+  clientOutputBufferLimit: number;
+  /** Commands per second per connection; 0 = no limit. */
+  rateLimit: number;
 }
 
 /** Facts about the node that some commands report (HELLO, INFO). */
@@ -53,6 +99,8 @@ export interface NodeInfo {
    * a client that sees it change knows the node restarted (and is empty).
    */
   readonly runId?: string;
+  /** The config file given with `--config`, as an absolute path; "" without. */
+  readonly configFile?: string;
   /** The largest frame payload accepted, in bytes. */
   readonly maxFrameBytes: number;
   /** The most arguments accepted in one request. */
@@ -76,6 +124,24 @@ export interface NodeInfo {
    * it with the peer's address.
    */
   readonly onAuthFailure?: (session: Session) => void;
+  /**
+   * Closes another connection of the node (CLIENT KILL).
+   *
+   * @returns `false` when no open connection has that id.
+   */
+  readonly killClient?: (id: number) => boolean;
+  /** A connection's buffers (CLIENT LIST's `qbuf`, `omem`, `tot-mem`). */
+  readonly clientBuffers?: (id: number) => ClientBuffers | undefined;
+  /**
+   * Starts the node's graceful stop, as SIGTERM does (SHUTDOWN): the
+   * asking connection's reply is written first. CacheMir keeps nothing on
+   * disk: SAVE without FORCE cannot be done, and is refused (and logged).
+   *
+   * @returns `false` when the node refused to stop.
+   */
+  readonly shutdown?: (request: ShutdownRequest) => boolean;
+  /** `used_memory` when the node started (MEMORY STATS's `startup.allocated`). */
+  readonly startupMemory?: number;
   /**
    * The command table's counters (INFO commandstats, errorstats,
    * latencystats); absent without a node (tests).

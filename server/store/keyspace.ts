@@ -9,7 +9,7 @@
  *
  * | word | holds |
  * |---|---|
- * | 0 | type (bits 24–26: 1 string, 2 collection by handle, 3 packed collection), volatile flag (bit 27), eviction clock (bits 0–23: LRU seconds, or LFU minutes << 8 \| counter) |
+ * | 0 | type (bits 24–26: 1 string, 2 collection by handle, 3 packed collection), volatile flag (bit 27), raw flag (bit 28: a string changed in place), eviction clock (bits 0–23: LRU seconds, or LFU minutes << 8 \| counter) |
  * | 1 | key length |
  * | 2 | value length (string, packed collection) or collection handle |
  * | 3–4 | expiry, int64 ms (low, high): only when volatile |
@@ -41,7 +41,7 @@
  * @module
  */
 
-import { Arena } from "./arena.ts";
+import { Arena, MAX_SLOT_BYTES } from "./arena.ts";
 import { ByteSpan } from "./byte_span.ts";
 import { ByteHash } from "./hash.ts";
 import { ByteList } from "./list.ts";
@@ -137,13 +137,6 @@ export type ObjectEncoding =
   | "hashtable"
   | "quicklist";
 
-/**
- * What a key's entry in the index takes, on average (its hash, reference
- * and the slack of the index's load factor: 11 to 21 bytes, see the module
- * doc), counted by {@linkcode Keyspace.memoryUsage}.
- */
-export const INDEX_BYTES_PER_KEY = 16;
-
 /** Longest string Redis 7.0 keeps with its object header in one allocation (embstr). */
 const EMBSTR_MAX = 44;
 
@@ -211,6 +204,8 @@ export interface ExpireSample {
 const TYPE_SHIFT = 24;
 const TYPE_STRING = 1 << TYPE_SHIFT;
 const TYPE_COLLECTION = 2 << TYPE_SHIFT;
+/** Bytes of one entry of the hash index: a 32-bit hash and a 32-bit reference. */
+const INDEX_ENTRY_BYTES = 8;
 const TYPE_PACKED = 3 << TYPE_SHIFT;
 const TYPE_MASK = 7 << TYPE_SHIFT;
 const VOLATILE = 1 << 27;
@@ -223,6 +218,7 @@ const VOLATILE_HEADER = 20;
 const FAIR_RANDOM_SAMPLE = 16;
 const TWO_32 = 2 ** 32;
 const ASCII = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 
 // ---- eviction ---------------------------------------------------------------
 
@@ -1051,6 +1047,175 @@ export class Keyspace {
   }
 
   /**
+   * Opens a string for writing in place, as SETBIT and BITFIELD do: the
+   * value is padded with zero bytes to at least `length` bytes (a missing
+   * key is created persistent, all zeros; the expiry of an existing one is
+   * kept), and its bytes in the record are handed out to be changed where
+   * they sit. Growing moves the record when its slot is too small; nothing
+   * else is copied. The string is `raw` from then on
+   * ({@linkcode Keyspace.isRawString}).
+   *
+   * @param key The key.
+   * @param length The least length the value must have, in bytes.
+   * @returns The value's bytes in its record, as a span this keyspace
+   * reuses (valid until its next call: write them at once); `false` when
+   * the key holds a collection.
+   *
+   * @example Set a bit of a new string in place
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * const v = store.writableString("bits", 2);
+   * assert.ok(v);
+   * v.bytes[v.start + 1] |= 0x41;
+   * assert.equal(store.get("bits"), "\0A");
+   * ```
+   */
+  writableString(key: string, length: number): ByteSpan | false {
+    let ref = this.#lookup(key, true);
+    const arena = this.#arena;
+    if (ref < 0) {
+      this.#store(key, this.#valueProbe.set(EMPTY, 0, 0), 0, undefined);
+      ref = this.#find(key);
+    } else if (
+      (arena.words(ref)[arena.wordOffset(ref)] & TYPE_MASK) !== TYPE_STRING
+    ) {
+      return false;
+    }
+    let words = arena.words(ref);
+    let w = arena.wordOffset(ref);
+    const old = words[w + 2];
+    const header = (words[w] & VOLATILE) ? VOLATILE_HEADER : HEADER;
+    const keyLength = words[w + 1];
+    if (old < length) {
+      const size = header + keyLength + length;
+      if (size > arena.slotSize(ref)) {
+        // Move to a slot that fits: header, key and value as they are. A
+        // record with a page of its own gets room to grow as Redis's
+        // strings do (its size again, at most 1 MiB more), so that a
+        // bitmap grown a byte at a time is not copied at each step; smaller
+        // ones have their size class's slack.
+        const fresh = arena.alloc(
+          size > MAX_SLOT_BYTES ? size + Math.min(size, 1 << 20) : size,
+        );
+        const from = w << 2;
+        const to = arena.wordOffset(fresh) << 2;
+        arena.bytes(fresh).set(
+          arena.bytes(ref).subarray(from, from + header + keyLength + old),
+          to,
+        );
+        this.#index.find(this.#hash(key), key);
+        const p = this.#index.position;
+        this.#index.setRef(p.segment, p.slot, fresh);
+        arena.free(ref);
+        ref = fresh;
+        words = arena.words(ref);
+        w = arena.wordOffset(ref);
+      }
+      const start = (w << 2) + header + keyLength;
+      arena.bytes(ref).fill(0, start + old, start + length);
+      words[w + 2] = length;
+    }
+    words[w] |= RAW;
+    return this.#found.set(
+      arena.bytes(ref),
+      (w << 2) + header + keyLength,
+      words[w + 2],
+    );
+  }
+
+  /**
+   * Writes a string from bytes, as SET does (replacing a value of any
+   * type; persistent unless `expireAt` is given): BITOP's result, COPY's
+   * copy. The bytes are copied into the record.
+   *
+   * @param key The key.
+   * @param value The value's bytes.
+   * @param expireAt The absolute expiry time in ms; when absent the key is
+   * persistent.
+   * @param raw Mark the string `raw` ({@linkcode Keyspace.isRawString}), as
+   * Redis keeps BITOP's result, or a copy of a raw string.
+   *
+   * @example Store bytes made by a command
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * store.setBytes("k", new Uint8Array([0x68, 0x69]));
+   * assert.equal(store.get("k"), "hi");
+   * ```
+   */
+  setBytes(
+    key: string,
+    value: Uint8Array,
+    expireAt?: ExpireTime,
+    raw = false,
+  ): void {
+    this.#store(key, this.#valueProbe.set(value, 0, value.length), 0, expireAt);
+    if (raw) {
+      const ref = this.#find(key);
+      this.#arena.words(ref)[this.#arena.wordOffset(ref)] |= RAW;
+    }
+  }
+
+  /**
+   * Tells whether a string was changed in place since it was last written
+   * whole ({@linkcode Keyspace.writableString}), which makes Redis report
+   * its encoding as `raw` whatever it holds. Reads nothing but the record's
+   * header, and counts as no access.
+   *
+   * @param key The key.
+   * @returns `true` for such a string; `false` for any other value or a
+   * missing key.
+   *
+   * @example A number changed in place stays raw
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * store.set("n", "1234");
+   * assert.equal(store.isRawString("n"), false);
+   * store.writableString("n", 4);
+   * assert.equal(store.isRawString("n"), true);
+   * store.set("n", "1234");
+   * assert.equal(store.isRawString("n"), false);
+   * ```
+   */
+  isRawString(key: string): boolean {
+    const ref = this.#lookup(key, false, false);
+    if (ref < 0) return false;
+    const words = this.#arena.words(ref);
+    const meta = words[this.#arena.wordOffset(ref)];
+    return (meta & TYPE_MASK) === TYPE_STRING && (meta & RAW) !== 0;
+  }
+
+  /**
+   * Marks a key as accessed now, as any read does (its LRU or LFU clock),
+   * without reading its value: TOUCH.
+   *
+   * @param key The key.
+   * @returns `true` when it exists (and has not expired).
+   *
+   * @example Touch a key
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * store.set("k", "v");
+   * assert.equal(store.touch("k"), true);
+   * assert.equal(store.touch("missing"), false);
+   * ```
+   */
+  touch(key: string): boolean {
+    return this.#lookup(key, true) >= 0;
+  }
+
+  /**
    * Tells whether a key exists (and has not expired).
    *
    * @param key The key.
@@ -1536,6 +1701,32 @@ export class Keyspace {
   }
 
   /**
+   * Bytes one key holds (MEMORY USAGE): its record's slot (key, value or
+   * collection handle, expiry; with its size class's slack), its entry in
+   * the hash index (a hash and a reference, 8 bytes; the index's free
+   * slots are not shared out), and its collection's estimate (see
+   * `memoryBytes`).
+   * Not a read: no hit or miss is counted, no eviction clock moves; an
+   * expired key is deleted and reported missing.
+   *
+   * @param key The key.
+   * @returns The bytes, or `undefined` when the key does not exist.
+   */
+  memoryUsage(key: string): number | undefined {
+    const ref = this.#lookup(key, false, false);
+    if (ref < 0) return undefined;
+    const arena = this.#arena;
+    let bytes = arena.slotSize(ref) + INDEX_ENTRY_BYTES;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    if ((words[w] & TYPE_MASK) === TYPE_COLLECTION) {
+      const value = this.#collections[words[w + 2]];
+      bytes += value?.memoryBytes ?? 0;
+    }
+    return bytes;
+  }
+
+  /**
    * What the keyspace holds, in bytes.
    *
    * @returns The breakdown INFO memory reports.
@@ -1641,39 +1832,6 @@ export class Keyspace {
   }
 
   /**
-   * The bytes a key takes (MEMORY USAGE): its record's slot (header, key,
-   * a string's or a packed collection's bytes, with its size class's
-   * slack), its index entry (an estimate: {@linkcode INDEX_BYTES_PER_KEY}),
-   * and a collection's structure when it is held as one.
-   *
-   * @param key The key.
-   * @returns The bytes, or `undefined` when the key is missing.
-   *
-   * @example Measure a key
-   * ```ts
-   * import { Keyspace } from "./keyspace.ts";
-   * import assert from "node:assert/strict";
-   *
-   * const ks = new Keyspace();
-   * ks.set("k", "v".repeat(100));
-   * assert.ok(ks.memoryUsage("k")! > 100);
-   * assert.equal(ks.memoryUsage("missing"), undefined);
-   * ```
-   */
-  memoryUsage(key: string): number | undefined {
-    const ref = this.#lookup(key, false);
-    if (ref < 0) return undefined;
-    const arena = this.#arena;
-    const words = arena.words(ref);
-    const w = arena.wordOffset(ref);
-    let bytes = arena.slotSize(ref) + INDEX_BYTES_PER_KEY;
-    if ((words[w] & TYPE_MASK) === TYPE_COLLECTION) {
-      bytes += this.#collections[words[w + 2]]!.memoryBytes ?? 0;
-    }
-    return bytes;
-  }
-
-  /**
    * Sets a key's access history, as RESTORE's IDLETIME and FREQ do: under
    * an LFU policy the access counter (`freq`, 0–255), otherwise the time of
    * the last access (`idleSeconds` ago). The one the policy does not use is
@@ -1704,28 +1862,13 @@ export class Keyspace {
   }
 
   /**
-   * Marks a string value as edited in place (APPEND, SETRANGE, SETBIT...),
-   * which Redis holds as `raw` whatever its length (OBJECT ENCODING); the
-   * next whole write of the key (SET, INCR...) clears the mark.
-   *
-   * @param key The key.
-   */
-  markRaw(key: string): void {
-    const ref = this.#lookup(key, false, false);
-    if (ref < 0) return;
-    const words = this.#arena.words(ref);
-    const w = this.#arena.wordOffset(ref);
-    if ((words[w] & TYPE_MASK) === TYPE_STRING) words[w] |= RAW;
-  }
-
-  /**
    * How a key's value is held, by Redis 7.0's names (OBJECT ENCODING): a
    * packed hash is a `listpack`, a packed set an `intset`, a hash or set
    * held as a structure a `hashtable` (one that went past the thresholds
    * stays one, as in Redis); a collection a command has just made or
    * unpacked is named by whether it packs under the thresholds in force.
-   * Strings are `int`, `embstr` or `raw` by their bytes and
-   * {@linkcode Keyspace.markRaw}.
+   * Strings are `int`, `embstr` or `raw` by their bytes and the raw mark
+   * ({@linkcode Keyspace.isRawString}).
    *
    * @param key The key.
    * @returns The encoding, or `undefined` when the key is missing.

@@ -32,23 +32,19 @@ Deno.test("Keyspace.objectEncoding names strings int, embstr and raw by their by
   assert.equal(ks.objectEncoding("missing"), undefined);
 });
 
-Deno.test("Keyspace.markRaw makes a string raw until it is written whole again, and RENAME keeps it", () => {
-  let now = 1_000;
-  const ks = new Keyspace({ now: () => now });
+Deno.test("Keyspace.objectEncoding: a string written in place is raw until it is written whole again, and RENAME keeps it", () => {
+  const ks = new Keyspace();
   ks.set("k", "12");
-  ks.markRaw("k");
+  const span = ks.writableString("k", 2); // as SETRANGE and SETBIT do
+  assert.ok(span !== false);
   assert.equal(ks.objectEncoding("k"), "raw");
   assert.equal(ks.get("k"), "12");
   assert.ok(ks.rename("k", "r"));
   assert.equal(ks.objectEncoding("r"), "raw");
-  ks.set("r", "12", now + 10_000);
+  ks.set("r", "12", Date.now() + 10_000);
   assert.equal(ks.objectEncoding("r"), "int");
-  ks.markRaw("missing"); // nothing to mark
-  ks.set("h", ByteHash.from([["f", "v"]]));
-  ks.markRaw("h"); // not a string: no mark
-  ks.packCollections();
-  assert.equal(ks.objectEncoding("h"), "listpack");
-  now += 1;
+  ks.setBytes("b", new Uint8Array([0x31]), undefined, true); // BITOP's result
+  assert.equal(ks.objectEncoding("b"), "raw");
 });
 
 Deno.test("Keyspace.objectEncoding: packed hashes and sets are listpack and intset, past the thresholds hashtable, lists quicklist", () => {

@@ -11,6 +11,7 @@
 
 import type { Family } from "./_gen.ts";
 import { STRINGS } from "./gen_strings.ts";
+import { BITS } from "./gen_bits.ts";
 import { KEYS } from "./gen_keys.ts";
 import { CONNECTION } from "./gen_connection.ts";
 import { HASHES } from "./gen_hashes.ts";
@@ -20,6 +21,7 @@ import { SETS } from "./gen_sets.ts";
 /** Every family the generator draws from. */
 export const FAMILIES: readonly Family[] = Object.freeze([
   STRINGS,
+  BITS,
   KEYS,
   CONNECTION,
   HASHES,
@@ -37,6 +39,10 @@ export const NOT_COMPARED: Readonly<Record<string, string>> = Object.freeze({
   TIME: "the clock: no two reads agree",
   AUTH:
     "needs servers with a password and fresh connections: compared in tests/compat/auth_test.ts, with and without one",
+  SHUTDOWN:
+    "stops the server: its failing forms (ABORT, bad options) are compared in tests/compat/admin_test.ts",
+  MEMORY:
+    "byte counts differ by store: MEMORY's errors, nulls and STATS's field names are compared in tests/compat/admin_test.ts",
   SLOWLOG:
     "its entries hold times and ids: compared by shape in tests/compat/command_stats_test.ts",
 });

@@ -1,7 +1,8 @@
 /**
  * Generators for the commands on keys of any type: DEL, EXISTS, TYPE, the
  * EXPIRE family with NX/XX/GT/LT, TTLs, RENAME, KEYS, SCAN, RANDOMKEY,
- * OBJECT, MEMORY, DUMP, RESTORE.
+ * OBJECT, COPY (REPLACE, DB 0 and the databases a node does not have),
+ * TOUCH, DUMP, RESTORE.
  *
  * TTLs are long (minutes and more) or already past, so that no key expires
  * between the two servers' replies; TTL readings are compared within a
@@ -64,42 +65,6 @@ function objectArgs(g: Gen): Step {
     ]);
   }
   return { args, compare: OBJECT_REPLY };
-}
-
-/**
- * MEMORY USAGE: the bytes differ by design (CacheMir's records are not
- * Redis's allocations), so a size is compared by being an integer; a
- * missing key (null), the SAMPLES checks' errors, arity, unknown
- * subcommands are compared exactly.
- */
-const MEMORY_REPLY: Comparator = Object.freeze({
-  name: "MEMORY (sizes as integers)",
-  normalize: (reply: RespValue): RespValue =>
-    typeof reply === "number" || typeof reply === "bigint" ? 0 : reply,
-});
-
-function memoryArgs(g: Gen): Step {
-  const r = g.random();
-  let args: string[];
-  if (r < 0.7) args = ["MEMORY", g.word("usage"), g.key()];
-  else if (r < 0.85) {
-    args = [
-      "MEMORY",
-      "USAGE",
-      g.key(),
-      g.word("samples"),
-      g.pick(["0", "5", "-1", "abc", "1.5"]),
-    ];
-  } else {
-    args = g.pick([
-      ["MEMORY", "USAGE"],
-      ["MEMORY", "USAGE", "k0", "SAMPLES"],
-      ["MEMORY", "USAGE", "k0", "foo", "1"],
-      ["MEMORY", "foo"],
-      ["MEMORY"],
-    ]);
-  }
-  return { args, compare: MEMORY_REPLY };
 }
 
 /**
@@ -218,6 +183,21 @@ function scanArgs(g: Gen): Step {
   return { args, compare: SCAN_ALL };
 }
 
+function copyArgs(g: Gen): string[] {
+  const args = ["COPY", g.key(), g.key()];
+  const n = g.int(0, 2);
+  for (let i = 0; i < n; i++) {
+    const r = g.random();
+    if (r < 0.6) args.push(g.word("replace"));
+    else if (r < 0.85) {
+      // A node has one database: DB 0 only (Redis has 16; an index past
+      // both's range, or not an integer, errs alike).
+      args.push(g.word("db"), g.pick(["0", "16", "-1", "x", "2147483648"]));
+    } else args.push(g.pick(["foo", "db"]));
+  }
+  return args;
+}
+
 /** The key commands' generators. */
 export const KEYS: Family = Object.freeze<Family>({
   name: "keys",
@@ -244,7 +224,8 @@ export const KEYS: Family = Object.freeze<Family>({
     SCAN: scanArgs,
     RANDOMKEY: () => ({ args: ["RANDOMKEY"], compare: RANDOM_KEY }),
     OBJECT: objectArgs,
-    MEMORY: memoryArgs,
+    COPY: copyArgs,
+    TOUCH: (g) => ["TOUCH", ...g.keys(g.int(1, 4))],
     DUMP: (g) => ({ args: ["DUMP", g.key()], compare: DUMP_REPLY }),
     RESTORE: restoreArgs,
   },
@@ -253,7 +234,6 @@ export const KEYS: Family = Object.freeze<Family>({
     SCAN: 0.5,
     KEYS: 0.5,
     OBJECT: 0.5,
-    MEMORY: 0.3,
     DUMP: 0.3,
     RESTORE: 0.5,
   },
