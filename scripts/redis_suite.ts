@@ -67,6 +67,15 @@ export const SUITE_FETCH: string =
 /** Seconds a unit may run against one server before it is killed. */
 export const DEFAULT_UNIT_TIMEOUT_S = 300;
 
+/** What to stop if the run is interrupted: process groups and servers. */
+const RUNNING = new Set<() => void>();
+
+function killGroup(pid: number): void {
+  try {
+    Deno.kill(-pid, "SIGKILL");
+  } catch { /* gone */ }
+}
+
 /** What the suite printed for one run of one unit. */
 export interface SuiteOutcome {
   /** Names of the tests that passed (`[ok]`), in order; a name may repeat. */
@@ -265,18 +274,17 @@ export async function runUnit(
     stderr: "piped",
   }).spawn();
   let timedOut = false;
+  const stop = () => killGroup(child.pid);
+  RUNNING.add(stop);
   const timer = setTimeout(() => {
     timedOut = true;
-    try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch { /* gone */ }
+    stop();
   }, timeoutS * 1000);
   const out = await child.output();
   clearTimeout(timer);
   // The group may outlive its leader (a test client): end it too.
-  try {
-    Deno.kill(-child.pid, "SIGKILL");
-  } catch { /* gone */ }
+  stop();
+  RUNNING.delete(stop);
   const dec = new TextDecoder();
   const output = dec.decode(out.stdout) + dec.decode(out.stderr);
   const parsed = parseSuiteOutput(output);
@@ -326,10 +334,13 @@ export async function runSuite(
   };
   for (const unit of units) {
     const redisServer = await startRedis();
+    const stopRedis = () => void redisServer.stop();
+    RUNNING.add(stopRedis);
     let redis;
     try {
       redis = await runUnit(options.suite, unit, redisServer.port, timeoutS);
     } finally {
+      RUNNING.delete(stopRedis);
       await redisServer.stop();
     }
     await keep("redis", unit, redis.output);
@@ -337,10 +348,13 @@ export async function runSuite(
       `${unit}: redis-server ${score(redis)} in ${redis.seconds.toFixed(0)} s`,
     );
     const node = await startCacheMir();
+    const stopNode = () => void node.stop("SIGKILL");
+    RUNNING.add(stopNode);
     let ours;
     try {
       ours = await runUnit(options.suite, unit, node.respPort, timeoutS);
     } finally {
+      RUNNING.delete(stopNode);
       await node.stop();
     }
     await keep("cachemir", unit, ours.output);
@@ -497,6 +511,13 @@ if (import.meta.main) {
       console.error(`redis-suite: ${program} is not installed`);
       Deno.exit(2);
     }
+  }
+  // Interrupted: stop the suite's process groups and the servers, then go.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      for (const stop of RUNNING) stop();
+      Deno.exit(130);
+    });
   }
   const outFile = values.out ??
     new URL("../.redis-suite/results.md", import.meta.url).pathname;
