@@ -29,6 +29,12 @@ const SORT = "needs SORT ... STORE, which CacheMir does not have";
 
 /** The skip list. */
 export const SUITE_SKIPS: readonly SuiteSkip[] = Object.freeze([
+  {
+    unit: "unit/type/string",
+    test: "trim on SET with big value",
+    reason:
+      "the suite runs it only when INFO's mem_allocator is jemalloc (it checks a 33 KB value lands in one of jemalloc's bins); a node allocates from its own arena (mem_allocator:cachemir), so it is not run (its MEMORY USAGE of that value is 35,248 bytes, under the test's 42,000)",
+  },
   { unit: "unit/scan", test: "ZSCAN with encoding listpack", reason: ZSET },
   { unit: "unit/scan", test: "ZSCAN with encoding skiplist", reason: ZSET },
   { unit: "unit/scan", test: "ZSCAN with PATTERN", reason: ZSET },
