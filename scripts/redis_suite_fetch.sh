@@ -34,7 +34,7 @@ apt-get update -qq >/dev/null
 work="$(mktemp -d)"
 chmod 755 "$work" # apt downloads as _apt
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get source --download-only -qq redis >/dev/null)
+(cd "$work" && apt-get -o APT::Sandbox::User=root source --download-only -qq redis >/dev/null)
 tarball="$(ls "$work"/redis_"$version".orig.tar.* 2>/dev/null | head -n1 || true)"
 if [ -z "$tarball" ]; then
   echo "redis-suite-fetch: apt-get source brought no redis_${version}.orig.tar.*:" >&2
