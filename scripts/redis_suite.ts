@@ -296,6 +296,44 @@ export async function runUnit(
   };
 }
 
+/**
+ * Takes the suite directory for this process: the suite clears its
+ * `tests/tmp` when it starts, so two runs in one directory break each
+ * other. A lock file holds the owner's pid; one whose process is gone is
+ * taken over.
+ *
+ * @param suite The suite's directory.
+ * @returns Gives the directory back.
+ * @throws {Error} When another live process holds it.
+ */
+export function lockSuite(suite: string): () => void {
+  const file = `${suite}/.cachemir-suite.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      Deno.writeTextFileSync(file, String(Deno.pid), { createNew: true });
+      return () => {
+        try {
+          Deno.removeSync(file);
+        } catch { /* gone */ }
+      };
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      const owner = Number(Deno.readTextFileSync(file).trim());
+      let alive = false;
+      try {
+        alive = Deno.statSync(`/proc/${owner}`).isDirectory;
+      } catch { /* no such process */ }
+      if (alive && owner !== Deno.pid) {
+        throw new Error(
+          `Redis's suite at ${suite} is in use by process ${owner} (the suite clears tests/tmp when it starts: one run at a time)`,
+        );
+      }
+      Deno.removeSync(file);
+    }
+  }
+  throw new Error(`cannot lock ${file}`);
+}
+
 /** Options of {@linkcode runSuite}. */
 export interface RunSuiteOptions {
   /** The suite's directory. */
@@ -327,6 +365,22 @@ export async function runSuite(
   if (options.outputDir !== undefined) {
     await Deno.mkdir(options.outputDir, { recursive: true });
   }
+  const unlock = lockSuite(options.suite);
+  try {
+    await runUnits(options, units, timeoutS, log, results);
+  } finally {
+    unlock();
+  }
+  return results;
+}
+
+async function runUnits(
+  options: RunSuiteOptions,
+  units: readonly string[],
+  timeoutS: number,
+  log: (line: string) => void,
+  results: UnitComparison[],
+): Promise<void> {
   const keep = async (server: string, unit: string, text: string) => {
     if (options.outputDir === undefined) return;
     const file = `${server}-${unit.replaceAll("/", "_")}.out`;
@@ -361,7 +415,6 @@ export async function runSuite(
     log(`${unit}: CacheMir ${score(ours)} in ${ours.seconds.toFixed(0)} s`);
     results.push(compareUnit(unit, redis, ours));
   }
-  return results;
 }
 
 /** Starts a node process with a RESP port on a free port (retrying a taken one). */

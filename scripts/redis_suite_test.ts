@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   compareUnit,
   formatTable,
+  lockSuite,
   parseSuiteOutput,
   SUITE_UNITS,
   verdict,
@@ -71,5 +72,23 @@ Deno.test("the skip list names units of the run, each test once, each with a rea
     const id = `${s.unit}: ${s.test}`;
     assert.ok(!seen.has(id), `${id} twice`);
     seen.add(id);
+  }
+});
+
+Deno.test("lockSuite lets one process at a time use a suite directory, and takes over a dead owner's lock", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const unlock = lockSuite(dir);
+    // This process holds it: taking it again is allowed (same pid)...
+    lockSuite(dir);
+    // ...another live process's lock is refused.
+    Deno.writeTextFileSync(`${dir}/.cachemir-suite.lock`, "1");
+    assert.throws(() => lockSuite(dir), /in use by process 1/);
+    // A dead owner's lock is taken over.
+    Deno.writeTextFileSync(`${dir}/.cachemir-suite.lock`, "999999999");
+    lockSuite(dir)();
+    unlock();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });

@@ -11,7 +11,8 @@
  * `.redis-suite/` (`scripts/redis_suite_fetch.sh`, Debian's source package);
  * elsewhere set `CACHEMIR_REDIS_SUITE` to a directory holding Redis
  * 7.0.15's `tests/`. Without the suite, `tclsh` or `redis-server`, the
- * tests are ignored with a message saying what is missing.
+ * tests are ignored with a message saying what is missing — unless
+ * `CACHEMIR_REDIS_SUITE_REQUIRED` is set (CI sets it), when that fails.
  *
  * @module
  */
@@ -42,7 +43,12 @@ function whatIsMissing(): string | undefined {
 
 const missing = whatIsMissing();
 
-if (missing !== undefined) {
+if (missing !== undefined && Deno.env.get("CACHEMIR_REDIS_SUITE_REQUIRED")) {
+  // CI (.ci/run) fetched the suite and requires it: missing is a failure.
+  Deno.test("redis suite: required (CACHEMIR_REDIS_SUITE_REQUIRED) and present", () => {
+    assert.fail(`redis suite: ${missing}`);
+  });
+} else if (missing !== undefined) {
   console.log(`redis suite: skipped: ${missing}`);
   Deno.test({
     name: `redis suite: skipped (${missing})`,
