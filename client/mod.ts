@@ -42,7 +42,11 @@
  */
 
 export { CacheMirClient } from "./client.ts";
-export type { CacheMirClientOptions, NodeSpec } from "./options.ts";
+export type {
+  AddNodeOptions,
+  CacheMirClientOptions,
+  NodeSpec,
+} from "./options.ts";
 export type { ClientValue, Key } from "./types.ts";
 export type { CallBufferReply, CallReply } from "./commands/_replies.ts";
 export type { ClientTlsOptions, HelloInfo } from "./connection.ts";
