@@ -50,7 +50,12 @@ export type {
 export type { ClientValue, Key } from "./types.ts";
 export type { CallBufferReply, CallReply } from "./commands/_replies.ts";
 export type { ClientTlsOptions, HelloInfo } from "./connection.ts";
-export type { ExpireMode, ScanOptions } from "./commands/keys.ts";
+export type {
+  CopyOptions,
+  ExpireMode,
+  RestoreOptions,
+  ScanOptions,
+} from "./commands/keys.ts";
 export type { GetExOptions, MSetData, SetOptions } from "./commands/strings.ts";
 export type {
   ClientCollectionScanOptions,
