@@ -38,6 +38,7 @@ import { parseArgs } from "node:util";
 import { startRedis } from "../tests/compat/_harness.ts";
 import { freePort, startNodeProcess } from "../tests/_helpers/node_process.ts";
 import { SUITE_SKIPS, type SuiteSkip } from "../tests/redis_suite_skips.ts";
+import { SUITE_PENDING } from "../tests/redis_suite_pending.ts";
 
 /** The units the run covers (issue 16), in order. */
 export const SUITE_UNITS: readonly string[] = Object.freeze([
@@ -144,8 +145,12 @@ export interface UnitComparison {
   readonly redis: SuiteOutcome;
   /** Its run against CacheMir. */
   readonly cachemir: SuiteOutcome;
-  /** Tests Redis passed that CacheMir did not, not on the skip list. */
+  /** Tests Redis passed that CacheMir did not, on neither list. */
   readonly regressions: readonly string[];
+  /** Tests Redis passed that CacheMir did not, on the pending list (not built yet). */
+  readonly pending: readonly SuiteSkip[];
+  /** Pending-list entries of this unit whose test passes now: to remove. */
+  readonly built: readonly SuiteSkip[];
   /** Tests Redis passed that CacheMir did not, on the skip list. */
   readonly skippedByList: readonly SuiteSkip[];
   /** Skip-list entries of this unit whose test passes on CacheMir now. */
@@ -160,6 +165,7 @@ export interface UnitComparison {
  * @param redis Its run against redis-server.
  * @param cachemir Its run against CacheMir.
  * @param skips The skip list.
+ * @param pendingList The tests not built yet.
  * @returns The comparison.
  *
  * @example Compare
@@ -178,6 +184,7 @@ export function compareUnit(
   redis: SuiteOutcome,
   cachemir: SuiteOutcome,
   skips: readonly SuiteSkip[] = SUITE_SKIPS,
+  pendingList: readonly SuiteSkip[] = SUITE_PENDING,
 ): UnitComparison {
   const ours = new Map<string, number>();
   for (const name of cachemir.passed) ours.set(name, (ours.get(name) ?? 0) + 1);
@@ -188,10 +195,26 @@ export function compareUnit(
     else missing.push(name);
   }
   const mine = skips.filter((s) => s.unit === unit);
-  const regressions = missing.filter((t) => !mine.some((s) => s.test === t));
+  const later = pendingList.filter((s) => s.unit === unit);
+  const regressions = missing.filter((t) =>
+    !mine.some((s) => s.test === t) && !later.some((s) => s.test === t)
+  );
   const skippedByList = mine.filter((s) => missing.includes(s.test));
   const stale = mine.filter((s) => !missing.includes(s.test));
-  return { unit, redis, cachemir, regressions, skippedByList, stale };
+  const pending = later.filter((s) => missing.includes(s.test));
+  const built = later.filter((s) =>
+    !missing.includes(s.test) && redis.passed.includes(s.test)
+  );
+  return {
+    unit,
+    redis,
+    cachemir,
+    regressions,
+    skippedByList,
+    stale,
+    pending,
+    built,
+  };
 }
 
 /**
@@ -464,12 +487,13 @@ export function formatTable(results: readonly UnitComparison[]): string {
   for (const r of results) {
     redisPassed += r.redis.passed.length;
     ourPassed += r.cachemir.passed.length;
-    const gap = r.regressions.length + r.skippedByList.length;
+    const gap = r.regressions.length + r.skippedByList.length +
+      r.pending.length;
     lines.push(
       `| ${r.unit} | ${cell(r.redis)} | ${cell(r.cachemir)} | ${
         gap === 0
           ? "none"
-          : `${r.regressions.length} failing, ${r.skippedByList.length} on the skip list`
+          : `${r.regressions.length} failing, ${r.pending.length} not built yet, ${r.skippedByList.length} on the skip list`
       } |`,
     );
   }
@@ -479,6 +503,14 @@ export function formatTable(results: readonly UnitComparison[]): string {
   const detail: string[] = [];
   for (const r of results) {
     for (const t of r.regressions) detail.push(`- ${r.unit}: ${t}`);
+    for (const s of r.pending) {
+      detail.push(`- ${r.unit}: ${s.test} (not built yet: ${s.reason})`);
+    }
+    for (const s of r.built) {
+      detail.push(
+        `- ${r.unit}: ${s.test} is on the pending list but passes: remove it`,
+      );
+    }
     for (const s of r.skippedByList) {
       detail.push(`- ${r.unit}: ${s.test} (skip list: ${s.reason})`);
     }
@@ -504,6 +536,11 @@ export function verdict(results: readonly UnitComparison[]): string[] {
   for (const r of results) {
     for (const t of r.regressions) {
       problems.push(`${r.unit}: "${t}" passes on Redis, fails on CacheMir`);
+    }
+    for (const s of r.built) {
+      problems.push(
+        `${r.unit}: "${s.test}" passes now: remove it from tests/redis_suite_pending.ts`,
+      );
     }
     if (r.redis.passed.length === 0) {
       problems.push(`${r.unit}: Redis passed no test (is the suite complete?)`);

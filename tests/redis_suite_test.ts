@@ -3,9 +3,11 @@
  * test per unit (`scripts/redis_suite.ts` runs it against a fresh
  * redis-server and a fresh node process, and compares), then the table,
  * written to `.redis-suite/results.md` and printed. A unit's test fails when
- * a test Redis passes fails on CacheMir and is not on the skip list
- * (`tests/redis_suite_skips.ts`); the last one fails when the skip list
- * reaches 5% of the tests.
+ * a test Redis passes fails on CacheMir and is on neither the skip list
+ * (`tests/redis_suite_skips.ts`: outside CacheMir's scope) nor the pending
+ * list (`tests/redis_suite_pending.ts`: not built yet, issue 16 open), and
+ * when a pending test passes (the list only shrinks); the last one fails
+ * when the skip list reaches 5% of the tests.
  *
  * The suite is not in the repository: `.ci/run` brings it into
  * `.redis-suite/` (`scripts/redis_suite_fetch.sh`, Debian's source package);
@@ -71,6 +73,11 @@ if (missing !== undefined && Deno.env.get("CACHEMIR_REDIS_SUITE_REQUIRED")) {
         result.regressions,
         [],
         `${unit}: tests Redis passes that fail on CacheMir (outputs in ${OUT}output)`,
+      );
+      assert.deepEqual(
+        result.built.map((s) => s.test),
+        [],
+        `${unit}: tests on the pending list that pass now: remove them from tests/redis_suite_pending.ts`,
       );
       assert.ok(result.redis.passed.length > 0, `${unit}: Redis passed none`);
     });
