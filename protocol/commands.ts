@@ -104,6 +104,9 @@ export type CommandName =
   | "SLOWLOG"
   | "MEMORY"
   | "SHUTDOWN"
+  | "FUNCTION"
+  | "DUMP"
+  | "RESTORE"
   | "HOTKEYS"
   | "GET"
   | "SET"
@@ -315,6 +318,8 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("MEMORY", 0x0011, -2, R, { first: 2, last: 2, step: 1 }),
   // Stops the node (every node, from a client spread over many).
   keyless("SHUTDOWN", 0x0012, -1, ["connection", "admin"], "all-succeed"),
+  // FUNCTION FLUSH | LIST | HELP: CacheMir holds no function library.
+  keyless("FUNCTION", 0x0013, -2, ["connection", "admin"], "all-succeed"),
   // The node's hottest keys now (a CacheMir command): every node's, merged.
   keyless("HOTKEYS", 0x0020, -1, C, "top"),
 
@@ -377,6 +382,9 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   // COPY source destination [DB 0] [REPLACE]: run twice, it leaves one copy.
   cmd("COPY", 0x0213, -3, DR, KEY12),
   cmd("TOUCH", 0x0214, -2, R, ALL_KEYS, "sum"),
+  cmd("DUMP", 0x0216, 2, R),
+  // RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ n].
+  cmd("RESTORE", 0x0217, -4, D),
 
   // 0x03xx hashes
   cmd("HSET", 0x0300, -4, DR),

@@ -111,6 +111,7 @@ Deno.test("denyoom marks exactly the commands Redis 7.0.15 marks", () => {
     "SINTERSTORE",
     "SUNIONSTORE",
     "SDIFFSTORE",
+    "RESTORE",
   ];
   const marked = COMMANDS.filter((c) => hasFlag(c, "denyoom")).map((c) =>
     c.name
@@ -157,6 +158,7 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     SHUTDOWN: true,
     HOTKEYS: true,
     SLOWLOG: true,
+    FUNCTION: true,
     GET: true,
     SET: true,
     SETNX: true,
@@ -207,6 +209,8 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     OBJECT: true,
     COPY: true,
     TOUCH: true,
+    DUMP: true,
+    RESTORE: true,
     HSET: true,
     HSETNX: true,
     HGET: true,

@@ -1,10 +1,11 @@
 /**
  * {@linkcode HttpEndpoints}: the node's HTTP port for operators
  * (`--http-port`): `/healthz` (liveness), `/readyz` (readiness), `/metrics`
- * (Prometheus text exposition format 0.0.4) and `/info` (INFO's fields as
- * JSON). With a password set, `/metrics` and `/info` require it (HTTP basic
- * auth, any user name, or `Authorization: Bearer <password>`); the probes
- * never do.
+ * (Prometheus text exposition format 0.0.4), `/info` (INFO's fields as
+ * JSON) and `/` (the dashboard page of `deno task dashboard`, for this node
+ * alone: server/dashboard/page.ts). With a password set, `/metrics`,
+ * `/info` and the dashboard require it (HTTP basic auth, any user name, or
+ * `Authorization: Bearer <password>`); the probes never do.
  *
  * @module
  */
@@ -12,6 +13,12 @@
 import process from "node:process";
 import { samePassword } from "./commands/auth.ts";
 import type { CommandStats } from "./commands/command_stats.ts";
+import {
+  DASHBOARD_PATHS,
+  dashboardResponse,
+  InfoSampler,
+  summarize,
+} from "./dashboard/page.ts";
 import { unescapeInfoKey } from "./commands/hotkeys.ts";
 
 /** Where the node is in its life, as the probes report it. */
@@ -520,6 +527,8 @@ const METRICS = { "content-type": "text/plain; version=0.0.4; charset=utf-8" };
 export class HttpEndpoints {
   #server: Deno.HttpServer<Deno.NetAddr>;
   #options: HttpEndpointsOptions;
+  /** The dashboard's sampler (hit ratio since the page's last request). */
+  #sampler = new InfoSampler();
 
   /**
    * Starts serving.
@@ -543,7 +552,7 @@ export class HttpEndpoints {
     return this.#server.addr.port;
   }
 
-  #handle(request: Request): Response {
+  #handle(request: Request): Response | Promise<Response> {
     const options = this.#options;
     const path = new URL(request.url).pathname;
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -578,8 +587,28 @@ export class HttpEndpoints {
           });
       }
       default:
+        if (DASHBOARD_PATHS.has(path)) return this.#dashboard(request, path);
         return new Response("not found\n", { status: 404, headers: TEXT });
     }
+  }
+
+  /** The dashboard page and its data, for this node alone. */
+  async #dashboard(request: Request, path: string): Promise<Response> {
+    const options = this.#options;
+    if (!authorized(request, options.password())) {
+      return new Response("authentication required\n", {
+        status: 401,
+        headers: { ...TEXT, "www-authenticate": 'Basic realm="cachemir"' },
+      });
+    }
+    const sample = () => {
+      const info = parseInfo(options.info());
+      const port = info.server?.cachemir_binary_port ?? "";
+      const address = `${options.hostname}:${port}`;
+      return summarize("node", [this.#sampler.sample(address, info)]);
+    };
+    const title = `node ${options.hostname}`;
+    return (await dashboardResponse(path, title, sample))!;
   }
 
   /**

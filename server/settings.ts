@@ -309,7 +309,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: 0,
     runtime: false,
     help:
-      "serve /metrics (Prometheus), /healthz, /readyz, /info on this port; 0 = off",
+      "serve /metrics (Prometheus), /healthz, /readyz, /info and the dashboard (/) on this port; 0 = off",
   }),
   row({
     name: "log-level",

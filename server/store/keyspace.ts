@@ -47,7 +47,10 @@ import { ByteHash } from "./hash.ts";
 import { ByteList } from "./list.ts";
 import { ByteSet } from "./set.ts";
 import {
+  isCanonicalInt64,
   pack,
+  PACKED_LIMITS,
+  type PackedLimits,
   packedSize,
   packedType,
   unpackHash,
@@ -117,6 +120,26 @@ function cachedNow(): number {
   return cached;
 }
 
+/**
+ * How a value is held, named as Redis 7.0's OBJECT ENCODING names the form
+ * Redis would hold it in: a string `int` (a canonical int64 written whole),
+ * `embstr` (at most 44 bytes, written whole) or `raw` (longer, or edited in
+ * place: APPEND, SETRANGE...); a hash `listpack` (packed) or `hashtable`; a
+ * set `intset` (packed) or `hashtable`; a list `quicklist` (Redis 7.0 holds
+ * every list so, packed in one node or not).
+ */
+export type ObjectEncoding =
+  | "int"
+  | "embstr"
+  | "raw"
+  | "listpack"
+  | "intset"
+  | "hashtable"
+  | "quicklist";
+
+/** Longest string Redis 7.0 keeps with its object header in one allocation (embstr). */
+const EMBSTR_MAX = 44;
+
 /** Options of {@linkcode Keyspace}. */
 export interface KeyspaceOptions {
   /**
@@ -151,6 +174,13 @@ export interface KeyspaceOptions {
    * @default {() => 0}
    */
   readonly externalMemory?: () => number;
+  /**
+   * The thresholds under which hashes, sets and lists are packed (Redis's
+   * `hash-max-listpack-*`, `set-max-intset-entries`,
+   * `list-max-listpack-size`).
+   * @default {PACKED_LIMITS}
+   */
+  readonly packing?: Partial<PackedLimits>;
 }
 
 /** One step of SCAN. */
@@ -265,6 +295,14 @@ export class Keyspace {
   #expireSegment = 0;
   #expireSlot = 0;
   #memory: MemoryLimit;
+  #packing: PackedLimits;
+  /**
+   * Hashes and sets that went past the packing thresholds: as in Redis,
+   * where a listpack or intset converted to a hashtable stays one, they are
+   * never packed again (however much they shrink), until the key is
+   * deleted or overwritten.
+   */
+  #pastLimits = new WeakSet<CollectionValue>();
   #lfu = false;
   #external: () => number;
   #poolIdle = new Float64Array(POOL_SIZE);
@@ -294,6 +332,7 @@ export class Keyspace {
     this.#random = options.random ?? Math.random;
     this.#seed = options.hashSeed ?? randomHashSeed();
     this.#memory = { ...DEFAULT_MEMORY_LIMIT, ...options.memory };
+    this.#packing = { ...PACKED_LIMITS, ...options.packing };
     this.#lfu = this.#memory.policy.endsWith("-lfu");
     this.#external = options.externalMemory ?? (() => 0);
     this.#index = new KeyIndex<string | ByteSpan>((ref, key) =>
@@ -774,8 +813,14 @@ export class Keyspace {
     if ((meta & TYPE_MASK) !== TYPE_COLLECTION || words[w + 2] !== handle) {
       return false;
     }
-    const n = packedSize(value);
-    if (n < 0) return false;
+    if (this.#pastLimits.has(value)) return false;
+    const n = packedSize(value, this.#packing);
+    if (n < 0) {
+      // Lists are quicklists in Redis whatever their size: one that fits
+      // again packs again.
+      if (!(value instanceof ByteList)) this.#pastLimits.add(value);
+      return false;
+    }
     const header = (meta & VOLATILE) ? VOLATILE_HEADER : HEADER;
     const keyLength = words[w + 1];
     const fresh = arena.alloc(header + keyLength + n);
@@ -1607,6 +1652,29 @@ export class Keyspace {
     this.makeRoom();
   }
 
+  /**
+   * Redis's `list-compress-depth`, as CONFIG SET left it: kept and
+   * reported, not acted on (CacheMir compresses no list nodes; Redis's
+   * default, 0, compresses none either).
+   */
+  listCompressDepth = 0;
+
+  /** The packing thresholds in force. */
+  get packedLimits(): PackedLimits {
+    return this.#packing;
+  }
+
+  /**
+   * Changes the packing thresholds (CONFIG SET `hash-max-listpack-entries`
+   * and the others). As in Redis, values already held are not converted
+   * now: a collection is looked at again when a command next touches it.
+   *
+   * @param patch The thresholds to change.
+   */
+  configurePacking(patch: Partial<PackedLimits>): void {
+    this.#packing = { ...this.#packing, ...patch };
+  }
+
   /** Where the node's own bytes (connection buffers) are read from. */
   set externalMemory(read: () => number) {
     this.#external = read;
@@ -1761,6 +1829,100 @@ export class Keyspace {
     this.#expiredKeys = 0;
     this.#hits = 0;
     this.#misses = 0;
+  }
+
+  /**
+   * Sets a key's access history, as RESTORE's IDLETIME and FREQ do: under
+   * an LFU policy the access counter (`freq`, 0–255), otherwise the time of
+   * the last access (`idleSeconds` ago). The one the policy does not use is
+   * ignored, as in Redis.
+   *
+   * @param key The key.
+   * @param access The idle time in seconds, or the LFU counter.
+   */
+  setAccess(
+    key: string,
+    access: { idleSeconds?: number; freq?: number },
+  ): void {
+    const ref = this.#lookup(key, false, false);
+    if (ref < 0) return;
+    const words = this.#arena.words(ref);
+    const w = this.#arena.wordOffset(ref);
+    const now = this.#now();
+    let clock: number;
+    if (this.#lfu) {
+      if (access.freq === undefined) return;
+      clock = (lfuMinutes(now) << 8) | Math.min(255, Math.max(0, access.freq));
+    } else {
+      if (access.idleSeconds === undefined) return;
+      const idle = Math.min(access.idleSeconds, CLOCK_MASK);
+      clock = (lruClock(now) - idle) & CLOCK_MASK;
+    }
+    words[w] = (words[w] & ~CLOCK_MASK) | clock;
+  }
+
+  /**
+   * How a key's value is held, by Redis 7.0's names (OBJECT ENCODING): a
+   * packed hash is a `listpack`, a packed set an `intset`, a hash or set
+   * held as a structure a `hashtable` (one that went past the thresholds
+   * stays one, as in Redis); a collection a command has just made or
+   * unpacked is named by whether it packs under the thresholds in force.
+   * Strings are `int`, `embstr` or `raw` by their bytes and the raw mark
+   * ({@linkcode Keyspace.isRawString}).
+   *
+   * @param key The key.
+   * @returns The encoding, or `undefined` when the key is missing.
+   *
+   * @example Encodings follow the thresholds
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import { ByteSet } from "./set.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const ks = new Keyspace({ packing: { setMaxIntsetEntries: 2 } });
+   * ks.set("n", "42");
+   * ks.set("s", ByteSet.from(["1", "2"]));
+   * ks.set("big", ByteSet.from(["1", "2", "3"]));
+   * ks.packCollections();
+   * assert.equal(ks.objectEncoding("n"), "int");
+   * assert.equal(ks.objectEncoding("s"), "intset");
+   * assert.equal(ks.objectEncoding("big"), "hashtable");
+   * ```
+   */
+  objectEncoding(key: string): ObjectEncoding | undefined {
+    const ref = this.#lookup(key, false);
+    if (ref < 0) return undefined;
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    const type = meta & TYPE_MASK;
+    if (type === TYPE_STRING) {
+      if (meta & RAW) return "raw";
+      const n = words[w + 2];
+      if (n > EMBSTR_MAX) return "raw";
+      const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
+        words[w + 1];
+      const value = arena.buffer(ref).latin1Slice(start, start + n);
+      return isCanonicalInt64(value) ? "int" : "embstr";
+    }
+    if (type === TYPE_PACKED) {
+      const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
+        words[w + 1];
+      const kind = packedType(arena.bytes(ref), start);
+      return kind === "hash"
+        ? "listpack"
+        : kind === "set"
+        ? "intset"
+        : "quicklist";
+    }
+    const value = this.#collections[words[w + 2]]!;
+    if (value.type === "list") return "quicklist";
+    const compact = !this.#pastLimits.has(value) &&
+      (value instanceof ByteHash || value instanceof ByteSet) &&
+      packedSize(value, this.#packing) >= 0;
+    if (!compact) return "hashtable";
+    return value.type === "hash" ? "listpack" : "intset";
   }
 
   /**
