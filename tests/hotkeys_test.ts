@@ -4,7 +4,7 @@
 // order of their true frequency, and the client's hotkeys() finds them over
 // 3 nodes. Each check polls, bounded at 10 s: no timing is asserted.
 import assert from "node:assert/strict";
-import { CacheMirClient } from "@cachemir/client";
+import { CacheMirClient, ReplyError } from "@cachemir/client";
 import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
 import { startNodes, stopNodes } from "./_helpers/cluster.ts";
 import { seededRandom } from "./_helpers/prng.ts";
@@ -195,6 +195,12 @@ Deno.test({
         return key === "hot:a" ? key : undefined;
       });
       assert.equal(first, "hot:a");
+      await assert.rejects(
+        client.hotkeys(-1),
+        (e: Error) =>
+          e instanceof ReplyError &&
+          e.message.includes("value is out of range, must be positive"),
+      );
     } finally {
       await client.close();
       await stopNodes(nodes);
