@@ -8,6 +8,12 @@
  * commands: the time per command is the time shown divided by 1000; on a
  * shared machine, compare the minimums.
  *
+ * The variants share the table's code: in one process, the first to run
+ * shapes what the JIT compiles for the others. To compare them, run each in
+ * its own process:
+ * `deno bench -A --filter "/GET.*sketch off/" server/hot_keys_bench.ts`,
+ * then `"/GET.*1 in 16/"` and `"/GET.*every request/"`.
+ *
  * Run: `deno bench -A server/hot_keys_bench.ts`
  *
  * @module
