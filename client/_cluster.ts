@@ -63,7 +63,7 @@ import {
   wasNotSent,
 } from "./retry.ts";
 import type { ClientNodeStats } from "./stats.ts";
-import { concatArrays, joinParts, type PartReply } from "./_join.ts";
+import { concatArrays, joinParts, mergeTop, type PartReply } from "./_join.ts";
 import {
   DEFAULT_FAILURE_THRESHOLD,
   DEFAULT_HEALTH_CHECK_INTERVAL_MS,
@@ -76,6 +76,7 @@ import { checkTlsOptions } from "./_dial.ts";
 import { deferred } from "./_deferred.ts";
 import { unrefTimer } from "./_transport.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
+import { WarmUps } from "./_warm_up.ts";
 
 /** Keeps a reply as it is: for parts that are joined before the caller's transform. */
 const asReply: ReplyTransform<Reply> = (reply) => reply;
@@ -103,6 +104,11 @@ const CLEANUP_BATCH = 500;
 
 const OPCODE_DEL = commandInfo("DEL").opcode;
 const GET_INFO = commandInfo("GET");
+const OPCODE_GET = commandInfo("GET").opcode;
+const OPCODE_PTTL = commandInfo("PTTL").opcode;
+const OPCODE_SET = commandInfo("SET").opcode;
+/** A GET's miss on a node warming up (see `#warmSend`). */
+const MISS: unique symbol = Symbol("miss");
 const OPCODE_FLUSHALL = commandInfo("FLUSHALL").opcode;
 const OPCODE_PEXPIRE = commandInfo("PEXPIRE").opcode;
 
@@ -159,6 +165,10 @@ export class Cluster {
   #sleeps = new Map<ReturnType<typeof setTimeout>, () => void>();
   #removing = new Set<Promise<void>>();
   #isUp = (address: string): boolean => this.#nodes.get(address)?.up === true;
+  /** A new, empty locator of the client's kind (for a warm-up's old ring). */
+  #newLocator: () => NodeLocator;
+  /** Nodes added with `warmUpMs` that are still warming up. */
+  #warmUps = new WarmUps();
   // Discovery
   #dns: DnsNodes[] = [];
   #resolver: Resolver | undefined;
@@ -279,12 +289,15 @@ export class Cluster {
     this.#remap = onNodeDown === "remap";
     const hashing = options.hashing ?? "ring";
     if (hashing === "ring") {
-      this.#locator = new HashRing({
-        pointsPerNode: options.pointsPerNode,
-        probes: options.probes,
-      });
+      this.#newLocator = () =>
+        new HashRing({
+          pointsPerNode: options.pointsPerNode,
+          probes: options.probes,
+        });
+      this.#locator = this.#newLocator();
     } else if (hashing === "jump") {
-      this.#locator = new JumpHash();
+      this.#newLocator = () => new JumpHash();
+      this.#locator = this.#newLocator();
     } else {
       throw new TypeError(
         `Invalid hashing: ${
@@ -587,16 +600,36 @@ export class Cluster {
    *
    * @param address `host:port`.
    * @param weight Its weight.
+   * @param warmUpMs How long a read that misses on the new node is tried on
+   *   the key's previous owner (0: not at all; ignored for a node present).
    * @returns The normalized address.
    */
-  addNode(address: string, weight?: number): string {
+  addNode(address: string, weight?: number, warmUpMs = 0): string {
     if (this.#closing !== undefined) {
       throw new ConnectionError(
         address,
         `Cannot add node ${address}: the client is closed`,
       );
     }
-    return this.#add(address, weight, true);
+    if (!(Number.isFinite(warmUpMs) && warmUpMs >= 0)) {
+      throw new RangeError(
+        `Invalid warmUpMs: ${warmUpMs} (must be a finite number >= 0)`,
+      );
+    }
+    const fresh = warmUpMs > 0 && this.#nodes.size > 0 &&
+      !this.#nodes.has(formatAddress(parseAddress(address)));
+    let previous: NodeLocator | undefined;
+    if (fresh) {
+      previous = this.#newLocator();
+      for (const node of this.#nodes.values()) {
+        previous.add(node.address, node.weight);
+      }
+    }
+    const normalized = this.#add(address, weight, true);
+    if (previous !== undefined) {
+      this.#warmUps.start(normalized, warmUpMs, previous);
+    }
+    return normalized;
   }
 
   /**
@@ -611,6 +644,7 @@ export class Cluster {
     if (node === undefined) return false;
     this.#nodes.delete(normalized);
     this.#locator.remove(normalized);
+    this.#warmUps.end(normalized);
     this.#discovered.delete(normalized);
     this.#onMembership();
     const closing = node.close(this.#drainMs).catch(() => {});
@@ -732,6 +766,19 @@ export class Cluster {
       );
     }
     if (this.#nodes.size === 0) return this.#whenNodes(info, args, transform);
+    if (this.#warmUps.active()) {
+      const warm = this.#warmSend(info, args, transform);
+      if (warm !== undefined) return warm;
+    }
+    return this.#route(info, args, transform);
+  }
+
+  /** {@linkcode Cluster.send} past its checks: by keys, or by route. */
+  #route<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> {
     const keys = info.keys;
     if (keys.first === 1 && keys.last === 1) {
       if (args.length === 0) return this.#anyNode(info, args, transform);
@@ -739,6 +786,141 @@ export class Cluster {
     }
     if (keys.first === 0) return this.#keyless(info, args, transform);
     return this.#multiKey(info, args, transform);
+  }
+
+  // -------------------------------------------------------------- warm-up
+
+  /**
+   * A command while some node warms up (see {@linkcode CacheMirClient.addNode}):
+   * a GET or MGET whose key misses on a warming owner is tried on the key's
+   * previous owner, and a hit there is copied to the owner with its TTL; a
+   * write of such a key also deletes it on the previous owner, and resolves
+   * once both are done. FLUSHALL and FLUSHDB end every warm-up.
+   *
+   * @returns `undefined` when the command touches no warming node's key: it
+   *   goes the usual way.
+   */
+  #warmSend<T>(
+    info: CommandInfo,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+  ): Promise<T> | undefined {
+    if (info.opcode === OPCODE_GET) {
+      if (args.length !== 1) return undefined;
+      const key = args[0];
+      const previous = this.#previousOwner(key);
+      if (previous === undefined) return undefined;
+      const writes = this.#warmUps.writesOf(key);
+      // A hit keeps the transform's fast path; a miss comes back as MISS.
+      const orMiss = ((reply: Reply) =>
+        reply.kind === "null" ? MISS : transform(reply)) as ReplyTransform<
+          T | typeof MISS
+        >;
+      const withFast = transform.fromBytes === undefined
+        ? orMiss
+        : Object.assign(orMiss, { fromBytes: transform.fromBytes });
+      return this.#route(info, args, withFast).then(async (value) => {
+        if (value !== MISS) {
+          return value as T;
+        }
+        const found = await this.#fromPrevious(key, previous, writes);
+        return transform(found ?? NULL);
+      });
+    }
+    if (info.name === "MGET") {
+      const keys = this.#keysOf(info, args);
+      const moved = keys.map((key) => this.#previousOwner(key));
+      if (moved.every((p) => p === undefined)) return undefined;
+      const writes = keys.map((key) => this.#warmUps.writesOf(key));
+      return this.#route(info, args, asReply).then(async (reply) => {
+        if (reply.kind !== "array") return transform(reply);
+        const values = [...reply.value];
+        await Promise.all(values.map(async (value, i) => {
+          const previous = moved[i];
+          if (value.kind !== "null" || previous === undefined) return;
+          const found = await this.#fromPrevious(keys[i], previous, writes[i]);
+          if (found !== undefined) values[i] = found;
+        }));
+        return transform(array(values));
+      });
+    }
+    if (!hasFlag(info, "write")) return undefined;
+    if (info.keys.first === 0) {
+      if (info.name === "FLUSHALL" || info.name === "FLUSHDB") {
+        this.#warmUps.endAll();
+      }
+      return undefined;
+    }
+    const byPrevious = new Map<string, Key[]>();
+    for (const key of this.#keysOf(info, args)) {
+      const previous = this.#previousOwner(key);
+      if (previous === undefined) continue;
+      this.#warmUps.wrote(key);
+      const keys = byPrevious.get(previous);
+      if (keys === undefined) byPrevious.set(previous, [key]);
+      else keys.push(key);
+    }
+    if (byPrevious.size === 0) return undefined;
+    const deletes = [...byPrevious].map(([address, keys]) =>
+      this.#nodes.get(address)!.send(OPCODE_DEL, keys, asReply).then(
+        () => {},
+        (e) => {
+          // Not deleted there: never read these keys from there again.
+          for (const key of keys) this.#warmUps.forget(key);
+          this.#emit(new ClientErrorEvent(e as Error, address));
+        },
+      )
+    );
+    const sent = this.#route(info, args, transform);
+    return Promise.all([sent, ...deletes]).then(() => sent);
+  }
+
+  /** The key's previous owner, when its owner is warming up and it is another node still present. */
+  #previousOwner(key: Key): string | undefined {
+    const owner = this.#locator.nodeFor(key);
+    if (!this.#warmUps.isWarming(owner)) return undefined;
+    const previous = this.#warmUps.previousOwner(key, owner);
+    return previous !== undefined && this.#nodes.has(previous)
+      ? previous
+      : undefined;
+  }
+
+  /**
+   * A key's value on its previous owner (GET and PTTL at once), copied to
+   * its owner with the time it has left (SET ... PX ... NX: never over a
+   * newer value). Nothing when the key is not there, expires now, or was
+   * written by this client since the read began (`writes`).
+   */
+  async #fromPrevious(
+    key: Key,
+    address: string,
+    writes: number,
+  ): Promise<Reply | undefined> {
+    const node = this.#nodes.get(address);
+    if (node === undefined || !node.up) return undefined;
+    try {
+      const [value, ttl] = await Promise.all([
+        node.send(OPCODE_GET, [key], asReply),
+        node.send(OPCODE_PTTL, [key], asReply),
+      ]);
+      if (value.kind !== "bytes" || ttl.kind !== "int") return undefined;
+      const ms = Number(ttl.value);
+      if (ms === -2 || ms === 0) return undefined;
+      if (this.#warmUps.writesOf(key) !== writes) return undefined;
+      const owner = this.#nodes.get(this.#locator.nodeFor(key));
+      if (owner !== undefined && owner.up && owner.address !== address) {
+        const copy: Arg[] = ms > 0
+          ? [key, value.value, "PX", String(ms), "NX"]
+          : [key, value.value, "NX"];
+        await owner.send(OPCODE_SET, copy, asReply).catch((e) =>
+          this.#emit(new ClientErrorEvent(e as Error, owner.address))
+        );
+      }
+      return value;
+    } catch (e) {
+      this.#emit(new ClientErrorEvent(e as Error, address));
+      return undefined;
+    }
   }
 
   #anyAddress(): string {
@@ -1279,6 +1461,10 @@ export class Cluster {
       ),
     walk: (info, args) => this.#scan(info, args),
     random: (info, args) => this.#randomKey(info, args),
+    top: (info, args) =>
+      this.#fanOut(info, args, false).then((replies) =>
+        mergeTop(replies, args.length === 0 ? 10 : Number(args[0]))
+      ),
   };
 
   /** A command for any one node: the first that is up, in the order nodes were added. */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { array, int, OK, type Reply } from "@cachemir/protocol";
+import { array, float, int, OK, type Reply } from "@cachemir/protocol";
 import type { CommandJoin } from "@cachemir/protocol";
 import { ProtocolError } from "./errors.ts";
 
@@ -87,4 +87,45 @@ export function concatArrays(replies: readonly Reply[]): Reply {
     for (const element of reply.value) out.push(element);
   }
   return array(out);
+}
+
+/**
+ * Merges the `[member, score]` pair arrays of every node (HOTKEYS, route
+ * `top`): a member several nodes list (a key and its replicas) gets the sum
+ * of their scores; the result is sorted by score, highest first (ties by
+ * member's bytes), and cut to `count`.
+ *
+ * @param replies One reply per node: arrays of `[bytes, int or float]`.
+ * @param count How many pairs to keep.
+ * @returns One array of pairs, scores as integers when every score was one.
+ */
+export function mergeTop(replies: readonly Reply[], count: number): Reply {
+  const merged = new Map<string, { member: Reply; score: number }>();
+  let integers = true;
+  for (const reply of replies) {
+    if (reply.kind !== "array") return reply;
+    for (const pair of reply.value) {
+      if (pair.kind !== "array" || pair.value.length !== 2) return reply;
+      const [member, score] = pair.value;
+      if (member.kind !== "bytes") return reply;
+      if (score.kind !== "int" && score.kind !== "float") return reply;
+      if (score.kind === "float") integers = false;
+      const bytes = member.value;
+      let id = "";
+      if (typeof bytes === "string") id = bytes;
+      else for (const b of bytes) id += String.fromCharCode(b);
+      const seen = merged.get(id);
+      if (seen === undefined) {
+        merged.set(id, { member, score: Number(score.value) });
+      } else seen.score += Number(score.value);
+    }
+  }
+  const sorted = [...merged.entries()].sort(([a, x], [b, y]) =>
+    y.score - x.score || (a < b ? -1 : a > b ? 1 : 0)
+  );
+  return array(
+    sorted.slice(0, Math.max(0, count)).map(([, { member, score }]) =>
+      array([member, integers ? int(score) : float(score)])
+    ),
+  );
 }

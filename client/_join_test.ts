@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
-import { array, bytes, int, NULL, OK, status } from "@cachemir/protocol";
-import { concatArrays, joinParts } from "./_join.ts";
+import {
+  array,
+  bytes,
+  error,
+  float,
+  int,
+  NULL,
+  OK,
+  status,
+} from "@cachemir/protocol";
+import { concatArrays, joinParts, mergeTop } from "./_join.ts";
 
 Deno.test("joinParts() array puts each element back at its key's position", () => {
   const joined = joinParts(
@@ -92,4 +101,23 @@ Deno.test("concatArrays() joins arrays in order", () => {
     array([bytes("a"), bytes("b"), bytes("c")]),
   );
   assert.deepEqual(concatArrays([array([]), NULL]), NULL);
+});
+
+Deno.test("mergeTop adds a member's scores over nodes, sorts highest first and cuts to count", () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const pair = (k: string, n: number) => array([bytes(enc(k)), int(n)]);
+  const merged = mergeTop([
+    array([pair("a", 50), pair("b", 30)]),
+    array([pair("c", 45), pair("b", 30)]), // b: a replica lists it too
+    array([]),
+  ], 2);
+  assert.deepEqual(merged, array([pair("b", 60), pair("a", 50)]));
+  // An error from a node is the answer (the caller's transform rejects it).
+  const failed = error("ERR value is out of range, must be positive");
+  assert.equal(mergeTop([array([pair("a", 1)]), failed], 10), failed);
+  // Float scores stay floats.
+  assert.deepEqual(
+    mergeTop([array([array([bytes(enc("x")), float(1.5)])])], 10),
+    array([array([bytes(enc("x")), float(1.5)])]),
+  );
 });

@@ -13,7 +13,7 @@ import {
   OPCODE_CALL,
 } from "@cachemir/protocol";
 import { type CacheMirClientEventMap, NodeEvent } from "./events.ts";
-import type { CacheMirClientOptions } from "./options.ts";
+import type { AddNodeOptions, CacheMirClientOptions } from "./options.ts";
 import type { ClientNodeStats } from "./stats.ts";
 import type { Arg, ClientValue, Key, ReplyTransform } from "./types.ts";
 import { Cluster } from "./_cluster.ts";
@@ -438,12 +438,25 @@ export class CacheMirClient extends EventTarget {
    * Adds a node at run time, or changes the weight of one present. Only keys
    * that the new node now owns move (to it); dispatches `nodeAdded`.
    *
+   * With `{ warmUpMs }`, the new node warms up for that long: a GET (or a
+   * key of an MGET) that misses on it is tried on the key's previous owner
+   * (its owner before the add), and a hit there is returned and copied to
+   * the new node with the time it has left to live (`SET ... PX ... NX`).
+   * Writes still go only to the new owner; during the warm-up, a write or
+   * delete of one of its keys also deletes the key on the previous owner
+   * (and resolves once both are done), so that a later read through this
+   * client never brings back a value older than that write. FLUSHALL and
+   * FLUSHDB end the warm-up. The fallback follows the key's first node (with
+   * `replicas`, the copy goes to that node only).
+   *
    * @param address `host:port`.
-   * @param weight Its share of keys relative to a node of weight 1.
+   * @param options Its weight (its share of keys relative to a node of
+   *   weight 1), or `{ weight, warmUpMs }`.
    * @default {1} weight
    * @returns The node's normalized address.
    * @throws {TypeError} When the address is malformed.
-   * @throws {RangeError} When the weight is out of range for the hashing.
+   * @throws {RangeError} When the weight is out of range for the hashing,
+   *   or `warmUpMs` is negative or not finite.
    * @throws {ConnectionError} When the client is closed.
    *
    * @example
@@ -451,10 +464,19 @@ export class CacheMirClient extends EventTarget {
    * import { CacheMirClient } from "@cachemir/client";
    * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
    * client.addNode("127.0.0.1:7382");
+   * // Misses on the new node are read from the old owners for 30 s:
+   * client.addNode("127.0.0.1:7383", { warmUpMs: 30_000 });
    * ```
    */
-  addNode(address: string, weight?: number): string {
-    return this.#cluster.addNode(address, weight);
+  addNode(address: string, options?: number | AddNodeOptions): string {
+    if (typeof options === "object" && options !== null) {
+      return this.#cluster.addNode(
+        address,
+        options.weight,
+        options.warmUpMs ?? 0,
+      );
+    }
+    return this.#cluster.addNode(address, options);
   }
 
   /**

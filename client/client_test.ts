@@ -584,11 +584,11 @@ const CASES: Record<string, Case> = {
     result: 5,
   },
   "call() unknown": {
-    call: (c) => c.call("lcs", "a", "b"),
+    call: (c) => c.call("zcard", "z"),
     command: "CALL",
-    args: ["lcs", "a", "b"],
-    reply: bytes(enc("ab")),
-    result: "ab",
+    args: ["zcard", "z"],
+    reply: int(0),
+    result: 0,
   },
   "call() nested": {
     call: (c) => c.call("hgetall", "h"),

@@ -574,6 +574,36 @@ export class ClientConnection {
       );
       return this.#refuse(reject, e as Error);
     }
+    this.#await(
+      id,
+      opcode,
+      resolve as (value: unknown) => void,
+      reject,
+      transform,
+    );
+  }
+
+  /**
+   * Awaits the reply to a request written to the socket by other means (the
+   * opening probe), in the order of the requests sent.
+   */
+  #expect(
+    id: number,
+    opcode: number,
+    resolve: (value: unknown) => void,
+    reject: (error: Error) => void,
+  ): void {
+    this.#await(id, opcode, resolve, reject, asAnyReply);
+  }
+
+  /** Queues a request's reply handlers, with its deadline. */
+  #await(
+    id: number,
+    opcode: number,
+    resolve: (value: unknown) => void,
+    reject: (error: Error) => void,
+    transform: ReplyTransform<unknown>,
+  ): void {
     if (this.#timer === undefined) {
       // (Armed before queueing the tick's microtask: the runtime's first
       // setTimeout call loads a module and runs pending microtasks.)
@@ -591,37 +621,9 @@ export class ClientConnection {
       id,
       opcode,
       deadline: this.#tickNow + this.#timeoutMs,
-      resolve: resolve as (value: unknown) => void,
-      reject,
-      transform,
-    });
-  }
-
-  /**
-   * Awaits the reply to a request written to the socket by other means (the
-   * opening probe), in the order of the requests sent.
-   */
-  #expect(
-    id: number,
-    opcode: number,
-    resolve: (value: unknown) => void,
-    reject: (error: Error) => void,
-  ): void {
-    if (this.#timer === undefined) {
-      this.#timer = setTimeout(this.#onTimer, this.#timeoutMs);
-    }
-    if (!this.#tickScheduled) {
-      this.#tickScheduled = true;
-      this.#tickNow = performance.now();
-      queueMicrotask(this.#onTick);
-    }
-    this.#push({
-      id,
-      opcode,
-      deadline: this.#tickNow + this.#timeoutMs,
       resolve,
       reject,
-      transform: asAnyReply,
+      transform,
     });
   }
 

@@ -42,11 +42,20 @@
  */
 
 export { CacheMirClient } from "./client.ts";
-export type { CacheMirClientOptions, NodeSpec } from "./options.ts";
+export type {
+  AddNodeOptions,
+  CacheMirClientOptions,
+  NodeSpec,
+} from "./options.ts";
 export type { ClientValue, Key } from "./types.ts";
 export type { CallBufferReply, CallReply } from "./commands/_replies.ts";
 export type { ClientTlsOptions, HelloInfo } from "./connection.ts";
-export type { ExpireMode, ScanOptions } from "./commands/keys.ts";
+export type {
+  CopyOptions,
+  ExpireMode,
+  RestoreOptions,
+  ScanOptions,
+} from "./commands/keys.ts";
 export type { GetExOptions, MSetData, SetOptions } from "./commands/strings.ts";
 export type {
   ClientCollectionScanOptions,
@@ -54,6 +63,7 @@ export type {
 } from "./commands/hashes.ts";
 export type { InsertPosition, ListEnd, LPosOptions } from "./commands/lists.ts";
 export type { SInterCardOptions } from "./commands/sets.ts";
+export type { ClientHotKey } from "./commands/server.ts";
 export type { Hashing } from "./locator.ts";
 export type { RetryOptions } from "./retry.ts";
 export type { Resolver } from "./discovery.ts";

@@ -29,6 +29,21 @@ export type NodeSpec =
     readonly weight?: number;
   };
 
+/** Options of {@linkcode CacheMirClient.addNode}. */
+export interface AddNodeOptions {
+  /**
+   * The node's share of keys relative to a node of weight 1.
+   * @default {1}
+   */
+  readonly weight?: number;
+  /**
+   * How long, in milliseconds, a read that misses on the new node is tried
+   * on the key's previous owner (0: not at all).
+   * @default {0}
+   */
+  readonly warmUpMs?: number;
+}
+
 /** Options of {@linkcode CacheMirClient}. */
 export interface CacheMirClientOptions {
   /**

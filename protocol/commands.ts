@@ -67,6 +67,10 @@ export type CommandJoin = "array" | "sum" | "ok";
  *   (SCAN; `special`).
  * - `random`: to nodes in random order until one has an answer that is not
  *   null (RANDOMKEY; `special`).
+ * - `top`: to every node; the replies, arrays of `[member, score]` pairs
+ *   highest score first, are merged by member (the scores of a member
+ *   several nodes list are added), sorted by score and cut to the count the
+ *   command's first argument asks for, 10 without one (HOTKEYS).
  */
 export type RoutePolicy =
   | "first-up"
@@ -74,7 +78,8 @@ export type RoutePolicy =
   | "concat"
   | "all-succeed"
   | "walk"
-  | "random";
+  | "random"
+  | "top";
 
 /**
  * The name of every command in {@linkcode COMMANDS}, upper-case: a typo in
@@ -99,6 +104,10 @@ export type CommandName =
   | "SLOWLOG"
   | "MEMORY"
   | "SHUTDOWN"
+  | "FUNCTION"
+  | "DUMP"
+  | "RESTORE"
+  | "HOTKEYS"
   | "GET"
   | "SET"
   | "SETNX"
@@ -119,6 +128,15 @@ export type CommandName =
   | "STRLEN"
   | "GETRANGE"
   | "SETRANGE"
+  | "SETBIT"
+  | "GETBIT"
+  | "BITCOUNT"
+  | "BITPOS"
+  | "BITOP"
+  | "BITFIELD"
+  | "BITFIELD_RO"
+  | "LCS"
+  | "SUBSTR"
   | "DEL"
   | "UNLINK"
   | "EXISTS"
@@ -138,6 +156,8 @@ export type CommandName =
   | "SCAN"
   | "RANDOMKEY"
   | "OBJECT"
+  | "COPY"
+  | "TOUCH"
   | "HSET"
   | "HSETNX"
   | "HGET"
@@ -298,6 +318,10 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("MEMORY", 0x0011, -2, R, { first: 2, last: 2, step: 1 }),
   // Stops the node (every node, from a client spread over many).
   keyless("SHUTDOWN", 0x0012, -1, ["connection", "admin"], "all-succeed"),
+  // FUNCTION FLUSH | LIST | HELP: CacheMir holds no function library.
+  keyless("FUNCTION", 0x0013, -2, ["connection", "admin"], "all-succeed"),
+  // The node's hottest keys now (a CacheMir command): every node's, merged.
+  keyless("HOTKEYS", 0x0020, -1, C, "top"),
 
   // 0x01xx strings
   cmd("GET", 0x0100, 2, R),
@@ -320,6 +344,19 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("STRLEN", 0x0111, 2, R),
   cmd("GETRANGE", 0x0112, 4, R),
   cmd("SETRANGE", 0x0113, 4, DR),
+  // Setting a bit twice leaves what setting it once does.
+  cmd("SETBIT", 0x0114, 4, DR),
+  cmd("GETBIT", 0x0115, 3, R),
+  cmd("BITCOUNT", 0x0116, -2, R),
+  cmd("BITPOS", 0x0117, -3, R),
+  // Not "retry": BITOP NOT k k run twice gives k back.
+  cmd("BITOP", 0x0118, -4, D, { first: 2, last: -1, step: 1 }),
+  // Not "retry": INCRBY counts twice.
+  cmd("BITFIELD", 0x0119, -2, D),
+  cmd("BITFIELD_RO", 0x011a, -2, R),
+  cmd("LCS", 0x011b, -3, R, KEY12),
+  // GETRANGE's name before Redis 2.0.
+  cmd("SUBSTR", 0x011c, 4, R),
 
   // 0x02xx keys of any type
   cmd("DEL", 0x0200, -2, WR, ALL_KEYS, "sum"),
@@ -342,6 +379,12 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   keyless("RANDOMKEY", 0x0211, 1, ["readonly", "retry", "random"], "random"),
   // OBJECT ENCODING | FREQ | IDLETIME | REFCOUNT key, OBJECT HELP.
   cmd("OBJECT", 0x0212, -2, R, { first: 2, last: 2, step: 1 }),
+  // COPY source destination [DB 0] [REPLACE]: run twice, it leaves one copy.
+  cmd("COPY", 0x0213, -3, DR, KEY12),
+  cmd("TOUCH", 0x0214, -2, R, ALL_KEYS, "sum"),
+  cmd("DUMP", 0x0216, 2, R),
+  // RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ n].
+  cmd("RESTORE", 0x0217, -4, D),
 
   // 0x03xx hashes
   cmd("HSET", 0x0300, -4, DR),

@@ -43,6 +43,10 @@ Deno.test("keyPositions() follows Redis key specs", () => {
   assert.deepEqual(pos("SINTERCARD", 5, 2), [1, 2]);
   assert.deepEqual(pos("SINTERCARD", 3, 9), [1, 2]);
   assert.deepEqual(pos("LMOVE", 4), [0, 1]);
+  assert.deepEqual(pos("BITOP", 4), [1, 2, 3]); // BITOP op dest src...
+  assert.deepEqual(pos("COPY", 4), [0, 1]);
+  assert.deepEqual(pos("LCS", 3), [0, 1]);
+  assert.deepEqual(pos("TOUCH", 3), [0, 1, 2]);
 });
 
 Deno.test("hasFlag() marks only repeat-safe commands for retry", () => {
@@ -61,6 +65,8 @@ Deno.test("hasFlag() marks only repeat-safe commands for retry", () => {
       "RENAME",
       "LMOVE",
       "SDIFFSTORE",
+      "BITFIELD",
+      "BITOP",
     ]
   ) {
     assert.ok(!hasFlag(commandByName(name)!, "retry"), name);
@@ -84,6 +90,10 @@ Deno.test("denyoom marks exactly the commands Redis 7.0.15 marks", () => {
     "INCRBYFLOAT",
     "APPEND",
     "SETRANGE",
+    "SETBIT",
+    "BITOP",
+    "BITFIELD",
+    "COPY",
     "HSET",
     "HSETNX",
     "HINCRBY",
@@ -101,6 +111,7 @@ Deno.test("denyoom marks exactly the commands Redis 7.0.15 marks", () => {
     "SINTERSTORE",
     "SUNIONSTORE",
     "SDIFFSTORE",
+    "RESTORE",
   ];
   const marked = COMMANDS.filter((c) => hasFlag(c, "denyoom")).map((c) =>
     c.name
@@ -145,7 +156,9 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     AUTH: true,
     MEMORY: true,
     SHUTDOWN: true,
+    HOTKEYS: true,
     SLOWLOG: true,
+    FUNCTION: true,
     GET: true,
     SET: true,
     SETNX: true,
@@ -166,6 +179,15 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     STRLEN: true,
     GETRANGE: true,
     SETRANGE: true,
+    SETBIT: true,
+    GETBIT: true,
+    BITCOUNT: true,
+    BITPOS: true,
+    BITOP: true,
+    BITFIELD: true,
+    BITFIELD_RO: true,
+    LCS: true,
+    SUBSTR: true,
     DEL: true,
     UNLINK: true,
     EXISTS: true,
@@ -185,6 +207,10 @@ Deno.test("CommandName lists exactly the table's names; commandInfo() finds each
     SCAN: true,
     RANDOMKEY: true,
     OBJECT: true,
+    COPY: true,
+    TOUCH: true,
+    DUMP: true,
+    RESTORE: true,
     HSET: true,
     HSETNX: true,
     HGET: true,
@@ -264,5 +290,6 @@ Deno.test("every command without keys has a route policy, and only those", () =>
   assert.equal(routes.FLUSHDB, "all-succeed");
   assert.equal(routes.SCAN, "walk");
   assert.equal(routes.RANDOMKEY, "random");
+  assert.equal(routes.HOTKEYS, "top");
   assert.equal(routes.PING, "first-up");
 });

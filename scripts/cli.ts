@@ -39,6 +39,7 @@ import {
 import {
   CacheMirClient,
   type CallBufferReply,
+  type ClientTlsOptions,
   type ClientValue,
   ReplyError,
 } from "@cachemir/client";
@@ -51,6 +52,16 @@ export interface CliOptions {
   readonly cluster: boolean;
   /** The nodes' password (`-a`), if any. */
   readonly password?: string;
+  /**
+   * TLS (`--tls`, as redis-cli): the PEM files named by `--cacert`, `--cert`
+   * and `--key`, and the name to check (`--sni`); absent without `--tls`.
+   */
+  readonly tls?: {
+    readonly cacert?: string;
+    readonly cert?: string;
+    readonly key?: string;
+    readonly sni?: string;
+  };
   /** Print JSON instead of redis-cli's text. */
   readonly json: boolean;
   /** The command and its arguments; empty for the interactive mode. */
@@ -76,6 +87,11 @@ export const USAGE: string = `Usage: cachemir-cli [options] [command [arg ...]]
   --nodes <a:1,b:2>    many nodes: commands are routed by the client's ring,
                        and the node that owns the key is printed
   -a <password>        the nodes' password (--requirepass); or CACHEMIR_CLI_AUTH
+  --tls                connect over TLS (nodes started with --tls-cert)
+  --cacert <file>      with --tls: trust this PEM CA (besides the system's)
+  --cert <file>        with --tls: a PEM client certificate (nodes with --tls-ca)
+  --key <file>         with --tls: its PEM private key
+  --sni <host>         with --tls: the name the node's certificate must have
   --json               one JSON object per command: {"node", "reply"|"error"}
   --help               this text
 
@@ -116,6 +132,13 @@ export function parseCliArgs(
   let password = env("CACHEMIR_CLI_AUTH");
   let json = false;
   let help = false;
+  let tls = false;
+  const tlsFiles: {
+    cacert?: string;
+    cert?: string;
+    key?: string;
+    sni?: string;
+  } = {};
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[i + 1];
@@ -142,7 +165,15 @@ export function parseCliArgs(
         throw new UsageError("--nodes needs at least one host:port");
       }
     } else if (arg === "-a" || arg === "--pass") password = value(arg);
-    else if (arg === "--json") {
+    else if (arg === "--tls") {
+      tls = true;
+      i++;
+    } else if (
+      arg === "--cacert" || arg === "--cert" || arg === "--key" ||
+      arg === "--sni"
+    ) {
+      tlsFiles[arg.slice(2) as keyof typeof tlsFiles] = value(arg);
+    } else if (arg === "--json") {
       json = true;
       i++;
     } else if (arg === "--help") {
@@ -155,13 +186,39 @@ export function parseCliArgs(
       throw new UsageError(`Unknown option ${arg} (see --help)`);
     } else break;
   }
+  const given = Object.keys(tlsFiles);
+  if (!tls && given.length > 0) {
+    throw new UsageError(`--${given[0]} needs --tls`);
+  }
+  if ((tlsFiles.cert === undefined) !== (tlsFiles.key === undefined)) {
+    throw new UsageError("--cert and --key go together");
+  }
   return {
     nodes: nodes ?? [`${bracket(host)}:${port}`],
     cluster: nodes !== undefined,
     password: password === "" ? undefined : password,
+    ...(tls ? { tls: tlsFiles } : {}),
     json,
     command: argv.slice(i),
     help,
+  };
+}
+
+/** The client's TLS options from the files `--tls` named. */
+async function tlsOptions(
+  files: NonNullable<CliOptions["tls"]>,
+): Promise<ClientTlsOptions> {
+  const read = (file: string | undefined) =>
+    file === undefined ? undefined : Deno.readTextFile(file);
+  const [ca, cert, key] = await Promise.all([
+    read(files.cacert),
+    read(files.cert),
+    read(files.key),
+  ]);
+  return {
+    ...(ca === undefined ? {} : { caCerts: [ca] }),
+    ...(files.sni === undefined ? {} : { hostname: files.sni }),
+    ...(cert === undefined || key === undefined ? {} : { cert, key }),
   };
 }
 
@@ -418,6 +475,7 @@ const ROUTES: Record<RoutePolicy, string> = {
   "all-succeed": "every node",
   "walk": "every node, one after another",
   "random": "a random node",
+  "top": "every node (lists merged by key)",
 };
 
 /**
@@ -639,6 +697,9 @@ export async function main(
   const client = new CacheMirClient({
     nodes: options.nodes,
     password: options.password,
+    ...(options.tls === undefined
+      ? {}
+      : { tls: await tlsOptions(options.tls) }),
     onNodeDown: "fail",
     retry: { attempts: 1 },
     connectTimeoutMs: 5000,

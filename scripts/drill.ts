@@ -50,6 +50,7 @@ import {
   type NodeProcess,
   startNodeProcess,
 } from "../tests/_helpers/node_process.ts";
+import { clearProgress, progress } from "./progress.ts";
 import { TcpProxy } from "./drill/tcp_proxy.ts";
 import { VersionLedger } from "./drill/ledger.ts";
 import {
@@ -517,19 +518,19 @@ class Drill {
 
       load.start();
       const callsBefore = () => load.calls.length;
-      // A progress line on a terminal, rewritten every second.
-      if (Deno.stderr.isTerminal()) {
-        this.#progress = setInterval(() => {
-          const failed = load.calls.filter((c) => c.error).length;
-          Deno.stderr.writeSync(
-            new TextEncoder().encode(
-              `\r[${fault}] ${
-                ((performance.now() - faultStart) / 1000).toFixed(1)
-              } s  calls ${callsBefore()}  failed ${failed}  stale ${load.stale}   `,
-            ),
-          );
-        }, 1000);
-      }
+      // The progress line (scripts/progress.ts): rewritten every second on
+      // a terminal, a plain line every few seconds elsewhere.
+      this.#progress = setInterval(() => {
+        const failed = load.calls.filter((c) => c.error).length;
+        progress(
+          `drill · ${fault}`,
+          `${
+            faultStart === 0
+              ? "before the fault"
+              : `${((performance.now() - faultStart) / 1000).toFixed(1)} s`
+          } · calls ${callsBefore()} · failed ${failed} · stale ${load.stale}`,
+        );
+      }, 1000);
       await sleep(Math.max(500, 0.15 * S));
       const hold = Math.max(1500, 0.4 * S);
       const holdText = `${(hold / 1000).toFixed(1)} s`;
@@ -637,7 +638,7 @@ class Drill {
       if (this.#progress !== undefined) {
         clearInterval(this.#progress);
         this.#progress = undefined;
-        Deno.stderr.writeSync(new TextEncoder().encode("\r"));
+        clearProgress();
       }
       await load.stop();
       watch.close();

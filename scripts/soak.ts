@@ -25,6 +25,7 @@ import * as vl from "vega-lite";
 import * as vega from "vega";
 import { CacheMirClient } from "../client/mod.ts";
 import { startNode } from "./bench/procs.ts";
+import { clearProgress, progress } from "./progress.ts";
 import { procRss } from "./bench/sys.ts";
 import { latencyHistogram } from "./bench/client_bench_suite.ts";
 import { writeFormatted } from "./bench/main.ts";
@@ -230,6 +231,7 @@ export async function soak(
         errors,
       };
       samples.push(sample);
+      clearProgress();
       console.log(
         `${sample.second}s rss ${sample.rssMiB.toFixed(1)} MiB, used ${
           sample.usedMiB.toFixed(1)
@@ -238,11 +240,18 @@ export async function soak(
         } ms, evicted ${sample.evicted}, errors ${errors}`,
       );
       hist = latencyHistogram();
+      progress(
+        `soak · ${minutes} min`,
+        `${
+          Math.min(100, Math.round((now - started) * 100 / (endAt - started)))
+        }% · ${sample.opsPerSecond} ops/s`,
+      );
       ops = 0;
       last = now;
     }
     await Promise.all(callers);
   } finally {
+    clearProgress();
     await client.close();
     await node.stop();
   }

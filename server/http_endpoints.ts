@@ -1,10 +1,11 @@
 /**
  * {@linkcode HttpEndpoints}: the node's HTTP port for operators
  * (`--http-port`): `/healthz` (liveness), `/readyz` (readiness), `/metrics`
- * (Prometheus text exposition format 0.0.4) and `/info` (INFO's fields as
- * JSON). With a password set, `/metrics` and `/info` require it (HTTP basic
- * auth, any user name, or `Authorization: Bearer <password>`); the probes
- * never do.
+ * (Prometheus text exposition format 0.0.4), `/info` (INFO's fields as
+ * JSON) and `/` (the dashboard page of `deno task dashboard`, for this node
+ * alone: server/dashboard/page.ts). With a password set, `/metrics`,
+ * `/info` and the dashboard require it (HTTP basic auth, any user name, or
+ * `Authorization: Bearer <password>`); the probes never do.
  *
  * @module
  */
@@ -12,6 +13,13 @@
 import process from "node:process";
 import { samePassword } from "./commands/auth.ts";
 import type { CommandStats } from "./commands/command_stats.ts";
+import {
+  DASHBOARD_PATHS,
+  dashboardResponse,
+  InfoSampler,
+  summarize,
+} from "./dashboard/page.ts";
+import { unescapeInfoKey } from "./commands/hotkeys.ts";
 
 /** Where the node is in its life, as the probes report it. */
 export type NodePhase = "starting" | "serving" | "draining";
@@ -352,6 +360,26 @@ function commandMetrics(stats: CommandStats): string {
   return out;
 }
 
+/**
+ * The hottest keys of INFO's `hotkeys` section
+ * (`hotkey_<rank>:ops_per_sec=<n>,key=<key>`), as samples of one gauge:
+ * labels `rank` and `key` (the key's bytes, escaped as a label value).
+ */
+function hotKeySamples(info: InfoSections): [string, number][] {
+  const out: [string, number][] = [];
+  for (const [name, text] of Object.entries(info.hotkeys ?? {})) {
+    const m = /^hotkey_(\d+)$/.exec(name);
+    const at = text.indexOf(",key=");
+    if (m === null || at < 0 || !text.startsWith("ops_per_sec=")) continue;
+    const key = unescapeInfoKey(text.slice(at + 5));
+    out.push([
+      `rank="${m[1]}",key="${escapeLabel(key)}"`,
+      Number(text.slice(12, at)),
+    ]);
+  }
+  return out;
+}
+
 /** The text of metrics; those with no finite sample are left out. */
 function exposition(metrics: readonly Metric[]): string {
   let out = "";
@@ -419,6 +447,11 @@ export function prometheusMetrics(
     })),
     gauge("cachemir_keys", "Keys in the keyspace.", keys),
     gauge("cachemir_keys_with_expiry", "Keys with a time to live.", expires),
+    gauge(
+      "cachemir_hotkey_ops_per_second",
+      "The hottest keys now (INFO hotkeys, HOTKEYS): estimated accesses per second, by rank and key.",
+      hotKeySamples(info),
+    ),
     gauge(
       "process_resident_memory_bytes",
       "Resident memory of the node's process.",
@@ -494,6 +527,8 @@ const METRICS = { "content-type": "text/plain; version=0.0.4; charset=utf-8" };
 export class HttpEndpoints {
   #server: Deno.HttpServer<Deno.NetAddr>;
   #options: HttpEndpointsOptions;
+  /** The dashboard's sampler (hit ratio since the page's last request). */
+  #sampler = new InfoSampler();
 
   /**
    * Starts serving.
@@ -517,7 +552,7 @@ export class HttpEndpoints {
     return this.#server.addr.port;
   }
 
-  #handle(request: Request): Response {
+  #handle(request: Request): Response | Promise<Response> {
     const options = this.#options;
     const path = new URL(request.url).pathname;
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -552,8 +587,28 @@ export class HttpEndpoints {
           });
       }
       default:
+        if (DASHBOARD_PATHS.has(path)) return this.#dashboard(request, path);
         return new Response("not found\n", { status: 404, headers: TEXT });
     }
+  }
+
+  /** The dashboard page and its data, for this node alone. */
+  async #dashboard(request: Request, path: string): Promise<Response> {
+    const options = this.#options;
+    if (!authorized(request, options.password())) {
+      return new Response("authentication required\n", {
+        status: 401,
+        headers: { ...TEXT, "www-authenticate": 'Basic realm="cachemir"' },
+      });
+    }
+    const sample = () => {
+      const info = parseInfo(options.info());
+      const port = info.server?.cachemir_binary_port ?? "";
+      const address = `${options.hostname}:${port}`;
+      return summarize("node", [this.#sampler.sample(address, info)]);
+    };
+    const title = `node ${options.hostname}`;
+    return (await dashboardResponse(path, title, sample))!;
   }
 
   /**

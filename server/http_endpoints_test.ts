@@ -1,3 +1,4 @@
+import { escapeInfoKey } from "./commands/hotkeys.ts";
 import assert from "node:assert/strict";
 import {
   escapeLabel,
@@ -262,4 +263,29 @@ Deno.test("CacheNode --http-port serves the node's own metrics and INFO", async 
   } finally {
     await node.close();
   }
+});
+
+Deno.test("prometheusMetrics() lists INFO hotkeys as a gauge by rank and key, the key escaped as a label value", async () => {
+  const odd = 'a"b\\c\n\xff caf\xc3\xa9';
+  const text = prometheusMetrics({
+    hotkeys: {
+      hotkey_1: `ops_per_sec=1200,key=${escapeInfoKey(odd)}`,
+      hotkey_2: "ops_per_sec=30,key=user:1,x=y",
+    },
+  });
+  assertExposition(text);
+  await assertPromtool(text);
+  assert.match(text, /^# TYPE cachemir_hotkey_ops_per_second gauge$/m);
+  assert.ok(
+    text.includes(
+      'cachemir_hotkey_ops_per_second{rank="1",key="a\\"b\\\\c\\n\\\\xff café"} 1200\n',
+    ),
+    text,
+  );
+  assert.match(
+    text,
+    /^cachemir_hotkey_ops_per_second\{rank="2",key="user:1,x=y"\} 30$/m,
+  );
+  // No section (sampling off, or no key yet): no metric.
+  assert.doesNotMatch(prometheusMetrics({}), /hotkey/);
 });

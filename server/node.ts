@@ -188,6 +188,7 @@ export class CacheNode {
         maxLen: this.#config.slowlogMaxLen,
       }),
       timingSample: this.#config.timingSample,
+      hotKeysSample: this.#config.hotkeysSample,
     });
     this.#settings = {
       maxclients: this.#config.maxclients,
@@ -243,6 +244,7 @@ export class CacheNode {
       settings: this.#settings,
       commandStats: this.#table.stats,
       slowlog: this.#table.slowlog,
+      hotKeys: this.#table.hotKeys,
       onAuthFailure: (session: Session): void => {
         stats.authFailures = (stats.authFailures ?? 0) + 1;
         log.warn("Authentication failed for client {id} from {peer}", {

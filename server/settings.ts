@@ -92,6 +92,8 @@ export interface NodeConfig {
   readonly slowlogMaxLen: number;
   /** O(1) commands (those with a direct form) are timed on one run in this many. */
   readonly timingSample: number;
+  /** The hot-key sketch records one request in this many (0 = off). */
+  readonly hotkeysSample: number;
   /**
    * The PEM file of the certificate (chain) both ports and the HTTP port
    * serve TLS with; "" = plain TCP. Needs `tlsKey`.
@@ -312,7 +314,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     default: 0,
     runtime: false,
     help:
-      "serve /metrics (Prometheus), /healthz, /readyz, /info on this port; 0 = off",
+      "serve /metrics (Prometheus), /healthz, /readyz, /info and the dashboard (/) on this port; 0 = off",
   }),
   row({
     name: "log-level",
@@ -520,6 +522,16 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     runtime: true,
     help:
       "time one run in n of each O(1) command (GET, SET, INCR, HSET, SADD...; a clock read costs about as much as one): their usec and latency percentiles are estimated from those, calls and errors stay exact; 1 = every run, as Redis; other commands, and every command while slowlog-log-slower-than is 0, are always timed",
+  }),
+  row({
+    name: "hotkeys-sample",
+    key: "hotkeysSample",
+    arg: "<n>",
+    parse: integer(0, 1024),
+    default: 16,
+    runtime: false,
+    help:
+      "the hot-key sketch (HOTKEYS, INFO hotkeys, /metrics) records the keys of one request in n, on average; 1 = every request, 0 = off (HOTKEYS lists nothing)",
   }),
   row({
     name: "tls-cert",

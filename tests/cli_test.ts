@@ -20,6 +20,7 @@ import {
 import { CacheMirClient } from "@cachemir/client";
 import { HashRing } from "@cachemir/client/ring";
 import { type NodeProcess, startNodeProcess } from "./_helpers/node_process.ts";
+import { makeTestCerts } from "./_helpers/certs.ts";
 
 const CLI = new URL("../scripts/cli.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();
@@ -75,6 +76,56 @@ Deno.test("parseCliArgs: -h/-p, --nodes, -a, --json, the command", () => {
   assert.throws(() => parseCliArgs(["-p", "70000"]), UsageError);
   assert.throws(() => parseCliArgs(["-p"]), /-p needs a value/);
   assert.throws(() => parseCliArgs(["--bogus"]), /Unknown option --bogus/);
+});
+
+Deno.test("parseCliArgs: --tls with --cacert, --cert/--key, --sni", () => {
+  assert.deepEqual(
+    parseCliArgs(["--tls", "--cacert", "ca.pem", "--sni", "cache", "PING"]).tls,
+    { cacert: "ca.pem", sni: "cache" },
+  );
+  assert.equal(parseCliArgs(["PING"]).tls, undefined);
+  assert.throws(
+    () => parseCliArgs(["--cacert", "ca.pem", "PING"]),
+    new UsageError("--cacert needs --tls"),
+  );
+  assert.throws(
+    () => parseCliArgs(["--tls", "--cert", "c.pem", "PING"]),
+    new UsageError("--cert and --key go together"),
+  );
+});
+
+Deno.test({
+  name: "the CLI over TLS: --tls --cacert talks to a node with --tls-cert",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const certs = await makeTestCerts();
+    const node = await startNodeProcess([
+      "--tls-cert",
+      certs.serverCertFile,
+      "--tls-key",
+      certs.serverKeyFile,
+    ]);
+    try {
+      const p = ["-p", String(node.port)];
+      assert.deepEqual(
+        await cli([...p, "--tls", "--cacert", certs.caFile, "SET", "k", "v"]),
+        { code: 0, stdout: "OK\n", stderr: "" },
+      );
+      assert.equal(
+        (await cli([...p, "--tls", "--cacert", certs.caFile, "GET", "k"]))
+          .stdout,
+        '"v"\n',
+      );
+      // Without the CA the node's certificate is not trusted: an error, 1.
+      const untrusted = await cli([...p, "--tls", "GET", "k"]);
+      assert.equal(untrusted.code, 1);
+      assert.notEqual(untrusted.stderr, "");
+    } finally {
+      await node.stop();
+      await Deno.remove(certs.dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test("formatReply prints as redis-cli does", () => {

@@ -192,3 +192,29 @@ Deno.test("CacheMirClient key commands on a node process", (t) =>
       },
     );
   }));
+
+Deno.test("CacheMirClient.dump() and restore() move a value over the binary protocol", () =>
+  withNodeClient(async (client) => {
+    const bytes = new Uint8Array(300).map((_, i) => i & 0xff);
+    await client.set("k:bin", bytes);
+    await client.hset("k:hash", { f: "v", g: "12" });
+    const payload = await client.dump("k:bin");
+    assert.ok(payload instanceof Uint8Array);
+    assert.equal(await client.restore("k:bin2", 0, payload), "OK");
+    assert.deepEqual(await client.getBuffer("k:bin2"), bytes);
+    const hash = (await client.dump("k:hash"))!;
+    await client.restore("k:hash", 60_000, hash, { replace: true });
+    assert.deepEqual(await client.hgetall("k:hash"), { f: "v", g: "12" });
+    assert.ok((await client.pttl("k:hash")) > 0);
+    assert.equal(await client.dump("k:missing"), null);
+    await assert.rejects(
+      client.restore("k:bin2", 0, payload),
+      (e: Error) =>
+        e instanceof ReplyError &&
+        e.message === "BUSYKEY Target key name already exists.",
+    );
+    await assert.rejects(
+      client.restore("k:new", 0, "garbage"),
+      /DUMP payload version or checksum are wrong/,
+    );
+  }));

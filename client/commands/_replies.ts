@@ -384,6 +384,11 @@ export const VALUE: Decoder<string, Uint8Array> = Object.freeze({
 export const VALUE_OR_NULL: Decoder<string | null, Uint8Array | null> = Object
   .freeze({ text: asStringOrNull, bytes: asBytesOrNull });
 
+/** Bytes that are not text (a DUMP payload) or `null`: bytes only. */
+export const BYTES_OR_NULL: Decoder<Uint8Array | null> = Object.freeze({
+  text: asBytesOrNull,
+});
+
 /** A count, a length, a TTL, a 0/1 flag. */
 export const INTEGER: Decoder<number> = Object.freeze({ text: asInteger });
 

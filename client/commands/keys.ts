@@ -1,6 +1,6 @@
 /**
  * The key commands of {@linkcode CacheMirClient}: DEL, EXISTS, TYPE, the
- * expiry commands, RENAME, KEYS, SCAN, RANDOMKEY.
+ * expiry commands, RENAME, KEYS, SCAN, RANDOMKEY, DUMP, RESTORE.
  * Each is declared once — its table row, how its arguments are built, how
  * its reply becomes a value — and gives {@linkcode CacheMirClient} its
  * method and, when it has one, its `...Buffer` variant (bytes).
@@ -12,6 +12,7 @@ import type { Arg, Key } from "../types.ts";
 import { type Command, command, type Walk, walk } from "./_define.ts";
 import { flat, scanArgs } from "./_args.ts";
 import {
+  BYTES_OR_NULL,
   INTEGER,
   OK,
   SCAN_PAGE,
@@ -459,3 +460,135 @@ export const scanIterator: Walk<
   (options?: ScanOptions) => AsyncGenerator<string, void, undefined>,
   (options?: ScanOptions) => AsyncGenerator<Uint8Array, void, undefined>
 > = walk(scan, 0, false);
+
+/** Options of {@linkcode CacheMirClient.copy}. */
+export interface CopyOptions {
+  /** Overwrite the destination if it exists (`REPLACE`). */
+  readonly replace?: boolean;
+  /**
+   * The destination database (`DB`): a node has one, 0; another index is
+   * refused with `ERR DB index is out of range`.
+   */
+  readonly db?: number;
+}
+
+/**
+ * COPY: copies a key's value (of any type) and its time to live to another
+ * key. Both keys must be on one node: use a `{hash tag}`.
+ *
+ * @param source The key to copy.
+ * @param destination The new key.
+ * @param options `replace`, `db`.
+ * @returns 1 when copied; 0 when the source is missing or the destination
+ * exists (without `replace`).
+ * @throws {ReplyError} `ERR source and destination objects are the same`.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("{u}:profile", "v");
+ * console.log(await client.copy("{u}:profile", "{u}:backup")); // 1
+ * console.log(await client.copy("{u}:profile", "{u}:backup")); // 0
+ * console.log(await client.copy("{u}:profile", "{u}:backup", { replace: true })); // 1
+ * ```
+ */
+export const copy: Command<
+  [source: Key, destination: Key, options?: CopyOptions],
+  number
+> = command(
+  "COPY",
+  (source, destination, options) => {
+    const args: Arg[] = [source, destination];
+    if (options?.db !== undefined) args.push("DB", String(options.db));
+    if (options?.replace) args.push("REPLACE");
+    return args;
+  },
+  INTEGER,
+);
+
+/**
+ * TOUCH: marks keys as accessed (their LRU/LFU clocks, as a read does)
+ * without reading them.
+ *
+ * @param keys The keys, as arguments or as one array.
+ * @returns How many exist (a key named twice counts twice).
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("a", "1");
+ * console.log(await client.touch("a", "missing")); // 1
+ * ```
+ */
+export const touch: Command<
+  [...keys: Key[]] | [keys: readonly Key[]],
+  number
+> = command("TOUCH", (...keys) => flat(keys), INTEGER);
+
+/** Options of {@linkcode CacheMirClient.restore}. */
+export interface RestoreOptions {
+  /** Replace the key if it exists (`REPLACE`); else it fails with `BUSYKEY`. */
+  readonly replace?: boolean;
+  /** `ttl` is an absolute Unix time in ms (`ABSTTL`), not a duration. */
+  readonly absttl?: boolean;
+  /** Seconds since the key was last used (`IDLETIME`), under an LRU policy. */
+  readonly idletime?: number;
+  /** The LFU access counter, 0 to 255 (`FREQ`), under an LFU policy. */
+  readonly freq?: number;
+}
+
+/**
+ * DUMP: a key's value serialized in Redis's DUMP format (an RDB value, its
+ * version and a CRC-64), for RESTORE on a CacheMir node or on Redis.
+ *
+ * @param key The key.
+ * @returns The payload's bytes, or `null` when the key is missing.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const payload = await client.dump("k");
+ * if (payload !== null) await client.restore("copy-of-k", 0, payload);
+ * ```
+ */
+export const dump: Command<
+  [key: Key],
+  Uint8Array | null
+> = command("DUMP", (key) => [key], BYTES_OR_NULL);
+
+/**
+ * RESTORE: makes a key from a DUMP payload (CacheMir's, or a plain one of
+ * Redis's: strings, and lists, sets and hashes in RDB's plain types).
+ *
+ * @param key The key.
+ * @param ttl Its time to live in ms (0: none), or with `absttl` its expiry time.
+ * @param payload What DUMP returned.
+ * @param options REPLACE, ABSTTL, IDLETIME, FREQ.
+ * @returns `"OK"`.
+ * @throws {ReplyError} `BUSYKEY` when the key exists without `replace`;
+ * `ERR DUMP payload version or checksum are wrong`; `ERR Bad data format`.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const payload = await client.dump("k");
+ * await client.restore("k2", 60_000, payload!, { replace: true });
+ * ```
+ */
+export const restore: Command<
+  [key: Key, ttl: number, payload: Arg, options?: RestoreOptions],
+  "OK"
+> = command("RESTORE", (key, ttl, payload, options = {}) => {
+  const args: Arg[] = [key, String(ttl), payload];
+  if (options.replace) args.push("REPLACE");
+  if (options.absttl) args.push("ABSTTL");
+  if (options.idletime !== undefined) {
+    args.push("IDLETIME", String(options.idletime));
+  }
+  if (options.freq !== undefined) args.push("FREQ", String(options.freq));
+  return args;
+}, OK);

@@ -1,6 +1,8 @@
 /**
  * The string commands of {@linkcode CacheMirClient}: GET, SET and their
- * kin, MGET/MSET, counters (INCR...), APPEND, STRLEN, GETRANGE, SETRANGE.
+ * kin, MGET/MSET, counters (INCR...), APPEND, STRLEN, GETRANGE, SUBSTR,
+ * SETRANGE, LCS, and the bit commands (SETBIT, GETBIT, BITCOUNT, BITPOS,
+ * BITOP, BITFIELD, BITFIELD_RO).
  * Each is declared once — its table row, how its arguments are built, how
  * its reply becomes a value — and gives the client its method, its
  * `...Buffer` variant (bytes) and its `...Big` variant (bigint) when it has
@@ -9,15 +11,23 @@
  * @module
  */
 
-import type { Arg, ClientValue, Key } from "../types.ts";
+import type { Reply } from "@cachemir/protocol";
+import type { Arg, ClientValue, Key, ReplyTransform } from "../types.ts";
+import { ProtocolError } from "../errors.ts";
+import { kindName } from "../_kind_name.ts";
 import {
   type Command,
   command,
   type Declaration,
+  type Decoder,
   overloaded,
 } from "./_define.ts";
 import { flat, pushPairs, valueArg } from "./_args.ts";
 import {
+  asBigInt,
+  asInteger,
+  asSafeInteger,
+  asString,
   counter,
   FLOAT_TEXT,
   INTEGER,
@@ -730,4 +740,515 @@ export const setrange: Command<
   "SETRANGE",
   (key, offset, value) => [key, String(offset), valueArg(value)],
   INTEGER,
+);
+
+/**
+ * SUBSTR: GETRANGE's name before Redis 2.0 — the bytes of a value from
+ * `start` to `end` (inclusive; negative counts from the end).
+ *
+ * `substrBuffer()` takes the same arguments and resolves with bytes.
+ *
+ * @param key The key.
+ * @param start First byte.
+ * @param end Last byte.
+ * @returns The bytes in range, as text.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("k", "Hello World");
+ * console.log(await client.substr("k", 0, 4)); // "Hello"
+ * ```
+ */
+export const substr: Command<
+  [key: Key, start: number, end: number],
+  string,
+  Uint8Array
+> = command(
+  "SUBSTR",
+  (key, start, end) => [key, String(start), String(end)],
+  VALUE,
+);
+
+/** Whether a range of BITCOUNT or BITPOS counts bytes (the default) or bits. */
+export type BitUnit = "BYTE" | "BIT";
+
+/** A range of {@linkcode CacheMirClient.bitcount}: both ends, inclusive. */
+export interface BitCountRange {
+  /** First byte (or bit); negative counts from the end. */
+  readonly start: number;
+  /** Last byte (or bit); negative counts from the end. */
+  readonly end: number;
+  /** `"BIT"` to count `start` and `end` in bits. */
+  readonly unit?: BitUnit;
+}
+
+/**
+ * A range of {@linkcode CacheMirClient.bitpos}: from `start`, to `end`
+ * when given (then a clear bit past the range is not found), in bytes or
+ * bits.
+ */
+export type BitPosRange =
+  | { readonly start: number; readonly end?: undefined }
+  | {
+    readonly start: number;
+    readonly end: number;
+    readonly unit?: BitUnit;
+  };
+
+/**
+ * SETBIT: sets or clears one bit of a value (bit 0 is the most significant
+ * bit of the first byte), padding the value with zero bytes as needed.
+ *
+ * @param key The key (created when missing).
+ * @param offset The bit, >= 0.
+ * @param value 0 or 1.
+ * @returns The bit's previous value.
+ * @throws {ReplyError} `ERR bit offset is not an integer or out of range`
+ * for an offset past the longest value (512 MB).
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * console.log(await client.setbit("seen", 7, 1)); // 0
+ * console.log(await client.get("seen")); // "\x01"
+ * ```
+ */
+export const setbit: Command<
+  [key: Key, offset: number, value: 0 | 1],
+  number
+> = command(
+  "SETBIT",
+  (key, offset, value) => [key, String(offset), String(value)],
+  INTEGER,
+);
+
+/**
+ * GETBIT: one bit of a value; 0 past its end or for a missing key.
+ *
+ * @param key The key.
+ * @param offset The bit, >= 0.
+ * @returns 0 or 1.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("k", "\x80");
+ * console.log(await client.getbit("k", 0)); // 1
+ * ```
+ */
+export const getbit: Command<[key: Key, offset: number], number> = command(
+  "GETBIT",
+  (key, offset) => [key, String(offset)],
+  INTEGER,
+);
+
+/**
+ * BITCOUNT: how many bits of a value are 1, in all of it or in a range of
+ * bytes or bits.
+ *
+ * @param key The key.
+ * @param range `start`, `end` and `unit` (`"BYTE"` by default).
+ * @returns The number of set bits (0 for a missing key).
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("k", "foobar");
+ * console.log(await client.bitcount("k")); // 26
+ * console.log(await client.bitcount("k", { start: 1, end: 1 })); // 6
+ * console.log(await client.bitcount("k", { start: 5, end: 30, unit: "BIT" })); // 17
+ * ```
+ */
+export const bitcount: Command<[key: Key, range?: BitCountRange], number> =
+  command(
+    "BITCOUNT",
+    (key, range) => {
+      if (range === undefined) return [key];
+      const args: Arg[] = [key, String(range.start), String(range.end)];
+      if (range.unit !== undefined) args.push(range.unit);
+      return args;
+    },
+    INTEGER,
+  );
+
+/**
+ * BITPOS: the position of the first bit set to `bit`, in all of a value or
+ * in a range. A missing key reads as zeros; without an `end`, a value of
+ * all ones has its first clear bit just past its end.
+ *
+ * @param key The key.
+ * @param bit 0 or 1.
+ * @param range `start`, and optionally `end` and `unit`.
+ * @returns The bit's position from the start of the value, or -1.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("k", "\xff\xf0\x00");
+ * console.log(await client.bitpos("k", 0)); // 12
+ * console.log(await client.bitpos("k", 1, { start: 2 })); // -1
+ * ```
+ */
+export const bitpos: Command<
+  [key: Key, bit: 0 | 1, range?: BitPosRange],
+  number
+> = command(
+  "BITPOS",
+  (key, bit, range) => {
+    const args: Arg[] = [key, String(bit)];
+    if (range === undefined) return args;
+    args.push(String(range.start));
+    if (range.end !== undefined) {
+      args.push(String(range.end));
+      if (range.unit !== undefined) args.push(range.unit);
+    }
+    return args;
+  },
+  INTEGER,
+);
+
+/** A bitwise operation of {@linkcode CacheMirClient.bitop}. */
+export type BitOperation = "AND" | "OR" | "XOR" | "NOT";
+
+/**
+ * BITOP: stores the bitwise AND, OR or XOR of values (the shorter padded
+ * with zero bytes; a missing key is all zeros), or the NOT of one value.
+ * An all-empty result deletes the destination.
+ *
+ * @param operation `"AND"`, `"OR"`, `"XOR"` or `"NOT"` (one source).
+ * @param destination Where the result goes (on the same node as the
+ * sources: use a `{hash tag}`).
+ * @param keys The sources.
+ * @returns The result's length in bytes.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("{u}:a", "\x0f");
+ * await client.set("{u}:b", "\xf1");
+ * console.log(await client.bitop("AND", "{u}:r", "{u}:a", "{u}:b")); // 1
+ * ```
+ */
+export const bitop: Command<
+  [operation: BitOperation, destination: Key, ...keys: Key[]],
+  number
+> = command(
+  "BITOP",
+  (operation, destination, ...keys) => [operation, destination, ...keys],
+  INTEGER,
+);
+
+/**
+ * A BITFIELD integer type: `i1`..`i64` (signed) or `u1`..`u63` (unsigned).
+ */
+export type BitfieldType = `i${number}` | `u${number}`;
+
+/**
+ * A BITFIELD offset: a bit offset, or `#n` for the `n`th field of the
+ * type's width.
+ */
+export type BitfieldOffset = number | `#${number}`;
+
+/** One operation of {@linkcode CacheMirClient.bitfield}, run in order. */
+export type BitfieldOperation =
+  | { readonly get: BitfieldType; readonly offset: BitfieldOffset }
+  | {
+    readonly set: BitfieldType;
+    readonly offset: BitfieldOffset;
+    readonly value: number | bigint;
+  }
+  | {
+    readonly incrby: BitfieldType;
+    readonly offset: BitfieldOffset;
+    readonly increment: number | bigint;
+  }
+  | { readonly overflow: "WRAP" | "SAT" | "FAIL" };
+
+/** One read of {@linkcode CacheMirClient.bitfield_ro}. */
+export interface BitfieldGet {
+  /** The field's type. */
+  readonly get: BitfieldType;
+  /** Its offset. */
+  readonly offset: BitfieldOffset;
+}
+
+function bitfieldArgs(
+  key: Key,
+  operations: readonly (BitfieldOperation | BitfieldGet)[],
+): Arg[] {
+  const args: Arg[] = [key];
+  for (const op of operations) {
+    if ("overflow" in op) args.push("OVERFLOW", op.overflow);
+    else if ("get" in op) args.push("GET", op.get, String(op.offset));
+    else if ("set" in op) {
+      args.push("SET", op.set, String(op.offset), String(op.value));
+    } else {
+      args.push("INCRBY", op.incrby, String(op.offset), String(op.increment));
+    }
+  }
+  return args;
+}
+
+function integersOrNull<T>(
+  reply: Reply,
+  each: (r: Reply) => T,
+): (T | null)[] {
+  if (reply.kind !== "array") {
+    throw new ProtocolError(
+      `Unexpected ${kindName(reply)} reply, expected ARRAY`,
+    );
+  }
+  return reply.value.map((r) => r.kind === "null" ? null : each(r));
+}
+
+function fieldValues(method: string): Decoder<
+  (number | null)[],
+  never,
+  (bigint | null)[]
+> {
+  const safe = asSafeInteger(method);
+  const text: ReplyTransform<(number | null)[]> = (reply) =>
+    integersOrNull(reply, safe);
+  const big: ReplyTransform<(bigint | null)[]> = (reply) =>
+    integersOrNull(reply, asBigInt);
+  return Object.freeze({ text, big });
+}
+
+/**
+ * BITFIELD: reads, sets and increments integers of 1 to 64 bits at any bit
+ * offset of a value, in order, with the overflow behaviour the last
+ * `overflow` chose (`"WRAP"` by default).
+ *
+ * `bitfieldBig()` takes the same arguments and resolves with bigints: a
+ * 64-bit field may hold a value beyond `Number.MAX_SAFE_INTEGER` (this
+ * method rejects with a RangeError then).
+ *
+ * @param key The key (created, zero-padded, by a write).
+ * @param operations `{ get }`, `{ set, value }`, `{ incrby, increment }`,
+ * each with `offset`, and `{ overflow }`.
+ * @returns One value per get/set/incrby: the value read, the old value
+ * (set), the new value (incrby), or `null` where `"FAIL"` refused a write.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * console.log(await client.bitfield("f", [
+ *   { set: "u8", offset: 0, value: 200 },
+ *   { overflow: "FAIL" },
+ *   { incrby: "u8", offset: 0, increment: 100 },
+ *   { get: "u4", offset: "#1" },
+ * ])); // [0, null, 8]
+ * ```
+ */
+export const bitfield: Command<
+  [key: Key, operations: readonly BitfieldOperation[]],
+  (number | null)[],
+  never,
+  (bigint | null)[]
+> = command("BITFIELD", bitfieldArgs, fieldValues("bitfield"));
+
+/**
+ * BITFIELD_RO: BITFIELD's reads only (a command a replica may serve).
+ *
+ * `bitfield_roBig()` takes the same arguments and resolves with bigints.
+ *
+ * @param key The key.
+ * @param reads `{ get, offset }` each.
+ * @returns The values read (0 past the value's end).
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * await client.set("k", "\xff");
+ * console.log(await client.bitfield_ro("k", [{ get: "i8", offset: 0 }])); // [-1]
+ * ```
+ */
+export const bitfield_ro: Command<
+  [key: Key, reads: readonly BitfieldGet[]],
+  number[],
+  never,
+  bigint[]
+> = command(
+  "BITFIELD_RO",
+  bitfieldArgs,
+  fieldValues("bitfield_ro") as unknown as Decoder<number[], never, bigint[]>,
+);
+
+/** Options of {@linkcode CacheMirClient.lcs} with `idx`. */
+export interface LcsIdxOptions {
+  /** Report the matching runs. */
+  readonly idx: true;
+  /** Only runs at least this long. */
+  readonly minMatchLen?: number;
+  /** Give each run its length. */
+  readonly withMatchLen?: boolean;
+}
+
+/** One run common to both values, as LCS IDX reports it. */
+export interface LcsMatch {
+  /** First and last byte of the run in the first value. */
+  readonly a: [number, number];
+  /** First and last byte of the run in the second value. */
+  readonly b: [number, number];
+  /** The run's length (with `withMatchLen`). */
+  readonly length?: number;
+}
+
+/** LCS IDX's answer. */
+export interface LcsIndexes {
+  /** The runs, last first. */
+  readonly matches: LcsMatch[];
+  /** The length of the longest common subsequence. */
+  readonly len: number;
+}
+
+function asRange(reply: Reply): [number, number] {
+  if (reply.kind !== "array" || reply.value.length !== 2) {
+    throw new ProtocolError(
+      `Unexpected ${kindName(reply)} reply, expected a range`,
+    );
+  }
+  return [asInteger(reply.value[0]), asInteger(reply.value[1])];
+}
+
+function asLcsIndexes(reply: Reply): LcsIndexes {
+  const items: Reply[] = reply.kind === "map"
+    ? reply.value.flat()
+    : reply.kind === "array"
+    ? [...reply.value]
+    : [];
+  let matches: LcsMatch[] | undefined;
+  let len: number | undefined;
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    const name = asString(items[i]);
+    const value = items[i + 1];
+    if (name === "len") len = asInteger(value);
+    else if (name === "matches" && value.kind === "array") {
+      matches = value.value.map((m) => {
+        if (m.kind !== "array" || m.value.length < 2) {
+          throw new ProtocolError(`Unexpected ${kindName(m)} LCS match`);
+        }
+        const match = { a: asRange(m.value[0]), b: asRange(m.value[1]) };
+        return m.value.length > 2
+          ? { ...match, length: asInteger(m.value[2]) }
+          : match;
+      });
+    }
+  }
+  if (matches === undefined || len === undefined) {
+    throw new ProtocolError(
+      `Unexpected ${kindName(reply)} reply, expected LCS IDX's map`,
+    );
+  }
+  return { matches, len };
+}
+
+const LCS_INDEXES: Decoder<LcsIndexes> = Object.freeze({ text: asLcsIndexes });
+
+/**
+ * LCS: the longest common subsequence of two values (bytes of both, in
+ * order, not necessarily adjacent); a missing key is an empty value. Both
+ * keys must be on one node: use a `{hash tag}`.
+ */
+export const lcs: Declaration<
+  {
+    /**
+     * LCS: the longest common subsequence.
+     *
+     * @param key1 The first key.
+     * @param key2 The second key.
+     * @returns The subsequence, as text.
+     *
+     * @example
+     * ```ts no-eval
+     * import { CacheMirClient } from "@cachemir/client";
+     * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+     * await client.set("{t}a", "ohmytext");
+     * await client.set("{t}b", "mynewtext");
+     * console.log(await client.lcs("{t}a", "{t}b")); // "mytext"
+     * ```
+     */
+    (key1: Key, key2: Key): Promise<string>;
+    /**
+     * LCS LEN: the subsequence's length only.
+     *
+     * @param key1 The first key.
+     * @param key2 The second key.
+     * @param options `{ len: true }`.
+     * @returns The length.
+     *
+     * @example
+     * ```ts no-eval
+     * import { CacheMirClient } from "@cachemir/client";
+     * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+     * console.log(await client.lcs("{t}a", "{t}b", { len: true })); // 6
+     * ```
+     */
+    (key1: Key, key2: Key, options: { readonly len: true }): Promise<number>;
+    /**
+     * LCS IDX: where the subsequence's runs are in both values.
+     *
+     * @param key1 The first key.
+     * @param key2 The second key.
+     * @param options `{ idx: true }`, `minMatchLen`, `withMatchLen`.
+     * @returns The runs (last first) and the length.
+     *
+     * @example
+     * ```ts no-eval
+     * import { CacheMirClient } from "@cachemir/client";
+     * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+     * const r = await client.lcs("{t}a", "{t}b", { idx: true, minMatchLen: 4 });
+     * console.log(r.matches); // [ { a: [ 4, 7 ], b: [ 5, 8 ] } ]
+     * ```
+     */
+    (key1: Key, key2: Key, options: LcsIdxOptions): Promise<LcsIndexes>;
+  },
+  {
+    /**
+     * LCS, with the subsequence as bytes.
+     *
+     * @param key1 The first key.
+     * @param key2 The second key.
+     * @returns The subsequence's bytes.
+     *
+     * @example
+     * ```ts no-eval
+     * import { CacheMirClient } from "@cachemir/client";
+     * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+     * const common = await client.lcsBuffer("{t}a", "{t}b");
+     * ```
+     */
+    (key1: Key, key2: Key): Promise<Uint8Array>;
+  }
+> = overloaded(
+  "LCS",
+  (
+    key1: Key,
+    key2: Key,
+    options?: { readonly len: true } | LcsIdxOptions,
+  ): Arg[] => {
+    const args: Arg[] = [key1, key2];
+    if (options === undefined) return args;
+    if ("len" in options) {
+      args.push("LEN");
+      return args;
+    }
+    args.push("IDX");
+    if (options.minMatchLen !== undefined) {
+      args.push("MINMATCHLEN", String(options.minMatchLen));
+    }
+    if (options.withMatchLen) args.push("WITHMATCHLEN");
+    return args;
+  },
+  (_key1?: Key, _key2?: Key, options?: object): Decoder<unknown, unknown> =>
+    options === undefined ? VALUE : "len" in options ? INTEGER : LCS_INDEXES,
 );

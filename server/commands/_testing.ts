@@ -66,6 +66,7 @@ export function harness(
       maxArgs: 1024 * 1024,
       commandStats: table.stats,
       slowlog: table.slowlog,
+      hotKeys: table.hotKeys,
     },
   };
   Object.assign(h, {

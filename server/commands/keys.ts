@@ -3,7 +3,8 @@
  * texts: DEL, UNLINK, EXISTS, TYPE, EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT
  * (NX XX GT LT), TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST, RENAME,
  * RENAMENX, KEYS, SCAN, RANDOMKEY, OBJECT (ENCODING FREQ IDLETIME REFCOUNT
- * HELP).
+ * HELP), COPY, TOUCH, DUMP, RESTORE (REPLACE ABSTTL IDLETIME FREQ; Redis's
+ * payload format, `store/rdb.ts`).
  *
  * Deviation from Redis: SCAN cursors are ids of live iterators, not
  * positions (see {@linkcode Keyspace.scan}); an unknown cursor restarts the
@@ -40,9 +41,12 @@ import {
 import { parseInt64 } from "./numbers.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { Glob } from "../store/glob.ts";
+import { dumpValue, restoreValue } from "../store/rdb.ts";
 import { typeOf, type ValueType } from "../store/keyspace.ts";
 import { ByteHash } from "../store/hash.ts";
 import { ByteSet } from "../store/set.ts";
+import { ByteList } from "../store/list.ts";
+import type { CollectionValue } from "../store/keyspace.ts";
 
 /** DEL key [key ...] (UNLINK is the same: values are freed by the GC). */
 function delCommand(ctx: CommandContext, args: string[]): Reply {
@@ -215,6 +219,78 @@ function renamenxCommand(ctx: CommandContext, args: string[]): Reply {
   return int(1);
 }
 
+const SAME_OBJECT: ErrorReply = Object.freeze(
+  error("ERR source and destination objects are the same"),
+);
+const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
+  error("ERR DB index is out of range"),
+);
+const NOT_INT32: ErrorReply = Object.freeze(
+  error(
+    "ERR value is out of range, value must between -2147483648 and 2147483647",
+  ),
+);
+
+/** A copy of a collection that shares nothing with it (COPY). */
+function copyCollection(value: CollectionValue): CollectionValue {
+  if (value instanceof ByteHash) {
+    const flat = value.fieldsAndValues();
+    const pairs: [string, string][] = new Array(flat.length / 2);
+    for (let i = 0; i < flat.length; i += 2) {
+      pairs[i / 2] = [flat[i], flat[i + 1]];
+    }
+    return ByteHash.from(pairs);
+  }
+  if (value instanceof ByteSet) return ByteSet.from(value.members());
+  if (value instanceof ByteList) return ByteList.from(value.toArray());
+  throw new Error(`COPY: no copy for a collection of type ${value.type}`);
+}
+
+/**
+ * COPY source destination [DB destination-db] [REPLACE]. A node has one
+ * database, 0: `DB 0` is the same database; another index is out of range
+ * (as SELECT answers).
+ */
+function copyCommand(ctx: CommandContext, args: string[]): Reply {
+  let replace = false;
+  for (let j = 2; j < args.length; j++) {
+    if (isWord(args[j], "replace")) {
+      replace = true;
+    } else if (isWord(args[j], "db") && j < args.length - 1) {
+      const db = parseInt64(args[++j]);
+      if (db === undefined) return NOT_INTEGER;
+      if (db > 2147483647 || db < -2147483648) return NOT_INT32;
+      if (db !== 0) return DB_OUT_OF_RANGE;
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  const [from, to] = args;
+  if (from === to) return SAME_OBJECT;
+  const store = ctx.store;
+  const v = store.getView(from);
+  if (v === undefined) return int(0);
+  const at = store.getExpire(from);
+  if (store.has(to) && !replace) return int(0);
+  if (v instanceof Uint8Array) {
+    // Copied out of the source's record before the destination's is written.
+    // The copy keeps the source's encoding, raw included.
+    store.setBytes(to, v.slice(), at, store.isRawString(from));
+  } else {
+    store.set(to, copyCollection(v), at);
+  }
+  return int(1);
+}
+
+/** TOUCH key [key ...]: how many exist; each counts as accessed. */
+function touchCommand(ctx: CommandContext, args: string[]): Reply {
+  let n = 0;
+  for (let i = 0; i < args.length; i++) {
+    if (ctx.store.touch(args[i])) n++;
+  }
+  return int(n);
+}
+
 function keyReplies(keys: string[]): Reply {
   const out: Reply[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) out[i] = bytes(keys[i]);
@@ -270,28 +346,13 @@ function randomkeyCommand(ctx: CommandContext, _args: string[]): Reply {
 // ---- OBJECT ----------------------------------------------------------------
 
 /**
- * Redis 7.0.15's compact-encoding thresholds, compiled defaults (what a
- * `redis-server` without a config file reports for `hash-max-listpack-*`
- * and `set-max-intset-entries`; the sample redis.conf lowers the hash
- * entries to 128).
- */
-const HASH_MAX_LISTPACK_ENTRIES = 512;
-const HASH_MAX_LISTPACK_VALUE = 64;
-const SET_MAX_INTSET_ENTRIES = 512;
-/** Longest string Redis keeps in one allocation with its object header. */
-const EMBSTR_MAX = 44;
-
-/**
- * The encoding Redis 7.0 would report for a value built by plain writes
- * (OBJECT ENCODING): strings `int` (a canonical 64-bit integer), `embstr`
- * (at most 44 bytes) or `raw`; hashes `listpack` (at most 512 fields, every
- * field and value at most 64 bytes) or `hashtable`; lists `quicklist`; sets
- * `intset` (at most 512 members, all integers) or `hashtable`.
- *
- * It is computed from the value, not from its history: Redis never converts
- * a hashtable back to a listpack or intset when elements are removed, and
- * reports `raw` for a string APPEND or SETRANGE made and `embstr` for an
- * INCRBYFLOAT result, where this reports what a fresh SET would give.
+ * The encoding Redis 7.0 reports for the value (OBJECT ENCODING), read
+ * from how the store holds it (`Keyspace.objectEncoding`): a packed hash
+ * is a `listpack`, a packed set an `intset`, a hash or set past the
+ * thresholds (CONFIG `hash-max-listpack-*`, `set-max-intset-entries`) a
+ * `hashtable` — and stays one when it shrinks, as in Redis; lists are
+ * `quicklist`; strings `int`, `embstr` or `raw` (longer than 44 bytes, or
+ * edited in place by APPEND or SETRANGE).
  *
  * @param ctx The command's context.
  * @param key The key.
@@ -315,36 +376,7 @@ export function objectEncoding(
   ctx: CommandContext,
   key: string,
 ): string | undefined {
-  const v = ctx.store.get(key);
-  if (v === undefined) return undefined;
-  if (typeof v === "string") {
-    if (parseInt64(v) !== undefined) return "int";
-    return v.length <= EMBSTR_MAX ? "embstr" : "raw";
-  }
-  switch (typeOf(v)) {
-    case "list":
-      return "quicklist";
-    case "hash": {
-      // The value read above (one lookup, as Redis's OBJECT makes).
-      const h = v;
-      if (!(h instanceof ByteHash) || h.size > HASH_MAX_LISTPACK_ENTRIES) {
-        return "hashtable";
-      }
-      const short = (s: string): boolean => s.length <= HASH_MAX_LISTPACK_VALUE;
-      return h.fields().every(short) && h.values().every(short)
-        ? "listpack"
-        : "hashtable";
-    }
-    default: {
-      const set = v;
-      if (!(set instanceof ByteSet) || set.size > SET_MAX_INTSET_ENTRIES) {
-        return "hashtable";
-      }
-      return set.members().every((m) => parseInt64(m) !== undefined)
-        ? "intset"
-        : "hashtable";
-    }
-  }
+  return ctx.store.objectEncoding(key);
 }
 
 const NOT_LFU: ErrorReply = Object.freeze(
@@ -419,6 +451,80 @@ export const OBJECT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
     HELP: { arity: 2, run: () => OBJECT_HELP },
   });
 
+// ---- DUMP and RESTORE -----------------------------------------------------
+
+/** DUMP key: the value in Redis's DUMP format (`store/rdb.ts`), or null. */
+function dumpCommand(ctx: CommandContext, args: string[]): Reply {
+  const value = ctx.store.get(args[0]);
+  return value === undefined ? NULL : bytes(dumpValue(value));
+}
+
+const BUSYKEY: ErrorReply = Object.freeze(
+  error("BUSYKEY Target key name already exists."),
+);
+const BAD_TTL: ErrorReply = Object.freeze(
+  error("ERR Invalid TTL value, must be >= 0"),
+);
+const BAD_IDLETIME: ErrorReply = Object.freeze(
+  error("ERR Invalid IDLETIME value, must be >= 0"),
+);
+const BAD_FREQ: ErrorReply = Object.freeze(
+  error("ERR Invalid FREQ value, must be >= 0 and <= 255"),
+);
+
+/**
+ * RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ n]:
+ * checks in Redis's order (options, an existing key without REPLACE, the
+ * TTL, the payload's version and checksum, its value); a TTL already past
+ * deletes the key (with REPLACE) and restores nothing, as Redis does.
+ */
+function restoreCommand(ctx: CommandContext, args: string[]): Reply {
+  let replace = false;
+  let absttl = false;
+  let idle: number | undefined;
+  let freq: number | undefined;
+  for (let i = 3; i < args.length; i++) {
+    const more = i + 1 < args.length;
+    if (isWord(args[i], "replace")) replace = true;
+    else if (isWord(args[i], "absttl")) absttl = true;
+    else if (isWord(args[i], "idletime") && more && freq === undefined) {
+      const n = parseInt64(args[++i]);
+      if (n === undefined) return NOT_INTEGER;
+      if (n < 0) return BAD_IDLETIME;
+      idle = Number(n);
+    } else if (isWord(args[i], "freq") && more && idle === undefined) {
+      const n = parseInt64(args[++i]);
+      if (n === undefined) return NOT_INTEGER;
+      if (n < 0 || n > 255) return BAD_FREQ;
+      freq = Number(n);
+    } else return SYNTAX_ERROR;
+  }
+  const key = args[0];
+  const store = ctx.store;
+  if (!replace && store.has(key)) return BUSYKEY;
+  const ttl = parseInt64(args[1]);
+  if (ttl === undefined) return NOT_INTEGER;
+  if (ttl < 0) return BAD_TTL;
+  const { value, error: invalid } = restoreValue(args[2]);
+  if (invalid !== undefined) return error(invalid);
+  let at: number | bigint | undefined;
+  if (ttl > 0) {
+    at = absttl ? ttl : BigInt(ttl) + BigInt(store.now());
+    if (typeof at === "bigint" && at <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      at = Number(at);
+    }
+    if (at <= store.now()) {
+      store.delete(key);
+      return OK;
+    }
+  }
+  store.set(key, value, at);
+  if (idle !== undefined || freq !== undefined) {
+    store.setAccess(key, { idleSeconds: idle, freq });
+  }
+  return OK;
+}
+
 /** The key commands' handlers, by upper-case name. */
 export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   DEL: delCommand,
@@ -440,4 +546,8 @@ export const KEY_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   SCAN: scanCommand,
   RANDOMKEY: randomkeyCommand,
   OBJECT: containerHandler("OBJECT", OBJECT_SUBCOMMANDS),
+  COPY: copyCommand,
+  TOUCH: touchCommand,
+  DUMP: dumpCommand,
+  RESTORE: restoreCommand,
 });

@@ -489,3 +489,134 @@ Deno.test("OBJECT REFCOUNT, HELP and errors as Redis", () => {
     err("ERR wrong number of arguments for 'object|help' command"),
   );
 });
+
+Deno.test("COPY copies a value of every type with its expiry; REPLACE; Redis's errors", () => {
+  const h = harness();
+  h.call("SET", "s", "v\x00\xff", "PX", "7000");
+  h.call("RPUSH", "l", "a", "b");
+  h.call("HSET", "h", "f", "1", "g", "2");
+  h.call("SADD", "t", "1", "2", "x");
+  assert.equal(h.call("COPY", "s", "s2"), 1);
+  assert.equal(h.call("GET", "s2"), "v\x00\xff");
+  assert.equal(h.call("PTTL", "s2"), 7000);
+  assert.equal(h.call("COPY", "l", "l2"), 1);
+  assert.equal(h.call("COPY", "h", "h2", "DB", "0"), 1);
+  assert.equal(h.call("COPY", "t", "t2"), 1);
+  assert.equal(h.call("TTL", "l2"), -1);
+  // The copies share nothing with their sources.
+  h.call("RPUSH", "l2", "c");
+  h.call("HSET", "h2", "f", "changed");
+  h.call("SREM", "t2", "x");
+  assert.deepEqual(h.call("LRANGE", "l", "0", "-1"), ["a", "b"]);
+  assert.deepEqual(h.call("LRANGE", "l2", "0", "-1"), ["a", "b", "c"]);
+  assert.equal(h.call("HGET", "h", "f"), "1");
+  assert.equal(h.call("HGET", "h2", "f"), "changed");
+  assert.equal(h.call("SCARD", "t"), 3);
+  assert.equal(h.call("SCARD", "t2"), 2);
+  // An existing destination: 0 unless REPLACE, which takes any type.
+  assert.equal(h.call("COPY", "s", "l2"), 0);
+  assert.equal(h.call("TYPE", "l2"), "list");
+  assert.equal(h.call("COPY", "s", "l2", "replace"), 1);
+  assert.equal(h.call("GET", "l2"), "v\x00\xff");
+  assert.equal(h.call("COPY", "missing", "x"), 0);
+  assert.equal(h.call("EXISTS", "x"), 0);
+  assert.deepEqual(
+    h.call("COPY", "s", "s"),
+    err("ERR source and destination objects are the same"),
+  );
+  assert.deepEqual(
+    h.call("COPY", "s", "x", "DB", "1"),
+    err("ERR DB index is out of range"),
+  );
+  assert.deepEqual(h.call("COPY", "s", "x", "DB", "x"), NOT_INT);
+  assert.deepEqual(
+    h.call("COPY", "s", "x", "DB", "2147483648"),
+    err(
+      "ERR value is out of range, value must between -2147483648 and 2147483647",
+    ),
+  );
+  assert.deepEqual(h.call("COPY", "s", "x", "DB"), SYNTAX);
+  assert.deepEqual(h.call("COPY", "s", "x", "foo"), SYNTAX);
+  assert.equal(h.call("EXISTS", "x"), 0);
+});
+
+Deno.test("TOUCH counts the keys that exist (twice if named twice) and resets idle time", () => {
+  const h = harness();
+  h.call("SET", "a", "1");
+  h.call("RPUSH", "b", "x");
+  h.now += 5000;
+  assert.equal(h.call("OBJECT", "IDLETIME", "a"), 5);
+  assert.equal(h.call("TOUCH", "a", "b", "missing", "a"), 3);
+  assert.equal(h.call("OBJECT", "IDLETIME", "a"), 0);
+  assert.equal(h.call("TOUCH", "missing"), 0);
+});
+
+Deno.test("OBJECT ENCODING reads the store: APPEND and SETRANGE make raw, a shrunk hashtable stays one", () => {
+  const h = harness();
+  h.call("SET", "n", "12");
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "int");
+  h.call("APPEND", "n", "3");
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "raw");
+  h.call("SET", "r", "1234");
+  h.call("SETRANGE", "r", "0", "");
+  assert.equal(h.call("OBJECT", "ENCODING", "r"), "int");
+  h.call("SETRANGE", "r", "0", "2");
+  assert.equal(h.call("OBJECT", "ENCODING", "r"), "raw");
+  h.call("SADD", "s", "1", "a");
+  h.call("SREM", "s", "a");
+  assert.equal(h.call("OBJECT", "ENCODING", "s"), "hashtable");
+  h.call("SADD", "t", "1");
+  assert.equal(h.call("OBJECT", "ENCODING", "t"), "intset");
+});
+
+Deno.test("DUMP and RESTORE round-trip a value with its TTL; RESTORE checks in Redis's order", () => {
+  const h = harness();
+  h.call("RPUSH", "l", "a", "b", "127");
+  h.call("SET", "s", "v");
+  const payload = h.call("DUMP", "l") as string;
+  assert.equal(h.call("DUMP", "missing"), null);
+  assert.equal(h.call("RESTORE", "l2", "0", payload), "OK");
+  assert.deepEqual(h.call("LRANGE", "l2", "0", "-1"), ["a", "b", "127"]);
+  assert.equal(h.call("TTL", "l2"), -1);
+  assert.deepEqual(
+    h.call("RESTORE", "l2", "0", payload),
+    err("BUSYKEY Target key name already exists."),
+  );
+  assert.equal(h.call("RESTORE", "s", "5000", payload, "REPLACE"), "OK");
+  assert.equal(h.call("TYPE", "s"), "list");
+  assert.equal(h.call("PTTL", "s"), 5000);
+  const at = String(h.now + 9000);
+  assert.equal(
+    h.call("RESTORE", "abs", at, payload, "ABSTTL", "IDLETIME", "10"),
+    "OK",
+  );
+  assert.equal(h.call("PTTL", "abs"), 9000);
+  assert.equal(h.call("OBJECT", "IDLETIME", "abs"), 10);
+  // A time already past restores nothing and, with REPLACE, deletes.
+  assert.equal(
+    h.call("RESTORE", "s", String(h.now - 1), payload, "ABSTTL", "REPLACE"),
+    "OK",
+  );
+  assert.equal(h.call("EXISTS", "s"), 0);
+  for (
+    const [args, e] of [
+      [["0", payload, "FOO"], "ERR syntax error"],
+      [["0", payload, "IDLETIME", "1", "FREQ", "1"], "ERR syntax error"],
+      [["0", payload, "IDLETIME"], "ERR syntax error"],
+      [
+        ["0", payload, "IDLETIME", "-1"],
+        "ERR Invalid IDLETIME value, must be >= 0",
+      ],
+      [
+        ["0", payload, "FREQ", "256"],
+        "ERR Invalid FREQ value, must be >= 0 and <= 255",
+      ],
+      [["x", payload], "ERR value is not an integer or out of range"],
+      [["-1", payload], "ERR Invalid TTL value, must be >= 0"],
+      [["0", "garbage"], "ERR DUMP payload version or checksum are wrong"],
+    ] as const
+  ) {
+    assert.deepEqual(h.call("RESTORE", "new", ...args), err(e), args.join());
+  }
+  assert.equal(h.call("EXISTS", "new"), 0);
+});

@@ -2,7 +2,8 @@
  * Server commands that Redis tools send when they connect, or that users of
  * Redis expect: COMMAND (COUNT, DOCS, INFO, LIST, GETKEYS, HELP), CONFIG
  * (GET, SET, RESETSTAT, REWRITE, HELP), INFO [section ...], SLOWLOG (GET,
- * LEN, RESET, HELP), TIME.
+ * LEN, RESET, HELP), TIME, FUNCTION (FLUSH, LIST, HELP: CacheMir holds
+ * no function library, see below).
  *
  * COMMAND describes this node's command table in Redis 7's format (name,
  * arity, flags, key positions, ACL categories, tips, key specs,
@@ -12,7 +13,10 @@
  * changes the memory limit (`maxmemory`, `maxmemory-policy`,
  * `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time`) and the node's
  * runtime settings (`maxclients`, `timeout`, `requirepass`) and the slow
- * log's (`slowlog-log-slower-than`, `slowlog-max-len`) at run time and accepts only
+ * log's (`slowlog-log-slower-than`, `slowlog-max-len`) and the store's
+ * encoding thresholds (`hash-max-listpack-entries`, `hash-max-listpack-value`,
+ * `set-max-intset-entries`, `list-max-listpack-size`, their `*-ziplist-*`
+ * aliases, and `list-compress-depth`) at run time and accepts only
  * the values the other settings already have.
  *
  * @module
@@ -46,8 +50,10 @@ import {
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
 import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
+import type { PackedLimits } from "../store/packed.ts";
 import { SlowLog, type SlowLogEntry, type SlowLogSettings } from "./slowlog.ts";
 import process from "node:process";
+import { hotkeysCommand, hotkeysInfoLines } from "./hotkeys.ts";
 
 /** The Redis version whose semantics CacheMir follows, as INFO reports it. */
 export const REDIS_VERSION = "7.0.0";
@@ -386,6 +392,46 @@ interface Setting {
   readonly setNode?: NodeSetter;
   /** How CONFIG SET changes it, for the slow log's settings. */
   readonly setSlowlog?: (value: string) => Partial<SlowLogSettings> | string;
+  /** How CONFIG SET changes it, for the store's packing thresholds. */
+  readonly setPacking?: (value: string) => Partial<PackingSettings> | string;
+}
+
+/**
+ * The store's encoding settings: its packing thresholds, and
+ * `list-compress-depth`, which CacheMir keeps and reports (Redis's
+ * setting of how many end nodes of a long list stay uncompressed) but
+ * does not act on: it compresses no list nodes.
+ */
+type PackingSettings = PackedLimits & { readonly listCompressDepth: number };
+
+/** A packing threshold under its Redis 7.0 name and, as `alias`, its pre-7.0 one. */
+function packingSettings(
+  name: string,
+  alias: string | undefined,
+  field: keyof PackingSettings,
+  parse: (value: string) => number | string,
+): Setting[] {
+  const row = (n: string): Setting => ({
+    name: n,
+    value: (ctx) =>
+      String(
+        field === "listCompressDepth"
+          ? ctx.store.listCompressDepth
+          : ctx.store.packedLimits[field],
+      ),
+    mutable: true,
+    setPacking: (value) => {
+      const n = parse(value);
+      return typeof n === "string" ? n : { [field]: n };
+    },
+  });
+  return alias === undefined ? [row(name)] : [row(name), row(alias)];
+}
+
+/** A size_t setting Redis reads as a memory value (`1kb`...). */
+function memoryValue(value: string): number | string {
+  const n = parseMemorySize(value);
+  return n === undefined ? "argument must be a memory value" : n;
 }
 
 const INT_MAX = 2147483647;
@@ -594,6 +640,36 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     mutable: true,
   },
   { name: "cluster-enabled", value: () => "no", mutable: false },
+  ...packingSettings(
+    "hash-max-listpack-entries",
+    "hash-max-ziplist-entries",
+    "hashMaxListpackEntries",
+    (v) => boundedLong(v, 0n),
+  ),
+  ...packingSettings(
+    "hash-max-listpack-value",
+    "hash-max-ziplist-value",
+    "hashMaxListpackValue",
+    memoryValue,
+  ),
+  ...packingSettings(
+    "set-max-intset-entries",
+    undefined,
+    "setMaxIntsetEntries",
+    (v) => boundedLong(v, 0n),
+  ),
+  ...packingSettings(
+    "list-max-listpack-size",
+    "list-max-ziplist-size",
+    "listMaxListpackSize",
+    (v) => boundedInt(v, -2147483648, INT_MAX),
+  ),
+  ...packingSettings(
+    "list-compress-depth",
+    undefined,
+    "listCompressDepth",
+    (v) => boundedInt(v, 0, INT_MAX),
+  ),
 ]);
 
 function configGet(ctx: CommandContext, args: string[]): Reply {
@@ -657,6 +733,7 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
   let patch: Partial<MemoryLimit> | undefined;
   let nodePatch: Partial<RuntimeSettings> | undefined;
   let slowlogPatch: Partial<SlowLogSettings> | undefined;
+  let packingPatch: Partial<PackingSettings> | undefined;
   for (let j = 0; j < settings.length; j++) {
     const s = settings[j];
     const value = args[2 + 2 * j];
@@ -664,6 +741,10 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
       const change = s.set(value);
       if (typeof change === "string") return configSetError(s.name, change);
       patch = { ...patch, ...change };
+    } else if (s.setPacking !== undefined) {
+      const change = s.setPacking(value);
+      if (typeof change === "string") return configSetError(s.name, change);
+      packingPatch = { ...packingPatch, ...change };
     } else if (s.setSlowlog !== undefined && ctx.node.slowlog !== undefined) {
       const change = s.setSlowlog(value);
       if (typeof change === "string") return configSetError(s.name, change);
@@ -677,6 +758,13 @@ function configSet(ctx: CommandContext, args: string[]): Reply {
     }
   }
   if (patch !== undefined) ctx.store.configureMemory(patch);
+  if (packingPatch !== undefined) {
+    const { listCompressDepth, ...limits } = packingPatch;
+    if (listCompressDepth !== undefined) {
+      ctx.store.listCompressDepth = listCompressDepth;
+    }
+    ctx.store.configurePacking(limits);
+  }
   if (nodePatch !== undefined) Object.assign(ctx.node.settings!, nodePatch);
   if (slowlogPatch !== undefined) {
     Object.assign(ctx.node.slowlog!.settings, slowlogPatch);
@@ -736,6 +824,74 @@ const CONFIG_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
 
 /** CONFIG GET | SET | RESETSTAT | REWRITE | HELP */
 const configCommand: Handler = containerHandler("CONFIG", CONFIG_SUBCOMMANDS);
+
+// ---- FUNCTION ---------------------------------------------------------------
+
+/*
+ * CacheMir runs no scripts: it has no function libraries, so there is never
+ * one to list or to delete. FUNCTION FLUSH and FUNCTION LIST answer truthfully
+ * about that empty set (OK: after the call no library is loaded; an empty
+ * list), with Redis's argument checks, so that tools that clear the server
+ * first (Redis's own test suite sends FUNCTION FLUSH after FLUSHALL) work;
+ * FUNCTION LOAD, DELETE, DUMP, RESTORE, STATS and KILL are unknown
+ * subcommands, as they are features CacheMir does not have.
+ */
+
+const FUNCTION_HELP = helpReply([
+  "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "FLUSH [ASYNC|SYNC]",
+  "    Delete all the libraries. CacheMir runs no scripts and holds no",
+  "    library: there is never one to delete.",
+  "LIST [LIBRARYNAME <pattern>] [WITHCODE]",
+  "    List the libraries: always empty on CacheMir.",
+  "HELP",
+  "    Print this help.",
+]);
+
+/** FUNCTION FLUSH [ASYNC | SYNC] */
+function functionFlush(_ctx: CommandContext, args: string[]): Reply {
+  if (args.length > 2) {
+    return error(
+      `ERR unknown subcommand or wrong number of arguments for '${
+        printable(args[0].slice(0, 128))
+      }'. Try FUNCTION HELP.`,
+    );
+  }
+  if (
+    args.length === 2 && !isWord(args[1], "async") && !isWord(args[1], "sync")
+  ) {
+    return error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+  }
+  return OK;
+}
+
+/** FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE] */
+function functionList(_ctx: CommandContext, args: string[]): Reply {
+  for (let i = 1; i < args.length; i++) {
+    if (isWord(args[i], "withcode")) continue;
+    if (isWord(args[i], "libraryname")) {
+      if (++i >= args.length) {
+        return error("ERR library name argument was not given");
+      }
+      continue;
+    }
+    return error(`ERR Unknown argument ${printable(args[i])}`);
+  }
+  return array([]);
+}
+
+const FUNCTION_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object
+  .freeze({
+    FLUSH: { arity: -2, run: functionFlush },
+    LIST: { arity: -2, run: functionList },
+    HELP: { arity: 2, run: () => FUNCTION_HELP },
+  });
+
+/** FUNCTION FLUSH | LIST | HELP */
+const functionCommand: Handler = containerHandler(
+  "FUNCTION",
+  FUNCTION_SUBCOMMANDS,
+);
 
 // ---- INFO and TIME ---------------------------------------------------------
 
@@ -884,7 +1040,13 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
       }`,
     ];
   },
-  replication: () => ["role:master", "connected_slaves:0"],
+  // A node streams no replication (the client writes to replicas itself).
+  replication: () => [
+    "role:master",
+    "connected_slaves:0",
+    "master_repl_offset:0",
+    "repl_backlog_active:0",
+  ],
   cpu: () => {
     const cpu = cpuUsage();
     return [
@@ -897,6 +1059,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
   commandstats: (ctx) => ctx.node.commandStats?.commandstatsLines() ?? [],
   errorstats: (ctx) => ctx.node.commandStats?.errorstatsLines() ?? [],
   latencystats: (ctx) => ctx.node.commandStats?.latencystatsLines() ?? [],
+  hotkeys: hotkeysInfoLines,
   keyspace: (ctx) =>
     ctx.store.size === 0 ? [] : [
       `db0:keys=${ctx.store.size},expires=${ctx.store.volatileSize},avg_ttl=0`,
@@ -914,6 +1077,7 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
   commandstats: "Commandstats",
   errorstats: "Errorstats",
   latencystats: "Latencystats",
+  hotkeys: "Hotkeys",
   keyspace: "Keyspace",
 });
 
@@ -921,14 +1085,16 @@ const TITLES: Readonly<Record<string, string>> = Object.freeze({
 const NOT_DEFAULT: ReadonlySet<string> = new Set([
   "commandstats",
   "latencystats",
+  "hotkeys",
 ]);
 
 /**
  * INFO [section ...]: Redis's `# Title` / `field:value` text. Sections:
- * server, clients, memory, persistence, stats, replication, commandstats,
- * errorstats, latencystats, keyspace. With no argument or `default`, all of
- * them but commandstats and latencystats; with `all` or `everything`, all
- * of them; an unknown section gives nothing, as in Redis.
+ * server, clients, memory, persistence, stats, replication, cpu, commandstats,
+ * errorstats, latencystats, hotkeys (CacheMir's: see `hotkeys.ts`),
+ * keyspace. With no argument or `default`, all of them but commandstats,
+ * latencystats and hotkeys; with `all` or `everything`, all of them; an
+ * unknown section gives nothing, as in Redis.
  */
 function infoCommand(ctx: CommandContext, args: string[]): Reply {
   const wanted = new Set<string>();
@@ -1063,6 +1229,7 @@ function rows(subs: Readonly<Record<string, Subcommand>>): SubcommandRow[] {
 const SUBCOMMAND_ROWS = new Map<string, SubcommandRow[]>([
   ["COMMAND", rows(COMMAND_SUBCOMMANDS)],
   ["CONFIG", rows(CONFIG_SUBCOMMANDS)],
+  ["FUNCTION", rows(FUNCTION_SUBCOMMANDS)],
   ["OBJECT", rows(OBJECT_SUBCOMMANDS)],
   ["SLOWLOG", rows(SLOWLOG_SUBCOMMANDS)],
   ["CLIENT", [
@@ -1081,6 +1248,8 @@ export const SERVER_HANDLERS: Readonly<Record<string, Handler>> = Object
   .freeze({
     COMMAND: commandCommand,
     CONFIG: configCommand,
+    FUNCTION: functionCommand,
+    HOTKEYS: hotkeysCommand,
     INFO: infoCommand,
     SLOWLOG: slowlogCommand,
     TIME: timeCommand,

@@ -402,3 +402,145 @@ Deno.test("TIME answers seconds and microseconds", () => {
   assert.ok(Number(us) >= 0 && Number(us) < 1_000_000);
   assert.match(us, /^\d+$/);
 });
+
+Deno.test("CONFIG GET/SET of the encoding thresholds and their ziplist names change the store's packing", () => {
+  const h = harness();
+  assert.deepEqual(h.call("CONFIG", "GET", "hash-max-ziplist-value"), [
+    ["hash-max-ziplist-value", "64"],
+  ]);
+  assert.deepEqual(h.call("CONFIG", "GET", "set-max-intset-entries"), [
+    ["set-max-intset-entries", "512"],
+  ]);
+  assert.equal(
+    h.call(
+      "CONFIG",
+      "SET",
+      "hash-max-ziplist-entries",
+      "4",
+      "hash-max-listpack-value",
+      "1kb",
+      "set-max-intset-entries",
+      "2",
+      "list-max-ziplist-size",
+      "-5",
+      "list-compress-depth",
+      "3",
+    ),
+    "OK",
+  );
+  assert.deepEqual(h.store.packedLimits, {
+    hashMaxListpackEntries: 4,
+    hashMaxListpackValue: 1024,
+    setMaxIntsetEntries: 2,
+    listMaxListpackSize: -5,
+  });
+  assert.equal(h.store.listCompressDepth, 3);
+  const got = h.call("CONFIG", "GET", "*-max-*") as [string, string][];
+  const byName = new Map(got);
+  assert.equal(byName.get("hash-max-listpack-entries"), "4");
+  assert.equal(byName.get("hash-max-ziplist-entries"), "4");
+  assert.equal(byName.get("list-max-listpack-size"), "-5");
+  assert.deepEqual(h.call("CONFIG", "GET", "list-compress-depth"), [
+    ["list-compress-depth", "3"],
+  ]);
+  h.call("SADD", "s", "1", "2", "3");
+  assert.equal(h.call("OBJECT", "ENCODING", "s"), "hashtable");
+  h.call("HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4");
+  assert.equal(h.call("OBJECT", "ENCODING", "h"), "listpack");
+  h.call("HSET", "h", "e", "5");
+  assert.equal(h.call("OBJECT", "ENCODING", "h"), "hashtable");
+});
+
+Deno.test("CONFIG SET refuses bad encoding thresholds with Redis's texts, changing nothing", () => {
+  const h = harness();
+  const failed = (name: string, why: string) =>
+    err(
+      `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`,
+    );
+  for (
+    const [name, value, why] of [
+      [
+        "hash-max-listpack-entries",
+        "-1",
+        "argument must be between 0 and 9223372036854775807 inclusive",
+      ],
+      [
+        "set-max-intset-entries",
+        "abc",
+        "argument couldn't be parsed into an integer",
+      ],
+      ["hash-max-ziplist-value", "-1", "argument must be a memory value"],
+      [
+        "list-max-listpack-size",
+        "-2147483649",
+        "argument must be between -2147483648 and 2147483647 inclusive",
+      ],
+      [
+        "list-compress-depth",
+        "-1",
+        "argument must be between 0 and 2147483647 inclusive",
+      ],
+    ] as const
+  ) {
+    assert.deepEqual(
+      h.call("CONFIG", "SET", "hash-max-listpack-value", "7", name, value),
+      failed(name, why),
+    );
+  }
+  assert.equal(h.store.packedLimits.hashMaxListpackValue, 64);
+});
+
+Deno.test("FUNCTION FLUSH and LIST answer for a node without function libraries, with Redis's checks", () => {
+  const h = harness();
+  assert.equal(h.call("FUNCTION", "FLUSH"), "OK");
+  assert.equal(h.call("FUNCTION", "flush", "async"), "OK");
+  assert.equal(h.call("FUNCTION", "FLUSH", "SYNC"), "OK");
+  assert.deepEqual(
+    h.call("FUNCTION", "FLUSH", "now"),
+    err("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"),
+  );
+  assert.deepEqual(
+    h.call("FUNCTION", "flush", "a", "b"),
+    err(
+      "ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.",
+    ),
+  );
+  assert.deepEqual(h.call("FUNCTION", "LIST"), []);
+  assert.deepEqual(
+    h.call("FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "x*"),
+    [],
+  );
+  assert.deepEqual(
+    h.call("FUNCTION", "LIST", "LIBRARYNAME"),
+    err("ERR library name argument was not given"),
+  );
+  assert.deepEqual(
+    h.call("FUNCTION", "LIST", "foo"),
+    err("ERR Unknown argument foo"),
+  );
+  assert.deepEqual(
+    h.call("FUNCTION", "LOAD", "#!lua name=x\n"),
+    err("ERR unknown subcommand 'LOAD'. Try FUNCTION HELP."),
+  );
+  assert.ok((h.call("FUNCTION", "HELP") as string[]).length > 2);
+});
+
+Deno.test("INFO cpu reports the process's CPU seconds; replication its offset; all and default include them", () => {
+  const h = harness();
+  const cpu = h.call("INFO", "cpu") as string;
+  assert.match(cpu, /^# CPU\r\n/);
+  for (const field of ["sys", "user", "sys_children", "user_children"]) {
+    assert.match(
+      cpu,
+      new RegExp(
+        `\\r\\nused_cpu_${field}:\\d+\\.\\d{6}\\r\\n|^# CPU\\r\\nused_cpu_${field}:`,
+      ),
+    );
+  }
+  assert.ok(!cpu.includes("used_memory"));
+  for (const arg of [[], ["all"], ["default"], ["cpu", "all"]]) {
+    const text = h.call("INFO", ...arg) as string;
+    assert.equal(text.split("used_cpu_user_children").length, 2, arg.join());
+    assert.ok(text.includes("master_repl_offset:0"), arg.join());
+  }
+});

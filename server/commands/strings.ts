@@ -1,7 +1,17 @@
 /**
  * The string commands, with Redis 7's semantics and error texts: GET, SET,
  * SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX, MGET, MSET, MSETNX, INCR,
- * DECR, INCRBY, DECRBY, INCRBYFLOAT, APPEND, STRLEN, GETRANGE, SETRANGE.
+ * DECR, INCRBY, DECRBY, INCRBYFLOAT, APPEND, STRLEN, GETRANGE (and its old
+ * name SUBSTR), SETRANGE, LCS, and the bit commands: SETBIT, GETBIT,
+ * BITCOUNT, BITPOS, BITOP, BITFIELD, BITFIELD_RO.
+ *
+ * The bit commands work on the value's bytes in its record: SETBIT and
+ * BITFIELD's writes pad the string with zero bytes in place
+ * ({@linkcode Keyspace.writableString}) and read or write only the bytes
+ * they address; the readers (GETBIT, BITCOUNT, BITPOS, BITFIELD_RO, LCS)
+ * read views of the records. Offsets are limited as Redis limits them by
+ * `proto-max-bulk-len`, here by the longest string value
+ * ({@linkcode MAX_STRING_LENGTH}).
  *
  * Values are byte strings (one char per byte). Every command that reads a
  * value checks its type first and answers WRONGTYPE for a collection.
@@ -16,6 +26,7 @@ import {
   error,
   type ErrorReply,
   int,
+  map,
   NULL,
   OK,
   type Reply,
@@ -44,6 +55,16 @@ import {
   SYNTAX_ERROR,
   WRONGTYPE,
 } from "./common.ts";
+import {
+  countBits,
+  fieldValue,
+  findBit,
+  type Overflow,
+  readBits,
+  writeBits,
+} from "./_bits.ts";
+import { lcs } from "./_lcs.ts";
+import type { Keyspace } from "../store/keyspace.ts";
 import {
   addInt64,
   incrByFloat,
@@ -490,19 +511,29 @@ function incrbyfloatCommand(ctx: CommandContext, args: string[]): Reply {
   return bytes(r.value);
 }
 
-/** APPEND key value */
+/** Writes a byte string's chars at `at` in `b`. */
+function writeChars(b: Uint8Array, at: number, s: string): void {
+  for (let i = 0; i < s.length; i++) b[at + i] = s.charCodeAt(i);
+}
+
+/**
+ * APPEND key value: a new key is written whole (as SET writes it); an
+ * existing string grows in its record and is `raw` from then on.
+ */
 function appendCommand(ctx: CommandContext, args: string[]): Reply {
   const store = ctx.store;
-  const v = store.get(args[0]);
+  const v = store.getView(args[0]);
   if (v === undefined) {
     store.set(args[0], args[1]);
     return int(args[1].length);
   }
-  if (typeof v !== "string") return WRONGTYPE;
-  if (v.length + args[1].length > MAX_STRING_LENGTH) return STRING_TOO_LONG;
-  const next = v + args[1];
-  store.replace(args[0], next);
-  return int(next.length);
+  if (!(v instanceof Uint8Array)) return WRONGTYPE;
+  const old = v.length;
+  const length = old + args[1].length;
+  if (length > MAX_STRING_LENGTH) return STRING_TOO_LONG;
+  const span = store.writableString(args[0], length) as ByteSpanLike;
+  writeChars(span.bytes, span.start + old, args[1]);
+  return int(length);
 }
 
 /** STRLEN key */
@@ -537,29 +568,496 @@ function getrangeCommand(ctx: CommandContext, args: string[]): Reply {
   return bytes(v.slice(start, end + 1));
 }
 
-/** SETRANGE key offset value */
+/**
+ * SETRANGE key offset value: the string is padded with zero bytes and
+ * written in its record (a new key is made so), `raw` from then on.
+ */
 function setrangeCommand(ctx: CommandContext, args: string[]): Reply {
   const store = ctx.store;
   const o = parseInt64(args[1]);
   if (o === undefined) return NOT_INTEGER;
   if (o < 0) return OFFSET_OUT_OF_RANGE;
   const value = args[2];
-  const v = store.get(args[0]);
-  if (v !== undefined && typeof v !== "string") return WRONGTYPE;
+  const v = store.getView(args[0]);
+  if (v !== undefined && !(v instanceof Uint8Array)) return WRONGTYPE;
   if (value.length === 0) return int(v === undefined ? 0 : v.length);
   if (typeof o === "bigint" || o + value.length > MAX_STRING_LENGTH) {
     return STRING_TOO_LONG;
   }
-  if (v === undefined) {
-    const next = "\0".repeat(o) + value;
-    store.set(args[0], next);
-    return int(next.length);
+  const span = store.writableString(args[0], o + value.length) as ByteSpanLike;
+  writeChars(span.bytes, span.start + o, value);
+  return int(span.length);
+}
+
+/** What {@linkcode Keyspace.writableString} hands out, for a string key. */
+interface ByteSpanLike {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly length: number;
+}
+
+// ---- the bit commands ------------------------------------------------------
+
+const BIT_OFFSET_ERROR: ErrorReply = Object.freeze(
+  error("ERR bit offset is not an integer or out of range"),
+);
+const BIT_VALUE_ERROR: ErrorReply = Object.freeze(
+  error("ERR bit is not an integer or out of range"),
+);
+const BIT_ARGUMENT_ERROR: ErrorReply = Object.freeze(
+  error("ERR The bit argument must be 1 or 0."),
+);
+const BITOP_NOT_ARITY: ErrorReply = Object.freeze(
+  error("ERR BITOP NOT must be called with a single source key."),
+);
+const BITFIELD_TYPE_ERROR: ErrorReply = Object.freeze(
+  error(
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.",
+  ),
+);
+const BITFIELD_OVERFLOW_ERROR: ErrorReply = Object.freeze(
+  error("ERR Invalid OVERFLOW type specified"),
+);
+const BITFIELD_RO_ERROR: ErrorReply = Object.freeze(
+  error("ERR BITFIELD_RO only supports the GET subcommand"),
+);
+const ZERO: Reply = Object.freeze(int(0));
+const ONE: Reply = Object.freeze(int(1));
+const MINUS_ONE: Reply = Object.freeze(int(-1));
+const INT64_RANGE = 1n << 64n;
+const MAX_STRING_LENGTH_BIG = BigInt(MAX_STRING_LENGTH);
+
+/**
+ * A bit offset argument (SETBIT, GETBIT, BITFIELD), as Redis's
+ * `getBitOffsetFromArgument` reads it: an int64; with `bits` > 0, `#n`
+ * means `n × bits` (wrapping at 64 bits, as Redis's multiplication does).
+ * The byte it falls in must be below the longest string.
+ *
+ * @returns The offset, or -1 for BIT_OFFSET_ERROR.
+ */
+function bitOffset(arg: string, bits: number): number {
+  const hash = bits > 0 && arg.charCodeAt(0) === 0x23; // '#'
+  const n = parseInt64(hash ? arg.slice(1) : arg);
+  if (n === undefined) return -1;
+  if (typeof n === "number") {
+    const small = hash ? n * bits : n;
+    if (Number.isSafeInteger(small)) {
+      return small < 0 || Math.floor(small / 8) >= MAX_STRING_LENGTH
+        ? -1
+        : small;
+    }
   }
-  const next = v.length >= o
-    ? v.slice(0, o) + value + v.slice(o + value.length)
-    : v + "\0".repeat(o - v.length) + value;
-  store.replace(args[0], next);
-  return int(next.length);
+  let v = BigInt(n);
+  if (hash) v = BigInt.asIntN(64, v * BigInt(bits));
+  if (v < 0n || v / 8n >= MAX_STRING_LENGTH_BIG) return -1;
+  return Number(v);
+}
+
+/** A value of an unsigned or signed long argument as a bigint (or undefined). */
+function int64Arg(arg: string): bigint | undefined {
+  const n = parseInt64(arg);
+  return n === undefined ? undefined : BigInt(n);
+}
+
+/**
+ * Clamps an int64 argument to ±2^53: the ranges BITCOUNT and BITPOS work
+ * on are at most 2^32 bits long, so a larger magnitude acts the same.
+ */
+function clampRange(v: number | bigint): number {
+  if (typeof v === "number") return v;
+  return v > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
+}
+
+/** SETBIT key offset value */
+function setbitCommand(ctx: CommandContext, args: string[]): Reply {
+  const offset = bitOffset(args[1], 0);
+  if (offset < 0) return BIT_OFFSET_ERROR;
+  const on = parseInt64(args[2]);
+  if (on !== 0 && on !== 1) return BIT_VALUE_ERROR;
+  const v = ctx.store.writableString(args[0], Math.floor(offset / 8) + 1);
+  if (v === false) return WRONGTYPE;
+  const at = v.start + Math.floor(offset / 8);
+  const mask = 0x80 >> (offset % 8);
+  const b = v.bytes;
+  const was = (b[at] & mask) !== 0;
+  if (on === 1) b[at] |= mask;
+  else b[at] &= ~mask;
+  return was ? ONE : ZERO;
+}
+
+/** GETBIT key offset */
+function getbitCommand(ctx: CommandContext, args: string[]): Reply {
+  const offset = bitOffset(args[1], 0);
+  if (offset < 0) return BIT_OFFSET_ERROR;
+  const v = ctx.store.getView(args[0]);
+  if (v === undefined) return ZERO;
+  if (!(v instanceof Uint8Array)) return WRONGTYPE;
+  const byte = Math.floor(offset / 8);
+  if (byte >= v.length) return ZERO;
+  return (v[byte] & (0x80 >> (offset % 8))) !== 0 ? ONE : ZERO;
+}
+
+/**
+ * A [start, end] range of BITCOUNT or BITPOS made absolute and clamped to a
+ * string of `total` units (bytes or bits), as Redis does: negative indexes
+ * count from the end; the end is cut at the last unit. `start > end` means
+ * an empty range.
+ */
+function clampedRange(
+  start: number,
+  end: number,
+  total: number,
+): [number, number] {
+  if (start < 0) start = total + start;
+  if (end < 0) end = total + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= total) end = total - 1;
+  return [start, end];
+}
+
+/** Reads BITCOUNT's and BITPOS's BYTE | BIT: true for BIT, undefined for neither. */
+function bitUnit(arg: string): boolean | undefined {
+  if (isWord(arg, "bit")) return true;
+  if (isWord(arg, "byte")) return false;
+  return undefined;
+}
+
+/** BITCOUNT key [start end [BYTE | BIT]] */
+function bitcountCommand(ctx: CommandContext, args: string[]): Reply {
+  const v = ctx.store.getView(args[0]);
+  if (v === undefined) return ZERO;
+  if (!(v instanceof Uint8Array)) return WRONGTYPE;
+  const n = args.length;
+  if (n === 1) {
+    return v.length === 0 ? ZERO : int(countBits(v, 0, 0, v.length * 8 - 1));
+  }
+  if (n !== 3 && n !== 4) return SYNTAX_ERROR;
+  const s = parseInt64(args[1]);
+  if (s === undefined) return NOT_INTEGER;
+  const e = parseInt64(args[2]);
+  if (e === undefined) return NOT_INTEGER;
+  if (s < 0 && e < 0 && s > e) return ZERO;
+  let isBit = false;
+  if (n === 4) {
+    const unit = bitUnit(args[3]);
+    if (unit === undefined) return SYNTAX_ERROR;
+    isBit = unit;
+  }
+  const total = isBit ? v.length * 8 : v.length;
+  const [start, end] = clampedRange(clampRange(s), clampRange(e), total);
+  if (start > end) return ZERO;
+  return isBit
+    ? int(countBits(v, 0, start, end))
+    : int(countBits(v, 0, start * 8, end * 8 + 7));
+}
+
+/** BITPOS key bit [start [end [BYTE | BIT]]] */
+function bitposCommand(ctx: CommandContext, args: string[]): Reply {
+  const bit = parseInt64(args[1]);
+  if (bit === undefined) return NOT_INTEGER;
+  if (bit !== 0 && bit !== 1) return BIT_ARGUMENT_ERROR;
+  const v = ctx.store.getView(args[0]);
+  if (v === undefined) return bit === 1 ? MINUS_ONE : ZERO;
+  if (!(v instanceof Uint8Array)) return WRONGTYPE;
+  const n = args.length;
+  if (n > 5) return SYNTAX_ERROR;
+  let start = 0;
+  let end = v.length - 1;
+  let isBit = false;
+  let endGiven = false;
+  if (n >= 3) {
+    const s = parseInt64(args[2]);
+    if (s === undefined) return NOT_INTEGER;
+    if (n === 5) {
+      const unit = bitUnit(args[4]);
+      if (unit === undefined) return SYNTAX_ERROR;
+      isBit = unit;
+    }
+    let e: number | bigint = isBit ? v.length * 8 + 7 : v.length - 1;
+    if (n >= 4) {
+      const given = parseInt64(args[3]);
+      if (given === undefined) return NOT_INTEGER;
+      e = given;
+      endGiven = true;
+    }
+    const total = isBit ? v.length * 8 : v.length;
+    [start, end] = clampedRange(clampRange(s), clampRange(e), total);
+  }
+  if (start > end) return MINUS_ONE;
+  const from = isBit ? start : start * 8;
+  const to = isBit ? end : end * 8 + 7;
+  const pos = findBit(v, 0, from, to, bit === 1 ? 1 : 0);
+  if (pos >= 0) return int(pos);
+  // No clear bit: past the end of the string, unless the end was given.
+  if (bit === 0 && !endGiven) return int(v.length * 8);
+  return MINUS_ONE;
+}
+
+const BITOP_AND = 0;
+const BITOP_OR = 1;
+const BITOP_XOR = 2;
+const BITOP_NOT = 3;
+
+/** BITOP AND | OR | XOR | NOT destkey key [key ...] */
+function bitopCommand(ctx: CommandContext, args: string[]): Reply {
+  const name = args[0];
+  const op = isWord(name, "and")
+    ? BITOP_AND
+    : isWord(name, "or")
+    ? BITOP_OR
+    : isWord(name, "xor")
+    ? BITOP_XOR
+    : isWord(name, "not")
+    ? BITOP_NOT
+    : -1;
+  if (op < 0) return SYNTAX_ERROR;
+  if (op === BITOP_NOT && args.length !== 3) return BITOP_NOT_ARITY;
+  const store = ctx.store;
+  const sources: Uint8Array[] = [];
+  let max = 0;
+  for (let i = 2; i < args.length; i++) {
+    // Views of records: nothing is written until the result is made.
+    const v = store.getView(args[i]);
+    if (v === undefined) {
+      sources.push(EMPTY_VIEW);
+      continue;
+    }
+    if (!(v instanceof Uint8Array)) return WRONGTYPE;
+    sources.push(v);
+    if (v.length > max) max = v.length;
+  }
+  if (max === 0) {
+    store.delete(args[1]);
+    return ZERO;
+  }
+  const out = new Uint8Array(max);
+  out.set(sources[0]); // shorter sources read as zero bytes
+  if (op === BITOP_NOT) {
+    for (let j = 0; j < max; j++) out[j] = ~out[j];
+  } else {
+    for (let i = 1; i < sources.length; i++) {
+      const src = sources[i];
+      const n = src.length;
+      if (op === BITOP_AND) {
+        for (let j = 0; j < n; j++) out[j] &= src[j];
+        out.fill(0, n);
+      } else if (op === BITOP_OR) {
+        for (let j = 0; j < n; j++) out[j] |= src[j];
+      } else {
+        for (let j = 0; j < n; j++) out[j] ^= src[j];
+      }
+    }
+  }
+  store.setBytes(args[1], out, undefined, true); // raw, as Redis makes it
+  return int(max);
+}
+
+const EMPTY_VIEW = new Uint8Array(0);
+
+/** One BITFIELD operation, parsed. */
+interface FieldOp {
+  /** 0 GET, 1 SET, 2 INCRBY. */
+  readonly op: number;
+  readonly signed: boolean;
+  readonly bits: number;
+  readonly offset: number;
+  /** SET's value or INCRBY's increment. */
+  readonly value: bigint;
+  readonly overflow: Overflow;
+}
+
+const FIELD_GET = 0;
+const FIELD_SET = 1;
+const FIELD_INCRBY = 2;
+
+/** A BITFIELD type (`i1`..`i64`, `u1`..`u63`): [signed, bits], or undefined. */
+function fieldType(arg: string): [boolean, number] | undefined {
+  const sign = arg.charCodeAt(0);
+  if (sign !== 0x69 && sign !== 0x75) return undefined; // 'i', 'u'
+  // Redis reads the width up to the first NUL byte (strlen).
+  const nul = arg.indexOf("\0");
+  const bits = parseInt64(arg.slice(1, nul < 0 ? arg.length : nul));
+  if (typeof bits !== "number" || bits < 1) return undefined;
+  const signed = sign === 0x69;
+  if (bits > (signed ? 64 : 63)) return undefined;
+  return [signed, bits];
+}
+
+/** BITFIELD and BITFIELD_RO: parses the operations, then runs them. */
+function bitfieldGeneric(
+  ctx: CommandContext,
+  args: string[],
+  readonlyCommand: boolean,
+): Reply {
+  const ops: FieldOp[] = [];
+  let overflow: Overflow = "wrap";
+  let writes = false;
+  let highest = 0; // the farthest bit a write reaches
+  for (let j = 1; j < args.length; j++) {
+    const rest = args.length - j - 1;
+    const sub = args[j];
+    let op: number;
+    if (isWord(sub, "get") && rest >= 2) op = FIELD_GET;
+    else if (isWord(sub, "set") && rest >= 3) op = FIELD_SET;
+    else if (isWord(sub, "incrby") && rest >= 3) op = FIELD_INCRBY;
+    else if (isWord(sub, "overflow") && rest >= 1) {
+      const kind = args[++j];
+      if (isWord(kind, "wrap")) overflow = "wrap";
+      else if (isWord(kind, "sat")) overflow = "sat";
+      else if (isWord(kind, "fail")) overflow = "fail";
+      else return BITFIELD_OVERFLOW_ERROR;
+      continue;
+    } else {
+      return SYNTAX_ERROR;
+    }
+    const type = fieldType(args[j + 1]);
+    if (type === undefined) return BITFIELD_TYPE_ERROR;
+    const [signed, bits] = type;
+    const offset = bitOffset(args[j + 2], bits);
+    if (offset < 0) return BIT_OFFSET_ERROR;
+    let value = 0n;
+    if (op !== FIELD_GET) {
+      writes = true;
+      if (offset + bits - 1 > highest) highest = offset + bits - 1;
+      const v = int64Arg(args[j + 3]);
+      if (v === undefined) return NOT_INTEGER;
+      value = v;
+    }
+    ops.push({ op, signed, bits, offset, value, overflow });
+    j += op === FIELD_GET ? 2 : 3;
+  }
+  const store = ctx.store;
+  let view: Uint8Array;
+  let base = 0;
+  let length = 0;
+  if (!writes) {
+    const v = store.getView(args[0]);
+    if (v !== undefined && !(v instanceof Uint8Array)) return WRONGTYPE;
+    view = v ?? EMPTY_VIEW;
+    length = view.length;
+  } else {
+    if (readonlyCommand) return BITFIELD_RO_ERROR;
+    const span = store.writableString(args[0], Math.floor(highest / 8) + 1);
+    if (span === false) return WRONGTYPE;
+    view = span.bytes;
+    base = span.start;
+    length = span.length;
+  }
+  const out: Reply[] = new Array(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i];
+    const raw = readBits(view, base, length, o.offset, o.bits);
+    const old = o.signed ? BigInt.asIntN(o.bits, raw) : raw;
+    if (o.op === FIELD_GET) {
+      out[i] = intReply(old);
+      continue;
+    }
+    // SET's value is read as Redis reads it into the field's C type.
+    const next = o.op === FIELD_SET
+      ? fieldValue(
+        o.signed ? o.value : (o.value + INT64_RANGE) % INT64_RANGE,
+        0n,
+        o.bits,
+        o.signed,
+        o.overflow,
+      )
+      : fieldValue(old, o.value, o.bits, o.signed, o.overflow);
+    if (next === undefined) {
+      out[i] = NULL;
+      continue;
+    }
+    writeBits(view, base, o.offset, o.bits, next);
+    out[i] = intReply(o.op === FIELD_SET ? old : next);
+  }
+  return array(out);
+}
+
+/** BITFIELD key [GET type offset | SET type offset value | INCRBY type offset increment | OVERFLOW WRAP|SAT|FAIL] ... */
+function bitfieldCommand(ctx: CommandContext, args: string[]): Reply {
+  return bitfieldGeneric(ctx, args, false);
+}
+
+/** BITFIELD_RO key [GET type offset] ... */
+function bitfieldRoCommand(ctx: CommandContext, args: string[]): Reply {
+  return bitfieldGeneric(ctx, args, true);
+}
+
+// ---- LCS ----------------------------------------------------------------------
+
+const LCS_NOT_STRINGS: ErrorReply = Object.freeze(
+  error("ERR The specified keys must contain string values"),
+);
+const LCS_LEN_AND_IDX: ErrorReply = Object.freeze(
+  error("ERR If you want both the length and indexes, please just use IDX."),
+);
+const LCS_TOO_MUCH_MEMORY: ErrorReply = Object.freeze(
+  error(
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+  ),
+);
+const LCS_NO_MEMORY: ErrorReply = Object.freeze(
+  error("ERR Insufficient memory, failed allocating transient memory for LCS"),
+);
+const MATCHES: Reply = Object.freeze(bytes("matches"));
+const LEN: Reply = Object.freeze(bytes("len"));
+
+/** A string's bytes for LCS: a view of its record (LCS writes nothing). */
+function lcsInput(store: Keyspace, key: string): Uint8Array | false {
+  const v = store.getView(key);
+  if (v === undefined) return EMPTY_VIEW;
+  if (!(v instanceof Uint8Array)) return false;
+  return v;
+}
+
+/** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] */
+function lcsCommand(ctx: CommandContext, args: string[]): Reply {
+  const a = lcsInput(ctx.store, args[0]);
+  const b = lcsInput(ctx.store, args[1]);
+  if (a === false || b === false) return LCS_NOT_STRINGS;
+  let getLen = false;
+  let getIdx = false;
+  let withMatchLen = false;
+  let minMatchLength = 0;
+  for (let j = 2; j < args.length; j++) {
+    const opt = args[j];
+    if (isWord(opt, "idx")) getIdx = true;
+    else if (isWord(opt, "len")) getLen = true;
+    else if (isWord(opt, "withmatchlen")) withMatchLen = true;
+    else if (isWord(opt, "minmatchlen") && j < args.length - 1) {
+      const n = parseInt64(args[++j]);
+      if (n === undefined) return NOT_INTEGER;
+      minMatchLength = n < 0 ? 0 : clampRange(n);
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  if (getLen && getIdx) return LCS_LEN_AND_IDX;
+  if ((a.length + 1) * (b.length + 1) * 4 > MAX_STRING_LENGTH) {
+    return LCS_TOO_MUCH_MEMORY;
+  }
+  let r;
+  try {
+    r = lcs(a, b, {
+      text: !getLen && !getIdx,
+      matches: getIdx,
+      minMatchLength,
+    });
+  } catch (e) {
+    if (e instanceof RangeError) return LCS_NO_MEMORY;
+    throw e;
+  }
+  if (getLen) return int(r.length);
+  if (!getIdx) return bytes(r.text!);
+  const matches = r.matches!.map((m) => {
+    const parts: Reply[] = [
+      array([int(m.a[0]), int(m.a[1])]),
+      array([int(m.b[0]), int(m.b[1])]),
+    ];
+    if (withMatchLen) parts.push(int(m.length));
+    return array(parts);
+  });
+  return map([[MATCHES, array(matches)], [LEN, int(r.length)]]);
 }
 
 /** The string commands' handlers, by upper-case name. */
@@ -585,6 +1083,15 @@ export const STRING_HANDLERS: Readonly<Record<string, Handler>> = Object
     STRLEN: strlenCommand,
     GETRANGE: getrangeCommand,
     SETRANGE: setrangeCommand,
+    SUBSTR: getrangeCommand,
+    SETBIT: setbitCommand,
+    GETBIT: getbitCommand,
+    BITCOUNT: bitcountCommand,
+    BITPOS: bitposCommand,
+    BITOP: bitopCommand,
+    BITFIELD: bitfieldCommand,
+    BITFIELD_RO: bitfieldRoCommand,
+    LCS: lcsCommand,
   });
 
 /** The allocation-free forms of the hottest string commands, by name. */

@@ -470,3 +470,430 @@ Deno.test("String commands answer WRONGTYPE on hashes, lists and sets and change
   assert.equal(h.call("TTL", "hash"), -1);
   assert.equal(h.call("TTL", "list"), 10);
 });
+
+// ---- the bit commands, LCS, SUBSTR -------------------------------------------
+
+const BIT_OFFSET = err("ERR bit offset is not an integer or out of range");
+
+Deno.test("SETBIT grows the string with zero bytes and answers the old bit", () => {
+  const h = harness();
+  assert.equal(h.call("SETBIT", "b", "1", "1"), 0);
+  assert.equal(h.call("GET", "b"), "\x40");
+  assert.equal(h.call("SETBIT", "b", "1", "1"), 1);
+  assert.equal(h.call("SETBIT", "b", "23", "1"), 0);
+  assert.equal(h.call("GET", "b"), "\x40\x00\x01");
+  assert.equal(h.call("SETBIT", "b", "1", "0"), 1);
+  assert.equal(h.call("GET", "b"), "\x00\x00\x01");
+  // A string that outgrows its slot moves, its bytes and expiry with it.
+  h.call("SET", "v", "ab", "PX", "5000");
+  assert.equal(h.call("SETBIT", "v", String(8 * 300 + 7), "1"), 0);
+  const v = h.call("GET", "v") as string;
+  assert.equal(v.length, 301);
+  assert.equal(v.slice(0, 2), "ab");
+  assert.equal(v.charCodeAt(300), 1);
+  assert.equal(v.slice(2, 300), "\0".repeat(298));
+  assert.equal(h.call("PTTL", "v"), 5000);
+});
+
+Deno.test("SETBIT and GETBIT: Redis's errors, in Redis's order", () => {
+  const h = withList();
+  const BIT = err("ERR bit is not an integer or out of range");
+  assert.deepEqual(h.call("SETBIT", "k", "-1", "1"), BIT_OFFSET);
+  assert.deepEqual(h.call("SETBIT", "k", "1x", "1"), BIT_OFFSET);
+  assert.deepEqual(h.call("SETBIT", "k", "4294967296", "1"), BIT_OFFSET);
+  assert.deepEqual(h.call("SETBIT", "k", "0", "2"), BIT);
+  assert.deepEqual(h.call("SETBIT", "k", "0", "-1"), BIT);
+  assert.deepEqual(h.call("SETBIT", "k", "0", "x"), BIT);
+  assert.deepEqual(h.call("SETBIT", "lst", "x", "1"), BIT_OFFSET);
+  assert.deepEqual(h.call("SETBIT", "lst", "0", "1"), WRONGTYPE_ERR);
+  assert.deepEqual(h.call("GETBIT", "lst", "x"), BIT_OFFSET);
+  assert.deepEqual(h.call("GETBIT", "lst", "0"), WRONGTYPE_ERR);
+  assert.equal(h.call("EXISTS", "k"), 0);
+});
+
+Deno.test("GETBIT reads bits, 0 past the end and for a missing key", () => {
+  const h = harness();
+  h.call("SET", "k", "\x80\x01");
+  assert.equal(h.call("GETBIT", "k", "0"), 1);
+  assert.equal(h.call("GETBIT", "k", "1"), 0);
+  assert.equal(h.call("GETBIT", "k", "15"), 1);
+  assert.equal(h.call("GETBIT", "k", "16"), 0);
+  assert.equal(h.call("GETBIT", "k", "100000"), 0);
+  assert.equal(h.call("GETBIT", "missing", "3"), 0);
+});
+
+Deno.test("BITCOUNT: whole string, byte and bit ranges, negative indexes", () => {
+  const h = withList();
+  h.call("SET", "s", "foobar");
+  assert.equal(h.call("BITCOUNT", "s"), 26);
+  assert.equal(h.call("BITCOUNT", "s", "1", "1"), 6);
+  assert.equal(h.call("BITCOUNT", "s", "1", "1", "bit"), 1);
+  assert.equal(h.call("BITCOUNT", "s", "5", "30", "BIT"), 17);
+  assert.equal(h.call("BITCOUNT", "s", "1", "-2"), 18);
+  assert.equal(h.call("BITCOUNT", "s", "-2", "1"), 0);
+  assert.equal(h.call("BITCOUNT", "s", "0", "1000"), 26);
+  assert.equal(h.call("BITCOUNT", "s", "-1", "-2", "bits"), 0); // before BIT|BYTE
+  assert.equal(
+    h.call("BITCOUNT", "s", "-9223372036854775808", "9223372036854775807"),
+    26,
+  );
+  assert.equal(h.call("BITCOUNT", "missing", "a", "b"), 0);
+  h.call("SET", "e", "");
+  assert.equal(h.call("BITCOUNT", "e"), 0);
+  assert.equal(h.call("BITCOUNT", "e", "0", "-1"), 0);
+  assert.deepEqual(h.call("BITCOUNT", "s", "1"), SYNTAX);
+  assert.deepEqual(h.call("BITCOUNT", "s", "1", "2", "3"), SYNTAX);
+  assert.deepEqual(h.call("BITCOUNT", "s", "1", "2", "bit", "x"), SYNTAX);
+  assert.deepEqual(h.call("BITCOUNT", "s", "a", "1"), NOT_INT);
+  assert.deepEqual(h.call("BITCOUNT", "lst"), WRONGTYPE_ERR);
+});
+
+Deno.test("BITPOS: first set or clear bit, ranges, the end given or not", () => {
+  const h = withList();
+  h.call("SET", "s", "\xff\xf0\x00");
+  assert.equal(h.call("BITPOS", "s", "0"), 12);
+  assert.equal(h.call("BITPOS", "s", "1"), 0);
+  assert.equal(h.call("BITPOS", "s", "1", "2"), -1);
+  assert.equal(h.call("BITPOS", "s", "0", "1", "-1", "bit"), 12);
+  assert.equal(h.call("BITPOS", "s", "1", "3", "10", "BIT"), 3);
+  h.call("SET", "ones", "\xff\xff");
+  assert.equal(h.call("BITPOS", "ones", "0"), 16); // past the end
+  assert.equal(h.call("BITPOS", "ones", "0", "0"), 16);
+  assert.equal(h.call("BITPOS", "ones", "0", "0", "-1"), -1); // end given
+  assert.equal(h.call("BITPOS", "ones", "0", "0", "-1", "bit"), -1);
+  assert.equal(h.call("BITPOS", "missing", "0"), 0);
+  assert.equal(h.call("BITPOS", "missing", "1", "x", "y"), -1);
+  h.call("SET", "e", "");
+  assert.equal(h.call("BITPOS", "e", "0"), -1);
+  assert.equal(h.call("BITPOS", "e", "1"), -1);
+  const BIT_ARG = err("ERR The bit argument must be 1 or 0.");
+  assert.deepEqual(h.call("BITPOS", "s", "2"), BIT_ARG);
+  assert.deepEqual(h.call("BITPOS", "s", "x"), NOT_INT);
+  assert.deepEqual(h.call("BITPOS", "s", "0", "x"), NOT_INT);
+  assert.deepEqual(h.call("BITPOS", "s", "0", "1", "x"), NOT_INT);
+  assert.deepEqual(h.call("BITPOS", "s", "0", "1", "2", "bits"), SYNTAX);
+  assert.deepEqual(h.call("BITPOS", "s", "0", "1", "2", "bit", "x"), SYNTAX);
+  assert.deepEqual(h.call("BITPOS", "lst", "0"), WRONGTYPE_ERR);
+  assert.deepEqual(h.call("BITPOS", "lst", "2"), BIT_ARG);
+});
+
+Deno.test("BITOP AND OR XOR NOT: zero padding, missing keys, the empty result", () => {
+  const h = withList();
+  h.call("SET", "a", "\x01\x02\xff\xff");
+  h.call("SET", "b", "\x01\x02\xff");
+  assert.equal(h.call("BITOP", "AND", "r", "a", "b"), 4);
+  assert.equal(h.call("GET", "r"), "\x01\x02\xff\x00");
+  assert.equal(h.call("BITOP", "or", "r", "a", "b"), 4);
+  assert.equal(h.call("GET", "r"), "\x01\x02\xff\xff");
+  assert.equal(h.call("BITOP", "Xor", "r", "a", "b"), 4);
+  assert.equal(h.call("GET", "r"), "\x00\x00\x00\xff");
+  assert.equal(h.call("BITOP", "AND", "r", "missing", "a"), 4);
+  assert.equal(h.call("GET", "r"), "\x00\x00\x00\x00");
+  assert.equal(h.call("BITOP", "NOT", "a", "a"), 4);
+  assert.equal(h.call("GET", "a"), "\xfe\xfd\x00\x00");
+  // No input bytes: the destination is deleted.
+  h.call("SET", "e", "");
+  assert.equal(h.call("BITOP", "OR", "r", "e", "missing"), 0);
+  assert.equal(h.call("EXISTS", "r"), 0);
+  // The result is a fresh string: no expiry.
+  h.call("SET", "t", "x", "EX", "100");
+  h.call("BITOP", "OR", "t", "b");
+  assert.equal(h.call("TTL", "t"), -1);
+  assert.deepEqual(h.call("BITOP", "NAND", "r", "a"), SYNTAX);
+  assert.deepEqual(
+    h.call("BITOP", "NOT", "r", "a", "b"),
+    err("ERR BITOP NOT must be called with a single source key."),
+  );
+  assert.deepEqual(h.call("BITOP", "AND", "r", "a", "lst"), WRONGTYPE_ERR);
+});
+
+Deno.test("BITFIELD GET SET INCRBY: signed and unsigned fields at any offset", () => {
+  const h = harness();
+  assert.deepEqual(h.call("BITFIELD", "f", "SET", "u8", "0", "255"), [0]);
+  assert.deepEqual(h.call("BITFIELD", "f", "GET", "u8", "0"), [255]);
+  assert.deepEqual(h.call("BITFIELD", "f", "GET", "i8", "0"), [-1]);
+  assert.deepEqual(
+    h.call("BITFIELD", "f", "GET", "u4", "4", "GET", "i3", "5"),
+    [
+      15,
+      -1,
+    ],
+  );
+  assert.deepEqual(h.call("BITFIELD", "f", "INCRBY", "u8", "#1", "10"), [10]);
+  assert.equal(h.call("GET", "f"), "\xff\x0a");
+  assert.deepEqual(
+    h.call("BITFIELD", "f", "SET", "i64", "3", "-9223372036854775808"),
+    [-553942754166571008n],
+  );
+  assert.deepEqual(h.call("BITFIELD", "f", "GET", "i64", "3"), [
+    -9223372036854775808n,
+  ]);
+  assert.deepEqual(h.call("BITFIELD", "f", "GET", "u63", "3"), [
+    4611686018427387904n,
+  ]);
+  assert.equal(h.call("GET", "f"), "\xf0" + "\0".repeat(8));
+  assert.deepEqual(h.call("BITFIELD", "missing", "GET", "u16", "100"), [0]);
+  assert.equal(h.call("EXISTS", "missing"), 0);
+  assert.deepEqual(h.call("BITFIELD", "f"), []);
+});
+
+Deno.test("BITFIELD OVERFLOW WRAP SAT FAIL, applied to the operations after it", () => {
+  const h = harness();
+  assert.deepEqual(
+    h.call(
+      "BITFIELD",
+      "o",
+      "INCRBY",
+      "u2",
+      "100",
+      "1",
+      "OVERFLOW",
+      "FAIL",
+      "INCRBY",
+      "u2",
+      "102",
+      "5",
+      "overflow",
+      "sat",
+      "INCRBY",
+      "u2",
+      "104",
+      "-5",
+      "OVERFLOW",
+      "wrap",
+      "INCRBY",
+      "i4",
+      "108",
+      "100",
+    ),
+    [1, null, 0, 4],
+  );
+  assert.deepEqual(
+    h.call(
+      "BITFIELD",
+      "p",
+      "SET",
+      "u8",
+      "0",
+      "-1",
+      "OVERFLOW",
+      "SAT",
+      "SET",
+      "u8",
+      "8",
+      "-1",
+      "SET",
+      "i8",
+      "16",
+      "200",
+      "OVERFLOW",
+      "FAIL",
+      "SET",
+      "i8",
+      "24",
+      "200",
+    ),
+    [0, 0, 0, null],
+  );
+  assert.equal(h.call("GET", "p"), "\xff\xff\x7f\x00");
+  // int64 arithmetic at the edges.
+  assert.deepEqual(
+    h.call(
+      "BITFIELD",
+      "n",
+      "SET",
+      "i64",
+      "0",
+      "-9223372036854775808",
+      "INCRBY",
+      "i64",
+      "0",
+      "-1",
+      "OVERFLOW",
+      "SAT",
+      "INCRBY",
+      "i64",
+      "0",
+      "-1",
+      "OVERFLOW",
+      "WRAP",
+      "INCRBY",
+      "u63",
+      "64",
+      "9223372036854775807",
+      "INCRBY",
+      "u63",
+      "64",
+      "2",
+    ),
+    [0, 9223372036854775807n, 9223372036854775806n, 9223372036854775807n, 1],
+  );
+});
+
+Deno.test("BITFIELD and BITFIELD_RO: Redis's errors, parsed before anything runs", () => {
+  const h = withList();
+  const TYPE = err(
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.",
+  );
+  h.call("SET", "s", "foobar");
+  assert.deepEqual(h.call("BITFIELD", "s", "GET"), SYNTAX);
+  assert.deepEqual(h.call("BITFIELD", "s", "GET", "i8"), SYNTAX);
+  assert.deepEqual(h.call("BITFIELD", "s", "foo"), SYNTAX);
+  assert.deepEqual(h.call("BITFIELD", "s", "SET", "i8", "0"), SYNTAX);
+  assert.deepEqual(h.call("BITFIELD", "s", "OVERFLOW"), SYNTAX);
+  assert.deepEqual(
+    h.call("BITFIELD", "s", "OVERFLOW", "foo"),
+    err("ERR Invalid OVERFLOW type specified"),
+  );
+  // The width is read up to a NUL byte, as Redis's strlen() reads it.
+  assert.deepEqual(h.call("BITFIELD", "s", "GET", "u8\0x", "0"), [102]);
+  for (const t of ["I8", "u64", "i65", "i0", "u", "i08", "8", "", "i\x008"]) {
+    assert.deepEqual(h.call("BITFIELD", "s", "GET", t, "0"), TYPE, t);
+  }
+  assert.deepEqual(h.call("BITFIELD", "s", "GET", "i8", "-1"), BIT_OFFSET);
+  assert.deepEqual(h.call("BITFIELD", "s", "GET", "u1", "#-1"), BIT_OFFSET);
+  assert.deepEqual(h.call("BITFIELD", "s", "GET", "i8", "#x"), BIT_OFFSET);
+  assert.deepEqual(
+    h.call("BITFIELD", "s", "GET", "i8", "#9223372036854775807"),
+    BIT_OFFSET,
+  );
+  // #n × bits wraps at 64 bits, as Redis's multiplication does.
+  assert.deepEqual(
+    h.call("BITFIELD", "s", "GET", "i8", "#2305843009213693952"),
+    [102],
+  );
+  assert.deepEqual(h.call("BITFIELD", "s", "SET", "i8", "0", "x"), NOT_INT);
+  assert.deepEqual(
+    h.call("BITFIELD", "lst", "SET", "i8", "0", "1", "GET", "x", "0"),
+    TYPE,
+  );
+  assert.deepEqual(h.call("BITFIELD", "lst", "GET", "i8", "0"), WRONGTYPE_ERR);
+  assert.deepEqual(
+    h.call("BITFIELD", "lst", "SET", "i8", "0", "1"),
+    WRONGTYPE_ERR,
+  );
+  const RO = err("ERR BITFIELD_RO only supports the GET subcommand");
+  assert.deepEqual(h.call("BITFIELD_RO", "s", "GET", "u8", "0"), [102]);
+  assert.deepEqual(h.call("BITFIELD_RO", "s", "SET", "i8", "0", "1"), RO);
+  assert.deepEqual(h.call("BITFIELD_RO", "lst", "INCRBY", "i8", "0", "1"), RO);
+  assert.deepEqual(
+    h.call("BITFIELD_RO", "lst", "GET", "i8", "0"),
+    WRONGTYPE_ERR,
+  );
+  assert.equal(h.call("GET", "s"), "foobar");
+});
+
+Deno.test("strings changed in place are raw, as Redis reports them", () => {
+  const h = harness();
+  h.call("SET", "n", "1234");
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "int");
+  assert.equal(h.call("SETRANGE", "n", "0", ""), 4);
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "int");
+  assert.equal(h.call("SETRANGE", "n", "0", "2"), 4);
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "raw");
+  h.call("SET", "n", "12");
+  assert.equal(h.call("APPEND", "n", "3"), 3);
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "raw");
+  assert.equal(h.call("GET", "n"), "123");
+  assert.equal(h.call("INCR", "n"), 124);
+  assert.equal(h.call("OBJECT", "ENCODING", "n"), "int");
+  h.call("APPEND", "fresh", "5");
+  assert.equal(h.call("OBJECT", "ENCODING", "fresh"), "int");
+  h.call("SETBIT", "bits", "1", "1");
+  assert.equal(h.call("OBJECT", "ENCODING", "bits"), "raw");
+  h.call("BITOP", "OR", "dest", "fresh");
+  assert.equal(h.call("OBJECT", "ENCODING", "dest"), "raw");
+  h.call("RENAME", "dest", "moved");
+  assert.equal(h.call("OBJECT", "ENCODING", "moved"), "raw");
+  h.call("COPY", "moved", "copied");
+  assert.equal(h.call("OBJECT", "ENCODING", "copied"), "raw");
+  h.call("SET", "copied", "5");
+  assert.equal(h.call("OBJECT", "ENCODING", "copied"), "int");
+});
+
+Deno.test("APPEND and SETRANGE write in the record, keeping the expiry", () => {
+  const h = harness();
+  h.call("SET", "k", "hello", "PX", "9000");
+  assert.equal(h.call("APPEND", "k", " world".repeat(100)), 605);
+  assert.equal(h.call("SETRANGE", "k", "0", "J"), 605);
+  assert.equal(h.call("SETRANGE", "k", "700", "\xff"), 701);
+  const v = h.call("GET", "k") as string;
+  assert.equal(v.slice(0, 11), "Jello world");
+  assert.equal(v.slice(605, 700), "\0".repeat(95));
+  assert.equal(v.charCodeAt(700), 0xff);
+  assert.equal(h.call("PTTL", "k"), 9000);
+  assert.equal(h.call("SETRANGE", "new", "0", ""), 0);
+  assert.equal(h.call("EXISTS", "new"), 0);
+  assert.equal(h.call("SETRANGE", "new", "2", "ab"), 4);
+  assert.equal(h.call("GET", "new"), "\0\0ab");
+  assert.equal(h.call("TTL", "new"), -1);
+});
+
+Deno.test("LCS: the subsequence, LEN, IDX with MINMATCHLEN and WITHMATCHLEN", () => {
+  const h = withList();
+  h.call("SET", "a", "ohmytext");
+  h.call("SET", "b", "mynewtext");
+  assert.equal(h.call("LCS", "a", "b"), "mytext");
+  assert.equal(h.call("LCS", "a", "b", "LEN"), 6);
+  assert.deepEqual(h.call("LCS", "a", "b", "IDX"), [
+    ["matches", [[[4, 7], [5, 8]], [[2, 3], [0, 1]]]],
+    ["len", 6],
+  ]);
+  assert.deepEqual(
+    h.call("LCS", "a", "b", "idx", "minmatchlen", "4", "withmatchlen"),
+    [["matches", [[[4, 7], [5, 8], 4]]], ["len", 6]],
+  );
+  assert.equal(h.call("LCS", "a", "missing"), "");
+  assert.equal(h.call("LCS", "missing", "missing", "LEN"), 0);
+  assert.deepEqual(
+    h.call("LCS", "a", "lst"),
+    err("ERR The specified keys must contain string values"),
+  );
+  assert.deepEqual(
+    h.call("LCS", "a", "b", "LEN", "IDX"),
+    err("ERR If you want both the length and indexes, please just use IDX."),
+  );
+  assert.deepEqual(h.call("LCS", "a", "b", "foo"), SYNTAX);
+  assert.deepEqual(h.call("LCS", "a", "b", "MINMATCHLEN"), SYNTAX);
+  assert.deepEqual(h.call("LCS", "a", "b", "MINMATCHLEN", "x"), NOT_INT);
+});
+
+Deno.test("SUBSTR is GETRANGE", () => {
+  const h = harness();
+  h.call("SET", "k", "Hello World");
+  assert.equal(h.call("SUBSTR", "k", "0", "4"), "Hello");
+  assert.equal(h.call("SUBSTR", "k", "-5", "-1"), "World");
+  assert.deepEqual(h.call("SUBSTR", "k", "x", "1"), NOT_INT);
+  assert.deepEqual(
+    h.call("SUBSTR", "k", "1"),
+    err("ERR wrong number of arguments for 'substr' command"),
+  );
+});
+
+Deno.test("over maxmemory with noeviction, SETBIT BITFIELD BITOP COPY are refused and reads go on", () => {
+  const h = harness();
+  h.call("SET", "s", "foobar");
+  h.call("SETBIT", "big", String(8 * 200_000), "1"); // ~200 KB of record
+  const used = h.store.memoryStats().used;
+  h.store.configureMemory({ maxmemory: used - 1000, policy: "noeviction" });
+  const OOM = err("OOM command not allowed when used memory > 'maxmemory'.");
+  for (
+    const line of [
+      ["SETBIT", "big", String(8 * 400_000), "1"],
+      ["BITFIELD", "big", "SET", "u8", "0", "1"],
+      ["BITOP", "NOT", "n", "s"],
+      ["COPY", "s", "s2"],
+      ["SETRANGE", "s", "0", "x"],
+    ]
+  ) {
+    assert.deepEqual(h.call(line[0], ...line.slice(1)), OOM, line[0]);
+  }
+  assert.equal(h.call("STRLEN", "big"), 200_001);
+  assert.equal(h.call("BITCOUNT", "s"), 26);
+  assert.equal(h.call("GETBIT", "big", String(8 * 200_000)), 1);
+  assert.deepEqual(h.call("BITFIELD_RO", "s", "GET", "u8", "0"), [102]);
+  assert.equal(h.call("LCS", "s", "big", "LEN"), 0);
+  assert.equal(h.call("TOUCH", "s"), 1);
+  assert.equal(h.call("DEL", "big"), 1); // frees: writes go on
+  assert.equal(h.call("SETBIT", "small", "7", "1"), 0);
+});

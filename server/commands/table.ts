@@ -40,6 +40,7 @@ import { SET_DIRECT_HANDLERS, SET_HANDLERS } from "./sets.ts";
 import { MEMORY_HANDLERS } from "./memory.ts";
 import { type CommandStat, CommandStats } from "./command_stats.ts";
 import { redactArgv, SlowLog } from "./slowlog.ts";
+import { HotKeys } from "../hot_keys.ts";
 
 /** Every handler this node has, by upper-case command name. */
 export const HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
@@ -130,6 +131,18 @@ export interface CommandTableOptions {
    * @default {16}
    */
   readonly timingSample?: number;
+  /**
+   * The hot-key sketch dispatch samples requests' keys into (HOTKEYS);
+   * `new HotKeys({ sample: 0 })` records nothing.
+   * @default {a new one: one request in 16}
+   */
+  readonly hotKeys?: HotKeys;
+  /**
+   * Without `hotKeys`: the new sketch records one request in this many (0:
+   * none).
+   * @default {16}
+   */
+  readonly hotKeysSample?: number;
 }
 
 /**
@@ -294,6 +307,8 @@ export class CommandTable {
   readonly stats: CommandStats;
   /** The commands slower than `slowlog-log-slower-than` (SLOWLOG). */
   readonly slowlog: SlowLog;
+  /** The hot-key sketch every command that runs is sampled into (HOTKEYS). */
+  readonly hotKeys: HotKeys;
 
   /**
    * Builds the table.
@@ -304,6 +319,8 @@ export class CommandTable {
   constructor(options: CommandTableOptions = {}) {
     this.stats = options.stats ?? new CommandStats();
     this.slowlog = options.slowlog ?? new SlowLog();
+    this.hotKeys = options.hotKeys ??
+      new HotKeys({ sample: options.hotKeysSample ?? 16 });
     this.#counting = options.counting ?? true;
     this.timingSample = options.timingSample ?? 16;
     const commands = options.commands ?? COMMANDS;
@@ -411,6 +428,8 @@ export class CommandTable {
   ): Reply {
     const refused = this.#admit(ctx, spec, args.length + 1);
     if (refused !== undefined) return this.#refused(spec, refused);
+    const hot = this.hotKeys;
+    if (--hot.skip <= 0) hot.recordArgs(spec.keys, args);
     if (!this.#counting) return this.#run(ctx, spec, args);
     return this.#runAdmitted(ctx, spec, args, name);
   }
@@ -641,6 +660,10 @@ export class CommandTable {
       // (and whether it packs looked at) now, as after any command.
       store.packCollections();
     }
+    // The keys are sampled after the handler ran (they are still in place),
+    // once, whichever way the command went on.
+    const hot = this.hotKeys;
+    if (--hot.skip <= 0) hot.recordView(spec.keys, argv);
     if (!done && watch.failed === undefined) {
       // A shape the direct form leaves to the handler: timed from here.
       return this.#runAdmitted(ctx, spec, argvStrings(argv), name);
@@ -668,6 +691,8 @@ export class CommandTable {
   ): Reply | undefined {
     const refused = this.#admit(ctx, spec, argv.count + 1);
     if (refused !== undefined) return refused;
+    const hot = this.hotKeys;
+    if (--hot.skip <= 0) hot.recordView(spec.keys, argv);
     const store = ctx.store;
     store.countReads = (spec as TableSpec).countsReads;
     try {

@@ -11,6 +11,7 @@ import type { CommandInfo, Reply } from "@cachemir/protocol";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { CommandStats } from "./command_stats.ts";
 import type { SlowLog } from "./slowlog.ts";
+import type { HotKeys } from "../hot_keys.ts";
 import type { ArgvView, Dialect, ReplyOut, Session } from "../_util/request.ts";
 
 export type { ArgvView, Dialect, ReplyOut, Session };
@@ -171,6 +172,11 @@ export interface NodeInfo {
   readonly commandStats?: CommandStats;
   /** The command table's slow log (SLOWLOG); absent without a node (tests). */
   readonly slowlog?: SlowLog;
+  /**
+   * The command table's hot-key sketch (HOTKEYS, INFO hotkeys); absent
+   * without a node (tests).
+   */
+  readonly hotKeys?: HotKeys;
 }
 
 /** Everything a handler may use. */

@@ -9,7 +9,7 @@
  *
  * | word | holds |
  * |---|---|
- * | 0 | type (bits 24–26: 1 string, 2 collection by handle, 3 packed collection), volatile flag (bit 27), eviction clock (bits 0–23: LRU seconds, or LFU minutes << 8 \| counter) |
+ * | 0 | type (bits 24–26: 1 string, 2 collection by handle, 3 packed collection), volatile flag (bit 27), raw flag (bit 28: a string changed in place), eviction clock (bits 0–23: LRU seconds, or LFU minutes << 8 \| counter) |
  * | 1 | key length |
  * | 2 | value length (string, packed collection) or collection handle |
  * | 3–4 | expiry, int64 ms (low, high): only when volatile |
@@ -41,13 +41,16 @@
  * @module
  */
 
-import { Arena } from "./arena.ts";
+import { Arena, MAX_SLOT_BYTES } from "./arena.ts";
 import { ByteSpan } from "./byte_span.ts";
 import { ByteHash } from "./hash.ts";
 import { ByteList } from "./list.ts";
 import { ByteSet } from "./set.ts";
 import {
+  isCanonicalInt64,
   pack,
+  PACKED_LIMITS,
+  type PackedLimits,
   packedSize,
   packedType,
   unpackHash,
@@ -117,6 +120,26 @@ function cachedNow(): number {
   return cached;
 }
 
+/**
+ * How a value is held, named as Redis 7.0's OBJECT ENCODING names the form
+ * Redis would hold it in: a string `int` (a canonical int64 written whole),
+ * `embstr` (at most 44 bytes, written whole) or `raw` (longer, or edited in
+ * place: APPEND, SETRANGE...); a hash `listpack` (packed) or `hashtable`; a
+ * set `intset` (packed) or `hashtable`; a list `quicklist` (Redis 7.0 holds
+ * every list so, packed in one node or not).
+ */
+export type ObjectEncoding =
+  | "int"
+  | "embstr"
+  | "raw"
+  | "listpack"
+  | "intset"
+  | "hashtable"
+  | "quicklist";
+
+/** Longest string Redis 7.0 keeps with its object header in one allocation (embstr). */
+const EMBSTR_MAX = 44;
+
 /** Options of {@linkcode Keyspace}. */
 export interface KeyspaceOptions {
   /**
@@ -151,6 +174,13 @@ export interface KeyspaceOptions {
    * @default {() => 0}
    */
   readonly externalMemory?: () => number;
+  /**
+   * The thresholds under which hashes, sets and lists are packed (Redis's
+   * `hash-max-listpack-*`, `set-max-intset-entries`,
+   * `list-max-listpack-size`).
+   * @default {PACKED_LIMITS}
+   */
+  readonly packing?: Partial<PackedLimits>;
 }
 
 /** One step of SCAN. */
@@ -179,6 +209,8 @@ const INDEX_ENTRY_BYTES = 8;
 const TYPE_PACKED = 3 << TYPE_SHIFT;
 const TYPE_MASK = 7 << TYPE_SHIFT;
 const VOLATILE = 1 << 27;
+/** A string edited in place (APPEND, SETRANGE...): Redis's `raw` encoding. */
+const RAW = 1 << 28;
 const CLOCK_MASK = 0xffffff;
 const HEADER = 12;
 const VOLATILE_HEADER = 20;
@@ -186,6 +218,7 @@ const VOLATILE_HEADER = 20;
 const FAIR_RANDOM_SAMPLE = 16;
 const TWO_32 = 2 ** 32;
 const ASCII = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 
 // ---- eviction ---------------------------------------------------------------
 
@@ -284,6 +317,14 @@ export class Keyspace {
   #expireSegment = 0;
   #expireSlot = 0;
   #memory: MemoryLimit;
+  #packing: PackedLimits;
+  /**
+   * Hashes and sets that went past the packing thresholds: as in Redis,
+   * where a listpack or intset converted to a hashtable stays one, they are
+   * never packed again (however much they shrink), until the key is
+   * deleted or overwritten.
+   */
+  #pastLimits = new WeakSet<CollectionValue>();
   #lfu = false;
   #external: () => number;
   #poolIdle = new Float64Array(POOL_SIZE);
@@ -316,6 +357,7 @@ export class Keyspace {
     this.#random = options.random ?? Math.random;
     this.#seed = options.hashSeed ?? randomHashSeed();
     this.#memory = { ...DEFAULT_MEMORY_LIMIT, ...options.memory };
+    this.#packing = { ...PACKED_LIMITS, ...options.packing };
     this.#lfu = this.#memory.policy.endsWith("-lfu");
     this.#external = options.externalMemory ?? (() => 0);
     this.#index = new KeyIndex<string | ByteSpan>((ref, key) =>
@@ -809,8 +851,14 @@ export class Keyspace {
     if ((meta & TYPE_MASK) !== TYPE_COLLECTION || words[w + 2] !== handle) {
       return false;
     }
-    const n = packedSize(value);
-    if (n < 0) return false;
+    if (this.#pastLimits.has(value)) return false;
+    const n = packedSize(value, this.#packing);
+    if (n < 0) {
+      // Lists are quicklists in Redis whatever their size: one that fits
+      // again packs again.
+      if (!(value instanceof ByteList)) this.#pastLimits.add(value);
+      return false;
+    }
     const header = (meta & VOLATILE) ? VOLATILE_HEADER : HEADER;
     const keyLength = words[w + 1];
     const fresh = arena.alloc(header + keyLength + n);
@@ -1037,6 +1085,175 @@ export class Keyspace {
   }
 
   /**
+   * Opens a string for writing in place, as SETBIT and BITFIELD do: the
+   * value is padded with zero bytes to at least `length` bytes (a missing
+   * key is created persistent, all zeros; the expiry of an existing one is
+   * kept), and its bytes in the record are handed out to be changed where
+   * they sit. Growing moves the record when its slot is too small; nothing
+   * else is copied. The string is `raw` from then on
+   * ({@linkcode Keyspace.isRawString}).
+   *
+   * @param key The key.
+   * @param length The least length the value must have, in bytes.
+   * @returns The value's bytes in its record, as a span this keyspace
+   * reuses (valid until its next call: write them at once); `false` when
+   * the key holds a collection.
+   *
+   * @example Set a bit of a new string in place
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * const v = store.writableString("bits", 2);
+   * assert.ok(v);
+   * v.bytes[v.start + 1] |= 0x41;
+   * assert.equal(store.get("bits"), "\0A");
+   * ```
+   */
+  writableString(key: string, length: number): ByteSpan | false {
+    let ref = this.#lookup(key, true);
+    const arena = this.#arena;
+    if (ref < 0) {
+      this.#store(key, this.#valueProbe.set(EMPTY, 0, 0), 0, undefined);
+      ref = this.#find(key);
+    } else if (
+      (arena.words(ref)[arena.wordOffset(ref)] & TYPE_MASK) !== TYPE_STRING
+    ) {
+      return false;
+    }
+    let words = arena.words(ref);
+    let w = arena.wordOffset(ref);
+    const old = words[w + 2];
+    const header = (words[w] & VOLATILE) ? VOLATILE_HEADER : HEADER;
+    const keyLength = words[w + 1];
+    if (old < length) {
+      const size = header + keyLength + length;
+      if (size > arena.slotSize(ref)) {
+        // Move to a slot that fits: header, key and value as they are. A
+        // record with a page of its own gets room to grow as Redis's
+        // strings do (its size again, at most 1 MiB more), so that a
+        // bitmap grown a byte at a time is not copied at each step; smaller
+        // ones have their size class's slack.
+        const fresh = arena.alloc(
+          size > MAX_SLOT_BYTES ? size + Math.min(size, 1 << 20) : size,
+        );
+        const from = w << 2;
+        const to = arena.wordOffset(fresh) << 2;
+        arena.bytes(fresh).set(
+          arena.bytes(ref).subarray(from, from + header + keyLength + old),
+          to,
+        );
+        this.#index.find(this.#hash(key), key);
+        const p = this.#index.position;
+        this.#index.setRef(p.segment, p.slot, fresh);
+        arena.free(ref);
+        ref = fresh;
+        words = arena.words(ref);
+        w = arena.wordOffset(ref);
+      }
+      const start = (w << 2) + header + keyLength;
+      arena.bytes(ref).fill(0, start + old, start + length);
+      words[w + 2] = length;
+    }
+    words[w] |= RAW;
+    return this.#found.set(
+      arena.bytes(ref),
+      (w << 2) + header + keyLength,
+      words[w + 2],
+    );
+  }
+
+  /**
+   * Writes a string from bytes, as SET does (replacing a value of any
+   * type; persistent unless `expireAt` is given): BITOP's result, COPY's
+   * copy. The bytes are copied into the record.
+   *
+   * @param key The key.
+   * @param value The value's bytes.
+   * @param expireAt The absolute expiry time in ms; when absent the key is
+   * persistent.
+   * @param raw Mark the string `raw` ({@linkcode Keyspace.isRawString}), as
+   * Redis keeps BITOP's result, or a copy of a raw string.
+   *
+   * @example Store bytes made by a command
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * store.setBytes("k", new Uint8Array([0x68, 0x69]));
+   * assert.equal(store.get("k"), "hi");
+   * ```
+   */
+  setBytes(
+    key: string,
+    value: Uint8Array,
+    expireAt?: ExpireTime,
+    raw = false,
+  ): void {
+    this.#store(key, this.#valueProbe.set(value, 0, value.length), 0, expireAt);
+    if (raw) {
+      const ref = this.#find(key);
+      this.#arena.words(ref)[this.#arena.wordOffset(ref)] |= RAW;
+    }
+  }
+
+  /**
+   * Tells whether a string was changed in place since it was last written
+   * whole ({@linkcode Keyspace.writableString}), which makes Redis report
+   * its encoding as `raw` whatever it holds. Reads nothing but the record's
+   * header, and counts as no access.
+   *
+   * @param key The key.
+   * @returns `true` for such a string; `false` for any other value or a
+   * missing key.
+   *
+   * @example A number changed in place stays raw
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * store.set("n", "1234");
+   * assert.equal(store.isRawString("n"), false);
+   * store.writableString("n", 4);
+   * assert.equal(store.isRawString("n"), true);
+   * store.set("n", "1234");
+   * assert.equal(store.isRawString("n"), false);
+   * ```
+   */
+  isRawString(key: string): boolean {
+    const ref = this.#lookup(key, false, false);
+    if (ref < 0) return false;
+    const words = this.#arena.words(ref);
+    const meta = words[this.#arena.wordOffset(ref)];
+    return (meta & TYPE_MASK) === TYPE_STRING && (meta & RAW) !== 0;
+  }
+
+  /**
+   * Marks a key as accessed now, as any read does (its LRU or LFU clock),
+   * without reading its value: TOUCH.
+   *
+   * @param key The key.
+   * @returns `true` when it exists (and has not expired).
+   *
+   * @example Touch a key
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new Keyspace();
+   * store.set("k", "v");
+   * assert.equal(store.touch("k"), true);
+   * assert.equal(store.touch("missing"), false);
+   * ```
+   */
+  touch(key: string): boolean {
+    return this.#lookup(key, true) >= 0;
+  }
+
+  /**
    * Tells whether a key exists (and has not expired).
    *
    * @param key The key.
@@ -1212,8 +1429,9 @@ export class Keyspace {
     const ref = this.#lookup(from, false);
     if (ref < 0) return false;
     if (from === to) return true;
-    const clock = this.#arena.words(ref)[this.#arena.wordOffset(ref)] &
-      CLOCK_MASK;
+    // The access history (LRU time, LFU counter) and a string's raw mark.
+    const kept = this.#arena.words(ref)[this.#arena.wordOffset(ref)] &
+      (CLOCK_MASK | RAW);
     const value = this.#value(ref, from);
     const at = this.getExpire(from);
     if (typeof value === "string") {
@@ -1228,7 +1446,7 @@ export class Keyspace {
     const moved = this.#find(to);
     const words = this.#arena.words(moved);
     const w = this.#arena.wordOffset(moved);
-    words[w] = (words[w] & ~CLOCK_MASK) | clock;
+    words[w] = (words[w] & ~CLOCK_MASK) | kept;
     return true;
   }
 
@@ -1475,6 +1693,29 @@ export class Keyspace {
     this.makeRoom();
   }
 
+  /**
+   * Redis's `list-compress-depth`, as CONFIG SET left it: kept and
+   * reported, not acted on (CacheMir compresses no list nodes; Redis's
+   * default, 0, compresses none either).
+   */
+  listCompressDepth = 0;
+
+  /** The packing thresholds in force. */
+  get packedLimits(): PackedLimits {
+    return this.#packing;
+  }
+
+  /**
+   * Changes the packing thresholds (CONFIG SET `hash-max-listpack-entries`
+   * and the others). As in Redis, values already held are not converted
+   * now: a collection is looked at again when a command next touches it.
+   *
+   * @param patch The thresholds to change.
+   */
+  configurePacking(patch: Partial<PackedLimits>): void {
+    this.#packing = { ...this.#packing, ...patch };
+  }
+
   /** Where the node's own bytes (connection buffers) are read from. */
   set externalMemory(read: () => number) {
     this.#external = read;
@@ -1653,6 +1894,100 @@ export class Keyspace {
     this.#expiredKeys = 0;
     this.#hits = 0;
     this.#misses = 0;
+  }
+
+  /**
+   * Sets a key's access history, as RESTORE's IDLETIME and FREQ do: under
+   * an LFU policy the access counter (`freq`, 0–255), otherwise the time of
+   * the last access (`idleSeconds` ago). The one the policy does not use is
+   * ignored, as in Redis.
+   *
+   * @param key The key.
+   * @param access The idle time in seconds, or the LFU counter.
+   */
+  setAccess(
+    key: string,
+    access: { idleSeconds?: number; freq?: number },
+  ): void {
+    const ref = this.#lookup(key, false, false);
+    if (ref < 0) return;
+    const words = this.#arena.words(ref);
+    const w = this.#arena.wordOffset(ref);
+    const now = this.#now();
+    let clock: number;
+    if (this.#lfu) {
+      if (access.freq === undefined) return;
+      clock = (lfuMinutes(now) << 8) | Math.min(255, Math.max(0, access.freq));
+    } else {
+      if (access.idleSeconds === undefined) return;
+      const idle = Math.min(access.idleSeconds, CLOCK_MASK);
+      clock = (lruClock(now) - idle) & CLOCK_MASK;
+    }
+    words[w] = (words[w] & ~CLOCK_MASK) | clock;
+  }
+
+  /**
+   * How a key's value is held, by Redis 7.0's names (OBJECT ENCODING): a
+   * packed hash is a `listpack`, a packed set an `intset`, a hash or set
+   * held as a structure a `hashtable` (one that went past the thresholds
+   * stays one, as in Redis); a collection a command has just made or
+   * unpacked is named by whether it packs under the thresholds in force.
+   * Strings are `int`, `embstr` or `raw` by their bytes and the raw mark
+   * ({@linkcode Keyspace.isRawString}).
+   *
+   * @param key The key.
+   * @returns The encoding, or `undefined` when the key is missing.
+   *
+   * @example Encodings follow the thresholds
+   * ```ts
+   * import { Keyspace } from "./keyspace.ts";
+   * import { ByteSet } from "./set.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const ks = new Keyspace({ packing: { setMaxIntsetEntries: 2 } });
+   * ks.set("n", "42");
+   * ks.set("s", ByteSet.from(["1", "2"]));
+   * ks.set("big", ByteSet.from(["1", "2", "3"]));
+   * ks.packCollections();
+   * assert.equal(ks.objectEncoding("n"), "int");
+   * assert.equal(ks.objectEncoding("s"), "intset");
+   * assert.equal(ks.objectEncoding("big"), "hashtable");
+   * ```
+   */
+  objectEncoding(key: string): ObjectEncoding | undefined {
+    const ref = this.#lookup(key, false);
+    if (ref < 0) return undefined;
+    const arena = this.#arena;
+    const words = arena.words(ref);
+    const w = arena.wordOffset(ref);
+    const meta = words[w];
+    const type = meta & TYPE_MASK;
+    if (type === TYPE_STRING) {
+      if (meta & RAW) return "raw";
+      const n = words[w + 2];
+      if (n > EMBSTR_MAX) return "raw";
+      const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
+        words[w + 1];
+      const value = arena.buffer(ref).latin1Slice(start, start + n);
+      return isCanonicalInt64(value) ? "int" : "embstr";
+    }
+    if (type === TYPE_PACKED) {
+      const start = (w << 2) + ((meta & VOLATILE) ? VOLATILE_HEADER : HEADER) +
+        words[w + 1];
+      const kind = packedType(arena.bytes(ref), start);
+      return kind === "hash"
+        ? "listpack"
+        : kind === "set"
+        ? "intset"
+        : "quicklist";
+    }
+    const value = this.#collections[words[w + 2]]!;
+    if (value.type === "list") return "quicklist";
+    const compact = !this.#pastLimits.has(value) &&
+      (value instanceof ByteHash || value instanceof ByteSet) &&
+      packedSize(value, this.#packing) >= 0;
+    if (!compact) return "hashtable";
+    return value.type === "hash" ? "listpack" : "intset";
   }
 
   /**

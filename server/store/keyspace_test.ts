@@ -330,3 +330,106 @@ Deno.test("Keyspace.readString() and writeString() work on bytes in place as get
   assert.equal(ks.readString(latin1("e"), 0, 1), undefined);
   assert.equal(ks.expiredKeys, 1);
 });
+
+Deno.test("writableString pads in place, moves to bigger slots, keeps key, expiry and neighbours", () => {
+  const { ks, clock } = clocked();
+  ks.set("other", "neighbour");
+  ks.set("k", "ab", clock.now + 5000);
+  let last = ks.memoryStats().records;
+  for (const length of [2, 3, 60, 300, 5000, 300_000, 300_001]) {
+    const v = ks.writableString("k", length);
+    assert.ok(v);
+    assert.equal(v.length, Math.max(length, 2));
+    v.bytes[v.start + v.length - 1] = 0x7a; // 'z' at the end
+    const s = ks.get("k") as string;
+    assert.equal(s.length, v.length);
+    assert.equal(s.slice(0, 1), "a");
+    assert.equal(s[s.length - 1], "z");
+    const records = ks.memoryStats().records;
+    assert.ok(records >= last, `records ${records} < ${last}`);
+    last = records;
+  }
+  const s = ks.get("k") as string;
+  // Each growth padded with zeros: the value is "az", zeros, and a 'z' at
+  // each length it had.
+  const zs = new Set([2, 59, 299, 4999, 299_999, 300_000]);
+  let bad = -1;
+  for (let i = 2; i < s.length && bad < 0; i++) {
+    if (s.charCodeAt(i) !== (zs.has(i) ? 0x7a : 0)) bad = i;
+  }
+  assert.equal(bad, -1, `unexpected byte at ${bad}`);
+  assert.equal(ks.getExpire("k"), clock.now + 5000);
+  assert.equal(ks.get("other"), "neighbour");
+  assert.equal(ks.size, 2);
+  // Never shrinks: a shorter length leaves the value as it is.
+  assert.equal(
+    (ks.writableString("k", 1) as { length: number }).length,
+    300_001,
+  );
+  ks.delete("k");
+  assert.ok(ks.memoryStats().records < last);
+});
+
+Deno.test("writableString makes a missing key persistent, refuses a collection", () => {
+  const { ks, clock } = clocked();
+  const v = ks.writableString("new", 3);
+  assert.ok(v);
+  assert.deepEqual([...v.bytes.subarray(v.start, v.start + 3)], [0, 0, 0]);
+  assert.equal(ks.get("new"), "\0\0\0");
+  assert.equal(ks.getExpire("new"), undefined);
+  ks.set("old", "x", clock.now + 10);
+  clock.now += 11; // expired: made anew, persistent
+  assert.equal(ks.get("old"), undefined);
+  ks.set("gone", "x", clock.now + 10);
+  clock.now += 11;
+  assert.ok(ks.writableString("gone", 1));
+  assert.equal(ks.get("gone"), "\0");
+  assert.equal(ks.getExpire("gone"), undefined);
+  ks.set("list", LIST);
+  assert.equal(ks.writableString("list", 1), false);
+});
+
+Deno.test("isRawString: set by in-place writes and setBytes(raw), cleared by whole writes", () => {
+  const { ks, clock } = clocked();
+  ks.set("k", "5");
+  assert.equal(ks.isRawString("k"), false);
+  ks.writableString("k", 1);
+  assert.equal(ks.isRawString("k"), true);
+  ks.setExpire("k", clock.now + 100); // the record is rewritten: still raw
+  assert.equal(ks.isRawString("k"), true);
+  ks.persist("k");
+  assert.equal(ks.isRawString("k"), true);
+  ks.rename("k", "r");
+  assert.equal(ks.isRawString("r"), true);
+  ks.replace("r", "6");
+  assert.equal(ks.isRawString("r"), false);
+  ks.setBytes("b", new Uint8Array([0x31]), undefined, true);
+  assert.equal(ks.isRawString("b"), true);
+  ks.setBytes("b", new Uint8Array([0x31]));
+  assert.equal(ks.isRawString("b"), false);
+  assert.equal(ks.isRawString("missing"), false);
+  ks.set("list", LIST);
+  assert.equal(ks.isRawString("list"), false);
+});
+
+Deno.test("writableString gives a large string room to grow: byte-at-a-time growth moves it rarely", () => {
+  const { ks } = clocked();
+  ks.writableString("bitmap", 300_000);
+  let moves = 0;
+  let records = ks.memoryStats().records;
+  for (let length = 300_001; length <= 600_000; length += 97) {
+    const v = ks.writableString("bitmap", length);
+    assert.ok(v);
+    v.bytes[v.start + length - 1] = 1;
+    const now = ks.memoryStats().records;
+    if (now !== records) moves++;
+    records = now;
+  }
+  // Each move at least doubles the room below 1 MiB: one move here.
+  assert.ok(moves <= 2, `${moves} moves`);
+  const s = ks.get("bitmap") as string;
+  assert.equal(s.length, 599_925);
+  // The slack is not part of the value; a whole write gives it back.
+  ks.set("bitmap", "small");
+  assert.ok(ks.memoryStats().records < 1000);
+});

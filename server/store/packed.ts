@@ -566,6 +566,29 @@ function varintSize(n: number): number {
 }
 
 /**
+ * Tells whether `s` is the canonical decimal form of a 64-bit integer, as
+ * Redis's `string2ll` accepts: `"0"`, or an optional `-`, a digit 1–9 and
+ * digits, within [−2^63, 2^63 − 1]. Such a string packs as an integer, and
+ * Redis holds such a string value as an `int`.
+ *
+ * @param s The byte string.
+ * @returns `true` for `"12"`, `"-9223372036854775808"`; `false` for `"012"`, `"-0"`, `"+1"`.
+ *
+ * @example Tell canonical integers
+ * ```ts
+ * import { isCanonicalInt64 } from "./packed.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isCanonicalInt64("-42"), true);
+ * assert.equal(isCanonicalInt64("9223372036854775808"), false);
+ * assert.equal(isCanonicalInt64("007"), false);
+ * ```
+ */
+export function isCanonicalInt64(s: string): boolean {
+  return !Number.isNaN(parseInt64(s));
+}
+
+/**
  * The value of `s` when it is a canonical int64 decimal as Redis's
  * `string2ll` accepts (`"0"`, or an optional `-`, a digit 1–9, digits; in
  * range): the number itself up to 15 digits, ±{@linkcode BIG} for 16 to 19

@@ -11,6 +11,7 @@
 
 import type { Family } from "./_gen.ts";
 import { STRINGS } from "./gen_strings.ts";
+import { BITS } from "./gen_bits.ts";
 import { KEYS } from "./gen_keys.ts";
 import { CONNECTION } from "./gen_connection.ts";
 import { HASHES } from "./gen_hashes.ts";
@@ -20,6 +21,7 @@ import { SETS } from "./gen_sets.ts";
 /** Every family the generator draws from. */
 export const FAMILIES: readonly Family[] = Object.freeze([
   STRINGS,
+  BITS,
   KEYS,
   CONNECTION,
   HASHES,
@@ -43,6 +45,8 @@ export const NOT_COMPARED: Readonly<Record<string, string>> = Object.freeze({
     "byte counts differ by store: MEMORY's errors, nulls and STATS's field names are compared in tests/compat/admin_test.ts",
   SLOWLOG:
     "its entries hold times and ids: compared by shape in tests/compat/command_stats_test.ts",
+  HOTKEYS:
+    "CacheMir's own (Redis has no HOTKEYS): tested in server/commands/hotkeys_test.ts and tests/hotkeys_test.ts",
 });
 
 /**

@@ -38,6 +38,18 @@ function getkeysArgs(g: Gen): string[] {
 }
 
 /** The connection commands' generators. */
+/** Redis 7.0's encoding thresholds, their old names, and values to set (some refused). */
+const ENCODING_SETTINGS: readonly (readonly [string, readonly string[]])[] = [
+  ["hash-max-listpack-entries", ["0", "4", "512", "-1", "abc", "1k"]],
+  ["hash-max-ziplist-entries", ["8", "128", "9223372036854775808"]],
+  ["hash-max-listpack-value", ["0", "8", "64", "1kb", "-1", "x"]],
+  ["hash-max-ziplist-value", ["16", "64"]],
+  ["set-max-intset-entries", ["0", "3", "512", "-5", "2.5"]],
+  ["list-max-listpack-size", ["-2", "-5", "4", "128", "-2147483649"]],
+  ["list-max-ziplist-size", ["-1", "8"]],
+  ["list-compress-depth", ["0", "1", "2", "-1", "1.5"]],
+];
+
 export const CONNECTION: Family = Object.freeze<Family>({
   name: "connection",
   commands: {
@@ -77,12 +89,36 @@ export const CONNECTION: Family = Object.freeze<Family>({
       if (r < 0.9) return ["CLIENT", g.pick(["foo", "setname"])];
       return ["CLIENT", g.word("getname"), "extra"];
     },
-    CONFIG: (g) =>
+    CONFIG: (g) => {
+      if (g.chance(0.5)) {
+        return g.pick([
+          ["CONFIG", "GET", "nosuchparam"],
+          ["CONFIG", "SET", "nosuchparam", "1"],
+          ["CONFIG", "foo"],
+          ["CONFIG", "GET"],
+        ]);
+      }
+      // The encoding thresholds (they change encodings only, which the
+      // keys family compares by type).
+      const [name, values] = g.pick(ENCODING_SETTINGS);
+      return g.chance(0.4)
+        ? ["CONFIG", "GET", g.word(name)]
+        : ["CONFIG", "SET", g.word(name), g.pick(values)];
+    },
+    // CacheMir holds no function library: FLUSH and LIST answer about an
+    // empty set, as a redis-server without functions does.
+    FUNCTION: (g) =>
       g.pick([
-        ["CONFIG", "GET", "nosuchparam"],
-        ["CONFIG", "SET", "nosuchparam", "1"],
-        ["CONFIG", "foo"],
-        ["CONFIG", "GET"],
+        ["FUNCTION", g.word("flush")],
+        ["FUNCTION", "FLUSH", g.pick(["async", "SYNC", "foo"])],
+        ["FUNCTION", "FLUSH", "ASYNC", "x"],
+        ["FUNCTION", g.word("list")],
+        ["FUNCTION", "LIST", "WITHCODE"],
+        ["FUNCTION", "LIST", "LIBRARYNAME", "x*"],
+        ["FUNCTION", "LIST", "LIBRARYNAME"],
+        ["FUNCTION", "LIST", "foo"],
+        ["FUNCTION", "foo"],
+        ["FUNCTION"],
       ]),
     COMMAND: (g) =>
       g.chance(0.8) ? getkeysArgs(g) : g.pick([
@@ -101,6 +137,7 @@ export const CONNECTION: Family = Object.freeze<Family>({
     DBSIZE: 0.3,
     SELECT: 0.3,
     CONFIG: 0.2,
+    FUNCTION: 0.2,
     CLIENT: 0.4,
   },
 });

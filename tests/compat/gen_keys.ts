@@ -1,7 +1,8 @@
 /**
  * Generators for the commands on keys of any type: DEL, EXISTS, TYPE, the
  * EXPIRE family with NX/XX/GT/LT, TTLs, RENAME, KEYS, SCAN, RANDOMKEY,
- * OBJECT.
+ * OBJECT, COPY (REPLACE, DB 0 and the databases a node does not have),
+ * TOUCH, DUMP, RESTORE.
  *
  * TTLs are long (minutes and more) or already past, so that no key expires
  * between the two servers' replies; TTL readings are compared within a
@@ -13,6 +14,10 @@
 import { type Comparator, type Family, type Gen, type Step } from "./_gen.ts";
 import { near, RANDOM_KEY, SCAN_ALL, SORTED } from "./_compare.ts";
 import type { RespValue } from "../_helpers/resp_client.ts";
+import { dumpValue } from "../../server/store/rdb.ts";
+import { ByteHash } from "../../server/store/hash.ts";
+import { ByteList } from "../../server/store/list.ts";
+import { ByteSet } from "../../server/store/set.ts";
 
 /** Which type an OBJECT ENCODING reply names. */
 const ENCODING_KIND: Readonly<Record<string, string>> = Object.freeze({
@@ -60,6 +65,62 @@ function objectArgs(g: Gen): Step {
     ]);
   }
   return { args, compare: OBJECT_REPLY };
+}
+
+/**
+ * DUMP: payloads differ by design where Redis packs (listpack, intset,
+ * LZF, integer strings) and CacheMir writes RDB's plain types, so a payload
+ * is compared by being one; a missing key (null) exactly.
+ */
+const DUMP_REPLY: Comparator = Object.freeze({
+  name: "DUMP (a payload as a payload)",
+  normalize: (reply: RespValue): RespValue =>
+    typeof reply === "string" ? "<payload>" : reply,
+});
+
+/**
+ * RESTORE with payloads both servers read: CacheMir's own DUMP format is
+ * Redis's (RDB's plain types), so a value dumped here restores on either;
+ * and with bad payloads, TTLs and options, whose errors are compared.
+ */
+function restoreArgs(g: Gen): string[] {
+  const r = g.random();
+  let payload: string;
+  if (r < 0.25) payload = dumpValue(g.value());
+  else if (r < 0.4) {
+    payload = dumpValue(
+      ByteList.from(g.keys(g.int(1, 5)).map(() => g.value())),
+    );
+  } else if (r < 0.55) {
+    payload = dumpValue(ByteSet.from(g.keys(g.int(1, 5)).map(() => g.value())));
+  } else if (r < 0.7) {
+    payload = dumpValue(
+      ByteHash.from(g.keys(g.int(1, 5)).map((k) => [k, g.value()])),
+    );
+  } else {
+    const good = dumpValue(g.value());
+    payload = g.pick([
+      "garbage",
+      "",
+      good.slice(0, -1) + "x", // checksum
+      good.slice(1),
+    ]);
+  }
+  const ttl = g.pick([
+    "0",
+    "0",
+    "600000",
+    "-1",
+    "x",
+    String(Date.now() - 1000),
+  ]);
+  const args = ["RESTORE", g.key(), ttl, payload];
+  if (g.chance(0.5)) args.push(g.word("replace"));
+  if (g.chance(0.1)) args.push(g.word("absttl"));
+  if (g.chance(0.1)) args.push(g.word("idletime"), g.pick(["5", "-1", "x"]));
+  if (g.chance(0.05)) args.push(g.word("freq"), g.pick(["5", "256"]));
+  if (g.chance(0.03)) args.push("foo");
+  return args;
 }
 
 function expireArgs(name: string, g: Gen): string[] {
@@ -122,6 +183,21 @@ function scanArgs(g: Gen): Step {
   return { args, compare: SCAN_ALL };
 }
 
+function copyArgs(g: Gen): string[] {
+  const args = ["COPY", g.key(), g.key()];
+  const n = g.int(0, 2);
+  for (let i = 0; i < n; i++) {
+    const r = g.random();
+    if (r < 0.6) args.push(g.word("replace"));
+    else if (r < 0.85) {
+      // A node has one database: DB 0 only (Redis has 16; an index past
+      // both's range, or not an integer, errs alike).
+      args.push(g.word("db"), g.pick(["0", "16", "-1", "x", "2147483648"]));
+    } else args.push(g.pick(["foo", "db"]));
+  }
+  return args;
+}
+
 /** The key commands' generators. */
 export const KEYS: Family = Object.freeze<Family>({
   name: "keys",
@@ -148,6 +224,17 @@ export const KEYS: Family = Object.freeze<Family>({
     SCAN: scanArgs,
     RANDOMKEY: () => ({ args: ["RANDOMKEY"], compare: RANDOM_KEY }),
     OBJECT: objectArgs,
+    COPY: copyArgs,
+    TOUCH: (g) => ["TOUCH", ...g.keys(g.int(1, 4))],
+    DUMP: (g) => ({ args: ["DUMP", g.key()], compare: DUMP_REPLY }),
+    RESTORE: restoreArgs,
   },
-  weights: { RANDOMKEY: 0.3, SCAN: 0.5, KEYS: 0.5, OBJECT: 0.5 },
+  weights: {
+    RANDOMKEY: 0.3,
+    SCAN: 0.5,
+    KEYS: 0.5,
+    OBJECT: 0.5,
+    DUMP: 0.3,
+    RESTORE: 0.5,
+  },
 });
