@@ -77,6 +77,8 @@ Deno.test("parseConfig() reads every flag", () => {
       "--tls-key=node.key",
       "--tls-ca",
       "ca.crt",
+      "--tracking-table-max-keys",
+      "5000",
     ]),
     {
       config: "",
@@ -108,6 +110,7 @@ Deno.test("parseConfig() reads every flag", () => {
       tlsCert: "node.crt",
       tlsKey: "node.key",
       tlsCa: "ca.crt",
+      trackingTableMaxKeys: 5000,
     },
   );
   assert.equal(parseConfig(["--help"]), "help");
