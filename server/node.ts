@@ -196,6 +196,7 @@ export class CacheNode {
       requirepass: this.#config.requirepass,
       clientOutputBufferLimit: this.#config.clientOutputBufferLimit,
       rateLimit: this.#config.rateLimit,
+      trackingTableMaxKeys: this.#config.trackingTableMaxKeys,
     };
     const stats = this.#stats;
     const connections = this.#connections;
@@ -203,7 +204,7 @@ export class CacheNode {
     const keyspace = this.#keyspace;
     const tracking = new TrackingTable({
       deliver: (_tracker, target, keys) => byId.get(target)?.push(keys),
-      maxKeys: () => this.#config.trackingTableMaxKeys,
+      maxKeys: () => this.#settings.trackingTableMaxKeys,
       // The store tells of changes only while someone tracks.
       onActive: (active) => {
         keyspace.observer = active ? observer : undefined;
@@ -273,6 +274,12 @@ export class CacheNode {
         setCaching: (id, yes) => tracking.setCaching(id, yes),
         caching: (id) => tracking.caching(id),
         exists: (id) => byId.has(id),
+        get clients(): number {
+          return tracking.clients;
+        },
+        get keys(): number {
+          return tracking.size;
+        },
       },
       shutdown: (request: ShutdownRequest): boolean =>
         this.#askShutdown(request),
@@ -452,6 +459,7 @@ export class CacheNode {
     }
     this.#config = { ...this.#config, ...change };
     if (change.trackingTableMaxKeys !== undefined) {
+      this.#settings.trackingTableMaxKeys = change.trackingTableMaxKeys;
       this.#tracking.enforceBound();
     }
   }

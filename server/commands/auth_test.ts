@@ -16,6 +16,7 @@ function harness(requirepass: string) {
     requirepass,
     clientOutputBufferLimit: 0,
     rateLimit: 0,
+    trackingTableMaxKeys: 1_000_000,
   };
   const failures: number[] = [];
   const session: Session = {

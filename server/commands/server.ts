@@ -482,7 +482,7 @@ function boundedLong(value: string, min: bigint): number | string {
 function nodeIntSetting(
   min: number,
   max: number,
-  field: "maxclients" | "timeout" | "rateLimit",
+  field: "maxclients" | "timeout" | "rateLimit" | "trackingTableMaxKeys",
 ): NodeSetter {
   return (value) => {
     const n = boundedInt(value, min, max);
@@ -497,6 +497,7 @@ const RUNTIME_DEFAULTS: RuntimeSettings = Object.freeze({
   requirepass: "",
   clientOutputBufferLimit: 0,
   rateLimit: 0,
+  trackingTableMaxKeys: 1_000_000,
 });
 
 function runtime(ctx: CommandContext): RuntimeSettings {
@@ -614,6 +615,12 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(runtime(ctx).rateLimit),
     mutable: true,
     setNode: nodeIntSetting(0, INT_MAX, "rateLimit"),
+  },
+  {
+    name: "tracking-table-max-keys",
+    value: (ctx) => String(runtime(ctx).trackingTableMaxKeys),
+    mutable: true,
+    setNode: nodeIntSetting(0, INT_MAX, "trackingTableMaxKeys"),
   },
   {
     name: "slowlog-log-slower-than",
@@ -1007,6 +1014,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
       `connected_clients:${n}`,
       ...(max === undefined ? [] : [`maxclients:${max}`]),
       "blocked_clients:0",
+      `tracking_clients:${ctx.node.tracking?.clients ?? 0}`,
     ];
   },
   memory: memorySection,
@@ -1033,6 +1041,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
       `evicted_keys:${ctx.store.evictedKeys}`,
       `keyspace_hits:${ctx.store.keyspaceHits}`,
       `keyspace_misses:${ctx.store.keyspaceMisses}`,
+      `tracking_total_keys:${ctx.node.tracking?.keys ?? 0}`,
       `total_error_replies:${ctx.node.commandStats?.totalErrorReplies ?? 0}`,
       `acl_access_denied_auth:${stats?.authFailures ?? 0}`,
       `client_output_buffer_limit_disconnections:${

@@ -344,6 +344,7 @@ Deno.test("dispatch counts refusals (arity, NOAUTH, OOM) as rejected calls, and 
         requirepass: "pw",
         clientOutputBufferLimit: 0,
         rateLimit: 0,
+        trackingTableMaxKeys: 1_000_000,
       },
     },
   };

@@ -88,6 +88,11 @@ export interface RuntimeSettings {
   clientOutputBufferLimit: number;
   /** Commands per second per connection; 0 = no limit. */
   rateLimit: number;
+  /**
+   * Most keys the tracking table remembers (client-side caching); past it
+   * the oldest are invalidated. 0 = no limit.
+   */
+  trackingTableMaxKeys: number;
 }
 
 /** What CLIENT TRACKING and its kin change (the node's `TrackingTable`). */
@@ -104,6 +109,10 @@ export interface TrackingControl {
   caching(session: number): boolean | undefined;
   /** Whether a connection with this id is open (REDIRECT's target). */
   exists(session: number): boolean;
+  /** Sessions with tracking on (INFO's `tracking_clients`). */
+  readonly clients: number;
+  /** Keys tracked now (INFO's `tracking_total_keys`). */
+  readonly keys: number;
 }
 
 /** Facts about the node that some commands report (HELLO, INFO). */

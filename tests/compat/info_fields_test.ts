@@ -22,7 +22,12 @@ const FIELDS: Readonly<Record<string, readonly string[]>> = {
     "executable",
     "config_file",
   ],
-  Clients: ["connected_clients", "maxclients", "blocked_clients"],
+  Clients: [
+    "connected_clients",
+    "maxclients",
+    "blocked_clients",
+    "tracking_clients",
+  ],
   Memory: [
     "used_memory",
     "used_memory_rss",
@@ -44,6 +49,7 @@ const FIELDS: Readonly<Record<string, readonly string[]>> = {
     "keyspace_hits",
     "keyspace_misses",
     "total_error_replies",
+    "tracking_total_keys",
   ],
   CPU: ["used_cpu_sys", "used_cpu_user"],
   Keyspace: ["db0"],
@@ -127,6 +133,24 @@ Deno.test("INFO has the operator's fields in Redis's sections, and its counters 
       assert.equal(moved(1, field), moved(0, field), field);
     }
     assert.ok(moved(1, "total_net_output_bytes") > 0);
+    // tracking-table-max-keys: Redis's default, and CONFIG SET changes it.
+    for (const c of [redis, node]) {
+      assert.deepEqual(
+        await c.call("CONFIG", "GET", "tracking-table-max-keys"),
+        [
+          "tracking-table-max-keys",
+          "1000000",
+        ],
+      );
+      await c.call("CONFIG", "SET", "tracking-table-max-keys", "10");
+      assert.deepEqual(
+        await c.call("CONFIG", "GET", "tracking-table-max-keys"),
+        [
+          "tracking-table-max-keys",
+          "10",
+        ],
+      );
+    }
     // CONFIG RESETSTAT zeroes the byte counters on both.
     for (const c of [redis, node]) await c.call("CONFIG", "RESETSTAT");
     const reset = [await info(redis, "stats"), await info(node, "stats")];
