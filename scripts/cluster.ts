@@ -30,6 +30,7 @@ import {
   memoryBudget,
   SYSTEM_MEMORY,
 } from "../server/memory_budget.ts";
+import { integerFlag } from "./_flags.ts";
 
 const MAIN = new URL("../server/main.ts", import.meta.url).pathname;
 /**
@@ -70,15 +71,7 @@ function fail(message: string): never {
 }
 
 function integer(name: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) {
-    fail(
-      `Invalid --${name} ${
-        JSON.stringify(raw)
-      }: expected an integer from ${min} to ${max}`,
-    );
-  }
-  return n;
+  return integerFlag(name, raw, min, max, fail);
 }
 
 /** Copies a node's stderr to ours, each line prefixed; resolves `ready` at "Listening". */

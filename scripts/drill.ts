@@ -53,6 +53,7 @@ import {
 import { clearProgress, progress } from "./progress.ts";
 import { TcpProxy } from "./drill/tcp_proxy.ts";
 import { VersionLedger } from "./drill/ledger.ts";
+import { integerFlag } from "./_flags.ts";
 import {
   type DrillReport,
   type FaultResult,
@@ -141,16 +142,7 @@ function integer(
   min: number,
   max: number,
 ): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) {
-    fail(
-      `Invalid --${name} ${
-        JSON.stringify(raw)
-      }: expected an integer from ${min} to ${max}`,
-    );
-  }
-  return n;
+  return raw === undefined ? fallback : integerFlag(name, raw, min, max, fail);
 }
 
 function parseOptions(args: string[]): Options {
