@@ -33,7 +33,8 @@ import {
   SYSTEM_MEMORY,
 } from "./memory_budget.ts";
 import v8 from "node:v8";
-import { error, toByteString } from "@cachemir/protocol";
+import { error, keyPositions, toByteString } from "@cachemir/protocol";
+import { BlockingRegistry } from "./blocking.ts";
 import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
 import { listenMutualTls } from "./_mutual_tls.ts";
 import { InstantaneousRate } from "./instantaneous.ts";
@@ -90,6 +91,8 @@ export class CacheNode {
   #keyspace: Keyspace;
   #expiry: ActiveExpiry;
   #table: CommandTable;
+  /** The clients blocked on keys (BLPOP...). */
+  #blocking = new BlockingRegistry();
   #info: NodeInfo;
   #listener: Deno.Listener | undefined;
   #respListener: Deno.Listener | undefined;
@@ -178,6 +181,23 @@ export class CacheNode {
       }),
       timingSample: this.#config.timingSample,
     });
+    const blocking = this.#blocking;
+    const keyspace = this.#keyspace;
+    // After a write, the clients blocked on the keys it wrote are served
+    // (first blocked, first served) before the next command runs.
+    this.#table.onWrite = (spec, args): void => {
+      if (!blocking.waiting) return;
+      const countAt = spec.keys.countAt;
+      const count = countAt === undefined
+        ? undefined
+        : Number(args[countAt - 1]);
+      const keys: string[] = [];
+      for (const i of keyPositions(spec, args.length, count)) {
+        keys.push(args[i]);
+      }
+      blocking.written(keys);
+      keyspace.packCollections();
+    };
     this.#settings = {
       maxclients: this.#config.maxclients,
       timeout: this.#config.timeout,
@@ -236,6 +256,11 @@ export class CacheNode {
         return true;
       },
       clientBuffers: (id: number) => byId.get(id)?.buffers,
+      blockedClients: (): number => blocking.blockedClients,
+      clientsWithTimeout: (): number => blocking.withTimeout,
+      isBlocked: (id: number): boolean => blocking.isBlocked(id),
+      unblockClient: (id: number, error: boolean): boolean =>
+        blocking.unblock(id, error),
       shutdown: (request: ShutdownRequest): boolean =>
         this.#askShutdown(request),
       startupMemory: 0,
@@ -719,6 +744,8 @@ export class CacheNode {
     const oldest = Date.now() - timeout * 1000;
     for (const c of this.#connections) {
       const session = c.session;
+      // A blocked client waits on its command's timeout, not idle (Redis).
+      if (c.blocked) continue;
       if ((session.lastActive ?? session.createdAt ?? 0) < oldest) {
         log.debug("Closing client {id} from {peer}: idle for {timeout} s", {
           id: session.id,
@@ -828,6 +855,7 @@ export class CacheNode {
       node: this.#info,
     };
     const table = this.#table;
+    const blocking = this.#blocking;
     const stats = this.#stats;
     const config = this.#config;
     const flow = this.#settings;
@@ -848,9 +876,14 @@ export class CacheNode {
       ? new BinaryConnection({
         conn,
         session,
-        execute: (_s, opcode, args) => table.executeOpcode(ctx, opcode, args),
-        executeView: (_s, opcode, argv, out) =>
-          table.executeOpcodeView(ctx, opcode, argv, out),
+        execute: (_s, opcode, args) => {
+          const r = table.executeOpcode(ctx, opcode, args);
+          return r.kind === "blocked" ? blocking.wait(session, r) : r;
+        },
+        executeView: (_s, opcode, argv, out) => {
+          const r = table.executeOpcodeView(ctx, opcode, argv, out);
+          return r?.kind === "blocked" ? blocking.wait(session, r) : r;
+        },
         limits: {
           maxFrameBytes: config.maxFrameBytes,
           maxArgs: config.maxArgs,
@@ -862,9 +895,14 @@ export class CacheNode {
       : new RespConnection({
         conn,
         session,
-        execute: (_s, name, args) => table.execute(ctx, name, args),
-        executeView: (_s, name, argv, out) =>
-          table.executeView(ctx, name, argv, out),
+        execute: (_s, name, args) => {
+          const r = table.execute(ctx, name, args);
+          return r.kind === "blocked" ? blocking.wait(session, r) : r;
+        },
+        executeView: (_s, name, argv, out) => {
+          const r = table.executeView(ctx, name, argv, out);
+          return r?.kind === "blocked" ? blocking.wait(session, r) : r;
+        },
         limits: {
           // The same bounds as a binary frame: one argument, and all of a
           // request's arguments together, fit in --max-frame-bytes.
