@@ -425,11 +425,6 @@ function clientKill(ctx: CommandContext, args: string[]): Reply {
   return int(targets.length);
 }
 
-const UNBLOCK_ARGS: ErrorReply = Object.freeze(
-  error(
-    "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.",
-  ),
-);
 const UNBLOCK_REASON: ErrorReply = Object.freeze(
   error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"),
 );
@@ -440,7 +435,14 @@ const UNBLOCK_REASON: ErrorReply = Object.freeze(
  * when that client is not blocked.
  */
 function clientUnblock(ctx: CommandContext, args: string[]): Reply {
-  if (args.length > 3) return UNBLOCK_ARGS;
+  if (args.length > 3) {
+    // Redis 7.0's text for a wrong count, with the subcommand as given.
+    return error(
+      `ERR unknown subcommand or wrong number of arguments for '${
+        printable(args[0].slice(0, 128))
+      }'. Try CLIENT HELP.`,
+    );
+  }
   const id = parseInt64(args[1]);
   if (id === undefined) return NOT_INTEGER;
   let asError = false;
