@@ -69,6 +69,9 @@ export const UNBLOCKED_ERROR: ErrorReply = Object.freeze(
   error("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
 );
 
+/** The longest delay `setTimeout` takes (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** One waiting client. */
 interface Waiter {
   readonly session: Session;
@@ -167,16 +170,29 @@ export class BlockingRegistry {
       set.add(waiter);
     }
     if (blocked.timeoutMs > 0) {
-      waiter.timer = setTimeout(
-        () => this.#finish(waiter, blocked.timeoutReply),
-        blocked.timeoutMs,
-      );
+      this.#arm(waiter, performance.now() + blocked.timeoutMs);
     }
     return {
       kind: "suspended",
       done: promise,
       cancel: () => this.#remove(waiter),
     };
+  }
+
+  /**
+   * Times a waiter out at `deadline` (from `performance.now()`); a deadline
+   * past the longest timer (about 24.8 days) is reached in steps.
+   */
+  #arm(waiter: Waiter, deadline: number): void {
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      this.#finish(waiter, waiter.blocked.timeoutReply);
+      return;
+    }
+    waiter.timer = setTimeout(
+      () => this.#arm(waiter, deadline),
+      Math.min(Math.ceil(left), MAX_TIMER_MS),
+    );
   }
 
   /**

@@ -120,3 +120,13 @@ Deno.test("clear answers every waiter; replyNow turns a Blocked into its timeout
   assert.equal(replyNow(pop(["k"])), NULL_ARRAY);
   assert.equal(replyNow(OK), OK);
 });
+
+Deno.test("a timeout past the longest timer does not fire early", async () => {
+  const registry = new BlockingRegistry();
+  const { pop } = queues();
+  const wait = registry.wait(session(1), pop(["k"], 2 ** 40));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(registry.blockedClients, 1);
+  wait.cancel();
+  assert.equal(registry.blockedClients, 0);
+});
