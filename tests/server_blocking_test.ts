@@ -9,6 +9,8 @@
 import assert from "node:assert/strict";
 import type { CacheNode } from "../server/node.ts";
 import { setupLogging } from "../server/log.ts";
+import { commandInfo } from "@cachemir/protocol";
+import { RawClient } from "./_helpers/raw_client.ts";
 import { encodeCommands, RespClient } from "./_helpers/resp_client.ts";
 import { startRespNode } from "./_helpers/resp_node.ts";
 
@@ -228,4 +230,29 @@ Deno.test("the node stopping closes a blocked client's connection", async () => 
   } finally {
     w.close();
   }
+});
+
+Deno.test("the binary port blocks too, and holds the frames behind a blocked one", async () => {
+  await withNode(async (node, c) => {
+    const op = (name: Parameters<typeof commandInfo>[0]): number =>
+      commandInfo(name).opcode;
+    const w = await RawClient.connect(node.port);
+    try {
+      const first = await w.send(op("BLMPOP"), ["0", "2", "a", "b", "LEFT"]);
+      const second = await w.send(op("PING"), []);
+      await waitBlocked(c, 1);
+      await c.call("RPUSH", "b", "x", "y");
+      const served = await w.read();
+      assert.equal(served?.id, first);
+      assert.equal(served?.opcode, op("BLMPOP"));
+      assert.equal(served?.reply.kind, "array");
+      const pong = await w.read();
+      assert.equal(pong?.id, second);
+      assert.deepEqual(pong?.reply, { kind: "status", value: "PONG" });
+      const timedOut = await w.call(op("BRPOPLPUSH"), "none", "d", "0.01");
+      assert.equal(timedOut.kind, "null");
+    } finally {
+      w.close();
+    }
+  });
 });
