@@ -513,10 +513,11 @@ function lmpopCommand(ctx: CommandContext, args: string[]): Reply {
 
 /** BLMPOP timeout numkeys key [key ...] LEFT | RIGHT [COUNT count] */
 function blmpopCommand(ctx: CommandContext, args: string[]): Reply | Blocked {
-  const timeout = parseTimeout(args[0]);
-  if (typeof timeout !== "number") return timeout;
+  // Redis reads the rest before the timeout.
   const m = parseMpop(args, 1);
   if ("kind" in m) return m;
+  const timeout = parseTimeout(args[0]);
+  if (typeof timeout !== "number") return timeout;
   return mpop(ctx, m) ??
     new Blocked(m.keys, timeout, () => mpop(ctx, m));
 }

@@ -500,6 +500,8 @@ Deno.test("LMPOP and BLMPOP: numkeys, LEFT/RIGHT, COUNT, Redis's errors", () => 
   assert.deepEqual(h.call("LMPOP", "0", "k", "LEFT"), numkeys);
   assert.deepEqual(h.call("LMPOP", "x", "k", "LEFT"), numkeys);
   assert.deepEqual(h.call("BLMPOP", "1", "0", "k", "LEFT"), numkeys);
+  // BLMPOP reads its other arguments before its timeout, as Redis does.
+  assert.deepEqual(h.call("BLMPOP", "-1", "0", "k", "LEFT"), numkeys);
   assert.deepEqual(h.call("LMPOP", "5", "k", "LEFT"), SYNTAX);
   assert.deepEqual(h.call("LMPOP", "1", "k", "MIDDLE"), SYNTAX);
   assert.deepEqual(h.call("LMPOP", "1", "k", "LEFT", "FOO", "1"), SYNTAX);

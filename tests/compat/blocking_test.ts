@@ -79,6 +79,8 @@ const SCENARIOS: Record<string, Scenario> = {
       ["BLMPOP", "-1", "1", "m", "LEFT"],
       ["BLMPOP", "0", "0", "m", "LEFT"],
       ["BLMPOP", "x", "1", "m", "LEFT"],
+      ["BLMPOP", "inf", "1", "m", "LEFT", "COUNT", "0"],
+      ["BLMPOP", "-1", "0", "m", "LEFT"],
       ["BLPOP", "none", "0.01"],
       ["BRPOP", "none", "0.01"],
       ["BRPOPLPUSH", "none", "d", "0.01"],
