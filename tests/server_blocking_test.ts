@@ -256,3 +256,26 @@ Deno.test("the binary port blocks too, and holds the frames behind a blocked one
     }
   });
 });
+
+Deno.test("a blocked client is not closed as idle (--timeout)", async () => {
+  const node = await startRespNode({ timeout: 1 });
+  const c = await RespClient.connect(node.respPort);
+  const w = await RespClient.connect(node.respPort);
+  try {
+    await w.write(encodeCommands([["BLPOP", "idle", "0"]]));
+    await waitBlocked(c, 1);
+    // Past the idle timeout (checked every 250 ms) while blocked; the other
+    // connection keeps itself active meanwhile.
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      await c.call("PING");
+    }
+    assert.equal(await blockedClients(c), 1);
+    await c.call("RPUSH", "idle", "v");
+    assert.deepEqual(await w.read(), ["idle", "v"]);
+  } finally {
+    c.close();
+    w.close();
+    await node.close();
+  }
+});
