@@ -5,16 +5,17 @@
  * @module
  */
 
-import { commandInfo } from "@cachemir/protocol";
+import { commandByName, commandInfo, COMMANDS } from "@cachemir/protocol";
 import {
   type Arg,
   ClientConnection,
   type ConnectionOptions,
   type ConnectionTarget,
+  DEFAULT_COMMAND_TIMEOUT_MS,
   formatAddress,
   type ReplyTransform,
 } from "./connection.ts";
-import { ConnectionError, TimeoutError } from "./errors.ts";
+import { ConnectionError, ReplyError, TimeoutError } from "./errors.ts";
 import { markNotSent } from "./retry.ts";
 import { Semaphore } from "./semaphore.ts";
 import { positiveInteger, positiveMs } from "./_options.ts";
@@ -24,6 +25,73 @@ import { withTimeout } from "./_timeout.ts";
 
 const OPCODE_PING = commandInfo("PING").opcode;
 const OPCODE_QUIT = commandInfo("QUIT").opcode;
+const OPCODE_CALL = 0x0000;
+
+/** The opcodes of the commands that may wait on the node (BLPOP...). */
+const BLOCKING_OPCODES: ReadonlySet<number> = new Set(
+  COMMANDS.filter((c) => c.flags.includes("blocking")).map((c) => c.opcode),
+);
+
+/** Blocking commands' connections kept open for reuse, at most, per pool. */
+const MAX_IDLE_BLOCKING = 4;
+
+/** The longest a timer waits (setTimeout's limit): a wait "forever". */
+const FOREVER_MS = 2 ** 31 - 1;
+
+/**
+ * How long a blocking command (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP)
+ * may wait for its reply: its own timeout (seconds, in its arguments) plus
+ * the connection's command timeout; "forever" (about 24 days, the longest
+ * timer) for a timeout of 0.
+ *
+ * @param opcode The command's opcode (CALL: the name is its first argument).
+ * @param args Its arguments.
+ * @param commandTimeoutMs The normal command timeout.
+ * @returns The time allowed, in ms, or `undefined` for a command that does
+ * not block.
+ *
+ * @example
+ * ```ts
+ * import { blockingTimeoutMs } from "@cachemir/client/pool";
+ * import { commandInfo } from "@cachemir/protocol";
+ *
+ * const blpop = commandInfo("BLPOP").opcode;
+ * console.log(blockingTimeoutMs(blpop, ["queue", "2.5"], 5000)); // 7500
+ * console.log(blockingTimeoutMs(commandInfo("GET").opcode, ["k"], 5000)); // undefined
+ * ```
+ */
+export function blockingTimeoutMs(
+  opcode: number,
+  args: readonly Arg[],
+  commandTimeoutMs: number,
+): number | undefined {
+  let name: string;
+  let rest = args;
+  if (opcode === OPCODE_CALL) {
+    if (args.length === 0) return undefined;
+    const first = args[0];
+    const info = commandByName(
+      typeof first === "string" ? first : new TextDecoder().decode(first),
+    );
+    if (info === undefined || !BLOCKING_OPCODES.has(info.opcode)) {
+      return undefined;
+    }
+    name = info.name;
+    rest = args.slice(1);
+  } else {
+    if (!BLOCKING_OPCODES.has(opcode)) return undefined;
+    name = COMMANDS.find((c) => c.opcode === opcode)!.name;
+  }
+  const arg = name === "BLMPOP" ? rest[0] : rest[rest.length - 1];
+  if (arg === undefined) return commandTimeoutMs;
+  const seconds = Number(
+    typeof arg === "string" ? arg : new TextDecoder().decode(arg),
+  );
+  // A timeout the node refuses is answered at once.
+  if (!Number.isFinite(seconds) || seconds < 0) return commandTimeoutMs;
+  if (seconds * 1000 < 1) return FOREVER_MS;
+  return Math.min(FOREVER_MS, Math.ceil(seconds * 1000) + commandTimeoutMs);
+}
 
 /** Default of {@linkcode PoolOptions.maxConnections}. */
 export const DEFAULT_MAX_CONNECTIONS = 4;
@@ -107,6 +175,13 @@ export interface PoolStats {
  * least busy one carries 32 commands or more. When no slot is free, a
  * command waits (in order) up to `acquireTimeoutMs`.
  *
+ * A blocking command (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) never
+ * goes on these shared connections, where it would hold up every command
+ * pipelined behind it: it gets a connection of its own (opened for it, or
+ * one a finished blocking command left; up to 4 are kept), whose command
+ * timeout is the command's own timeout plus `commandTimeoutMs`
+ * ({@linkcode blockingTimeoutMs}).
+ *
  * A connection that breaks (lost, reset, undecodable reply, hung) is dropped
  * at once and never reused; the next command opens a fresh one. When the
  * first connection cannot be opened, the commands waiting for it reject with
@@ -146,6 +221,12 @@ export class Pool {
   #closed: ConnectionError | undefined;
   #closing: Promise<void> | undefined;
   #idle: Deferred<void> | undefined;
+  /** The blocking commands' connections, busy or idle. */
+  #blocking = new Set<ClientConnection>();
+  /** Idle blocking connections, by their command timeout. */
+  #idleBlocking = new Map<number, ClientConnection[]>();
+  /** The command timeout of the pooled connections. */
+  #commandTimeoutMs: number;
 
   /**
    * Makes a pool. No connection opens until the first command.
@@ -174,6 +255,8 @@ export class Pool {
       DEFAULT_ACQUIRE_TIMEOUT_MS,
     );
     this.#connectionOptions = options.connection ?? {};
+    this.#commandTimeoutMs = this.#connectionOptions.commandTimeoutMs ??
+      DEFAULT_COMMAND_TIMEOUT_MS;
     this.#connector = options.connect ?? ClientConnection.connect;
     this.#onSettle = options.onSettle;
     this.#onConnectionError = options.onConnectionError;
@@ -264,6 +347,19 @@ export class Pool {
     resolve: (value: T) => void,
     reject: (error: Error) => void,
   ): void {
+    if (BLOCKING_OPCODES.has(opcode) || opcode === OPCODE_CALL) {
+      const waitMs = blockingTimeoutMs(opcode, args, this.#commandTimeoutMs);
+      if (waitMs !== undefined) {
+        return this.#dispatchBlocking(
+          waitMs,
+          opcode,
+          args,
+          transform,
+          resolve,
+          reject,
+        );
+      }
+    }
     const conn = this.#pick();
     if (conn !== undefined) {
       return conn.sendWith(opcode, args, transform, resolve, reject);
@@ -276,6 +372,109 @@ export class Pool {
         reject(e);
       },
     );
+  }
+
+  /**
+   * Sends a blocking command, with a slot held, on a connection of its own
+   * whose command timeout is `waitMs`.
+   */
+  #dispatchBlocking<T>(
+    waitMs: number,
+    opcode: number,
+    args: readonly Arg[],
+    transform: ReplyTransform<T>,
+    resolve: (value: T) => void,
+    reject: (error: Error) => void,
+  ): void {
+    const run = (c: ClientConnection): void => {
+      c.sendWith(opcode, args, transform, (value) => {
+        this.#blockingDone(c, waitMs, undefined);
+        resolve(value);
+      }, (error) => {
+        this.#blockingDone(c, waitMs, error);
+        reject(error);
+      });
+    };
+    const idle = this.#idleBlocking.get(waitMs);
+    let conn = idle?.pop();
+    while (conn !== undefined && conn.closed) conn = idle?.pop();
+    if (conn !== undefined) return run(conn);
+    this.#openBlocking(waitMs).then(run, (e: Error) => {
+      this.#release();
+      this.#onSettle?.(e, -1);
+      reject(e);
+    });
+  }
+
+  /** Opens a connection for blocking commands, with that command timeout. */
+  async #openBlocking(waitMs: number): Promise<ClientConnection> {
+    const generation = this.#generation;
+    const opened: { conn?: ClientConnection } = {};
+    const options: ConnectionOptions = {
+      ...this.#connectionOptions,
+      commandTimeoutMs: waitMs,
+      onClose: () => {
+        if (opened.conn !== undefined) {
+          this.#forgetBlocking(opened.conn, waitMs);
+        }
+      },
+    };
+    let c: ClientConnection;
+    try {
+      c = await this.#connector(this.#target, options);
+    } catch (e) {
+      throw markNotSent(e as Error);
+    }
+    if (generation !== this.#generation || this.#closed !== undefined) {
+      c.close();
+      throw markNotSent(
+        new ConnectionError(
+          this.address,
+          `Cannot use the connection to ${this.address}: the pool was reset while it opened`,
+        ),
+      );
+    }
+    opened.conn = c;
+    c.onSettle = this.#settled;
+    this.#blocking.add(c);
+    return c;
+  }
+
+  /**
+   * A blocking command settled: its connection is kept for the next one
+   * (up to {@linkcode MAX_IDLE_BLOCKING}) unless it failed (a timeout or a
+   * lost connection: it may still carry the wait).
+   */
+  #blockingDone(
+    conn: ClientConnection,
+    waitMs: number,
+    error: Error | undefined,
+  ): void {
+    if (!this.#blocking.has(conn)) return;
+    let idle = 0;
+    for (const list of this.#idleBlocking.values()) idle += list.length;
+    const healthy = error === undefined || error instanceof ReplyError;
+    if (healthy && !conn.closed && idle < MAX_IDLE_BLOCKING) {
+      let list = this.#idleBlocking.get(waitMs);
+      if (list === undefined) {
+        list = [];
+        this.#idleBlocking.set(waitMs, list);
+      }
+      list.push(conn);
+      return;
+    }
+    this.#forgetBlocking(conn, waitMs);
+    conn.close().catch(() => {});
+  }
+
+  /** Drops a blocking connection from the pool's books. */
+  #forgetBlocking(conn: ClientConnection, waitMs: number): void {
+    this.#blocking.delete(conn);
+    const list = this.#idleBlocking.get(waitMs);
+    if (list === undefined) return;
+    const at = list.indexOf(conn);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) this.#idleBlocking.delete(waitMs);
   }
 
   #settled = (error: Error | undefined, latencyMs: number): void => {
@@ -429,8 +628,10 @@ export class Pool {
   async reset(error: Error): Promise<void> {
     this.#generation++;
     this.#sem.rejectWaiters(markNotSent(error));
-    const conns = this.#conns;
+    const conns = [...this.#conns, ...this.#blocking];
     this.#conns = [];
+    this.#blocking.clear();
+    this.#idleBlocking.clear();
     await Promise.all(conns.map((c) => c.close(error)));
   }
 

@@ -1,7 +1,7 @@
 // Pool against fake nodes on 127.0.0.1 (needs --allow-net).
 import assert from "node:assert/strict";
-import { bytes, type Reply } from "@cachemir/protocol";
-import { Pool } from "./pool.ts";
+import { bytes, commandInfo, type Reply } from "@cachemir/protocol";
+import { blockingTimeoutMs, Pool } from "./pool.ts";
 import { ClientConnection } from "./connection.ts";
 import { ConnectionError, TimeoutError } from "./errors.ts";
 import { wasNotSent } from "./retry.ts";
@@ -320,4 +320,33 @@ Deno.test("Pool() validates its options", () => {
     () => new Pool(t, { acquireTimeoutMs: -1 }),
     /Invalid acquireTimeoutMs: -1/,
   );
+});
+
+Deno.test("blockingTimeoutMs: the command's own timeout plus the command timeout", () => {
+  const op = (name: Parameters<typeof commandInfo>[0]): number =>
+    commandInfo(name).opcode;
+  assert.equal(blockingTimeoutMs(op("BLPOP"), ["a", "b", "2.5"], 1000), 3500);
+  assert.equal(blockingTimeoutMs(op("BRPOP"), ["a", "0.0011"], 1000), 1002);
+  assert.equal(
+    blockingTimeoutMs(op("BLMOVE"), ["a", "b", "LEFT", "LEFT", "1"], 10),
+    1010,
+  );
+  assert.equal(blockingTimeoutMs(op("BRPOPLPUSH"), ["a", "b", "3"], 0), 3000);
+  assert.equal(
+    blockingTimeoutMs(op("BLMPOP"), ["4", "1", "a", "LEFT"], 100),
+    4100,
+  );
+  // 0 waits forever: the longest timer.
+  assert.equal(blockingTimeoutMs(op("BLPOP"), ["a", "0"], 5), 2 ** 31 - 1);
+  // The node refuses these at once.
+  assert.equal(blockingTimeoutMs(op("BLPOP"), ["a", "-1"], 5), 5);
+  assert.equal(blockingTimeoutMs(op("BLPOP"), ["a", "soon"], 5), 5);
+  // Through CALL, by name.
+  assert.equal(blockingTimeoutMs(0x0000, ["blpop", "a", "1"], 5), 1005);
+  assert.equal(blockingTimeoutMs(0x0000, ["get", "a"], 5), undefined);
+  assert.equal(
+    blockingTimeoutMs(op("LMPOP"), ["1", "a", "LEFT"], 5),
+    undefined,
+  );
+  assert.equal(blockingTimeoutMs(op("GET"), ["a"], 5), undefined);
 });

@@ -29,6 +29,9 @@
  * - `noauth`: runs before the connection has authenticated (Redis's
  *   `no-auth`: AUTH, HELLO, QUIT, RESET); every other command is refused
  *   with `NOAUTH` on a node with a password until AUTH succeeds.
+ * - `blocking`: may wait for a key to be written (BLPOP, BLMOVE, BLMPOP...):
+ *   the connection answers nothing else until it is served or times out, so
+ *   a client sends it on a connection of its own.
  */
 export type CommandFlag =
   | "readonly"
@@ -39,7 +42,8 @@ export type CommandFlag =
   | "admin"
   | "random"
   | "unordered"
-  | "noauth";
+  | "noauth"
+  | "blocking";
 
 /**
  * How a client that spreads keys over many nodes joins the per-node replies
@@ -190,6 +194,12 @@ export type CommandName =
   | "LPOS"
   | "LMOVE"
   | "RPOPLPUSH"
+  | "BLPOP"
+  | "BRPOP"
+  | "BRPOPLPUSH"
+  | "BLMOVE"
+  | "LMPOP"
+  | "BLMPOP"
   | "SADD"
   | "SREM"
   | "SMEMBERS"
@@ -287,6 +297,9 @@ const WR: CommandFlag[] = ["write", "retry"];
 /** Writes that may grow memory: refused with OOM over the limit. */
 const D: CommandFlag[] = ["write", "denyoom"];
 const DR: CommandFlag[] = ["write", "denyoom", "retry"];
+/** Blocking writes: may wait for a key (BLPOP...); a client sends them on a connection of their own. */
+const WB: CommandFlag[] = ["write", "blocking"];
+const DB: CommandFlag[] = ["write", "denyoom", "blocking"];
 const C: CommandFlag[] = ["connection", "retry"];
 /** Connection commands a client may send before AUTH (Redis's `no-auth`). */
 const CN: CommandFlag[] = ["connection", "retry", "noauth"];
@@ -421,6 +434,15 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   cmd("LPOS", 0x040d, -3, R),
   cmd("LMOVE", 0x040e, 5, D, KEY12),
   cmd("RPOPLPUSH", 0x040f, 3, D, KEY12),
+  // The blocking pops: keys, then the timeout in seconds (last argument).
+  cmd("BLPOP", 0x0410, -3, WB, { first: 1, last: -2, step: 1 }),
+  cmd("BRPOP", 0x0411, -3, WB, { first: 1, last: -2, step: 1 }),
+  cmd("BRPOPLPUSH", 0x0412, 4, DB, KEY12),
+  cmd("BLMOVE", 0x0413, 6, DB, KEY12),
+  // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
+  cmd("LMPOP", 0x0414, -4, W, { first: 2, last: -1, step: 1, countAt: 1 }),
+  // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+  cmd("BLMPOP", 0x0415, -5, WB, { first: 3, last: -1, step: 1, countAt: 2 }),
 
   // 0x05xx sets
   cmd("SADD", 0x0500, -3, DR),

@@ -19,7 +19,12 @@ import {
   status,
   writeInvalidation,
 } from "@cachemir/protocol";
-import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
+import type {
+  ArgvView,
+  ReplyOut,
+  Session,
+  Suspension,
+} from "./_util/request.ts";
 import {
   Connection,
   type FlowLimits,
@@ -32,7 +37,7 @@ export type Execute = (
   session: Session,
   opcode: number,
   args: string[],
-) => Reply;
+) => Reply | Suspension;
 
 /**
  * Runs one command for a session on arguments in place: the node's command
@@ -44,7 +49,7 @@ export type ExecuteView = (
   opcode: number,
   argv: ArgvView,
   out: ReplyOut,
-) => Reply | undefined;
+) => Reply | Suspension | undefined;
 
 /** The reply to a client's opening probe (protocol/probe.ts). */
 const PROBE_REPLY: Reply = status("PONG");
@@ -208,7 +213,7 @@ export class BinaryConnection extends Connection<Frame> {
       conn: options.conn,
       session,
       codec,
-      execute: (f: Frame): Reply | undefined => {
+      execute: (f: Frame): Reply | Suspension | undefined => {
         if (f instanceof FrameView && f.flags === 0) {
           const bytes = f.bytes;
           const argc = scanRequestArgs(

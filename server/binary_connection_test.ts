@@ -18,6 +18,7 @@ import { DRAIN_READ_MS } from "./connection.ts";
 import type { Session } from "./commands/types.ts";
 import { argvStrings, CommandTable } from "./commands/table.ts";
 import { Keyspace } from "./store/keyspace.ts";
+import { replyNow } from "./blocking.ts";
 
 /** A Deno.Conn stand-in: reads come from a queue, writes are recorded. */
 class FakeConn {
@@ -294,11 +295,14 @@ async function serveFrames(
   const c = new BinaryConnection({
     conn: conn as unknown as Deno.Conn,
     session: s,
-    execute: (_s, opcode, args) => table.executeOpcode(ctx, opcode, args),
-    executeView: (_s, opcode, argv, out) =>
-      inPlace
+    execute: (_s, opcode, args) =>
+      replyNow(table.executeOpcode(ctx, opcode, args)),
+    executeView: (_s, opcode, argv, out) => {
+      const r = inPlace
         ? table.executeOpcodeView(ctx, opcode, argv, out)
-        : table.executeOpcode(ctx, opcode, argvStrings(argv)),
+        : table.executeOpcode(ctx, opcode, argvStrings(argv));
+      return r === undefined ? r : replyNow(r);
+    },
     limits: frameLimits,
   });
   conn.feed(frames);

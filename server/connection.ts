@@ -24,7 +24,7 @@
  */
 
 import type { Reply } from "@cachemir/protocol";
-import type { Session } from "./_util/request.ts";
+import type { Session, Suspension } from "./_util/request.ts";
 
 /**
  * The wire format of a port: decodes requests and encodes replies. A codec
@@ -285,10 +285,14 @@ export interface ConnectionOptions<Request> {
   /** The port's wire format. */
   readonly codec: Codec<Request>;
   /**
-   * Runs one request: returns its reply for the codec to encode, or
-   * `undefined` when it wrote its reply into the codec's output itself.
+   * Runs one request: returns its reply for the codec to encode,
+   * `undefined` when it wrote its reply into the codec's output itself, or
+   * a {@linkcode Suspension} when it waits (a blocking command): nothing
+   * more of this client runs until its reply came (its later pipelined
+   * requests wait); the socket is still read, so a client that hangs up
+   * or is killed while it waits is seen, and its wait cancelled.
    */
-  readonly execute: (request: Request) => Reply | undefined;
+  readonly execute: (request: Request) => Reply | Suspension | undefined;
   /**
    * Bytes read from the socket at a time.
    * @default {65536}
@@ -316,7 +320,13 @@ export interface ConnectionBuffers {
 }
 
 /** Why `#handle` stopped before the input ran out. */
-type Pause = "quit" | "protocol" | "flush" | "throttle" | "overflow";
+type Pause =
+  | "quit"
+  | "protocol"
+  | "flush"
+  | "throttle"
+  | "overflow"
+  | "blocked";
 
 /**
  * One client connection. `run()` resolves when the peer hangs up, a fatal
@@ -350,8 +360,15 @@ export class Connection<Request> {
   #conn: Deno.Conn;
   #session: Session;
   #codec: Codec<Request>;
-  #execute: (request: Request) => Reply | undefined;
+  #execute: (request: Request) => Reply | Suspension | undefined;
   #readBuf: Uint8Array;
+  /** The request waiting (a blocking command), and its suspension. */
+  #blocked: { request: Request; suspension: Suspension } | undefined;
+  /**
+   * A read begun while the connection waited on a blocking command: the
+   * bytes it brings (a copy), or `null` at the end of the stream.
+   */
+  #pendingRead: Promise<Uint8Array | null> | undefined;
   #reading = false;
   #stopping = false;
   /** The drain's read window is over. */
@@ -492,9 +509,17 @@ export class Connection<Request> {
           if (this.#overflowing()) return this.#overflow();
         }
         this.#reading = true;
-        const n = await this.#conn.read(this.#readBuf);
+        let chunk: Uint8Array | null;
+        if (this.#pendingRead !== undefined) {
+          chunk = await this.#pendingRead;
+          this.#pendingRead = undefined;
+        } else {
+          const read = await this.#conn.read(this.#readBuf);
+          chunk = read === null ? null : this.#readBuf.subarray(0, read);
+        }
         this.#reading = false;
-        if (n === null) {
+        const n = chunk === null ? null : chunk.length;
+        if (n === null || chunk === null) {
           await this.#drain();
           if (this.#killed) return "killed";
           return this.#stopping ? "shutdown" : "eof";
@@ -502,13 +527,20 @@ export class Connection<Request> {
         this.#traffic.netInputBytes += n;
         if (this.#drained) continue;
         this.#session.lastActive = Date.now();
-        codec.push(this.#readBuf.subarray(0, n));
+        codec.push(chunk);
         let end = this.#handle();
-        while (end === "flush" || end === "throttle") {
+        while (end === "flush" || end === "throttle" || end === "blocked") {
           // Output past the bound leaves before more of this read runs;
           // a connection out of tokens waits for them, having written
           // what it answered.
           if (codec.pending > 0) await this.#emit();
+          if (end === "blocked") {
+            // A blocking command waits: what it answered before leaves
+            // first, then its reply once it is served.
+            const gone = await this.#waitBlocked();
+            if (gone !== undefined) return gone;
+            this.#session.lastActive = Date.now();
+          }
           if (end === "throttle") {
             await this.#waitForToken();
             // Waiting on its own bucket is not idleness (--timeout).
@@ -543,7 +575,57 @@ export class Connection<Request> {
       return "error";
     } finally {
       this.#reading = false;
+      this.#blocked?.suspension.cancel();
+      this.#blocked = undefined;
       this.close();
+    }
+  }
+
+  /** `true` while a blocking command of this client waits. */
+  get blocked(): boolean {
+    return this.#blocked !== undefined;
+  }
+
+  /**
+   * Waits for the blocked request's reply and encodes it, reading the
+   * socket meanwhile (the bytes are kept for later, unrun): a client that
+   * hangs up ends the wait.
+   *
+   * @returns How the connection ended, or `undefined` once the reply is
+   * encoded.
+   */
+  async #waitBlocked(): Promise<ConnectionEnd | undefined> {
+    const { request, suspension } = this.#blocked!;
+    const served = suspension.done.then((reply) => ({ reply }));
+    for (;;) {
+      if (this.#pendingRead === undefined) {
+        const buf = new Uint8Array(4096);
+        this.#pendingRead = this.#conn.read(buf).then((n) =>
+          n === null ? null : buf.slice(0, n)
+        );
+      }
+      this.#reading = true;
+      const next = await Promise.race([
+        served,
+        this.#pendingRead.then((chunk) => ({ chunk })),
+      ]);
+      this.#reading = false;
+      if ("reply" in next) {
+        this.#blocked = undefined;
+        this.#codec.writeReply(request, next.reply);
+        return undefined;
+      }
+      this.#pendingRead = undefined;
+      const chunk = next.chunk;
+      if (chunk === null) {
+        // The client hung up while it waited.
+        suspension.cancel();
+        this.#blocked = undefined;
+        if (this.#killed) return "killed";
+        return this.#stopping ? "shutdown" : "eof";
+      }
+      this.#traffic.netInputBytes += chunk.length;
+      if (!this.#drained) this.#codec.push(chunk);
     }
   }
 
@@ -567,6 +649,10 @@ export class Connection<Request> {
       if (r === undefined) break;
       if (rated) this.#tokens -= 1;
       const reply = this.#execute(r);
+      if (reply !== undefined && reply.kind === "suspended") {
+        this.#blocked = { request: r, suspension: reply };
+        return "blocked";
+      }
       if (session.closeAfterReply) {
         if (reply !== undefined && !session.closeWithoutReply) {
           codec.writeReply(r, reply);
@@ -695,6 +781,12 @@ export class Connection<Request> {
   shutdown(): void {
     if (this.#stopping || this.#closed) return;
     this.#stopping = true;
+    if (this.#blocked !== undefined) {
+      // A client blocked on a key (BLPOP...) has nothing to be answered
+      // before the node stops: its connection closes, as Redis's does.
+      this.close();
+      return;
+    }
     this.#drainTimer = setTimeout(() => this.#endDrain(), DRAIN_READ_MS);
   }
 

@@ -34,7 +34,13 @@ import {
   SYSTEM_MEMORY,
 } from "./memory_budget.ts";
 import v8 from "node:v8";
-import { commandInfo, error, toByteString } from "@cachemir/protocol";
+import {
+  commandInfo,
+  error,
+  keyPositions,
+  toByteString,
+} from "@cachemir/protocol";
+import { BlockingRegistry } from "./blocking.ts";
 import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
 import { listenMutualTls } from "./_mutual_tls.ts";
 import { InstantaneousRate } from "./instantaneous.ts";
@@ -99,6 +105,8 @@ export class CacheNode {
   #keyspace: Keyspace;
   #expiry: ActiveExpiry;
   #table: CommandTable;
+  /** The clients blocked on keys (BLPOP...). */
+  #blocking = new BlockingRegistry();
   #info: NodeInfo;
   #listener: Deno.Listener | undefined;
   #respListener: Deno.Listener | undefined;
@@ -190,6 +198,23 @@ export class CacheNode {
       timingSample: this.#config.timingSample,
       hotKeysSample: this.#config.hotkeysSample,
     });
+    const blocking = this.#blocking;
+    const keyspace = this.#keyspace;
+    // After a write, the clients blocked on the keys it wrote are served
+    // (first blocked, first served) before the next command runs.
+    this.#table.onWrite = (spec, args): void => {
+      if (!blocking.waiting) return;
+      const countAt = spec.keys.countAt;
+      const count = countAt === undefined
+        ? undefined
+        : Number(args[countAt - 1]);
+      const keys: string[] = [];
+      for (const i of keyPositions(spec, args.length, count)) {
+        keys.push(args[i]);
+      }
+      blocking.written(keys);
+      keyspace.packCollections();
+    };
     this.#settings = {
       maxclients: this.#config.maxclients,
       timeout: this.#config.timeout,
@@ -201,7 +226,6 @@ export class CacheNode {
     const stats = this.#stats;
     const connections = this.#connections;
     const byId = this.#byId;
-    const keyspace = this.#keyspace;
     const tracking = new TrackingTable({
       deliver: (_tracker, target, keys) => byId.get(target)?.push(keys),
       maxKeys: () => this.#settings.trackingTableMaxKeys,
@@ -281,6 +305,11 @@ export class CacheNode {
           return tracking.size;
         },
       },
+      blockedClients: (): number => blocking.blockedClients,
+      clientsWithTimeout: (): number => blocking.withTimeout,
+      isBlocked: (id: number): boolean => blocking.isBlocked(id),
+      unblockClient: (id: number, error: boolean): boolean =>
+        blocking.unblock(id, error),
       shutdown: (request: ShutdownRequest): boolean =>
         this.#askShutdown(request),
       startupMemory: 0,
@@ -768,6 +797,8 @@ export class CacheNode {
     const oldest = Date.now() - timeout * 1000;
     for (const c of this.#connections) {
       const session = c.session;
+      // A blocked client waits on its command's timeout, not idle (Redis).
+      if (c.blocked) continue;
       if ((session.lastActive ?? session.createdAt ?? 0) < oldest) {
         log.debug("Closing client {id} from {peer}: idle for {timeout} s", {
           id: session.id,
@@ -877,6 +908,7 @@ export class CacheNode {
       node: this.#info,
     };
     const table = this.#table;
+    const blocking = this.#blocking;
     const stats = this.#stats;
     const config = this.#config;
     const flow = this.#settings;
@@ -910,24 +942,31 @@ export class CacheNode {
         conn,
         session,
         execute: (_s, opcode, args) => {
-          if (!tracking.active) return table.executeOpcode(ctx, opcode, args);
-          begin(opcode === CLIENT_OPCODE);
-          try {
-            return table.executeOpcode(ctx, opcode, args);
-          } finally {
-            end();
+          let r;
+          if (!tracking.active) r = table.executeOpcode(ctx, opcode, args);
+          else {
+            begin(opcode === CLIENT_OPCODE);
+            try {
+              r = table.executeOpcode(ctx, opcode, args);
+            } finally {
+              end();
+            }
           }
+          return r.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         executeView: (_s, opcode, argv, out) => {
+          let r;
           if (!tracking.active) {
-            return table.executeOpcodeView(ctx, opcode, argv, out);
+            r = table.executeOpcodeView(ctx, opcode, argv, out);
+          } else {
+            begin(opcode === CLIENT_OPCODE);
+            try {
+              r = table.executeOpcodeView(ctx, opcode, argv, out);
+            } finally {
+              end();
+            }
           }
-          begin(opcode === CLIENT_OPCODE);
-          try {
-            return table.executeOpcodeView(ctx, opcode, argv, out);
-          } finally {
-            end();
-          }
+          return r?.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         limits: {
           maxFrameBytes: config.maxFrameBytes,
@@ -941,22 +980,30 @@ export class CacheNode {
         conn,
         session,
         execute: (_s, name, args) => {
-          if (!tracking.active) return table.execute(ctx, name, args);
-          begin(isClient(name));
-          try {
-            return table.execute(ctx, name, args);
-          } finally {
-            end();
+          let r;
+          if (!tracking.active) r = table.execute(ctx, name, args);
+          else {
+            begin(isClient(name));
+            try {
+              r = table.execute(ctx, name, args);
+            } finally {
+              end();
+            }
           }
+          return r.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         executeView: (_s, name, argv, out) => {
-          if (!tracking.active) return table.executeView(ctx, name, argv, out);
-          begin(isClient(name));
-          try {
-            return table.executeView(ctx, name, argv, out);
-          } finally {
-            end();
+          let r;
+          if (!tracking.active) r = table.executeView(ctx, name, argv, out);
+          else {
+            begin(isClient(name));
+            try {
+              r = table.executeView(ctx, name, argv, out);
+            } finally {
+              end();
+            }
           }
+          return r?.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         limits: {
           // The same bounds as a binary frame: one argument, and all of a

@@ -7,7 +7,12 @@
  */
 
 import { array, bytes, NULL, type Reply } from "@cachemir/protocol";
-import type { ArgvView, ReplyOut, Session } from "./_util/request.ts";
+import type {
+  ArgvView,
+  ReplyOut,
+  Session,
+  Suspension,
+} from "./_util/request.ts";
 import {
   Connection,
   type FlowLimits,
@@ -28,7 +33,7 @@ export type ExecuteByName = (
   session: Session,
   name: string,
   args: string[],
-) => Reply;
+) => Reply | Suspension;
 
 /**
  * Runs one command by name whose arguments are still in the read buffer:
@@ -40,7 +45,7 @@ export type ExecuteView = (
   name: string,
   argv: ArgvView,
   out: ReplyOut,
-) => Reply | undefined;
+) => Reply | Suspension | undefined;
 
 /** What a RESP connection needs from the node. */
 export interface RespConnectionOptions {
@@ -216,7 +221,7 @@ export class RespConnection extends Connection<RespCommand | RespView> {
       conn: options.conn,
       session,
       codec,
-      execute: (c: RespCommand | RespView): Reply | undefined =>
+      execute: (c: RespCommand | RespView): Reply | Suspension | undefined =>
         c instanceof RespView
           ? executeView(session, c.name, c, codec)
           : execute(session, c.name, c.args),

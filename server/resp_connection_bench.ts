@@ -14,6 +14,7 @@ import type { Reply } from "@cachemir/protocol";
 import { RespCodec } from "./resp_connection.ts";
 import { RespView } from "./resp/decoder.ts";
 import { harness } from "./commands/_testing.ts";
+import { type Blocked, replyNow } from "./blocking.ts";
 
 const PIPELINE = 16;
 
@@ -33,10 +34,10 @@ function serve(chunk: Uint8Array): number {
   codec.push(chunk);
   let n = 0;
   for (let c = codec.next(); c !== undefined; c = codec.next()) {
-    const reply: Reply | undefined = c instanceof RespView
+    const reply: Reply | Blocked | undefined = c instanceof RespView
       ? table.executeView(ctx, c.name, c, codec)
       : table.execute(ctx, c.name, c.args);
-    if (reply !== undefined) codec.writeReply(c, reply);
+    if (reply !== undefined) codec.writeReply(c, replyNow(reply));
     n++;
   }
   if (n !== PIPELINE) throw new Error(`ran ${n} commands, not ${PIPELINE}`);

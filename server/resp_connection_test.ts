@@ -9,6 +9,7 @@ import type { Session } from "./commands/types.ts";
 import { argvStrings, CommandTable } from "./commands/table.ts";
 import { MAX_VIEW_ARGS, RespView } from "./resp/decoder.ts";
 import { Keyspace } from "./store/keyspace.ts";
+import { replyNow } from "./blocking.ts";
 
 const enc = (s: string): Uint8Array =>
   Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -172,10 +173,10 @@ function bothPaths(
       );
       if (views && c instanceof RespView) {
         const reply = table.executeView(ctx, c.name, c, codec);
-        if (reply !== undefined) codec.writeReply(c, reply);
+        if (reply !== undefined) codec.writeReply(c, replyNow(reply));
       } else {
         const args = c instanceof RespView ? argvStrings(c) : c.args;
-        codec.writeReply(c, table.execute(ctx, c.name, args));
+        codec.writeReply(c, replyNow(table.execute(ctx, c.name, args)));
       }
     }
     outputs.push(dec(codec.take()));

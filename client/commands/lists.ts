@@ -1,6 +1,14 @@
 /**
  * The list commands of {@linkcode CacheMirClient}: pushes and pops,
- * LRANGE, LINDEX, LSET, LREM, LTRIM, LINSERT, LPOS, LMOVE, RPOPLPUSH.
+ * LRANGE, LINDEX, LSET, LREM, LTRIM, LINSERT, LPOS, LMOVE, RPOPLPUSH,
+ * LMPOP, and the blocking BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP.
+ *
+ * A blocking command waits on the node until a list has an element or its
+ * timeout (in seconds; 0 waits forever) passes. It never goes on the
+ * connections other commands share (it would hold up everything
+ * pipelined behind it): the node's pool gives it a connection of its own,
+ * whose command timeout is the command's timeout plus the client's
+ * `commandTimeoutMs`.
  * Each is declared once — its table row, how its arguments are built, how
  * its reply becomes a value — and gives {@linkcode CacheMirClient} its
  * method and, when it has one, its `...Buffer` variant (bytes).
@@ -15,9 +23,11 @@ import {
   type Declaration,
   overloaded,
 } from "./_define.ts";
-import { keyThenValues, valueArg } from "./_args.ts";
+import { flat, keyThenValues, valueArg } from "./_args.ts";
 import {
   INTEGER,
+  KEY_VALUE_OR_NULL,
+  KEY_VALUES_OR_NULL,
   OK,
   POSITIONS,
   VALUE_OR_NULL,
@@ -653,4 +663,253 @@ export const rpoplpush: Command<
   "RPOPLPUSH",
   (source, destination) => [source, destination],
   VALUE_OR_NULL,
+);
+
+/** Options of {@linkcode lmpop} and {@linkcode blmpop}. */
+export interface LMPopOptions {
+  /**
+   * Pop up to this many elements (`COUNT`), at least 1.
+   * @default {1}
+   */
+  readonly count?: number;
+}
+
+/** `numkeys key... LEFT|RIGHT [COUNT n]`. */
+function mpopArgs(
+  keys: Key | readonly Key[],
+  end: ListEnd,
+  options?: LMPopOptions,
+): Arg[] {
+  const list = typeof keys === "string" || keys instanceof Uint8Array
+    ? [keys]
+    : keys;
+  const out: Arg[] = [String(list.length), ...list, end];
+  if (options?.count !== undefined) out.push("COUNT", String(options.count));
+  return out;
+}
+
+/** BLPOP/BRPOP arguments: the keys, then the timeout. */
+function bpopArgs(keys: Key | readonly Key[], timeout: number): Arg[] {
+  const list = typeof keys === "string" || keys instanceof Uint8Array
+    ? [keys]
+    : flat(keys as readonly Key[]);
+  return [...list, String(timeout)];
+}
+
+/**
+ * BLPOP: pops the head of the first of `keys` that holds a list; when none
+ * does, waits until one is pushed to, or `timeout` seconds pass. Clients
+ * waiting on a key are served in the order they began to wait.
+ *
+ * `blpopBuffer()` takes the same arguments and resolves with the element
+ * as bytes.
+ *
+ * @param keys The lists, in the order they are tried.
+ * @param timeout Seconds to wait (fractions allowed); 0 waits forever.
+ * @returns `[key, element]`, or `null` when the timeout passed.
+ *
+ * @example Take a job, waiting up to 5 s
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const got = await client.blpop(["jobs:high", "jobs:low"], 5);
+ * if (got !== null) console.log(`from ${got[0]}: ${got[1]}`);
+ * ```
+ *
+ * @example `blpopBuffer()`: the element as bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const got = await client.blpopBuffer("frames", 0.5);
+ * ```
+ */
+export const blpop: Command<
+  [keys: Key | readonly Key[], timeout: number],
+  [key: string, element: string] | null,
+  [key: string, element: Uint8Array] | null
+> = command("BLPOP", bpopArgs, KEY_VALUE_OR_NULL);
+
+/**
+ * BRPOP: {@linkcode blpop} from the tail.
+ *
+ * `brpopBuffer()` takes the same arguments and resolves with the element
+ * as bytes.
+ *
+ * @param keys The lists, in the order they are tried.
+ * @param timeout Seconds to wait (fractions allowed); 0 waits forever.
+ * @returns `[key, element]`, or `null` when the timeout passed.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * console.log(await client.brpop("queue", 1)); // ["queue", "..."] or null
+ * ```
+ *
+ * @example `brpopBuffer()`: the element as bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const got = await client.brpopBuffer("queue", 1);
+ * ```
+ */
+export const brpop: Command<
+  [keys: Key | readonly Key[], timeout: number],
+  [key: string, element: string] | null,
+  [key: string, element: Uint8Array] | null
+> = command("BRPOP", bpopArgs, KEY_VALUE_OR_NULL);
+
+/**
+ * BLMOVE: {@linkcode lmove}, waiting up to `timeout` seconds for `source`
+ * to hold an element.
+ *
+ * `blmoveBuffer()` takes the same arguments and resolves with bytes.
+ *
+ * @param source The list to pop from.
+ * @param destination The list to push to.
+ * @param from Which end of `source` to pop.
+ * @param to Which end of `destination` to push.
+ * @param timeout Seconds to wait (fractions allowed); 0 waits forever.
+ * @returns The element moved, or `null` when the timeout passed.
+ *
+ * @example A reliable queue
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const job = await client.blmove("{q}jobs", "{q}working", "LEFT", "RIGHT", 10);
+ * ```
+ *
+ * @example `blmoveBuffer()`: bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const job = await client.blmoveBuffer("{q}a", "{q}b", "LEFT", "LEFT", 1);
+ * ```
+ */
+export const blmove: Command<
+  [source: Key, destination: Key, from: ListEnd, to: ListEnd, timeout: number],
+  string | null,
+  Uint8Array | null
+> = command(
+  "BLMOVE",
+  (source, destination, from, to, timeout) => [
+    source,
+    destination,
+    from,
+    to,
+    String(timeout),
+  ],
+  VALUE_OR_NULL,
+);
+
+/**
+ * BRPOPLPUSH: {@linkcode blmove} from the tail of `source` to the head of
+ * `destination`.
+ *
+ * `brpoplpushBuffer()` takes the same arguments and resolves with bytes.
+ *
+ * @param source The list to pop from.
+ * @param destination The list to push to.
+ * @param timeout Seconds to wait (fractions allowed); 0 waits forever.
+ * @returns The element moved, or `null` when the timeout passed.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * console.log(await client.brpoplpush("{q}a", "{q}b", 1));
+ * ```
+ *
+ * @example `brpoplpushBuffer()`: bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const element = await client.brpoplpushBuffer("{q}a", "{q}b", 1);
+ * ```
+ */
+export const brpoplpush: Command<
+  [source: Key, destination: Key, timeout: number],
+  string | null,
+  Uint8Array | null
+> = command(
+  "BRPOPLPUSH",
+  (source, destination, timeout) => [source, destination, String(timeout)],
+  VALUE_OR_NULL,
+);
+
+/**
+ * LMPOP: pops up to `count` elements from one end of the first of `keys`
+ * that holds a list.
+ *
+ * `lmpopBuffer()` takes the same arguments and resolves with the elements
+ * as bytes.
+ *
+ * @param keys The lists, in the order they are tried.
+ * @param end Which end to pop.
+ * @param options `count`: how many, at least 1 (default 1).
+ * @returns `[key, elements]`, or `null` when no key holds a list.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * console.log(await client.lmpop(["{q}a", "{q}b"], "LEFT", { count: 10 }));
+ * ```
+ *
+ * @example `lmpopBuffer()`: bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const got = await client.lmpopBuffer("q", "RIGHT");
+ * ```
+ */
+export const lmpop: Command<
+  [keys: Key | readonly Key[], end: ListEnd, options?: LMPopOptions],
+  [key: string, elements: string[]] | null,
+  [key: string, elements: Uint8Array[]] | null
+> = command("LMPOP", mpopArgs, KEY_VALUES_OR_NULL);
+
+/**
+ * BLMPOP: {@linkcode lmpop}, waiting up to `timeout` seconds for one of
+ * `keys` to hold a list.
+ *
+ * `blmpopBuffer()` takes the same arguments and resolves with the elements
+ * as bytes.
+ *
+ * @param timeout Seconds to wait (fractions allowed); 0 waits forever.
+ * @param keys The lists, in the order they are tried.
+ * @param end Which end to pop.
+ * @param options `count`: how many, at least 1 (default 1).
+ * @returns `[key, elements]`, or `null` when the timeout passed.
+ *
+ * @example
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * console.log(await client.blmpop(2, "events", "LEFT", { count: 100 }));
+ * ```
+ *
+ * @example `blmpopBuffer()`: bytes
+ * ```ts no-eval
+ * import { CacheMirClient } from "@cachemir/client";
+ * await using client = new CacheMirClient({ nodes: "127.0.0.1:7379" });
+ * const got = await client.blmpopBuffer(0.5, "frames", "RIGHT");
+ * ```
+ */
+export const blmpop: Command<
+  [
+    timeout: number,
+    keys: Key | readonly Key[],
+    end: ListEnd,
+    options?: LMPopOptions,
+  ],
+  [key: string, elements: string[]] | null,
+  [key: string, elements: Uint8Array[]] | null
+> = command(
+  "BLMPOP",
+  (timeout, keys, end, options) => [
+    String(timeout),
+    ...mpopArgs(keys, end, options),
+  ],
+  KEY_VALUES_OR_NULL,
 );

@@ -94,3 +94,17 @@ export interface ReplyOut {
    */
   integer(n: number): void;
 }
+
+/**
+ * A request that waits (a blocking command, BLPOP...): the connection
+ * answers nothing else of its client until `done` gives the reply, and
+ * calls `cancel()` if it closes first.
+ */
+export interface Suspension {
+  /** Tells it from a reply. */
+  readonly kind: "suspended";
+  /** The reply, once the request is served, times out or is unblocked. */
+  readonly done: Promise<Reply>;
+  /** Forgets the request (its connection closed). */
+  cancel(): void;
+}

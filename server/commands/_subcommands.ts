@@ -6,7 +6,7 @@
  */
 
 import { error, type ErrorReply, type Reply } from "@cachemir/protocol";
-import type { CommandContext, Handler } from "./types.ts";
+import type { CommandContext } from "./types.ts";
 import { arityError, asciiUpper, printable } from "./common.ts";
 
 /** One subcommand: its Redis arity (counting the container and the subcommand) and its handler. */
@@ -14,7 +14,7 @@ export interface Subcommand {
   /** Redis-style arity of `container|sub`; negative means "at least". */
   readonly arity: number;
   /** Runs it: `args[0]` is the subcommand's name. */
-  readonly run: Handler;
+  readonly run: (ctx: CommandContext, args: string[]) => Reply;
 }
 
 /**
@@ -28,7 +28,7 @@ export interface Subcommand {
 export function containerHandler(
   container: string,
   subs: Readonly<Record<string, Subcommand>>,
-): Handler {
+): (ctx: CommandContext, args: string[]) => Reply {
   const arityErrors = new Map<string, ErrorReply>();
   for (const name of Object.keys(subs)) {
     arityErrors.set(name, arityError(`${container}|${name}`));

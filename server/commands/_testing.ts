@@ -8,7 +8,7 @@
 import { errorText, type Reply } from "@cachemir/protocol";
 import { Keyspace } from "../store/keyspace.ts";
 import { CommandTable } from "./table.ts";
-import type { CommandContext, Dialect } from "./types.ts";
+import type { Blocked, CommandContext, Dialect } from "./types.ts";
 
 /** A test harness: a keyspace with a settable clock and a command table. */
 export interface Harness {
@@ -19,7 +19,7 @@ export interface Harness {
   /** The table. */
   readonly table: CommandTable;
   /** Runs `name args...` and returns the raw reply. */
-  run(name: string, ...args: string[]): Reply;
+  run(name: string, ...args: string[]): Reply | Blocked;
   /** Runs a command and returns its reply as plain data (see {@linkcode plain}). */
   call(name: string, ...args: string[]): unknown;
   /** The fake time, ms since the epoch. */
@@ -73,7 +73,7 @@ export function harness(
     ctx,
     store,
     table,
-    run: (name: string, ...args: string[]): Reply =>
+    run: (name: string, ...args: string[]): Reply | Blocked =>
       table.execute(ctx, name, args),
     call: (name: string, ...args: string[]): unknown =>
       plain(table.execute(ctx, name, args)),
@@ -99,7 +99,10 @@ export function harness(
  * assert.equal(plain(int(3)), 3);
  * ```
  */
-export function plain(reply: Reply): unknown {
+export function plain(reply: Reply | Blocked): unknown {
+  if (reply.kind === "blocked") {
+    return { blocked: reply.keys, timeoutMs: reply.timeoutMs };
+  }
   switch (reply.kind) {
     case "ok":
       return "OK";

@@ -4,6 +4,7 @@ import { Keyspace } from "../store/keyspace.ts";
 import { CommandTable } from "./table.ts";
 import type { CommandContext, RuntimeSettings, Session } from "./types.ts";
 import { samePassword } from "./auth.ts";
+import { replyNow } from "../blocking.ts";
 
 const NOAUTH = "NOAUTH Authentication required.";
 const WRONGPASS =
@@ -49,7 +50,7 @@ function harness(requirepass: string) {
     failures,
     table,
     run: (...argv: string[]): string =>
-      text(table.execute(ctx, argv[0], argv.slice(1))),
+      text(replyNow(table.execute(ctx, argv[0], argv.slice(1)))),
   };
 }
 

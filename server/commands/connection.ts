@@ -229,6 +229,7 @@ export function clientInfoLine(
   session: Session,
   now: number,
   buffers: ClientBuffers = NO_BUFFERS,
+  blocked = false,
 ): string {
   const age = Math.max(
     0,
@@ -244,7 +245,7 @@ export function clientInfoLine(
     ? 2
     : 0;
   const cmd = session.lastCommand ? session.lastCommand.toLowerCase() : "NULL";
-  const flags = session.noEvict ? "e" : "N";
+  const flags = (blocked ? "b" : "") + (session.noEvict ? "e" : "") || "N";
   return `id=${session.id} addr=${session.peer} laddr=${
     session.local ?? ""
   } fd=-1 name=${session.name} age=${age} idle=${idle} flags=${flags} db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${buffers.input} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=${buffers.output} tot-mem=${buffers.total} events=r cmd=${cmd} user=default redir=-1 resp=${resp} lib-name=${
@@ -274,6 +275,9 @@ const CLIENT_HELP: Reply = array(
     "    In OPTIN (OPTOUT) mode: track (do not track) the keys of the next command.",
     "GETREDIR",
     "    The id invalidations go to: 0 without REDIRECT, -1 with tracking off.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client (BLPOP...): it gets its command's",
+    "    timeout reply, or with ERROR the UNBLOCKED error.",
     "NO-EVICT <on|off>",
     "    Accepted for Redis's tools; CacheMir's eviction never closes clients.",
     "SETINFO <option> <value>",
@@ -321,7 +325,12 @@ function clientList(ctx: CommandContext, args: string[]): Reply {
   if (normal) {
     for (const s of sessions) {
       if (ids === undefined || ids.has(s.id)) {
-        text += clientInfoLine(s, now, ctx.node.clientBuffers?.(s.id)) + "\n";
+        text += clientInfoLine(
+          s,
+          now,
+          ctx.node.clientBuffers?.(s.id),
+          ctx.node.isBlocked?.(s.id),
+        ) + "\n";
       }
     }
   }
@@ -423,6 +432,34 @@ function clientKill(ctx: CommandContext, args: string[]): Reply {
   }
   for (const s of targets) kill(ctx, s);
   return int(targets.length);
+}
+
+const UNBLOCK_REASON: ErrorReply = Object.freeze(
+  error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"),
+);
+
+/**
+ * CLIENT UNBLOCK id [TIMEOUT | ERROR]: ends a blocked client's wait, with
+ * its command's timeout reply or the `UNBLOCKED` error; replies 1, or 0
+ * when that client is not blocked.
+ */
+function clientUnblock(ctx: CommandContext, args: string[]): Reply {
+  if (args.length > 3) {
+    // Redis 7.0's text for a wrong count, with the subcommand as given.
+    return error(
+      `ERR unknown subcommand or wrong number of arguments for '${
+        printable(args[0].slice(0, 128))
+      }'. Try CLIENT HELP.`,
+    );
+  }
+  const id = parseInt64(args[1]);
+  if (id === undefined) return NOT_INTEGER;
+  let asError = false;
+  if (args.length === 3) {
+    if (isWord(args[2], "error")) asError = true;
+    else if (!isWord(args[2], "timeout")) return UNBLOCK_REASON;
+  }
+  return int(ctx.node.unblockClient?.(Number(id), asError) ? 1 : 0);
 }
 
 /** CLIENT NO-EVICT on|off: accepted (CacheMir's eviction evicts keys, never clients). */
@@ -673,6 +710,7 @@ const CLIENT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
     },
     LIST: { arity: -2, run: clientList },
     KILL: { arity: -3, run: clientKill },
+    UNBLOCK: { arity: -3, run: clientUnblock },
     "NO-EVICT": { arity: 3, run: clientNoEvict },
     TRACKING: { arity: -3, run: clientTracking },
     CACHING: { arity: 3, run: clientCaching },
@@ -682,7 +720,7 @@ const CLIENT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
   },
 );
 
-/** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | KILL | NO-EVICT | TRACKING | CACHING | TRACKINGINFO | GETREDIR | HELP */
+/** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | KILL | UNBLOCK | NO-EVICT | TRACKING | CACHING | TRACKINGINFO | GETREDIR | HELP */
 const clientCommand: Handler = containerHandler("CLIENT", CLIENT_SUBCOMMANDS);
 
 const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(

@@ -1,7 +1,13 @@
 /**
  * The list commands, with Redis 7.0's semantics and error texts: LPUSH,
  * RPUSH, LPUSHX, RPUSHX, LPOP, RPOP (with a count), LLEN, LRANGE, LINDEX,
- * LSET, LREM, LTRIM, LINSERT, LPOS (RANK COUNT MAXLEN), LMOVE, RPOPLPUSH.
+ * LSET, LREM, LTRIM, LINSERT, LPOS (RANK COUNT MAXLEN), LMOVE, RPOPLPUSH,
+ * LMPOP, and the blocking BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP.
+ *
+ * A blocking command first runs as its non-blocking form; when none of its
+ * keys holds a list it answers a {@linkcode Blocked} (the node makes the
+ * client wait: `server/blocking.ts`), whose retry runs that form again once
+ * a key was written.
  *
  * A list key holds a {@linkcode ByteList}, changed in place: writes keep the
  * key's TTL, and a list emptied by a pop, LREM, LTRIM or LMOVE deletes its
@@ -26,6 +32,7 @@ import {
   type Reply,
 } from "@cachemir/protocol";
 import type { CommandContext, Handler } from "./types.ts";
+import { Blocked } from "../blocking.ts";
 import {
   arityError,
   isWord,
@@ -40,7 +47,7 @@ import {
   MUST_BE_POSITIVE,
   parsePositiveCount,
 } from "./_collections.ts";
-import { INT64_MIN, parseInt64 } from "./numbers.ts";
+import { INT64_MIN, parseInt64, parseLongDouble } from "./numbers.ts";
 import { ByteList } from "../store/list.ts";
 
 const LPOP_ARITY: ErrorReply = arityError("lpop");
@@ -323,6 +330,198 @@ function rpoplpushCommand(ctx: CommandContext, args: string[]): Reply {
   return move(ctx, args[0], args[1], false, true);
 }
 
+const TIMEOUT_NOT_FLOAT: ErrorReply = Object.freeze(
+  error("ERR timeout is not a float or out of range"),
+);
+const TIMEOUT_NEGATIVE: ErrorReply = Object.freeze(
+  error("ERR timeout is negative"),
+);
+const NUMKEYS_NOT_POSITIVE: ErrorReply = Object.freeze(
+  error("ERR numkeys should be greater than 0"),
+);
+const COUNT_NOT_POSITIVE: ErrorReply = Object.freeze(
+  error("ERR count should be greater than 0"),
+);
+
+/** 2^63: a timeout of this many ms or more overflows Redis's `long long`. */
+const INT64_LIMIT = 2 ** 63;
+
+/**
+ * Reads a blocking command's timeout, in seconds as a float, into ms as
+ * Redis does: the product is truncated (0.0001 s is 0: forever), and a
+ * product past a signed 64-bit integer (`inf` too) wraps to a negative.
+ *
+ * @param arg The argument.
+ * @returns The timeout in ms (0 = forever), or Redis's error.
+ */
+export function parseTimeout(arg: string): number | ErrorReply {
+  const v = parseLongDouble(arg);
+  if (v === undefined) return TIMEOUT_NOT_FLOAT;
+  if (v.kind !== "finite") return TIMEOUT_NEGATIVE;
+  const seconds = Number(v.mant) * 2 ** v.exp;
+  const ms = Math.trunc(seconds * 1000);
+  if (ms >= INT64_LIMIT || (v.neg && ms > 0)) return TIMEOUT_NEGATIVE;
+  return v.neg ? 0 : ms;
+}
+
+/** One attempt of BLPOP/BRPOP: `undefined` when no key holds a list. */
+function popFirst(
+  ctx: CommandContext,
+  keys: readonly string[],
+  left: boolean,
+): Reply | undefined {
+  for (const key of keys) {
+    const list = lookup(ctx, key, ByteList);
+    if (list === undefined) continue;
+    if (isWrongType(list)) return list;
+    const value = (left ? list.popLeft() : list.popRight()) as string;
+    if (list.length === 0) ctx.store.delete(key);
+    return array([bytes(key), bytes(value)]);
+  }
+  return undefined;
+}
+
+/** BLPOP, BRPOP key [key ...] timeout */
+function blockingPop(
+  ctx: CommandContext,
+  args: string[],
+  left: boolean,
+): Reply | Blocked {
+  const timeout = parseTimeout(args[args.length - 1]);
+  if (typeof timeout !== "number") return timeout;
+  const keys = args.slice(0, -1);
+  return popFirst(ctx, keys, left) ??
+    new Blocked(keys, timeout, () => popFirst(ctx, keys, left));
+}
+
+/** BLPOP key [key ...] timeout */
+function blpopCommand(ctx: CommandContext, args: string[]): Reply | Blocked {
+  return blockingPop(ctx, args, true);
+}
+
+/** BRPOP key [key ...] timeout */
+function brpopCommand(ctx: CommandContext, args: string[]): Reply | Blocked {
+  return blockingPop(ctx, args, false);
+}
+
+/** One attempt of BLMOVE/BRPOPLPUSH: `undefined` while the source is empty. */
+function tryMove(
+  ctx: CommandContext,
+  src: string,
+  dst: string,
+  fromLeft: boolean,
+  toLeft: boolean,
+): Reply | undefined {
+  const reply = move(ctx, src, dst, fromLeft, toLeft);
+  return reply.kind === "null" ? undefined : reply;
+}
+
+/** BLMOVE and BRPOPLPUSH once their arguments are read. */
+function blockingMove(
+  ctx: CommandContext,
+  src: string,
+  dst: string,
+  fromLeft: boolean,
+  toLeft: boolean,
+  timeout: number,
+): Reply | Blocked {
+  return tryMove(ctx, src, dst, fromLeft, toLeft) ??
+    new Blocked(
+      [src],
+      timeout,
+      () => tryMove(ctx, src, dst, fromLeft, toLeft),
+      [dst],
+    );
+}
+
+/** BLMOVE source destination LEFT | RIGHT LEFT | RIGHT timeout */
+function blmoveCommand(ctx: CommandContext, args: string[]): Reply | Blocked {
+  const from = side(args[2]);
+  if (from === undefined) return SYNTAX_ERROR;
+  const to = side(args[3]);
+  if (to === undefined) return SYNTAX_ERROR;
+  const timeout = parseTimeout(args[4]);
+  if (typeof timeout !== "number") return timeout;
+  return blockingMove(ctx, args[0], args[1], from, to, timeout);
+}
+
+/** BRPOPLPUSH source destination timeout */
+function brpoplpushCommand(
+  ctx: CommandContext,
+  args: string[],
+): Reply | Blocked {
+  const timeout = parseTimeout(args[2]);
+  if (typeof timeout !== "number") return timeout;
+  return blockingMove(ctx, args[0], args[1], false, true, timeout);
+}
+
+/** LMPOP's and BLMPOP's arguments after the timeout. */
+interface MpopArgs {
+  readonly keys: readonly string[];
+  readonly left: boolean;
+  readonly count: number;
+}
+
+/** Reads `numkeys key [key ...] LEFT | RIGHT [COUNT count]` from `at`. */
+function parseMpop(args: string[], at: number): MpopArgs | ErrorReply {
+  const n = parseInt64(args[at]);
+  if (n === undefined || n <= 0n) return NUMKEYS_NOT_POSITIVE;
+  const whereAt = at + 1 + Number(n);
+  if (n >= BigInt(args.length) || whereAt >= args.length) return SYNTAX_ERROR;
+  const left = side(args[whereAt]);
+  if (left === undefined) return SYNTAX_ERROR;
+  let count = -1;
+  for (let j = whereAt + 1; j < args.length; j++) {
+    if (count === -1 && isWord(args[j], "count") && j + 1 < args.length) {
+      const c = parseInt64(args[++j]);
+      if (c === undefined || c <= 0n) return COUNT_NOT_POSITIVE;
+      count = Number(c);
+    } else {
+      return SYNTAX_ERROR;
+    }
+  }
+  return {
+    keys: args.slice(at + 1, whereAt),
+    left,
+    count: count === -1 ? 1 : count,
+  };
+}
+
+/** One attempt of LMPOP: `undefined` when no key holds a list. */
+function mpop(ctx: CommandContext, m: MpopArgs): Reply | undefined {
+  for (const key of m.keys) {
+    const list = lookup(ctx, key, ByteList);
+    if (list === undefined) continue;
+    if (isWrongType(list)) return list;
+    const n = Math.min(m.count, list.length);
+    const out: Reply[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      out[i] = bytes((m.left ? list.popLeft() : list.popRight()) as string);
+    }
+    if (list.length === 0) ctx.store.delete(key);
+    return array([bytes(key), array(out)]);
+  }
+  return undefined;
+}
+
+/** LMPOP numkeys key [key ...] LEFT | RIGHT [COUNT count] */
+function lmpopCommand(ctx: CommandContext, args: string[]): Reply {
+  const m = parseMpop(args, 0);
+  if ("kind" in m) return m;
+  return mpop(ctx, m) ?? NULL_ARRAY;
+}
+
+/** BLMPOP timeout numkeys key [key ...] LEFT | RIGHT [COUNT count] */
+function blmpopCommand(ctx: CommandContext, args: string[]): Reply | Blocked {
+  // Redis reads the rest before the timeout.
+  const m = parseMpop(args, 1);
+  if ("kind" in m) return m;
+  const timeout = parseTimeout(args[0]);
+  if (typeof timeout !== "number") return timeout;
+  return mpop(ctx, m) ??
+    new Blocked(m.keys, timeout, () => mpop(ctx, m));
+}
+
 /** The list commands' handlers, by upper-case name. */
 export const LIST_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   LPUSH: lpushCommand,
@@ -341,4 +540,10 @@ export const LIST_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
   LPOS: lposCommand,
   LMOVE: lmoveCommand,
   RPOPLPUSH: rpoplpushCommand,
+  LMPOP: lmpopCommand,
+  BLPOP: blpopCommand,
+  BRPOP: brpopCommand,
+  BLMOVE: blmoveCommand,
+  BRPOPLPUSH: brpoplpushCommand,
+  BLMPOP: blmpopCommand,
 });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { NULL_ARRAY } from "@cachemir/protocol";
-import { ALL_BYTES, err, harness, WRONGTYPE_ERR } from "./_testing.ts";
+import {
+  ALL_BYTES,
+  err,
+  harness,
+  plain as plainOf,
+  WRONGTYPE_ERR,
+} from "./_testing.ts";
 
 const NOT_INT = err("ERR value is not an integer or out of range");
 const SYNTAX = err("ERR syntax error");
@@ -417,4 +423,97 @@ Deno.test("Lists of a million elements push, pop and index at both ends", () => 
   assert.deepEqual(h.call("LPOP", "big", "3"), ["e1", "e2", "e3"]);
   assert.equal(h.call("LTRIM", "big", "0", "9"), "OK");
   assert.deepEqual(h.call("LRANGE", "big", "0", "-1"), chunk.slice(4, 14));
+});
+
+Deno.test("BLPOP, BRPOP pop from the first key holding a list, else block", () => {
+  const h = withList();
+  assert.deepEqual(h.call("BLPOP", "none", "l", "0"), ["l", "a"]);
+  assert.deepEqual(h.call("BRPOP", "none", "l", "1.5"), ["l", "e"]);
+  assert.deepEqual(h.call("BLPOP", "none", "other", "0.25"), {
+    blocked: ["none", "other"],
+    timeoutMs: 250,
+  });
+  assert.deepEqual(h.call("BLPOP", "none", "str", "l", "0"), WRONGTYPE_ERR);
+  // The retry pops once the key holds a list.
+  const blocked = h.run("BRPOP", "q", "0");
+  assert.equal(blocked.kind, "blocked");
+  if (blocked.kind !== "blocked") return;
+  assert.equal(blocked.retry(), undefined);
+  h.call("RPUSH", "q", "x", "y");
+  assert.deepEqual(plainOf(blocked.retry()!), ["q", "y"]);
+});
+
+Deno.test("blocking timeouts: seconds as a float, truncated to ms, Redis's errors", () => {
+  const h = harness();
+  const timeout = (t: string): unknown => h.call("BLPOP", "k", t);
+  assert.deepEqual(timeout("0"), { blocked: ["k"], timeoutMs: 0 });
+  assert.deepEqual(timeout("0.001"), { blocked: ["k"], timeoutMs: 1 });
+  assert.deepEqual(timeout("0.0001"), { blocked: ["k"], timeoutMs: 0 });
+  assert.deepEqual(timeout("-0"), { blocked: ["k"], timeoutMs: 0 });
+  assert.deepEqual(timeout("0x10"), { blocked: ["k"], timeoutMs: 16000 });
+  const negative = err("ERR timeout is negative");
+  assert.deepEqual(timeout("-1"), negative);
+  assert.deepEqual(timeout("inf"), negative);
+  assert.deepEqual(timeout("9223372036854776"), negative);
+  const notFloat = err("ERR timeout is not a float or out of range");
+  assert.deepEqual(timeout("abc"), notFloat);
+  assert.deepEqual(timeout("nan"), notFloat);
+  assert.deepEqual(h.call("BRPOPLPUSH", "a", "b", "x"), notFloat);
+  assert.deepEqual(h.call("BLMOVE", "a", "b", "up", "left", "x"), SYNTAX);
+  assert.deepEqual(h.call("BLMOVE", "a", "b", "left", "left", "-1"), negative);
+  assert.deepEqual(h.call("BLMPOP", "-1", "1", "k", "left"), negative);
+});
+
+Deno.test("BLMOVE, BRPOPLPUSH move at once or block on the source", () => {
+  const h = withList();
+  assert.equal(h.call("BLMOVE", "l", "d", "LEFT", "RIGHT", "0"), "a");
+  assert.equal(h.call("BRPOPLPUSH", "l", "d", "0"), "e");
+  assert.deepEqual(range(h, "d"), ["e", "a"]);
+  assert.deepEqual(h.call("BRPOPLPUSH", "none", "d", "2"), {
+    blocked: ["none"],
+    timeoutMs: 2000,
+  });
+  assert.deepEqual(h.call("BRPOPLPUSH", "str", "d", "0"), WRONGTYPE_ERR);
+  assert.deepEqual(h.call("BRPOPLPUSH", "l", "str", "0"), WRONGTYPE_ERR);
+  assert.deepEqual(range(h, "l"), ["b", "c", "d"]);
+});
+
+Deno.test("LMPOP and BLMPOP: numkeys, LEFT/RIGHT, COUNT, Redis's errors", () => {
+  const h = withList();
+  assert.deepEqual(h.call("LMPOP", "2", "none", "l", "LEFT"), ["l", ["a"]]);
+  assert.deepEqual(h.call("LMPOP", "1", "l", "RIGHT", "COUNT", "2"), [
+    "l",
+    ["e", "d"],
+  ]);
+  assert.equal(h.run("LMPOP", "1", "none", "LEFT"), NULL_ARRAY);
+  assert.deepEqual(h.call("LMPOP", "2", "str", "l", "LEFT"), WRONGTYPE_ERR);
+  assert.deepEqual(
+    h.call("BLMPOP", "0", "1", "l", "LEFT", "COUNT", "10"),
+    ["l", ["b", "c"]],
+  );
+  assert.equal(h.call("EXISTS", "l"), 0);
+  assert.deepEqual(h.call("BLMPOP", "3", "2", "a", "b", "LEFT"), {
+    blocked: ["a", "b"],
+    timeoutMs: 3000,
+  });
+  const numkeys = err("ERR numkeys should be greater than 0");
+  assert.deepEqual(h.call("LMPOP", "0", "k", "LEFT"), numkeys);
+  assert.deepEqual(h.call("LMPOP", "x", "k", "LEFT"), numkeys);
+  assert.deepEqual(h.call("BLMPOP", "1", "0", "k", "LEFT"), numkeys);
+  // BLMPOP reads its other arguments before its timeout, as Redis does.
+  assert.deepEqual(h.call("BLMPOP", "-1", "0", "k", "LEFT"), numkeys);
+  assert.deepEqual(h.call("LMPOP", "5", "k", "LEFT"), SYNTAX);
+  assert.deepEqual(h.call("LMPOP", "1", "k", "MIDDLE"), SYNTAX);
+  assert.deepEqual(h.call("LMPOP", "1", "k", "LEFT", "FOO", "1"), SYNTAX);
+  assert.deepEqual(
+    h.call("LMPOP", "1", "k", "LEFT", "COUNT", "1", "COUNT", "2"),
+    SYNTAX,
+  );
+  const count = err("ERR count should be greater than 0");
+  assert.deepEqual(h.call("LMPOP", "1", "k", "LEFT", "COUNT", "0"), count);
+  assert.deepEqual(h.call("LMPOP", "1", "k", "LEFT", "COUNT", "x"), count);
+  assert.deepEqual(
+    h.call("LMPOP", "1", "k"),
+    err("ERR wrong number of arguments for 'lmpop' command"),
+  );
 });

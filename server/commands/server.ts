@@ -102,13 +102,17 @@ function aclCategories(info: CommandInfo): string[] {
       : `@${group}`,
   );
   if (info.flags.includes("admin")) out.push("@admin", "@dangerous");
+  if (info.flags.includes("blocking")) out.push("@blocking");
   return out;
 }
 
 function commandFlags(info: CommandInfo): Reply {
   const out: Reply[] = [];
   for (const f of info.flags) {
-    if (f === "readonly" || f === "write" || f === "denyoom" || f === "admin") {
+    if (
+      f === "readonly" || f === "write" || f === "denyoom" || f === "admin" ||
+      f === "blocking"
+    ) {
       out.push(status(f));
     }
   }
@@ -1013,7 +1017,8 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     return [
       `connected_clients:${n}`,
       ...(max === undefined ? [] : [`maxclients:${max}`]),
-      "blocked_clients:0",
+      `blocked_clients:${ctx.node.blockedClients?.() ?? 0}`,
+      `clients_in_timeout_table:${ctx.node.clientsWithTimeout?.() ?? 0}`,
       `tracking_clients:${ctx.node.tracking?.clients ?? 0}`,
     ];
   },

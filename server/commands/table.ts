@@ -21,6 +21,7 @@ import {
 } from "@cachemir/protocol";
 import type {
   ArgvView,
+  Blocked,
   CommandContext,
   CommandSpec,
   DirectHandler,
@@ -215,6 +216,8 @@ interface TableSpec extends CommandSpec {
   readonly noauth: boolean;
   /** Which of its key lookups count as hits or misses (see `READ_FIRST`). */
   readonly countsReads: "none" | "every" | "first";
+  /** A `write` command: {@linkcode CommandTable.onWrite} is told after it ran. */
+  readonly writes: boolean;
   /** Its counters (a container's subcommands have their own). */
   readonly stat: CommandStat;
   /** A container (CONFIG GET...): counted by subcommand, as Redis does. */
@@ -309,6 +312,13 @@ export class CommandTable {
   readonly slowlog: SlowLog;
   /** The hot-key sketch every command that runs is sampled into (HOTKEYS). */
   readonly hotKeys: HotKeys;
+  /**
+   * Told after each `write` command without a direct form ran, with its
+   * row and arguments: the node wakes the clients blocked on the keys it
+   * wrote (`server/blocking.ts`). Direct forms (SET, HSET, SADD...) never
+   * make a list, so they are not told.
+   */
+  onWrite: ((spec: CommandSpec, args: readonly string[]) => void) | undefined;
 
   /**
    * Builds the table.
@@ -350,6 +360,7 @@ export class CommandTable {
         handler,
         ...(direct === undefined ? {} : { direct }),
         makesRoom: denyoom || info.flags.includes("write"),
+        writes: info.flags.includes("write"),
         denyoom,
         noauth: info.flags.includes("noauth"),
         countsReads: info.flags.includes("readonly")
@@ -418,20 +429,26 @@ export class CommandTable {
    * @param ctx The store, session and node.
    * @param spec The command.
    * @param args The arguments after the name, as byte strings.
-   * @returns The reply.
+   * @returns The reply, or a {@linkcode Blocked} when a blocking command
+   * must wait.
    */
   dispatch(
     ctx: CommandContext,
     spec: CommandSpec,
     args: string[],
     name?: string,
-  ): Reply {
+  ): Reply | Blocked {
     const refused = this.#admit(ctx, spec, args.length + 1);
     if (refused !== undefined) return this.#refused(spec, refused);
     const hot = this.hotKeys;
     if (--hot.skip <= 0) hot.recordArgs(spec.keys, args);
-    if (!this.#counting) return this.#run(ctx, spec, args);
-    return this.#runAdmitted(ctx, spec, args, name);
+    const reply = this.#counting
+      ? this.#runAdmitted(ctx, spec, args, name)
+      : this.#run(ctx, spec, args);
+    if (this.onWrite !== undefined && (spec as TableSpec).writes) {
+      this.onWrite(spec, args);
+    }
+    return reply;
   }
 
   /** Counts a command refused before it ran, and returns the refusal. */
@@ -519,7 +536,11 @@ export class CommandTable {
   }
 
   /** Calls an admitted command's handler. */
-  #run(ctx: CommandContext, spec: CommandSpec, args: string[]): Reply {
+  #run(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    args: string[],
+  ): Reply | Blocked {
     const store = ctx.store;
     store.countReads = (spec as TableSpec).countsReads;
     try {
@@ -540,10 +561,15 @@ export class CommandTable {
    * @param ctx The store, session and node.
    * @param name The command name, any case.
    * @param args The arguments after the name.
-   * @returns The reply; Redis's unknown-command error for a name this node
-   * has no handler for.
+   * @returns The reply (a {@linkcode Blocked} when a blocking command must
+   * wait); Redis's unknown-command error for a name this node has no
+   * handler for.
    */
-  execute(ctx: CommandContext, name: string, args: string[]): Reply {
+  execute(
+    ctx: CommandContext,
+    name: string,
+    args: string[],
+  ): Reply | Blocked {
     const spec = this.byName(name);
     if (spec === undefined) return this.#unknown(unknownCommand(name, args));
     return this.dispatch(ctx, spec, args, name);
@@ -594,7 +620,7 @@ export class CommandTable {
     name: string,
     argv: ArgvView,
     out: ReplyOut,
-  ): Reply | undefined {
+  ): Reply | Blocked | undefined {
     const spec = this.byName(name);
     if (spec === undefined) {
       return this.#unknown(unknownCommand(name, argvStrings(argv)));
@@ -618,7 +644,7 @@ export class CommandTable {
     opcode: number,
     argv: ArgvView,
     out: ReplyOut,
-  ): Reply | undefined {
+  ): Reply | Blocked | undefined {
     const spec = this.#byOpcode[opcode];
     if (spec !== undefined) return this.#dispatchView(ctx, spec, argv, out);
     return this.executeOpcode(ctx, opcode, argvStrings(argv));
@@ -631,7 +657,7 @@ export class CommandTable {
     argv: ArgvView,
     out: ReplyOut,
     name?: string,
-  ): Reply | undefined {
+  ): Reply | Blocked | undefined {
     const direct = spec.direct;
     if (direct === undefined) {
       return this.dispatch(ctx, spec, argvStrings(argv), name);
@@ -688,7 +714,7 @@ export class CommandTable {
     spec: CommandSpec,
     argv: ArgvView,
     out: ReplyOut,
-  ): Reply | undefined {
+  ): Reply | Blocked | undefined {
     const refused = this.#admit(ctx, spec, argv.count + 1);
     if (refused !== undefined) return refused;
     const hot = this.hotKeys;
@@ -712,7 +738,7 @@ export class CommandTable {
     spec: CommandSpec,
     args: string[],
     name: string | undefined,
-  ): Reply {
+  ): Reply | Blocked {
     const start = performance.now();
     const reply = this.#run(ctx, spec, args);
     const millis = performance.now() - start;
@@ -746,7 +772,11 @@ export class CommandTable {
    * protocol does not define, the unknown-command error for one this node
    * has no handler for yet.
    */
-  executeOpcode(ctx: CommandContext, opcode: number, args: string[]): Reply {
+  executeOpcode(
+    ctx: CommandContext,
+    opcode: number,
+    args: string[],
+  ): Reply | Blocked {
     const spec = this.#byOpcode[opcode];
     if (spec !== undefined) return this.dispatch(ctx, spec, args);
     if (opcode === OPCODE_CALL) {

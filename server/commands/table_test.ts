@@ -460,3 +460,14 @@ Deno.test("dispatch times one run in timingSample of a direct form (its first al
   assert.equal(get.timed, 8);
   assert.equal(table.slowlog.length, 5);
 });
+
+Deno.test("CommandTable.onWrite is told after each write command, not after reads", () => {
+  const h = harness();
+  const told: string[][] = [];
+  h.table.onWrite = (spec, args) => told.push([spec.name, ...args]);
+  h.call("RPUSH", "l", "a");
+  h.call("LRANGE", "l", "0", "-1");
+  h.call("RENAME", "l", "m");
+  h.call("LPUSH");
+  assert.deepEqual(told, [["RPUSH", "l", "a"], ["RENAME", "l", "m"]]);
+});

@@ -13,8 +13,9 @@ import type { CommandStats } from "./command_stats.ts";
 import type { SlowLog } from "./slowlog.ts";
 import type { HotKeys } from "../hot_keys.ts";
 import type { ArgvView, Dialect, ReplyOut, Session } from "../_util/request.ts";
+import type { Blocked } from "../blocking.ts";
 
-export type { ArgvView, Dialect, ReplyOut, Session };
+export type { ArgvView, Blocked, Dialect, ReplyOut, Session };
 
 /** Counters of a node, for INFO. */
 export interface NodeStats {
@@ -157,6 +158,19 @@ export interface NodeInfo {
    * @returns `false` when no open connection has that id.
    */
   readonly killClient?: (id: number) => boolean;
+  /** Clients blocked now by a blocking command (INFO's `blocked_clients`). */
+  readonly blockedClients?: () => number;
+  /** Blocked clients with a timeout (INFO's `clients_in_timeout_table`). */
+  readonly clientsWithTimeout?: () => number;
+  /** Tells whether a client is blocked (CLIENT LIST's flag `b`). */
+  readonly isBlocked?: (id: number) => boolean;
+  /**
+   * Unblocks a blocked client (CLIENT UNBLOCK): it gets its command's
+   * timeout reply, or with `error` the `UNBLOCKED` error.
+   *
+   * @returns `false` when no client with that id is blocked.
+   */
+  readonly unblockClient?: (id: number, error: boolean) => boolean;
   /** A connection's buffers (CLIENT LIST's `qbuf`, `omem`, `tot-mem`). */
   readonly clientBuffers?: (id: number) => ClientBuffers | undefined;
   /**
@@ -201,9 +215,10 @@ export interface CommandContext {
 /**
  * A command's implementation. `args` are the arguments after the command
  * name, each a byte string (one char per byte, codes 0–255). The arity was
- * already checked against the table.
+ * already checked against the table. A blocking command (BLPOP...) that
+ * must wait answers a {@linkcode Blocked} instead of a reply.
  */
-export type Handler = (ctx: CommandContext, args: string[]) => Reply;
+export type Handler = (ctx: CommandContext, args: string[]) => Reply | Blocked;
 
 /**
  * The allocation-free form of a hot command: it reads its arguments in

@@ -2,7 +2,11 @@
  * Generators for the list commands: LPUSH/RPUSH (sometimes thousands of
  * elements), LPUSHX/RPUSHX, LPOP/RPOP with counts, LLEN, LRANGE, LINDEX,
  * LSET, LREM, LTRIM, LINSERT, LPOS with RANK/COUNT/MAXLEN, LMOVE (same key
- * included) and RPOPLPUSH. Every list reply is ordered: compared exactly.
+ * included), RPOPLPUSH, LMPOP, and the blocking BLPOP, BRPOP, BLMOVE,
+ * BRPOPLPUSH and BLMPOP with timeouts that end (a few ms) or are refused
+ * (never 0: a command waiting forever on an empty key would stop the run;
+ * their waits are compared in tests/compat/blocking_test.ts). Every list
+ * reply is ordered: compared exactly.
  *
  * @module
  */
@@ -82,6 +86,33 @@ function end(g: Gen): string {
     : g.pick(["up", ""]);
 }
 
+/**
+ * A blocking command's timeout: mostly a few ms, sometimes one Redis
+ * refuses. Never one that waits forever (0, or under 1 ms).
+ */
+function timeout(g: Gen): string {
+  return g.chance(0.85)
+    ? g.pick(["0.001", "0.002", "1e-3"])
+    : g.pick(["-1", "abc", "-0.5", "inf", "nan", ""]);
+}
+
+/** LMPOP's arguments from numkeys on (BLMPOP adds the timeout first). */
+function mpopArgs(g: Gen): string[] {
+  const n = g.int(1, 3);
+  const keys = Array.from({ length: n }, () => g.key());
+  const numkeys = g.chance(0.9)
+    ? String(n)
+    : g.pick(["0", "-1", "x", String(n + 2)]);
+  const out = [numkeys, ...keys, end(g)];
+  if (g.chance(0.5)) {
+    out.push(
+      g.chance(0.9) ? "COUNT" : g.pick(["count", "LIMIT"]),
+      g.chance(0.85) ? String(g.int(1, 10)) : g.pick(["0", "-1", "x"]),
+    );
+  }
+  return out;
+}
+
 /** The source and destination of LMOVE / RPOPLPUSH: often the same key. */
 function srcDst(g: Gen): [string, string] {
   const src = g.key();
@@ -124,8 +155,21 @@ export const LISTS: Family = Object.freeze<Family>({
     LPOS: lposArgs,
     LMOVE: (g) => ["LMOVE", ...srcDst(g), end(g), end(g)],
     RPOPLPUSH: (g) => ["RPOPLPUSH", ...srcDst(g)],
+    LMPOP: (g) => ["LMPOP", ...mpopArgs(g)],
+    BLPOP: (g) => ["BLPOP", ...g.keys(g.int(1, 3)), timeout(g)],
+    BRPOP: (g) => ["BRPOP", ...g.keys(g.int(1, 3)), timeout(g)],
+    BLMOVE: (g) => ["BLMOVE", ...srcDst(g), end(g), end(g), timeout(g)],
+    BRPOPLPUSH: (g) => ["BRPOPLPUSH", ...srcDst(g), timeout(g)],
+    BLMPOP: (g) => ["BLMPOP", timeout(g), ...mpopArgs(g)],
   },
   weights: {
+    // A wait on an empty key lasts until its timeout (on Redis up to a
+    // server cron tick): few of them.
+    BLPOP: 0.01,
+    BRPOP: 0.01,
+    BLMOVE: 0.01,
+    BRPOPLPUSH: 0.01,
+    BLMPOP: 0.01,
     LPUSH: 1.5,
     RPUSH: 2,
     LPOP: 1.2,
