@@ -21,8 +21,8 @@
 
 import { CommandTable } from "./commands/table.ts";
 import { Keyspace } from "./store/keyspace.ts";
-import type { ArgvView, CommandContext, ReplyOut } from "./commands/types.ts";
-import type { Reply } from "@cachemir/protocol";
+import type { ArgvView } from "./commands/types.ts";
+import { CountingOut, tableContext } from "./commands/_testing.ts";
 import { HotKeys } from "./hot_keys.ts";
 
 /** Commands per iteration: the time per command is the time shown / 1000. */
@@ -59,18 +59,6 @@ function requests(withValue: boolean): ArgvView[] {
 }
 
 /** An output that only counts what it is given. */
-class Sink implements ReplyOut {
-  n = 0;
-  reply(_reply: Reply): void {
-    this.n++;
-  }
-  bulk(_bytes: Uint8Array, _start: number, length: number): void {
-    this.n += length;
-  }
-  integer(n: number): void {
-    this.n += n;
-  }
-}
 
 function setup(sample: number) {
   const table = new CommandTable({ hotKeys: new HotKeys({ sample }) });
@@ -78,25 +66,8 @@ function setup(sample: number) {
   for (let i = 0; i < KEYS; i++) {
     store.set(`key:${String(i).padStart(12, "0")}`, "xxx");
   }
-  const ctx: CommandContext = {
-    store,
-    session: {
-      id: 1,
-      peer: "127.0.0.1:1",
-      dialect: "resp2",
-      name: "",
-      closeAfterReply: false,
-    },
-    node: {
-      version: "0.1.0",
-      startedAt: 0,
-      maxFrameBytes: 1 << 24,
-      maxArgs: 1 << 20,
-      commandStats: table.stats,
-      slowlog: table.slowlog,
-    },
-  };
-  return { table, ctx, out: new Sink() };
+  const ctx = tableContext(table, store);
+  return { table, ctx, out: new CountingOut() };
 }
 
 const GETS = requests(false);

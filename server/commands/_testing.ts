@@ -8,7 +8,7 @@
 import { errorText, type Reply } from "@cachemir/protocol";
 import { Keyspace } from "../store/keyspace.ts";
 import { CommandTable } from "./table.ts";
-import type { Blocked, CommandContext, Dialect } from "./types.ts";
+import type { Blocked, CommandContext, Dialect, ReplyOut } from "./types.ts";
 
 /** A test harness: a keyspace with a settable clock and a command table. */
 export interface Harness {
@@ -153,3 +153,55 @@ export const WRONGTYPE_ERR: { error: string } = err(
 export const ALL_BYTES: string = String.fromCharCode(
   ...Array.from({ length: 256 }, (_, i) => i),
 );
+
+/**
+ * A context for running `table` directly (benchmarks, tests of one
+ * table): a fresh session, and the node facts the table's own counters
+ * feed (commandstats, slow log, hot keys).
+ *
+ * @param table The command table.
+ * @param store The keyspace.
+ * @returns The context.
+ */
+export function tableContext(
+  table: CommandTable,
+  store: Keyspace,
+): CommandContext {
+  return {
+    store,
+    session: {
+      id: 1,
+      peer: "127.0.0.1:1",
+      dialect: "resp2",
+      name: "",
+      closeAfterReply: false,
+    },
+    node: {
+      version: "0.1.0",
+      startedAt: 0,
+      maxFrameBytes: 1 << 24,
+      maxArgs: 1 << 20,
+      commandStats: table.stats,
+      slowlog: table.slowlog,
+      hotKeys: table.hotKeys,
+    },
+  };
+}
+
+/** A reply output that only counts what it is given (benchmarks). */
+export class CountingOut implements ReplyOut {
+  /** Replies, bulk bytes and integers, added up. */
+  n = 0;
+  /** Counts a reply. */
+  reply(_reply: Reply): void {
+    this.n++;
+  }
+  /** Counts a bulk string's bytes. */
+  bulk(_bytes: Uint8Array, _start: number, length: number): void {
+    this.n += length;
+  }
+  /** Adds an integer reply. */
+  integer(n: number): void {
+    this.n += n;
+  }
+}

@@ -1,31 +1,14 @@
 import assert from "node:assert/strict";
-import { harness, plain } from "./_testing.ts";
+import { harness, plain, tableContext } from "./_testing.ts";
 import { HotKeys } from "../hot_keys.ts";
 import { CommandTable } from "./table.ts";
 import { Keyspace } from "../store/keyspace.ts";
-import type { CommandContext } from "./types.ts";
 import { escapeInfoKey, unescapeInfoKey } from "./hotkeys.ts";
 
 /** A harness whose table records every request (sample 1). */
 function everyRequest() {
   const table = new CommandTable({ hotKeys: new HotKeys({ sample: 1 }) });
-  const ctx: CommandContext = {
-    store: new Keyspace(),
-    session: {
-      id: 1,
-      peer: "127.0.0.1:1",
-      dialect: "resp2",
-      name: "",
-      closeAfterReply: false,
-    },
-    node: {
-      version: "0.1.0",
-      startedAt: 0,
-      maxFrameBytes: 1 << 24,
-      maxArgs: 1 << 20,
-      hotKeys: table.hotKeys,
-    },
-  };
+  const ctx = tableContext(table, new Keyspace());
   return {
     call: (name: string, ...args: string[]): unknown =>
       plain(table.execute(ctx, name, args)),

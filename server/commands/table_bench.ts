@@ -15,8 +15,8 @@
 
 import { CommandTable } from "./table.ts";
 import { Keyspace } from "../store/keyspace.ts";
-import type { ArgvView, CommandContext, ReplyOut } from "./types.ts";
-import type { Reply } from "@cachemir/protocol";
+import type { ArgvView } from "./types.ts";
+import { CountingOut, tableContext } from "./_testing.ts";
 
 /** A request's arguments in place. */
 function view(...args: string[]): ArgvView {
@@ -32,42 +32,13 @@ function view(...args: string[]): ArgvView {
 }
 
 /** An output that only counts what it is given. */
-class Sink implements ReplyOut {
-  n = 0;
-  reply(_reply: Reply): void {
-    this.n++;
-  }
-  bulk(_bytes: Uint8Array, _start: number, length: number): void {
-    this.n += length;
-  }
-  integer(n: number): void {
-    this.n += n;
-  }
-}
 
 function setup(counting: boolean, timingSample: number) {
   const table = new CommandTable({ counting, timingSample });
   const store = new Keyspace();
   store.set("key:000000000042", "xxx");
-  const ctx: CommandContext = {
-    store,
-    session: {
-      id: 1,
-      peer: "127.0.0.1:1",
-      dialect: "resp2",
-      name: "",
-      closeAfterReply: false,
-    },
-    node: {
-      version: "0.1.0",
-      startedAt: 0,
-      maxFrameBytes: 1 << 24,
-      maxArgs: 1 << 20,
-      commandStats: table.stats,
-      slowlog: table.slowlog,
-    },
-  };
-  return { table, ctx, out: new Sink() };
+  const ctx = tableContext(table, store);
+  return { table, ctx, out: new CountingOut() };
 }
 
 /** Commands per iteration: the time per command is the time shown / 1000. */
