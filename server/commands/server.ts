@@ -1076,7 +1076,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
   hotkeys: hotkeysInfoLines,
   keyspace: (ctx) =>
     ctx.store.size === 0 ? [] : [
-      `db0:keys=${ctx.store.size},expires=${ctx.store.volatileSize},avg_ttl=0`,
+      `db0:keys=${ctx.store.size},expires=${ctx.store.volatileSize},avg_ttl=${ctx.store.averageTtl()}`,
     ],
 });
 

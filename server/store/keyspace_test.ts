@@ -433,3 +433,19 @@ Deno.test("writableString gives a large string room to grow: byte-at-a-time grow
   ks.set("bitmap", "small");
   assert.ok(ks.memoryStats().records < 1000);
 });
+
+Deno.test("Keyspace.averageTtl() estimates the mean TTL of the keys that have one", () => {
+  const clock = { now: 1_000 };
+  const ks = new Keyspace({ now: () => clock.now, random: seededRandom(5) });
+  assert.equal(ks.averageTtl(), 0);
+  ks.set("persistent", "v");
+  assert.equal(ks.averageTtl(), 0, "no key has an expiry");
+  for (let i = 0; i < 10; i++) ks.set(`short${i}`, "v", 11_000);
+  for (let i = 0; i < 10; i++) ks.set(`long${i}`, "v", 21_000);
+  // Every volatile key is sampled (20 of 20): the exact mean, 15 s.
+  assert.equal(ks.averageTtl(), 15_000);
+  clock.now = 16_000; // the short ones are past their time
+  assert.equal(ks.averageTtl(), 5_000);
+  clock.now = 30_000;
+  assert.equal(ks.averageTtl(), 0);
+});
