@@ -1147,33 +1147,50 @@ export class Cluster {
     return Promise.allSettled(
       targets.map((n) => n.send(info.opcode, args, transform)),
     ).then((results) => {
-      let value: { v: T } | undefined;
-      const missed: [NodeState, Error][] = [];
-      const refused: NodeState[] = [];
-      for (const [i, r] of results.entries()) {
-        if (r.status === "fulfilled") value ??= { v: r.value };
-        else if (isNetworkError(r.reason)) missed.push([targets[i], r.reason]);
-        else refused.push(targets[i]);
-      }
       const first = results[0];
       if (first.status === "rejected" && !isNetworkError(first.reason)) {
         throw first.reason;
       }
-      if (value === undefined) throw (first as PromiseRejectedResult).reason;
+      const answered = first.status === "fulfilled"
+        ? first
+        : results.find((r) => r.status === "fulfilled");
+      if (answered === undefined) throw (first as PromiseRejectedResult).reason;
       if (hasFlag(info, "write")) {
-        if (missed.length > 0) {
-          this.#missedWrite(missed, this.#keysOf(info, args));
-        }
-        // A copy that refused what another took (OOM, say): its old value
-        // goes, so that reads of it miss rather than see it.
-        for (const node of refused) {
-          node.send(OPCODE_DEL, this.#keysOf(info, args), asReply).catch((e) =>
-            this.#emit(new ClientErrorEvent(e as Error, node.address))
-          );
-        }
+        this.#repairCopies(targets, results, info, args);
       }
-      return first.status === "fulfilled" ? first.value : value.v;
+      return (answered as PromiseFulfilledResult<T>).value;
     });
+  }
+
+  /**
+   * After a replicated write that some copy took: the copies that failed
+   * are mended. One that missed it on the network is taken down with the
+   * keys remembered ({@linkcode #missedWrite}); one that refused it (OOM,
+   * say) gets a DEL of the keys, so that reads of it miss rather than see
+   * the old value.
+   */
+  #repairCopies(
+    targets: readonly NodeState[],
+    results: readonly PromiseSettledResult<unknown>[],
+    info: CommandInfo,
+    args: readonly Arg[],
+  ): void {
+    let keys: Key[] | undefined;
+    let missed: [NodeState, Error][] | undefined;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i];
+      if (r.status === "fulfilled") continue;
+      keys ??= this.#keysOf(info, args);
+      if (isNetworkError(r.reason)) {
+        (missed ??= []).push([targets[i], r.reason]);
+        continue;
+      }
+      const node = targets[i];
+      node.send(OPCODE_DEL, keys, asReply).catch((e) =>
+        this.#emit(new ClientErrorEvent(e as Error, node.address))
+      );
+    }
+    if (missed !== undefined) this.#missedWrite(missed, keys!);
   }
 
   /** The keys a command names. */

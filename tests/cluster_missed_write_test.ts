@@ -58,3 +58,35 @@ for (const missed of ["owner", "second copy"] as const) {
     }
   });
 }
+
+Deno.test("a replicated write the second copy refused (OOM) deletes the key there", async () => {
+  const nodes = await startNodes(2);
+  const client = new CacheMirClient({
+    nodes: nodes.map((n) => n.address),
+    ...OPTIONS,
+  });
+  try {
+    const key = "mw:oom";
+    await client.set(key, "v1");
+    const second = nodes.find((n) => n.address !== client.nodeFor(key))!;
+    await using direct = new CacheMirClient({ nodes: [second.address] });
+    assert.equal(await direct.get(key), "v1");
+    // The second copy refuses every write from now on.
+    await direct.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+    await direct.call("CONFIG", "SET", "maxmemory", "1");
+    await assert.rejects(direct.set("other", "x"), /^.*OOM/);
+    // The owner took it: the write succeeds, and the refused copy's old
+    // value goes (a DEL, which a full node still runs).
+    assert.equal(await client.set(key, "v2"), "OK");
+    let there: string | null = "v1";
+    for (let i = 0; i < 100 && there !== null; i++) {
+      there = await direct.get(key);
+      if (there !== null) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(there, null, "the refused copy's old value was deleted");
+    assert.equal(await client.get(key), "v2");
+  } finally {
+    await client.close();
+    await stopNodes(nodes);
+  }
+});
