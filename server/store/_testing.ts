@@ -4,6 +4,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 export { seededRandom } from "../../tests/_helpers/prng.ts";
 
 /**
@@ -116,4 +117,34 @@ export function distinctStrings(
     out.push(String.fromCharCode(...codes));
   }
   return out;
+}
+
+/**
+ * Checks a random draw with Redis's count rule (HRANDFIELD, SRANDMEMBER):
+ * a count of 0 or more gives that many distinct items (at most all of
+ * them), a negative count `-count` items that may repeat (none from an
+ * empty collection); every item is one of the collection's, and a single
+ * draw is one of them (or `undefined` when it is empty).
+ *
+ * @param drawn The items drawn with `count`.
+ * @param count The count asked for.
+ * @param one A single draw.
+ * @param has Whether the collection holds an item.
+ * @param size The collection's size.
+ */
+export function assertRandomDraw(
+  drawn: readonly string[],
+  count: number,
+  one: string | undefined,
+  has: (item: string) => boolean,
+  size: number,
+): void {
+  for (const x of drawn) assert.ok(has(x), `${x} is not in the collection`);
+  if (count >= 0) {
+    assert.equal(drawn.length, Math.min(count, size));
+    assert.equal(new Set(drawn).size, drawn.length, "distinct");
+  } else {
+    assert.equal(drawn.length, size === 0 ? 0 : -count);
+  }
+  assert.ok(one === undefined ? size === 0 : has(one));
 }
