@@ -344,11 +344,10 @@ export class CacheNode {
     rates.ops.sample(now, this.#table.stats.totalCalls);
     rates.input.sample(now, stats.netInputBytes);
     rates.output.sample(now, stats.netOutputBytes);
-    stats.instantaneous = {
-      opsPerSec: Math.round(rates.ops.perSecond),
-      inputKbps: rates.input.perSecond / 1024,
-      outputKbps: rates.output.perSecond / 1024,
-    };
+    const current = stats.instantaneous;
+    current.opsPerSec = Math.round(rates.ops.perSecond);
+    current.inputKbps = rates.input.perSecond / 1024;
+    current.outputKbps = rates.output.perSecond / 1024;
   }
 
   /** Logs the memory limit in force and what it was derived from. */

@@ -41,7 +41,7 @@ export interface NodeStats {
    * last 1.6 s (INFO's `instantaneous_*`); the node updates them every
    * 100 ms.
    */
-  instantaneous?: {
+  readonly instantaneous: {
     opsPerSec: number;
     inputKbps: number;
     outputKbps: number;
