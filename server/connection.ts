@@ -319,6 +319,9 @@ export interface ConnectionBuffers {
   readonly total: number;
 }
 
+/** A settled promise, for a write that was only queued. */
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** Why `#handle` stopped before the input ran out. */
 type Pause =
   | "quit"
@@ -715,17 +718,18 @@ export class Connection<Request> {
    * the socket took them (back-pressure); with one, queues a copy behind
    * the write in progress and returns at once.
    */
-  async #emit(): Promise<void> {
+  #emit(): Promise<void> {
     if (
       this.#limits.clientOutputBufferLimit <= 0 && this.#writer === undefined
     ) {
-      await this.#writeAll(this.#codec.take());
-      return;
+      // The common case: the write itself, no async frame around it.
+      return this.#writeAll(this.#codec.take());
     }
     const bytes = this.#codec.take().slice();
     this.#queue.push(bytes);
     this.#queued += bytes.length;
     this.#writer ??= this.#writeQueue();
+    return RESOLVED;
   }
 
   /** Writes the queue out until it is empty; a failed write ends it. */
