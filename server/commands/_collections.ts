@@ -143,6 +143,7 @@ export function removeCommand<T extends MemberCollection>(
         }
       }
     }
+    ctx.store.changes += removed; // the emptied key's deletion is not one more
     return int(removed);
   };
 }

@@ -80,6 +80,9 @@ function flushCommand(ctx: CommandContext, args: string[]): Reply {
   ) {
     return SYNTAX_ERROR;
   }
+  // Every key removed is a change (expired ones not reclaimed yet too, as
+  // in Redis, which counts what its dictionaries held).
+  ctx.store.changes += ctx.store.size;
   ctx.store.flush();
   return OK;
 }

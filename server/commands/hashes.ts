@@ -89,7 +89,11 @@ const EMPTY_MAP: Reply = Object.freeze(map([]));
 /** Largest |count| of HRANDFIELD WITHVALUES (Redis's `LONG_MAX / 2`). */
 const WITHVALUES_MAX = 4611686018427387903n;
 
-/** Sets the pairs `args[1], args[2], ...` (HSET, HMSET): how many are new, or WRONGTYPE. */
+/**
+ * Sets the pairs `args[1], args[2], ...` (HSET, HMSET): how many are new,
+ * or WRONGTYPE. Every pair counts as a change, new, changed or not, as in
+ * Redis.
+ */
 function setPairs(ctx: CommandContext, args: string[]): number | ErrorReply {
   const hash = lookupOrCreate(ctx, args[0], ByteHash);
   if (isWrongType(hash)) return hash;
@@ -97,6 +101,7 @@ function setPairs(ctx: CommandContext, args: string[]): number | ErrorReply {
   for (let i = 1; i < args.length; i += 2) {
     if (hash.set(args[i], args[i + 1])) added++;
   }
+  ctx.store.changes += (args.length - 1) / 2;
   return added;
 }
 
@@ -127,6 +132,7 @@ function hsetDirect(
   for (let i = 2; i < 2 * argv.count; i += 4) {
     if (hash.setBytes(b, o[i], o[i + 1], o[i + 2], o[i + 3])) added++;
   }
+  ctx.store.changes += (argv.count - 1) / 2;
   out.integer(added);
   return true;
 }
@@ -144,10 +150,13 @@ function hsetnxCommand(ctx: CommandContext, args: string[]): Reply {
   const hash = lookup(ctx, args[0], ByteHash);
   if (hash === undefined) {
     store.set(args[0], ByteHash.from([[args[1], args[2]]]));
+    store.changes++;
     return int(1);
   }
   if (isWrongType(hash)) return hash;
-  return int(hash.setIfAbsent(args[1], args[2]) ? 1 : 0);
+  if (!hash.setIfAbsent(args[1], args[2])) return int(0);
+  store.changes++;
+  return int(1);
 }
 
 /** HGET key field */
@@ -229,6 +238,7 @@ function hincrbyCommand(ctx: CommandContext, args: string[]): Reply {
   } else {
     hash.set(args[1], text);
   }
+  ctx.store.changes++;
   return intReply(sum);
 }
 
@@ -249,6 +259,7 @@ function hincrbyfloatCommand(ctx: CommandContext, args: string[]): Reply {
   } else {
     hash.set(args[1], r.value);
   }
+  ctx.store.changes++;
   return bytes(r.value);
 }
 

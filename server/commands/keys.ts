@@ -54,6 +54,7 @@ function delCommand(ctx: CommandContext, args: string[]): Reply {
   for (let i = 0; i < args.length; i++) {
     if (ctx.store.delete(args[i])) n++;
   }
+  ctx.store.changes += n;
   return int(n);
 }
 
@@ -135,6 +136,7 @@ function expireGeneric(
   }
   if (at <= now) store.delete(key);
   else store.setExpire(key, at);
+  store.changes++;
   return int(1);
 }
 
@@ -201,12 +203,15 @@ function pexpiretimeCommand(ctx: CommandContext, args: string[]): Reply {
 
 /** PERSIST key */
 function persistCommand(ctx: CommandContext, args: string[]): Reply {
-  return int(ctx.store.persist(args[0]) ? 1 : 0);
+  if (!ctx.store.persist(args[0])) return int(0);
+  ctx.store.changes++;
+  return int(1);
 }
 
 /** RENAME key newkey */
 function renameCommand(ctx: CommandContext, args: string[]): Reply {
   if (!ctx.store.rename(args[0], args[1])) return NO_SUCH_KEY;
+  if (args[0] !== args[1]) ctx.store.changes++; // the same name changes nothing
   return OK;
 }
 
@@ -216,6 +221,7 @@ function renamenxCommand(ctx: CommandContext, args: string[]): Reply {
   if (!store.has(args[0])) return NO_SUCH_KEY;
   if (args[0] === args[1] || store.has(args[1])) return int(0);
   store.rename(args[0], args[1]);
+  store.changes++;
   return int(1);
 }
 
@@ -279,6 +285,7 @@ function copyCommand(ctx: CommandContext, args: string[]): Reply {
   } else {
     store.set(to, copyCollection(v), at);
   }
+  store.changes++;
   return int(1);
 }
 
@@ -514,11 +521,13 @@ function restoreCommand(ctx: CommandContext, args: string[]): Reply {
       at = Number(at);
     }
     if (at <= store.now()) {
-      store.delete(key);
+      // Already expired: only the replaced key's deletion is a change.
+      if (store.delete(key)) store.changes++;
       return OK;
     }
   }
   store.set(key, value, at);
+  store.changes++;
   if (idle !== undefined || freq !== undefined) {
     store.setAccess(key, { idleSeconds: idle, freq });
   }

@@ -85,6 +85,7 @@ function push(
   } else {
     for (let i = 1; i < args.length; i++) length = list.pushRight(args[i]);
   }
+  ctx.store.changes += args.length - 1;
   return int(length);
 }
 
@@ -123,6 +124,7 @@ function pop(ctx: CommandContext, args: string[], left: boolean): Reply {
   if (!hasCount) {
     const value = (left ? list.popLeft() : list.popRight()) as string;
     if (list.length === 0) ctx.store.delete(args[0]);
+    ctx.store.changes++;
     return bytes(value);
   }
   const n = Math.min(count, list.length);
@@ -131,6 +133,7 @@ function pop(ctx: CommandContext, args: string[], left: boolean): Reply {
     out[i] = bytes((left ? list.popLeft() : list.popRight()) as string);
   }
   if (list.length === 0) ctx.store.delete(args[0]);
+  ctx.store.changes += n;
   return n === 0 ? EMPTY_ARRAY : array(out);
 }
 
@@ -195,7 +198,9 @@ function lsetCommand(ctx: CommandContext, args: string[]): Reply {
   if (isWrongType(list)) return list;
   const index = parseInt64(args[1]);
   if (index === undefined) return NOT_INTEGER;
-  return list.set(Number(index), args[2]) ? OK : INDEX_OUT_OF_RANGE;
+  if (!list.set(Number(index), args[2])) return INDEX_OUT_OF_RANGE;
+  ctx.store.changes++;
+  return OK;
 }
 
 /** LREM key count element */
@@ -209,6 +214,7 @@ function lremCommand(ctx: CommandContext, args: string[]): Reply {
   // count beyond any length.
   const removed = list.remove(Number(count), args[2]);
   if (list.length === 0) ctx.store.delete(args[0]);
+  ctx.store.changes += removed;
   return int(removed);
 }
 
@@ -221,8 +227,10 @@ function ltrimCommand(ctx: CommandContext, args: string[]): Reply {
   const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return OK;
   if (isWrongType(list)) return list;
+  const before = list.length;
   list.trim(Number(start), Number(stop));
   if (list.length === 0) ctx.store.delete(args[0]);
+  ctx.store.changes += before - list.length; // the elements trimmed
   return OK;
 }
 
@@ -235,7 +243,9 @@ function linsertCommand(ctx: CommandContext, args: string[]): Reply {
   const list = lookup(ctx, args[0], ByteList);
   if (list === undefined) return int(0);
   if (isWrongType(list)) return list;
-  return int(list.insert(args[2], args[3], after));
+  const length = list.insert(args[2], args[3], after);
+  if (length > 0) ctx.store.changes++;
+  return int(length);
 }
 
 /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
@@ -283,13 +293,17 @@ function lposCommand(ctx: CommandContext, args: string[]): Reply {
   return array(out);
 }
 
-/** LMOVE and RPOPLPUSH: pops from `src`, pushes to `dst`. */
+/**
+ * LMOVE and RPOPLPUSH: pops from `src`, pushes to `dst`; one change, unless
+ * `counts` is false (BLMOVE served once blocked: Redis 7.0 counts none).
+ */
 function move(
   ctx: CommandContext,
   src: string,
   dst: string,
   fromLeft: boolean,
   toLeft: boolean,
+  counts = true,
 ): Reply {
   const store = ctx.store;
   const source = lookup(ctx, src, ByteList);
@@ -306,6 +320,7 @@ function move(
   if (toLeft) target.pushLeft(value);
   else target.pushRight(value);
   if (source.length === 0) store.delete(src);
+  if (counts) store.changes++;
   return bytes(value);
 }
 
@@ -364,11 +379,16 @@ export function parseTimeout(arg: string): number | ErrorReply {
   return v.neg ? 0 : ms;
 }
 
-/** One attempt of BLPOP/BRPOP: `undefined` when no key holds a list. */
+/**
+ * One attempt of BLPOP/BRPOP: `undefined` when no key holds a list. The
+ * pop is a change when it is the command's own (`counts`); served once
+ * blocked it is none, as in Redis 7.0.
+ */
 function popFirst(
   ctx: CommandContext,
   keys: readonly string[],
   left: boolean,
+  counts: boolean,
 ): Reply | undefined {
   for (const key of keys) {
     const list = lookup(ctx, key, ByteList);
@@ -376,6 +396,7 @@ function popFirst(
     if (isWrongType(list)) return list;
     const value = (left ? list.popLeft() : list.popRight()) as string;
     if (list.length === 0) ctx.store.delete(key);
+    if (counts) ctx.store.changes++;
     return array([bytes(key), bytes(value)]);
   }
   return undefined;
@@ -390,8 +411,8 @@ function blockingPop(
   const timeout = parseTimeout(args[args.length - 1]);
   if (typeof timeout !== "number") return timeout;
   const keys = args.slice(0, -1);
-  return popFirst(ctx, keys, left) ??
-    new Blocked(keys, timeout, () => popFirst(ctx, keys, left));
+  return popFirst(ctx, keys, left, true) ??
+    new Blocked(keys, timeout, () => popFirst(ctx, keys, left, false));
 }
 
 /** BLPOP key [key ...] timeout */
@@ -404,15 +425,19 @@ function brpopCommand(ctx: CommandContext, args: string[]): Reply | Blocked {
   return blockingPop(ctx, args, false);
 }
 
-/** One attempt of BLMOVE/BRPOPLPUSH: `undefined` while the source is empty. */
+/**
+ * One attempt of BLMOVE/BRPOPLPUSH: `undefined` while the source is empty.
+ * A change when `counts` (not once blocked: see {@linkcode move}).
+ */
 function tryMove(
   ctx: CommandContext,
   src: string,
   dst: string,
   fromLeft: boolean,
   toLeft: boolean,
+  counts: boolean,
 ): Reply | undefined {
-  const reply = move(ctx, src, dst, fromLeft, toLeft);
+  const reply = move(ctx, src, dst, fromLeft, toLeft, counts);
   return reply.kind === "null" ? undefined : reply;
 }
 
@@ -425,11 +450,11 @@ function blockingMove(
   toLeft: boolean,
   timeout: number,
 ): Reply | Blocked {
-  return tryMove(ctx, src, dst, fromLeft, toLeft) ??
+  return tryMove(ctx, src, dst, fromLeft, toLeft, true) ??
     new Blocked(
       [src],
       timeout,
-      () => tryMove(ctx, src, dst, fromLeft, toLeft),
+      () => tryMove(ctx, src, dst, fromLeft, toLeft, false),
       [dst],
     );
 }
@@ -499,6 +524,7 @@ function mpop(ctx: CommandContext, m: MpopArgs): Reply | undefined {
       out[i] = bytes((m.left ? list.popLeft() : list.popRight()) as string);
     }
     if (list.length === 0) ctx.store.delete(key);
+    ctx.store.changes += n; // served once blocked too (BLMPOP), as in Redis
     return array([bytes(key), array(out)]);
   }
   return undefined;

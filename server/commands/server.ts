@@ -859,8 +859,8 @@ const FUNCTION_HELP = helpReply([
   "    Print this help.",
 ]);
 
-/** FUNCTION FLUSH [ASYNC | SYNC] */
-function functionFlush(_ctx: CommandContext, args: string[]): Reply {
+/** FUNCTION FLUSH [ASYNC | SYNC]: a change, as in Redis, though none is held. */
+function functionFlush(ctx: CommandContext, args: string[]): Reply {
   if (args.length > 2) {
     return error(
       `ERR unknown subcommand or wrong number of arguments for '${
@@ -873,6 +873,7 @@ function functionFlush(_ctx: CommandContext, args: string[]): Reply {
   ) {
     return error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   }
+  ctx.store.changes++;
   return OK;
 }
 
@@ -1023,10 +1024,10 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     ];
   },
   memory: memorySection,
-  persistence: () => [
+  persistence: (ctx) => [
     "loading:0",
     "async_loading:0",
-    "rdb_changes_since_last_save:0",
+    `rdb_changes_since_last_save:${ctx.store.changes}`,
     "rdb_bgsave_in_progress:0",
     "aof_enabled:0",
   ],

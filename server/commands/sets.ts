@@ -76,6 +76,7 @@ function saddCommand(ctx: CommandContext, args: string[]): Reply {
   if (isWrongType(target)) return target;
   let added = 0;
   for (let i = 1; i < args.length; i++) if (target.add(args[i])) added++;
+  ctx.store.changes += added;
   return int(added);
 }
 
@@ -97,6 +98,7 @@ function saddDirect(
   for (let i = 2; i < 2 * argv.count; i += 2) {
     if (set.addBytes(b, o[i], o[i + 1])) added++;
   }
+  ctx.store.changes += added;
   out.integer(added);
   return true;
 }
@@ -129,6 +131,7 @@ function spopCommand(ctx: CommandContext, args: string[]): Reply {
     if (isWrongType(members)) return members;
     const member = members.pop() as string;
     if (members.size === 0) ctx.store.delete(args[0]);
+    ctx.store.changes++;
     return bytes(member);
   }
   const count = parsePositiveCount(args[1]);
@@ -139,6 +142,7 @@ function spopCommand(ctx: CommandContext, args: string[]): Reply {
   if (count === 0) return EMPTY_SET;
   const popped = members.popMany(count);
   if (members.size === 0) ctx.store.delete(args[0]);
+  ctx.store.changes += popped.length;
   return bytesSet(popped);
 }
 
@@ -179,7 +183,8 @@ function smoveCommand(ctx: CommandContext, args: string[]): Reply {
     target = new ByteSet();
     store.set(args[1], target);
   }
-  target.add(member);
+  // One change for the removal, one more when the member was not there.
+  store.changes += target.add(member) ? 2 : 1;
   return int(1);
 }
 
@@ -209,10 +214,11 @@ function lookupAll(
  */
 function store(ctx: CommandContext, dst: string, result: ByteSet): Reply {
   if (result.size === 0) {
-    ctx.store.delete(dst);
+    if (ctx.store.delete(dst)) ctx.store.changes++;
     return int(0);
   }
   ctx.store.set(dst, result);
+  ctx.store.changes++;
   return int(result.size);
 }
 

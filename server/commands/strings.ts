@@ -266,6 +266,7 @@ function setDirect(
     return false;
   }
   ctx.store.writeString(b, o[0], o[1], b, o[2], o[3], at);
+  ctx.store.changes++;
   out.reply(OK);
   return true;
 }
@@ -276,6 +277,7 @@ function setCommand(ctx: CommandContext, args: string[]): Reply {
   const key = args[0];
   if (args.length === 2) {
     store.set(key, args[1]);
+    store.changes++;
     return OK;
   }
   const parsed = parseOptions(args, 2, true);
@@ -303,6 +305,7 @@ function setCommand(ctx: CommandContext, args: string[]): Reply {
   if (at !== undefined) store.set(key, args[1], at);
   else if (flags & KEEPTTL) store.replace(key, args[1]);
   else store.set(key, args[1]);
+  store.changes++;
   return flags & GET ? old : OK;
 }
 
@@ -310,6 +313,7 @@ function setCommand(ctx: CommandContext, args: string[]): Reply {
 function setnxCommand(ctx: CommandContext, args: string[]): Reply {
   if (ctx.store.has(args[0])) return int(0);
   ctx.store.set(args[0], args[1]);
+  ctx.store.changes++;
   return int(1);
 }
 
@@ -323,6 +327,7 @@ function setexGeneric(
   if (at === "integer") return NOT_INTEGER;
   if (at === "invalid") return invalidExpireTime(command);
   ctx.store.set(args[0], args[2], at);
+  ctx.store.changes++;
   return OK;
 }
 
@@ -341,6 +346,7 @@ function getsetCommand(ctx: CommandContext, args: string[]): Reply {
   const v = ctx.store.get(args[0]);
   if (v !== undefined && typeof v !== "string") return WRONGTYPE;
   ctx.store.set(args[0], args[1]);
+  ctx.store.changes++;
   return v === undefined ? NULL : bytes(v);
 }
 
@@ -350,6 +356,7 @@ function getdelCommand(ctx: CommandContext, args: string[]): Reply {
   if (v === undefined) return NULL;
   if (typeof v !== "string") return WRONGTYPE;
   ctx.store.delete(args[0]);
+  ctx.store.changes++;
   return bytes(v);
 }
 
@@ -370,8 +377,9 @@ function getexCommand(ctx: CommandContext, args: string[]): Reply {
     if (typeof at === "object") return at;
     if ((flags & (EXAT | PXAT)) && at <= store.now()) store.delete(key);
     else store.setExpire(key, at);
-  } else if (flags & PERSIST) {
-    store.persist(key);
+    store.changes++;
+  } else if ((flags & PERSIST) && store.persist(key)) {
+    store.changes++;
   }
   return bytes(v);
 }
@@ -395,6 +403,7 @@ const MSETNX_ARITY: ErrorReply = arityError("msetnx");
 function msetCommand(ctx: CommandContext, args: string[]): Reply {
   if (args.length % 2 !== 0) return MSET_ARITY;
   for (let i = 0; i < args.length; i += 2) ctx.store.set(args[i], args[i + 1]);
+  ctx.store.changes += args.length / 2;
   return OK;
 }
 
@@ -412,6 +421,7 @@ function msetDirect(
   for (let i = 0; i < 2 * n; i += 4) {
     store.writeString(b, o[i], o[i + 1], b, o[i + 2], o[i + 3]);
   }
+  store.changes += n / 2;
   out.reply(OK);
   return true;
 }
@@ -423,6 +433,7 @@ function msetnxCommand(ctx: CommandContext, args: string[]): Reply {
     if (ctx.store.has(args[i])) return int(0);
   }
   for (let i = 0; i < args.length; i += 2) ctx.store.set(args[i], args[i + 1]);
+  ctx.store.changes += args.length / 2;
   return int(1);
 }
 
@@ -443,6 +454,7 @@ function incrDecr(
   const sum = addInt64(current, incr);
   if (sum === undefined) return OVERFLOW;
   store.replace(key, formatInt(sum));
+  store.changes++;
   return intReply(sum);
 }
 
@@ -471,6 +483,7 @@ function incrDirect(
   }
   const sum = current + 1; // |current| < 10^15: exact
   store.writeInteger(argv.bytes, o[0], o[1], sum);
+  store.changes++;
   out.integer(sum);
   return true;
 }
@@ -508,6 +521,7 @@ function incrbyfloatCommand(ctx: CommandContext, args: string[]): Reply {
   const r = incrByFloat(v, args[1]);
   if ("error" in r) return r.error === "nan" ? NAN_OR_INFINITY : NOT_FLOAT;
   store.replace(args[0], r.value);
+  store.changes++;
   return bytes(r.value);
 }
 
@@ -525,6 +539,7 @@ function appendCommand(ctx: CommandContext, args: string[]): Reply {
   const v = store.getView(args[0]);
   if (v === undefined) {
     store.set(args[0], args[1]);
+    store.changes++;
     return int(args[1].length);
   }
   if (!(v instanceof Uint8Array)) return WRONGTYPE;
@@ -533,6 +548,7 @@ function appendCommand(ctx: CommandContext, args: string[]): Reply {
   if (length > MAX_STRING_LENGTH) return STRING_TOO_LONG;
   const span = store.writableString(args[0], length) as ByteSpanLike;
   writeChars(span.bytes, span.start + old, args[1]);
+  store.changes++;
   return int(length);
 }
 
@@ -586,6 +602,7 @@ function setrangeCommand(ctx: CommandContext, args: string[]): Reply {
   }
   const span = store.writableString(args[0], o + value.length) as ByteSpanLike;
   writeChars(span.bytes, span.start + o, value);
+  store.changes++;
   return int(span.length);
 }
 
@@ -682,6 +699,8 @@ function setbitCommand(ctx: CommandContext, args: string[]): Reply {
   const was = (b[at] & mask) !== 0;
   if (on === 1) b[at] |= mask;
   else b[at] &= ~mask;
+  // A change when the bit flipped, or the string was made or padded.
+  if (was !== (on === 1) || ctx.store.grewLastWrite) ctx.store.changes++;
   return was ? ONE : ZERO;
 }
 
@@ -828,7 +847,7 @@ function bitopCommand(ctx: CommandContext, args: string[]): Reply {
     if (v.length > max) max = v.length;
   }
   if (max === 0) {
-    store.delete(args[1]);
+    if (store.delete(args[1])) store.changes++;
     return ZERO;
   }
   const out = new Uint8Array(max);
@@ -850,6 +869,7 @@ function bitopCommand(ctx: CommandContext, args: string[]): Reply {
     }
   }
   store.setBytes(args[1], out, undefined, true); // raw, as Redis makes it
+  store.changes++;
   return int(max);
 }
 
@@ -944,6 +964,10 @@ function bitfieldGeneric(
     base = span.start;
     length = span.length;
   }
+  // Every write counts when the string was made or padded; otherwise
+  // those that changed their field.
+  const grew = writes && store.grewLastWrite;
+  let changes = 0;
   const out: Reply[] = new Array(ops.length);
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i];
@@ -968,8 +992,10 @@ function bitfieldGeneric(
       continue;
     }
     writeBits(view, base, o.offset, o.bits, next);
+    if (grew || next !== old) changes++;
     out[i] = intReply(o.op === FIELD_SET ? old : next);
   }
+  store.changes += changes;
   return array(out);
 }
 

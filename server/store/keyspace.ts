@@ -295,6 +295,16 @@ export interface KeyspaceObserver {
  * ```
  */
 export class Keyspace {
+  /**
+   * Changes made to the data since the node started (Redis's
+   * `server.dirty`, INFO's `rdb_changes_since_last_save`): write commands
+   * add what Redis adds for the same request and state (SADD the members
+   * added, DEL the keys removed, SETBIT 1 only when the bit changed...).
+   * The store itself adds nothing: keys deleted by expiry or eviction do
+   * not count, as in Redis. CONFIG RESETSTAT leaves it as it is; nothing
+   * is saved, so it is never zeroed.
+   */
+  changes = 0;
   #arena = new Arena();
   #index: KeyIndex<string | ByteSpan>;
   #seed: number;
@@ -346,6 +356,8 @@ export class Keyspace {
   #found = new ByteSpan();
   /** The decimal digits {@linkcode Keyspace.writeInteger} writes. */
   #digits = new Uint8Array(24);
+  /** Whether the last {@linkcode Keyspace.writableString} made or grew its string. */
+  #grew = false;
 
   /**
    * Makes an empty keyspace.
@@ -1163,6 +1175,7 @@ export class Keyspace {
     const old = words[w + 2];
     const header = (words[w] & VOLATILE) ? VOLATILE_HEADER : HEADER;
     const keyLength = words[w + 1];
+    this.#grew = old < length;
     if (old < length) {
       const size = header + keyLength + length;
       if (size > arena.slotSize(ref)) {
@@ -1198,6 +1211,16 @@ export class Keyspace {
       (w << 2) + header + keyLength,
       words[w + 2],
     );
+  }
+
+  /**
+   * Whether the last {@linkcode Keyspace.writableString} that opened a
+   * string created the key or padded its value: SETBIT and BITFIELD count
+   * such a write as a change even when the bits they set were already so,
+   * as Redis does.
+   */
+  get grewLastWrite(): boolean {
+    return this.#grew;
   }
 
   /**
