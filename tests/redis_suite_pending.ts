@@ -11,14 +11,5 @@
 
 import type { SuiteSkip } from "./redis_suite_skips.ts";
 
-const DIRTY =
-  "needs a count of data changes (INFO's rdb_changes_since_last_save, always 0 today): not built yet (issue 16)";
-
 /** The tests not passing yet, each with what it needs. */
-export const SUITE_PENDING: readonly SuiteSkip[] = Object.freeze([
-  {
-    unit: "unit/bitops",
-    test: "SETBIT/BITFIELD only increase dirty when the value changed",
-    reason: DIRTY,
-  },
-]);
+export const SUITE_PENDING: readonly SuiteSkip[] = Object.freeze([]);
