@@ -19,7 +19,9 @@
  */
 
 import assert from "node:assert/strict";
+import { commandInfo, type CommandName } from "@cachemir/protocol";
 import { RespClient, type RespValue } from "../_helpers/resp_client.ts";
+import { RawClient } from "../_helpers/raw_client.ts";
 import { startRespNode } from "../_helpers/resp_node.ts";
 import { seedFromEnv, startRedis } from "./_harness.ts";
 import { Gen, type Step } from "./_gen.ts";
@@ -101,6 +103,11 @@ async function same(
     }), cachemir ${dn} (reply ${show(rn)})`,
   );
   return dr;
+}
+
+/** `f0 v0 f1 v1 ...`: `n` field, value pairs. */
+function pairs(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => [`f${i}`, `v${i}`]).flat();
 }
 
 /** A 2 KB value. */
@@ -228,6 +235,13 @@ const LISTED: readonly (readonly [number, readonly string[]])[] = [
   [2, ["HDEL", "h", "a", "b", "zz"]],
   [0, ["HDEL", "h", "a"]],
   [1, ["HDEL", "h2", "d"]], // emptied: the key goes, no more
+  // a hash and a set past the packing thresholds: HSET's and SADD's
+  // direct forms (from the read buffer) take them
+  [600, ["HSET", "hbig", ...pairs(600)]],
+  [2, ["HSET", "hbig", "f1", "x", "new", "y"]],
+  [200, ["SADD", "sbig", ...pairs(100)]],
+  [1, ["SADD", "sbig", "f1", "new"]],
+  [0, ["SADD", "sbig", "f1"]],
   // lists
   [3, ["LPUSH", "l", "a", "b", "c"]],
   [2, ["RPUSH", "l", "a", "d"]],
@@ -352,6 +366,33 @@ Deno.test("rdb_changes_since_last_save moves as Redis's for every write command"
     assert.equal(await same(redis, node, ["MSET", "a", "1", "b", "2"]), 2);
     assert.equal(await same(redis, node, ["FLUSHDB", "ASYNC"]), 2);
   });
+});
+
+Deno.test("the binary port counts what the RESP port counts", async () => {
+  // The listed requests over the binary protocol (direct forms included):
+  // the node's count, read on its RESP port, moves by Redis's amounts
+  // (which the test above checks against redis-server).
+  const nodeServer = await startRespNode({ logLevel: "error" });
+  const bin = await RawClient.connect(nodeServer.port);
+  const info = await RespClient.connect(nodeServer.respPort);
+  try {
+    for (const [expected, [name, ...args]] of LISTED) {
+      const before = await changes(info);
+      const reply = await bin.call(
+        commandInfo(name.toUpperCase() as CommandName).opcode,
+        ...args,
+      );
+      assert.equal(
+        (await changes(info)) - before,
+        expected,
+        `binary ${show([name, ...args])} (reply ${JSON.stringify(reply)})`,
+      );
+    }
+  } finally {
+    bin.close();
+    info.close();
+    await nodeServer.close();
+  }
 });
 
 Deno.test("SETBIT/BITFIELD count only changed values (Redis's own unit/bitops test)", async () => {
