@@ -361,6 +361,24 @@ Deno.test("CONFIG RESETSTAT zeroes the store's counters", () => {
   assert.match(h.call("INFO", "stats") as string, /\r\nevicted_keys:0\r\n/);
 });
 
+Deno.test("INFO persistence reports the store's count of changes; RESETSTAT keeps it", () => {
+  const h = harness();
+  const changes = () =>
+    Number(
+      /\r\nrdb_changes_since_last_save:(\d+)\r\n/.exec(
+        h.call("INFO", "persistence") as string,
+      )?.[1],
+    );
+  assert.equal(changes(), 0);
+  h.call("SADD", "s", "a", "b", "a");
+  h.call("SADD", "s", "a");
+  h.call("DEL", "s", "missing");
+  assert.equal(h.store.changes, 3);
+  assert.equal(changes(), 3);
+  assert.equal(h.call("CONFIG", "RESETSTAT"), "OK");
+  assert.equal(changes(), 3);
+});
+
 Deno.test("INFO memory reports the store's memory and limit", () => {
   const h = harness();
   h.call(

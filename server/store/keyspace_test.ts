@@ -370,6 +370,37 @@ Deno.test("writableString pads in place, moves to bigger slots, keeps key, expir
   assert.ok(ks.memoryStats().records < last);
 });
 
+Deno.test("grewLastWrite tells whether writableString made or padded the string", () => {
+  const { ks } = clocked();
+  ks.writableString("k", 2);
+  assert.equal(ks.grewLastWrite, true); // made
+  ks.writableString("k", 2);
+  assert.equal(ks.grewLastWrite, false);
+  ks.writableString("k", 1);
+  assert.equal(ks.grewLastWrite, false); // never shrinks
+  ks.writableString("k", 3);
+  assert.equal(ks.grewLastWrite, true); // padded
+  ks.set("s", "abc");
+  ks.writableString("s", 3);
+  assert.equal(ks.grewLastWrite, false);
+});
+
+Deno.test("the count of changes is the commands' to add: the store's own deletions add nothing", () => {
+  const { ks, clock } = clocked();
+  assert.equal(ks.changes, 0);
+  ks.set("a", "1", clock.now + 10);
+  ks.set("b", "2");
+  ks.delete("b");
+  clock.now += 11;
+  assert.equal(ks.get("a"), undefined); // expired
+  ks.flush();
+  ks.resetStats();
+  assert.equal(ks.changes, 0);
+  ks.changes += 3;
+  ks.resetStats();
+  assert.equal(ks.changes, 3);
+});
+
 Deno.test("writableString makes a missing key persistent, refuses a collection", () => {
   const { ks, clock } = clocked();
   const v = ks.writableString("new", 3);
