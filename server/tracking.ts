@@ -6,6 +6,10 @@
  * for an invalidation to be pushed to that connection (or the one it
  * redirects to) and forgets the key until it is read again.
  *
+ * A read costs no string: the key is hashed where it lies (the request's
+ * bytes) and compared in place with the keys tracked under its hash; only
+ * a key read for the first time becomes a string.
+ *
  * The table knows sessions by id only; the node delivers pushes to its
  * connections (`deliver`). It is bounded: past `maxKeys` keys, the oldest
  * tracked keys are invalidated to make room (Redis's
@@ -19,6 +23,10 @@
  *
  * @module
  */
+
+import { murmur3ByteString, murmur3Range } from "@cachemir/protocol";
+import type { ByteSpan } from "./store/byte_span.ts";
+import { TombstoneMap } from "./store/tombstone_map.ts";
 
 /** One connection's tracking options (CLIENT TRACKING ON ...). */
 export interface TrackingOptions {
@@ -57,6 +65,30 @@ export interface TrackingTableOptions {
    * node subscribes to the store only while something is tracked).
    */
   readonly onActive?: (active: boolean) => void;
+  /** The keys' hash seed (for tests); random by default. */
+  readonly seed?: number;
+}
+
+/** A tracked key: who read it. */
+interface Tracked {
+  /** The key, as a byte string. */
+  readonly key: string;
+  /** The session that read it, or the sessions when several did. */
+  readers: number | Set<number>;
+  /** Another tracked key with the same hash. */
+  next: Tracked | undefined;
+}
+
+function sameKey(name: string, key: string | ByteSpan): boolean {
+  if (typeof key === "string") return name === key;
+  const n = key.length;
+  if (name.length !== n) return false;
+  const bytes = key.bytes;
+  const start = key.start;
+  for (let i = 0; i < n; i++) {
+    if (name.charCodeAt(i) !== bytes[start + i]) return false;
+  }
+  return true;
 }
 
 interface ClientState {
@@ -91,10 +123,15 @@ export class TrackingTable {
   #maxKeys: () => number;
   #onActive: ((active: boolean) => void) | undefined;
   /**
-   * Key → the session that read it, or the sessions when several did (no
-   * set for the common case of one); insertion order is age.
+   * Key hash → the keys tracked under it (a chain, nearly always of one);
+   * insertion order is about age. Keys are forgotten and tracked again all
+   * the time: a `Map` slows down under that (see `TombstoneMap`).
    */
-  #keys = new Map<string, number | Set<number>>();
+  #keys = new TombstoneMap<number, Tracked>();
+  /** Keys tracked. */
+  #size = 0;
+  /** The keys' hash seed: random, so no one can choose keys that collide. */
+  readonly #seed: number;
   #clients = new Map<number, ClientState>();
   /** Sessions in BCAST mode. */
   #bcast = new Map<number, ClientState>();
@@ -114,11 +151,12 @@ export class TrackingTable {
     this.#deliver = options.deliver;
     this.#maxKeys = options.maxKeys;
     this.#onActive = options.onActive;
+    this.#seed = options.seed ?? (Math.random() * 0x1_0000_0000) | 0;
   }
 
   /** Keys tracked now (INFO's `tracking_total_keys`). */
   get size(): number {
-    return this.#keys.size;
+    return this.#size;
   }
 
   /** Sessions with tracking on (INFO's `tracking_clients`). */
@@ -219,20 +257,30 @@ export class TrackingTable {
    * Records that a session read a key.
    *
    * @param session The session's id.
-   * @param key The key, as a byte string.
+   * @param key The key as a byte string, or its bytes where they lie (not
+   * kept: a key read for the first time is copied into a string).
    */
-  read(session: number, key: string): void {
+  read(session: number, key: string | ByteSpan): void {
     const keys = this.#keys;
-    const readers = keys.get(key);
-    if (readers === undefined) {
-      keys.set(key, session);
-      this.#bound();
-      if (!this.#active) this.#update();
+    const hash = this.#hash(key);
+    let last: Tracked | undefined;
+    for (let t = keys.get(hash); t !== undefined; t = t.next) {
+      last = t;
+      if (!sameKey(t.key, key)) continue;
+      const readers = t.readers;
+      if (readers === session) return;
+      if (typeof readers === "number") t.readers = new Set([readers, session]);
+      else readers.add(session);
       return;
     }
-    if (readers === session) return;
-    if (typeof readers === "number") keys.set(key, new Set([readers, session]));
-    else readers.add(session);
+    const name = typeof key === "string" ? key : key.text();
+    const t: Tracked = { key: name, readers: session, next: undefined };
+    // Behind the others: a chain's first key is its oldest.
+    if (last === undefined) keys.set(hash, t);
+    else last.next = t;
+    this.#size++;
+    this.#bound();
+    if (!this.#active) this.#update();
   }
 
   /**
@@ -242,13 +290,23 @@ export class TrackingTable {
    * @param key The key, as a byte string.
    */
   changed(key: string): void {
-    const readers = this.#keys.get(key);
-    if (readers !== undefined) {
-      this.#keys.delete(key);
-      const list = [key];
-      if (typeof readers === "number") this.#send(readers, list, true);
-      else for (const id of readers) this.#send(id, list, true);
-      if (this.#keys.size === 0) this.#update();
+    if (this.#size !== 0) {
+      const keys = this.#keys;
+      const hash = this.#hash(key);
+      let before: Tracked | undefined;
+      for (let t = keys.get(hash); t !== undefined; t = t.next) {
+        if (t.key !== key) {
+          before = t;
+          continue;
+        }
+        if (before !== undefined) before.next = t.next;
+        else if (t.next !== undefined) keys.set(hash, t.next);
+        else keys.delete(hash);
+        this.#size--;
+        this.#tell(t, true);
+        if (this.#size === 0) this.#update();
+        break;
+      }
     }
     if (this.#bcast.size !== 0) {
       for (const [id, state] of this.#bcast) {
@@ -260,9 +318,29 @@ export class TrackingTable {
     }
   }
 
+  /**
+   * A key's hash, cut to 30 bits: a small integer (a Smi) is a Map key V8
+   * hashes without allocating.
+   */
+  #hash(key: string | ByteSpan): number {
+    const hash = typeof key === "string"
+      ? murmur3ByteString(key, this.#seed)
+      : murmur3Range(key.bytes, key.start, key.start + key.length, this.#seed);
+    return hash & 0x3fff_ffff;
+  }
+
+  /** Tells a forgotten key's readers. */
+  #tell(t: Tracked, loop: boolean): void {
+    const list = [t.key];
+    const readers = t.readers;
+    if (typeof readers === "number") this.#send(readers, list, loop);
+    else for (const id of readers) this.#send(id, list, loop);
+  }
+
   /** Every key changed (FLUSHALL): every tracking session is told, once. */
   flushed(): void {
-    this.#keys.clear();
+    this.#keys = new TombstoneMap();
+    this.#size = 0;
     for (const id of this.#clients.keys()) this.#send(id, null, false);
     this.#update();
   }
@@ -280,14 +358,14 @@ export class TrackingTable {
     const max = this.#maxKeys();
     if (max <= 0) return;
     const keys = this.#keys;
-    while (keys.size > max) {
-      const oldest = keys.keys().next().value!;
-      const readers = keys.get(oldest)!;
-      keys.delete(oldest);
+    while (this.#size > max) {
+      const hash = keys.keys().next().value!;
+      const oldest = keys.get(hash)!;
+      if (oldest.next !== undefined) keys.set(hash, oldest.next);
+      else keys.delete(hash);
+      this.#size--;
       this.#evicted++;
-      const list = [oldest];
-      if (typeof readers === "number") this.#send(readers, list, false);
-      else for (const id of readers) this.#send(id, list, false);
+      this.#tell(oldest, false);
     }
   }
 
@@ -300,7 +378,7 @@ export class TrackingTable {
   }
 
   #update(): void {
-    const active = this.#keys.size !== 0 || this.#bcast.size !== 0 ||
+    const active = this.#size !== 0 || this.#bcast.size !== 0 ||
       this.#clients.size !== 0;
     if (active === this.#active) return;
     this.#active = active;

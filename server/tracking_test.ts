@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { type TrackingOptions, TrackingTable } from "./tracking.ts";
 import { Keyspace } from "./store/keyspace.ts";
+import { ByteSpan } from "./store/byte_span.ts";
+import { murmur3ByteString } from "@cachemir/protocol";
 
 const DEFAULT: TrackingOptions = {
   redirect: 0,
@@ -103,7 +105,7 @@ Deno.test("tracking: the store's observer hears reads of read-only commands and 
   const reads: string[] = [];
   const changes: (string | null)[] = [];
   ks.observer = {
-    read: (k) => reads.push(k),
+    read: (k) => reads.push(typeof k === "string" ? k : k.text()),
     changed: (k) => changes.push(k),
   };
   ks.set("a", "1");
@@ -125,4 +127,58 @@ Deno.test("tracking: the store's observer hears reads of read-only commands and 
   ks.set("c", "1");
   ks.flush();
   assert.deepEqual(changes, ["a", "a", "b", "b", "c", null]);
+});
+
+Deno.test("tracking: a key read from its bytes in place is the key read as a string; keys sharing a hash stay apart", () => {
+  const pushed: [number, readonly string[] | null][] = [];
+  const t = new TrackingTable({
+    deliver: (_tracker, target, keys) => pushed.push([target, keys]),
+    maxKeys: () => 3,
+  });
+  t.enable(1, DEFAULT);
+  t.enable(2, DEFAULT);
+  const request = new TextEncoder().encode("GET user:\xff1");
+  const span = new ByteSpan().set(request, 4, request.length - 4);
+  t.read(1, span);
+  request.fill(0); // the table kept its own copy
+  t.read(2, "user:\xc3\xbf1"); // the same bytes, as a byte string
+  assert.equal(t.size, 1);
+  t.changed("user:\xc3\xbf1");
+  assert.deepEqual(pushed, [[1, ["user:\xc3\xbf1"]], [2, ["user:\xc3\xbf1"]]]);
+  assert.equal(t.size, 0);
+  // Two keys with the same hash: each change tells its own key only.
+  const seed = 1;
+  const seen = new Map<number, string>();
+  let pair: [string, string] | undefined;
+  for (let i = 0; pair === undefined; i++) {
+    const key = `k${i}`;
+    const h = murmur3ByteString(key, seed);
+    const other = seen.get(h);
+    if (other !== undefined) pair = [other, key];
+    else seen.set(h, key);
+  }
+  const [a, b] = pair;
+  pushed.length = 0;
+  const chained = new TrackingTable({
+    deliver: (_tracker, target, keys) => pushed.push([target, keys]),
+    maxKeys: () => 3,
+    seed,
+  });
+  chained.enable(1, DEFAULT);
+  chained.read(1, a);
+  chained.read(1, b);
+  chained.read(1, b);
+  assert.equal(chained.size, 2);
+  chained.changed(a);
+  assert.deepEqual(pushed, [[1, [a]]]);
+  chained.changed(a); // forgotten: no second push
+  chained.changed(b);
+  assert.deepEqual(pushed, [[1, [a]], [1, [b]]]);
+  assert.equal(chained.size, 0);
+  // Over the bound, the oldest go first, chained or not.
+  pushed.length = 0;
+  for (const k of [a, b, "x", "y"]) chained.read(1, k);
+  assert.deepEqual(pushed, [[1, [a]]]);
+  assert.equal(chained.size, 3);
+  assert.equal(chained.evictedKeys, 1);
 });

@@ -262,9 +262,10 @@ export interface KeyspaceObserver {
    * A read-only command looked a key up (found or not), while
    * `Keyspace.trackReads` is set.
    *
-   * @param key The key, as a byte string.
+   * @param key The key, as a byte string or its bytes where they lie
+   * (valid during the call only).
    */
-  read(key: string): void;
+  read(key: string | ByteSpan): void;
   /**
    * A key changed: written, deleted, renamed away, its expiry changed,
    * expired, evicted, or a collection under it was handed to a command
@@ -523,7 +524,7 @@ export class Keyspace {
   #lookup(key: string | ByteSpan, touch: boolean, counts = true): number {
     const ref = this.#index.find(this.#hash(key), key);
     if (this.#trackReads && counts && this.#countMode === 1) {
-      this.#observer!.read(typeof key === "string" ? key : key.text());
+      this.#observer!.read(key);
     }
     if (ref < 0) {
       if (counts && this.#countMode !== 0) this.#count(false);

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { TombstoneMap } from "./_tombstone_map.ts";
+import { TombstoneMap } from "./tombstone_map.ts";
 import { randomInt, seededRandom } from "./_testing.ts";
 
 Deno.test("TombstoneMap behaves as a Map under random sets and deletes", () => {
   for (const universe of [10, 300, 5000]) {
     const random = seededRandom(universe);
-    const map = new TombstoneMap<number>();
+    const map = new TombstoneMap<string, number>();
     const ref = new Map<string, number>();
     for (let step = 0; step < 30_000; step++) {
       const key = `k${randomInt(random, universe)}`;
@@ -33,7 +33,7 @@ Deno.test("TombstoneMap behaves as a Map under random sets and deletes", () => {
 });
 
 Deno.test("TombstoneMap.keys() skips deleted keys; rawKeys() visits every entry", () => {
-  const map = new TombstoneMap<string>();
+  const map = new TombstoneMap<string, string>();
   for (const k of ["a", "b", "c"]) map.set(k, k);
   map.delete("b");
   assert.deepEqual([...map.keys()], ["a", "c"]);
@@ -55,7 +55,7 @@ Deno.test("TombstoneMap.keys() skips deleted keys; rawKeys() visits every entry"
 });
 
 Deno.test("TombstoneMap.delete() sweeps dead entries as live keys are deleted", () => {
-  const map = new TombstoneMap<number>();
+  const map = new TombstoneMap<string, number>();
   for (let i = 0; i < 10_000; i++) map.set(`k${i}`, i);
   for (let i = 0; i < 9_990; i++) map.delete(`k${i}`);
   assert.equal(map.size, 10);

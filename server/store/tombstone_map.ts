@@ -1,7 +1,9 @@
 /**
- * {@linkcode TombstoneMap}: a `Map<string, V>` whose deletes leave a
+ * {@linkcode TombstoneMap}: a `Map<K, V>` whose deletes leave a
  * tombstone, so that deleting and re-adding the same keys stays O(1) in V8.
- * Private to `server/store/`.
+ * The node's client-side caching table (`server/tracking.ts`) keeps its
+ * tracked keys in one: they are forgotten on every change and tracked
+ * again on the next read.
  *
  * Why: V8's `Map` is an ordered hash table whose deleted entries stay in
  * their bucket's chain until the table is rehashed, and a rehash only
@@ -28,18 +30,19 @@ const SWEEP_SLACK = 16;
 const SWEEP_STEP = 8;
 
 /**
- * A string-keyed map with `Map`'s semantics (insertion order; an updated
+ * A map with `Map`'s semantics (insertion order; an updated
  * key keeps its place) except that a key deleted and set again keeps its
  * old place when its tombstone was not swept yet.
  *
+ * @typeParam K The keys.
  * @typeParam V The values (never `undefined`).
  *
  * @example Delete and re-add a key
  * ```ts
- * import { TombstoneMap } from "./_tombstone_map.ts";
+ * import { TombstoneMap } from "./tombstone_map.ts";
  * import assert from "node:assert/strict";
  *
- * const map = new TombstoneMap<number>();
+ * const map = new TombstoneMap<string, number>();
  * map.set("a", 1);
  * assert.equal(map.delete("a"), true);
  * assert.equal(map.get("a"), undefined);
@@ -48,10 +51,10 @@ const SWEEP_STEP = 8;
  * assert.deepEqual([...map.keys()], ["a"]);
  * ```
  */
-export class TombstoneMap<V> {
-  #map = new Map<string, V | typeof DEAD>();
+export class TombstoneMap<K, V> {
+  #map = new Map<K, V | typeof DEAD>();
   #dead = 0;
-  #sweeper: Iterator<string> | undefined = undefined;
+  #sweeper: Iterator<K> | undefined = undefined;
 
   /** The number of live keys. */
   get size(): number {
@@ -72,7 +75,7 @@ export class TombstoneMap<V> {
    * @param key The key.
    * @returns Its value, or `undefined` when it is absent.
    */
-  get(key: string): V | undefined {
+  get(key: K): V | undefined {
     const v = this.#map.get(key);
     return v === DEAD ? undefined : v;
   }
@@ -83,7 +86,7 @@ export class TombstoneMap<V> {
    * @param key The key.
    * @returns `true` when present.
    */
-  has(key: string): boolean {
+  has(key: K): boolean {
     const v = this.#map.get(key);
     return v !== undefined && v !== DEAD;
   }
@@ -94,7 +97,7 @@ export class TombstoneMap<V> {
    * @param key The key.
    * @param value The value.
    */
-  set(key: string, value: V): void {
+  set(key: K, value: V): void {
     const map = this.#map;
     if (this.#dead !== 0 && map.get(key) === DEAD) this.#dead--;
     map.set(key, value);
@@ -106,7 +109,7 @@ export class TombstoneMap<V> {
    * @param key The key.
    * @returns `true` when it was present.
    */
-  delete(key: string): boolean {
+  delete(key: K): boolean {
     const map = this.#map;
     const v = map.get(key);
     if (v === undefined || v === DEAD) return false;
@@ -122,7 +125,7 @@ export class TombstoneMap<V> {
    *
    * @returns An iterator of keys.
    */
-  *keys(): IterableIterator<string> {
+  *keys(): IterableIterator<K> {
     const map = this.#map;
     for (const key of map.keys()) {
       if (map.get(key) !== DEAD) yield key;
@@ -136,7 +139,7 @@ export class TombstoneMap<V> {
    *
    * @returns An iterator of keys.
    */
-  rawKeys(): IterableIterator<string> {
+  rawKeys(): IterableIterator<K> {
     return this.#map.keys();
   }
 
