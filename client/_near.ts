@@ -14,17 +14,20 @@
 import {
   type CommandInfo,
   commandInfo,
-  encodeUtf8,
   hasFlag,
   keyPositions,
-  toByteString,
 } from "@cachemir/protocol";
 import { ClientConnection, formatAddress } from "./connection.ts";
 import type { Connector } from "./pool.ts";
 import type { Cluster } from "./_cluster.ts";
 import type { Key } from "./hash.ts";
 import type { Arg, ReplyTransform } from "./types.ts";
-import { NULLABLE_VALUES, VALUE_OR_NULL } from "./commands/_replies.ts";
+import {
+  asStringOrNull,
+  NULLABLE_VALUES,
+  utf8Range,
+  VALUE_OR_NULL,
+} from "./commands/_replies.ts";
 import { ReplyError } from "./errors.ts";
 import {
   NearCache,
@@ -35,23 +38,63 @@ import {
 const OPCODE_CLIENT = commandInfo("CLIENT").opcode;
 const MGET_INFO = commandInfo("MGET");
 const DECODER = new TextDecoder();
+const STRICT_DECODER = new TextDecoder("utf-8", { fatal: true });
 const TRACKING_ON: readonly Arg[] = Object.freeze(["TRACKING", "ON"]);
 
 /**
- * A key as the node knows it: its bytes as a byte string (one char per
- * byte), which is how invalidation pushes name it.
+ * The name a key is cached under: the text its bytes are the UTF-8 of (a
+ * string key as it is). A key that is no such text — bytes that are not
+ * UTF-8, a string with a lone surrogate, which two keys could share — has
+ * none (`undefined`) and is never cached. One text is one key's bytes and
+ * back, so a push's key decodes to the same name.
+ *
+ * @param key The key.
+ * @returns Its name, or `undefined` when it is not cached.
  */
-export function cacheKey(key: Key): string {
-  if (typeof key !== "string") return toByteString(key);
+export function cacheKey(key: Key): string | undefined {
+  if (typeof key === "string") return key.isWellFormed() ? key : undefined;
+  let ascii = true;
   for (let i = 0; i < key.length; i++) {
-    if (key.charCodeAt(i) > 0x7f) return toByteString(encodeUtf8(key));
+    if (key[i] > 0x7f) {
+      ascii = false;
+      break;
+    }
   }
-  return key;
+  if (ascii) return utf8Range(key, 0, key.length);
+  try {
+    return STRICT_DECODER.decode(key);
+  } catch {
+    return undefined;
+  }
 }
 
 function decode(v: NearValue): string | null {
   return v === null ? null : DECODER.decode(v);
 }
+
+/** A value read as text on a miss, with its length in bytes. */
+interface TextRead {
+  readonly text: string | null;
+  readonly byteLength: number;
+}
+
+const MISSING: TextRead = Object.freeze({ text: null, byteLength: 0 });
+
+/** GET's reply as text and its length, decoded from the read buffer. */
+const TEXT_READ: ReplyTransform<TextRead> = Object.assign(
+  (reply: Parameters<typeof asStringOrNull>[0]): TextRead => {
+    const text = asStringOrNull(reply);
+    return text === null
+      ? MISSING
+      : { text, byteLength: reply.kind === "bytes" ? reply.value.length : 0 };
+  },
+  {
+    fromBytes: (payload: Uint8Array, start: number, end: number): TextRead => ({
+      text: utf8Range(payload, start, end),
+      byteLength: end - start,
+    }),
+  },
+);
 
 /** The near cache between the client's methods and the cluster. */
 export class NearLayer {
@@ -120,7 +163,12 @@ export class NearLayer {
       this.cache.onInvalidate?.(null);
       return;
     }
-    const names = keys.map((k) => toByteString(k));
+    const names: string[] = [];
+    for (const k of keys) {
+      // A key that is not text was never cached.
+      const name = cacheKey(k);
+      if (name !== undefined) names.push(name);
+    }
     this.cache.invalidate(names);
     this.cache.onInvalidate?.(names);
   }
@@ -183,7 +231,11 @@ export class NearLayer {
       sent.then(done, done);
       return sent;
     }
-    const keys = positions.map((at) => cacheKey(args[at] as Key));
+    const keys: string[] = [];
+    for (const at of positions) {
+      const name = cacheKey(args[at] as Key);
+      if (name !== undefined) keys.push(name);
+    }
     this.cache.invalidate(keys);
     const done = (): void => this.cache.invalidate(keys);
     const sent = cluster.send(info, args, transform);
@@ -198,15 +250,25 @@ export class NearLayer {
   ): Promise<string | Uint8Array | null> {
     const cluster = this.#cluster!;
     const name = cacheKey(key);
+    if (name === undefined) {
+      return asBytes
+        ? cluster.send(info, [key], VALUE_OR_NULL.bytes!)
+        : cluster.send(info, [key], VALUE_OR_NULL.text);
+    }
     const node = cluster.readTarget(key);
     const cache = this.cache;
     const hit = asBytes ? cache.bytesOf(name, node) : cache.text(name, node);
     if (hit !== undefined) return Promise.resolve(hit);
     const token = cache.begin();
+    if (!asBytes) {
+      return cluster.send(info, [key], TEXT_READ).then((read) => {
+        cache.storeText(name, read.text, read.byteLength, node, token);
+        return read.text;
+      });
+    }
     return cluster.send(info, [key], VALUE_OR_NULL.bytes!).then((value) => {
       // asBytesOrNull copies the value out of the read buffer.
       cache.store(name, value, node, token);
-      if (!asBytes) return decode(value);
       return value === null ? null : value.slice();
     });
   }
@@ -219,13 +281,17 @@ export class NearLayer {
     const cache = this.cache;
     const out: (string | Uint8Array | null)[] = new Array(keys.length);
     const missing: number[] = [];
-    const names: string[] = new Array(keys.length);
+    const names: (string | undefined)[] = new Array(keys.length);
     const nodes: string[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const name = cacheKey(keys[i]);
       const node = cluster.readTarget(keys[i]);
       names[i] = name;
       nodes[i] = node;
+      if (name === undefined) {
+        missing.push(i);
+        continue;
+      }
       const hit = asBytes ? cache.bytesOf(name, node) : cache.text(name, node);
       if (hit === undefined) missing.push(i);
       else out[i] = hit;
@@ -240,7 +306,8 @@ export class NearLayer {
     for (let j = 0; j < missing.length; j++) {
       const i = missing[j];
       const v = values[j] === null ? null : values[j]!.slice();
-      cache.store(names[i], v, nodes[i], token);
+      const name = names[i];
+      if (name !== undefined) cache.store(name, v, nodes[i], token);
       out[i] = asBytes ? (v === null ? null : v.slice()) : decode(v);
     }
     return out;

@@ -19,11 +19,16 @@ Deno.test("NearCache: a stored value is a hit, as text or as a copy of its bytes
     misses: 1,
     evictions: 0,
     invalidations: 0,
+    rejections: 0,
   });
 });
 
 Deno.test("NearCache: LRU by entries and by bytes", () => {
-  const c = new NearCache({ maxEntries: 2, maxBytes: 1000 });
+  const c = new NearCache({
+    maxEntries: 2,
+    maxBytes: 1000,
+    admission: "always",
+  });
   c.store("a", enc("1"), N, c.begin());
   c.store("b", enc("2"), N, c.begin());
   c.text("a", N); // a is now the most recent
@@ -31,12 +36,49 @@ Deno.test("NearCache: LRU by entries and by bytes", () => {
   assert.equal(c.text("b", N), undefined);
   assert.equal(c.text("a", N), "1");
   assert.equal(c.stats(N).evictions, 1);
-  const small = new NearCache({ maxBytes: 200 });
+  const small = new NearCache({ maxBytes: 200, admission: "always" });
   small.store("x", new Uint8Array(100), N, small.begin());
   small.store("y", new Uint8Array(100), N, small.begin());
   assert.equal(small.size, 1);
   assert.ok(small.bytes <= 200);
   assert.equal(small.store("z", new Uint8Array(300), N, small.begin()), false);
+});
+
+Deno.test("NearCache: once full, a key read less often than the LRU value's does not get in", () => {
+  const c = new NearCache({ maxEntries: 2 });
+  // Reads as the client makes them: a miss, then the value stored.
+  const read = (key: string): void => {
+    if (c.text(key, N) === undefined) c.store(key, enc(key), N, c.begin());
+  };
+  for (let i = 0; i < 4; i++) {
+    read("a");
+    read("b");
+  }
+  read("once"); // read once: b (LRU, read 4 times) stays
+  assert.equal(c.text("once", N), undefined);
+  assert.equal(c.stats(N).rejections, 1);
+  assert.equal(c.text("b", N), "b");
+  for (let i = 0; i < 8; i++) read("popular"); // read more than a: a goes
+  assert.equal(c.text("popular", N), "popular");
+  assert.equal(c.text("a", N), undefined);
+  assert.equal(c.stats(N).evictions, 1);
+  assert.throws(
+    () => new NearCache({ admission: "lfu" as "always" }),
+    /Invalid nearCache.admission: "lfu"/,
+  );
+});
+
+Deno.test("NearCache: a value stored as text is no answer for its bytes (they may not be its UTF-8); stored as bytes, it answers both", () => {
+  const c = new NearCache();
+  assert.ok(c.storeText("k", "\ufffd", 1, N, c.begin())); // the node held 0xff
+  assert.equal(c.text("k", N), "\ufffd");
+  assert.equal(c.bytesOf("k", N), undefined);
+  assert.ok(c.store("k", new Uint8Array([0xff]), N, c.begin()));
+  assert.deepEqual(c.bytesOf("k", N), new Uint8Array([0xff]));
+  assert.equal(c.text("k", N), "\ufffd");
+  assert.ok(c.storeText("gone", null, 0, N, c.begin()));
+  assert.equal(c.bytesOf("gone", N), null);
+  assert.equal(c.stats(N).misses, 1);
 });
 
 Deno.test("NearCache: a value never outlives ttlMs", () => {
@@ -60,6 +102,29 @@ Deno.test("NearCache: a read in flight when its key is invalidated does not stor
   const t2 = c.begin();
   c.invalidate(["other"]);
   assert.ok(c.store("k", enc("fresh"), N, t2));
+});
+
+Deno.test("NearCache: what was invalidated is remembered for two generations of 4096 keys, then reads older than that refused", () => {
+  const c = new NearCache();
+  const old = c.begin();
+  c.invalidate(["k"]);
+  for (let i = 0; i < 4096; i++) c.invalidate([`a${i}`]); // a new generation
+  // "k" is in the generation before: the read older than it may not store.
+  assert.equal(c.store("k", enc("stale"), N, old), false);
+  const mid = c.begin();
+  c.invalidate(["k"]);
+  assert.equal(c.store("k", enc("stale"), N, mid), false);
+  // Another generation: which keys the one before held is forgotten, so
+  // every read since before the current one began is refused...
+  const before = c.begin();
+  for (let i = 0; i < 4096; i++) c.invalidate([`b${i}`]);
+  for (let i = 0; i < 4096; i++) c.invalidate([`c${i}`]);
+  assert.equal(c.store("untouched", enc("v"), N, before), false);
+  // ...and a read that began after it stores unless its key changed.
+  const recent = c.begin();
+  c.invalidate(["d0"]);
+  assert.ok(c.store("untouched", enc("v"), N, recent));
+  assert.equal(c.store("d0", enc("v"), N, recent), false);
 });
 
 Deno.test("NearCache: dropNode and clear drop values and refuse reads in flight", () => {

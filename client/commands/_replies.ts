@@ -23,7 +23,7 @@ type Utf8Slice = (this: Uint8Array, start: number, end: number) => string;
 const nativeUtf8Slice: Utf8Slice | undefined =
   (Buffer.prototype as unknown as { utf8Slice?: Utf8Slice }).utf8Slice;
 
-function utf8Range(buf: Uint8Array, start: number, end: number): string {
+export function utf8Range(buf: Uint8Array, start: number, end: number): string {
   return nativeUtf8Slice !== undefined
     ? nativeUtf8Slice.call(buf, start, end)
     : decodeUtf8(buf.subarray(start, end));
