@@ -7,6 +7,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import {
   array,
   bytes,
@@ -83,9 +84,13 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Resolves after pending microtasks and one macrotask turn. */
-export function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves after pending microtasks, one macrotask turn and the immediates
+ * it set (a connection writes a tick's commands in a `setImmediate`).
+ */
+export async function tick(ms = 0): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The HELLO reply of a version-1 node. */
