@@ -9,7 +9,7 @@
 import { COMMANDS } from "@cachemir/protocol";
 import { RespClient, type RespValue } from "../_helpers/resp_client.ts";
 import { freePort } from "../_helpers/node_process.ts";
-import type { Comparator, Family, Gen, Step } from "./_gen.ts";
+import type { CommandGen, Comparator, Family, Gen, Step } from "./_gen.ts";
 import { isError, near, show } from "./_compare.ts";
 import { startRespNode } from "../_helpers/resp_node.ts";
 
@@ -209,6 +209,41 @@ function randomCase(g: Gen, name: string): string {
   return g.chance(0.5) ? name.toLowerCase() : g.word(name);
 }
 
+/** A family's command generator, with its name. */
+export interface CommandRow {
+  readonly name: string;
+  readonly make: CommandGen;
+}
+
+/**
+ * Draws the families' commands at random, each as often as its family's
+ * weight for it says (1 by default).
+ *
+ * @param g The generator.
+ * @param families The families.
+ * @returns A function that draws one command's row.
+ */
+export function commandPicker(
+  g: Gen,
+  families: readonly Family[],
+): () => CommandRow {
+  const table: (CommandRow & { weight: number })[] = [];
+  for (const f of families) {
+    for (const [name, make] of Object.entries(f.commands)) {
+      table.push({ name, weight: f.weights?.[name] ?? 1, make });
+    }
+  }
+  const total = table.reduce((s, r) => s + r.weight, 0);
+  return () => {
+    let x = g.random() * total;
+    for (const r of table) {
+      x -= r.weight;
+      if (x < 0) return r;
+    }
+    return table[table.length - 1];
+  };
+}
+
 /**
  * Sends the same random commands to Redis and to the node and compares the
  * replies; also compares the whole keyspace (keys, types, values, TTLs)
@@ -223,17 +258,7 @@ export async function runDifferential(options: RunOptions): Promise<RunResult> {
   const { gen: g, families, redis, node } = options;
   const batchSize = options.batch ?? 200;
   const snapshotEvery = options.snapshotEvery ?? 10;
-  const table: {
-    name: string;
-    weight: number;
-    make: (g: Gen) => Step | string[];
-  }[] = [];
-  for (const f of families) {
-    for (const [name, make] of Object.entries(f.commands)) {
-      table.push({ name, weight: f.weights?.[name] ?? 1, make });
-    }
-  }
-  const total = table.reduce((s, r) => s + r.weight, 0);
+  const pickRow = commandPicker(g, families);
   const counts = new Map<string, number>();
   const history: string[] = [];
 
@@ -243,15 +268,7 @@ export async function runDifferential(options: RunOptions): Promise<RunResult> {
         args: [g.pick(["NOSUCHCMD", "foo", "GETX"]), ...g.keys(g.int(0, 3))],
       };
     }
-    let x = g.random() * total;
-    let row = table[table.length - 1];
-    for (const r of table) {
-      x -= r.weight;
-      if (x < 0) {
-        row = r;
-        break;
-      }
-    }
+    const row = pickRow();
     counts.set(row.name, (counts.get(row.name) ?? 0) + 1);
     if (g.chance(0.02)) {
       const bad = wrongArity(g, row.name);

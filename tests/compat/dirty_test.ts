@@ -23,7 +23,7 @@ import { commandInfo, type CommandName } from "@cachemir/protocol";
 import { RespClient, type RespValue } from "../_helpers/resp_client.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
 import { startRespNode } from "../_helpers/resp_node.ts";
-import { seedFromEnv, startRedis } from "./_harness.ts";
+import { commandPicker, seedFromEnv, startRedis } from "./_harness.ts";
 import { Gen, type Step } from "./_gen.ts";
 import { FAMILIES } from "./families.ts";
 import { show } from "./_compare.ts";
@@ -508,25 +508,9 @@ Deno.test("rdb_changes_since_last_save moves as Redis's over random commands of 
   const seed = seedFromEnv();
   console.log(`dirty seed ${seed} (rerun with CACHEMIR_SEED=${seed})`);
   const g = new Gen(seed);
-  const table = FAMILIES.flatMap((f) =>
-    Object.entries(f.commands).map(([name, make]) => ({
-      name,
-      weight: f.weights?.[name] ?? 1,
-      make,
-    }))
-  );
-  const total = table.reduce((s, r) => s + r.weight, 0);
+  const pickRow = commandPicker(g, FAMILIES);
   const pick = (): Step => {
-    let x = g.random() * total;
-    let row = table[table.length - 1];
-    for (const r of table) {
-      x -= r.weight;
-      if (x < 0) {
-        row = r;
-        break;
-      }
-    }
-    const made = row.make(g);
+    const made = pickRow().make(g);
     return Array.isArray(made) ? { args: made } : made;
   };
   await withBoth(async (redis, node) => {
