@@ -1,9 +1,9 @@
 /**
  * The near cache wired to the cluster (private): reads of string values
- * (GET, MGET and their Buffer forms) are answered from a
- * {@linkcode NearCache} when it holds them; every connection to a node
- * turns `CLIENT TRACKING ON` as it opens, so the node pushes an
- * invalidation once a key the connection read changes; the client's own
+ * (GET, MGET and their Buffer forms) and of hashes as text (HGET,
+ * HGETALL) are answered from a {@linkcode NearCache} when it holds them;
+ * every connection to a node turns `CLIENT TRACKING ON` as it opens, so
+ * the node pushes an invalidation once a key the connection read changes; the client's own
  * writes drop their keys at once; a lost connection drops what its node
  * served, and a change of the nodes (down, up, added, removed) drops
  * everything.
@@ -25,6 +25,7 @@ import type { Arg, ReplyTransform } from "./types.ts";
 import {
   asStringOrNull,
   NULLABLE_VALUES,
+  RECORD,
   utf8Range,
   VALUE_OR_NULL,
 } from "./commands/_replies.ts";
@@ -213,6 +214,16 @@ export class NearLayer {
         if (transform === VALUE_OR_NULL.bytes) {
           return this.#get(info, args[0] as Key, true) as Promise<T>;
         }
+      } else if (
+        info.name === "HGET" && args.length === 2 &&
+        transform === VALUE_OR_NULL.text
+      ) {
+        return this.#hget(info, args[0] as Key, args[1]) as Promise<T>;
+      } else if (
+        info.name === "HGETALL" && args.length === 1 &&
+        transform === RECORD.text
+      ) {
+        return this.#hgetall(info, args[0] as Key) as Promise<T>;
       } else if (info.name === "MGET" && args.length > 0) {
         if (transform === NULLABLE_VALUES.text) {
           return this.#mget(args as Key[], false) as Promise<T>;
@@ -273,6 +284,42 @@ export class NearLayer {
     });
   }
 
+  #hget(info: CommandInfo, key: Key, field: Arg): Promise<string | null> {
+    const cluster = this.#cluster!;
+    const name = cacheKey(key);
+    const fieldName = cacheKey(field);
+    if (name === undefined || fieldName === undefined) {
+      return cluster.send(info, [key, field], VALUE_OR_NULL.text);
+    }
+    const node = cluster.readTarget(key);
+    const cache = this.cache;
+    const hit = cache.field(name, fieldName, node);
+    if (hit !== undefined) return Promise.resolve(hit);
+    const token = cache.begin();
+    return cluster.send(info, [key, field], VALUE_OR_NULL.text).then(
+      (value) => {
+        cache.storeField(name, fieldName, value, node, token);
+        return value;
+      },
+    );
+  }
+
+  #hgetall(info: CommandInfo, key: Key): Promise<Record<string, string>> {
+    const cluster = this.#cluster!;
+    const name = cacheKey(key);
+    if (name === undefined) return cluster.send(info, [key], RECORD.text);
+    const node = cluster.readTarget(key);
+    const cache = this.cache;
+    const hit = cache.hash(name, node);
+    if (hit !== undefined) return Promise.resolve(hit);
+    const token = cache.begin();
+    return cluster.send(info, [key], RECORD.text).then((record) => {
+      // The cache keeps a frozen copy: the caller may change this one.
+      cache.storeHash(name, record, node, token);
+      return record;
+    });
+  }
+
   async #mget(
     keys: readonly Key[],
     asBytes: boolean,
@@ -307,7 +354,11 @@ export class NearLayer {
       const i = missing[j];
       const v = values[j] === null ? null : values[j]!.slice();
       const name = names[i];
-      if (name !== undefined) cache.store(name, v, nodes[i], token);
+      // MGET answers nil for a key of another type too: only values are
+      // kept (GET of a hash must still fail).
+      if (name !== undefined && v !== null) {
+        cache.store(name, v, nodes[i], token);
+      }
       out[i] = asBytes ? (v === null ? null : v.slice()) : decode(v);
     }
     return out;

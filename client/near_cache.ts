@@ -1,6 +1,6 @@
 /**
- * {@linkcode NearCache}: the client's near cache — string values read
- * recently, kept in the process, bounded by entries and bytes (the least
+ * {@linkcode NearCache}: the client's near cache — string values and
+ * hashes (field by field, or whole) read recently, kept in the process, bounded by entries and bytes (the least
  * recently used goes first), each for at most `ttlMs`. It holds no
  * connection: `client/_near.ts` fills it from replies and empties it from
  * the nodes' invalidation pushes.
@@ -90,7 +90,39 @@ const ENTRY_OVERHEAD = 64;
  */
 const EPOCH_GENERATION = 4096;
 
+/** Bytes counted per hash field beyond its name and value. */
+const FIELD_OVERHEAD = 16;
+
 const DECODER = new TextDecoder();
+
+/** What a read needs from an entry: one of the `WANT_*` below. */
+type Want = 0 | 1 | 2 | 3;
+/** A string value as text (GET). */
+const WANT_TEXT: Want = 0;
+/** A string value's bytes (GET as bytes). */
+const WANT_BYTES: Want = 1;
+/** A hash's field (HGET). */
+const WANT_FIELD: Want = 2;
+/** A whole hash (HGETALL). */
+const WANT_HASH: Want = 3;
+
+/** Whether an entry answers a read. */
+function answers(e: Entry, want: Want, field: string | undefined): boolean {
+  switch (want) {
+    case WANT_TEXT:
+      return e.text !== undefined || e.bytes !== undefined;
+    case WANT_BYTES:
+      // A value read as text may not be its bytes (invalid UTF-8 decodes
+      // to U+FFFD): the read replaces it.
+      return e.bytes !== undefined;
+    case WANT_FIELD:
+      return e.record !== undefined
+        ? !e.lossy
+        : e.fields !== undefined && e.fields.has(field!);
+    default:
+      return e.record !== undefined;
+  }
+}
 
 interface Entry {
   readonly key: string;
@@ -107,7 +139,19 @@ interface Entry {
   bytes: Uint8Array | null | undefined;
   /** Its text, decoded from `bytes` when first asked for. */
   text: string | null | undefined;
-  readonly size: number;
+  /**
+   * A hash's fields read one by one (HGET; `null`: the node said the field
+   * is missing); `undefined` for a string value or a whole hash.
+   */
+  fields: Map<string, string | null> | undefined;
+  /** A hash read whole (HGETALL), as text; `undefined` otherwise. */
+  record: Readonly<Record<string, string>> | undefined;
+  /**
+   * `record`'s field names are not all text the node's bytes are the UTF-8
+   * of (one holds U+FFFD): it cannot tell HGET which field is which.
+   */
+  lossy: boolean;
+  size: number;
   readonly expiresAt: number;
   readonly node: string;
   /** Its node's counters. */
@@ -278,18 +322,24 @@ export class NearCache {
   }
 
   /**
-   * Looks a key up, as a hit or a miss.
+   * Looks a key up, as a hit or a miss: a hit when its entry answers what is
+   * asked (`want`).
    *
    * @param key The key's name (its text).
    * @param node The node that serves it (for its counters).
-   * @returns The entry's bytes or `null`; `undefined` on a miss.
+   * @param want What the read needs.
+   * @param field HGET's field.
+   * @returns The entry; `undefined` on a miss.
    */
-  #hit(key: string, node: string, bytes: boolean): Entry | undefined {
+  #hit(
+    key: string,
+    node: string,
+    want: Want,
+    field?: string,
+  ): Entry | undefined {
     const e = this.#entries.get(key);
     const sketch = this.#sketch;
-    // A value read as text may not be its bytes (invalid UTF-8 decodes to
-    // U+FFFD): asked for bytes, it is a miss, and the read replaces it.
-    if (e === undefined || (bytes && e.bytes === undefined)) {
+    if (e === undefined || !answers(e, want, field)) {
       if (sketch !== undefined) sketch.increment(sketch.hash(key));
       this.#count(node).misses++;
       return undefined;
@@ -318,7 +368,7 @@ export class NearCache {
    * @returns The bytes, `null` for a missing key, `undefined` on a miss.
    */
   bytesOf(key: string, node: string): NearValue | undefined {
-    const e = this.#hit(key, node, true);
+    const e = this.#hit(key, node, WANT_BYTES);
     if (e === undefined) return undefined;
     return e.bytes === null ? null : e.bytes!.slice();
   }
@@ -331,12 +381,42 @@ export class NearCache {
    * @returns The text, `null` for a missing key, `undefined` on a miss.
    */
   text(key: string, node: string): string | null | undefined {
-    const e = this.#hit(key, node, false);
+    const e = this.#hit(key, node, WANT_TEXT);
     if (e === undefined) return undefined;
     if (e.text === undefined) {
       e.text = e.bytes === null ? null : DECODER.decode(e.bytes);
     }
     return e.text;
+  }
+
+  /**
+   * A hash's field, as text (HGET).
+   *
+   * @param key The key's name (its text).
+   * @param field The field's name (its text).
+   * @param node The node that serves it.
+   * @returns The value, `null` for a missing field (or key), `undefined` on
+   * a miss.
+   */
+  field(key: string, field: string, node: string): string | null | undefined {
+    const e = this.#hit(key, node, WANT_FIELD, field);
+    if (e === undefined) return undefined;
+    const record = e.record;
+    if (record === undefined) return e.fields!.get(field)!;
+    return Object.hasOwn(record, field) ? record[field] : null;
+  }
+
+  /**
+   * A whole hash, as text (HGETALL): a copy, the caller may change it.
+   *
+   * @param key The key's name (its text).
+   * @param node The node that serves it.
+   * @returns Its fields and values (none for a missing key), `undefined` on
+   * a miss.
+   */
+  hash(key: string, node: string): Record<string, string> | undefined {
+    const e = this.#hit(key, node, WANT_HASH);
+    return e === undefined ? undefined : { ...e.record! };
   }
 
   /**
@@ -354,11 +434,13 @@ export class NearCache {
   store(key: string, value: NearValue, node: string, token: number): boolean {
     return this.#keep(
       key,
-      value,
-      value === null ? null : undefined,
-      value === null ? 0 : value.length,
       node,
       token,
+      value === null ? 0 : value.length,
+      (e) => {
+        e.bytes = value;
+        if (value === null) e.text = null;
+      },
     );
   }
 
@@ -379,36 +461,108 @@ export class NearCache {
     node: string,
     token: number,
   ): boolean {
-    return this.#keep(
-      key,
-      text === null ? null : undefined,
-      text,
-      byteLength,
-      node,
-      token,
-    );
+    return this.#keep(key, node, token, byteLength, (e) => {
+      e.text = text;
+      if (text === null) e.bytes = null;
+    });
   }
 
-  #keep(
+  /**
+   * Keeps a hash's field read from a node (HGET), as {@linkcode store}
+   * does a value: beside the fields of the key kept already.
+   *
+   * @param key The key.
+   * @param field The field.
+   * @param value Its value as text, or `null` for a missing field.
+   * @param node The node it was read from.
+   * @param token The read's {@linkcode begin} token.
+   * @returns `true` when it was kept.
+   */
+  storeField(
     key: string,
-    bytes: NearValue | undefined,
-    text: string | null | undefined,
-    byteLength: number,
+    field: string,
+    value: string | null,
     node: string,
     token: number,
   ): boolean {
+    const size = field.length + (value === null ? 0 : value.length) +
+      FIELD_OVERHEAD;
+    const e = this.#entries.get(key);
     if (
-      // Nothing was invalidated while it was read: nothing to check.
-      token !== this.#seq && (
-        token < this.#floor ||
-        (this.#epochs.get(key) ?? 0) > token ||
-        (this.#oldEpochs.get(key) ?? 0) > token ||
-        (this.#nodeEpochs.get(node) ?? 0) > token
-      )
+      e === undefined || e.fields === undefined ||
+      !this.#current(key, node, token)
     ) {
-      return false;
+      return this.#keep(key, node, token, size, (made) => {
+        made.fields = new Map([[field, value]]);
+      });
     }
-    const size = key.length + byteLength + ENTRY_OVERHEAD;
+    // Another field of a hash kept already: the entry grows.
+    if (e.fields.has(field)) return true;
+    if (e.size + size > this.#maxBytes) return false;
+    e.fields.set(field, value);
+    e.size += size;
+    this.#bytes += size;
+    if (this.#newest !== e) {
+      this.#unlink(e);
+      this.#link(e);
+    }
+    this.#trim();
+    return true;
+  }
+
+  /**
+   * Keeps a whole hash read from a node (HGETALL), as {@linkcode store}
+   * does a value.
+   *
+   * @param key The key.
+   * @param record Its fields and values as text (none: a missing key).
+   * @param node The node it was read from.
+   * @param token The read's {@linkcode begin} token.
+   * @returns `true` when it was kept.
+   */
+  storeHash(
+    key: string,
+    record: Record<string, string>,
+    node: string,
+    token: number,
+  ): boolean {
+    let size = 0;
+    let lossy = false;
+    for (const field in record) {
+      size += field.length + record[field].length + FIELD_OVERHEAD;
+      if (field.includes("\ufffd")) lossy = true;
+    }
+    const copy = Object.freeze({ ...record });
+    return this.#keep(key, node, token, size, (e) => {
+      e.record = copy;
+      e.lossy = lossy;
+    });
+  }
+
+  /** Whether a read with `token` may still store `key` read from `node`. */
+  #current(key: string, node: string, token: number): boolean {
+    // Nothing was invalidated while it was read: nothing to check.
+    return token === this.#seq || !(
+      token < this.#floor ||
+      (this.#epochs.get(key) ?? 0) > token ||
+      (this.#oldEpochs.get(key) ?? 0) > token ||
+      (this.#nodeEpochs.get(node) ?? 0) > token
+    );
+  }
+
+  /**
+   * Keeps a new entry for `key` (replacing any), filled by `fill`, unless
+   * the read is stale, too big, or not admitted.
+   */
+  #keep(
+    key: string,
+    node: string,
+    token: number,
+    valueSize: number,
+    fill: (e: Entry) => void,
+  ): boolean {
+    if (!this.#current(key, node, token)) return false;
+    const size = key.length + valueSize + ENTRY_OVERHEAD;
     if (size > this.#maxBytes) return false;
     const entries = this.#entries;
     const old = entries.get(key);
@@ -433,23 +587,33 @@ export class NearCache {
       hash,
       older: null,
       newer: null,
-      bytes,
-      text,
+      bytes: undefined,
+      text: undefined,
+      fields: undefined,
+      record: undefined,
+      lossy: false,
       size,
       expiresAt: this.#now() + this.#ttlMs,
       node,
       counters,
       stamp: 0,
     };
+    fill(e);
     entries.set(key, e);
     this.#link(e);
     this.#bytes += size;
+    this.#trim();
+    return true;
+  }
+
+  /** Evicts the least recently used entries while over a bound. */
+  #trim(): void {
+    const entries = this.#entries;
     while (entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
       const oldest = this.#oldest!;
       this.#drop(oldest.key, oldest);
       oldest.counters.evictions++;
     }
-    return true;
   }
 
   /** Makes `e` the newest. */

@@ -148,3 +148,39 @@ Deno.test("NearCache: bounds must be positive integers", () => {
   assert.throws(() => new NearCache({ maxEntries: 0 }), RangeError);
   assert.throws(() => new NearCache({ ttlMs: 1.5 }), RangeError);
 });
+
+Deno.test("NearCache: a hash's fields are kept one by one or whole, and never answer a string read", () => {
+  const c = new NearCache();
+  assert.equal(c.field("h", "a", N), undefined);
+  assert.ok(c.storeField("h", "a", "1", N, c.begin()));
+  assert.ok(c.storeField("h", "b", null, N, c.begin()));
+  assert.equal(c.field("h", "a", N), "1");
+  assert.equal(c.field("h", "b", N), null);
+  assert.equal(c.field("h", "c", N), undefined); // not read yet
+  assert.equal(c.hash("h", N), undefined); // not read whole
+  assert.equal(c.text("h", N), undefined); // a hash is no string
+  const before = c.bytes;
+  assert.ok(c.storeField("h", "c", "333", N, c.begin()));
+  assert.equal(c.bytes, before + 1 + 3 + 16); // the entry grew
+  // A field read before its key was invalidated is not kept.
+  const token = c.begin();
+  c.invalidate(["h"]);
+  assert.equal(c.storeField("h", "a", "stale", N, token), false);
+  assert.equal(c.field("h", "a", N), undefined);
+  // Whole: every field answers, a field it lacks is missing.
+  assert.ok(c.storeHash("h", { a: "1", b: "2" }, N, c.begin()));
+  assert.deepEqual(c.hash("h", N), { a: "1", b: "2" });
+  assert.equal(c.field("h", "b", N), "2");
+  assert.equal(c.field("h", "z", N), null);
+  const copy = c.hash("h", N)!;
+  copy.a = "changed";
+  assert.deepEqual(c.hash("h", N), { a: "1", b: "2" });
+  // A field name that did not decode (U+FFFD) leaves HGET to the node.
+  assert.ok(c.storeHash("lossy", { "\ufffd": "x", a: "1" }, N, c.begin()));
+  assert.equal(c.field("lossy", "a", N), undefined);
+  assert.deepEqual(c.hash("lossy", N), { "\ufffd": "x", a: "1" });
+  // A string value never answers a hash read.
+  c.storeText("s", "v", 1, N, c.begin());
+  assert.equal(c.field("s", "v", N), undefined);
+  assert.equal(c.hash("s", N), undefined);
+});

@@ -47,6 +47,7 @@ Deno.test("near cache: another client's writes, read after awaiting invalidation
   try {
     const keys = Array.from({ length: 20 }, (_, i) => `nc:loop:${i}`);
     const latest = new Map<string, number>();
+    const hashLatest: Record<string, string> = {};
     for (let i = 0; i < 3000; i++) {
       const key = keys[i % keys.length];
       await writer.set(key, String(i));
@@ -60,6 +61,22 @@ Deno.test("near cache: another client's writes, read after awaiting invalidation
           got,
           want === undefined ? null : String(want),
           `${k} at ${i}`,
+        );
+      }
+      // The same through a hash, field by field and whole.
+      if (i % 3 === 0) {
+        const field = `f${i % 5}`;
+        await writer.hset("nc:loop:hash", { [field]: String(i) });
+        hashLatest[field] = String(i);
+        await reader.nearCacheSettled();
+        assert.equal(await reader.hget("nc:loop:hash", field), String(i));
+        if (i % 2 === 0) {
+          assert.deepEqual(await reader.hgetall("nc:loop:hash"), hashLatest);
+        }
+        const other = `f${(i * 7) % 5}`;
+        assert.equal(
+          await reader.hget("nc:loop:hash", other),
+          hashLatest[other] ?? null,
         );
       }
     }
@@ -151,6 +168,57 @@ Deno.test("near cache: read-your-writes, MGET and Buffer forms", async () => {
     assert.ok(s.hits >= 5, `hits ${s.hits}`);
   } finally {
     await client.close();
+    await node.close();
+  }
+});
+
+Deno.test("near cache: HGET and HGETALL are cached and invalidated by another client's writes; types stay Redis's", async () => {
+  const node = await startNode();
+  const reader = new CacheMirClient({ nodes: address(node), nearCache: {} });
+  const writer = new CacheMirClient({ nodes: address(node) });
+  try {
+    await writer.hset("nc:h", { name: "Ada", born: "1815" });
+    assert.equal(await reader.hget("nc:h", "name"), "Ada");
+    assert.equal(await reader.hget("nc:h", "nope"), null);
+    let s = reader.nearCacheStats()!;
+    assert.equal(await reader.hget("nc:h", "name"), "Ada");
+    assert.equal(await reader.hget("nc:h", "nope"), null);
+    assert.equal(reader.nearCacheStats()!.hits, s.hits + 2);
+    const all = await reader.hgetall("nc:h");
+    assert.deepEqual(all, { name: "Ada", born: "1815" });
+    all.name = "changed by the caller";
+    s = reader.nearCacheStats()!;
+    assert.deepEqual(await reader.hgetall("nc:h"), {
+      name: "Ada",
+      born: "1815",
+    });
+    assert.equal(await reader.hget("nc:h", "born"), "1815"); // from the whole hash
+    assert.equal(reader.nearCacheStats()!.hits, s.hits + 2);
+    // Another client's write reaches it.
+    await writer.hset("nc:h", { name: "Grace" });
+    await reader.nearCacheSettled();
+    assert.equal(await reader.hget("nc:h", "name"), "Grace");
+    await writer.hdel("nc:h", "born");
+    await reader.nearCacheSettled();
+    assert.deepEqual(await reader.hgetall("nc:h"), { name: "Grace" });
+    // Its own writes at once.
+    await reader.hset("nc:h", { name: "Barbara" });
+    assert.equal(await reader.hget("nc:h", "name"), "Barbara");
+    // A missing key is an empty hash; GET of a hash still fails, and MGET
+    // (nil for a hash) does not make it a missing string.
+    assert.deepEqual(await reader.hgetall("nc:none"), {});
+    assert.equal(await reader.hget("nc:none", "f"), null);
+    assert.deepEqual(await reader.mget("nc:h"), [null]);
+    await assert.rejects(reader.get("nc:h"), /WRONGTYPE/);
+    await assert.rejects(reader.get("nc:h"), /WRONGTYPE/);
+    await writer.set("nc:s", "v");
+    assert.equal(await reader.get("nc:s"), "v");
+    await assert.rejects(reader.hget("nc:s", "f"), /WRONGTYPE/);
+    await assert.rejects(reader.hgetall("nc:s"), /WRONGTYPE/);
+    assert.equal(await reader.get("nc:s"), "v");
+  } finally {
+    await reader.close();
+    await writer.close();
     await node.close();
   }
 });
