@@ -38,8 +38,11 @@ import {
 
 const OPCODE_CLIENT = commandInfo("CLIENT").opcode;
 const MGET_INFO = commandInfo("MGET");
-const DECODER = new TextDecoder();
-const STRICT_DECODER = new TextDecoder("utf-8", { fatal: true });
+const DECODER = new TextDecoder("utf-8", { ignoreBOM: true });
+const STRICT_DECODER = new TextDecoder("utf-8", {
+  fatal: true,
+  ignoreBOM: true,
+});
 const TRACKING_ON: readonly Arg[] = Object.freeze(["TRACKING", "ON"]);
 
 /**

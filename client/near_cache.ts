@@ -93,7 +93,7 @@ const EPOCH_GENERATION = 4096;
 /** Bytes counted per hash field beyond its name and value. */
 const FIELD_OVERHEAD = 16;
 
-const DECODER = new TextDecoder();
+const DECODER = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** What a read needs from an entry: one of the `WANT_*` below. */
 type Want = 0 | 1 | 2 | 3;
@@ -105,6 +105,23 @@ const WANT_BYTES: Want = 1;
 const WANT_FIELD: Want = 2;
 /** A whole hash (HGETALL). */
 const WANT_HASH: Want = 3;
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameRecord(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+  return true;
+}
 
 /** Whether an entry answers a read. */
 function answers(e: Entry, want: Want, field: string | undefined): boolean {
@@ -441,6 +458,11 @@ export class NearCache {
         e.bytes = value;
         if (value === null) e.text = null;
       },
+      (old) =>
+        old.bytes !== undefined
+          ? sameBytes(old.bytes, value)
+          : old.text !== undefined &&
+            old.text === (value === null ? null : DECODER.decode(value)),
     );
   }
 
@@ -461,10 +483,19 @@ export class NearCache {
     node: string,
     token: number,
   ): boolean {
-    return this.#keep(key, node, token, byteLength, (e) => {
-      e.text = text;
-      if (text === null) e.bytes = null;
-    });
+    return this.#keep(
+      key,
+      node,
+      token,
+      byteLength,
+      (e) => {
+        e.text = text;
+        if (text === null) e.bytes = null;
+      },
+      (old) =>
+        old.text !== undefined ? old.text === text : old.bytes !== undefined &&
+          (old.bytes === null ? null : DECODER.decode(old.bytes)) === text,
+    );
   }
 
   /**
@@ -492,12 +523,23 @@ export class NearCache {
       e === undefined || e.fields === undefined ||
       !this.#current(key, node, token)
     ) {
-      return this.#keep(key, node, token, size, (made) => {
-        made.fields = new Map([[field, value]]);
-      });
+      return this.#keep(
+        key,
+        node,
+        token,
+        size,
+        (made) => {
+          made.fields = new Map([[field, value]]);
+        },
+        () => false,
+      );
     }
     // Another field of a hash kept already: the entry grows.
-    if (e.fields.has(field)) return true;
+    if (e.fields.has(field)) {
+      if (e.fields.get(field) === value) return true;
+      this.#disagree(e);
+      return false;
+    }
     if (e.size + size > this.#maxBytes) return false;
     e.fields.set(field, value);
     e.size += size;
@@ -533,10 +575,26 @@ export class NearCache {
       if (field.includes("\ufffd")) lossy = true;
     }
     const copy = Object.freeze({ ...record });
-    return this.#keep(key, node, token, size, (e) => {
-      e.record = copy;
-      e.lossy = lossy;
-    });
+    return this.#keep(
+      key,
+      node,
+      token,
+      size,
+      (e) => {
+        e.record = copy;
+        e.lossy = lossy;
+      },
+      (old) => {
+        if (old.fields !== undefined) {
+          for (const [field, value] of old.fields) {
+            const now = Object.hasOwn(copy, field) ? copy[field] : null;
+            if (now !== value) return false;
+          }
+          return true;
+        }
+        return old.record !== undefined && sameRecord(old.record, copy);
+      },
+    );
   }
 
   /** Whether a read with `token` may still store `key` read from `node`. */
@@ -551,8 +609,21 @@ export class NearCache {
   }
 
   /**
-   * Keeps a new entry for `key` (replacing any), filled by `fill`, unless
-   * the read is stale, too big, or not admitted.
+   * Two reads of a key in flight at once (on two connections) brought
+   * different answers: a write came between them, and the invalidation
+   * of the older one is still on its way. Which is older cannot be told,
+   * so neither is kept: the next read asks the node.
+   */
+  #disagree(old: Entry): void {
+    this.#drop(old.key, old);
+    old.counters.invalidations++;
+  }
+
+  /**
+   * Keeps a new entry for `key`, filled by `fill`, unless the read is
+   * stale, too big, or not admitted, or an entry kept meanwhile by another
+   * read of the key does not `agree` with it (then neither is kept: see
+   * {@linkcode NearCache.#disagree}).
    */
   #keep(
     key: string,
@@ -560,6 +631,7 @@ export class NearCache {
     token: number,
     valueSize: number,
     fill: (e: Entry) => void,
+    agree: (old: Entry) => boolean,
   ): boolean {
     if (!this.#current(key, node, token)) return false;
     const size = key.length + valueSize + ENTRY_OVERHEAD;
@@ -574,6 +646,10 @@ export class NearCache {
       : 0;
     const counters = this.#count(node);
     if (old !== undefined) {
+      if (!agree(old)) {
+        this.#disagree(old);
+        return false;
+      }
       this.#drop(key, old);
     } else if (
       sketch !== undefined && entries.size >= this.#maxEntries &&

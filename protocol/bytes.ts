@@ -20,7 +20,11 @@ const nativeLatin1Slice: Latin1Slice | undefined =
   (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder("utf-8", { fatal: false });
+// ignoreBOM: a leading U+FEFF is part of the text, not a marker to drop.
+const utf8Decoder = new TextDecoder("utf-8", {
+  fatal: false,
+  ignoreBOM: true,
+});
 const CHUNK = 8192;
 const fromCharCode = String.fromCharCode;
 
