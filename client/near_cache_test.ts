@@ -184,3 +184,33 @@ Deno.test("NearCache: a hash's fields are kept one by one or whole, and never an
   assert.equal(c.field("s", "v", N), undefined);
   assert.equal(c.hash("s", N), undefined);
 });
+
+Deno.test("NearCache: two reads of a key in flight that bring different answers keep neither (a write came between; which is older cannot be told)", () => {
+  const c = new NearCache();
+  const t1 = c.begin();
+  const t2 = c.begin();
+  assert.ok(c.storeText("k", "new", 3, N, t2)); // the later read, first back
+  assert.equal(c.storeText("k", "old", 3, N, t1), false);
+  assert.equal(c.text("k", N), undefined);
+  // The same answer twice is kept.
+  assert.ok(c.storeText("k", "v", 1, N, c.begin()));
+  assert.ok(c.store("k", enc("v"), N, c.begin()));
+  assert.equal(c.text("k", N), "v");
+  assert.equal(c.store("k", enc("w"), N, c.begin()), false);
+  assert.equal(c.text("k", N), undefined);
+  // Fields: the same field read twice with different answers.
+  assert.ok(c.storeField("h", "f", "new", N, c.begin()));
+  assert.equal(c.storeField("h", "f", "old", N, c.begin()), false);
+  assert.equal(c.field("h", "f", N), undefined);
+  // A whole hash against the fields kept: kept only if it agrees with them.
+  assert.ok(c.storeField("h", "f", "1", N, c.begin()));
+  assert.ok(c.storeField("h", "g", null, N, c.begin()));
+  assert.ok(c.storeHash("h", { f: "1", x: "2" }, N, c.begin()));
+  assert.equal(c.field("h", "x", N), "2");
+  assert.equal(c.storeHash("h", { f: "changed" }, N, c.begin()), false);
+  assert.equal(c.hash("h", N), undefined);
+  // A hash read where a string value was kept: the key changed type.
+  assert.ok(c.storeText("t", "s", 1, N, c.begin()));
+  assert.equal(c.storeHash("t", {}, N, c.begin()), false);
+  assert.equal(c.text("t", N), undefined);
+});

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { CacheMirClient } from "../client/mod.ts";
 import { ClientConnection } from "../client/connection.ts";
+import { cacheKey } from "../client/_near.ts";
 import { commandInfo, toByteString } from "@cachemir/protocol";
 import { CacheNode } from "../server/node.ts";
 import type { NodeConfig } from "../server/config.ts";
@@ -357,6 +358,90 @@ Deno.test("near cache: the binary port pushes invalidation frames to a tracking 
   } finally {
     await tracked.close();
     await other.close();
+    await node.close();
+  }
+});
+
+/** "\uFEFFa" in UTF-8: a key that starts with what a decoder may take for a byte-order mark. */
+const BOM_A = new Uint8Array([0xef, 0xbb, 0xbf, 0x61]);
+
+Deno.test("near cache: a leading U+FEFF is part of a key, a field and a value (never dropped as a byte-order mark)", async () => {
+  assert.notEqual(cacheKey(BOM_A), cacheKey("a"));
+  assert.equal(cacheKey(BOM_A), "\uFEFFa");
+  const node = await startNode();
+  const reader = new CacheMirClient({ nodes: address(node), nearCache: {} });
+  const writer = new CacheMirClient({ nodes: address(node) });
+  try {
+    // Two keys, two entries.
+    await writer.set(BOM_A, "bom");
+    await writer.set("a", "plain");
+    assert.equal(await reader.get(BOM_A), "bom");
+    assert.equal(await reader.get("a"), "plain");
+    // The push names the key by its bytes: it reaches the entry.
+    await writer.set("\uFEFFa", "2");
+    await reader.nearCacheSettled();
+    assert.equal(await reader.get("\uFEFFa"), "2");
+    assert.equal(await reader.get(BOM_A), "2");
+    // A value read as bytes, then as text, keeps its first character.
+    await writer.set("nc:bom:v", "\uFEFFx");
+    await reader.getBuffer("nc:bom:v");
+    assert.equal(await reader.get("nc:bom:v"), "\uFEFFx");
+    // A hash read whole answers HGET as the node would.
+    await writer.hset("nc:bom:h", { "\uFEFFf": "1", v: "\uFEFFy", a: "plain" });
+    await reader.hgetall("nc:bom:h");
+    assert.equal(await reader.hget("nc:bom:h", "f"), null);
+    assert.equal(await reader.hget("nc:bom:h", "v"), "\uFEFFy");
+    assert.equal(await reader.hget("nc:bom:h", BOM_A), null);
+    assert.equal(await reader.hget("nc:bom:h", "\uFEFFf"), "1");
+    assert.equal(await reader.hget("nc:bom:h", "a"), "plain");
+  } finally {
+    await reader.close();
+    await writer.close();
+    await node.close();
+  }
+});
+
+Deno.test("near cache: missing keys read by HGET, HGETALL, GET and MGET, then created, and keys changing type", async () => {
+  const node = await startNode();
+  const reader = new CacheMirClient({
+    nodes: address(node),
+    nearCache: {},
+    maxConnections: 3,
+  });
+  const writer = new CacheMirClient({ nodes: address(node) });
+  try {
+    assert.deepEqual(await reader.hgetall("nc:m1"), {});
+    assert.equal(await reader.hget("nc:m2", "f"), null);
+    assert.equal(await reader.get("nc:m3"), null);
+    assert.deepEqual(await reader.mget("nc:m4"), [null]);
+    await writer.hset("nc:m1", { f: "1" });
+    await writer.hset("nc:m2", { f: "2" });
+    await writer.set("nc:m3", "3");
+    await writer.set("nc:m4", "4");
+    await reader.nearCacheSettled();
+    assert.deepEqual(await reader.hgetall("nc:m1"), { f: "1" });
+    assert.equal(await reader.hget("nc:m1", "f"), "1");
+    assert.equal(await reader.hget("nc:m2", "f"), "2");
+    assert.equal(await reader.get("nc:m3"), "3");
+    assert.deepEqual(await reader.mget("nc:m4", "nc:m3"), ["4", "3"]);
+    await writer.del("nc:m1");
+    await writer.set("nc:m1", "s");
+    await writer.del("nc:m3");
+    await writer.hset("nc:m3", { g: "h" });
+    await reader.nearCacheSettled();
+    assert.equal(await reader.get("nc:m1"), "s");
+    await assert.rejects(reader.hget("nc:m1", "f"), /WRONGTYPE/);
+    assert.equal(await reader.hget("nc:m3", "g"), "h");
+    await assert.rejects(reader.get("nc:m3"), /WRONGTYPE/);
+    // A field read missing, then written.
+    assert.equal(await reader.hget("nc:m2", "x"), null);
+    await writer.hset("nc:m2", { x: "X" });
+    await reader.nearCacheSettled();
+    assert.equal(await reader.hget("nc:m2", "x"), "X");
+    assert.equal(await reader.hget("nc:m2", "f"), "2");
+  } finally {
+    await reader.close();
+    await writer.close();
     await node.close();
   }
 });
