@@ -187,8 +187,7 @@ async function runCase(
   // The invalidation window is timed on the PROBES most read keys (the
   // most written too): per probe, whether the reader holds it (read since
   // its last invalidation: the node tells it of those), the ack time of a
-  // write waiting for its push, the time of a push that came before its
-  // write's ack. Typed arrays, no per-operation Map or Set: a Set of every
+  // write waiting for its push, and the invalidations received. Typed arrays, no per-operation Map or Set: a Set of every
   // key held, added to on each read and deleted from on each push, cost the
   // run with writes more than the near cache did.
   const probeOf = new Map<string, number>(
@@ -196,7 +195,7 @@ async function runCase(
   );
   const held = new Uint8Array(PROBES);
   const pending = new Float64Array(PROBES); // 0: none
-  const early = new Float64Array(PROBES); // 0: none
+  const pushes = new Uint32Array(PROBES); // invalidations received
   const windows: number[] = [];
   const reader = new CacheMirClient({
     nodes: address,
@@ -212,11 +211,10 @@ async function runCase(
                 if (i === undefined) continue;
                 // Told once: the node tracks it again when it is read again.
                 held[i] = 0;
+                pushes[i]++;
                 if (pending[i] !== 0) {
                   windows.push(Math.max(0, t - pending[i]));
                   pending[i] = 0;
-                } else {
-                  early[i] = t;
                 }
               }
             }
@@ -249,25 +247,28 @@ async function runCase(
         const timed = (at & 7) === 0;
         const t0 = timed ? performance.now() : 0;
         if (writes > 0 && Math.random() < writes) {
+          // Timed only when the reader held the key when the write was
+          // sent: its read's reply had come back, so the node had tracked it.
+          const i = near ? probeOf.get(key) : undefined;
+          const timedWindow = i !== undefined && held[i] === 1;
+          const pushesBefore = timedWindow ? pushes[i] : 0;
           await writer.set(key, VALUE);
           const t1 = performance.now();
-          const i = near ? probeOf.get(key) : undefined;
-          if (i !== undefined && held[i] === 1 && pending[i] === 0) {
-            if (early[i] !== 0) {
-              early[i] = 0;
-              windows.push(0);
-            } else {
-              pending[i] = t1;
-            }
+          if (timedWindow && pending[i] === 0) {
+            // A push that came before the ack counts 0.
+            if (pushes[i] !== pushesBefore) windows.push(0);
+            else pending[i] = t1;
           }
           if (timed) latencies.push(t1 - t0);
         } else {
+          // Held once the read is back, unless a push for the key came
+          // meanwhile: the node may then have forgotten it, and a write
+          // timed against a push the node never sends ran 250 ms.
+          const i = near && writes > 0 ? probeOf.get(key) : undefined;
+          const pushesBefore = i === undefined ? 0 : pushes[i];
           await reader.get(key);
           if (timed) latencies.push(performance.now() - t0);
-          if (near && writes > 0) {
-            const i = probeOf.get(key);
-            if (i !== undefined) held[i] = 1;
-          }
+          if (i !== undefined && pushes[i] === pushesBefore) held[i] = 1;
         }
         ops++;
         if ((at & YIELD_MASK) === 0) {
