@@ -26,6 +26,25 @@ export interface NearCacheBenchOptions {
   readonly rounds: number;
   /** Short runs. */
   readonly quick: boolean;
+  /** Seconds per case (and at most that of warm-up), overriding `quick`'s 3 and the default 10. */
+  readonly secondsPerCase?: number;
+}
+
+/** One workload's medians, with and without the near cache. */
+export interface NearCacheFigures {
+  readonly workload: "reads only" | "10% writes";
+  readonly withoutOpsPerSec: number;
+  readonly withOpsPerSec: number;
+  /** Reads the near cache answered, of all its reads (0–1). */
+  readonly hitRate: number;
+}
+
+/** What {@linkcode NearCacheBench.run} returns. */
+export interface NearCacheBenchResult extends SubBenchmarkResult {
+  /** Both workloads' figures. */
+  readonly figures: readonly NearCacheFigures[];
+  /** The invalidation windows timed, ms, sorted. */
+  readonly windows: readonly number[];
 }
 
 const KEYS = 100_000;
@@ -71,10 +90,11 @@ export class NearCacheBench {
   /**
    * Runs every case, each round on a fresh node.
    *
-   * @returns The Markdown report.
+   * @returns The Markdown report and the figures in it.
    */
-  async run(): Promise<SubBenchmarkResult> {
-    const seconds = this.#options.quick ? 3 : 10;
+  async run(): Promise<NearCacheBenchResult> {
+    const seconds = this.#options.secondsPerCase ??
+      (this.#options.quick ? 3 : 10);
     const cases = [
       { name: "reads only", near: false, writes: 0 },
       { name: "reads only", near: true, writes: 0 },
@@ -95,6 +115,7 @@ export class NearCacheBench {
       }
     }
     const rows: string[][] = [];
+    const figures: NearCacheFigures[] = [];
     for (const writes of [0, 0.1]) {
       const without = results[
         cases.findIndex((c) => c.writes === writes && !c.near)
@@ -104,13 +125,20 @@ export class NearCacheBench {
       ];
       const ops0 = median(without.map((r) => r.opsPerSec));
       const ops1 = median(withNear.map((r) => r.opsPerSec));
+      const hitRate = median(withNear.map((r) => r.hitRate));
+      figures.push({
+        workload: writes === 0 ? "reads only" : "10% writes",
+        withoutOpsPerSec: ops0,
+        withOpsPerSec: ops1,
+        hitRate,
+      });
       rows.push([
         writes === 0 ? "reads only" : "10% writes (second client)",
         num(ops0),
         num(median(without.map((r) => r.p99Ms)), 2),
         num(ops1),
         num(median(withNear.map((r) => r.p99Ms)), 2),
-        `${num(100 * median(withNear.map((r) => r.hitRate)), 1)}%`,
+        `${num(100 * hitRate, 1)}%`,
         `${num(ops1 / ops0, 1)}×`,
       ]);
     }
@@ -146,7 +174,7 @@ export class NearCacheBench {
       } ms.`,
       "",
     ].join("\n");
-    return { markdown };
+    return { markdown, figures, windows };
   }
 }
 
@@ -226,7 +254,7 @@ async function runCase(
   const writer = new CacheMirClient({ nodes: address });
   try {
     // Warm both: connections open, the near cache filled as in steady state.
-    const warmEnd = performance.now() + 1000;
+    const warmEnd = performance.now() + Math.min(1000, seconds * 1000);
     await callers(async (c) => {
       let at = c * 4099;
       while (performance.now() < warmEnd) {
