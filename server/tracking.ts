@@ -44,6 +44,16 @@ export interface TrackingOptions {
   readonly noloop: boolean;
 }
 
+/** `CLIENT TRACKING ON` with no option: the keys read, told to the session itself. */
+export const TRACKING_DEFAULTS: TrackingOptions = Object.freeze({
+  redirect: 0,
+  bcast: false,
+  prefixes: Object.freeze([]),
+  optin: false,
+  optout: false,
+  noloop: false,
+});
+
 /** Where invalidations go: the node pushes them to a session's connection. */
 export type Deliver = (
   /** The session tracking the keys. */
@@ -102,7 +112,7 @@ interface ClientState {
  *
  * @example A key read by session 1, then written: session 1 is told
  * ```ts
- * import { TrackingTable } from "./tracking.ts";
+ * import { TRACKING_DEFAULTS, TrackingTable } from "./tracking.ts";
  * import assert from "node:assert/strict";
  *
  * const pushed: unknown[] = [];
@@ -110,7 +120,7 @@ interface ClientState {
  *   deliver: (_tracker, target, keys) => pushed.push([target, keys]),
  *   maxKeys: () => 1000,
  * });
- * table.enable(1, { redirect: 0, bcast: false, prefixes: [], optin: false, optout: false, noloop: false });
+ * table.enable(1, TRACKING_DEFAULTS);
  * table.read(1, "k");
  * table.changed("k");
  * assert.deepEqual(pushed, [[1, ["k"]]]);

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { TrackingTable } from "./tracking.ts";
+import { TRACKING_DEFAULTS, TrackingTable } from "./tracking.ts";
 import { ByteSpan } from "./store/byte_span.ts";
 
 /** Operations per iteration: the time per operation is the time shown / 1000. */
@@ -62,14 +62,7 @@ const table = new TrackingTable({
   deliver: () => {},
   maxKeys: () => 1_000_000,
 });
-table.enable(1, {
-  redirect: 0,
-  bcast: false,
-  prefixes: [],
-  optin: false,
-  optout: false,
-  noloop: false,
-});
+table.enable(1, TRACKING_DEFAULTS);
 let at = 0;
 
 Deno.bench({

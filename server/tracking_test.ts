@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
-import { type TrackingOptions, TrackingTable } from "./tracking.ts";
+import { TRACKING_DEFAULTS, TrackingTable } from "./tracking.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { ByteSpan } from "./store/byte_span.ts";
 import { murmur3ByteString } from "@cachemir/protocol";
 
-const DEFAULT: TrackingOptions = {
-  redirect: 0,
-  bcast: false,
-  prefixes: [],
-  optin: false,
-  optout: false,
-  noloop: false,
-};
+const DEFAULT = TRACKING_DEFAULTS;
 
 function table(max = 1000) {
   const pushed: [number, number, readonly string[] | null][] = [];
