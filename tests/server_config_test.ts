@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { eventually } from "./_helpers/eventually.ts";
 import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
 import { RespClient } from "./_helpers/resp_client.ts";
 import { VERSION } from "../server/node.ts";
@@ -28,19 +29,6 @@ async function runMain(
     stdout: text.decode(out.stdout),
     stderr: text.decode(out.stderr),
   };
-}
-
-/** Waits until `check()` holds, polling; fails after `ms`. */
-async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 Deno.test("server/main.ts takes a flag over CACHEMIR_ variables over the --config file, and logs every setting once", async () => {

@@ -9,6 +9,7 @@
 
 import assert from "node:assert/strict";
 import { commandByName, encodeRequest } from "@cachemir/protocol";
+import { eventually, infoField } from "./_helpers/eventually.ts";
 import { HostilePeer } from "./_helpers/hostile_peer.ts";
 import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
 import type { NodeProcess } from "./_helpers/node_process.ts";
@@ -17,23 +18,6 @@ import { RawClient } from "./_helpers/raw_client.ts";
 import { encodeCommands, RespClient } from "./_helpers/resp_client.ts";
 
 const op = (name: string): number => commandByName(name)!.opcode;
-
-/** Waits until `check()` holds, polling; fails after `ms`. */
-async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function infoField(info: unknown, field: string): string | undefined {
-  return String(info).match(new RegExp(`^${field}:(.*)\\r$`, "m"))?.[1];
-}
 
 /** Starts a node process with a RESP port (retried when the port is taken). */
 async function startNode(
@@ -96,12 +80,19 @@ for (const port of ["resp", "binary"] as const) {
       // client) or fail (reset): either way the flooder never reads.
       void flooder.write(floodBytes(port), 20_000);
       let peak = 0;
-      await eventually(async () => {
-        peak = Math.max(peak, procMemory(node.child.pid).rss);
-        const info = await polite.call("INFO", "stats");
-        return infoField(info, "client_output_buffer_limit_disconnections") ===
-          "1";
-      }, "the flooder's disconnection");
+      await eventually(
+        async () => {
+          peak = Math.max(peak, procMemory(node.child.pid).rss);
+          const info = await polite.call("INFO", "stats");
+          return infoField(
+            info,
+            "client_output_buffer_limit_disconnections",
+          ) ===
+            "1";
+        },
+        "the flooder's disconnection",
+        20_000,
+      );
       // The node closed the flooder's connection: reading now finds the
       // end (after what the kernel buffers held).
       const seen = await flooder.readUntil(() => false, 20_000);
@@ -122,6 +113,7 @@ for (const port of ["resp", "binary"] as const) {
       await eventually(
         () => /WRN.*client-output-buffer-limit/.test(node.log()),
         "the warning",
+        20_000,
       );
       const line = node.log().split("\n").find((l) =>
         /WRN.*client-output-buffer-limit/.test(l)
@@ -295,11 +287,17 @@ Deno.test("client-output-buffer-limit: on SIGTERM, replies still queued for a sl
       encodeCommands(Array.from({ length: gets }, () => ["GET", "big"])),
     );
     // The node ran them all and queued what the socket did not take.
-    await eventually(async () => {
-      const line = String(await other.call("CLIENT", "LIST", "ID", String(id)));
-      return Number(/ omem=(\d+)/.exec(line)?.[1] ?? 0) > 0 &&
-        / cmd=get /.test(line);
-    }, "replies queued for the client");
+    await eventually(
+      async () => {
+        const line = String(
+          await other.call("CLIENT", "LIST", "ID", String(id)),
+        );
+        return Number(/ omem=(\d+)/.exec(line)?.[1] ?? 0) > 0 &&
+          / cmd=get /.test(line);
+      },
+      "replies queued for the client",
+      20_000,
+    );
     other.close();
     node.child.kill("SIGTERM");
     for (let i = 0; i < gets; i++) {

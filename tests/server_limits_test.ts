@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { commandByName, type ErrorReply, errorText } from "@cachemir/protocol";
 import { CacheMirClient, ConnectionError } from "@cachemir/client";
 import { setupLogging } from "../server/log.ts";
+import { eventually, infoField } from "./_helpers/eventually.ts";
 import { RawClient } from "./_helpers/raw_client.ts";
 import { RespClient } from "./_helpers/resp_client.ts";
 import { startRespNode } from "./_helpers/resp_node.ts";
@@ -15,23 +16,6 @@ import { startRespNode } from "./_helpers/resp_node.ts";
 const op = (name: string): number => commandByName(name)!.opcode;
 
 setupLogging("error");
-
-/** Waits until `check()` holds, polling; fails after `ms`. */
-async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function infoField(info: unknown, field: string): string | undefined {
-  return String(info).match(new RegExp(`^${field}:(.*)\\r$`, "m"))?.[1];
-}
 
 Deno.test("a connection over maxclients gets Redis's error and is closed, on both ports", async () => {
   const node = await startRespNode({ maxclients: 2 });
@@ -69,7 +53,7 @@ Deno.test("a connection over maxclients gets Redis's error and is closed, on bot
     assert.equal(node.connectionCount, 2);
     // Once a client leaves, another is let in.
     b.close();
-    await eventually(() => node.connectionCount === 1, "b's close");
+    await eventually(() => node.connectionCount === 1, "b's close", 5_000);
     const e = await RespClient.connect(node.respPort);
     assert.deepEqual(await e.call("PING"), { status: "PONG" });
     e.close();
