@@ -7,27 +7,13 @@
  */
 
 import assert from "node:assert/strict";
-import type { CacheNode } from "../server/node.ts";
 import { setupLogging } from "../server/log.ts";
 import { commandInfo } from "@cachemir/protocol";
 import { RawClient } from "./_helpers/raw_client.ts";
 import { encodeCommands, RespClient } from "./_helpers/resp_client.ts";
-import { startRespNode } from "./_helpers/resp_node.ts";
+import { startRespNode, withRespNode } from "./_helpers/resp_node.ts";
 
 setupLogging("error");
-
-async function withNode(
-  fn: (node: CacheNode, c: RespClient) => Promise<void>,
-): Promise<void> {
-  const node = await startRespNode();
-  const c = await RespClient.connect(node.respPort);
-  try {
-    await fn(node, c);
-  } finally {
-    c.close();
-    await node.close();
-  }
-}
 
 const NULL_ARRAY = { nullArray: true };
 
@@ -55,7 +41,7 @@ async function waitBlocked(c: RespClient, n: number): Promise<void> {
 }
 
 Deno.test("BLPOP blocks until a push; pipelined commands behind it wait", async () => {
-  await withNode(async (_node, c) => {
+  await withRespNode(async (_node, c) => {
     const waiter = await RespClient.connect(_node.respPort);
     try {
       await waiter.write(
@@ -74,7 +60,7 @@ Deno.test("BLPOP blocks until a push; pipelined commands behind it wait", async 
 });
 
 Deno.test("one LPUSH of 3 values serves 2 waiters, first blocked first", async () => {
-  await withNode(async (node, c) => {
+  await withRespNode(async (node, c) => {
     const w1 = await RespClient.connect(node.respPort);
     const w2 = await RespClient.connect(node.respPort);
     try {
@@ -94,7 +80,7 @@ Deno.test("one LPUSH of 3 values serves 2 waiters, first blocked first", async (
 });
 
 Deno.test("BLMOVE chains into a BLPOP on its destination in one turn", async () => {
-  await withNode(async (node, c) => {
+  await withRespNode(async (node, c) => {
     const w1 = await RespClient.connect(node.respPort);
     const w2 = await RespClient.connect(node.respPort);
     try {
@@ -116,7 +102,7 @@ Deno.test("BLMOVE chains into a BLPOP on its destination in one turn", async () 
 });
 
 Deno.test("timeouts answer a null array; bad timeouts are refused", async () => {
-  await withNode(async (_node, c) => {
+  await withRespNode(async (_node, c) => {
     assert.deepEqual(await c.call("BLPOP", "none", "0.01"), NULL_ARRAY);
     assert.deepEqual(
       await c.call("BRPOPLPUSH", "none", "d", "0.01"),
@@ -143,7 +129,7 @@ Deno.test("timeouts answer a null array; bad timeouts are refused", async () => 
 });
 
 Deno.test("BRPOPLPUSH onto a wrong-type destination: WRONGTYPE, the element stays", async () => {
-  await withNode(async (node, c) => {
+  await withRespNode(async (node, c) => {
     const w = await RespClient.connect(node.respPort);
     try {
       await c.call("SET", "target", "string");
@@ -159,7 +145,7 @@ Deno.test("BRPOPLPUSH onto a wrong-type destination: WRONGTYPE, the element stay
 });
 
 Deno.test("CLIENT UNBLOCK: timeout reply, UNBLOCKED error, 0 when not blocked", async () => {
-  await withNode(async (node, c) => {
+  await withRespNode(async (node, c) => {
     const w = await RespClient.connect(node.respPort);
     try {
       const id = await w.call("CLIENT", "ID") as number;
@@ -198,7 +184,7 @@ Deno.test("CLIENT UNBLOCK: timeout reply, UNBLOCKED error, 0 when not blocked", 
 });
 
 Deno.test("a waiter that hangs up or is killed is forgotten, and takes nothing", async () => {
-  await withNode(async (node, c) => {
+  await withRespNode(async (node, c) => {
     const gone = await RespClient.connect(node.respPort);
     await gone.write(encodeCommands([["BLPOP", "k", "0"]]));
     await waitBlocked(c, 1);
@@ -233,7 +219,7 @@ Deno.test("the node stopping closes a blocked client's connection", async () => 
 });
 
 Deno.test("the binary port blocks too, and holds the frames behind a blocked one", async () => {
-  await withNode(async (node, c) => {
+  await withRespNode(async (node, c) => {
     const op = (name: Parameters<typeof commandInfo>[0]): number =>
       commandInfo(name).opcode;
     const w = await RawClient.connect(node.port);

@@ -1,29 +1,15 @@
 import assert from "node:assert/strict";
 import { commandByName } from "@cachemir/protocol";
-import type { CacheNode } from "../server/node.ts";
 import { setupLogging } from "../server/log.ts";
 import { RawClient } from "./_helpers/raw_client.ts";
 import { encodeCommands, RespClient } from "./_helpers/resp_client.ts";
-import { startRespNode } from "./_helpers/resp_node.ts";
+import { startRespNode, withRespNode } from "./_helpers/resp_node.ts";
 import { startNodeProcess } from "./_helpers/node_process.ts";
 
 setupLogging("error");
 
 const enc = (s: string): Uint8Array =>
   Uint8Array.from(s, (c) => c.charCodeAt(0));
-
-async function withRespNode(
-  fn: (node: CacheNode, c: RespClient) => Promise<void>,
-): Promise<void> {
-  const node = await startRespNode();
-  const c = await RespClient.connect(node.respPort);
-  try {
-    await fn(node, c);
-  } finally {
-    c.close();
-    await node.close();
-  }
-}
 
 /** Reads replies until the server closes the connection. */
 async function readToClose(c: RespClient): Promise<unknown[]> {

@@ -7,6 +7,7 @@
 import { CacheNode } from "../../server/node.ts";
 import type { NodeConfig } from "../../server/config.ts";
 import { freePort } from "./node_process.ts";
+import { RespClient } from "./resp_client.ts";
 
 /**
  * Starts a node on 127.0.0.1 with its binary port on any free port and its
@@ -27,5 +28,26 @@ export async function startRespNode(
     } catch (e) {
       if (!(e instanceof Deno.errors.AddrInUse) || attempt >= 10) throw e;
     }
+  }
+}
+
+/**
+ * Runs `fn` with a fresh node (see {@linkcode startRespNode}) and one RESP
+ * connection to it; closes both afterwards.
+ *
+ * @param fn The test body.
+ * @param config More configuration for the node.
+ */
+export async function withRespNode(
+  fn: (node: CacheNode, c: RespClient) => Promise<void>,
+  config: Partial<NodeConfig> = {},
+): Promise<void> {
+  const node = await startRespNode(config);
+  const c = await RespClient.connect(node.respPort);
+  try {
+    await fn(node, c);
+  } finally {
+    c.close();
+    await node.close();
   }
 }
