@@ -8,7 +8,11 @@
 import assert from "node:assert/strict";
 import { CacheMirClient } from "@cachemir/client";
 import { bundle, externalImports } from "../scripts/bundle.ts";
-import { freePort } from "./_helpers/node_process.ts";
+import {
+  freePort,
+  type NodeProcess,
+  startNodeCommand,
+} from "./_helpers/node_process.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const decoder = new TextDecoder();
@@ -56,7 +60,7 @@ Deno.test({
   fn: async () => {
     const build = await Deno.makeTempDir({ prefix: "cachemir-build-" });
     const alone = await Deno.makeTempDir({ prefix: "cachemir-alone-" });
-    let child: Deno.ChildProcess | undefined;
+    let node: NodeProcess | undefined;
     try {
       const [server, cliBundle] = await bundle(build);
       assert.ok(cliBundle.endsWith("/cachemir-cli.js"));
@@ -82,8 +86,9 @@ Deno.test({
         /^cachemir-server \d+\.\d+\.\d+/,
       );
 
-      child = new Deno.Command(Deno.execPath(), {
-        args: [
+      node = await startNodeCommand(
+        [
+          Deno.execPath(),
           ...args,
           "--port",
           "0",
@@ -92,33 +97,11 @@ Deno.test({
           "--maxmemory",
           "64mb",
         ],
-        cwd: alone,
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-        env: { NO_COLOR: "1" },
-      }).spawn();
-      const ports = new Map<string, number>();
-      let log = "";
-      const reader = child.stderr.getReader();
-      // A node that never listens is killed: its stderr ends and the loop fails.
-      const started = child;
-      const killer = setTimeout(() => started.kill("SIGKILL"), 60_000);
-      while (!(ports.has("binary") && ports.has("RESP"))) {
-        const { value, done } = await reader.read();
-        assert.ok(!done, `node exited before listening:\n${log}`);
-        log += decoder.decode(value, { stream: true });
-        for (const m of log.matchAll(/Listening on \S+?:(\d+) \((\w+)/g)) {
-          ports.set(m[2], Number(m[1]));
-        }
-      }
-      clearTimeout(killer);
-      // Keep draining the log so the node never blocks on a full pipe.
-      const drain = (async () => {
-        while (!(await reader.read()).done) { /* discard */ }
-      })();
+        { cwd: alone, timeoutMs: 60_000, listeners: ["binary", "RESP"] },
+      );
+      const ports = node.ports;
       assert.doesNotMatch(
-        log,
+        node.log(),
         /V8's heap limit/,
         "the documented V8 flags apply",
       );
@@ -178,18 +161,11 @@ Deno.test({
         await Deno.remove(cliAlone, { recursive: true });
       }
 
-      child.kill("SIGTERM");
-      const status = await child.status;
-      child = undefined;
+      const status = await node.stop();
+      node = undefined;
       assert.equal(status.code, 0);
-      await drain;
     } finally {
-      if (child !== undefined) {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-        await child.status;
-      }
+      await node?.stop("SIGKILL");
       await Deno.remove(build, { recursive: true });
       await Deno.remove(alone, { recursive: true });
     }

@@ -17,7 +17,7 @@ import { loadConfig, type LoadedConfig } from "../server/config.ts";
 import { settingByName } from "../server/settings.ts";
 import { parseDnsNodes } from "@cachemir/client/discovery";
 import { bundle } from "../scripts/bundle.ts";
-import { freePort } from "./_helpers/node_process.ts";
+import { freePort, startNodeCommand } from "./_helpers/node_process.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DEPLOY = `${ROOT}deploy/`;
@@ -492,7 +492,7 @@ Deno.test("cachemir.service: restart, memory, hardening, flags", () => {
 // ------------------------------------------------------------- run them
 
 interface Started {
-  ports: Map<string, number>;
+  ports: ReadonlyMap<string, number>;
   stop(): Promise<number>;
 }
 
@@ -501,45 +501,14 @@ async function run(
   cmd: string[],
   env: Record<string, string>,
 ): Promise<Started> {
-  const child = new Deno.Command(cmd[0], {
-    args: cmd.slice(1),
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1", ...env },
-  }).spawn();
-  const reader = child.stderr.getReader();
-  const ports = new Map<string, number>();
-  const decoder = new TextDecoder();
-  let log = "";
-  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  try {
-    while (ports.size < 3) {
-      const { value, done } = await reader.read();
-      assert.ok(!done, `${cmd.join(" ")} exited before listening:\n${log}`);
-      log += decoder.decode(value, { stream: true });
-      for (const m of log.matchAll(/Listening on \S+?:(\d+) \((\w+)/g)) {
-        ports.set(m[2], Number(m[1]));
-      }
-    }
-  } catch (e) {
-    child.kill("SIGKILL");
-    await child.status;
-    throw e;
-  } finally {
-    clearTimeout(killer);
-  }
-  const drain = (async () => {
-    while (!(await reader.read()).done) { /* discard */ }
-  })();
+  const node = await startNodeCommand(cmd, {
+    env,
+    timeoutMs: 60_000,
+    listeners: ["binary", "RESP", "HTTP"],
+  });
   return {
-    ports,
-    async stop() {
-      child.kill("SIGTERM");
-      const { code } = await child.status;
-      await drain;
-      return code;
-    },
+    ports: node.ports,
+    stop: async () => (await node.stop()).code,
   };
 }
 

@@ -17,6 +17,8 @@ export interface NodeProcess {
   readonly address: string;
   /** The child process. */
   readonly child: Deno.ChildProcess;
+  /** Each listener's port by the name it logs ("binary", "RESP", "HTTP"). */
+  readonly ports: ReadonlyMap<string, number>;
   /** Everything the node wrote to stderr so far. */
   readonly log: () => string;
   /** Sends a signal and waits for the exit status. */
@@ -46,23 +48,60 @@ export function freePort(): number {
  * @param env Environment variables added to the test's (`CACHEMIR_*`...).
  * @returns The running process.
  */
-export async function startNodeProcess(
+export function startNodeProcess(
   args: string[] = [],
   timeoutMs = 15_000,
   env: Record<string, string> = {},
 ): Promise<NodeProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "--port", "0", ...args],
+  const respAt = args.indexOf("--resp-port");
+  const wantsResp = respAt >= 0 && args[respAt + 1] !== "0";
+  return startNodeCommand(
+    [Deno.execPath(), "run", "-A", MAIN, "--port", "0", ...args],
+    { timeoutMs, env, listeners: wantsResp ? ["binary", "RESP"] : ["binary"] },
+  );
+}
+
+/** Options of {@linkcode startNodeCommand}. */
+export interface NodeCommandOptions {
+  /** The folder it runs in. */
+  readonly cwd?: string;
+  /** Environment variables added to the test's (`NO_COLOR=1` always). */
+  readonly env?: Record<string, string>;
+  /** How long to wait for the listening lines (default 15 s). */
+  readonly timeoutMs?: number;
+  /**
+   * The listeners whose "Listening on ... (name" line it waits for
+   * (default `["binary"]`; others: `"RESP"`, `"HTTP"`).
+   */
+  readonly listeners?: readonly string[];
+}
+
+/**
+ * Starts a node from any command line (a bundle, a unit's ExecStart, the
+ * Dockerfile's CMD...) and waits until it logs every listener asked for.
+ *
+ * @param command The program and its arguments.
+ * @param options Where and how long; which listeners.
+ * @returns The running process; `ports` maps each listener logged to its port.
+ * @throws {Error} When it exits or stays silent before listening (it is killed).
+ */
+export async function startNodeCommand(
+  command: readonly string[],
+  options: NodeCommandOptions = {},
+): Promise<NodeProcess> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const listeners = options.listeners ?? ["binary"];
+  const child = new Deno.Command(command[0], {
+    args: command.slice(1),
+    cwd: options.cwd,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1", ...env },
+    env: { NO_COLOR: "1", ...options.env },
   }).spawn();
   let text = "";
   const decoder = new TextDecoder();
   const ready = Promise.withResolvers<Map<string, number>>();
-  const respAt = args.indexOf("--resp-port");
-  const wantsResp = respAt >= 0 && args[respAt + 1] !== "0";
   const ports = new Map<string, number>();
   const pump = (async () => {
     for await (const chunk of child.stderr) {
@@ -70,11 +109,11 @@ export async function startNodeProcess(
       for (const m of text.matchAll(/Listening on \S+?:(\d+) \((\w+)/g)) {
         ports.set(m[2], Number(m[1]));
       }
-      if (ports.has("binary") && (!wantsResp || ports.has("RESP"))) {
-        ready.resolve(ports);
-      }
+      if (listeners.every((name) => ports.has(name))) ready.resolve(ports);
     }
-    ready.reject(new Error(`node exited before listening:\n${text}`));
+    ready.reject(
+      new Error(`${command.join(" ")} exited before listening:\n${text}`),
+    );
   })();
   // Drain stdout so the child never blocks on a full pipe.
   const drainOut = child.stdout.pipeTo(new WritableStream());
@@ -83,7 +122,11 @@ export async function startNodeProcess(
     timer = setTimeout(
       () =>
         reject(
-          new Error(`node did not listen within ${timeoutMs} ms:\n${text}`),
+          new Error(
+            `${
+              command.join(" ")
+            } did not listen within ${timeoutMs} ms:\n${text}`,
+          ),
         ),
       timeoutMs,
     );
@@ -100,9 +143,10 @@ export async function startNodeProcess(
   } finally {
     clearTimeout(timer);
   }
-  const port = ports.get("binary")!;
+  const port = ports.get("binary") ?? 0;
   return {
     port,
+    ports,
     respPort: ports.get("RESP") ?? 0,
     address: `127.0.0.1:${port}`,
     child,
