@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { startNodeProcess } from "./_helpers/node_process.ts";
+import { run } from "./_helpers/run.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
@@ -73,32 +74,20 @@ Deno.test("a Deno project outside the repository uses the client from a checkout
             PROGRAM.replace("127.0.0.1:7379", node.address),
           );
           assert.equal(PROGRAM.trimEnd().split("\n").length, 5);
-          const check = await new Deno.Command(Deno.execPath(), {
-            args: ["check", "main.ts"],
+          const check = await run(Deno.execPath(), ["check", "main.ts"], {
             cwd: dir,
-            stdin: "null",
-            stdout: "piped",
-            stderr: "piped",
-            env: { NO_COLOR: "1" },
-            signal: AbortSignal.timeout(120_000),
-          }).output();
+          });
           assert.equal(
             check.code,
             0,
-            `deno check failed:\n${new TextDecoder().decode(check.stderr)}`,
+            `deno check failed:\n${check.stderr}`,
           );
-          const out = await new Deno.Command(Deno.execPath(), {
-            args: ["run", "--allow-net", "main.ts"],
-            cwd: dir,
-            stdin: "null",
-            stdout: "piped",
-            stderr: "piped",
-            env: { NO_COLOR: "1" },
-            signal: AbortSignal.timeout(120_000),
-          }).output();
-          const stdout = new TextDecoder().decode(out.stdout);
-          const stderr = new TextDecoder().decode(out.stderr);
-          assert.equal(out.code, 0, `deno run failed:\n${stdout}\n${stderr}`);
+          const { code, stdout, stderr } = await run(
+            Deno.execPath(),
+            ["run", "--allow-net", "main.ts"],
+            { cwd: dir },
+          );
+          assert.equal(code, 0, `deno run failed:\n${stdout}\n${stderr}`);
           visits++;
           assert.equal(stdout, `hello from Deno\n${visits}\n`);
         } finally {

@@ -23,6 +23,7 @@ import {
   type NodeProcess,
   startNodeProcess,
 } from "./_helpers/node_process.ts";
+import { type Ran, run as runCommand } from "./_helpers/run.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** The Bun release the test runs the package under (the npm package `bun`). */
@@ -103,33 +104,16 @@ const opcode: number = commandInfo("GET").opcode;
 console.log(value, wrong, ring, opcode);
 `;
 
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to its end (at most `timeoutMs`), output captured. */
-async function run(
+/** {@linkcode runCommand} with npm's update notice off. */
+function run(
   cmd: string,
   args: string[],
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<Ran> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd: options.cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", npm_config_update_notifier: "false" },
-    signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: decoder.decode(out.stdout),
-    stderr: decoder.decode(out.stderr),
-  };
+  return runCommand(cmd, args, {
+    ...options,
+    env: { npm_config_update_notifier: "false" },
+  });
 }
 
 /** {@linkcode run}, failing with the command's output when it exits non-zero. */

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { eventually } from "./_helpers/eventually.ts";
 import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
+import { type Ran, run } from "./_helpers/run.ts";
 import { RespClient } from "./_helpers/resp_client.ts";
 import { VERSION } from "../server/node.ts";
 import { SETTINGS } from "../server/settings.ts";
@@ -13,22 +14,14 @@ import { SETTINGS } from "../server/settings.ts";
 const MAIN = new URL("../server/main.ts", import.meta.url).pathname;
 
 /** Runs server/main.ts to its end (for flags that exit at once). */
-async function runMain(
+function runMain(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdin: "null",
-    env: { NO_COLOR: "1", ...env },
-    signal: AbortSignal.timeout(20_000),
-  }).output();
-  const text = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: text.decode(out.stdout),
-    stderr: text.decode(out.stderr),
-  };
+): Promise<Ran> {
+  return run(Deno.execPath(), ["run", "-A", MAIN, ...args], {
+    env,
+    timeoutMs: 20_000,
+  });
 }
 
 Deno.test("server/main.ts takes a flag over CACHEMIR_ variables over the --config file, and logs every setting once", async () => {

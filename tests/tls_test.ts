@@ -22,6 +22,7 @@ import {
   type NodeProcess,
   startNodeProcess,
 } from "./_helpers/node_process.ts";
+import { run } from "./_helpers/run.ts";
 
 setupLogging("error");
 
@@ -90,18 +91,10 @@ function find<T>(
 async function redisCli(
   args: string[],
 ): Promise<{ code: number; out: string }> {
-  const out = await new Deno.Command("redis-cli", {
-    args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
-  const text = new TextDecoder();
-  return {
-    code: out.code,
-    out: text.decode(out.stdout) + text.decode(out.stderr),
-  };
+  const { code, stdout, stderr } = await run("redis-cli", args, {
+    timeoutMs: 30_000,
+  });
+  return { code, out: stdout + stderr };
 }
 
 Deno.test("a node with --tls-cert serves the client, redis-cli and HTTPS over TLS", async (t) => {
