@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { CacheMirClient } from "@cachemir/client";
 import { runLoad, sleep, stopNodes } from "./_helpers/cluster.ts";
 import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
+import { eventually } from "./_helpers/eventually.ts";
 
 Deno.test("a node stopped with SIGTERM under load drains, exits 0, and loses no read of a replicated client", async () => {
   const nodes = await Promise.all(
@@ -108,6 +109,8 @@ Deno.test("under SIGTERM, only requests sent after the drain began go unanswered
     ),
   );
   const now = () => performance.timeOrigin + performance.now();
+  /** Replies each connection has read so far. */
+  const progress = conns.map(() => 0);
   const run = async (conn: Deno.TcpConn, c: number) => {
     const key = `drain:${c}`;
     const request = enc.encode(
@@ -130,6 +133,7 @@ Deno.test("under SIGTERM, only requests sent after the drain began go unanswered
             const reply = line.slice(0, nl);
             line = line.slice(nl + 2);
             answered++;
+            progress[c] = answered;
             if (reply !== `:${answered}` && outOfOrder === "") {
               outOfOrder = `reply ${answered} was ${reply}`;
             }
@@ -162,7 +166,12 @@ Deno.test("under SIGTERM, only requests sent after the drain began go unanswered
   };
   try {
     const results = conns.map((conn, c) => run(conn, c));
-    await sleep(700);
+    // Every connection under way (100 replies each) before the SIGTERM.
+    await eventually(
+      () => progress.every((n) => n >= 100),
+      "100 replies on every connection",
+      30_000,
+    );
     const status = await node.stop("SIGTERM");
     const all = await Promise.all(results);
     assert.equal(status.code, 0, node.log());
