@@ -25,6 +25,7 @@ import { Redis } from "ioredis";
 import { CacheMirClient } from "../../client/mod.ts";
 import { type Server, startNode, startRedis } from "./procs.ts";
 import { procCpuSeconds } from "./sys.ts";
+import { seededRandom as mulberry32 } from "../../tests/_helpers/prng.ts";
 import { note, progress } from "./progress.ts";
 import { cell, count, markdownTable, num, summarize } from "./stats.ts";
 import type { RatioPoint } from "./ratio_chart.ts";
@@ -78,21 +79,10 @@ export const QUICK_CLIENT_SIZES: ClientSizes = {
 };
 
 /**
- * A small seeded PRNG (mulberry32): the same seed gives the same numbers.
- *
- * @param seed The seed.
- * @returns A function giving numbers in [0, 1).
+ * A small seeded PRNG (mulberry32) giving numbers in [0, 1): the same seed
+ * gives the same numbers. The one in tests/_helpers/prng.ts.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** A fixed sequence of operations: key numbers and which are SETs. */
 export interface OpSequence {
