@@ -25,6 +25,7 @@ import { parseArgs } from "node:util";
 import { CacheMirClient } from "../../client/mod.ts";
 import { parseDnsNodes, type Resolver } from "../../client/discovery.ts";
 import { HashRing } from "../../client/ring.ts";
+import { integerFlag } from "../_flags.ts";
 import { parseInfo } from "../../server/http_endpoints.ts";
 import {
   dashboardResponse,
@@ -218,15 +219,27 @@ if (import.meta.main) {
       "points-per-node": { type: "string" },
     },
   });
+  const fail = (message: string): never => {
+    console.error(message);
+    Deno.exit(2);
+  };
+  const perNode = values["points-per-node"];
   const dashboard = new Dashboard({
     nodes: values.nodes.split(",").map((s) => s.trim()).filter((s) => s),
     hostname: values.host,
-    port: Number(values.port),
-    intervalMs: Number(values["interval-ms"]),
+    port: integerFlag("port", values.port, 0, 65535, fail),
+    intervalMs: integerFlag(
+      "interval-ms",
+      values["interval-ms"],
+      1,
+      86_400_000,
+      fail,
+    ),
     password: values.password,
-    pointsPerNode: values["points-per-node"] === undefined
+    // 65536: the most HashRing takes.
+    pointsPerNode: perNode === undefined
       ? undefined
-      : Number(values["points-per-node"]),
+      : integerFlag("points-per-node", perNode, 1, 65536, fail),
   });
   console.log(`dashboard: ${dashboard.url}`);
   const stop = async () => {

@@ -6,6 +6,7 @@ import {
   freePort,
   startNodeProcess,
 } from "../../tests/_helpers/node_process.ts";
+import { run } from "../../tests/_helpers/run.ts";
 
 /** Asks the dashboard's data until `ok` accepts it (at most ~30 s). */
 async function until(
@@ -61,4 +62,28 @@ Deno.test({
       await node.stop("SIGKILL");
     }
   },
+});
+
+Deno.test("deno task dashboard refuses a flag that is not an integer in range, before it starts", async () => {
+  const main = new URL("./main.ts", import.meta.url).pathname;
+  for (
+    const [flag, value, range] of [
+      ["--port", "abc", "0 to 65535"],
+      ["--port", "70000", "0 to 65535"],
+      ["--interval-ms", "0", "1 to 86400000"],
+      ["--points-per-node", "1.5", "1 to"],
+    ]
+  ) {
+    const r = await run(Deno.execPath(), ["run", "-A", main, flag, value], {
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 2, `${flag} ${value}: ${r.stdout}${r.stderr}`);
+    assert.ok(
+      r.stderr.includes(
+        `Invalid ${flag} "${value}": expected an integer from ${range}`,
+      ),
+      r.stderr,
+    );
+    assert.doesNotMatch(r.stdout, /dashboard: http/);
+  }
 });
