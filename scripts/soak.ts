@@ -21,6 +21,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { integerFlag } from "./_flags.ts";
 import * as vl from "vega-lite";
 import * as vega from "vega";
 import { CacheMirClient } from "../client/mod.ts";
@@ -283,8 +284,12 @@ if (import.meta.main) {
       maxmemory: { type: "string", default: "48mb" },
     },
   });
+  const fail = (message: string): never => {
+    console.error(message);
+    Deno.exit(2);
+  };
   const { verdict: v } = await soak(
-    Number(values.minutes),
+    integerFlag("minutes", values.minutes, 1, 10_080, fail),
     values.out,
     values.maxmemory,
   );

@@ -14,6 +14,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { integerFlag } from "./_flags.ts";
 import { CacheMirClient } from "../client/mod.ts";
 import {
   killChildrenOnSignals,
@@ -181,18 +182,28 @@ if (import.meta.main) {
       "warm-up-ms": { type: "string", default: "10000" },
     },
   });
+  const fail = (message: string): never => {
+    console.error(message);
+    Deno.exit(2);
+  };
+  const int = (name: keyof typeof values, min: number, max: number) =>
+    integerFlag(name, values[name], min, max, fail);
+  const reads = Number(values.reads);
+  if (!(reads >= 0 && reads <= 1)) {
+    fail(`Invalid --reads ${JSON.stringify(values.reads)}: expected 0 to 1`);
+  }
   const base = {
-    keys: Number(values.keys),
-    reads: Number(values.reads),
-    concurrency: Number(values.concurrency),
-    beforeMs: Number(values["before-ms"]),
-    seconds: Number(values.seconds),
-    bucketMs: Number(values["bucket-ms"]),
+    keys: int("keys", 1, 10_000_000),
+    reads,
+    concurrency: int("concurrency", 1, 10_000),
+    beforeMs: int("before-ms", 0, 3_600_000),
+    seconds: int("seconds", 1, 3_600),
+    bucketMs: int("bucket-ms", 1, 3_600_000),
   };
   const without = await warmUpRun({ ...base, warmUpMs: 0 });
   const withWarmUp = await warmUpRun({
     ...base,
-    warmUpMs: Number(values["warm-up-ms"]),
+    warmUpMs: int("warm-up-ms", 0, 3_600_000),
   });
   clearProgress();
   console.log(

@@ -6,6 +6,7 @@
 // warm-up — and prints the p99 trend, which a loaded machine distorts.
 import assert from "node:assert/strict";
 import { soak } from "../scripts/soak.ts";
+import { run } from "./_helpers/run.ts";
 
 Deno.test({
   name:
@@ -44,4 +45,26 @@ Deno.test({
       await Deno.remove(out, { recursive: true });
     }
   },
+});
+
+Deno.test("deno task soak refuses --minutes that is not a whole number of minutes", async () => {
+  const main = new URL("../scripts/soak.ts", import.meta.url).pathname;
+  for (const value of ["abc", "0", "1.5"]) {
+    const r = await run(Deno.execPath(), [
+      "run",
+      "-A",
+      main,
+      "--minutes",
+      value,
+    ], {
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 2, `--minutes ${value}: ${r.stdout}${r.stderr}`);
+    assert.ok(
+      r.stderr.includes(
+        `Invalid --minutes "${value}": expected an integer from 1 to 10080`,
+      ),
+      r.stderr,
+    );
+  }
 });
