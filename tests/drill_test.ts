@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { FAULTS } from "../scripts/drill.ts";
 import type { DrillReport } from "../scripts/drill/report.ts";
+import { run } from "./_helpers/run.ts";
 
 const DRILL = new URL("../scripts/drill.ts", import.meta.url).pathname;
 /** Generous: the run takes about 35 s on 2 loaded cores. */
@@ -91,4 +92,26 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("the drill refuses an unknown fault, an out-of-range or unknown flag, before it starts a node", async () => {
+  for (
+    const [args, expected] of [
+      [["--faults", "kill,bogus"], 'Unknown fault "bogus"'],
+      [
+        ["--nodes", "9"],
+        'Invalid --nodes "9": expected an integer from 3 to 5',
+      ],
+      [["--seconds", "1"], 'Invalid --seconds "1": expected an integer from 2'],
+      [["--rate", "fast"], 'Invalid --rate "fast"'],
+      [["--bogus"], "--bogus"],
+    ] as const
+  ) {
+    const r = await run(Deno.execPath(), ["run", "-A", DRILL, ...args], {
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+    assert.ok(r.stderr.includes(expected), r.stderr);
+    assert.ok(r.stderr.includes("Usage: deno task drill"), r.stderr);
+  }
 });
