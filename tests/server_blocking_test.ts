@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { setupLogging } from "../server/log.ts";
 import { commandInfo } from "@cachemir/protocol";
+import { untilBlockedClients } from "./_helpers/eventually.ts";
 import { RawClient } from "./_helpers/raw_client.ts";
 import { encodeCommands, RespClient } from "./_helpers/resp_client.ts";
 import { startRespNode, withRespNode } from "./_helpers/resp_node.ts";
@@ -32,12 +33,8 @@ async function blockedClients(c: RespClient): Promise<number> {
 }
 
 /** Waits (bounded) until `n` clients are blocked. */
-async function waitBlocked(c: RespClient, n: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await blockedClients(c) === n) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`blocked_clients never reached ${n}`);
+function waitBlocked(c: RespClient, n: number): Promise<void> {
+  return untilBlockedClients(c, n, "the node");
 }
 
 Deno.test("BLPOP blocks until a push; pipelined commands behind it wait", async () => {

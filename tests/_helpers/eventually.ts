@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { RespClient } from "./resp_client.ts";
+
 /**
  * Waits until `check()` holds, polling every 20 ms; fails after `ms`.
  *
@@ -32,4 +34,25 @@ export async function eventually(
  */
 export function infoField(info: unknown, field: string): string | undefined {
   return String(info).match(new RegExp(`^${field}:(.*)\\r$`, "m"))?.[1];
+}
+
+/**
+ * Waits until INFO clients on `c` (a node's or redis-server's RESP port)
+ * reports `n` blocked clients.
+ *
+ * @param c A connection that is not itself blocked.
+ * @param n The count awaited.
+ * @param where Names the server in the error.
+ */
+export async function untilBlockedClients(
+  c: RespClient,
+  n: number,
+  where: string,
+): Promise<void> {
+  await eventually(
+    async () =>
+      infoField(await c.call("INFO", "clients"), "blocked_clients") ===
+        String(n),
+    `${n} blocked clients on ${where}`,
+  );
 }

@@ -15,6 +15,7 @@ import {
   type RespValue,
 } from "../_helpers/resp_client.ts";
 import { startRespNode } from "../_helpers/resp_node.ts";
+import { untilBlockedClients } from "../_helpers/eventually.ts";
 import { startRedis } from "./_harness.ts";
 
 /** What a scenario sees: connections to one server, opened on demand. */
@@ -226,14 +227,7 @@ async function transcript(
       opened.push(c);
       return c;
     },
-    blocked: async (n) => {
-      for (let i = 0; i < 1000; i++) {
-        const info = String(await admin.call("INFO", "clients"));
-        if (new RegExp(`blocked_clients:${n}\\r?\\n`).test(info)) return;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      assert.fail(`blocked_clients never reached ${n} on port ${port}`);
-    },
+    blocked: (n) => untilBlockedClients(admin, n, `port ${port}`),
   };
   try {
     await admin.call("FLUSHALL");

@@ -22,6 +22,7 @@ import assert from "node:assert/strict";
 import { commandInfo, type CommandName } from "@cachemir/protocol";
 import { RespClient, type RespValue } from "../_helpers/resp_client.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
+import { untilBlockedClients } from "../_helpers/eventually.ts";
 import { startRespNode } from "../_helpers/resp_node.ts";
 import { commandPicker, seedFromEnv, startRedis } from "./_harness.ts";
 import { Gen, type Step } from "./_gen.ts";
@@ -418,13 +419,8 @@ Deno.test("SETBIT/BITFIELD count only changed values (Redis's own unit/bitops te
 });
 
 /** Waits until the server reports `n` blocked clients. */
-async function blockedClients(side: Side, n: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const info = String(await side.info.call("INFO", "clients"));
-    if (new RegExp(`^blocked_clients:${n}\\r?$`, "m").test(info)) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`${side.name}: never ${n} blocked clients`);
+function blockedClients(side: Side, n: number): Promise<void> {
+  return untilBlockedClients(side.info, n, side.name);
 }
 
 Deno.test("a blocking pop served after it blocked counts as Redis's does", async () => {
