@@ -132,6 +132,17 @@ Deno.test({
             () => client.addNode(fresh, { warmUpMs: -1 }),
             RangeError,
           );
+          for (const warmUpMs of [NaN, Infinity]) {
+            assert.throws(
+              () => client.addNode(fresh, { warmUpMs }),
+              (e: unknown) =>
+                e instanceof RangeError &&
+                e.message ===
+                  `Invalid warmUpMs: ${warmUpMs} (must be a finite number >= 0)`,
+            );
+          }
+          // Refused before anything changed: the node was not added.
+          assert.ok(!client.nodes().includes(fresh));
         } finally {
           await client.close();
         }
