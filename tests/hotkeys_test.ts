@@ -8,6 +8,7 @@ import { CacheMirClient, ReplyError } from "@cachemir/client";
 import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
 import { startNodes, stopNodes } from "./_helpers/cluster.ts";
 import { seededRandom } from "./_helpers/prng.ts";
+import { run } from "./_helpers/run.ts";
 
 /** The hot keys and their shares of the traffic: 50% in all, distinct. */
 const HOT: readonly [key: string, share: number][] = [
@@ -61,12 +62,13 @@ async function loadUntil<T>(
 
 /** Runs redis-cli against a RESP port; returns its stdout. */
 async function redisCli(port: number, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("redis-cli", {
-    args: ["-p", String(port), "--no-auth-warning", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return new TextDecoder().decode(out.stdout);
+  const r = await run(
+    "redis-cli",
+    ["-p", String(port), "--no-auth-warning", ...args],
+    { timeoutMs: 30_000 },
+  );
+  assert.equal(r.code, 0, `redis-cli ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
 }
 
 Deno.test({
