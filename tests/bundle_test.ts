@@ -13,9 +13,9 @@ import {
   type NodeProcess,
   startNodeCommand,
 } from "./_helpers/node_process.ts";
+import { run } from "./_helpers/run.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const decoder = new TextDecoder();
 
 /** The README's command for the bundled node, as words. */
 async function documentedCommand(): Promise<string[]> {
@@ -73,16 +73,13 @@ Deno.test({
 
       const [deno, ...args] = await documentedCommand();
       assert.equal(deno, "deno");
-      const version = await new Deno.Command(Deno.execPath(), {
-        args: [...args, "--version"],
+      const version = await run(Deno.execPath(), [...args, "--version"], {
         cwd: alone,
-        stdout: "piped",
-        stderr: "piped",
-        signal: AbortSignal.timeout(30_000),
-      }).output();
-      assert.equal(version.code, 0, decoder.decode(version.stderr));
+        timeoutMs: 30_000,
+      });
+      assert.equal(version.code, 0, version.stderr);
       assert.match(
-        decoder.decode(version.stdout),
+        version.stdout,
         /^cachemir-server \d+\.\d+\.\d+/,
       );
 
@@ -120,14 +117,13 @@ Deno.test({
       }
 
       const cli = async (...words: string[]): Promise<string> => {
-        const out = await new Deno.Command("redis-cli", {
-          args: ["-p", String(ports.get("RESP")), ...words],
-          stdout: "piped",
-          stderr: "piped",
-          signal: AbortSignal.timeout(10_000),
-        }).output();
-        assert.equal(out.code, 0, decoder.decode(out.stderr));
-        return decoder.decode(out.stdout);
+        const out = await run(
+          "redis-cli",
+          ["-p", String(ports.get("RESP")), ...words],
+          { timeoutMs: 10_000 },
+        );
+        assert.equal(out.code, 0, out.stderr);
+        return out.stdout;
       };
       assert.equal(await cli("GET", "greeting"), "hello\n");
       assert.equal(await cli("LRANGE", "l", "0", "-1"), "a\nb\n");
@@ -137,8 +133,9 @@ Deno.test({
       const cliAlone = await Deno.makeTempDir({ prefix: "cachemir-cli-" });
       try {
         await Deno.copyFile(cliBundle, `${cliAlone}/cachemir-cli.js`);
-        const out = await new Deno.Command(Deno.execPath(), {
-          args: [
+        const out = await run(
+          Deno.execPath(),
+          [
             "run",
             "-A",
             "cachemir-cli.js",
@@ -149,14 +146,14 @@ Deno.test({
             "0",
             "-1",
           ],
-          cwd: cliAlone,
-          stdout: "piped",
-          stderr: "piped",
-          env: { CACHEMIR_CLI_HISTFILE: "" },
-          signal: AbortSignal.timeout(30_000),
-        }).output();
-        assert.equal(out.code, 0, decoder.decode(out.stderr));
-        assert.equal(decoder.decode(out.stdout), '1) "a"\n2) "b"\n');
+          {
+            cwd: cliAlone,
+            env: { CACHEMIR_CLI_HISTFILE: "" },
+            timeoutMs: 30_000,
+          },
+        );
+        assert.equal(out.code, 0, out.stderr);
+        assert.equal(out.stdout, '1) "a"\n2) "b"\n');
       } finally {
         await Deno.remove(cliAlone, { recursive: true });
       }

@@ -9,21 +9,14 @@
 
 import assert from "node:assert/strict";
 import { startNodeProcess } from "./_helpers/node_process.ts";
+import { run } from "./_helpers/run.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const PACKAGES = ["client", "protocol"];
-const decoder = new TextDecoder();
 
 async function deno(args: string[]): Promise<{ code: number; out: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-    signal: AbortSignal.timeout(240_000),
-  }).output();
-  return { code, out: decoder.decode(stdout) + decoder.decode(stderr) };
+  const r = await run(Deno.execPath(), args, { cwd: ROOT, timeoutMs: 240_000 });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 Deno.test("each package has a README with an example, the license, a description, exports", () => {
