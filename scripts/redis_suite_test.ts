@@ -124,9 +124,14 @@ Deno.test("lockSuite lets one process at a time use a suite directory, and takes
     // ...another live process's lock is refused.
     Deno.writeTextFileSync(`${dir}/.cachemir-suite.lock`, "1");
     assert.throws(() => lockSuite(dir), /in use by process 1/);
-    // A dead owner's lock is taken over.
-    Deno.writeTextFileSync(`${dir}/.cachemir-suite.lock`, "999999999");
-    lockSuite(dir)();
+    // A dead owner's lock is taken over: it names this process, and its
+    // release removes it.
+    const lock = `${dir}/.cachemir-suite.lock`;
+    Deno.writeTextFileSync(lock, "999999999");
+    const release = lockSuite(dir);
+    assert.equal(Deno.readTextFileSync(lock), String(Deno.pid));
+    release();
+    assert.throws(() => Deno.statSync(lock), Deno.errors.NotFound);
     unlock();
   } finally {
     Deno.removeSync(dir, { recursive: true });
