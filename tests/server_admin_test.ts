@@ -8,25 +8,16 @@
 import assert from "node:assert/strict";
 import { commandByName, type ErrorReply, errorText } from "@cachemir/protocol";
 import { CacheMirClient } from "@cachemir/client";
-import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
+import { startRespNodeProcess } from "./_helpers/node_process.ts";
 import type { NodeProcess } from "./_helpers/node_process.ts";
 import { RawClient } from "./_helpers/raw_client.ts";
 import { RespClient } from "./_helpers/resp_client.ts";
 
 const op = (name: string): number => commandByName(name)!.opcode;
 
-/** Starts a node process with a RESP port (retried when the port is taken). */
-async function startNode(args: string[] = []): Promise<NodeProcess> {
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await startNodeProcess(
-        ["--resp-port", String(freePort()), "--log-level", "info", ...args],
-        30_000,
-      );
-    } catch (e) {
-      if (attempt >= 5 || !String(e).includes("in use")) throw e;
-    }
-  }
+/** Starts a node process with a RESP port, logging at info. */
+function startNode(args: string[] = []): Promise<NodeProcess> {
+  return startRespNodeProcess(["--log-level", "info", ...args]);
 }
 
 /** Waits for the process to exit, failing after `ms`. */

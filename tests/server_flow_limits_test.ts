@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { commandByName, encodeRequest } from "@cachemir/protocol";
 import { eventually, infoField } from "./_helpers/eventually.ts";
 import { HostilePeer } from "./_helpers/hostile_peer.ts";
-import { freePort, startNodeProcess } from "./_helpers/node_process.ts";
+import { startRespNodeProcess } from "./_helpers/node_process.ts";
 import type { NodeProcess } from "./_helpers/node_process.ts";
 import { procMemory } from "./_helpers/proc_status.ts";
 import { RawClient } from "./_helpers/raw_client.ts";
@@ -19,22 +19,12 @@ import { encodeCommands, RespClient } from "./_helpers/resp_client.ts";
 
 const op = (name: string): number => commandByName(name)!.opcode;
 
-/** Starts a node process with a RESP port (retried when the port is taken). */
-async function startNode(
+/** Starts a node process with a RESP port, logging at info. */
+function startNode(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<NodeProcess> {
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await startNodeProcess(
-        ["--resp-port", String(freePort()), "--log-level", "info", ...args],
-        30_000,
-        env,
-      );
-    } catch (e) {
-      if (attempt >= 5 || !String(e).includes("in use")) throw e;
-    }
-  }
+  return startRespNodeProcess(["--log-level", "info", ...args], env);
 }
 
 const VALUE_BYTES = 256 * 1024;

@@ -161,3 +161,30 @@ export async function startNodeCommand(
     },
   };
 }
+
+/**
+ * {@linkcode startNodeProcess} with `--resp-port` on a port found free,
+ * retried (up to 5 times) when another process takes it first.
+ *
+ * @param args More flags for server/main.ts.
+ * @param env Environment variables added to the test's.
+ * @param timeoutMs How long to wait for the listening lines, each try.
+ * @returns The running process (`respPort` set).
+ */
+export async function startRespNodeProcess(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<NodeProcess> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startNodeProcess(
+        ["--resp-port", String(freePort()), ...args],
+        timeoutMs,
+        env,
+      );
+    } catch (e) {
+      if (attempt >= 5 || !String(e).includes("in use")) throw e;
+    }
+  }
+}
