@@ -33,7 +33,7 @@ import {
   testTitle,
   type Workload,
 } from "./resp_bench_suite.ts";
-import type { SubBenchmarkResult } from "./main.ts";
+import type { SubBenchmarkResult } from "./result.ts";
 
 const LOAD = new URL("./binary_load.ts", import.meta.url).pathname;
 

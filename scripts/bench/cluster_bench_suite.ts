@@ -21,7 +21,7 @@ import { cell, count, markdownTable, summarize } from "./stats.ts";
 import { binaryLoadChild, binaryWorkloads } from "./binary_bench_suite.ts";
 import { BINARY_TESTS } from "./binary_load.ts";
 import { testTitle, type Workload } from "./resp_bench_suite.ts";
-import type { SubBenchmarkResult } from "./main.ts";
+import type { SubBenchmarkResult } from "./result.ts";
 
 /** Sizes of one run of the cluster benchmark. */
 export interface ClusterSizes {

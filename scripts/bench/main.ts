@@ -35,6 +35,7 @@ import { BinaryBench } from "./binary_bench_suite.ts";
 import { ClusterBench } from "./cluster_bench_suite.ts";
 import { NearCacheBench } from "./nearcache.ts";
 import { type RatioPoint, renderRatioChart } from "./ratio_chart.ts";
+import type { SubBenchmarkResult } from "./result.ts";
 import { killAll, killChildrenOnSignals, recordedCommands } from "./procs.ts";
 import { type MachineInfo, machineInfo } from "./sys.ts";
 import { clearProgress } from "./progress.ts";
@@ -50,13 +51,7 @@ export interface SuiteOptions {
   readonly only: ReadonlySet<number>;
 }
 
-/** What a sub-benchmark gives back. */
-export interface SubBenchmarkResult {
-  /** Its Markdown report (headings from `##`). */
-  readonly markdown: string;
-  /** CacheMir / Redis ratios for the results chart, if it has any. */
-  readonly ratios?: readonly RatioPoint[];
-}
+export type { SubBenchmarkResult };
 
 /** A sub-benchmark: runs and returns its report. */
 export type SubBenchmark = (

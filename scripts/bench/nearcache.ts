@@ -18,7 +18,7 @@ import { CacheMirClient } from "../../client/mod.ts";
 import { startNode } from "./procs.ts";
 import { zipfRank, zipfTable } from "./zipf.ts";
 import { markdownTable, num } from "./stats.ts";
-import type { SubBenchmarkResult } from "./main.ts";
+import type { SubBenchmarkResult } from "./result.ts";
 
 /** Options of {@linkcode NearCacheBench}. */
 export interface NearCacheBenchOptions {
