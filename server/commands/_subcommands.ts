@@ -50,3 +50,22 @@ export function containerHandler(
     return sub.run(ctx, args);
   };
 }
+
+/**
+ * Redis 7.0's error for a subcommand given too many arguments where it
+ * checks the count itself (CLIENT UNBLOCK, FUNCTION FLUSH, SLOWLOG GET).
+ *
+ * @param container The container's name, upper case (`"CLIENT"`).
+ * @param sent The subcommand's name as sent (cut to 128 characters).
+ * @returns `ERR unknown subcommand or wrong number of arguments for 'x'. Try CLIENT HELP.`
+ */
+export function subcommandArgsError(
+  container: string,
+  sent: string,
+): ErrorReply {
+  return error(
+    `ERR unknown subcommand or wrong number of arguments for '${
+      printable(sent.slice(0, 128))
+    }'. Try ${container} HELP.`,
+  );
+}

@@ -42,7 +42,11 @@ import {
   SYNTAX_ERROR,
 } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
-import { containerHandler, type Subcommand } from "./_subcommands.ts";
+import {
+  containerHandler,
+  type Subcommand,
+  subcommandArgsError,
+} from "./_subcommands.ts";
 import { authenticate, NOAUTH_HELLO, requiredPassword } from "./auth.ts";
 
 const PONG: StatusReply = Object.freeze(status("PONG"));
@@ -448,12 +452,7 @@ const UNBLOCK_REASON: ErrorReply = Object.freeze(
  */
 function clientUnblock(ctx: CommandContext, args: string[]): Reply {
   if (args.length > 3) {
-    // Redis 7.0's text for a wrong count, with the subcommand as given.
-    return error(
-      `ERR unknown subcommand or wrong number of arguments for '${
-        printable(args[0].slice(0, 128))
-      }'. Try CLIENT HELP.`,
-    );
+    return subcommandArgsError("CLIENT", args[0]);
   }
   const id = parseInt64(args[1]);
   if (id === undefined) return NOT_INTEGER;

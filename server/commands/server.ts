@@ -47,7 +47,11 @@ import {
   isEvictionPolicy,
   type MemoryLimit,
 } from "../store/memory_limit.ts";
-import { containerHandler, type Subcommand } from "./_subcommands.ts";
+import {
+  containerHandler,
+  type Subcommand,
+  subcommandArgsError,
+} from "./_subcommands.ts";
 import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
 import type { PackedLimits } from "../store/packed.ts";
@@ -862,11 +866,7 @@ const FUNCTION_HELP = helpReply([
 /** FUNCTION FLUSH [ASYNC | SYNC]: a change, as in Redis, though none is held. */
 function functionFlush(ctx: CommandContext, args: string[]): Reply {
   if (args.length > 2) {
-    return error(
-      `ERR unknown subcommand or wrong number of arguments for '${
-        printable(args[0].slice(0, 128))
-      }'. Try FUNCTION HELP.`,
-    );
+    return subcommandArgsError("FUNCTION", args[0]);
   }
   if (
     args.length === 2 && !isWord(args[1], "async") && !isWord(args[1], "sync")
@@ -1165,15 +1165,6 @@ const COUNT_RANGE: ErrorReply = Object.freeze(
   error("ERR count should be greater than or equal to -1"),
 );
 
-/** Redis's reply to SLOWLOG GET with too many arguments (the name as sent). */
-function getArgsError(sent: string): ErrorReply {
-  return error(
-    `ERR unknown subcommand or wrong number of arguments for '${
-      printable(sent.slice(0, 128))
-    }'. Try SLOWLOG HELP.`,
-  );
-}
-
 function entryReply(e: SlowLogEntry): Reply {
   return array([
     int(e.id),
@@ -1187,7 +1178,7 @@ function entryReply(e: SlowLogEntry): Reply {
 
 /** SLOWLOG GET [count]: the newest `count` entries (10; -1 = all). */
 function slowlogGet(ctx: CommandContext, args: string[]): Reply {
-  if (args.length > 2) return getArgsError(args[0]);
+  if (args.length > 2) return subcommandArgsError("SLOWLOG", args[0]);
   let count = 10;
   if (args.length === 2) {
     const n = parseInt64(args[1]);
