@@ -147,6 +147,30 @@ Deno.test("CommandTable.dispatch() turns a throwing handler into an error reply"
   assert.equal(table.execute(h.ctx, "SET", ["k", "v"]), OK);
 });
 
+Deno.test("a throwing direct form replies its error, counted as a failed call", () => {
+  const boom = (): boolean => {
+    throw new RangeError("direct\r\nboom");
+  };
+  for (const counting of [true, false]) {
+    const table = new CommandTable({
+      handlers: HANDLERS,
+      directHandlers: { GET: boom },
+      counting,
+    });
+    const h = harness();
+    const reply = table.executeView(h.ctx, "GET", argvView("k"), {
+      reply: () => assert.fail("nothing is written"),
+      bulk: () => assert.fail("nothing is written"),
+      integer: () => assert.fail("nothing is written"),
+    });
+    assert.deepEqual(plain(reply!), err("ERR direct  boom"), `${counting}`);
+    const get = table.stats.of("get");
+    assert.equal(get.calls, counting ? 1 : 0);
+    assert.equal(get.failedCalls, counting ? 1 : 0);
+    assert.equal(table.execute(h.ctx, "SET", ["k", "v"]), OK);
+  }
+});
+
 Deno.test("CommandTable() refuses a handler without a command row", () => {
   assert.throws(
     () => new CommandTable({ handlers: { NOPE: () => OK } }),
