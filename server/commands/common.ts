@@ -47,6 +47,11 @@ export const NO_SUCH_KEY: ErrorReply = Object.freeze(
   error("ERR no such key"),
 );
 
+/** `ERR numkeys should be greater than 0` (SINTERCARD, LMPOP, BLMPOP). */
+export const NUMKEYS_NOT_POSITIVE: ErrorReply = Object.freeze(
+  error("ERR numkeys should be greater than 0"),
+);
+
 /** `ERR string exceeds maximum allowed size (proto-max-bulk-len)`. */
 export const STRING_TOO_LONG: ErrorReply = Object.freeze(
   error("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),
