@@ -239,14 +239,7 @@ const NOT_INT32: ErrorReply = Object.freeze(
 
 /** A copy of a collection that shares nothing with it (COPY). */
 function copyCollection(value: CollectionValue): CollectionValue {
-  if (value instanceof ByteHash) {
-    const flat = value.fieldsAndValues();
-    const pairs: [string, string][] = new Array(flat.length / 2);
-    for (let i = 0; i < flat.length; i += 2) {
-      pairs[i / 2] = [flat[i], flat[i + 1]];
-    }
-    return ByteHash.from(pairs);
-  }
+  if (value instanceof ByteHash) return ByteHash.from(value);
   if (value instanceof ByteSet) return ByteSet.from(value.members());
   if (value instanceof ByteList) return ByteList.from(value.toArray());
   throw new Error(`COPY: no copy for a collection of type ${value.type}`);
