@@ -912,18 +912,13 @@ function ratio(a: number, b: number): string {
   return (b > 0 ? a / b : 1).toFixed(2);
 }
 
-/** The machine's physical memory (INFO's `total_system_memory`), 0 when unknown. */
 /** The node's program, as INFO's `executable`: the main module's path. */
 function executable(): string {
   const main = Deno.mainModule;
   return main.startsWith("file:") ? new URL(main).pathname : Deno.execPath();
 }
 
-/** The process's CPU time so far, in µs of system and user time. */
-function cpuUsage(): { system: number; user: number } {
-  return process.cpuUsage();
-}
-
+/** The machine's physical memory (INFO's `total_system_memory`), 0 when unknown. */
 function totalSystemMemory(): number {
   try {
     return Deno.systemMemoryInfo().total;
@@ -1063,7 +1058,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     "repl_backlog_active:0",
   ],
   cpu: () => {
-    const cpu = cpuUsage();
+    const cpu = process.cpuUsage(); // µs of system and user time so far
     return [
       `used_cpu_sys:${(cpu.system / 1e6).toFixed(6)}`,
       `used_cpu_user:${(cpu.user / 1e6).toFixed(6)}`,
