@@ -36,6 +36,7 @@ import type {
 } from "./types.ts";
 import {
   arityError,
+  dbIndexError,
   isWord,
   NOT_INTEGER,
   printable,
@@ -725,25 +726,12 @@ const CLIENT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
 /** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | KILL | UNBLOCK | NO-EVICT | TRACKING | CACHING | TRACKINGINFO | GETREDIR | HELP */
 const clientCommand: Handler = containerHandler("CLIENT", CLIENT_SUBCOMMANDS);
 
-const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
-  error("ERR DB index is out of range"),
-);
-const NOT_INT32: ErrorReply = Object.freeze(
-  error(
-    "ERR value is out of range, value must between -2147483648 and 2147483647",
-  ),
-);
-
 /**
  * SELECT index: a node has one database, 0. Deviation from Redis (16
  * databases by default): any other index is out of range.
  */
 function selectCommand(_ctx: CommandContext, args: string[]): Reply {
-  const index = parseInt64(args[0]);
-  if (index === undefined) return NOT_INTEGER;
-  // Redis reads an int (getIntFromObjectOrReply).
-  if (index > 2147483647 || index < -2147483648) return NOT_INT32;
-  return index === 0 ? OK : DB_OUT_OF_RANGE;
+  return dbIndexError(args[0]) ?? OK;
 }
 
 const RESET_REPLY: StatusReply = Object.freeze(status("RESET"));
