@@ -541,10 +541,8 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(ctx.store.memoryLimit.maxmemory),
     mutable: true,
     set: (value) => {
-      const bytes = parseMemorySize(value);
-      return bytes === undefined
-        ? "argument must be a memory value"
-        : { maxmemory: bytes };
+      const bytes = memoryValue(value);
+      return typeof bytes === "string" ? bytes : { maxmemory: bytes };
     },
   },
   {
@@ -612,9 +610,9 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(runtime(ctx).clientOutputBufferLimit),
     mutable: true,
     setNode: (value) => {
-      const bytes = parseMemorySize(value);
-      return bytes === undefined
-        ? "argument must be a memory value"
+      const bytes = memoryValue(value);
+      return typeof bytes === "string"
+        ? bytes
         : { clientOutputBufferLimit: bytes };
     },
   },
