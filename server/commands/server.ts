@@ -55,7 +55,12 @@ import {
 import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
 import type { PackedLimits } from "../store/packed.ts";
-import { SlowLog, type SlowLogEntry, type SlowLogSettings } from "./slowlog.ts";
+import {
+  SlowLog,
+  SLOWLOG_DEFAULTS,
+  type SlowLogEntry,
+  type SlowLogSettings,
+} from "./slowlog.ts";
 import process from "node:process";
 import { hotkeysCommand, hotkeysInfoLines } from "./hotkeys.ts";
 
@@ -512,12 +517,7 @@ function runtime(ctx: CommandContext): RuntimeSettings {
   return ctx.node.settings ?? RUNTIME_DEFAULTS;
 }
 
-/** The slow log's defaults CONFIG GET reports without a node (tests). */
-const SLOWLOG_DEFAULTS: SlowLogSettings = Object.freeze({
-  slowerThan: 10000,
-  maxLen: 128,
-});
-
+/** The slow log's settings; without a node (tests), its defaults. */
 function slowlogSettings(ctx: CommandContext): SlowLogSettings {
   return ctx.node.slowlog?.settings ?? SLOWLOG_DEFAULTS;
 }
