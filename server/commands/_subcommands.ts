@@ -17,6 +17,14 @@ export interface Subcommand {
   readonly run: (ctx: CommandContext, args: string[]) => Reply;
 }
 
+const containers = new Set<string>();
+
+/**
+ * The commands made with {@linkcode containerHandler}, upper case: the
+ * command table counts them by subcommand (`config|get`), as Redis 7 does.
+ */
+export const CONTAINER_COMMANDS: ReadonlySet<string> = containers;
+
 /**
  * Makes the handler of a container command.
  *
@@ -29,6 +37,7 @@ export function containerHandler(
   container: string,
   subs: Readonly<Record<string, Subcommand>>,
 ): (ctx: CommandContext, args: string[]) => Reply {
+  containers.add(container);
   const arityErrors = new Map<string, ErrorReply>();
   for (const name of Object.keys(subs)) {
     arityErrors.set(name, arityError(`${container}|${name}`));

@@ -39,6 +39,7 @@ import { HASH_DIRECT_HANDLERS, HASH_HANDLERS } from "./hashes.ts";
 import { LIST_HANDLERS } from "./lists.ts";
 import { SET_DIRECT_HANDLERS, SET_HANDLERS } from "./sets.ts";
 import { MEMORY_HANDLERS } from "./memory.ts";
+import { CONTAINER_COMMANDS } from "./_subcommands.ts";
 import { type CommandStat, CommandStats } from "./command_stats.ts";
 import { redactArgv, SlowLog } from "./slowlog.ts";
 import { HotKeys } from "../hot_keys.ts";
@@ -224,16 +225,6 @@ interface TableSpec extends CommandSpec {
   readonly container: boolean;
 }
 
-/** Commands counted by subcommand (`config|get`), as Redis 7 counts them. */
-const CONTAINERS: ReadonlySet<string> = new Set([
-  "CLIENT",
-  "COMMAND",
-  "CONFIG",
-  "MEMORY",
-  "OBJECT",
-  "SLOWLOG",
-]);
-
 /**
  * Watches what a direct handler writes, to tell whether it replied an
  * error (its `failed_calls`): one instance per table, pointed at the
@@ -369,7 +360,7 @@ export class CommandTable {
           ? "first"
           : "none",
         stat: this.stats.of(info.name.toLowerCase()),
-        container: CONTAINERS.has(info.name),
+        container: CONTAINER_COMMANDS.has(info.name),
       });
       this.#specs.push(spec);
       if (hasOpcode) this.#byOpcode[info.opcode] = spec;

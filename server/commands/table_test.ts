@@ -408,6 +408,16 @@ Deno.test("dispatch counts a container by subcommand, as Redis 7 (config|get); C
   assert.equal(statLine(lines, "config"), undefined);
   assert.equal(lines.length, 2);
   assert.deepEqual(table.stats.errorstatsLines(), ["errorstat_ERR:count=3"]);
+  // Every container, FUNCTION too (redis-server 7.0.15 shows function|list).
+  h.call("FUNCTION", "LIST");
+  assert.match(
+    statLine(table.stats.commandstatsLines(), "function|list")!,
+    /^cmdstat_function\|list:calls=1,/,
+  );
+  assert.equal(
+    statLine(table.stats.commandstatsLines(), "function"),
+    undefined,
+  );
   assert.ok(
     table.stats.latencystatsLines().some((l) =>
       l.startsWith("latency_percentiles_usec_config|get:p50=")
