@@ -6,18 +6,7 @@ import {
   readBits,
   writeBits,
 } from "./_bits.ts";
-
-/** A small seeded generator (mulberry32), so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../tests/_helpers/prng.ts";
 
 /** The bits of a buffer as a string of '0' and '1', most significant first. */
 function bitString(b: Uint8Array): string {
@@ -25,7 +14,7 @@ function bitString(b: Uint8Array): string {
 }
 
 Deno.test("countBits and findBit agree with a bit-by-bit model over random ranges", () => {
-  const random = rng(16);
+  const random = seededRandom(16);
   for (let round = 0; round < 300; round++) {
     // Short strings, and long ones that are counted a word at a time.
     const n = 1 + Math.floor(random() * (round % 3 === 0 ? 700 : 40));
@@ -49,7 +38,7 @@ Deno.test("countBits and findBit agree with a bit-by-bit model over random range
 });
 
 Deno.test("readBits and writeBits round-trip fields of 1 to 64 bits anywhere", () => {
-  const random = rng(64);
+  const random = seededRandom(64);
   for (let round = 0; round < 500; round++) {
     const bits = 1 + Math.floor(random() * 64);
     const offset = Math.floor(random() * 40);

@@ -17,6 +17,14 @@ export interface Subcommand {
   readonly run: (ctx: CommandContext, args: string[]) => Reply;
 }
 
+const containers = new Set<string>();
+
+/**
+ * The commands made with {@linkcode containerHandler}, upper case: the
+ * command table counts them by subcommand (`config|get`), as Redis 7 does.
+ */
+export const CONTAINER_COMMANDS: ReadonlySet<string> = containers;
+
 /**
  * Makes the handler of a container command.
  *
@@ -29,6 +37,7 @@ export function containerHandler(
   container: string,
   subs: Readonly<Record<string, Subcommand>>,
 ): (ctx: CommandContext, args: string[]) => Reply {
+  containers.add(container);
   const arityErrors = new Map<string, ErrorReply>();
   for (const name of Object.keys(subs)) {
     arityErrors.set(name, arityError(`${container}|${name}`));
@@ -49,4 +58,23 @@ export function containerHandler(
     }
     return sub.run(ctx, args);
   };
+}
+
+/**
+ * Redis 7.0's error for a subcommand given too many arguments where it
+ * checks the count itself (CLIENT UNBLOCK, FUNCTION FLUSH, SLOWLOG GET).
+ *
+ * @param container The container's name, upper case (`"CLIENT"`).
+ * @param sent The subcommand's name as sent (cut to 128 characters).
+ * @returns `ERR unknown subcommand or wrong number of arguments for 'x'. Try CLIENT HELP.`
+ */
+export function subcommandArgsError(
+  container: string,
+  sent: string,
+): ErrorReply {
+  return error(
+    `ERR unknown subcommand or wrong number of arguments for '${
+      printable(sent.slice(0, 128))
+    }'. Try ${container} HELP.`,
+  );
 }

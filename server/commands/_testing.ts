@@ -8,7 +8,13 @@
 import { errorText, type Reply } from "@cachemir/protocol";
 import { Keyspace } from "../store/keyspace.ts";
 import { CommandTable } from "./table.ts";
-import type { Blocked, CommandContext, Dialect, ReplyOut } from "./types.ts";
+import type {
+  ArgvView,
+  Blocked,
+  CommandContext,
+  Dialect,
+  ReplyOut,
+} from "./types.ts";
 
 /** A test harness: a keyspace with a settable clock and a command table. */
 export interface Harness {
@@ -186,6 +192,36 @@ export function tableContext(
       hotKeys: table.hotKeys,
     },
   };
+}
+
+/**
+ * A request's arguments in place, as a port hands them to the table's
+ * `executeView` (UTF-8, each argument's byte offset and length).
+ *
+ * @param args The arguments after the command's name.
+ * @returns The view.
+ *
+ * @example
+ * ```ts
+ * import { argvView } from "./_testing.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(argvView("k", "v").count, 2);
+ * ```
+ */
+export function argvView(...args: string[]): ArgvView {
+  const encoder = new TextEncoder();
+  const parts = args.map((a) => encoder.encode(a));
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  const offsets = new Int32Array(2 * args.length);
+  let at = 0;
+  parts.forEach((p, i) => {
+    bytes.set(p, at);
+    offsets[2 * i] = at;
+    offsets[2 * i + 1] = p.length;
+    at += p.length;
+  });
+  return { bytes, count: args.length, offsets };
 }
 
 /** A reply output that only counts what it is given (benchmarks). */

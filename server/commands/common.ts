@@ -47,6 +47,44 @@ export const NO_SUCH_KEY: ErrorReply = Object.freeze(
   error("ERR no such key"),
 );
 
+/** `ERR numkeys should be greater than 0` (SINTERCARD, LMPOP, BLMPOP). */
+export const NUMKEYS_NOT_POSITIVE: ErrorReply = Object.freeze(
+  error("ERR numkeys should be greater than 0"),
+);
+
+const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
+  error("ERR DB index is out of range"),
+);
+const NOT_INT32: ErrorReply = Object.freeze(
+  error(
+    "ERR value is out of range, value must between -2147483648 and 2147483647",
+  ),
+);
+
+/**
+ * Checks a database index (SELECT's, COPY's DB) as Redis reads it, an int:
+ * a node has one database, 0. Deviation from Redis (16 databases by
+ * default): any other index is out of range.
+ *
+ * @param arg The argument.
+ * @returns `undefined` for 0, else Redis's error.
+ *
+ * @example
+ * ```ts
+ * import { dbIndexError } from "./common.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(dbIndexError("0"), undefined);
+ * assert.equal(dbIndexError("1")?.message, "DB index is out of range");
+ * ```
+ */
+export function dbIndexError(arg: string): ErrorReply | undefined {
+  const index = parseInt64(arg);
+  if (index === undefined) return NOT_INTEGER;
+  if (index > 2147483647 || index < -2147483648) return NOT_INT32;
+  return index === 0 ? undefined : DB_OUT_OF_RANGE;
+}
+
 /** `ERR string exceeds maximum allowed size (proto-max-bulk-len)`. */
 export const STRING_TOO_LONG: ErrorReply = Object.freeze(
   error("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),

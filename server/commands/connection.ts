@@ -36,13 +36,18 @@ import type {
 } from "./types.ts";
 import {
   arityError,
+  dbIndexError,
   isWord,
   NOT_INTEGER,
   printable,
   SYNTAX_ERROR,
 } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
-import { containerHandler, type Subcommand } from "./_subcommands.ts";
+import {
+  containerHandler,
+  type Subcommand,
+  subcommandArgsError,
+} from "./_subcommands.ts";
 import { authenticate, NOAUTH_HELLO, requiredPassword } from "./auth.ts";
 
 const PONG: StatusReply = Object.freeze(status("PONG"));
@@ -448,12 +453,7 @@ const UNBLOCK_REASON: ErrorReply = Object.freeze(
  */
 function clientUnblock(ctx: CommandContext, args: string[]): Reply {
   if (args.length > 3) {
-    // Redis 7.0's text for a wrong count, with the subcommand as given.
-    return error(
-      `ERR unknown subcommand or wrong number of arguments for '${
-        printable(args[0].slice(0, 128))
-      }'. Try CLIENT HELP.`,
-    );
+    return subcommandArgsError("CLIENT", args[0]);
   }
   const id = parseInt64(args[1]);
   if (id === undefined) return NOT_INTEGER;
@@ -726,25 +726,12 @@ const CLIENT_SUBCOMMANDS: Readonly<Record<string, Subcommand>> = Object.freeze(
 /** CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | KILL | UNBLOCK | NO-EVICT | TRACKING | CACHING | TRACKINGINFO | GETREDIR | HELP */
 const clientCommand: Handler = containerHandler("CLIENT", CLIENT_SUBCOMMANDS);
 
-const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
-  error("ERR DB index is out of range"),
-);
-const NOT_INT32: ErrorReply = Object.freeze(
-  error(
-    "ERR value is out of range, value must between -2147483648 and 2147483647",
-  ),
-);
-
 /**
  * SELECT index: a node has one database, 0. Deviation from Redis (16
  * databases by default): any other index is out of range.
  */
 function selectCommand(_ctx: CommandContext, args: string[]): Reply {
-  const index = parseInt64(args[0]);
-  if (index === undefined) return NOT_INTEGER;
-  // Redis reads an int (getIntFromObjectOrReply).
-  if (index > 2147483647 || index < -2147483648) return NOT_INT32;
-  return index === 0 ? OK : DB_OUT_OF_RANGE;
+  return dbIndexError(args[0]) ?? OK;
 }
 
 const RESET_REPLY: StatusReply = Object.freeze(status("RESET"));

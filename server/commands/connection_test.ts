@@ -343,3 +343,13 @@ Deno.test("SHUTDOWN asks the node to stop; SAVE is refused unless FORCE; ABORT a
   assert.equal(b.call("SHUTDOWN"), "OK");
   assert.equal(b.ctx.session.closeWithoutReply, false);
 });
+
+Deno.test("CLIENT UNBLOCK with too many arguments: Redis 7.0's error, the name as sent", () => {
+  const h = harness({ dialect: "resp2" });
+  assert.deepEqual(
+    h.call("CLIENT", "unBLOCK", "1", "TIMEOUT", "x"),
+    err(
+      "ERR unknown subcommand or wrong number of arguments for 'unBLOCK'. Try CLIENT HELP.",
+    ),
+  );
+});

@@ -14,28 +14,14 @@
  * @module
  */
 
-import {
-  array,
-  bytes,
-  error,
-  type ErrorReply,
-  int,
-  type Reply,
-} from "@cachemir/protocol";
+import { array, bytes, int, type Reply } from "@cachemir/protocol";
 import type { CommandContext } from "./types.ts";
 import { SYNTAX_ERROR } from "./common.ts";
+import { MUST_BE_POSITIVE } from "./_collections.ts";
 import { parseInt64 } from "./numbers.ts";
 
 /** How many keys HOTKEYS lists without a count. */
 export const HOTKEYS_DEFAULT_COUNT = 10;
-
-/**
- * `ERR value is out of range, must be positive`: Redis's text for a count
- * that is not an integer from 0 up (LPOP's, SPOP's).
- */
-const NOT_POSITIVE: ErrorReply = Object.freeze(
-  error("ERR value is out of range, must be positive"),
-);
 
 /**
  * HOTKEYS [count]: the hottest keys with their estimated accesses per
@@ -52,7 +38,7 @@ export function hotkeysCommand(ctx: CommandContext, args: string[]): Reply {
   let count = HOTKEYS_DEFAULT_COUNT;
   if (args.length === 1) {
     const n = parseInt64(args[0]);
-    if (n === undefined || n < 0) return NOT_POSITIVE;
+    if (n === undefined || n < 0) return MUST_BE_POSITIVE; // as LPOP and SPOP answer a bad count
     count = n > 1_000_000 ? 1_000_000 : Number(n);
   }
   const top = ctx.node.hotKeys?.top(count) ?? [];

@@ -30,6 +30,10 @@ Deno.test("HOTKEYS lists the hottest keys first with integer rates; count defaul
   assert.ok(reply[0][1] >= reply[1][1] && reply[1][1] >= reply[2][1]);
   const two = h.call("HOTKEYS", "2") as [string, number][];
   assert.deepEqual(two.map(([k]) => k), ["a", "b"]);
+  // A count past the cap (1,000,000) lists every key the sketch holds.
+  const all = h.call("HOTKEYS", "9223372036854775807") as [string, number][];
+  assert.ok(all.length > 10, `${all.length} keys`);
+  assert.deepEqual(all.slice(0, 3).map(([k]) => k), ["a", "b", "c"]);
 });
 
 Deno.test("HOTKEYS: keyless commands and refused commands record nothing", () => {

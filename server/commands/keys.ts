@@ -27,6 +27,7 @@ import {
 } from "@cachemir/protocol";
 import type { CommandContext, Handler } from "./types.ts";
 import {
+  dbIndexError,
   expireTime,
   intReply,
   INVALID_CURSOR,
@@ -228,25 +229,10 @@ function renamenxCommand(ctx: CommandContext, args: string[]): Reply {
 const SAME_OBJECT: ErrorReply = Object.freeze(
   error("ERR source and destination objects are the same"),
 );
-const DB_OUT_OF_RANGE: ErrorReply = Object.freeze(
-  error("ERR DB index is out of range"),
-);
-const NOT_INT32: ErrorReply = Object.freeze(
-  error(
-    "ERR value is out of range, value must between -2147483648 and 2147483647",
-  ),
-);
 
 /** A copy of a collection that shares nothing with it (COPY). */
 function copyCollection(value: CollectionValue): CollectionValue {
-  if (value instanceof ByteHash) {
-    const flat = value.fieldsAndValues();
-    const pairs: [string, string][] = new Array(flat.length / 2);
-    for (let i = 0; i < flat.length; i += 2) {
-      pairs[i / 2] = [flat[i], flat[i + 1]];
-    }
-    return ByteHash.from(pairs);
-  }
+  if (value instanceof ByteHash) return ByteHash.from(value);
   if (value instanceof ByteSet) return ByteSet.from(value.members());
   if (value instanceof ByteList) return ByteList.from(value.toArray());
   throw new Error(`COPY: no copy for a collection of type ${value.type}`);
@@ -263,10 +249,8 @@ function copyCommand(ctx: CommandContext, args: string[]): Reply {
     if (isWord(args[j], "replace")) {
       replace = true;
     } else if (isWord(args[j], "db") && j < args.length - 1) {
-      const db = parseInt64(args[++j]);
-      if (db === undefined) return NOT_INTEGER;
-      if (db > 2147483647 || db < -2147483648) return NOT_INT32;
-      if (db !== 0) return DB_OUT_OF_RANGE;
+      const refused = dbIndexError(args[++j]);
+      if (refused !== undefined) return refused;
     } else {
       return SYNTAX_ERROR;
     }

@@ -38,6 +38,7 @@ import {
   isWord,
   NO_SUCH_KEY,
   NOT_INTEGER,
+  NUMKEYS_NOT_POSITIVE,
   SYNTAX_ERROR,
 } from "./common.ts";
 import {
@@ -350,9 +351,6 @@ const TIMEOUT_NOT_FLOAT: ErrorReply = Object.freeze(
 );
 const TIMEOUT_NEGATIVE: ErrorReply = Object.freeze(
   error("ERR timeout is negative"),
-);
-const NUMKEYS_NOT_POSITIVE: ErrorReply = Object.freeze(
-  error("ERR numkeys should be greater than 0"),
 );
 const COUNT_NOT_POSITIVE: ErrorReply = Object.freeze(
   error("ERR count should be greater than 0"),

@@ -11,8 +11,6 @@
 import {
   array,
   bytes,
-  error,
-  type ErrorReply,
   float,
   int,
   map,
@@ -21,13 +19,9 @@ import {
   status,
 } from "@cachemir/protocol";
 import type { CommandContext, Handler } from "./types.ts";
-import { isWord, SYNTAX_ERROR } from "./common.ts";
+import { isWord, NOT_INTEGER, SYNTAX_ERROR } from "./common.ts";
 import { parseInt64 } from "./numbers.ts";
 import { containerHandler, type Subcommand } from "./_subcommands.ts";
-
-const NOT_INTEGER: ErrorReply = Object.freeze(
-  error("ERR value is not an integer or out of range"),
-);
 
 /**
  * MEMORY USAGE key [SAMPLES count]: the bytes the key holds in the store

@@ -47,11 +47,20 @@ import {
   isEvictionPolicy,
   type MemoryLimit,
 } from "../store/memory_limit.ts";
-import { containerHandler, type Subcommand } from "./_subcommands.ts";
+import {
+  containerHandler,
+  type Subcommand,
+  subcommandArgsError,
+} from "./_subcommands.ts";
 import { OBJECT_SUBCOMMANDS } from "./keys.ts";
 import { humanBytes, parseMemorySize } from "./memory_size.ts";
 import type { PackedLimits } from "../store/packed.ts";
-import { SlowLog, type SlowLogEntry, type SlowLogSettings } from "./slowlog.ts";
+import {
+  SlowLog,
+  SLOWLOG_DEFAULTS,
+  type SlowLogEntry,
+  type SlowLogSettings,
+} from "./slowlog.ts";
 import process from "node:process";
 import { hotkeysCommand, hotkeysInfoLines } from "./hotkeys.ts";
 
@@ -508,12 +517,7 @@ function runtime(ctx: CommandContext): RuntimeSettings {
   return ctx.node.settings ?? RUNTIME_DEFAULTS;
 }
 
-/** The slow log's defaults CONFIG GET reports without a node (tests). */
-const SLOWLOG_DEFAULTS: SlowLogSettings = Object.freeze({
-  slowerThan: 10000,
-  maxLen: 128,
-});
-
+/** The slow log's settings; without a node (tests), its defaults. */
 function slowlogSettings(ctx: CommandContext): SlowLogSettings {
   return ctx.node.slowlog?.settings ?? SLOWLOG_DEFAULTS;
 }
@@ -537,10 +541,8 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(ctx.store.memoryLimit.maxmemory),
     mutable: true,
     set: (value) => {
-      const bytes = parseMemorySize(value);
-      return bytes === undefined
-        ? "argument must be a memory value"
-        : { maxmemory: bytes };
+      const bytes = memoryValue(value);
+      return typeof bytes === "string" ? bytes : { maxmemory: bytes };
     },
   },
   {
@@ -608,9 +610,9 @@ const SETTINGS: readonly Setting[] = Object.freeze<Setting[]>([
     value: (ctx) => String(runtime(ctx).clientOutputBufferLimit),
     mutable: true,
     setNode: (value) => {
-      const bytes = parseMemorySize(value);
-      return bytes === undefined
-        ? "argument must be a memory value"
+      const bytes = memoryValue(value);
+      return typeof bytes === "string"
+        ? bytes
         : { clientOutputBufferLimit: bytes };
     },
   },
@@ -862,11 +864,7 @@ const FUNCTION_HELP = helpReply([
 /** FUNCTION FLUSH [ASYNC | SYNC]: a change, as in Redis, though none is held. */
 function functionFlush(ctx: CommandContext, args: string[]): Reply {
   if (args.length > 2) {
-    return error(
-      `ERR unknown subcommand or wrong number of arguments for '${
-        printable(args[0].slice(0, 128))
-      }'. Try FUNCTION HELP.`,
-    );
+    return subcommandArgsError("FUNCTION", args[0]);
   }
   if (
     args.length === 2 && !isWord(args[1], "async") && !isWord(args[1], "sync")
@@ -912,18 +910,13 @@ function ratio(a: number, b: number): string {
   return (b > 0 ? a / b : 1).toFixed(2);
 }
 
-/** The machine's physical memory (INFO's `total_system_memory`), 0 when unknown. */
 /** The node's program, as INFO's `executable`: the main module's path. */
 function executable(): string {
   const main = Deno.mainModule;
   return main.startsWith("file:") ? new URL(main).pathname : Deno.execPath();
 }
 
-/** The process's CPU time so far, in µs of system and user time. */
-function cpuUsage(): { system: number; user: number } {
-  return process.cpuUsage();
-}
-
+/** The machine's physical memory (INFO's `total_system_memory`), 0 when unknown. */
 function totalSystemMemory(): number {
   try {
     return Deno.systemMemoryInfo().total;
@@ -1063,7 +1056,7 @@ const SECTIONS: Readonly<Record<string, Section>> = Object.freeze({
     "repl_backlog_active:0",
   ],
   cpu: () => {
-    const cpu = cpuUsage();
+    const cpu = process.cpuUsage(); // µs of system and user time so far
     return [
       `used_cpu_sys:${(cpu.system / 1e6).toFixed(6)}`,
       `used_cpu_user:${(cpu.user / 1e6).toFixed(6)}`,
@@ -1165,15 +1158,6 @@ const COUNT_RANGE: ErrorReply = Object.freeze(
   error("ERR count should be greater than or equal to -1"),
 );
 
-/** Redis's reply to SLOWLOG GET with too many arguments (the name as sent). */
-function getArgsError(sent: string): ErrorReply {
-  return error(
-    `ERR unknown subcommand or wrong number of arguments for '${
-      printable(sent.slice(0, 128))
-    }'. Try SLOWLOG HELP.`,
-  );
-}
-
 function entryReply(e: SlowLogEntry): Reply {
   return array([
     int(e.id),
@@ -1187,7 +1171,7 @@ function entryReply(e: SlowLogEntry): Reply {
 
 /** SLOWLOG GET [count]: the newest `count` entries (10; -1 = all). */
 function slowlogGet(ctx: CommandContext, args: string[]): Reply {
-  if (args.length > 2) return getArgsError(args[0]);
+  if (args.length > 2) return subcommandArgsError("SLOWLOG", args[0]);
   let count = 10;
   if (args.length === 2) {
     const n = parseInt64(args[1]);

@@ -564,3 +564,59 @@ Deno.test("INFO cpu reports the process's CPU seconds; replication its offset; a
     assert.ok(text.includes("master_repl_offset:0"), arg.join());
   }
 });
+
+Deno.test("CONFIG SET of the node's own settings (client-output-buffer-limit, rate-limit, tracking-table-max-keys): units, bounds, nothing changed on a refusal", () => {
+  const h = harness();
+  const settings = {
+    maxclients: 10,
+    timeout: 0,
+    requirepass: "",
+    clientOutputBufferLimit: 0,
+    rateLimit: 0,
+    trackingTableMaxKeys: 1_000_000,
+  };
+  Object.assign(h.ctx.node, { settings });
+  assert.equal(
+    h.call("CONFIG", "SET", "client-output-buffer-limit", "2mb"),
+    "OK",
+  );
+  assert.equal(settings.clientOutputBufferLimit, 2 * 1024 * 1024);
+  assert.deepEqual(h.call("CONFIG", "GET", "client-output-buffer-limit"), [
+    ["client-output-buffer-limit", "2097152"],
+  ]);
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "client-output-buffer-limit", "lots"),
+    configFailed(
+      "client-output-buffer-limit",
+      "argument must be a memory value",
+    ),
+  );
+  assert.equal(h.call("CONFIG", "SET", "rate-limit", "500"), "OK");
+  assert.equal(settings.rateLimit, 500);
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "rate-limit", "-1"),
+    configFailed(
+      "rate-limit",
+      "argument must be between 0 and 2147483647 inclusive",
+    ),
+  );
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "tracking-table-max-keys", "x"),
+    configFailed(
+      "tracking-table-max-keys",
+      "argument couldn't be parsed into an integer",
+    ),
+  );
+  // A refused pair changes none of the others given with it.
+  assert.deepEqual(
+    h.call("CONFIG", "SET", "rate-limit", "7", "tracking-table-max-keys", "-5"),
+    configFailed(
+      "tracking-table-max-keys",
+      "argument must be between 0 and 2147483647 inclusive",
+    ),
+  );
+  assert.equal(settings.rateLimit, 500);
+  assert.equal(settings.trackingTableMaxKeys, 1_000_000);
+  assert.equal(h.call("CONFIG", "SET", "tracking-table-max-keys", "0"), "OK");
+  assert.equal(settings.trackingTableMaxKeys, 0);
+});

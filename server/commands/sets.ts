@@ -39,7 +39,7 @@ import type {
   Handler,
   ReplyOut,
 } from "./types.ts";
-import { isWord, SYNTAX_ERROR } from "./common.ts";
+import { isWord, NUMKEYS_NOT_POSITIVE, SYNTAX_ERROR } from "./common.ts";
 import {
   bytesArray,
   bytesSet,
@@ -60,9 +60,6 @@ import { parseInt64 } from "./numbers.ts";
 import { ByteSet } from "../store/set.ts";
 
 const EMPTY_SET: Reply = Object.freeze(set([]));
-const NUMKEYS: ErrorReply = Object.freeze(
-  error("ERR numkeys should be greater than 0"),
-);
 const TOO_MANY_KEYS: ErrorReply = Object.freeze(
   error("ERR Number of keys can't be greater than number of args"),
 );
@@ -259,7 +256,7 @@ function sinterstoreCommand(ctx: CommandContext, args: string[]): Reply {
 /** SINTERCARD numkeys key [key ...] [LIMIT limit] */
 function sintercardCommand(ctx: CommandContext, args: string[]): Reply {
   const numkeys = parseInt64(args[0]);
-  if (numkeys === undefined || numkeys < 1) return NUMKEYS;
+  if (numkeys === undefined || numkeys < 1) return NUMKEYS_NOT_POSITIVE;
   if (numkeys > args.length - 1) return TOO_MANY_KEYS;
   const end = 1 + Number(numkeys);
   let limit = 0;

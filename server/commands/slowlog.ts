@@ -71,6 +71,12 @@ export function trimArgv(argv: readonly string[]): string[] {
   return out;
 }
 
+/** Redis's defaults: log commands of 10000 µs or more, keep 128. */
+export const SLOWLOG_DEFAULTS: Readonly<SlowLogSettings> = Object.freeze({
+  slowerThan: 10000,
+  maxLen: 128,
+});
+
 /**
  * The slow log of a node.
  *
@@ -98,13 +104,11 @@ export class SlowLog {
   /**
    * Makes an empty slow log.
    *
-   * @param settings The threshold and length (defaults: 10000 µs, 128).
+   * @param settings The threshold and length (defaults:
+   * {@linkcode SLOWLOG_DEFAULTS}).
    */
   constructor(settings: Partial<SlowLogSettings> = {}) {
-    this.settings = {
-      slowerThan: settings.slowerThan ?? 10000,
-      maxLen: settings.maxLen ?? 128,
-    };
+    this.settings = { ...SLOWLOG_DEFAULTS, ...settings };
   }
 
   /**

@@ -65,6 +65,7 @@ import {
 } from "./_bits.ts";
 import { lcs } from "./_lcs.ts";
 import type { Keyspace } from "../store/keyspace.ts";
+import type { ByteSpan } from "../store/byte_span.ts";
 import {
   addInt64,
   incrByFloat,
@@ -546,7 +547,7 @@ function appendCommand(ctx: CommandContext, args: string[]): Reply {
   const old = v.length;
   const length = old + args[1].length;
   if (length > MAX_STRING_LENGTH) return STRING_TOO_LONG;
-  const span = store.writableString(args[0], length) as ByteSpanLike;
+  const span = store.writableString(args[0], length) as ByteSpan;
   writeChars(span.bytes, span.start + old, args[1]);
   store.changes++;
   return int(length);
@@ -600,17 +601,10 @@ function setrangeCommand(ctx: CommandContext, args: string[]): Reply {
   if (typeof o === "bigint" || o + value.length > MAX_STRING_LENGTH) {
     return STRING_TOO_LONG;
   }
-  const span = store.writableString(args[0], o + value.length) as ByteSpanLike;
+  const span = store.writableString(args[0], o + value.length) as ByteSpan;
   writeChars(span.bytes, span.start + o, value);
   store.changes++;
   return int(span.length);
-}
-
-/** What {@linkcode Keyspace.writableString} hands out, for a string key. */
-interface ByteSpanLike {
-  readonly bytes: Uint8Array;
-  readonly start: number;
-  readonly length: number;
 }
 
 // ---- the bit commands ------------------------------------------------------

@@ -855,7 +855,16 @@ Deno.test("LCS: the subsequence, LEN, IDX with MINMATCHLEN and WITHMATCHLEN", ()
   );
   assert.deepEqual(h.call("LCS", "a", "b", "foo"), SYNTAX);
   assert.deepEqual(h.call("LCS", "a", "b", "MINMATCHLEN"), SYNTAX);
-  assert.deepEqual(h.call("LCS", "a", "b", "MINMATCHLEN", "x"), NOT_INT);
+  assert.deepEqual(h.call("LCS", "a", "b", "MINMATCHLEN", "x"), NOT_INT); // Its table would pass proto-max-bulk-len: refused before any work, as
+  // Redis refuses it (12,001² × 4 bytes > 512 MiB).
+  h.call("SET", "long1", "a".repeat(12_000));
+  h.call("SET", "long2", "a".repeat(12_000));
+  assert.deepEqual(
+    h.call("LCS", "long1", "long2", "LEN"),
+    err(
+      "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+    ),
+  );
 });
 
 Deno.test("SUBSTR is GETRANGE", () => {

@@ -39,6 +39,7 @@ import { HASH_DIRECT_HANDLERS, HASH_HANDLERS } from "./hashes.ts";
 import { LIST_HANDLERS } from "./lists.ts";
 import { SET_DIRECT_HANDLERS, SET_HANDLERS } from "./sets.ts";
 import { MEMORY_HANDLERS } from "./memory.ts";
+import { CONTAINER_COMMANDS } from "./_subcommands.ts";
 import { type CommandStat, CommandStats } from "./command_stats.ts";
 import { redactArgv, SlowLog } from "./slowlog.ts";
 import { HotKeys } from "../hot_keys.ts";
@@ -224,16 +225,6 @@ interface TableSpec extends CommandSpec {
   readonly container: boolean;
 }
 
-/** Commands counted by subcommand (`config|get`), as Redis 7 counts them. */
-const CONTAINERS: ReadonlySet<string> = new Set([
-  "CLIENT",
-  "COMMAND",
-  "CONFIG",
-  "MEMORY",
-  "OBJECT",
-  "SLOWLOG",
-]);
-
 /**
  * Watches what a direct handler writes, to tell whether it replied an
  * error (its `failed_calls`): one instance per table, pointed at the
@@ -369,7 +360,7 @@ export class CommandTable {
           ? "first"
           : "none",
         stat: this.stats.of(info.name.toLowerCase()),
-        container: CONTAINERS.has(info.name),
+        container: CONTAINER_COMMANDS.has(info.name),
       });
       this.#specs.push(spec);
       if (hasOpcode) this.#byOpcode[info.opcode] = spec;
@@ -658,34 +649,22 @@ export class CommandTable {
     out: ReplyOut,
     name?: string,
   ): Reply | Blocked | undefined {
-    const direct = spec.direct;
-    if (direct === undefined) {
+    if (spec.direct === undefined) {
       return this.dispatch(ctx, spec, argvStrings(argv), name);
     }
     if (!this.#counting) return this.#dispatchDirect(ctx, spec, argv, out);
     const refused = this.#admit(ctx, spec, argv.count + 1);
     if (refused !== undefined) return this.#refused(spec, refused);
-    const store = ctx.store;
     const watch = this.#watch;
     watch.target = out;
     watch.failed = undefined;
     const stat = (spec as TableSpec).stat;
     const timed = stat.calls % this.timingSample === 0 ||
       this.slowlog.settings.slowerThan === 0;
-    store.countReads = (spec as TableSpec).countsReads;
     const start = timed ? performance.now() : 0;
-    let done: boolean;
-    try {
-      done = direct(ctx, argv, watch);
-    } catch (e) {
-      done = false;
-      watch.failed = thrownError(e);
-    } finally {
-      store.countReads = "none";
-      // A collection handed out to SADD or HSET: its memory is recounted
-      // (and whether it packs looked at) now, as after any command.
-      store.packCollections();
-    }
+    const ran = this.#runDirect(ctx, spec, argv, watch);
+    const done = ran === true;
+    if (ran !== false && ran !== true) watch.failed = ran;
     // The keys are sampled after the handler ran (they are still in place),
     // once, whichever way the command went on.
     const hot = this.hotKeys;
@@ -719,17 +698,37 @@ export class CommandTable {
     if (refused !== undefined) return refused;
     const hot = this.hotKeys;
     if (--hot.skip <= 0) hot.recordView(spec.keys, argv);
+    const ran = this.#runDirect(ctx, spec, argv, out);
+    if (ran === true) return undefined;
+    if (ran !== false) return ran;
+    return this.#run(ctx, spec, argvStrings(argv));
+  }
+
+  /**
+   * Runs a command's direct form with the store counting its reads as the
+   * command's row says.
+   *
+   * @returns `true` when it wrote its reply, `false` when it left the
+   * request to the handler, or the error it threw as a reply.
+   */
+  #runDirect(
+    ctx: CommandContext,
+    spec: CommandSpec,
+    argv: ArgvView,
+    out: ReplyOut,
+  ): boolean | ErrorReply {
     const store = ctx.store;
     store.countReads = (spec as TableSpec).countsReads;
     try {
-      if (spec.direct!(ctx, argv, out)) return undefined;
+      return spec.direct!(ctx, argv, out);
     } catch (e) {
       return thrownError(e);
     } finally {
       store.countReads = "none";
+      // A collection handed out to SADD or HSET: its memory is recounted
+      // (and whether it packs looked at) now, as after any command.
       store.packCollections();
     }
-    return this.#run(ctx, spec, argvStrings(argv));
   }
 
   /** Runs and counts a command {@linkcode #admit} let through. */

@@ -15,21 +15,7 @@
 
 import { CommandTable } from "./table.ts";
 import { Keyspace } from "../store/keyspace.ts";
-import type { ArgvView } from "./types.ts";
-import { CountingOut, tableContext } from "./_testing.ts";
-
-/** A request's arguments in place. */
-function view(...args: string[]): ArgvView {
-  const bytes = new TextEncoder().encode(args.join(""));
-  const offsets = new Int32Array(2 * args.length);
-  let at = 0;
-  args.forEach((a, i) => {
-    offsets[2 * i] = at;
-    offsets[2 * i + 1] = a.length;
-    at += a.length;
-  });
-  return { bytes, count: args.length, offsets };
-}
+import { argvView, CountingOut, tableContext } from "./_testing.ts";
 
 /** An output that only counts what it is given. */
 
@@ -44,8 +30,8 @@ function setup(counting: boolean, timingSample: number) {
 /** Commands per iteration: the time per command is the time shown / 1000. */
 const BATCH = 1000;
 
-const GET = view("key:000000000042");
-const SET = view("key:000000000042", "xxx");
+const GET = argvView("key:000000000042");
+const SET = argvView("key:000000000042", "xxx");
 
 const VARIANTS: [label: string, counting: boolean, timingSample: number][] = [
   ["without stats", false, 1],

@@ -8,7 +8,7 @@ import {
   type Reply,
 } from "@cachemir/protocol";
 import { CommandTable, HANDLERS, OOM_ERROR, unknownCommand } from "./table.ts";
-import { err, harness, plain } from "./_testing.ts";
+import { argvView, err, harness, plain } from "./_testing.ts";
 import type { CommandContext } from "./types.ts";
 import { Keyspace } from "../store/keyspace.ts";
 
@@ -147,6 +147,30 @@ Deno.test("CommandTable.dispatch() turns a throwing handler into an error reply"
   assert.equal(table.execute(h.ctx, "SET", ["k", "v"]), OK);
 });
 
+Deno.test("a throwing direct form replies its error, counted as a failed call", () => {
+  const boom = (): boolean => {
+    throw new RangeError("direct\r\nboom");
+  };
+  for (const counting of [true, false]) {
+    const table = new CommandTable({
+      handlers: HANDLERS,
+      directHandlers: { GET: boom },
+      counting,
+    });
+    const h = harness();
+    const reply = table.executeView(h.ctx, "GET", argvView("k"), {
+      reply: () => assert.fail("nothing is written"),
+      bulk: () => assert.fail("nothing is written"),
+      integer: () => assert.fail("nothing is written"),
+    });
+    assert.deepEqual(plain(reply!), err("ERR direct  boom"), `${counting}`);
+    const get = table.stats.of("get");
+    assert.equal(get.calls, counting ? 1 : 0);
+    assert.equal(get.failedCalls, counting ? 1 : 0);
+    assert.equal(table.execute(h.ctx, "SET", ["k", "v"]), OK);
+  }
+});
+
 Deno.test("CommandTable() refuses a handler without a command row", () => {
   assert.throws(
     () => new CommandTable({ handlers: { NOPE: () => OK } }),
@@ -259,19 +283,6 @@ Deno.test("CommandTable.dispatch() refuses denyoom commands with Redis's OOM err
   assert.equal(call("SET", "k", "v"), "OK");
 });
 
-/** A request's arguments in place, as a port hands them over. */
-function viewOf(...args: string[]) {
-  const bytes = new TextEncoder().encode(args.join(""));
-  const offsets = new Int32Array(2 * args.length);
-  let at = 0;
-  args.forEach((a, i) => {
-    offsets[2 * i] = at;
-    offsets[2 * i + 1] = a.length;
-    at += a.length;
-  });
-  return { bytes, count: args.length, offsets };
-}
-
 /** A ReplyOut that keeps what was written, as plain data. */
 function collector() {
   const written: unknown[] = [];
@@ -297,13 +308,18 @@ Deno.test("dispatch counts calls, failed calls (an error replied) and errors by 
   table.timingSample = 1;
   h.call("SET", "k", "v");
   h.call("RPUSH", "l", "a");
-  assert.equal(table.executeView(ctx, "get", viewOf("k"), out), undefined); // direct form
-  assert.equal(table.executeView(ctx, "GET", viewOf("l"), out), undefined); // direct, WRONGTYPE
+  assert.equal(table.executeView(ctx, "get", argvView("k"), out), undefined); // direct form
+  assert.equal(table.executeView(ctx, "GET", argvView("l"), out), undefined); // direct, WRONGTYPE
   assert.deepEqual(written, ["v", {
     error: "WRONGTYPE Operation against a key holding the wrong kind of value",
   }]);
   h.call("GET", "l"); // handler path, WRONGTYPE
-  table.executeOpcodeView(ctx, commandByName("GET")!.opcode, viewOf("k"), out);
+  table.executeOpcodeView(
+    ctx,
+    commandByName("GET")!.opcode,
+    argvView("k"),
+    out,
+  );
   h.call("LPUSH", "k", "x"); // WRONGTYPE through a handler
   const lines = table.stats.commandstatsLines();
   assert.equal(
@@ -329,9 +345,9 @@ Deno.test("dispatch counts refusals (arity, NOAUTH, OOM) as rejected calls, and 
   const { table, ctx } = h;
   const { out } = collector();
   h.call("GET");
-  table.executeView(ctx, "get", viewOf("a", "b"), out);
+  table.executeView(ctx, "get", argvView("a", "b"), out);
   h.call("NOSUCH", "x");
-  table.executeView(ctx, "nosuch2", viewOf(), out);
+  table.executeView(ctx, "nosuch2", argvView(), out);
   table.executeOpcode(ctx, 0x7777, []);
   const locked: CommandContext = {
     ...ctx,
@@ -392,6 +408,16 @@ Deno.test("dispatch counts a container by subcommand, as Redis 7 (config|get); C
   assert.equal(statLine(lines, "config"), undefined);
   assert.equal(lines.length, 2);
   assert.deepEqual(table.stats.errorstatsLines(), ["errorstat_ERR:count=3"]);
+  // Every container, FUNCTION too (redis-server 7.0.15 shows function|list).
+  h.call("FUNCTION", "LIST");
+  assert.match(
+    statLine(table.stats.commandstatsLines(), "function|list")!,
+    /^cmdstat_function\|list:calls=1,/,
+  );
+  assert.equal(
+    statLine(table.stats.commandstatsLines(), "function"),
+    undefined,
+  );
   assert.ok(
     table.stats.latencystatsLines().some((l) =>
       l.startsWith("latency_percentiles_usec_config|get:p50=")
@@ -415,11 +441,11 @@ Deno.test("dispatch logs commands at or over slowlog-log-slower-than, with the n
   h.call("SET", "k", "v"); // under 10 ms: not logged
   assert.equal(table.slowlog.length, 0);
   table.slowlog.settings.slowerThan = 0;
-  table.executeView(ctx, "gEt", viewOf("k"), out);
+  table.executeView(ctx, "gEt", argvView("k"), out);
   table.executeOpcodeView(
     ctx,
     commandByName("SET")!.opcode,
-    viewOf("k", "w"),
+    argvView("k", "w"),
     out,
   );
   h.call("AUTH", "secret");
@@ -440,7 +466,7 @@ Deno.test("dispatch times one run in timingSample of a direct form (its first al
   h.call("RPUSH", "l", "a");
   assert.equal(table.timingSample, 16);
   for (let i = 0; i < 40; i++) {
-    table.executeView(ctx, "GET", viewOf(i % 2 === 0 ? "k" : "l"), out);
+    table.executeView(ctx, "GET", argvView(i % 2 === 0 ? "k" : "l"), out);
   }
   const get = table.stats.of("get");
   assert.equal(get.calls, 40);
@@ -456,7 +482,7 @@ Deno.test("dispatch times one run in timingSample of a direct form (its first al
   assert.equal(table.stats.of("llen").timed, 5);
   // A slow log of every command sees every run.
   table.slowlog.settings.slowerThan = 0;
-  for (let i = 0; i < 5; i++) table.executeView(ctx, "GET", viewOf("k"), out);
+  for (let i = 0; i < 5; i++) table.executeView(ctx, "GET", argvView("k"), out);
   assert.equal(get.timed, 8);
   assert.equal(table.slowlog.length, 5);
 });

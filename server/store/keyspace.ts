@@ -1924,11 +1924,6 @@ export class Keyspace {
     if (observer === undefined) this.#trackReads = false;
   }
 
-  /** The observer set, if any. */
-  get observer(): KeyspaceObserver | undefined {
-    return this.#observer;
-  }
-
   /**
    * While `true` (and an observer is set), the lookups a read-only
    * command makes are told to the observer's `read`: the node sets it

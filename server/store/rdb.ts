@@ -18,7 +18,8 @@
  * @example Dump a hash and restore it
  * ```ts
  * import { dumpValue, restoreValue } from "./rdb.ts";
- * import { ByteHash } from "./hash.ts";
+ * import { toByteString } from "@cachemir/protocol";
+import { ByteHash } from "./hash.ts";
  * import assert from "node:assert/strict";
  *
  * const payload = dumpValue(ByteHash.from([["f", "v"]]));
@@ -32,6 +33,7 @@
  * @module
  */
 
+import { toByteString } from "@cachemir/protocol";
 import { ByteHash } from "./hash.ts";
 import { ByteList } from "./list.ts";
 import { ByteSet } from "./set.ts";
@@ -237,11 +239,7 @@ function lzfDecompress(input: string, len: number): string {
     }
   }
   if (op !== len) throw new BadFormat();
-  let s = "";
-  for (let i = 0; i < len; i += 8192) {
-    s += String.fromCharCode(...out.subarray(i, Math.min(len, i + 8192)));
-  }
-  return s;
+  return toByteString(out);
 }
 
 /** What {@linkcode restoreValue} read: a value, or Redis's error text. */

@@ -89,3 +89,19 @@ Deno.test("restoreValue refuses a wrong checksum or version, and a bad value aft
   assert.equal(restoreValue(withCrc("\x00\x01ab\x0a\x00")).error, BAD_FORMAT); // trailing byte
   assert.equal(restoreValue(withCrc("\x07\x00\x0a\x00")).error, BAD_FORMAT); // a zset
 });
+
+Deno.test("restoreValue refuses corrupt LZF strings and reads a short back reference", () => {
+  const lzf = (data: string, len: number) => {
+    const body = "\x00\xc3" + String.fromCharCode(data.length, len) + data +
+      "\x0a\x00";
+    return restoreValue(body + crc64(body));
+  };
+  // One literal 'a', then 3 bytes copied from 1 back: "aaaa".
+  assert.equal(lzf("\x00a\x20\x00", 4).value, "aaaa");
+  assert.equal(lzf("\x20\x00", 3).error, BAD_FORMAT); // reference before the start
+  assert.equal(lzf("\x00a", 2).error, BAD_FORMAT); // shorter than declared
+  assert.equal(lzf("\x01ab", 1).error, BAD_FORMAT); // longer than declared
+  assert.equal(lzf("\x02ab", 3).error, BAD_FORMAT); // literal cut short
+  assert.equal(lzf("\x00a\x20", 4).error, BAD_FORMAT); // reference cut short
+  assert.equal(lzf("\x00a\xe0", 12).error, BAD_FORMAT); // long reference cut short
+});
