@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { bytes, type Reply } from "@cachemir/protocol";
-import { type Codec, Connection } from "./connection.ts";
+import {
+  type Codec,
+  Connection,
+  type ConnectionOptions,
+} from "./connection.ts";
 import type { Session } from "./commands/types.ts";
 
 /** Requests are ASCII lines holding a reply size; a reply is that many bytes. */
@@ -90,7 +94,12 @@ const REPLY_BYTES = 64 * 1024;
 /** One read: 100 requests each asking for 64 KiB, 6.25 MiB of replies. */
 const READ = new TextEncoder().encode(`${REPLY_BYTES}\n`.repeat(100));
 
-function serve(conn: SlowConn, executed: number[]): Connection<number> {
+/** A connection over `conn` answering each request `n` with `n` bytes. */
+function serve(
+  conn: SlowConn,
+  executed: number[],
+  options: Pick<ConnectionOptions<number>, "limits" | "onOutputLimit"> = {},
+): Connection<number> {
   return new Connection({
     conn: conn as unknown as Deno.Conn,
     session: session(),
@@ -99,6 +108,7 @@ function serve(conn: SlowConn, executed: number[]): Connection<number> {
       executed.push(n);
       return bytes("x".repeat(n));
     },
+    ...options,
   });
 }
 
@@ -136,14 +146,7 @@ Deno.test("Connection.run() with an output limit: a peer that reads nothing is c
   const executed: number[] = [];
   const cut: number[] = [];
   const limit = 2 * 1024 * 1024;
-  const c = new Connection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    codec: new SizeCodec(),
-    execute: (n) => {
-      executed.push(n);
-      return bytes("x".repeat(n));
-    },
+  const c = serve(conn, executed, {
     limits: { clientOutputBufferLimit: limit, rateLimit: 0 },
     onOutputLimit: (_s, queued) => cut.push(queued),
   });
@@ -160,14 +163,7 @@ Deno.test("Connection.run() with an output limit: a peer that reads is served in
   // not yet taken by the socket: it must exceed what one pipeline asks for.)
   const conn = new SlowConn([READ], true);
   const executed: number[] = [];
-  const c = new Connection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    codec: new SizeCodec(),
-    execute: (n) => {
-      executed.push(n);
-      return bytes("x".repeat(n));
-    },
+  const c = serve(conn, executed, {
     limits: { clientOutputBufferLimit: 8 * 1024 * 1024, rateLimit: 0 },
   });
   assert.equal(await c.run(), "eof");
@@ -182,14 +178,7 @@ Deno.test("Connection.run() with a rate limit runs every request, in order, no f
     true,
   );
   const executed: number[] = [];
-  const c = new Connection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    codec: new SizeCodec(),
-    execute: (n) => {
-      executed.push(n);
-      return bytes("x".repeat(n));
-    },
+  const c = serve(conn, executed, {
     limits: { clientOutputBufferLimit: 0, rateLimit: 20 },
   });
   const started = performance.now();
