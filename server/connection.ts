@@ -309,6 +309,28 @@ export interface ConnectionOptions<Request> {
   readonly traffic?: NetTraffic;
 }
 
+/**
+ * What both ports' connections take from the node besides their executors
+ * and codec limits (`BinaryConnectionOptions`, `RespConnectionOptions`).
+ */
+export interface PortOptions {
+  /** The accepted connection. */
+  readonly conn: Deno.Conn;
+  /** Per-connection state shared with the command handlers. */
+  readonly session: Session;
+  /**
+   * Bytes read from the socket at a time.
+   * @default {65536}
+   */
+  readonly readBytes?: number;
+  /** Output and rate limits (see the module's doc); none by default. */
+  readonly flow?: FlowLimits;
+  /** Told when the connection is cut for passing the output limit. */
+  readonly onOutputLimit?: (session: Session, queued: number) => void;
+  /** Where the bytes read and written are added up. */
+  readonly traffic?: NetTraffic;
+}
+
 /** The parts of a connection's memory CLIENT LIST reports, in bytes. */
 export interface ConnectionBuffers {
   /** Input received and not run yet (`qbuf`). */
