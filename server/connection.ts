@@ -503,10 +503,7 @@ export class Connection<Request> {
     if (!this.#reading || this.#closed || this.#pushes.length === 0) return;
     this.#writePushes();
     if (this.#codec.pending === 0) return;
-    const bytes = this.#codec.take().slice();
-    this.#queue.push(bytes);
-    this.#queued += bytes.length;
-    this.#writer ??= this.#writeQueue();
+    this.#enqueue();
     if (this.#overflowing()) {
       this.#overflow();
       this.kill();
@@ -543,13 +540,12 @@ export class Connection<Request> {
           chunk = read === null ? null : this.#readBuf.subarray(0, read);
         }
         this.#reading = false;
-        const n = chunk === null ? null : chunk.length;
-        if (n === null || chunk === null) {
+        if (chunk === null) {
           await this.#drain();
           if (this.#killed) return "killed";
           return this.#stopping ? "shutdown" : "eof";
         }
-        this.#traffic.netInputBytes += n;
+        this.#traffic.netInputBytes += chunk.length;
         if (this.#drained) continue;
         this.#session.lastActive = Date.now();
         codec.push(chunk);
@@ -747,11 +743,19 @@ export class Connection<Request> {
       // The common case: the write itself, no async frame around it.
       return this.#writeAll(this.#codec.take());
     }
+    this.#enqueue();
+    return RESOLVED;
+  }
+
+  /**
+   * Moves the codec's output (a copy: the codec reuses its buffer) to the
+   * queue behind the write in progress, and starts the writer if idle.
+   */
+  #enqueue(): void {
     const bytes = this.#codec.take().slice();
     this.#queue.push(bytes);
     this.#queued += bytes.length;
     this.#writer ??= this.#writeQueue();
-    return RESOLVED;
   }
 
   /** Writes the queue out until it is empty; a failed write ends it. */
