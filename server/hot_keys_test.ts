@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { commandInfo } from "@cachemir/protocol";
 import { HotKeys } from "./hot_keys.ts";
-
-/** A seeded PRNG (mulberry32): the same stream every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../tests/_helpers/prng.ts";
 
 /** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s (Zipf), by inversion. */
 function zipf(n: number, s: number, random: () => number): () => number {
@@ -47,7 +36,7 @@ function view(...args: string[]) {
 Deno.test("HotKeys: the top 10 of a Zipf(1.1) stream over 100,000 keys, in order, rates within 15%", () => {
   let t = 0;
   const hot = new HotKeys({ sample: 16, now: () => t, seed: 7 });
-  const draw = zipf(100_000, 1.1, prng(1));
+  const draw = zipf(100_000, 1.1, seededRandom(1));
   const n = 400_000;
   const seen = new Map<number, number>();
   for (let i = 0; i < n; i++) {
