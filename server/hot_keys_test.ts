@@ -2,23 +2,12 @@ import assert from "node:assert/strict";
 import { commandInfo } from "@cachemir/protocol";
 import { HotKeys } from "./hot_keys.ts";
 import { seededRandom } from "../tests/_helpers/prng.ts";
+import { zipfRank, zipfTable } from "../scripts/bench/zipf.ts";
 
-/** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s (Zipf), by inversion. */
+/** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s (Zipf). */
 function zipf(n: number, s: number, random: () => number): () => number {
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / (i + 1) ** s;
-  return () => {
-    const u = random() * sum;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const table = zipfTable(n, s);
+  return () => zipfRank(table, random());
 }
 
 function view(...args: string[]) {
