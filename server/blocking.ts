@@ -159,7 +159,12 @@ export class BlockingRegistry {
       timer: undefined,
       done: false,
     };
-    this.#bySession.get(session.id)?.resolve(blocked.timeoutReply);
+    // A session blocks once at a time; should it block again, its earlier
+    // wait ends (timed out) and leaves its keys, so it can pop nothing.
+    const earlier = this.#bySession.get(session.id);
+    if (earlier !== undefined) {
+      this.#finish(earlier, earlier.blocked.timeoutReply);
+    }
     this.#bySession.set(session.id, waiter);
     for (const key of blocked.keys) {
       let set = this.#byKey.get(key);
