@@ -208,7 +208,7 @@ export class BlockingRegistry {
    */
   written(keys: Iterable<string>): void {
     for (const key of keys) this.#signal(key);
-    this.serve();
+    this.#serve();
   }
 
   /** Marks a key ready when some client waits on it. */
@@ -222,7 +222,7 @@ export class BlockingRegistry {
    * Serves the clients waiting on the keys marked ready, first blocked
    * first; a served client's own writes mark their keys ready in turn.
    */
-  serve(): void {
+  #serve(): void {
     if (this.#serving) return;
     this.#serving = true;
     try {
