@@ -573,12 +573,7 @@ export class HttpEndpoints {
       }
       case "/metrics":
       case "/info": {
-        if (!authorized(request, options.password())) {
-          return new Response("authentication required\n", {
-            status: 401,
-            headers: { ...TEXT, "www-authenticate": 'Basic realm="cachemir"' },
-          });
-        }
+        if (!authorized(request, options.password())) return unauthorized();
         const info = parseInfo(options.info());
         return path === "/info"
           ? Response.json(info)
@@ -595,12 +590,7 @@ export class HttpEndpoints {
   /** The dashboard page and its data, for this node alone. */
   async #dashboard(request: Request, path: string): Promise<Response> {
     const options = this.#options;
-    if (!authorized(request, options.password())) {
-      return new Response("authentication required\n", {
-        status: 401,
-        headers: { ...TEXT, "www-authenticate": 'Basic realm="cachemir"' },
-      });
-    }
+    if (!authorized(request, options.password())) return unauthorized();
     const sample = () => {
       const info = parseInfo(options.info());
       const port = info.server?.cachemir_binary_port ?? "";
@@ -619,4 +609,12 @@ export class HttpEndpoints {
   close(): Promise<void> {
     return this.#server.shutdown();
   }
+}
+
+/** The answer to a request without the password: 401, asking for basic auth. */
+function unauthorized(): Response {
+  return new Response("authentication required\n", {
+    status: 401,
+    headers: { ...TEXT, "www-authenticate": 'Basic realm="cachemir"' },
+  });
 }
