@@ -16,6 +16,7 @@ import type { CommandStats } from "./commands/command_stats.ts";
 import {
   DASHBOARD_PATHS,
   dashboardResponse,
+  type InfoFields,
   InfoSampler,
   summarize,
 } from "./dashboard/page.ts";
@@ -24,8 +25,8 @@ import { unescapeInfoKey } from "./commands/hotkeys.ts";
 /** Where the node is in its life, as the probes report it. */
 export type NodePhase = "starting" | "serving" | "draining";
 
-/** INFO's fields by section, as `/info` returns them. */
-export type InfoSections = Record<string, Record<string, string>>;
+/** INFO's fields by section, as `/info` returns them (the dashboard's `InfoFields`). */
+export type InfoSections = InfoFields;
 
 /** What {@linkcode HttpEndpoints} needs from the node. */
 export interface HttpEndpointsOptions {
