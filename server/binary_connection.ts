@@ -135,11 +135,9 @@ export class BinaryCodec extends StreamCodec<Frame> implements ReplyOut {
    * "Push frames").
    *
    * @param keys The changed keys (byte strings), or `null` for every key.
-   * @returns `true`: a binary connection always takes pushes.
    */
-  writePush(keys: readonly string[] | null): boolean {
+  writePush(keys: readonly string[] | null): void {
     writeInvalidation(this.#writer, keys);
-    return true;
   }
 
   /**

@@ -53,13 +53,12 @@ export interface Codec<Request> {
   writeReply(request: Request, reply: Reply): void;
   /**
    * Encodes an invalidation push (client-side caching) into the output,
-   * between two replies.
+   * between two replies; writes nothing when this port's dialect cannot
+   * carry a push (a RESP2 connection).
    *
    * @param keys The changed keys (byte strings), or `null` for every key.
-   * @returns `false` when this port's dialect cannot carry a push now (a
-   * RESP2 connection): nothing was written.
    */
-  writePush?(keys: readonly string[] | null): boolean;
+  writePush?(keys: readonly string[] | null): void;
   /** Bytes of output not yet taken. */
   readonly pending: number;
   /**

@@ -144,15 +144,13 @@ export class RespCodec extends StreamCodec<RespCommand | RespView>
    * written.
    *
    * @param keys The changed keys (byte strings), or `null` for every key.
-   * @returns `false` on a RESP2 connection.
    */
-  writePush(keys: readonly string[] | null): boolean {
-    if (this.#session.dialect !== "resp3") return false;
+  writePush(keys: readonly string[] | null): void {
+    if (this.#session.dialect !== "resp3") return;
     this.#writer.writePush([
       INVALIDATE,
       keys === null ? NULL : array(keys.map((k) => bytes(k))),
     ]);
-    return true;
   }
 
   /**
