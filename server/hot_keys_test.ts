@@ -160,3 +160,29 @@ Deno.test("HotKeys: refuses a bad shape", () => {
   assert.throws(() => new HotKeys({ sample: -1 }), RangeError);
   assert.throws(() => new HotKeys({ halfLifeMs: 0 }), RangeError);
 });
+
+Deno.test("HotKeys: a key count that is not a number records nothing; one past the arguments stops at the last", () => {
+  const spec = commandInfo("SINTERCARD").keys;
+  for (const viewed of [true, false]) {
+    const hot = new HotKeys({ sample: 1 });
+    const record = (...args: string[]) =>
+      viewed ? hot.recordView(spec, view(...args)) : hot.recordArgs(spec, args);
+    record("x", "s1");
+    record("-1", "s1");
+    record("1234567890", "s1");
+    assert.equal(hot.tracked, 0, `viewed ${viewed}`);
+    record("5", "s1", "s2");
+    assert.deepEqual(hot.top(10).map((k) => k.key).sort(), ["s1", "s2"]);
+  }
+});
+
+Deno.test("HotKeys: a long key read in place is kept as its first maxKeyBytes and still told apart by its length", () => {
+  const hot = new HotKeys({ sample: 1, maxKeyBytes: 4 });
+  const get = commandInfo("GET").keys;
+  for (let i = 0; i < 10; i++) {
+    hot.recordView(get, view("abcdefgh"));
+    hot.recordView(get, view("abcdefghij"));
+  }
+  assert.equal(hot.tracked, 2);
+  assert.deepEqual(hot.top(10).map((k) => k.key), ["abcd", "abcd"]);
+});
