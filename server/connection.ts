@@ -84,6 +84,14 @@ export interface Codec<Request> {
 const MAX_PENDING_OUTPUT = 1024 * 1024;
 
 /**
+ * Most bytes of unrun input a connection takes from a client while that
+ * client waits on a blocking command: past it the socket is no longer read
+ * until the wait ends (TCP back-pressure, as for a client that does not
+ * read its replies), so a blocked client cannot make the node hold more.
+ */
+export const MAX_BLOCKED_INPUT = 1024 * 1024;
+
+/**
  * How long a connection keeps serving after the node begins to drain: the
  * requests a client sent before the drain began are read and answered,
  * including those still in flight or waiting in the socket.
@@ -393,6 +401,8 @@ export class Connection<Request> {
    * bytes it brings (a copy), or `null` at the end of the stream.
    */
   #pendingRead: Promise<Uint8Array | null> | undefined;
+  /** Settled by `close()`, once a blocked wait asked for it. */
+  #closeSignal: PromiseWithResolvers<null> | undefined;
   #reading = false;
   #stopping = false;
   /** The drain's read window is over. */
@@ -601,6 +611,16 @@ export class Connection<Request> {
     }
   }
 
+  /**
+   * Settles (with `null`, as a hang-up) when the connection is closed: what
+   * a blocked client's wait races instead of a read once its input is full.
+   */
+  #closedWhileFull(): Promise<null> {
+    this.#closeSignal ??= Promise.withResolvers<null>();
+    if (this.#closed) this.#closeSignal.resolve(null);
+    return this.#closeSignal.promise;
+  }
+
   /** `true` while a blocking command of this client waits. */
   get blocked(): boolean {
     return this.#blocked !== undefined;
@@ -618,16 +638,22 @@ export class Connection<Request> {
     const { request, suspension } = this.#blocked!;
     const served = suspension.done.then((reply) => ({ reply }));
     for (;;) {
-      if (this.#pendingRead === undefined) {
+      if (
+        this.#pendingRead === undefined &&
+        (this.#codec.buffered ?? 0) < MAX_BLOCKED_INPUT
+      ) {
         const buf = new Uint8Array(4096);
         this.#pendingRead = this.#conn.read(buf).then((n) =>
           n === null ? null : buf.slice(0, n)
         );
       }
       this.#reading = true;
+      // Past MAX_BLOCKED_INPUT nothing more is read: the reply ends the
+      // wait, or close() (a kill, a shutdown); a hang-up is seen after.
+      const input = this.#pendingRead ?? this.#closedWhileFull();
       const next = await Promise.race([
         served,
-        this.#pendingRead.then((chunk) => ({ chunk })),
+        input.then((chunk) => ({ chunk })),
       ]);
       this.#reading = false;
       if ("reply" in next) {
@@ -855,6 +881,7 @@ export class Connection<Request> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#drainTimer);
+    this.#closeSignal?.resolve(null);
     try {
       this.#conn.close();
     } catch {

@@ -4,6 +4,7 @@ import {
   type Codec,
   Connection,
   type ConnectionOptions,
+  MAX_BLOCKED_INPUT,
 } from "./connection.ts";
 import type { Session } from "./commands/types.ts";
 
@@ -34,6 +35,10 @@ class SizeCodec implements Codec<number> {
 
   get pending(): number {
     return this.#outBytes;
+  }
+
+  get buffered(): number {
+    return this.#pending.length;
   }
 
   take(): Uint8Array {
@@ -194,4 +199,85 @@ Deno.test("Connection.run() with a rate limit runs every request, in order, no f
   // first 20 leave before the wait.
   assert.ok(took >= 250, `${took.toFixed(0)} ms`);
   assert.ok(conn.writes.length >= 2, `${conn.writes.length} writes`);
+});
+
+/** A client that sends without end (64 KiB a read, one turn apart) until `hangUp`. */
+class FloodConn {
+  reads = 0;
+  hangUp = false;
+  #first: Uint8Array | undefined;
+
+  constructor(first: Uint8Array) {
+    this.#first = first;
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    await new Promise((r) => setTimeout(r, 0));
+    if (this.hangUp) return null;
+    this.reads++;
+    const first = this.#first;
+    this.#first = undefined;
+    if (first !== undefined) {
+      p.set(first);
+      return first.length;
+    }
+    const n = Math.min(p.length, 64 * 1024);
+    p.fill(0x78, 0, n); // "x": no request ever completes
+    return n;
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    return Promise.resolve(p.length);
+  }
+
+  close(): void {}
+}
+
+/**
+ * A connection whose first request blocks (until `served` settles) and
+ * whose client then floods it; returned once the reads stopped (3 turns
+ * without one) or after 3000 turns.
+ */
+async function floodBlocked() {
+  const conn = new FloodConn(new TextEncoder().encode("1\n"));
+  const served = Promise.withResolvers<Reply>();
+  const c = new Connection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    codec: new SizeCodec(),
+    execute: () => ({
+      kind: "suspended" as const,
+      done: served.promise,
+      cancel: () => {},
+    }),
+  });
+  const done = c.run();
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  for (let turns = 0, still = 0; turns < 3000 && still < 3; turns++) {
+    const before = conn.reads;
+    await tick();
+    still = conn.reads === before ? still + 1 : 0;
+  }
+  return { conn, c, served, done };
+}
+
+Deno.test("Connection.run() stops reading a blocked client once its unrun input passes MAX_BLOCKED_INPUT", async () => {
+  const { conn, c, served, done } = await floodBlocked();
+  assert.ok(c.blocked);
+  const input = c.buffers.input;
+  assert.ok(
+    input >= MAX_BLOCKED_INPUT && input <= MAX_BLOCKED_INPUT + 64 * 1024,
+    `${input} bytes held for a blocked client`,
+  );
+  conn.hangUp = true;
+  served.resolve(bytes("x"));
+  assert.equal(await done, "eof");
+});
+
+Deno.test("Connection.kill() ends a blocked client's wait while its input is full", async () => {
+  const { c, done } = await floodBlocked();
+  assert.ok(c.blocked);
+  c.kill();
+  assert.equal(await done, "killed");
+  assert.equal(c.blocked, false);
 });
