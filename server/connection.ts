@@ -411,7 +411,8 @@ export class Connection<Request> {
   #drained = false;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  #killed = false;
+  /** Why the node closed the connection itself (kill, or output limit while idle). */
+  #cutAs: "killed" | "output-limit" | undefined;
   #limits: FlowLimits;
   #onOutputLimit: ((session: Session, queued: number) => void) | undefined;
   #traffic: NetTraffic;
@@ -514,8 +515,8 @@ export class Connection<Request> {
     if (this.#codec.pending === 0) return;
     this.#enqueue();
     if (this.#overflowing()) {
-      this.#overflow();
-      this.kill();
+      this.#cutAs = this.#overflow();
+      this.close();
     }
   }
 
@@ -551,7 +552,7 @@ export class Connection<Request> {
         this.#reading = false;
         if (chunk === null) {
           await this.#drain();
-          if (this.#killed) return "killed";
+          if (this.#cutAs !== undefined) return this.#cutAs;
           return this.#stopping ? "shutdown" : "eof";
         }
         this.#traffic.netInputBytes += chunk.length;
@@ -592,7 +593,7 @@ export class Connection<Request> {
         }
       }
     } catch (e) {
-      if (this.#killed) return "killed";
+      if (this.#cutAs !== undefined) return this.#cutAs;
       if (this.#stopping) return "shutdown";
       if (
         e instanceof Deno.errors.ConnectionReset ||
@@ -667,7 +668,7 @@ export class Connection<Request> {
         // The client hung up while it waited.
         suspension.cancel();
         this.#blocked = undefined;
-        if (this.#killed) return "killed";
+        if (this.#cutAs !== undefined) return this.#cutAs;
         return this.#stopping ? "shutdown" : "eof";
       }
       this.#traffic.netInputBytes += chunk.length;
@@ -747,7 +748,7 @@ export class Connection<Request> {
   }
 
   /** Cuts the connection whose unread replies passed the output limit. */
-  #overflow(): ConnectionEnd {
+  #overflow(): "output-limit" {
     this.#onOutputLimit?.(this.#session, this.#outputBytes());
     // Dropped: the socket is closed, the write in progress fails.
     this.#queue.length = 0;
@@ -872,7 +873,7 @@ export class Connection<Request> {
    * timeout): `run()` resolves with `"killed"`.
    */
   kill(): void {
-    this.#killed = true;
+    this.#cutAs = "killed";
     this.close();
   }
 

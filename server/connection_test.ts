@@ -281,3 +281,51 @@ Deno.test("Connection.kill() ends a blocked client's wait while its input is ful
   assert.equal(await done, "killed");
   assert.equal(c.blocked, false);
 });
+
+/** A client that sends nothing and reads nothing: reads end at close(), writes fail then. */
+class IdleConn {
+  #closed = Promise.withResolvers<null>();
+
+  read(_p: Uint8Array): Promise<number | null> {
+    return this.#closed.promise;
+  }
+
+  write(_p: Uint8Array): Promise<number> {
+    return this.#closed.promise.then(() => {
+      throw new Deno.errors.BadResource("closed");
+    });
+  }
+
+  close(): void {
+    this.#closed.resolve(null);
+  }
+}
+
+/** A SizeCodec that encodes a push as its keys, one line. */
+class PushCodec extends SizeCodec {
+  writePush(keys: readonly string[] | null): void {
+    this.writeReply(0, bytes(`${(keys ?? ["*"]).join(" ")}\n`));
+  }
+}
+
+Deno.test("Connection.push() past the output limit of an idle client cuts it as output-limit", async () => {
+  const cut: number[] = [];
+  const c = new Connection({
+    conn: new IdleConn() as unknown as Deno.Conn,
+    session: session(),
+    codec: new PushCodec(),
+    execute: () => undefined,
+    limits: { clientOutputBufferLimit: 1024, rateLimit: 0 },
+    onOutputLimit: (_s, queued) => cut.push(queued),
+  });
+  const done = c.run();
+  await new Promise((r) => setTimeout(r, 0));
+  const key = "k".repeat(100);
+  for (let i = 0; i < 20; i++) {
+    c.push([key]);
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  assert.equal(await done, "output-limit");
+  assert.equal(cut.length, 1);
+  assert.ok(cut[0] > 1024, `${cut[0]}`);
+});
