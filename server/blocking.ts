@@ -65,7 +65,7 @@ export class Blocked {
 }
 
 /** Redis's reply to a client unblocked by `CLIENT UNBLOCK id ERROR`. */
-export const UNBLOCKED_ERROR: ErrorReply = Object.freeze(
+const UNBLOCKED_ERROR: ErrorReply = Object.freeze(
   error("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
 );
 

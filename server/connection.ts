@@ -103,7 +103,7 @@ export const DRAIN_READ_MS = 100;
  * close: closing with unread bytes would reset the connection, and a reset
  * can discard replies the client has not read yet.
  */
-export const DRAIN_LINGER_MS = 500;
+const DRAIN_LINGER_MS = 500;
 
 /** What {@linkcode StreamCodec} reads requests from: a port's decoder. */
 export interface CodecInput {

@@ -284,7 +284,7 @@ function field(info: InfoSections, section: string, name: string): number {
  * `LatencyHistogram` (server/commands/latency_histogram.ts), so each count
  * is exact.
  */
-export const LATENCY_BUCKETS_SECONDS: readonly number[] = Object.freeze(
+const LATENCY_BUCKETS_SECONDS: readonly number[] = Object.freeze(
   Array.from({ length: 11 }, (_, i) => 2 ** (10 + 2 * i) / 1e9),
 );
 
