@@ -42,6 +42,7 @@ import {
 } from "@cachemir/protocol";
 import { BlockingRegistry } from "./blocking.ts";
 import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
+import { isWord } from "./_util/ascii.ts";
 import { listenMutualTls } from "./_mutual_tls.ts";
 import { InstantaneousRate } from "./instantaneous.ts";
 
@@ -69,11 +70,6 @@ const MAX_CLIENTS_TEXT = "ERR max number of clients reached";
 
 /** CLIENT's opcode: CLIENT CACHING's answer waits past it for the next command. */
 const CLIENT_OPCODE = commandInfo("CLIENT").opcode;
-
-/** Whether a RESP command name is CLIENT, any case. */
-function isClient(name: string): boolean {
-  return name.length === 6 && name.toUpperCase() === "CLIENT";
-}
 
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
@@ -974,14 +970,17 @@ export class CacheNode {
         session,
         execute: (_s, name, args) => {
           const r = tracking.active
-            ? tracked(isClient(name), () => table.execute(ctx, name, args))
+            ? tracked(
+              isWord(name, "client"),
+              () => table.execute(ctx, name, args),
+            )
             : table.execute(ctx, name, args);
           return r.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         executeView: (_s, name, argv, out) => {
           const r = tracking.active
             ? tracked(
-              isClient(name),
+              isWord(name, "client"),
               () => table.executeView(ctx, name, argv, out),
             )
             : table.executeView(ctx, name, argv, out);
