@@ -25,12 +25,7 @@ import type {
   Session,
   Suspension,
 } from "./_util/request.ts";
-import {
-  Connection,
-  type FlowLimits,
-  type NetTraffic,
-  StreamCodec,
-} from "./connection.ts";
+import { Connection, type PortOptions, StreamCodec } from "./connection.ts";
 
 /** Runs one command for a session: the node's command table. */
 export type Execute = (
@@ -58,28 +53,13 @@ const PROBE_REPLY: Reply = status("PONG");
 const MAX_VIEW_ARGS = 64;
 
 /** What the loop needs from the node. */
-export interface BinaryConnectionOptions {
-  /** The accepted connection. */
-  readonly conn: Deno.Conn;
-  /** Per-connection state shared with the command handlers. */
-  readonly session: Session;
+export interface BinaryConnectionOptions extends PortOptions {
   /** Runs a command. */
   readonly execute: Execute;
   /** Runs a command on arguments in place (a frame with few arguments). */
   readonly executeView: ExecuteView;
   /** Frame and argument limits. */
   readonly limits: Required<Limits>;
-  /**
-   * Bytes read from the socket at a time.
-   * @default {65536}
-   */
-  readonly readBytes?: number;
-  /** Output and rate limits (see `connection.ts`); none by default. */
-  readonly flow?: FlowLimits;
-  /** Told when the connection is cut for passing the output limit. */
-  readonly onOutputLimit?: (session: Session, queued: number) => void;
-  /** Where the bytes read and written are added up. */
-  readonly traffic?: NetTraffic;
 }
 
 /**
@@ -155,11 +135,9 @@ export class BinaryCodec extends StreamCodec<Frame> implements ReplyOut {
    * "Push frames").
    *
    * @param keys The changed keys (byte strings), or `null` for every key.
-   * @returns `true`: a binary connection always takes pushes.
    */
-  writePush(keys: readonly string[] | null): boolean {
+  writePush(keys: readonly string[] | null): void {
     writeInvalidation(this.#writer, keys);
-    return true;
   }
 
   /**

@@ -65,7 +65,7 @@ export class Blocked {
 }
 
 /** Redis's reply to a client unblocked by `CLIENT UNBLOCK id ERROR`. */
-export const UNBLOCKED_ERROR: ErrorReply = Object.freeze(
+const UNBLOCKED_ERROR: ErrorReply = Object.freeze(
   error("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
 );
 
@@ -159,7 +159,12 @@ export class BlockingRegistry {
       timer: undefined,
       done: false,
     };
-    this.#bySession.get(session.id)?.resolve(blocked.timeoutReply);
+    // A session blocks once at a time; should it block again, its earlier
+    // wait ends (timed out) and leaves its keys, so it can pop nothing.
+    const earlier = this.#bySession.get(session.id);
+    if (earlier !== undefined) {
+      this.#finish(earlier, earlier.blocked.timeoutReply);
+    }
     this.#bySession.set(session.id, waiter);
     for (const key of blocked.keys) {
       let set = this.#byKey.get(key);
@@ -203,7 +208,7 @@ export class BlockingRegistry {
    */
   written(keys: Iterable<string>): void {
     for (const key of keys) this.#signal(key);
-    this.serve();
+    this.#serve();
   }
 
   /** Marks a key ready when some client waits on it. */
@@ -217,7 +222,7 @@ export class BlockingRegistry {
    * Serves the clients waiting on the keys marked ready, first blocked
    * first; a served client's own writes mark their keys ready in turn.
    */
-  serve(): void {
+  #serve(): void {
     if (this.#serving) return;
     this.#serving = true;
     try {

@@ -130,3 +130,20 @@ Deno.test("a timeout past the longest timer does not fire early", async () => {
   wait.cancel();
   assert.equal(registry.blockedClients, 0);
 });
+
+Deno.test("a session that blocks again ends its first wait: that one pops nothing", async () => {
+  const registry = new BlockingRegistry();
+  const { q, pop } = queues();
+  const first = registry.wait(session(1), pop(["a"]));
+  const second = registry.wait(session(1), pop(["b"]));
+  assert.equal(await first.done, NULL_ARRAY);
+  assert.equal(registry.blockedClients, 1);
+  // The first wait's key is no longer watched for that session.
+  q.set("a", ["x"]);
+  registry.written(["a"]);
+  assert.deepEqual(q.get("a"), ["x"]);
+  q.set("b", ["y"]);
+  registry.written(["b"]);
+  assert.equal(text(await second.done), "y");
+  assert.equal(registry.waiting, false);
+});

@@ -184,6 +184,15 @@ Deno.test("parseConfig() names the memory flag and value it refuses", () => {
     message:
       'Invalid --lfu-log-factor "-1": expected an integer from 0 to 2147483647',
   });
+  // -1 is the only negative value a setting takes (slowlog: log none).
+  assert.throws(() => parseConfig(["--slowlog-log-slower-than=-2"]), {
+    message:
+      'Invalid --slowlog-log-slower-than "-2": expected an integer from -1 to 9007199254740991',
+  });
+  assert.throws(
+    () => parseConfig(["--slowlog-log-slower-than=1.5"]),
+    ConfigError,
+  );
   assert.throws(() => parseConfig(["--lfu-decay-time", "x"]), {
     message:
       'Invalid --lfu-decay-time "x": expected an integer from 0 to 2147483647',

@@ -53,13 +53,12 @@ export interface Codec<Request> {
   writeReply(request: Request, reply: Reply): void;
   /**
    * Encodes an invalidation push (client-side caching) into the output,
-   * between two replies.
+   * between two replies; writes nothing when this port's dialect cannot
+   * carry a push (a RESP2 connection).
    *
    * @param keys The changed keys (byte strings), or `null` for every key.
-   * @returns `false` when this port's dialect cannot carry a push now (a
-   * RESP2 connection): nothing was written.
    */
-  writePush?(keys: readonly string[] | null): boolean;
+  writePush?(keys: readonly string[] | null): void;
   /** Bytes of output not yet taken. */
   readonly pending: number;
   /**
@@ -85,6 +84,14 @@ export interface Codec<Request> {
 const MAX_PENDING_OUTPUT = 1024 * 1024;
 
 /**
+ * Most bytes of unrun input a connection takes from a client while that
+ * client waits on a blocking command: past it the socket is no longer read
+ * until the wait ends (TCP back-pressure, as for a client that does not
+ * read its replies), so a blocked client cannot make the node hold more.
+ */
+export const MAX_BLOCKED_INPUT = 1024 * 1024;
+
+/**
  * How long a connection keeps serving after the node begins to drain: the
  * requests a client sent before the drain began are read and answered,
  * including those still in flight or waiting in the socket.
@@ -96,7 +103,7 @@ export const DRAIN_READ_MS = 100;
  * close: closing with unread bytes would reset the connection, and a reset
  * can discard replies the client has not read yet.
  */
-export const DRAIN_LINGER_MS = 500;
+const DRAIN_LINGER_MS = 500;
 
 /** What {@linkcode StreamCodec} reads requests from: a port's decoder. */
 export interface CodecInput {
@@ -309,6 +316,28 @@ export interface ConnectionOptions<Request> {
   readonly traffic?: NetTraffic;
 }
 
+/**
+ * What both ports' connections take from the node besides their executors
+ * and codec limits (`BinaryConnectionOptions`, `RespConnectionOptions`).
+ */
+export interface PortOptions {
+  /** The accepted connection. */
+  readonly conn: Deno.Conn;
+  /** Per-connection state shared with the command handlers. */
+  readonly session: Session;
+  /**
+   * Bytes read from the socket at a time.
+   * @default {65536}
+   */
+  readonly readBytes?: number;
+  /** Output and rate limits (see the module's doc); none by default. */
+  readonly flow?: FlowLimits;
+  /** Told when the connection is cut for passing the output limit. */
+  readonly onOutputLimit?: (session: Session, queued: number) => void;
+  /** Where the bytes read and written are added up. */
+  readonly traffic?: NetTraffic;
+}
+
 /** The parts of a connection's memory CLIENT LIST reports, in bytes. */
 export interface ConnectionBuffers {
   /** Input received and not run yet (`qbuf`). */
@@ -372,6 +401,8 @@ export class Connection<Request> {
    * bytes it brings (a copy), or `null` at the end of the stream.
    */
   #pendingRead: Promise<Uint8Array | null> | undefined;
+  /** Settled by `close()`, once a blocked wait asked for it. */
+  #closeSignal: PromiseWithResolvers<null> | undefined;
   #reading = false;
   #stopping = false;
   /** The drain's read window is over. */
@@ -380,7 +411,8 @@ export class Connection<Request> {
   #drained = false;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  #killed = false;
+  /** Why the node closed the connection itself (kill, or output limit while idle). */
+  #cutAs: "killed" | "output-limit" | undefined;
   #limits: FlowLimits;
   #onOutputLimit: ((session: Session, queued: number) => void) | undefined;
   #traffic: NetTraffic;
@@ -481,13 +513,10 @@ export class Connection<Request> {
     if (!this.#reading || this.#closed || this.#pushes.length === 0) return;
     this.#writePushes();
     if (this.#codec.pending === 0) return;
-    const bytes = this.#codec.take().slice();
-    this.#queue.push(bytes);
-    this.#queued += bytes.length;
-    this.#writer ??= this.#writeQueue();
+    this.#enqueue();
     if (this.#overflowing()) {
-      this.#overflow();
-      this.kill();
+      this.#cutAs = this.#overflow();
+      this.close();
     }
   }
 
@@ -521,13 +550,12 @@ export class Connection<Request> {
           chunk = read === null ? null : this.#readBuf.subarray(0, read);
         }
         this.#reading = false;
-        const n = chunk === null ? null : chunk.length;
-        if (n === null || chunk === null) {
+        if (chunk === null) {
           await this.#drain();
-          if (this.#killed) return "killed";
+          if (this.#cutAs !== undefined) return this.#cutAs;
           return this.#stopping ? "shutdown" : "eof";
         }
-        this.#traffic.netInputBytes += n;
+        this.#traffic.netInputBytes += chunk.length;
         if (this.#drained) continue;
         this.#session.lastActive = Date.now();
         codec.push(chunk);
@@ -565,7 +593,7 @@ export class Connection<Request> {
         }
       }
     } catch (e) {
-      if (this.#killed) return "killed";
+      if (this.#cutAs !== undefined) return this.#cutAs;
       if (this.#stopping) return "shutdown";
       if (
         e instanceof Deno.errors.ConnectionReset ||
@@ -582,6 +610,16 @@ export class Connection<Request> {
       this.#blocked = undefined;
       this.close();
     }
+  }
+
+  /**
+   * Settles (with `null`, as a hang-up) when the connection is closed: what
+   * a blocked client's wait races instead of a read once its input is full.
+   */
+  #closedWhileFull(): Promise<null> {
+    this.#closeSignal ??= Promise.withResolvers<null>();
+    if (this.#closed) this.#closeSignal.resolve(null);
+    return this.#closeSignal.promise;
   }
 
   /** `true` while a blocking command of this client waits. */
@@ -601,16 +639,22 @@ export class Connection<Request> {
     const { request, suspension } = this.#blocked!;
     const served = suspension.done.then((reply) => ({ reply }));
     for (;;) {
-      if (this.#pendingRead === undefined) {
+      if (
+        this.#pendingRead === undefined &&
+        (this.#codec.buffered ?? 0) < MAX_BLOCKED_INPUT
+      ) {
         const buf = new Uint8Array(4096);
         this.#pendingRead = this.#conn.read(buf).then((n) =>
           n === null ? null : buf.slice(0, n)
         );
       }
       this.#reading = true;
+      // Past MAX_BLOCKED_INPUT nothing more is read: the reply ends the
+      // wait, or close() (a kill, a shutdown); a hang-up is seen after.
+      const input = this.#pendingRead ?? this.#closedWhileFull();
       const next = await Promise.race([
         served,
-        this.#pendingRead.then((chunk) => ({ chunk })),
+        input.then((chunk) => ({ chunk })),
       ]);
       this.#reading = false;
       if ("reply" in next) {
@@ -624,7 +668,7 @@ export class Connection<Request> {
         // The client hung up while it waited.
         suspension.cancel();
         this.#blocked = undefined;
-        if (this.#killed) return "killed";
+        if (this.#cutAs !== undefined) return this.#cutAs;
         return this.#stopping ? "shutdown" : "eof";
       }
       this.#traffic.netInputBytes += chunk.length;
@@ -704,7 +748,7 @@ export class Connection<Request> {
   }
 
   /** Cuts the connection whose unread replies passed the output limit. */
-  #overflow(): ConnectionEnd {
+  #overflow(): "output-limit" {
     this.#onOutputLimit?.(this.#session, this.#outputBytes());
     // Dropped: the socket is closed, the write in progress fails.
     this.#queue.length = 0;
@@ -725,11 +769,19 @@ export class Connection<Request> {
       // The common case: the write itself, no async frame around it.
       return this.#writeAll(this.#codec.take());
     }
+    this.#enqueue();
+    return RESOLVED;
+  }
+
+  /**
+   * Moves the codec's output (a copy: the codec reuses its buffer) to the
+   * queue behind the write in progress, and starts the writer if idle.
+   */
+  #enqueue(): void {
     const bytes = this.#codec.take().slice();
     this.#queue.push(bytes);
     this.#queued += bytes.length;
     this.#writer ??= this.#writeQueue();
-    return RESOLVED;
   }
 
   /** Writes the queue out until it is empty; a failed write ends it. */
@@ -821,7 +873,7 @@ export class Connection<Request> {
    * timeout): `run()` resolves with `"killed"`.
    */
   kill(): void {
-    this.#killed = true;
+    this.#cutAs = "killed";
     this.close();
   }
 
@@ -830,6 +882,7 @@ export class Connection<Request> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#drainTimer);
+    this.#closeSignal?.resolve(null);
     try {
       this.#conn.close();
     } catch {

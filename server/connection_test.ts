@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { bytes, type Reply } from "@cachemir/protocol";
-import { type Codec, Connection } from "./connection.ts";
+import {
+  type Codec,
+  Connection,
+  type ConnectionOptions,
+  MAX_BLOCKED_INPUT,
+} from "./connection.ts";
 import type { Session } from "./commands/types.ts";
 
 /** Requests are ASCII lines holding a reply size; a reply is that many bytes. */
@@ -30,6 +35,10 @@ class SizeCodec implements Codec<number> {
 
   get pending(): number {
     return this.#outBytes;
+  }
+
+  get buffered(): number {
+    return this.#pending.length;
   }
 
   take(): Uint8Array {
@@ -90,7 +99,12 @@ const REPLY_BYTES = 64 * 1024;
 /** One read: 100 requests each asking for 64 KiB, 6.25 MiB of replies. */
 const READ = new TextEncoder().encode(`${REPLY_BYTES}\n`.repeat(100));
 
-function serve(conn: SlowConn, executed: number[]): Connection<number> {
+/** A connection over `conn` answering each request `n` with `n` bytes. */
+function serve(
+  conn: SlowConn,
+  executed: number[],
+  options: Pick<ConnectionOptions<number>, "limits" | "onOutputLimit"> = {},
+): Connection<number> {
   return new Connection({
     conn: conn as unknown as Deno.Conn,
     session: session(),
@@ -99,6 +113,7 @@ function serve(conn: SlowConn, executed: number[]): Connection<number> {
       executed.push(n);
       return bytes("x".repeat(n));
     },
+    ...options,
   });
 }
 
@@ -136,14 +151,7 @@ Deno.test("Connection.run() with an output limit: a peer that reads nothing is c
   const executed: number[] = [];
   const cut: number[] = [];
   const limit = 2 * 1024 * 1024;
-  const c = new Connection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    codec: new SizeCodec(),
-    execute: (n) => {
-      executed.push(n);
-      return bytes("x".repeat(n));
-    },
+  const c = serve(conn, executed, {
     limits: { clientOutputBufferLimit: limit, rateLimit: 0 },
     onOutputLimit: (_s, queued) => cut.push(queued),
   });
@@ -160,14 +168,7 @@ Deno.test("Connection.run() with an output limit: a peer that reads is served in
   // not yet taken by the socket: it must exceed what one pipeline asks for.)
   const conn = new SlowConn([READ], true);
   const executed: number[] = [];
-  const c = new Connection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    codec: new SizeCodec(),
-    execute: (n) => {
-      executed.push(n);
-      return bytes("x".repeat(n));
-    },
+  const c = serve(conn, executed, {
     limits: { clientOutputBufferLimit: 8 * 1024 * 1024, rateLimit: 0 },
   });
   assert.equal(await c.run(), "eof");
@@ -182,14 +183,7 @@ Deno.test("Connection.run() with a rate limit runs every request, in order, no f
     true,
   );
   const executed: number[] = [];
-  const c = new Connection({
-    conn: conn as unknown as Deno.Conn,
-    session: session(),
-    codec: new SizeCodec(),
-    execute: (n) => {
-      executed.push(n);
-      return bytes("x".repeat(n));
-    },
+  const c = serve(conn, executed, {
     limits: { clientOutputBufferLimit: 0, rateLimit: 20 },
   });
   const started = performance.now();
@@ -205,4 +199,133 @@ Deno.test("Connection.run() with a rate limit runs every request, in order, no f
   // first 20 leave before the wait.
   assert.ok(took >= 250, `${took.toFixed(0)} ms`);
   assert.ok(conn.writes.length >= 2, `${conn.writes.length} writes`);
+});
+
+/** A client that sends without end (64 KiB a read, one turn apart) until `hangUp`. */
+class FloodConn {
+  reads = 0;
+  hangUp = false;
+  #first: Uint8Array | undefined;
+
+  constructor(first: Uint8Array) {
+    this.#first = first;
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    await new Promise((r) => setTimeout(r, 0));
+    if (this.hangUp) return null;
+    this.reads++;
+    const first = this.#first;
+    this.#first = undefined;
+    if (first !== undefined) {
+      p.set(first);
+      return first.length;
+    }
+    const n = Math.min(p.length, 64 * 1024);
+    p.fill(0x78, 0, n); // "x": no request ever completes
+    return n;
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    return Promise.resolve(p.length);
+  }
+
+  close(): void {}
+}
+
+/**
+ * A connection whose first request blocks (until `served` settles) and
+ * whose client then floods it; returned once the reads stopped (3 turns
+ * without one) or after 3000 turns.
+ */
+async function floodBlocked() {
+  const conn = new FloodConn(new TextEncoder().encode("1\n"));
+  const served = Promise.withResolvers<Reply>();
+  const c = new Connection({
+    conn: conn as unknown as Deno.Conn,
+    session: session(),
+    codec: new SizeCodec(),
+    execute: () => ({
+      kind: "suspended" as const,
+      done: served.promise,
+      cancel: () => {},
+    }),
+  });
+  const done = c.run();
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  for (let turns = 0, still = 0; turns < 3000 && still < 3; turns++) {
+    const before = conn.reads;
+    await tick();
+    still = conn.reads === before ? still + 1 : 0;
+  }
+  return { conn, c, served, done };
+}
+
+Deno.test("Connection.run() stops reading a blocked client once its unrun input passes MAX_BLOCKED_INPUT", async () => {
+  const { conn, c, served, done } = await floodBlocked();
+  assert.ok(c.blocked);
+  const input = c.buffers.input;
+  assert.ok(
+    input >= MAX_BLOCKED_INPUT && input <= MAX_BLOCKED_INPUT + 64 * 1024,
+    `${input} bytes held for a blocked client`,
+  );
+  conn.hangUp = true;
+  served.resolve(bytes("x"));
+  assert.equal(await done, "eof");
+});
+
+Deno.test("Connection.kill() ends a blocked client's wait while its input is full", async () => {
+  const { c, done } = await floodBlocked();
+  assert.ok(c.blocked);
+  c.kill();
+  assert.equal(await done, "killed");
+  assert.equal(c.blocked, false);
+});
+
+/** A client that sends nothing and reads nothing: reads end at close(), writes fail then. */
+class IdleConn {
+  #closed = Promise.withResolvers<null>();
+
+  read(_p: Uint8Array): Promise<number | null> {
+    return this.#closed.promise;
+  }
+
+  write(_p: Uint8Array): Promise<number> {
+    return this.#closed.promise.then(() => {
+      throw new Deno.errors.BadResource("closed");
+    });
+  }
+
+  close(): void {
+    this.#closed.resolve(null);
+  }
+}
+
+/** A SizeCodec that encodes a push as its keys, one line. */
+class PushCodec extends SizeCodec {
+  writePush(keys: readonly string[] | null): void {
+    this.writeReply(0, bytes(`${(keys ?? ["*"]).join(" ")}\n`));
+  }
+}
+
+Deno.test("Connection.push() past the output limit of an idle client cuts it as output-limit", async () => {
+  const cut: number[] = [];
+  const c = new Connection({
+    conn: new IdleConn() as unknown as Deno.Conn,
+    session: session(),
+    codec: new PushCodec(),
+    execute: () => undefined,
+    limits: { clientOutputBufferLimit: 1024, rateLimit: 0 },
+    onOutputLimit: (_s, queued) => cut.push(queued),
+  });
+  const done = c.run();
+  await new Promise((r) => setTimeout(r, 0));
+  const key = "k".repeat(100);
+  for (let i = 0; i < 20; i++) {
+    c.push([key]);
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  assert.equal(await done, "output-limit");
+  assert.equal(cut.length, 1);
+  assert.ok(cut[0] > 1024, `${cut[0]}`);
 });

@@ -352,18 +352,13 @@ export class HotKeys {
     const hashes = this.#hashes;
     for (let i = 0; i < this.#size; i++) {
       if (hashes[i] === h && this.#holds(i, b, start, length)) {
-        this.#counts[i] = estimate;
-        if (i === this.#minSlot) this.#minSlot = -1;
-        return;
+        return this.#recount(i, estimate);
       }
     }
-    const slot = this.#slotFor(estimate);
-    if (slot < 0) return;
-    this.#hashes[slot] = h;
-    this.#counts[slot] = estimate;
-    this.#lengths[slot] = length;
+    const at = this.#enter(h, estimate, length);
+    if (at < 0) return;
     const n = Math.min(length, this.#maxKeyBytes);
-    this.#keyBytes.set(b.subarray(start, start + n), slot * this.#maxKeyBytes);
+    this.#keyBytes.set(b.subarray(start, start + n), at);
   }
 
   #recordString(key: string): void {
@@ -374,20 +369,34 @@ export class HotKeys {
     const hashes = this.#hashes;
     for (let i = 0; i < this.#size; i++) {
       if (hashes[i] === h && this.#holdsString(i, key)) {
-        this.#counts[i] = estimate;
-        if (i === this.#minSlot) this.#minSlot = -1;
-        return;
+        return this.#recount(i, estimate);
       }
     }
-    const slot = this.#slotFor(estimate);
-    if (slot < 0) return;
-    this.#hashes[slot] = h;
-    this.#counts[slot] = estimate;
-    this.#lengths[slot] = key.length;
+    const at = this.#enter(h, estimate, key.length);
+    if (at < 0) return;
     const n = Math.min(key.length, this.#maxKeyBytes);
     const bytes = this.#keyBytes;
-    const at = slot * this.#maxKeyBytes;
     for (let i = 0; i < n; i++) bytes[at + i] = key.charCodeAt(i);
+  }
+
+  /** A tracked key recorded again: its count becomes its new estimate. */
+  #recount(i: number, estimate: number): void {
+    this.#counts[i] = estimate;
+    if (i === this.#minSlot) this.#minSlot = -1;
+  }
+
+  /**
+   * Tracks an untracked key if its estimate earns it a slot: sets the
+   * slot's hash, count and length, and returns where its bytes go in
+   * `#keyBytes` (the caller copies them); -1 when it is not tracked.
+   */
+  #enter(h: number, estimate: number, length: number): number {
+    const slot = this.#slotFor(estimate);
+    if (slot < 0) return -1;
+    this.#hashes[slot] = h;
+    this.#counts[slot] = estimate;
+    this.#lengths[slot] = length;
+    return slot * this.#maxKeyBytes;
   }
 
   /** Whether slot `i` holds these bytes (its first `maxKeyBytes`, and length). */

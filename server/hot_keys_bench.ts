@@ -58,8 +58,7 @@ function requests(withValue: boolean): ArgvView[] {
   return out;
 }
 
-/** An output that only counts what it is given. */
-
+/** A table with a sketch sampling one request in `sample`, over `KEYS` keys. */
 function setup(sample: number) {
   const table = new CommandTable({ hotKeys: new HotKeys({ sample }) });
   const store = new Keyspace();

@@ -1,35 +1,13 @@
 import assert from "node:assert/strict";
 import { commandInfo } from "@cachemir/protocol";
 import { HotKeys } from "./hot_keys.ts";
+import { seededRandom } from "../tests/_helpers/prng.ts";
+import { zipfRank, zipfTable } from "../scripts/bench/zipf.ts";
 
-/** A seeded PRNG (mulberry32): the same stream every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s (Zipf), by inversion. */
+/** Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s (Zipf). */
 function zipf(n: number, s: number, random: () => number): () => number {
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / (i + 1) ** s;
-  return () => {
-    const u = random() * sum;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const table = zipfTable(n, s);
+  return () => zipfRank(table, random());
 }
 
 function view(...args: string[]) {
@@ -47,7 +25,7 @@ function view(...args: string[]) {
 Deno.test("HotKeys: the top 10 of a Zipf(1.1) stream over 100,000 keys, in order, rates within 15%", () => {
   let t = 0;
   const hot = new HotKeys({ sample: 16, now: () => t, seed: 7 });
-  const draw = zipf(100_000, 1.1, prng(1));
+  const draw = zipf(100_000, 1.1, seededRandom(1));
   const n = 400_000;
   const seen = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -181,4 +159,30 @@ Deno.test("HotKeys: refuses a bad shape", () => {
   assert.throws(() => new HotKeys({ width: 1000 }), RangeError);
   assert.throws(() => new HotKeys({ sample: -1 }), RangeError);
   assert.throws(() => new HotKeys({ halfLifeMs: 0 }), RangeError);
+});
+
+Deno.test("HotKeys: a key count that is not a number records nothing; one past the arguments stops at the last", () => {
+  const spec = commandInfo("SINTERCARD").keys;
+  for (const viewed of [true, false]) {
+    const hot = new HotKeys({ sample: 1 });
+    const record = (...args: string[]) =>
+      viewed ? hot.recordView(spec, view(...args)) : hot.recordArgs(spec, args);
+    record("x", "s1");
+    record("-1", "s1");
+    record("1234567890", "s1");
+    assert.equal(hot.tracked, 0, `viewed ${viewed}`);
+    record("5", "s1", "s2");
+    assert.deepEqual(hot.top(10).map((k) => k.key).sort(), ["s1", "s2"]);
+  }
+});
+
+Deno.test("HotKeys: a long key read in place is kept as its first maxKeyBytes and still told apart by its length", () => {
+  const hot = new HotKeys({ sample: 1, maxKeyBytes: 4 });
+  const get = commandInfo("GET").keys;
+  for (let i = 0; i < 10; i++) {
+    hot.recordView(get, view("abcdefgh"));
+    hot.recordView(get, view("abcdefghij"));
+  }
+  assert.equal(hot.tracked, 2);
+  assert.deepEqual(hot.top(10).map((k) => k.key), ["abcd", "abcd"]);
 });

@@ -16,6 +16,7 @@ import type { CommandStats } from "./commands/command_stats.ts";
 import {
   DASHBOARD_PATHS,
   dashboardResponse,
+  type InfoFields,
   InfoSampler,
   summarize,
 } from "./dashboard/page.ts";
@@ -24,8 +25,8 @@ import { unescapeInfoKey } from "./commands/hotkeys.ts";
 /** Where the node is in its life, as the probes report it. */
 export type NodePhase = "starting" | "serving" | "draining";
 
-/** INFO's fields by section, as `/info` returns them. */
-export type InfoSections = Record<string, Record<string, string>>;
+/** INFO's fields by section, as `/info` returns them (the dashboard's `InfoFields`). */
+export type InfoSections = InfoFields;
 
 /** What {@linkcode HttpEndpoints} needs from the node. */
 export interface HttpEndpointsOptions {
@@ -283,7 +284,7 @@ function field(info: InfoSections, section: string, name: string): number {
  * `LatencyHistogram` (server/commands/latency_histogram.ts), so each count
  * is exact.
  */
-export const LATENCY_BUCKETS_SECONDS: readonly number[] = Object.freeze(
+const LATENCY_BUCKETS_SECONDS: readonly number[] = Object.freeze(
   Array.from({ length: 11 }, (_, i) => 2 ** (10 + 2 * i) / 1e9),
 );
 
@@ -573,12 +574,7 @@ export class HttpEndpoints {
       }
       case "/metrics":
       case "/info": {
-        if (!authorized(request, options.password())) {
-          return new Response("authentication required\n", {
-            status: 401,
-            headers: { ...TEXT, "www-authenticate": 'Basic realm="cachemir"' },
-          });
-        }
+        if (!authorized(request, options.password())) return unauthorized();
         const info = parseInfo(options.info());
         return path === "/info"
           ? Response.json(info)
@@ -595,12 +591,7 @@ export class HttpEndpoints {
   /** The dashboard page and its data, for this node alone. */
   async #dashboard(request: Request, path: string): Promise<Response> {
     const options = this.#options;
-    if (!authorized(request, options.password())) {
-      return new Response("authentication required\n", {
-        status: 401,
-        headers: { ...TEXT, "www-authenticate": 'Basic realm="cachemir"' },
-      });
-    }
+    if (!authorized(request, options.password())) return unauthorized();
     const sample = () => {
       const info = parseInfo(options.info());
       const port = info.server?.cachemir_binary_port ?? "";
@@ -619,4 +610,12 @@ export class HttpEndpoints {
   close(): Promise<void> {
     return this.#server.shutdown();
   }
+}
+
+/** The answer to a request without the password: 401, asking for basic auth. */
+function unauthorized(): Response {
+  return new Response("authentication required\n", {
+    status: 401,
+    headers: { ...TEXT, "www-authenticate": 'Basic realm="cachemir"' },
+  });
 }

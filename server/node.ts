@@ -42,6 +42,7 @@ import {
 } from "@cachemir/protocol";
 import { BlockingRegistry } from "./blocking.ts";
 import { HttpEndpoints, type NodePhase } from "./http_endpoints.ts";
+import { isWord } from "./_util/ascii.ts";
 import { listenMutualTls } from "./_mutual_tls.ts";
 import { InstantaneousRate } from "./instantaneous.ts";
 
@@ -69,11 +70,6 @@ const MAX_CLIENTS_TEXT = "ERR max number of clients reached";
 
 /** CLIENT's opcode: CLIENT CACHING's answer waits past it for the next command. */
 const CLIENT_OPCODE = commandInfo("CLIENT").opcode;
-
-/** Whether a RESP command name is CLIENT, any case. */
-function isClient(name: string): boolean {
-  return name.length === 6 && name.toUpperCase() === "CLIENT";
-}
 
 /** Which protocol a listener speaks. */
 type Port = "binary" | "resp";
@@ -914,14 +910,17 @@ export class CacheNode {
     const tracking = this.#tracking;
     const keyspace = this.#keyspace;
     // While anyone tracks, a command runs knowing its session (NOLOOP, and
-    // whose reads are remembered); otherwise it pays one test.
-    const begin = (client: boolean): void => {
+    // whose reads are remembered); otherwise it pays one test (the closure
+    // is made only while tracking is on).
+    const tracked = <R>(client: boolean, run: () => R): R => {
       tracking.writer = session.id;
       keyspace.trackReads = tracking.tracksReadsOf(session.id, client);
-    };
-    const end = (): void => {
-      keyspace.trackReads = false;
-      tracking.writer = 0;
+      try {
+        return run();
+      } finally {
+        keyspace.trackReads = false;
+        tracking.writer = 0;
+      }
     };
     const onOutputLimit = (s: Session, queued: number): void => {
       stats.outputLimitDisconnections = (stats.outputLimitDisconnections ??
@@ -941,30 +940,21 @@ export class CacheNode {
         conn,
         session,
         execute: (_s, opcode, args) => {
-          let r;
-          if (!tracking.active) r = table.executeOpcode(ctx, opcode, args);
-          else {
-            begin(opcode === CLIENT_OPCODE);
-            try {
-              r = table.executeOpcode(ctx, opcode, args);
-            } finally {
-              end();
-            }
-          }
+          const r = tracking.active
+            ? tracked(
+              opcode === CLIENT_OPCODE,
+              () => table.executeOpcode(ctx, opcode, args),
+            )
+            : table.executeOpcode(ctx, opcode, args);
           return r.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         executeView: (_s, opcode, argv, out) => {
-          let r;
-          if (!tracking.active) {
-            r = table.executeOpcodeView(ctx, opcode, argv, out);
-          } else {
-            begin(opcode === CLIENT_OPCODE);
-            try {
-              r = table.executeOpcodeView(ctx, opcode, argv, out);
-            } finally {
-              end();
-            }
-          }
+          const r = tracking.active
+            ? tracked(
+              opcode === CLIENT_OPCODE,
+              () => table.executeOpcodeView(ctx, opcode, argv, out),
+            )
+            : table.executeOpcodeView(ctx, opcode, argv, out);
           return r?.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         limits: {
@@ -979,29 +969,21 @@ export class CacheNode {
         conn,
         session,
         execute: (_s, name, args) => {
-          let r;
-          if (!tracking.active) r = table.execute(ctx, name, args);
-          else {
-            begin(isClient(name));
-            try {
-              r = table.execute(ctx, name, args);
-            } finally {
-              end();
-            }
-          }
+          const r = tracking.active
+            ? tracked(
+              isWord(name, "client"),
+              () => table.execute(ctx, name, args),
+            )
+            : table.execute(ctx, name, args);
           return r.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         executeView: (_s, name, argv, out) => {
-          let r;
-          if (!tracking.active) r = table.executeView(ctx, name, argv, out);
-          else {
-            begin(isClient(name));
-            try {
-              r = table.executeView(ctx, name, argv, out);
-            } finally {
-              end();
-            }
-          }
+          const r = tracking.active
+            ? tracked(
+              isWord(name, "client"),
+              () => table.executeView(ctx, name, argv, out),
+            )
+            : table.executeView(ctx, name, argv, out);
           return r?.kind === "blocked" ? blocking.wait(session, r) : r;
         },
         limits: {

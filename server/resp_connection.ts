@@ -13,12 +13,7 @@ import type {
   Session,
   Suspension,
 } from "./_util/request.ts";
-import {
-  Connection,
-  type FlowLimits,
-  type NetTraffic,
-  StreamCodec,
-} from "./connection.ts";
+import { Connection, type PortOptions, StreamCodec } from "./connection.ts";
 import {
   type RespCommand,
   RespDecoder,
@@ -48,28 +43,13 @@ export type ExecuteView = (
 ) => Reply | Suspension | undefined;
 
 /** What a RESP connection needs from the node. */
-export interface RespConnectionOptions {
-  /** The accepted connection. */
-  readonly conn: Deno.Conn;
-  /** Per-connection state shared with the command handlers. */
-  readonly session: Session;
+export interface RespConnectionOptions extends PortOptions {
   /** Runs a command by name. */
   readonly execute: ExecuteByName;
   /** Runs a command by name on arguments in place (a request that came whole). */
   readonly executeView: ExecuteView;
   /** Bulk, argument and request limits. */
   readonly limits?: RespLimits;
-  /**
-   * Bytes read from the socket at a time.
-   * @default {65536}
-   */
-  readonly readBytes?: number;
-  /** Output and rate limits (see `connection.ts`); none by default. */
-  readonly flow?: FlowLimits;
-  /** Told when the connection is cut for passing the output limit. */
-  readonly onOutputLimit?: (session: Session, queued: number) => void;
-  /** Where the bytes read and written are added up. */
-  readonly traffic?: NetTraffic;
 }
 
 const INVALIDATE: Reply = Object.freeze(bytes("invalidate"));
@@ -164,15 +144,13 @@ export class RespCodec extends StreamCodec<RespCommand | RespView>
    * written.
    *
    * @param keys The changed keys (byte strings), or `null` for every key.
-   * @returns `false` on a RESP2 connection.
    */
-  writePush(keys: readonly string[] | null): boolean {
-    if (this.#session.dialect !== "resp3") return false;
+  writePush(keys: readonly string[] | null): void {
+    if (this.#session.dialect !== "resp3") return;
     this.#writer.writePush([
       INVALIDATE,
       keys === null ? NULL : array(keys.map((k) => bytes(k))),
     ]);
-    return true;
   }
 
   /**

@@ -174,26 +174,15 @@ export function envName(name: string): string {
   return `CACHEMIR_${name.toUpperCase().replaceAll("-", "_")}`;
 }
 
+/** An integer within bounds; a minus sign only when `min` is negative (`-1`). */
 function integer(min: number, max: number): (raw: string) => number {
+  const digits = min < 0 ? /^-?\d+$/ : /^\d+$/;
   return (raw) => {
     const n = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    if (!digits.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
       throw new SettingValueError(
         `expected an integer from ${min} to ${max}`,
       );
-    }
-    return n;
-  };
-}
-
-/** An integer that may be negative (`-1`), within bounds. */
-function signedInteger(min: number, max: number): (raw: string) => number {
-  return (raw) => {
-    const n = Number(raw);
-    if (
-      !/^-?\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max
-    ) {
-      throw new SettingValueError(`expected an integer from ${min} to ${max}`);
     }
     return n;
   };
@@ -498,7 +487,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze([
     name: "slowlog-log-slower-than",
     key: "slowlogLogSlowerThan",
     arg: "<µs>",
-    parse: signedInteger(-1, Number.MAX_SAFE_INTEGER),
+    parse: integer(-1, Number.MAX_SAFE_INTEGER),
     default: 10000,
     runtime: true,
     help:

@@ -387,9 +387,9 @@ export class TrackingTable {
     this.#update();
   }
 
+  /** Tells `onActive` when keys or tracking sessions (BCAST ones among them) appear or all go. */
   #update(): void {
-    const active = this.#size !== 0 || this.#bcast.size !== 0 ||
-      this.#clients.size !== 0;
+    const active = this.#size !== 0 || this.#clients.size !== 0;
     if (active === this.#active) return;
     this.#active = active;
     this.#onActive?.(active);

@@ -19,6 +19,8 @@
 
 import { TRACKING_DEFAULTS, TrackingTable } from "./tracking.ts";
 import { ByteSpan } from "./store/byte_span.ts";
+import { seededRandom } from "../tests/_helpers/prng.ts";
+import { zipfRank, zipfTable } from "../scripts/bench/zipf.ts";
 
 /** Operations per iteration: the time per operation is the time shown / 1000. */
 const BATCH = 1000;
@@ -28,23 +30,10 @@ const DRAWS = 1 << 20;
 
 /** Zipf(s) ranks over `n` keys, drawn with a seeded generator. */
 function zipfDraws(n: number, s: number, count: number): Int32Array {
-  const cumulative = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) cumulative[i] = sum += 1 / Math.pow(i + 1, s);
-  let state = 42;
+  const table = zipfTable(n, s);
+  const random = seededRandom(42);
   const out = new Int32Array(count);
-  for (let d = 0; d < count; d++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const x = (state / 0x1_0000_0000) * sum;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cumulative[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    out[d] = lo;
-  }
+  for (let d = 0; d < count; d++) out[d] = zipfRank(table, random());
   return out;
 }
 

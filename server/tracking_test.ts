@@ -175,3 +175,42 @@ Deno.test("tracking: a key read from its bytes in place is the key read as a str
   assert.equal(chained.size, 3);
   assert.equal(chained.evictedKeys, 1);
 });
+
+Deno.test("tracking: a bound lowered at run time (CONFIG SET) invalidates the oldest keys at once", () => {
+  let max = 10;
+  const pushed: (readonly string[] | null)[] = [];
+  const t = new TrackingTable({
+    deliver: (_tracker, _target, keys) => pushed.push(keys),
+    maxKeys: () => max,
+  });
+  t.enable(1, DEFAULT);
+  for (const k of ["a", "b", "c", "d", "e"]) t.read(1, k);
+  assert.deepEqual(pushed, []);
+  max = 2;
+  t.enforceBound();
+  assert.deepEqual(pushed, [["a"], ["b"], ["c"]]);
+  assert.equal(t.size, 2);
+  assert.equal(t.evictedKeys, 3);
+  // 0 = no bound: nothing more goes.
+  max = 0;
+  t.enforceBound();
+  t.read(1, "f");
+  assert.equal(t.size, 3);
+});
+
+Deno.test("tracking: OPTOUT tracks every read but those of the command after CLIENT CACHING no; BCAST tracks no reads", () => {
+  const { t } = table();
+  t.enable(1, { ...DEFAULT, optout: true });
+  assert.equal(t.tracksReadsOf(1, false), true);
+  t.setCaching(1, false);
+  assert.equal(t.caching(1), false);
+  // CLIENT itself (CLIENT CACHING no) keeps the answer for the next one.
+  assert.equal(t.tracksReadsOf(1, true), false);
+  assert.equal(t.caching(1), false);
+  assert.equal(t.tracksReadsOf(1, false), false);
+  assert.equal(t.caching(1), undefined);
+  assert.equal(t.tracksReadsOf(1, false), true);
+  t.enable(2, { ...DEFAULT, bcast: true });
+  assert.equal(t.tracksReadsOf(2, false), false);
+  assert.equal(t.tracksReadsOf(3, false), false); // not tracking
+});
