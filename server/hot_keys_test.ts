@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { commandInfo } from "@cachemir/protocol";
 import { HotKeys } from "./hot_keys.ts";
+import { argvView as view } from "./commands/_testing.ts";
 import { seededRandom } from "../tests/_helpers/prng.ts";
 import { zipfRank, zipfTable } from "../scripts/bench/zipf.ts";
 
@@ -8,18 +9,6 @@ import { zipfRank, zipfTable } from "../scripts/bench/zipf.ts";
 function zipf(n: number, s: number, random: () => number): () => number {
   const table = zipfTable(n, s);
   return () => zipfRank(table, random());
-}
-
-function view(...args: string[]) {
-  const bytes = new TextEncoder().encode(args.join(""));
-  const offsets = new Int32Array(2 * args.length);
-  let at = 0;
-  args.forEach((a, i) => {
-    offsets[2 * i] = at;
-    offsets[2 * i + 1] = a.length;
-    at += a.length;
-  });
-  return { bytes, count: args.length, offsets };
 }
 
 Deno.test("HotKeys: the top 10 of a Zipf(1.1) stream over 100,000 keys, in order, rates within 15%", () => {
