@@ -767,13 +767,7 @@ export class ClientConnection {
         if (n === null) {
           if (!this.#framed && this.#firstBytes !== undefined) {
             // Bytes, then the end, and never a whole frame.
-            this.#fail(
-              "after bytes that are not frames",
-              undefined,
-              new ProtocolError(
-                `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")`,
-              ),
-            );
+            this.#notANode("");
           } else this.#fail("by the node");
           return;
         }
@@ -781,7 +775,7 @@ export class ClientConnection {
           this.#firstBytes = printableStart(buf, n);
           if (n > 0 && !PROTOCOL_VERSIONS.includes(buf[0])) {
             // Not a frame's first byte: no need to wait for a whole header.
-            this.#notANode(buf, n);
+            this.#notANode(isTlsRecord(buf, n) ? TLS_HINT : "");
             return;
           }
         }
@@ -798,21 +792,15 @@ export class ClientConnection {
   }
 
   /**
-   * Fails the connection on first bytes that cannot start a frame, saying
-   * what answered (and that TLS did, for a TLS record).
+   * Fails the connection on first bytes that are not frames, saying what
+   * answered, then `hint`.
    */
-  #notANode(buf: Uint8Array, n: number): void {
-    const tls = n >= 2 && (buf[0] === 0x15 || buf[0] === 0x16) &&
-      buf[1] === 0x03;
+  #notANode(hint: string): void {
     this.#fail(
       "after bytes that are not frames",
       undefined,
       new ProtocolError(
-        `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")${
-          tls
-            ? ": that is TLS; a node started with --tls-cert needs the client's tls option"
-            : ""
-        }`,
+        `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")${hint}`,
       ),
     );
   }
@@ -996,6 +984,15 @@ function dialFailure(e: unknown): string {
     return `${message} (is the node serving TLS? it needs --tls-cert)`;
   }
   return message;
+}
+
+/** Said after the first bytes when they are a TLS record. */
+const TLS_HINT =
+  ": that is TLS; a node started with --tls-cert needs the client's tls option";
+
+/** Whether the first `n` bytes start a TLS record (an alert or a handshake). */
+function isTlsRecord(buf: Uint8Array, n: number): boolean {
+  return n >= 2 && (buf[0] === 0x15 || buf[0] === 0x16) && buf[1] === 0x03;
 }
 
 /** Up to 64 of the first `n` bytes, as printable text (`\r`, `\n`, `\xNN`). */
