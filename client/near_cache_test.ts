@@ -147,6 +147,27 @@ Deno.test("NearCache: dropNode and clear drop values and refuse reads in flight"
 Deno.test("NearCache: bounds must be positive integers", () => {
   assert.throws(() => new NearCache({ maxEntries: 0 }), RangeError);
   assert.throws(() => new NearCache({ ttlMs: 1.5 }), RangeError);
+  assert.throws(
+    () => new NearCache({ maxBytes: -1 }),
+    /Invalid nearCache.maxBytes: -1 \(must be a positive integer\)/,
+  );
+  assert.throws(() => new NearCache({ maxEntries: NaN }), RangeError);
+});
+
+Deno.test("NearCache: a value, or a hash's new field, that cannot fit in maxBytes is not kept and evicts nothing", () => {
+  const c = new NearCache({ maxBytes: 200, admission: "always" });
+  const bytes = new TextEncoder();
+  assert.ok(c.store("a", bytes.encode("1"), N, c.begin()));
+  assert.equal(c.store("big", new Uint8Array(200), N, c.begin()), false);
+  assert.equal(c.storeText("big", "x".repeat(200), 200, N, c.begin()), false);
+  assert.equal(c.text("a", N), "1"); // still there
+  assert.ok(c.storeField("h", "f", "1", N, c.begin()));
+  const before = c.bytes;
+  assert.equal(c.storeField("h", "g", "y".repeat(150), N, c.begin()), false);
+  assert.equal(c.bytes, before);
+  assert.equal(c.field("h", "f", N), "1");
+  assert.equal(c.field("h", "g", N), undefined);
+  assert.equal(c.stats(N).evictions, 0);
 });
 
 Deno.test("NearCache: a hash's fields are kept one by one or whole, and never answer a string read", () => {
