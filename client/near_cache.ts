@@ -290,7 +290,7 @@ export class NearCache {
   #count(node: string): Counters {
     let c = this.#counters.get(node);
     if (c === undefined) {
-      c = { hits: 0, misses: 0, evictions: 0, invalidations: 0, rejections: 0 };
+      c = { ...ZERO };
       this.#counters.set(node, c);
     }
     return c;
@@ -312,13 +312,7 @@ export class NearCache {
    * @returns Hits, misses, evictions and invalidations.
    */
   totals(): NearCacheStats {
-    const t = {
-      hits: 0,
-      misses: 0,
-      evictions: 0,
-      invalidations: 0,
-      rejections: 0,
-    };
+    const t: Counters = { ...ZERO };
     for (const c of this.#counters.values()) {
       t.hits += c.hits;
       t.misses += c.misses;
