@@ -30,15 +30,10 @@ import {
   VALUE_OR_NULL,
 } from "./commands/_replies.ts";
 import { ReplyError } from "./errors.ts";
-import {
-  NearCache,
-  type NearCacheOptions,
-  type NearValue,
-} from "./near_cache.ts";
+import { NearCache, type NearCacheOptions } from "./near_cache.ts";
 
 const OPCODE_CLIENT = commandInfo("CLIENT").opcode;
 const MGET_INFO = commandInfo("MGET");
-const DECODER = new TextDecoder("utf-8", { ignoreBOM: true });
 const STRICT_DECODER = new TextDecoder("utf-8", {
   fatal: true,
   ignoreBOM: true,
@@ -70,10 +65,6 @@ export function cacheKey(key: Key): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function decode(v: NearValue): string | null {
-  return v === null ? null : DECODER.decode(v);
 }
 
 /** A value read as text on a miss, with its length in bytes. */
@@ -238,20 +229,18 @@ export class NearLayer {
     }
     if (!hasFlag(info, "write")) return cluster.send(info, args, transform);
     const positions = keyPositions(info, args.length);
+    let done: () => void;
     if (positions.length === 0) {
-      this.cache.clear();
-      const done = (): void => this.cache.clear();
-      const sent = cluster.send(info, args, transform);
-      sent.then(done, done);
-      return sent;
+      done = () => this.cache.clear();
+    } else {
+      const keys: string[] = [];
+      for (const at of positions) {
+        const name = cacheKey(args[at] as Key);
+        if (name !== undefined) keys.push(name);
+      }
+      done = () => this.cache.invalidate(keys);
     }
-    const keys: string[] = [];
-    for (const at of positions) {
-      const name = cacheKey(args[at] as Key);
-      if (name !== undefined) keys.push(name);
-    }
-    this.cache.invalidate(keys);
-    const done = (): void => this.cache.invalidate(keys);
+    done();
     const sent = cluster.send(info, args, transform);
     sent.then(done, done);
     return sent;
@@ -362,7 +351,11 @@ export class NearLayer {
       if (name !== undefined && v !== null) {
         cache.store(name, v, nodes[i], token);
       }
-      out[i] = asBytes ? (v === null ? null : v.slice()) : decode(v);
+      out[i] = v === null
+        ? null
+        : asBytes
+        ? v.slice()
+        : utf8Range(v, 0, v.length);
     }
     return out;
   }
