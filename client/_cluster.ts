@@ -12,6 +12,7 @@ import {
   bytes,
   type CommandInfo,
   commandInfo,
+  decodeUtf8,
   hasFlag,
   keyPositions,
   NULL,
@@ -77,6 +78,11 @@ import { deferred } from "./_deferred.ts";
 import { unrefTimer } from "./_transport.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 import { WarmUps } from "./_warm_up.ts";
+
+/** HOTKEYS' count argument as a number (given as text or as its bytes). */
+function topCount(arg: Arg): number {
+  return Number(typeof arg === "string" ? arg : decodeUtf8(arg));
+}
 
 /** Keeps a reply as it is: for parts that are joined before the caller's transform. */
 const asReply: ReplyTransform<Reply> = (reply) => reply;
@@ -1480,7 +1486,7 @@ export class Cluster {
     random: (info, args) => this.#randomKey(info, args),
     top: (info, args) =>
       this.#fanOut(info, args, false).then((replies) =>
-        mergeTop(replies, args.length === 0 ? 10 : Number(args[0]))
+        mergeTop(replies, args.length === 0 ? 10 : topCount(args[0]))
       ),
   };
 
