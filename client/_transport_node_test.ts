@@ -160,6 +160,11 @@ Deno.test("dialNode(): a pending read ends with null when the stream is closed",
       undefined,
     );
     const reading = stream.read(new Uint8Array(16));
+    // One read at a time: a second one while it waits is refused.
+    await assert.rejects(
+      stream.read(new Uint8Array(16)),
+      /Cannot read: a read is in progress/,
+    );
     await tick(10);
     stream.close();
     assert.equal(await reading, null);
