@@ -10,13 +10,13 @@ import {
   commandInfo,
   decodeReply,
   decodeUtf8,
-  FLAG_PUSH,
   FLAG_REPLY,
   type Frame,
   FrameDecoder,
   type FrameError,
   FrameWriter,
   invalidationKeys,
+  isPush,
   OPENING_PROBE,
   PROBE_ID,
   PROBE_OPCODE,
@@ -810,23 +810,12 @@ export class ClientConnection {
     if (!this.#framed) {
       if ("kind" in frame && frame.fatal) {
         // The very first bytes are not a frame: another kind of server.
-        this.#fail(
-          "after bytes that are not frames",
-          undefined,
-          new ProtocolError(
-            `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")`,
-          ),
-        );
+        this.#notANode("");
         return false;
       }
       this.#framed = true;
     }
-    if (
-      !("kind" in frame) && (frame.flags & (FLAG_REPLY | FLAG_PUSH)) ===
-        (FLAG_REPLY | FLAG_PUSH)
-    ) {
-      return this.#onPushFrame(frame);
-    }
+    if (!("kind" in frame) && isPush(frame)) return this.#onPushFrame(frame);
     if (this.#count === 0) {
       this.#fail(`after an unexpected reply (id ${frame.id}, none in flight)`);
       return false;
