@@ -402,7 +402,7 @@ export class ClientConnection {
     const left = (): number =>
       Math.max(1, timeoutMs - (performance.now() - started));
     const probe = new Promise<unknown>((resolve, reject) =>
-      conn.#expect(PROBE_ID, PROBE_OPCODE, resolve, reject)
+      conn.#await(PROBE_ID, PROBE_OPCODE, resolve, reject, asAnyReply)
     ).catch((e) => {
       // A node older than the probe refuses its flags, and is still a node.
       if (e instanceof ReplyError && /unknown flags 0x0a$/.test(e.message)) {
@@ -588,19 +588,9 @@ export class ClientConnection {
   }
 
   /**
-   * Awaits the reply to a request written to the socket by other means (the
-   * opening probe), in the order of the requests sent.
+   * Queues a request's reply handlers, with its deadline (for a request
+   * written to the socket by other means too: the opening probe).
    */
-  #expect(
-    id: number,
-    opcode: number,
-    resolve: (value: unknown) => void,
-    reject: (error: Error) => void,
-  ): void {
-    this.#await(id, opcode, resolve, reject, asAnyReply);
-  }
-
-  /** Queues a request's reply handlers, with its deadline. */
   #await(
     id: number,
     opcode: number,
@@ -609,8 +599,8 @@ export class ClientConnection {
     transform: ReplyTransform<unknown>,
   ): void {
     if (this.#timer === undefined) {
-      // (Armed before queueing the tick's microtask: the runtime's first
-      // setTimeout call loads a module and runs pending microtasks.)
+      // (Armed before scheduling the tick: the runtime's first setTimeout
+      // call loads a module and runs pending microtasks.)
       this.#timer = setTimeout(this.#onTimer, this.#timeoutMs);
     }
     if (!this.#tickScheduled) {
