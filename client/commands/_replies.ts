@@ -45,7 +45,15 @@ export type CallBufferReply =
   | null
   | CallBufferReply[];
 
-function unexpected(reply: Reply, expected: string): ProtocolError {
+/**
+ * The error of a reply of the wrong type: `Unexpected INTEGER reply,
+ * expected ARRAY`.
+ *
+ * @param reply What came.
+ * @param expected What was expected, as the message says it.
+ * @returns The error to throw.
+ */
+export function unexpected(reply: Reply, expected: string): ProtocolError {
   return new ProtocolError(
     `Unexpected ${kindName(reply)} reply, expected ${expected}`,
   );
