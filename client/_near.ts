@@ -91,6 +91,15 @@ const TEXT_READ: ReplyTransform<TextRead> = Object.assign(
   },
 );
 
+/**
+ * The node a read of `key` goes to, found on the first call only: a
+ * near-cache hit never calls it, and so skips hashing the key.
+ */
+function lazyTarget(cluster: Cluster, key: Key): () => string {
+  let node: string | undefined;
+  return () => node ??= cluster.readTarget(key);
+}
+
 /** The near cache between the client's methods and the cluster. */
 export class NearLayer {
   /** The values. */
@@ -258,10 +267,13 @@ export class NearLayer {
         ? cluster.send(info, [key], VALUE_OR_NULL.bytes!)
         : cluster.send(info, [key], VALUE_OR_NULL.text);
     }
-    const node = cluster.readTarget(key);
+    const target = lazyTarget(cluster, key);
     const cache = this.cache;
-    const hit = asBytes ? cache.bytesOf(name, node) : cache.text(name, node);
+    const hit = asBytes
+      ? cache.bytesOf(name, target)
+      : cache.text(name, target);
     if (hit !== undefined) return Promise.resolve(hit);
+    const node = target();
     const token = cache.begin();
     if (!asBytes) {
       return cluster.send(info, [key], TEXT_READ).then((read) => {
@@ -283,10 +295,11 @@ export class NearLayer {
     if (name === undefined || fieldName === undefined) {
       return cluster.send(info, [key, field], VALUE_OR_NULL.text);
     }
-    const node = cluster.readTarget(key);
+    const target = lazyTarget(cluster, key);
     const cache = this.cache;
-    const hit = cache.field(name, fieldName, node);
+    const hit = cache.field(name, fieldName, target);
     if (hit !== undefined) return Promise.resolve(hit);
+    const node = target();
     const token = cache.begin();
     return cluster.send(info, [key, field], VALUE_OR_NULL.text).then(
       (value) => {
@@ -300,10 +313,11 @@ export class NearLayer {
     const cluster = this.#cluster!;
     const name = cacheKey(key);
     if (name === undefined) return cluster.send(info, [key], RECORD.text);
-    const node = cluster.readTarget(key);
+    const target = lazyTarget(cluster, key);
     const cache = this.cache;
-    const hit = cache.hash(name, node);
+    const hit = cache.hash(name, target);
     if (hit !== undefined) return Promise.resolve(hit);
+    const node = target();
     const token = cache.begin();
     return cluster.send(info, [key], RECORD.text).then((record) => {
       // The cache keeps a frozen copy: the caller may change this one.
@@ -324,16 +338,19 @@ export class NearLayer {
     const nodes: string[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const name = cacheKey(keys[i]);
-      const node = cluster.readTarget(keys[i]);
       names[i] = name;
-      nodes[i] = node;
       if (name === undefined) {
         missing.push(i);
         continue;
       }
-      const hit = asBytes ? cache.bytesOf(name, node) : cache.text(name, node);
-      if (hit === undefined) missing.push(i);
-      else out[i] = hit;
+      const target = lazyTarget(cluster, keys[i]);
+      const hit = asBytes
+        ? cache.bytesOf(name, target)
+        : cache.text(name, target);
+      if (hit === undefined) {
+        nodes[i] = target();
+        missing.push(i);
+      } else out[i] = hit;
     }
     if (missing.length === 0) return out;
     const token = cache.begin();

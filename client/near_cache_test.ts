@@ -235,3 +235,21 @@ Deno.test("NearCache: two reads of a key in flight that bring different answers 
   assert.equal(c.storeHash("t", {}, N, c.begin()), false);
   assert.equal(c.text("t", N), undefined);
 });
+
+Deno.test("NearCache: a read's node given as a function is asked for on a miss only", () => {
+  const c = new NearCache();
+  let asked = 0;
+  const node = (): string => {
+    asked++;
+    return N;
+  };
+  assert.equal(c.text("k", node), undefined);
+  assert.equal(asked, 1);
+  assert.equal(c.stats(N).misses, 1);
+  c.storeText("k", "v", 1, N, c.begin());
+  assert.equal(c.text("k", node), "v");
+  assert.equal(c.field("k", "f", node), undefined); // a string is no hash: a miss
+  assert.equal(asked, 2);
+  assert.equal(c.stats(N).hits, 1);
+  assert.equal(c.stats(N).misses, 2);
+});
