@@ -127,9 +127,12 @@ export class NearLayer {
 
   /**
    * Opens a node's connection with tracking on, its pushes wired to the
-   * cache and its loss to dropping what its node served.
+   * cache and its loss to dropping what its node served. A blocking
+   * command's connection reads nothing the cache holds: it opens as it is,
+   * and its closing drops nothing.
    */
-  readonly connector: Connector = async (target, options) => {
+  readonly connector: Connector = async (target, options, blocking) => {
+    if (blocking === true) return ClientConnection.connect(target, options);
     const address = formatAddress(target);
     const conn = await ClientConnection.connect(target, {
       ...options,

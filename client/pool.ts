@@ -113,10 +113,15 @@ export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5000;
  */
 const SPREAD_AT = 32;
 
-/** Opens a connection; {@linkcode ClientConnection.connect} unless a test says otherwise. */
+/**
+ * Opens a connection; {@linkcode ClientConnection.connect} unless a test
+ * says otherwise. `blocking` is `true` for a connection of its own for a
+ * blocking command (BLPOP...), which serves nothing else.
+ */
 export type Connector = (
   target: ConnectionTarget,
   options: ConnectionOptions,
+  blocking?: boolean,
 ) => Promise<ClientConnection>;
 
 /** Options of {@linkcode Pool}. */
@@ -428,7 +433,7 @@ export class Pool {
     };
     let c: ClientConnection;
     try {
-      c = await this.#connector(this.#target, options);
+      c = await this.#connector(this.#target, options, true);
     } catch (e) {
       throw markNotSent(e as Error);
     }
