@@ -12,6 +12,7 @@ import {
   bytes,
   type CommandInfo,
   commandInfo,
+  decodeUtf8,
   hasFlag,
   keyPositions,
   NULL,
@@ -78,6 +79,18 @@ import { unrefTimer } from "./_transport.ts";
 import { TIMED_OUT, withTimeout } from "./_timeout.ts";
 import { WarmUps } from "./_warm_up.ts";
 
+/** A failed-over node's record past `failoverKeyMemory`: flush it instead. */
+function overflow(record: FailedOver): void {
+  record.overflow = true;
+  record.keys.length = 0;
+  record.standIns.clear();
+}
+
+/** HOTKEYS' count argument as a number (given as text or as its bytes). */
+function topCount(arg: Arg): number {
+  return Number(typeof arg === "string" ? arg : decodeUtf8(arg));
+}
+
 /** Keeps a reply as it is: for parts that are joined before the caller's transform. */
 const asReply: ReplyTransform<Reply> = (reply) => reply;
 
@@ -104,7 +117,7 @@ const CLEANUP_BATCH = 500;
 
 const OPCODE_DEL = commandInfo("DEL").opcode;
 const GET_INFO = commandInfo("GET");
-const OPCODE_GET = commandInfo("GET").opcode;
+const OPCODE_GET = GET_INFO.opcode;
 const OPCODE_PTTL = commandInfo("PTTL").opcode;
 const OPCODE_SET = commandInfo("SET").opcode;
 /** A GET's miss on a node warming up (see `#warmSend`). */
@@ -454,9 +467,7 @@ export class Cluster {
     }
     if (record.overflow) return undefined;
     if (record.keys.length >= this.#failoverKeyMemory) {
-      record.overflow = true;
-      record.keys.length = 0;
-      record.standIns.clear();
+      overflow(record);
       return undefined;
     }
     record.keys.push(key);
@@ -515,11 +526,11 @@ export class Cluster {
   #reattach(address: string, record: FailedOver): void {
     const now = this.#failedOver.get(address);
     if (now !== undefined) {
-      record.overflow ||= now.overflow ||
-        record.keys.length + now.keys.length > this.#failoverKeyMemory;
-      if (record.overflow) {
-        record.keys.length = 0;
-        record.standIns.clear();
+      if (
+        record.overflow || now.overflow ||
+        record.keys.length + now.keys.length > this.#failoverKeyMemory
+      ) {
+        overflow(record);
       } else {
         record.keys.push(...now.keys);
         for (const [standIn, keys] of now.standIns) {
@@ -1480,7 +1491,7 @@ export class Cluster {
     random: (info, args) => this.#randomKey(info, args),
     top: (info, args) =>
       this.#fanOut(info, args, false).then((replies) =>
-        mergeTop(replies, args.length === 0 ? 10 : Number(args[0]))
+        mergeTop(replies, args.length === 0 ? 10 : topCount(args[0]))
       ),
   };
 

@@ -1,7 +1,8 @@
 /**
- * A promise with its settle functions outside: what `Promise.withResolvers`
- * gives, which Node.js 20 lacks (the npm package runs there). Private to
- * the package.
+ * A promise with its settle functions outside: `Promise.withResolvers`
+ * where the runtime has it (Deno, Node.js 22, Bun), chosen once — this is
+ * every command's path — and a promise executor on Node.js 20, which lacks
+ * it (the npm package runs there). Private to the package.
  *
  * @module
  */
@@ -17,11 +18,11 @@ export interface Deferred<T> {
 }
 
 /**
- * Makes a {@linkcode Deferred}.
+ * {@linkcode deferred} for runtimes without `Promise.withResolvers`.
  *
  * @returns A pending promise and its settle functions.
  */
-export function deferred<T>(): Deferred<T> {
+export function deferredByExecutor<T>(): Deferred<T> {
   let resolve!: (value: T | PromiseLike<T>) => void;
   let reject!: (reason?: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -30,3 +31,16 @@ export function deferred<T>(): Deferred<T> {
   });
   return { promise, resolve, reject };
 }
+
+/** `Promise.withResolvers`, where the runtime has it. */
+const withResolvers = (Promise as {
+  withResolvers?: <T>() => Deferred<T>;
+}).withResolvers?.bind(Promise);
+
+/**
+ * Makes a {@linkcode Deferred}.
+ *
+ * @returns A pending promise and its settle functions.
+ */
+export const deferred: <T>() => Deferred<T> = withResolvers ??
+  deferredByExecutor;

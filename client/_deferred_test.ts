@@ -1,14 +1,21 @@
 import assert from "node:assert/strict";
-import { deferred } from "./_deferred.ts";
+import { deferred, deferredByExecutor } from "./_deferred.ts";
 
-Deno.test("deferred(): resolve fulfils the promise with the value", async () => {
-  const d = deferred<number>();
-  d.resolve(42);
-  assert.equal(await d.promise, 42);
-});
+for (
+  const [name, make] of [
+    ["deferred()", deferred],
+    ["deferredByExecutor()", deferredByExecutor],
+  ] as const
+) {
+  Deno.test(`${name}: resolve fulfils the promise with the value`, async () => {
+    const d = make<number>();
+    d.resolve(42);
+    assert.equal(await d.promise, 42);
+  });
 
-Deno.test("deferred(): reject rejects the promise with the reason", async () => {
-  const d = deferred<void>();
-  d.reject(new Error("gone"));
-  await assert.rejects(d.promise, /gone/);
-});
+  Deno.test(`${name}: reject rejects the promise with the reason`, async () => {
+    const d = make<void>();
+    d.reject(new Error("gone"));
+    await assert.rejects(d.promise, /gone/);
+  });
+}

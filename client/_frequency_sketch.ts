@@ -19,6 +19,15 @@ const MAX_COUNT = 15;
 const SAMPLE_FACTOR = 10;
 
 /**
+ * How far a key's counter moves from one row to the next (odd, so the
+ * rows' indexes differ): {@linkcode FrequencySketch.increment} and
+ * {@linkcode FrequencySketch.estimate} must walk the same counters.
+ */
+function rowStep(hash: number): number {
+  return (Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) | 1) >>> 0;
+}
+
+/**
  * Counts keys' reads approximately: an estimate is never below the true
  * count since the last halving (capped at 15), and above it only where
  * keys collide in every row.
@@ -66,7 +75,7 @@ export class FrequencySketch {
   increment(hash: number): void {
     const counts = this.#counts;
     const mask = this.#mask;
-    const step = (Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) | 1) >>> 0;
+    const step = rowStep(hash);
     let h = hash >>> 0;
     let base = 0;
     for (let row = 0; row < ROWS; row++) {
@@ -87,7 +96,7 @@ export class FrequencySketch {
   estimate(hash: number): number {
     const counts = this.#counts;
     const mask = this.#mask;
-    const step = (Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) | 1) >>> 0;
+    const step = rowStep(hash);
     let h = hash >>> 0;
     let base = 0;
     let min = MAX_COUNT;

@@ -42,3 +42,11 @@ Deno.test("FrequencySketch halves its counts once its sample is full: old popula
     `after halvings: ${sketch.estimate(old)}`,
   );
 });
+
+Deno.test("FrequencySketch counters saturate at 15: more reads do not count higher", () => {
+  const sketch = new FrequencySketch(100, 5);
+  const hot = sketch.hash("hot");
+  for (let i = 0; i < 40; i++) sketch.increment(hot);
+  assert.equal(sketch.estimate(hot), 15);
+  assert.equal(sketch.estimate(sketch.hash("cold")), 0);
+});

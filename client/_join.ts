@@ -10,7 +10,14 @@
  * @module
  */
 
-import { array, float, int, OK, type Reply } from "@cachemir/protocol";
+import {
+  array,
+  float,
+  int,
+  OK,
+  type Reply,
+  toByteString,
+} from "@cachemir/protocol";
 import type { CommandJoin } from "@cachemir/protocol";
 import { ProtocolError } from "./errors.ts";
 
@@ -111,9 +118,7 @@ export function mergeTop(replies: readonly Reply[], count: number): Reply {
       if (score.kind !== "int" && score.kind !== "float") return reply;
       if (score.kind === "float") integers = false;
       const bytes = member.value;
-      let id = "";
-      if (typeof bytes === "string") id = bytes;
-      else for (const b of bytes) id += String.fromCharCode(b);
+      const id = typeof bytes === "string" ? bytes : toByteString(bytes);
       const seen = merged.get(id);
       if (seen === undefined) {
         merged.set(id, { member, score: Number(score.value) });

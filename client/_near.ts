@@ -30,15 +30,10 @@ import {
   VALUE_OR_NULL,
 } from "./commands/_replies.ts";
 import { ReplyError } from "./errors.ts";
-import {
-  NearCache,
-  type NearCacheOptions,
-  type NearValue,
-} from "./near_cache.ts";
+import { NearCache, type NearCacheOptions } from "./near_cache.ts";
 
 const OPCODE_CLIENT = commandInfo("CLIENT").opcode;
 const MGET_INFO = commandInfo("MGET");
-const DECODER = new TextDecoder("utf-8", { ignoreBOM: true });
 const STRICT_DECODER = new TextDecoder("utf-8", {
   fatal: true,
   ignoreBOM: true,
@@ -72,10 +67,6 @@ export function cacheKey(key: Key): string | undefined {
   }
 }
 
-function decode(v: NearValue): string | null {
-  return v === null ? null : DECODER.decode(v);
-}
-
 /** A value read as text on a miss, with its length in bytes. */
 interface TextRead {
   readonly text: string | null;
@@ -99,6 +90,15 @@ const TEXT_READ: ReplyTransform<TextRead> = Object.assign(
     }),
   },
 );
+
+/**
+ * The node a read of `key` goes to, found on the first call only: a
+ * near-cache hit never calls it, and so skips hashing the key.
+ */
+function lazyTarget(cluster: Cluster, key: Key): () => string {
+  let node: string | undefined;
+  return () => node ??= cluster.readTarget(key);
+}
 
 /** The near cache between the client's methods and the cluster. */
 export class NearLayer {
@@ -127,9 +127,12 @@ export class NearLayer {
 
   /**
    * Opens a node's connection with tracking on, its pushes wired to the
-   * cache and its loss to dropping what its node served.
+   * cache and its loss to dropping what its node served. A blocking
+   * command's connection reads nothing the cache holds: it opens as it is,
+   * and its closing drops nothing.
    */
-  readonly connector: Connector = async (target, options) => {
+  readonly connector: Connector = async (target, options, blocking) => {
+    if (blocking === true) return ClientConnection.connect(target, options);
     const address = formatAddress(target);
     const conn = await ClientConnection.connect(target, {
       ...options,
@@ -238,20 +241,18 @@ export class NearLayer {
     }
     if (!hasFlag(info, "write")) return cluster.send(info, args, transform);
     const positions = keyPositions(info, args.length);
+    let done: () => void;
     if (positions.length === 0) {
-      this.cache.clear();
-      const done = (): void => this.cache.clear();
-      const sent = cluster.send(info, args, transform);
-      sent.then(done, done);
-      return sent;
+      done = () => this.cache.clear();
+    } else {
+      const keys: string[] = [];
+      for (const at of positions) {
+        const name = cacheKey(args[at] as Key);
+        if (name !== undefined) keys.push(name);
+      }
+      done = () => this.cache.invalidate(keys);
     }
-    const keys: string[] = [];
-    for (const at of positions) {
-      const name = cacheKey(args[at] as Key);
-      if (name !== undefined) keys.push(name);
-    }
-    this.cache.invalidate(keys);
-    const done = (): void => this.cache.invalidate(keys);
+    done();
     const sent = cluster.send(info, args, transform);
     sent.then(done, done);
     return sent;
@@ -269,10 +270,13 @@ export class NearLayer {
         ? cluster.send(info, [key], VALUE_OR_NULL.bytes!)
         : cluster.send(info, [key], VALUE_OR_NULL.text);
     }
-    const node = cluster.readTarget(key);
+    const target = lazyTarget(cluster, key);
     const cache = this.cache;
-    const hit = asBytes ? cache.bytesOf(name, node) : cache.text(name, node);
+    const hit = asBytes
+      ? cache.bytesOf(name, target)
+      : cache.text(name, target);
     if (hit !== undefined) return Promise.resolve(hit);
+    const node = target();
     const token = cache.begin();
     if (!asBytes) {
       return cluster.send(info, [key], TEXT_READ).then((read) => {
@@ -294,10 +298,11 @@ export class NearLayer {
     if (name === undefined || fieldName === undefined) {
       return cluster.send(info, [key, field], VALUE_OR_NULL.text);
     }
-    const node = cluster.readTarget(key);
+    const target = lazyTarget(cluster, key);
     const cache = this.cache;
-    const hit = cache.field(name, fieldName, node);
+    const hit = cache.field(name, fieldName, target);
     if (hit !== undefined) return Promise.resolve(hit);
+    const node = target();
     const token = cache.begin();
     return cluster.send(info, [key, field], VALUE_OR_NULL.text).then(
       (value) => {
@@ -311,10 +316,11 @@ export class NearLayer {
     const cluster = this.#cluster!;
     const name = cacheKey(key);
     if (name === undefined) return cluster.send(info, [key], RECORD.text);
-    const node = cluster.readTarget(key);
+    const target = lazyTarget(cluster, key);
     const cache = this.cache;
-    const hit = cache.hash(name, node);
+    const hit = cache.hash(name, target);
     if (hit !== undefined) return Promise.resolve(hit);
+    const node = target();
     const token = cache.begin();
     return cluster.send(info, [key], RECORD.text).then((record) => {
       // The cache keeps a frozen copy: the caller may change this one.
@@ -335,16 +341,19 @@ export class NearLayer {
     const nodes: string[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const name = cacheKey(keys[i]);
-      const node = cluster.readTarget(keys[i]);
       names[i] = name;
-      nodes[i] = node;
       if (name === undefined) {
         missing.push(i);
         continue;
       }
-      const hit = asBytes ? cache.bytesOf(name, node) : cache.text(name, node);
-      if (hit === undefined) missing.push(i);
-      else out[i] = hit;
+      const target = lazyTarget(cluster, keys[i]);
+      const hit = asBytes
+        ? cache.bytesOf(name, target)
+        : cache.text(name, target);
+      if (hit === undefined) {
+        nodes[i] = target();
+        missing.push(i);
+      } else out[i] = hit;
     }
     if (missing.length === 0) return out;
     const token = cache.begin();
@@ -362,7 +371,11 @@ export class NearLayer {
       if (name !== undefined && v !== null) {
         cache.store(name, v, nodes[i], token);
       }
-      out[i] = asBytes ? (v === null ? null : v.slice()) : decode(v);
+      out[i] = v === null
+        ? null
+        : asBytes
+        ? v.slice()
+        : utf8Range(v, 0, v.length);
     }
     return out;
   }

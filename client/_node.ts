@@ -223,8 +223,8 @@ export class NodeState {
       maxConnections: options.maxConnections,
       maxInFlight: options.maxInFlight,
       acquireTimeoutMs: options.acquireTimeoutMs,
-      connect: async (target, connectionOptions) => {
-        const conn = await connect(target, connectionOptions);
+      connect: async (target, connectionOptions, blocking) => {
+        const conn = await connect(target, connectionOptions, blocking);
         const runId = conn.hello?.runId;
         if (runId) this.#runId = runId;
         return conn;

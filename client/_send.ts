@@ -7,6 +7,7 @@
  */
 
 import type { Arg, ReplyTransform } from "./types.ts";
+import { deferred } from "./_deferred.ts";
 
 /** Sends a command and settles it through callbacks: exactly one is called. */
 export interface CallbackSender {
@@ -28,42 +29,10 @@ export interface CallbackSender {
   ): void;
 }
 
-/** `Promise.withResolvers`, where the runtime has it (Deno, Node.js 22, Bun). */
-const withResolvers = (Promise as {
-  withResolvers?: <T>() => {
-    promise: Promise<T>;
-    resolve: (value: T) => void;
-    reject: (error: Error) => void;
-  };
-}).withResolvers?.bind(Promise);
-
-/** {@linkcode sendPromise} with `Promise.withResolvers`: no closure made. */
-function sendWithResolvers<T>(
-  sender: CallbackSender,
-  opcode: number,
-  args: readonly Arg[],
-  transform: ReplyTransform<T>,
-): Promise<T> {
-  const { promise, resolve, reject } = withResolvers!<T>();
-  sender.sendWith(opcode, args, transform, resolve, reject);
-  return promise;
-}
-
-/** {@linkcode sendPromise} for runtimes without it (Node.js 20). */
-function sendWithExecutor<T>(
-  sender: CallbackSender,
-  opcode: number,
-  args: readonly Arg[],
-  transform: ReplyTransform<T>,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) =>
-    sender.sendWith(opcode, args, transform, resolve, reject)
-  );
-}
-
 /**
- * `sender.sendWith()` with a promise's callbacks. (`Promise.withResolvers`
- * where the runtime has it, chosen once: this is every command's path.)
+ * `sender.sendWith()` with a promise's callbacks (from
+ * {@linkcode deferred}: no closure made where the runtime has
+ * `Promise.withResolvers`).
  *
  * @param sender A connection, a pool or a node.
  * @param opcode The command's opcode.
@@ -71,11 +40,13 @@ function sendWithExecutor<T>(
  * @param transform Turns the reply into the resolved value.
  * @returns The transformed reply.
  */
-export const sendPromise: <T>(
+export function sendPromise<T>(
   sender: CallbackSender,
   opcode: number,
   args: readonly Arg[],
   transform: ReplyTransform<T>,
-) => Promise<T> = withResolvers === undefined
-  ? sendWithExecutor
-  : sendWithResolvers;
+): Promise<T> {
+  const { promise, resolve, reject } = deferred<T>();
+  sender.sendWith(opcode, args, transform, resolve, reject);
+  return promise;
+}

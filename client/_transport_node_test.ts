@@ -36,13 +36,20 @@ function listen(serve: (conn: Deno.Conn) => Promise<void>): {
   };
 }
 
-/** Reads everything until the end of the stream. */
-async function readAll(conn: { read(b: Uint8Array): Promise<number | null> }) {
+/**
+ * Reads everything until the end of the stream, `bufferSize` bytes at most
+ * per read; each read returns between 1 and that many.
+ */
+async function readAll(
+  conn: { read(b: Uint8Array): Promise<number | null> },
+  bufferSize = 64 * 1024,
+) {
   const parts: Uint8Array[] = [];
-  const buf = new Uint8Array(64 * 1024);
+  const buf = new Uint8Array(bufferSize);
   for (;;) {
     const n = await conn.read(buf);
     if (n === null) break;
+    assert.ok(n > 0 && n <= buf.length, `read returned ${n}`);
     parts.push(buf.slice(0, n));
   }
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
@@ -93,21 +100,8 @@ Deno.test("dialNode(): reads return what the peer sent, in order, across small b
       { hostname: "127.0.0.1", port: server.port },
       undefined,
     );
-    const parts: Uint8Array[] = [];
-    const buf = new Uint8Array(1000); // smaller than a chunk: reads split chunks
-    for (;;) {
-      const n = await stream.read(buf);
-      if (n === null) break;
-      assert.ok(n > 0 && n <= buf.length);
-      parts.push(buf.slice(0, n));
-    }
-    const got = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      got.set(p, at);
-      at += p.length;
-    }
-    assert.deepEqual(got, sent);
+    // Smaller than a chunk: reads split chunks.
+    assert.deepEqual(await readAll(stream, 1000), sent);
     stream.close();
   } finally {
     await server.close();
@@ -166,6 +160,11 @@ Deno.test("dialNode(): a pending read ends with null when the stream is closed",
       undefined,
     );
     const reading = stream.read(new Uint8Array(16));
+    // One read at a time: a second one while it waits is refused.
+    await assert.rejects(
+      stream.read(new Uint8Array(16)),
+      /Cannot read: a read is in progress/,
+    );
     await tick(10);
     stream.close();
     assert.equal(await reading, null);

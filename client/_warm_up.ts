@@ -9,6 +9,7 @@
  * @module
  */
 
+import { toByteString } from "@cachemir/protocol";
 import type { Key } from "./hash.ts";
 import type { NodeLocator } from "./locator.ts";
 
@@ -24,10 +25,7 @@ interface WarmUp {
 
 /** A key as a map key: strings as they are, bytes as a byte string. */
 function keyId(key: Key): string {
-  if (typeof key === "string") return "s" + key;
-  let out = "b";
-  for (let i = 0; i < key.length; i++) out += String.fromCharCode(key[i]);
-  return out;
+  return typeof key === "string" ? "s" + key : "b" + toByteString(key);
 }
 
 /** The nodes warming up now, and the writes of their keys meanwhile. */

@@ -10,13 +10,13 @@ import {
   commandInfo,
   decodeReply,
   decodeUtf8,
-  FLAG_PUSH,
   FLAG_REPLY,
   type Frame,
   FrameDecoder,
   type FrameError,
   FrameWriter,
   invalidationKeys,
+  isPush,
   OPENING_PROBE,
   PROBE_ID,
   PROBE_OPCODE,
@@ -402,7 +402,7 @@ export class ClientConnection {
     const left = (): number =>
       Math.max(1, timeoutMs - (performance.now() - started));
     const probe = new Promise<unknown>((resolve, reject) =>
-      conn.#expect(PROBE_ID, PROBE_OPCODE, resolve, reject)
+      conn.#await(PROBE_ID, PROBE_OPCODE, resolve, reject, asAnyReply)
     ).catch((e) => {
       // A node older than the probe refuses its flags, and is still a node.
       if (e instanceof ReplyError && /unknown flags 0x0a$/.test(e.message)) {
@@ -588,19 +588,9 @@ export class ClientConnection {
   }
 
   /**
-   * Awaits the reply to a request written to the socket by other means (the
-   * opening probe), in the order of the requests sent.
+   * Queues a request's reply handlers, with its deadline (for a request
+   * written to the socket by other means too: the opening probe).
    */
-  #expect(
-    id: number,
-    opcode: number,
-    resolve: (value: unknown) => void,
-    reject: (error: Error) => void,
-  ): void {
-    this.#await(id, opcode, resolve, reject, asAnyReply);
-  }
-
-  /** Queues a request's reply handlers, with its deadline. */
   #await(
     id: number,
     opcode: number,
@@ -609,8 +599,8 @@ export class ClientConnection {
     transform: ReplyTransform<unknown>,
   ): void {
     if (this.#timer === undefined) {
-      // (Armed before queueing the tick's microtask: the runtime's first
-      // setTimeout call loads a module and runs pending microtasks.)
+      // (Armed before scheduling the tick: the runtime's first setTimeout
+      // call loads a module and runs pending microtasks.)
       this.#timer = setTimeout(this.#onTimer, this.#timeoutMs);
     }
     if (!this.#tickScheduled) {
@@ -767,13 +757,7 @@ export class ClientConnection {
         if (n === null) {
           if (!this.#framed && this.#firstBytes !== undefined) {
             // Bytes, then the end, and never a whole frame.
-            this.#fail(
-              "after bytes that are not frames",
-              undefined,
-              new ProtocolError(
-                `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")`,
-              ),
-            );
+            this.#notANode("");
           } else this.#fail("by the node");
           return;
         }
@@ -781,7 +765,7 @@ export class ClientConnection {
           this.#firstBytes = printableStart(buf, n);
           if (n > 0 && !PROTOCOL_VERSIONS.includes(buf[0])) {
             // Not a frame's first byte: no need to wait for a whole header.
-            this.#notANode(buf, n);
+            this.#notANode(isTlsRecord(buf, n) ? TLS_HINT : "");
             return;
           }
         }
@@ -798,21 +782,15 @@ export class ClientConnection {
   }
 
   /**
-   * Fails the connection on first bytes that cannot start a frame, saying
-   * what answered (and that TLS did, for a TLS record).
+   * Fails the connection on first bytes that are not frames, saying what
+   * answered, then `hint`.
    */
-  #notANode(buf: Uint8Array, n: number): void {
-    const tls = n >= 2 && (buf[0] === 0x15 || buf[0] === 0x16) &&
-      buf[1] === 0x03;
+  #notANode(hint: string): void {
     this.#fail(
       "after bytes that are not frames",
       undefined,
       new ProtocolError(
-        `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")${
-          tls
-            ? ": that is TLS; a node started with --tls-cert needs the client's tls option"
-            : ""
-        }`,
+        `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")${hint}`,
       ),
     );
   }
@@ -822,23 +800,12 @@ export class ClientConnection {
     if (!this.#framed) {
       if ("kind" in frame && frame.fatal) {
         // The very first bytes are not a frame: another kind of server.
-        this.#fail(
-          "after bytes that are not frames",
-          undefined,
-          new ProtocolError(
-            `${this.address} is not a CacheMir node (it answered "${this.#firstBytes}")`,
-          ),
-        );
+        this.#notANode("");
         return false;
       }
       this.#framed = true;
     }
-    if (
-      !("kind" in frame) && (frame.flags & (FLAG_REPLY | FLAG_PUSH)) ===
-        (FLAG_REPLY | FLAG_PUSH)
-    ) {
-      return this.#onPushFrame(frame);
-    }
+    if (!("kind" in frame) && isPush(frame)) return this.#onPushFrame(frame);
     if (this.#count === 0) {
       this.#fail(`after an unexpected reply (id ${frame.id}, none in flight)`);
       return false;
@@ -996,6 +963,15 @@ function dialFailure(e: unknown): string {
     return `${message} (is the node serving TLS? it needs --tls-cert)`;
   }
   return message;
+}
+
+/** Said after the first bytes when they are a TLS record. */
+const TLS_HINT =
+  ": that is TLS; a node started with --tls-cert needs the client's tls option";
+
+/** Whether the first `n` bytes start a TLS record (an alert or a handshake). */
+function isTlsRecord(buf: Uint8Array, n: number): boolean {
+  return n >= 2 && (buf[0] === 0x15 || buf[0] === 0x16) && buf[1] === 0x03;
 }
 
 /** Up to 64 of the first `n` bytes, as printable text (`\r`, `\n`, `\xNN`). */

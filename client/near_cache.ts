@@ -185,6 +185,13 @@ interface Counters {
   rejections: number;
 }
 
+/**
+ * The node that serves a read, for its counters: its address, or a
+ * function giving it, called only on a miss (a hit then skips finding the
+ * key's node).
+ */
+export type NodeOf = string | (() => string);
+
 /** A cached read: the value's bytes, or `null` for a missing key. */
 export type NearValue = Uint8Array | null;
 
@@ -290,7 +297,7 @@ export class NearCache {
   #count(node: string): Counters {
     let c = this.#counters.get(node);
     if (c === undefined) {
-      c = { hits: 0, misses: 0, evictions: 0, invalidations: 0, rejections: 0 };
+      c = { ...ZERO };
       this.#counters.set(node, c);
     }
     return c;
@@ -312,13 +319,7 @@ export class NearCache {
    * @returns Hits, misses, evictions and invalidations.
    */
   totals(): NearCacheStats {
-    const t = {
-      hits: 0,
-      misses: 0,
-      evictions: 0,
-      invalidations: 0,
-      rejections: 0,
-    };
+    const t: Counters = { ...ZERO };
     for (const c of this.#counters.values()) {
       t.hits += c.hits;
       t.misses += c.misses;
@@ -350,7 +351,7 @@ export class NearCache {
    */
   #hit(
     key: string,
-    node: string,
+    node: NodeOf,
     want: Want,
     field?: string,
   ): Entry | undefined {
@@ -358,14 +359,14 @@ export class NearCache {
     const sketch = this.#sketch;
     if (e === undefined || !answers(e, want, field)) {
       if (sketch !== undefined) sketch.increment(sketch.hash(key));
-      this.#count(node).misses++;
+      this.#missed(node);
       return undefined;
     }
     if (sketch !== undefined) sketch.increment(e.hash);
     if (this.#now() >= e.expiresAt) {
       this.#drop(key, e);
       e.counters.evictions++;
-      this.#count(node).misses++;
+      this.#missed(node);
       return undefined;
     }
     if (this.#links - e.stamp > this.#relinkAfter) {
@@ -376,15 +377,20 @@ export class NearCache {
     return e;
   }
 
+  #missed(node: NodeOf): void {
+    this.#count(typeof node === "string" ? node : node()).misses++;
+  }
+
   /**
    * A cached value as bytes (GET's `getBuffer`): a copy, the caller may
    * change it.
    *
    * @param key The key's name (its text).
-   * @param node The node that serves it.
+   * @param node The node that serves it (or a function giving it, called
+   * on a miss only).
    * @returns The bytes, `null` for a missing key, `undefined` on a miss.
    */
-  bytesOf(key: string, node: string): NearValue | undefined {
+  bytesOf(key: string, node: NodeOf): NearValue | undefined {
     const e = this.#hit(key, node, WANT_BYTES);
     if (e === undefined) return undefined;
     return e.bytes === null ? null : e.bytes!.slice();
@@ -394,10 +400,11 @@ export class NearCache {
    * A cached value as text (GET).
    *
    * @param key The key's name (its text).
-   * @param node The node that serves it.
+   * @param node The node that serves it (or a function giving it, called
+   * on a miss only).
    * @returns The text, `null` for a missing key, `undefined` on a miss.
    */
-  text(key: string, node: string): string | null | undefined {
+  text(key: string, node: NodeOf): string | null | undefined {
     const e = this.#hit(key, node, WANT_TEXT);
     if (e === undefined) return undefined;
     if (e.text === undefined) {
@@ -411,11 +418,12 @@ export class NearCache {
    *
    * @param key The key's name (its text).
    * @param field The field's name (its text).
-   * @param node The node that serves it.
+   * @param node The node that serves it (or a function giving it, called
+   * on a miss only).
    * @returns The value, `null` for a missing field (or key), `undefined` on
    * a miss.
    */
-  field(key: string, field: string, node: string): string | null | undefined {
+  field(key: string, field: string, node: NodeOf): string | null | undefined {
     const e = this.#hit(key, node, WANT_FIELD, field);
     if (e === undefined) return undefined;
     const record = e.record;
@@ -427,11 +435,12 @@ export class NearCache {
    * A whole hash, as text (HGETALL): a copy, the caller may change it.
    *
    * @param key The key's name (its text).
-   * @param node The node that serves it.
+   * @param node The node that serves it (or a function giving it, called
+   * on a miss only).
    * @returns Its fields and values (none for a missing key), `undefined` on
    * a miss.
    */
-  hash(key: string, node: string): Record<string, string> | undefined {
+  hash(key: string, node: NodeOf): Record<string, string> | undefined {
     const e = this.#hit(key, node, WANT_HASH);
     return e === undefined ? undefined : { ...e.record! };
   }

@@ -147,6 +147,27 @@ Deno.test("NearCache: dropNode and clear drop values and refuse reads in flight"
 Deno.test("NearCache: bounds must be positive integers", () => {
   assert.throws(() => new NearCache({ maxEntries: 0 }), RangeError);
   assert.throws(() => new NearCache({ ttlMs: 1.5 }), RangeError);
+  assert.throws(
+    () => new NearCache({ maxBytes: -1 }),
+    /Invalid nearCache.maxBytes: -1 \(must be a positive integer\)/,
+  );
+  assert.throws(() => new NearCache({ maxEntries: NaN }), RangeError);
+});
+
+Deno.test("NearCache: a value, or a hash's new field, that cannot fit in maxBytes is not kept and evicts nothing", () => {
+  const c = new NearCache({ maxBytes: 200, admission: "always" });
+  const bytes = new TextEncoder();
+  assert.ok(c.store("a", bytes.encode("1"), N, c.begin()));
+  assert.equal(c.store("big", new Uint8Array(200), N, c.begin()), false);
+  assert.equal(c.storeText("big", "x".repeat(200), 200, N, c.begin()), false);
+  assert.equal(c.text("a", N), "1"); // still there
+  assert.ok(c.storeField("h", "f", "1", N, c.begin()));
+  const before = c.bytes;
+  assert.equal(c.storeField("h", "g", "y".repeat(150), N, c.begin()), false);
+  assert.equal(c.bytes, before);
+  assert.equal(c.field("h", "f", N), "1");
+  assert.equal(c.field("h", "g", N), undefined);
+  assert.equal(c.stats(N).evictions, 0);
 });
 
 Deno.test("NearCache: a hash's fields are kept one by one or whole, and never answer a string read", () => {
@@ -213,4 +234,22 @@ Deno.test("NearCache: two reads of a key in flight that bring different answers 
   assert.ok(c.storeText("t", "s", 1, N, c.begin()));
   assert.equal(c.storeHash("t", {}, N, c.begin()), false);
   assert.equal(c.text("t", N), undefined);
+});
+
+Deno.test("NearCache: a read's node given as a function is asked for on a miss only", () => {
+  const c = new NearCache();
+  let asked = 0;
+  const node = (): string => {
+    asked++;
+    return N;
+  };
+  assert.equal(c.text("k", node), undefined);
+  assert.equal(asked, 1);
+  assert.equal(c.stats(N).misses, 1);
+  c.storeText("k", "v", 1, N, c.begin());
+  assert.equal(c.text("k", node), "v");
+  assert.equal(c.field("k", "f", node), undefined); // a string is no hash: a miss
+  assert.equal(asked, 2);
+  assert.equal(c.stats(N).hits, 1);
+  assert.equal(c.stats(N).misses, 2);
 });

@@ -5,7 +5,15 @@
  * @module
  */
 
-import { commandByName, commandInfo, COMMANDS } from "@cachemir/protocol";
+import {
+  commandByName,
+  commandByOpcode,
+  commandInfo,
+  COMMANDS,
+  decodeUtf8,
+  hasFlag,
+  OPCODE_CALL,
+} from "@cachemir/protocol";
 import {
   type Arg,
   ClientConnection,
@@ -25,11 +33,10 @@ import { withTimeout } from "./_timeout.ts";
 
 const OPCODE_PING = commandInfo("PING").opcode;
 const OPCODE_QUIT = commandInfo("QUIT").opcode;
-const OPCODE_CALL = 0x0000;
 
 /** The opcodes of the commands that may wait on the node (BLPOP...). */
 const BLOCKING_OPCODES: ReadonlySet<number> = new Set(
-  COMMANDS.filter((c) => c.flags.includes("blocking")).map((c) => c.opcode),
+  COMMANDS.filter((c) => hasFlag(c, "blocking")).map((c) => c.opcode),
 );
 
 /** Blocking commands' connections kept open for reuse, at most, per pool. */
@@ -71,7 +78,7 @@ export function blockingTimeoutMs(
     if (args.length === 0) return undefined;
     const first = args[0];
     const info = commandByName(
-      typeof first === "string" ? first : new TextDecoder().decode(first),
+      typeof first === "string" ? first : decodeUtf8(first),
     );
     if (info === undefined || !BLOCKING_OPCODES.has(info.opcode)) {
       return undefined;
@@ -80,12 +87,12 @@ export function blockingTimeoutMs(
     rest = args.slice(1);
   } else {
     if (!BLOCKING_OPCODES.has(opcode)) return undefined;
-    name = COMMANDS.find((c) => c.opcode === opcode)!.name;
+    name = commandByOpcode(opcode)!.name;
   }
   const arg = name === "BLMPOP" ? rest[0] : rest[rest.length - 1];
   if (arg === undefined) return commandTimeoutMs;
   const seconds = Number(
-    typeof arg === "string" ? arg : new TextDecoder().decode(arg),
+    typeof arg === "string" ? arg : decodeUtf8(arg),
   );
   // A timeout the node refuses is answered at once.
   if (!Number.isFinite(seconds) || seconds < 0) return commandTimeoutMs;
@@ -106,10 +113,15 @@ export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5000;
  */
 const SPREAD_AT = 32;
 
-/** Opens a connection; {@linkcode ClientConnection.connect} unless a test says otherwise. */
+/**
+ * Opens a connection; {@linkcode ClientConnection.connect} unless a test
+ * says otherwise. `blocking` is `true` for a connection of its own for a
+ * blocking command (BLPOP...), which serves nothing else.
+ */
 export type Connector = (
   target: ConnectionTarget,
   options: ConnectionOptions,
+  blocking?: boolean,
 ) => Promise<ClientConnection>;
 
 /** Options of {@linkcode Pool}. */
@@ -421,7 +433,7 @@ export class Pool {
     };
     let c: ClientConnection;
     try {
-      c = await this.#connector(this.#target, options);
+      c = await this.#connector(this.#target, options, true);
     } catch (e) {
       throw markNotSent(e as Error);
     }

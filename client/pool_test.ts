@@ -344,6 +344,19 @@ Deno.test("blockingTimeoutMs: the command's own timeout plus the command timeout
   // Through CALL, by name.
   assert.equal(blockingTimeoutMs(0x0000, ["blpop", "a", "1"], 5), 1005);
   assert.equal(blockingTimeoutMs(0x0000, ["get", "a"], 5), undefined);
+  const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+  assert.equal(
+    blockingTimeoutMs(0x0000, [utf8("BRPOP"), "a", utf8("2")], 5),
+    2005,
+  );
+  assert.equal(blockingTimeoutMs(0x0000, [], 5), undefined);
+  // No timeout argument (the node refuses it at once); one past the
+  // longest timer waits that long.
+  assert.equal(blockingTimeoutMs(0x0000, ["blpop"], 5), 5);
+  assert.equal(
+    blockingTimeoutMs(op("BLPOP"), ["a", "1e9"], 5),
+    2 ** 31 - 1,
+  );
   assert.equal(
     blockingTimeoutMs(op("LMPOP"), ["1", "a", "LEFT"], 5),
     undefined,

@@ -31,6 +31,9 @@ Deno.test("the opening probe is a whole frame with a line end before any NUL", (
   assert.equal(f.opcode, commandInfo("PING").opcode);
   assert.equal(f.id, 0x0d0a0d0a);
   assert.ok(isProbe(f));
+  // A plain request (flags 00), a reply (80): not the probe.
+  assert.equal(isProbe({ ...f, flags: 0x00 }), false);
+  assert.equal(isProbe({ ...f, flags: 0x80 }), false);
   assert.equal(d.buffered, 0);
   const lf = OPENING_PROBE.indexOf(0x0a);
   const nul = OPENING_PROBE.indexOf(0x00);

@@ -18,7 +18,7 @@ import { commandInfo } from "./commands.ts";
 import { FrameWriter } from "./frame_writer.ts";
 import { array, bytes, NULL } from "./replies.ts";
 import { fromByteString, toByteString } from "./bytes.ts";
-import { FLAG_PUSH, type Frame, type Reply } from "./types.ts";
+import { FLAG_PUSH, FLAG_REPLY, type Frame, type Reply } from "./types.ts";
 
 /** A push frame's opcode: CLIENT's (tracking is turned on by `CLIENT TRACKING ON`). */
 export const PUSH_OPCODE: number = commandInfo("CLIENT").opcode;
@@ -27,6 +27,9 @@ export const PUSH_OPCODE: number = commandInfo("CLIENT").opcode;
 export const PUSH_ID = 0;
 
 const INVALIDATE = "invalidate";
+
+/** A push's flags: a reply (`80`) that is a push (`40`). */
+const PUSH_FLAGS = FLAG_REPLY | FLAG_PUSH;
 
 /**
  * The value of an invalidation push.
@@ -96,7 +99,7 @@ export function encodeInvalidation(
  * Whether a frame a node sent is a push (answers no request).
  *
  * @param frame A frame read from a node.
- * @returns `true` when its PUSH flag is set.
+ * @returns `true` when its PUSH flag is set, with REPLY (flags `C0`).
  *
  * @example
  * ```ts
@@ -108,7 +111,7 @@ export function encodeInvalidation(
  * ```
  */
 export function isPush(frame: Frame): boolean {
-  return (frame.flags & FLAG_PUSH) !== 0;
+  return (frame.flags & PUSH_FLAGS) === PUSH_FLAGS;
 }
 
 /**

@@ -39,6 +39,9 @@ Deno.test("push: decoded as a push frame with its keys, binary keys kept", () =>
   const f = d.next();
   assert.ok(f !== undefined && !("kind" in f));
   assert.ok(isPush(f));
+  // PUSH without REPLY is no frame a node sends: not a push.
+  assert.equal(isPush({ ...f, flags: 0x40 }), false);
+  assert.equal(isPush({ ...f, flags: 0x80 }), false);
   assert.equal(f.opcode, PUSH_OPCODE);
   assert.equal(f.id, 0);
   const keys = invalidationKeys(decodeReply(f.payload) as never);

@@ -212,6 +212,12 @@ Deno.test({
         return key === order[0] ? key : undefined;
       }, hot);
       assert.equal(first, order[0]);
+      // The count given as bytes (call) cuts the merged list the same way.
+      const two = await client.call(
+        "HOTKEYS",
+        new TextEncoder().encode("2"),
+      ) as unknown[];
+      assert.equal(two.length, 2);
       await assert.rejects(
         client.hotkeys(-1),
         (e: Error) =>

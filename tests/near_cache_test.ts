@@ -445,3 +445,30 @@ Deno.test("near cache: missing keys read by HGET, HGETALL, GET and MGET, then cr
     await node.close();
   }
 });
+
+Deno.test("near cache: connections of blocking commands closing do not drop what was cached", async () => {
+  const node = await startNode();
+  const client = new CacheMirClient({
+    nodes: [address(node)],
+    nearCache: {},
+  });
+  try {
+    await client.set("nc:kept", "v");
+    assert.equal(await client.get("nc:kept"), "v"); // cached
+    // More blocking commands at once than the pool keeps idle connections
+    // for (4): the extra connections close when their commands end.
+    const pops = Array.from(
+      { length: 8 },
+      (_, i) => client.blpop(`nc:empty:${i}`, 0.05),
+    );
+    assert.deepEqual(await Promise.all(pops), new Array(8).fill(null));
+    const before = client.nearCacheStats()!;
+    assert.equal(await client.get("nc:kept"), "v");
+    const after = client.nearCacheStats()!;
+    assert.equal(after.hits, before.hits + 1, "still cached");
+    assert.equal(after.invalidations, before.invalidations);
+  } finally {
+    await client.close();
+    await node.close();
+  }
+});

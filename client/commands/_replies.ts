@@ -45,7 +45,15 @@ export type CallBufferReply =
   | null
   | CallBufferReply[];
 
-function unexpected(reply: Reply, expected: string): ProtocolError {
+/**
+ * The error of a reply of the wrong type: `Unexpected INTEGER reply,
+ * expected ARRAY`.
+ *
+ * @param reply What came.
+ * @param expected What was expected, as the message says it.
+ * @returns The error to throw.
+ */
+export function unexpected(reply: Reply, expected: string): ProtocolError {
   return new ProtocolError(
     `Unexpected ${kindName(reply)} reply, expected ${expected}`,
   );
@@ -463,50 +471,36 @@ export const ANY: Decoder<CallReply, CallBufferReply> = Object.freeze({
   bytes: asCallBufferReply,
 });
 
-/** BLPOP/BRPOP's reply: ARRAY [key, element] → text pair, or NULL (timed out). */
-export function asKeyValueOrNull(reply: Reply): [string, string] | null {
-  if (reply.kind === "null") return null;
-  const [key, value] = asStringArray(reply);
-  return [key, value];
-}
-
-/** BLPOP/BRPOP's reply with the element as bytes. */
-export function asKeyBytesOrNull(reply: Reply): [string, Uint8Array] | null {
-  if (reply.kind === "null") return null;
-  if (reply.kind !== "array" || reply.value.length !== 2) {
-    throw unexpected(reply, "ARRAY");
-  }
-  return [asString(reply.value[0]), asBytes(reply.value[1])];
-}
-
-/** LMPOP/BLMPOP's reply: ARRAY [key, ARRAY elements], or NULL. */
-export function asKeyValuesOrNull(reply: Reply): [string, string[]] | null {
-  if (reply.kind === "null") return null;
-  if (reply.kind !== "array" || reply.value.length !== 2) {
-    throw unexpected(reply, "ARRAY");
-  }
-  return [asString(reply.value[0]), asStringArray(reply.value[1])];
-}
-
-/** LMPOP/BLMPOP's reply with the elements as bytes. */
-export function asKeyBytesArrayOrNull(
-  reply: Reply,
-): [string, Uint8Array[]] | null {
-  if (reply.kind === "null") return null;
-  if (reply.kind !== "array" || reply.value.length !== 2) {
-    throw unexpected(reply, "ARRAY");
-  }
-  return [asString(reply.value[0]), asBytesArray(reply.value[1])];
+/**
+ * A `[key, then]` reply (BLPOP, BRPOP, LMPOP, BLMPOP), or NULL: the key as
+ * text and the second element made by `then`.
+ */
+function keyAndOrNull<T>(
+  then: (reply: Reply) => T,
+): (reply: Reply) => [string, T] | null {
+  return (reply) => {
+    if (reply.kind === "null") return null;
+    if (reply.kind !== "array" || reply.value.length !== 2) {
+      throw unexpected(reply, "ARRAY");
+    }
+    return [asString(reply.value[0]), then(reply.value[1])];
+  };
 }
 
 /** `[key, element]` or `null` (BLPOP, BRPOP): text, or the element as bytes. */
 export const KEY_VALUE_OR_NULL: Decoder<
   [string, string] | null,
   [string, Uint8Array] | null
-> = Object.freeze({ text: asKeyValueOrNull, bytes: asKeyBytesOrNull });
+> = Object.freeze({
+  text: keyAndOrNull(asString),
+  bytes: keyAndOrNull(asBytes),
+});
 
 /** `[key, elements]` or `null` (LMPOP, BLMPOP): text, or elements as bytes. */
 export const KEY_VALUES_OR_NULL: Decoder<
   [string, string[]] | null,
   [string, Uint8Array[]] | null
-> = Object.freeze({ text: asKeyValuesOrNull, bytes: asKeyBytesArrayOrNull });
+> = Object.freeze({
+  text: keyAndOrNull(asStringArray),
+  bytes: keyAndOrNull(asBytesArray),
+});

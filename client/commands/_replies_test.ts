@@ -8,6 +8,8 @@ import {
   asRecord,
   asRecordBuffer,
   asStringArrayOrNull,
+  KEY_VALUE_OR_NULL,
+  KEY_VALUES_OR_NULL,
 } from "./_replies.ts";
 import { ProtocolError } from "../errors.ts";
 
@@ -55,4 +57,27 @@ Deno.test("asStringArrayOrNull(), asIntegerArray() and asPositions()", () => {
   assert.equal(asPositions(NULL), null);
   assert.equal(asPositions(int(4)), 4);
   assert.deepEqual(asPositions(array([int(4), int(2)])), [4, 2]);
+});
+
+Deno.test("KEY_VALUE_OR_NULL and KEY_VALUES_OR_NULL: [key, value(s)], NULL, or a ProtocolError", () => {
+  const pop = array([bytes(enc("q")), bytes(enc("v"))]);
+  assert.deepEqual(KEY_VALUE_OR_NULL.text(pop), ["q", "v"]);
+  assert.deepEqual(KEY_VALUE_OR_NULL.bytes!(pop), ["q", enc("v")]);
+  assert.equal(KEY_VALUE_OR_NULL.text(NULL), null);
+  const mpop = array([
+    bytes(enc("q")),
+    array([bytes(enc("a")), bytes(enc("b"))]),
+  ]);
+  assert.deepEqual(KEY_VALUES_OR_NULL.text(mpop), ["q", ["a", "b"]]);
+  assert.deepEqual(KEY_VALUES_OR_NULL.bytes!(mpop), ["q", [
+    enc("a"),
+    enc("b"),
+  ]]);
+  assert.equal(KEY_VALUES_OR_NULL.bytes!(NULL), null);
+  // Not a pair: three elements, one, or no array at all.
+  const three = array([bytes(enc("q")), bytes(enc("v")), bytes(enc("w"))]);
+  for (const bad of [three, array([bytes(enc("q"))]), int(1)]) {
+    assert.throws(() => KEY_VALUE_OR_NULL.text(bad), ProtocolError);
+    assert.throws(() => KEY_VALUES_OR_NULL.text(bad), ProtocolError);
+  }
 });

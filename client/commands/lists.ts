@@ -23,7 +23,7 @@ import {
   type Declaration,
   overloaded,
 } from "./_define.ts";
-import { flat, keyThenValues, valueArg } from "./_args.ts";
+import { keyThenValues, valueArg } from "./_args.ts";
 import {
   INTEGER,
   KEY_VALUE_OR_NULL,
@@ -680,9 +680,7 @@ function mpopArgs(
   end: ListEnd,
   options?: LMPopOptions,
 ): Arg[] {
-  const list = typeof keys === "string" || keys instanceof Uint8Array
-    ? [keys]
-    : keys;
+  const list = oneOrMany(keys);
   const out: Arg[] = [String(list.length), ...list, end];
   if (options?.count !== undefined) out.push("COUNT", String(options.count));
   return out;
@@ -690,10 +688,12 @@ function mpopArgs(
 
 /** BLPOP/BRPOP arguments: the keys, then the timeout. */
 function bpopArgs(keys: Key | readonly Key[], timeout: number): Arg[] {
-  const list = typeof keys === "string" || keys instanceof Uint8Array
-    ? [keys]
-    : flat(keys as readonly Key[]);
-  return [...list, String(timeout)];
+  return [...oneOrMany(keys), String(timeout)];
+}
+
+/** A key, or keys, as a list. */
+function oneOrMany(keys: Key | readonly Key[]): readonly Key[] {
+  return typeof keys === "string" || keys instanceof Uint8Array ? [keys] : keys;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Reply } from "@cachemir/protocol";
 import { type Command, command, type Decoder } from "./_define.ts";
 import { asBytes, asInteger, asString, INTEGER, OK } from "./_replies.ts";
 import { ProtocolError } from "../errors.ts";
+import { kindName } from "../_kind_name.ts";
 import type { Key } from "../types.ts";
 
 /** An integer reply, or `null` for a null reply (a missing key). */
@@ -151,7 +152,9 @@ function hotKeyPairs<K>(
   return (reply) => {
     if (reply.kind !== "array") {
       throw new ProtocolError(
-        `Unexpected ${reply.kind} reply to HOTKEYS, expected an array of pairs`,
+        `Unexpected ${
+          kindName(reply)
+        } reply to HOTKEYS, expected an array of pairs`,
       );
     }
     return reply.value.map((pair) => {

@@ -34,6 +34,7 @@ import {
   NULLABLE_VALUES,
   OK,
   SET_REPLY,
+  unexpected,
   VALUE,
   VALUE_OR_NULL,
 } from "./_replies.ts";
@@ -1001,9 +1002,7 @@ function integersOrNull<T>(
   each: (r: Reply) => T,
 ): (T | null)[] {
   if (reply.kind !== "array") {
-    throw new ProtocolError(
-      `Unexpected ${kindName(reply)} reply, expected ARRAY`,
-    );
+    throw unexpected(reply, "ARRAY");
   }
   return reply.value.map((r) => r.kind === "null" ? null : each(r));
 }
@@ -1113,9 +1112,7 @@ export interface LcsIndexes {
 
 function asRange(reply: Reply): [number, number] {
   if (reply.kind !== "array" || reply.value.length !== 2) {
-    throw new ProtocolError(
-      `Unexpected ${kindName(reply)} reply, expected a range`,
-    );
+    throw unexpected(reply, "a range");
   }
   return [asInteger(reply.value[0]), asInteger(reply.value[1])];
 }
@@ -1145,9 +1142,7 @@ function asLcsIndexes(reply: Reply): LcsIndexes {
     }
   }
   if (matches === undefined || len === undefined) {
-    throw new ProtocolError(
-      `Unexpected ${kindName(reply)} reply, expected LCS IDX's map`,
-    );
+    throw unexpected(reply, "LCS IDX's map");
   }
   return { matches, len };
 }
