@@ -12,8 +12,8 @@ import {
   FrameDecoder,
   FrameView,
   FrameWriter,
+  isProbe,
   type Limits,
-  PROBE_FLAGS,
   type Reply,
   scanRequestArgs,
   status,
@@ -210,7 +210,7 @@ export class BinaryConnection extends Connection<Frame> {
         }
         // A frame with flags never takes the path above: this costs
         // nothing to the requests that do.
-        if (f.flags === PROBE_FLAGS) return PROBE_REPLY;
+        if (isProbe(f)) return PROBE_REPLY;
         const args = decodeRequest(f, limits);
         return Array.isArray(args) ? execute(session, f.opcode, args) : args;
       },
