@@ -18,8 +18,7 @@
  * @example Dump a hash and restore it
  * ```ts
  * import { dumpValue, restoreValue } from "./rdb.ts";
- * import { toByteString } from "@cachemir/protocol";
-import { ByteHash } from "./hash.ts";
+ * import { ByteHash } from "./hash.ts";
  * import assert from "node:assert/strict";
  *
  * const payload = dumpValue(ByteHash.from([["f", "v"]]));
